@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// TensorFlow's C++ start-up chatter (oneDNN / CPU feature notices) is noise for CLI users; DP_TF_LOG=1 keeps it.
+if (!process.env.TF_CPP_MIN_LOG_LEVEL && !process.env.DP_TF_LOG) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
+const { main } = await import('../dist/main.js').catch((e) => {
+  if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/main.js')) {
+    console.error('dp: error: the CLI is not built; fix: run `npm run setup` (or `npm run build`) in the repository root');
+    process.exit(2);
+  }
+  throw e;
+});
+process.exitCode = await main(process.argv.slice(2));

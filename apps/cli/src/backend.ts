@@ -1,0 +1,63 @@
+import type * as TfCore from '@tensorflow/tfjs-core';
+import { CliError } from './errors.js';
+
+export interface BackendOptions {
+  /** Use @tensorflow/tfjs-node-gpu (CUDA) instead of @tensorflow/tfjs-node. Also DP_TFJS=gpu. */
+  gpu?: boolean;
+  /** Allow the pure-JS `cpu` backend when the native one cannot load (300-700x slower). */
+  allowCpu?: boolean;
+}
+
+export interface BackendInfo {
+  tf: typeof TfCore;
+  /** Active backend name: 'tensorflow' when native. */
+  backend: string;
+  /** The npm package that provided it. */
+  package: string;
+  /** libtensorflow version, when native. */
+  tensorflowVersion?: string;
+  tfjsVersion: string;
+  /** Why the native backend could not load, if it could not. */
+  nativeError?: string;
+}
+
+/**
+ * Register the native TensorFlow backend (the only place in the project with this side effect).
+ * Fails loudly rather than letting training fall back to the pure-JS backend, unless `allowCpu`.
+ */
+export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
+  const gpu = opts.gpu ?? process.env.DP_TFJS === 'gpu';
+  const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+  let nativeError: string | undefined;
+  try {
+    await import(pkg);
+  } catch (e) {
+    nativeError = firstLine((e as Error).message);
+  }
+  const tf = await import('@tensorflow/tfjs-core');
+  if (nativeError === undefined) {
+    await tf.ready();
+    const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
+    return {
+      tf,
+      backend: tf.getBackend(),
+      package: pkg,
+      ...(binding?.TF_Version ? { tensorflowVersion: binding.TF_Version } : {}),
+      tfjsVersion: tf.version_core,
+    };
+  }
+  if (!opts.allowCpu) {
+    throw new CliError(
+      `the native TensorFlow backend (${pkg}) could not load: ${nativeError}; fix: run \`npm run setup\`${gpu ? ' -- --gpu' : ''} in the repository root, ` +
+        'or pass --allow-cpu to train on the pure-JS backend (300-700x slower)',
+    );
+  }
+  await import('@tensorflow/tfjs-backend-cpu');
+  await tf.setBackend('cpu');
+  process.stderr.write(`dp: warning: native backend unavailable (${nativeError}); running on the pure-JS cpu backend because --allow-cpu was given\n`);
+  return { tf, backend: tf.getBackend(), package: '@tensorflow/tfjs-backend-cpu', tfjsVersion: tf.version_core, nativeError };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.slice(0, 300);
+}

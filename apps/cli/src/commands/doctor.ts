@@ -1,0 +1,42 @@
+import { cpus } from 'node:os';
+import { FASHION_MNIST, locateIdx } from '@dp/data';
+import { parse } from '../args.js';
+import { loadBackend } from '../backend.js';
+
+export const doctorHelp = `Usage: dp doctor [--gpu] [--data-dir DIR]
+
+Checks that training will run on the native TensorFlow backend and that the default dataset is found.
+Exits 1 if training would fall back to the pure-JS cpu backend.
+
+Example:
+  dp doctor
+`;
+
+export async function doctor(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { gpu: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'doctor');
+  if (values.help) {
+    process.stdout.write(doctorHelp);
+    return 0;
+  }
+  const info = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: true });
+  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+  const fmnist = locateIdx(FASHION_MNIST, { dataDir });
+  const rows: [string, string][] = [
+    ['backend', info.backend],
+    ['package', info.package],
+    ['TensorFlow', info.tensorflowVersion ?? '(none: not native)'],
+    ['tfjs', info.tfjsVersion],
+    ['node', process.version],
+    ['cpu cores', String(cpus().length)],
+    ['intra-op threads', process.env.TF_NUM_INTRAOP_THREADS ?? `TensorFlow default (all ${cpus().length} cores)`],
+    ['inter-op threads', process.env.TF_NUM_INTEROP_THREADS ?? `TensorFlow default (all ${cpus().length} cores)`],
+    ['fashion-mnist', fmnist ?? 'not found (apt-get install dataset-fashion-mnist, or it downloads on first use)'],
+  ];
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
+  if (info.backend !== 'tensorflow') {
+    process.stdout.write(`\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`npm run setup\` in the repository root.\n`);
+    return 1;
+  }
+  process.stdout.write('\nOK: training runs on the native TensorFlow backend.\n');
+  return 0;
+}

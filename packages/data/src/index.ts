@@ -1,0 +1,11 @@
+export type { DatasetPair, ImageDataset } from './dataset.js';
+export { channelStats, sampleBytes } from './dataset.js';
+export { DataError } from './errors.js';
+export { parseIdx, readIdx } from './idx.js';
+export type { IdxArray } from './idx.js';
+export { FASHION_MNIST, MNIST, loadIdxDataset, locateIdx } from './mnist.js';
+export { cacheDir, candidateDirs } from './locate.js';
+export { batchCount, batches, gather } from './batches.js';
+export type { Batch, BatchOptions } from './batches.js';
+export { datasetNames, loadDataset, registerDataset } from './registry.js';
+export type { DatasetEntry, LoadOptions } from './registry.js';

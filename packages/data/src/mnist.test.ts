@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FASHION_MNIST, batches, loadDataset, locateIdx } from './index.js';
+
+const system = locateIdx(FASHION_MNIST, { env: {} });
+
+describe.skipIf(!system)('Fashion-MNIST from Debian (dataset-fashion-mnist)', () => {
+  it('loads 60,000 + 10,000 28x28 images with 6,000 / 1,000 per class and upstream-exact pixels', async () => {
+    const { train, test } = await loadDataset('fashion-mnist', { env: {}, download: false });
+    expect(train.size).toBe(60000);
+    expect(test.size).toBe(10000);
+    expect(train.shape).toEqual([28, 28, 1]);
+    const counts = new Array(10).fill(0);
+    for (const l of train.labels) counts[l]++;
+    expect(counts).toEqual(new Array(10).fill(6000));
+    // md5 of the decompressed upstream train-images IDX payload matches the published file.
+    const header = new Uint8Array([0, 0, 8, 3, 0, 0, 0xea, 0x60, 0, 0, 0, 28, 0, 0, 0, 28]);
+    const md5 = createHash('md5').update(header).update(train.images).digest('hex');
+    expect(md5).toBe('f4a8712d7a061bf5bd6d2ca38dc4d50a');
+    // Known first labels of the official training set: Ankle boot, T-shirt/top, T-shirt/top, Dress.
+    expect([...train.labels.subarray(0, 4)]).toEqual([9, 0, 0, 3]);
+    expect(test.mean).toEqual(train.mean);
+    expect(train.mean[0]).toBeCloseTo(0.286, 2);
+  });
+
+  it('batches carry their sample ids, labels and weights', async () => {
+    const { test } = await loadDataset('fashion-mnist', { env: {}, download: false });
+    const indices = Uint32Array.from([5, 9, 1, 7, 3]);
+    const weights = Float32Array.from([1, 2, 3, 4, 5]);
+    const out = [...batches(test, { batchSize: 2, indices, weights })];
+    expect(out.map((b) => [...b.ids])).toEqual([[5, 9], [1, 7], [3]]);
+    expect([...out[1]!.weights]).toEqual([3, 4]);
+    expect(out[0]!.labels[1]).toBe(test.labels[9]);
+    expect(out[0]!.images.subarray(784, 1568)).toEqual(test.images.subarray(9 * 784, 10 * 784));
+  });
+
+  it('reports a corrupt file in --data-dir by name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-fmnist-'));
+    for (const f of ['train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) copyFileSync(join(system!, f), join(dir, f));
+    const good = readFileSync(join(system!, 'train-images-idx3-ubyte.gz'));
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), good.subarray(0, good.length >> 1));
+    await expect(loadDataset('fashion-mnist', { dataDir: dir, env: {} })).rejects.toThrow(/train-images-idx3-ubyte.gz: corrupt gzip data/);
+  });
+});
+
+describe('dataset location errors', () => {
+  it('an empty --data-dir names the missing files and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-empty-'));
+    await expect(loadDataset('fashion-mnist', { dataDir: dir, env: {} })).rejects.toThrow(/no fashion-mnist IDX files there[\s\S]*fix: put the four files in/);
+  });
+
+  it('an unknown dataset lists the known ones', () => {
+    expect(() => loadDataset('imagenet-21k')).toThrow(/unknown dataset 'imagenet-21k'[\s\S]*fashion-mnist/);
+  });
+});

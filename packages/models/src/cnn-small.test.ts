@@ -1,0 +1,29 @@
+import '@tensorflow/tfjs-node';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { ModelError, buildModel, modelNames } from './index.js';
+
+describe('cnn-small', () => {
+  it('runs on the native backend and outputs logits of the right shape', () => {
+    expect(tf.getBackend()).toBe('tensorflow');
+    const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+    const y = tf.tidy(() => model.predict(tf.zeros([3, 28, 28, 1])) as tf.Tensor);
+    expect(y.shape).toEqual([3, 10]);
+    y.dispose();
+    // 2 convs (no bias) + 2 BN (gamma, beta; moving mean/var are not trainable) + dense 1568x128 + 128 + 128x10 + 10
+    const trainable = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
+    expect(trainable).toBe(9 * 16 + 9 * 16 * 32 + 2 * (16 + 32) + 1568 * 128 + 128 + 1280 + 10);
+  });
+
+  it('is deterministic by seed', () => {
+    const a = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 3 });
+    const b = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 3 });
+    expect(a.getWeights()[0]!.dataSync()).toEqual(b.getWeights()[0]!.dataSync());
+  });
+
+  it('rejects unknown names and bad options with a clear error', () => {
+    expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(ModelError);
+    expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(`known models are ${modelNames().join(', ')}`);
+    expect(() => buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 1 })).toThrow(/numClasses = 1/);
+  });
+});

@@ -1,0 +1,2 @@
+export { createLossEma, updateLossEma } from './loss-ema.js';
+export type { LossEmaState } from './loss-ema.js';

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { batches, type ImageDataset } from '@dp/data';
+import { InputConverter } from './input.js';
+
+export interface EvalResult {
+  loss: number;
+  /** Top-1 accuracy in [0, 1]. */
+  accuracy: number;
+  /** Top-5 accuracy, where the dataset has more than 10 classes. */
+  top5?: number;
+  samples: number;
+  seconds: number;
+}
+
+/** Test-set evaluation in inference mode (batch norm uses moving statistics; no gradients). */
+export function evaluate(model: LayersModel, data: ImageDataset, opts: { batchSize?: number; converter?: InputConverter } = {}): EvalResult {
+  const t0 = performance.now();
+  const converter = opts.converter ?? new InputConverter(data);
+  const withTop5 = data.numClasses > 10;
+  let lossSum = 0;
+  let correct = 0;
+  let correct5 = 0;
+  for (const batch of batches(data, { batchSize: opts.batchSize ?? 500 })) {
+    const [l, c, c5] = tf.tidy(() => {
+      const x = converter.toTensor(batch.images, data.shape);
+      const logits = model.predict(x) as tf.Tensor2D;
+      const labels = tf.tensor1d(batch.labels, 'int32');
+      const onehot = tf.oneHot(labels, data.numClasses);
+      const loss = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, undefined, tf.Reduction.SUM);
+      const hit = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'));
+      const hit5 = withTop5 ? tf.sum(tf.cast(topK(logits, labels, 5), 'float32')) : hit;
+      return [loss.dataSync()[0]!, hit.dataSync()[0]!, hit5.dataSync()[0]!];
+    });
+    lossSum += l;
+    correct += c;
+    correct5 += c5;
+  }
+  const n = data.size;
+  return {
+    loss: lossSum / n,
+    accuracy: correct / n,
+    ...(withTop5 ? { top5: correct5 / n } : {}),
+    samples: n,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** 1 where the true label is among the k largest logits. */
+function topK(logits: tf.Tensor2D, labels: tf.Tensor1D, k: number): tf.Tensor1D {
+  const { indices } = tf.topk(logits, k);
+  return tf.any(tf.equal(indices, tf.expandDims(labels, 1)), 1) as tf.Tensor1D;
+}

@@ -1,0 +1,39 @@
+/**
+ * Learning-rate schedules defined on training progress p in [0, 1] (fraction of the run's optimizer steps done),
+ * not on step counts, so they stay correct when pruning changes the number of steps per epoch.
+ */
+export type ScheduleName = 'constant' | 'cosine' | 'step' | 'linear';
+
+export interface ScheduleConfig {
+  name: ScheduleName;
+  /** Peak learning rate. */
+  lr: number;
+  /** Fraction of progress spent in linear warm-up from 0 (default 0). */
+  warmup?: number;
+  /** For 'step': progress points where the rate is multiplied by `gamma` (default [0.5, 0.75]). */
+  milestones?: number[];
+  gamma?: number;
+}
+
+export const SCHEDULES: readonly ScheduleName[] = ['constant', 'cosine', 'step', 'linear'];
+
+/** Learning rate at progress p in [0, 1]. */
+export function learningRate(s: ScheduleConfig, p: number): number {
+  const progress = Math.min(Math.max(p, 0), 1);
+  const warmup = s.warmup ?? 0;
+  if (warmup > 0 && progress < warmup) return (s.lr * progress) / warmup;
+  const q = warmup >= 1 ? 1 : (progress - warmup) / (1 - warmup);
+  switch (s.name) {
+    case 'constant':
+      return s.lr;
+    case 'cosine':
+      return 0.5 * s.lr * (1 + Math.cos(Math.PI * q));
+    case 'linear':
+      return s.lr * (1 - q);
+    case 'step': {
+      const gamma = s.gamma ?? 0.1;
+      const passed = (s.milestones ?? [0.5, 0.75]).filter((m) => progress >= m).length;
+      return s.lr * gamma ** passed;
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { batchCount, batches, type ImageDataset } from '@dp/data';
+import type { Pruner } from '@dp/policies';
+import { TrainError } from './errors.js';
+import { evaluate, type EvalResult } from './evaluate.js';
+import { InputConverter } from './input.js';
+import { learningRate, SCHEDULES, type ScheduleConfig } from './schedule.js';
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  schedule: ScheduleConfig;
+  /** SGD momentum (default 0.9). */
+  momentum?: number;
+  nesterov?: boolean;
+  /** Coupled L2 weight decay on conv/dense kernels, as PyTorch SGD's weight_decay (default 0). */
+  weightDecay?: number;
+  /** Label smoothing in [0, 1) (default 0). */
+  labelSmoothing?: number;
+  /** Evaluate on the test split every n epochs, and always after the last (default 1). */
+  evalEvery?: number;
+}
+
+/** Seconds spent per activity; "training cost" is everything but `eval`. */
+export interface Costs {
+  train: number;
+  data: number;
+  select: number;
+  score: number;
+  eval: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  /** Samples trained this epoch (the policy's selection size). */
+  samples: number;
+  steps: number;
+  lr: number;
+  /** Mean unweighted per-sample training loss and accuracy over the samples trained. */
+  trainLoss: number;
+  trainAccuracy: number;
+  test?: EvalResult;
+  costs: Costs;
+  /** Training cost of this epoch: all costs except evaluation. */
+  trainingSeconds: number;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  step: number;
+  steps: number;
+  loss: number;
+  accuracy: number;
+  samples: number;
+}
+
+export interface TrainHooks {
+  onBatch?(p: BatchProgress): void;
+  onEpoch?(r: EpochReport): void;
+}
+
+export interface TrainResult {
+  epochs: EpochReport[];
+  final?: EvalResult;
+  totals: Costs & { trainingSeconds: number; samples: number };
+}
+
+export interface TrainArgs {
+  model: LayersModel;
+  train: ImageDataset;
+  test?: ImageDataset;
+  pruner: Pruner;
+  options: TrainOptions;
+  hooks?: TrainHooks;
+  /** First epoch to run (for resumed runs); default 0. */
+  startEpoch?: number;
+}
+
+function checkOptions(o: TrainOptions): void {
+  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}`);
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw bad('epochs', o.epochs, 'an integer >= 1');
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw bad('batchSize', o.batchSize, 'an integer >= 1');
+  if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw bad('lr', o.schedule.lr, 'a finite number > 0');
+  if (!SCHEDULES.includes(o.schedule.name)) throw bad('schedule', o.schedule.name, `one of ${SCHEDULES.join(', ')}`);
+  const m = o.momentum ?? 0.9;
+  if (!(m >= 0 && m < 1)) throw bad('momentum', m, 'a number in [0, 1)');
+  const wd = o.weightDecay ?? 0;
+  if (!(wd >= 0 && Number.isFinite(wd))) throw bad('weightDecay', wd, 'a finite number >= 0');
+  const ls = o.labelSmoothing ?? 0;
+  if (!(ls >= 0 && ls < 1)) throw bad('labelSmoothing', ls, 'a number in [0, 1)');
+}
+
+/**
+ * Train `model` with mini-batch SGD on the samples `pruner` selects each epoch. The per-sample losses of the
+ * training forward pass go to `pruner.observe` (no extra forward pass); selection weights scale each sample's
+ * loss: the batch objective is sum_i(w_i * loss_i) / batchSize.
+ */
+export function train({ model, train: data, test, pruner, options, hooks, startEpoch = 0 }: TrainArgs): TrainResult {
+  checkOptions(options);
+  if (pruner.config.datasetSize !== data.size) {
+    throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples)`);
+  }
+  if (pruner.config.totalEpochs !== options.epochs) {
+    throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}`);
+  }
+  const { epochs, batchSize } = options;
+  const converter = new InputConverter(data);
+  const optimizer = tf.train.momentum(options.schedule.lr, options.momentum ?? 0.9, options.nesterov ?? false);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const decayed = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => w.read());
+  const wd = options.weightDecay ?? 0;
+  const smoothing = options.labelSmoothing ?? 0;
+  const evalEvery = options.evalEvery ?? 1;
+  const reports: EpochReport[] = [];
+
+  for (let epoch = startEpoch; epoch < epochs; epoch++) {
+    const costs: Costs = { train: 0, data: 0, select: 0, score: 0, eval: 0 };
+    let t = performance.now();
+    const { indices, weights } = pruner.select(epoch);
+    costs.select += (performance.now() - t) / 1000;
+    const steps = batchCount(indices.length, batchSize);
+    let lossSum = 0;
+    let correctSum = 0;
+    let seen = 0;
+    let lr = 0;
+    let step = 0;
+    const iter = batches(data, { batchSize, indices, weights });
+    for (;;) {
+      t = performance.now();
+      const next = iter.next();
+      if (next.done) break;
+      const batch = next.value;
+      const n = batch.ids.length;
+      const x = converter.toTensor(batch.images, data.shape);
+      const labels = tf.tensor1d(batch.labels, 'int32');
+      const y = tf.oneHot(labels, data.numClasses);
+      const w = tf.tensor1d(batch.weights, 'float32');
+      costs.data += (performance.now() - t) / 1000;
+
+      t = performance.now();
+      // Progress is measured in epochs (fraction of an epoch done), so schedules do not depend on step counts.
+      lr = learningRate(options.schedule, (epoch + step / steps) / epochs);
+      optimizer.setLearningRate(lr);
+      let perSample: tf.Tensor1D | undefined;
+      let hits: tf.Tensor1D | undefined;
+      const cost = optimizer.minimize(
+        () => {
+          const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+          const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, smoothing, tf.Reduction.NONE) as tf.Tensor1D;
+          perSample = tf.keep(losses);
+          hits = tf.keep(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32') as tf.Tensor1D);
+          let objective = tf.div(tf.sum(tf.mul(losses, w)), n) as tf.Scalar;
+          if (wd > 0) objective = tf.add(objective, tf.mul(0.5 * wd, tf.addN(decayed.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+          return objective;
+        },
+        true,
+        vars,
+      );
+      const lossValues = perSample!.dataSync() as Float32Array;
+      const hitValues = hits!.dataSync();
+      tf.dispose([x, labels, y, w, perSample!, hits!, cost!]);
+      costs.train += (performance.now() - t) / 1000;
+
+      let batchLoss = 0;
+      let batchHits = 0;
+      for (let i = 0; i < n; i++) {
+        batchLoss += lossValues[i]!;
+        batchHits += hitValues[i]!;
+      }
+      if (!Number.isFinite(batchLoss)) {
+        throw new TrainError(
+          `training loss became ${batchLoss} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): lower the learning rate or check the data`,
+        );
+      }
+      t = performance.now();
+      pruner.observe(batch.ids, lossValues);
+      costs.score += (performance.now() - t) / 1000;
+      lossSum += batchLoss;
+      correctSum += batchHits;
+      seen += n;
+      step++;
+      hooks?.onBatch?.({ epoch, step, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
+    }
+    let testResult: EvalResult | undefined;
+    if (test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)) {
+      testResult = evaluate(model, test, { converter: new InputConverter({ ...test, mean: data.mean, std: data.std }) });
+      costs.eval += testResult.seconds;
+    }
+    const report: EpochReport = {
+      epoch,
+      samples: indices.length,
+      steps,
+      lr,
+      trainLoss: lossSum / Math.max(seen, 1),
+      trainAccuracy: correctSum / Math.max(seen, 1),
+      ...(testResult ? { test: testResult } : {}),
+      costs,
+      trainingSeconds: costs.train + costs.data + costs.select + costs.score,
+    };
+    reports.push(report);
+    hooks?.onEpoch?.(report);
+  }
+  optimizer.dispose();
+  const totals = { train: 0, data: 0, select: 0, score: 0, eval: 0, trainingSeconds: 0, samples: 0 };
+  for (const r of reports) {
+    for (const k of ['train', 'data', 'select', 'score', 'eval'] as const) totals[k] += r.costs[k];
+    totals.trainingSeconds += r.trainingSeconds;
+    totals.samples += r.samples;
+  }
+  const last = reports[reports.length - 1]?.test;
+  return { epochs: reports, ...(last ? { final: last } : {}), totals };
+}
