@@ -87,10 +87,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const seed = num(values, 'seed', 0, { integer: true, min: 0 });
   const nesterov = !values['no-nesterov'];
 
-  const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
-  const { tf } = backend;
+  // Data first: its errors are the most common and need no TensorFlow start-up to report.
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   const data = await loadDataset(dataset, { dataDir });
+  const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
   const out = process.stdout;
   out.write(`dp train: ${dataset} (${data.train.size} train / ${data.test.size} test, from ${data.source}) · ${modelName} · policy ${policy}` +
     `${policy === 'full' ? '' : ` @ ${pruneRatio}`} · ${epochs} epochs · backend ${backend.backend}${backend.tensorflowVersion ? ` (TensorFlow ${backend.tensorflowVersion})` : ''}\n`);
@@ -123,6 +123,5 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const wall = (performance.now() - started) / 1000;
   if (result.final) out.write(`final test accuracy: ${(100 * result.final.accuracy).toFixed(2)}%\n`);
   out.write(`training cost: ${result.totals.trainingSeconds.toFixed(1)}s for ${result.totals.samples} samples · wall-clock ${formatDuration(wall)}\n`);
-  void tf;
   return 0;
 }

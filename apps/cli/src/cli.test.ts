@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
+const FMNIST = '/usr/share/datasets/fashion-mnist';
+const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+
+function dp(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  // TensorFlow's own start-up notices (absl) are not ours: drop them before checking what dp printed.
+  const stderr = r.stderr.split('\n').filter((l) => l && !/^(WARNING: All log messages|I0000|W0000)/.test(l));
+  return { code: r.status, stdout: r.stdout, stderr };
+}
+
+/** A data dir with Fashion-MNIST where one file is replaced by `bytes`. */
+function dataDirWith(file: string, bytes: Uint8Array): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-cli-'));
+  for (const f of FILES) copyFileSync(join(FMNIST, f), join(dir, f));
+  writeFileSync(join(dir, file), bytes);
+  return dir;
+}
+
+describe('dp', () => {
+  it('--help lists the commands with examples', () => {
+    const r = dp('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/train[\s\S]*doctor[\s\S]*Examples:/);
+    const t = dp('train', '--help');
+    expect(t.stdout).toMatch(/--policy NAME[\s\S]*random[\s\S]*Examples:/);
+  });
+
+  it('doctor reports the native backend', () => {
+    const r = dp('doctor');
+    expect(r.stdout).toMatch(/^backend\s+tensorflow$/m);
+    expect(r.stdout).toMatch(/^TensorFlow\s+2\.\d+/m);
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    [['--dataset', 'cifar1000'], /^dp: error: unknown dataset 'cifar1000'; fix: use --dataset with one of .*fashion-mnist/],
+    [['--model', 'resnet9000'], /^dp: error: unknown model 'resnet9000'; fix: use --model with one of .*cnn-small/],
+    [['--epochs', '0'], /^dp: error: --epochs 0 is invalid: expected an integer >= 1$/],
+    [['--prune-ratio', '1', '--policy', 'random'], /^dp: error: --prune-ratio 1 is invalid: expected a number >= 0 and < 1$/],
+    [['--bogus'], /^dp: error: Unknown option '--bogus'; fix: see `dp train --help`$/],
+    [['--data-dir', '/nonexistent/dp-data'], /^dp: error: --data-dir \/nonexistent\/dp-data: no fashion-mnist IDX files there .*; fix: put the four files in/],
+  ])('train %j fails with one clear error line', (args, pattern) => {
+    const r = dp('train', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(pattern);
+  });
+
+  it('a corrupt IDX file (wrong magic number) is named with the fix', () => {
+    const raw = gunzipSync(readFileSync(join(FMNIST, 't10k-labels-idx1-ubyte.gz')));
+    raw[2] = 0x0b;
+    const dir = dataDirWith('t10k-labels-idx1-ubyte.gz', gzipSync(raw));
+    const r = dp('train', '--data-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(/t10k-labels-idx1-ubyte.gz: wrong IDX magic number 0x00000b01 .*; fix: /);
+  });
+
+  it('a truncated IDX file is named with the fix', () => {
+    const raw = gunzipSync(readFileSync(join(FMNIST, 'train-labels-idx1-ubyte.gz')));
+    const dir = dataDirWith('train-labels-idx1-ubyte.gz', gzipSync(raw.subarray(0, 30000)));
+    const r = dp('train', '--data-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(/train-labels-idx1-ubyte.gz: IDX payload is 29992 bytes but the header's dims 60000 need 60000 \(truncated file\); fix: /);
+  });
+});
