@@ -51,8 +51,10 @@ if (major < 20 || (major === 20 && minor < 19)) {
 // Install scripts are not run here: the only one that matters (tfjs-node's) is handled in step 2, where its
 // failure offline can be caught and routed around.
 {
+  // `npm install` with the committed package-lock.json, not `npm ci`: npm 11's `npm ci` rejects lockfiles that lack
+  // other platforms' optional packages (rollup, turbo), which npm 11 itself omits when writing the lockfile.
   const fresh = !existsSync(join(root, 'node_modules', '.package-lock.json'));
-  const npmArgs = fresh ? ['ci', '--ignore-scripts', '--no-audit', '--no-fund'] : ['install', '--ignore-scripts', '--no-audit', '--no-fund'];
+  const npmArgs = ['install', '--ignore-scripts', '--no-audit', '--no-fund'];
   say(`npm ${npmArgs.join(' ')}`);
   const r = run('npm', npmArgs);
   if (!r.ok) {
