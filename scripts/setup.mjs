@@ -181,7 +181,19 @@ with zipfile.ZipFile(sys.argv[1]) as z:
   return loaded;
 }
 
-// ---------------------------------------------------------------- 3. default dataset (Fashion-MNIST)
+// ---------------------------------------------------------------- 3. Debian packages: dataset, report browser
+/** apt-get install on Debian/Ubuntu as root or with password-less sudo; returns false where that is not possible. */
+function aptInstall(pkg) {
+  if (!existsSync('/etc/debian_version') || typeof process.getuid !== 'function') return false;
+  const prefix = process.getuid() === 0 ? [] : run('sudo', ['-n', 'true'], { quiet: true }).ok ? ['sudo', '-n'] : null;
+  if (!prefix) return false;
+  const apt = (...a) => run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...a], { quiet: true, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  say(`apt-get install ${pkg}`);
+  if (apt('install', '-y', '-q', pkg).ok) return true;
+  apt('update', '-q');
+  return apt('install', '-y', '-q', pkg).ok;
+}
+
 {
   const files = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
   const has = (d) => files.every((f) => existsSync(join(d, `${f}.gz`)) || existsSync(join(d, f)));
@@ -189,23 +201,18 @@ with zipfile.ZipFile(sys.argv[1]) as z:
   let found = candidates.find(has);
   if (found) {
     done('dataset', `Fashion-MNIST found in ${found}`);
-  } else if (existsSync('/etc/debian_version') && typeof process.getuid === 'function') {
-    const sudo = process.getuid() === 0 ? [] : run('sudo', ['-n', 'true'], { quiet: true }).ok ? ['sudo', '-n'] : null;
-    if (sudo) {
-      say("installing Debian's dataset-fashion-mnist package");
-      const aptInstall = () => run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-q', 'dataset-fashion-mnist'], { quiet: true, env: { DEBIAN_FRONTEND: 'noninteractive' } });
-      let r = aptInstall();
-      if (!r.ok) {
-        run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-q'], { quiet: true });
-        r = aptInstall();
-      }
-      found = candidates.find(has);
-      if (found) done('dataset', `Fashion-MNIST installed by apt in ${found}`);
-    }
-    if (!found) done('dataset', `Fashion-MNIST not installed (run: sudo apt-get install dataset-fashion-mnist); otherwise dp downloads it on first use into ${join(cache, 'fashion-mnist')}`);
+  } else if (aptInstall('dataset-fashion-mnist') && (found = candidates.find(has))) {
+    done('dataset', `Fashion-MNIST installed by apt (Debian package dataset-fashion-mnist) in ${found}`);
   } else {
-    done('dataset', `Fashion-MNIST will be downloaded (with checksums) on first use into ${join(cache, 'fashion-mnist')}`);
+    done('dataset', `Fashion-MNIST not installed; dp downloads it (checking MD5s) on first use into ${join(cache, 'fashion-mnist')} (on Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist)`);
   }
+}
+{
+  // Headless Chromium renders the HTML report in the report tests (and for screenshots).
+  const chromium = process.env.DP_CHROMIUM ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) done('report browser', `${chromium} present`);
+  else if (aptInstall('chromium') && existsSync(chromium)) done('report browser', `${chromium} installed by apt (Debian package chromium)`);
+  else done('report browser', 'no Chromium: the HTML report test is skipped (install Debian/Ubuntu package chromium, or set DP_CHROMIUM)');
 }
 
 // ---------------------------------------------------------------- 4. build

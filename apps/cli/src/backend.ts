@@ -8,8 +8,14 @@ export interface BackendOptions {
   allowCpu?: boolean;
 }
 
+/** The tfjs-node specific API (`tf.node`): summary writers, image decoding. Absent on the pure-JS backend. */
+export interface TfNodeApi {
+  summaryFileWriter(logdir: string): { scalar(name: string, value: number, step: number): void; flush(): void };
+}
+
 export interface BackendInfo {
   tf: typeof TfCore;
+  node?: TfNodeApi;
   /** Active backend name: 'tensorflow' when native. */
   backend: string;
   /** The npm package that provided it. */
@@ -29,8 +35,10 @@ export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInf
   const gpu = opts.gpu ?? process.env.DP_TFJS === 'gpu';
   const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
   let nativeError: string | undefined;
+  let node: TfNodeApi | undefined;
   try {
-    await import(pkg);
+    const mod = (await import(pkg)) as { node?: TfNodeApi; default?: { node?: TfNodeApi } };
+    node = mod.node ?? mod.default?.node;
   } catch (e) {
     nativeError = firstLine((e as Error).message);
   }
@@ -40,6 +48,7 @@ export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInf
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     return {
       tf,
+      ...(node ? { node } : {}),
       backend: tf.getBackend(),
       package: pkg,
       ...(binding?.TF_Version ? { tensorflowVersion: binding.TF_Version } : {}),

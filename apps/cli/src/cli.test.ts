@@ -42,11 +42,14 @@ describe('dp', () => {
   });
 
   it.each([
-    [['--dataset', 'cifar1000'], /^dp: error: unknown dataset 'cifar1000'; fix: use --dataset with one of .*fashion-mnist/],
-    [['--model', 'resnet9000'], /^dp: error: unknown model 'resnet9000'; fix: use --model with one of .*cnn-small/],
+    [['--dataset', 'cifar1000'], /^dp: error: unknown dataset "cifar1000"; fix: use one of .*fashion-mnist/],
+    [['--model', 'resnet9000'], /^dp: error: unknown model "resnet9000"; fix: use one of .*cnn-small.*resnet20/],
     [['--epochs', '0'], /^dp: error: --epochs 0 is invalid: expected an integer >= 1$/],
     [['--prune-ratio', '1', '--policy', 'random'], /^dp: error: --prune-ratio 1 is invalid: expected a number >= 0 and < 1$/],
     [['--bogus'], /^dp: error: Unknown option '--bogus'; fix: see `dp train --help`$/],
+    [['--policy', 'full', '--prune-ratio', '0.5'], /^dp: error: pruneRatio = 0.5 conflicts with policy = "full" .*; fix: /],
+    [['--policy', 'ucb', '--policy-option', 'c=-1'], /^dp: error: policy 'ucb': c = -1 is invalid: expected /],
+    [['--config', '/nonexistent/run.json'], /^dp: error: cannot read config file \/nonexistent\/run.json: ENOENT$/],
     [['--data-dir', '/nonexistent/dp-data'], /^dp: error: --data-dir \/nonexistent\/dp-data: no fashion-mnist IDX files there .*; fix: put the four files in/],
   ])('train %j fails with one clear error line', (args, pattern) => {
     const r = dp('train', ...args);

@@ -34,23 +34,40 @@ export function sampleBytes(d: Pick<ImageDataset, 'shape'>): number {
   return d.shape[0] * d.shape[1] * d.shape[2];
 }
 
-/** Per-channel mean and std of uint8 images, in [0, 1] units. */
+/** Per-channel mean and std of uint8 images, in [0, 1] units (exact: from per-channel value histograms). */
 export function channelStats(images: Uint8Array, channels: number): { mean: number[]; std: number[] } {
-  const sum = new Float64Array(channels);
-  const sq = new Float64Array(channels);
-  for (let i = 0; i < images.length; i++) {
-    const v = images[i]!;
-    const c = i % channels;
-    sum[c]! += v;
-    sq[c]! += v * v;
+  const total = new Float64Array(256 * channels);
+  const hist = new Uint32Array(256 * channels);
+  // Count in blocks small enough that no uint32 bin can overflow, then add into doubles.
+  const block = channels * (1 << 24);
+  for (let start = 0; start < images.length; start += block) {
+    const end = Math.min(start + block, images.length);
+    if (channels === 3) {
+      for (let i = start; i < end; i += 3) {
+        hist[images[i]!]!++;
+        hist[256 + images[i + 1]!]!++;
+        hist[512 + images[i + 2]!]!++;
+      }
+    } else {
+      for (let i = start; i < end; i++) hist[((i - start) % channels) * 256 + images[i]!]!++;
+    }
+    for (let k = 0; k < hist.length; k++) total[k]! += hist[k]!;
+    hist.fill(0);
   }
   const n = images.length / channels;
   const mean: number[] = [];
   const std: number[] = [];
   for (let c = 0; c < channels; c++) {
-    const m = sum[c]! / n;
+    let sum = 0;
+    let sq = 0;
+    for (let v = 0; v < 256; v++) {
+      const k = total[c * 256 + v]!;
+      sum += k * v;
+      sq += k * v * v;
+    }
+    const m = sum / n;
     mean.push(m / 255);
-    std.push(Math.sqrt(Math.max(sq[c]! / n - m * m, 0)) / 255);
+    std.push(Math.sqrt(Math.max(sq / n - m * m, 0)) / 255);
   }
   return { mean, std };
 }

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FASHION_MNIST, batches, loadDataset, locateIdx } from './index.js';
+import { FASHION_MNIST, batches, datasetNames, loadDataset, locateIdx } from './index.js';
 
 const system = locateIdx(FASHION_MNIST, { env: {} });
 
@@ -46,6 +47,38 @@ describe.skipIf(!system)('Fashion-MNIST from Debian (dataset-fashion-mnist)', ()
   });
 });
 
+describe.skipIf(!system)('Fashion-MNIST corrupt copies (built in a temp dir): one clear error each', () => {
+  const files = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+  /** A --data-dir with the Debian files, `t10k-labels` replaced by `labels` (plain IDX bytes). */
+  const withTestLabels = (labels: Uint8Array, imagesToo?: Uint8Array) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-fmnist-bad-'));
+    for (const f of files.slice(0, 3)) copyFileSync(join(system!, f), join(dir, f));
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), labels);
+    if (imagesToo) writeFileSync(join(dir, 't10k-images-idx3-ubyte'), imagesToo);
+    return dir;
+  };
+  const realLabels = () => new Uint8Array(gunzipSync(readFileSync(join(system!, 't10k-labels-idx1-ubyte.gz'))));
+
+  it('wrong magic number (an images file where labels belong)', async () => {
+    const images = new Uint8Array(gunzipSync(readFileSync(join(system!, 't10k-images-idx3-ubyte.gz'))));
+    const dir = withTestLabels(images);
+    await expect(loadDataset('fashion-mnist', { dataDir: dir, env: {} })).rejects.toThrow(/t10k-labels-idx1-ubyte: expected 1 dim \(N\), header has 3; fix: check that the images and labels files are not swapped/);
+    const bad = realLabels();
+    bad[2] = 0x0b;
+    await expect(loadDataset('fashion-mnist', { dataDir: withTestLabels(bad), env: {} })).rejects.toThrow(/t10k-labels-idx1-ubyte: wrong IDX magic number 0x00000b01/);
+  });
+
+  it('label byte out of range, image/label count mismatch', async () => {
+    const bad = realLabels();
+    bad[8 + 1234] = 10;
+    await expect(loadDataset('fashion-mnist', { dataDir: withTestLabels(bad), env: {} })).rejects.toThrow(/t10k-labels-idx1-ubyte: label 10 of sample 1234 is out of range \[0, 9\]/);
+    const short = realLabels().subarray(0, 8 + 9999);
+    const header = new DataView(short.buffer, short.byteOffset);
+    header.setUint32(4, 9999, false);
+    await expect(loadDataset('fashion-mnist', { dataDir: withTestLabels(short), env: {} })).rejects.toThrow(/test split: 10000 images in .*t10k-images-idx3-ubyte.gz but 9999 labels in .*t10k-labels-idx1-ubyte/);
+  });
+});
+
 describe('dataset location errors', () => {
   it('an empty --data-dir names the missing files and the fix', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-empty-'));
@@ -54,5 +87,6 @@ describe('dataset location errors', () => {
 
   it('an unknown dataset lists the known ones', () => {
     expect(() => loadDataset('imagenet-21k')).toThrow(/unknown dataset 'imagenet-21k'[\s\S]*fashion-mnist/);
+    expect(datasetNames()).toEqual(['fashion-mnist', 'mnist', 'cifar10', 'cifar100', 'cifar100-coarse', 'cifar10-jpeg', 'imagefolder']);
   });
 });

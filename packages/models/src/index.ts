@@ -1,4 +1,20 @@
 export { buildModel, modelEntries, modelNames, registerModel } from './registry.js';
 export { cnnSmall } from './cnn-small.js';
+export { cifarResNet, resNet } from './resnet.js';
+export { CIFAR_RESNET_DEPTHS, RESNET_DEPTHS } from './resnet-entries.js';
+export {
+  cifarResNetPlan,
+  featureSizes,
+  paramCounts,
+  resNetPlan,
+  totalStride,
+  type ParamCounts,
+  type ResNetDepth,
+  type ResNetPlan,
+} from './plan.js';
+export { batchNorm, DEFAULT_BATCH_NORM } from './layers.js';
+export { PadShortcut } from './shortcut-a.js';
+export { modelSummary, paramTotals, type SummaryTotals } from './summary.js';
+export { loadModel, loadWeights, saveModel } from './io.js';
 export { ModelError } from './errors.js';
-export type { ModelEntry, ModelOptions } from './types.js';
+export type { BatchNormKind, ModelEntry, ModelOptions } from './types.js';

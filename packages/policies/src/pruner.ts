@@ -1,22 +1,28 @@
+import { decodeFloat32, decodeUint32, encodeTyped } from './codec.js';
+import { keepCount } from './count.js';
 import { PrunerError, checkInt, checkNumber } from './errors.js';
-import { Rng } from './rng.js';
 import { getPolicy } from './registry.js';
-import { identity } from './select.js';
-import type { Choice, Json, PolicyContext, PolicyInstance } from './types.js';
+import { streamRng } from './rng.js';
+import { shuffledCopy } from './shuffle.js';
+import { shardOf } from './shard.js';
+import type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
+import { checkBatch } from './validate.js';
 
-/** Options shared by every policy. Policy-specific options go in the same object. */
+export type { Selection, ShardOptions } from './types.js';
+
+/** Options shared by every policy. Policy-specific options (see each policy's card) go in the same object. */
 export interface PrunerConfig {
-  /** Registered policy name: 'full', 'random', 'ucb', 'epsilon-greedy', 'infobatch', 'static', ... */
+  /** Registered policy name: 'full', 'random', 'epsilon-greedy', 'ucb', 'infobatch', 'static' (see policyNames()). */
   policy: string;
-  /** N, the number of training samples (positive integer). */
+  /** N, the number of training samples (integer in [1, 2^32 - 1]). */
   datasetSize: number;
-  /** Share pruned per epoch, in [0, 1). */
+  /** Share pruned, in [0, 1): fixed-size policies keep k = N - floor(pruneRatio * N); infobatch: its r. */
   pruneRatio: number;
   /** Epochs in the whole run (>= 1). */
   totalEpochs: number;
-  /** Seed of every random choice (integer). */
+  /** Seed of every random choice (a safe integer). */
   seed: number;
-  /** Re-select every `interval` epochs; in between, the same subset in a new order. Default 1. */
+  /** Re-select every `interval` epochs (counted from the end of warm-up); in between, the same subset in a new order. Default 1. */
   interval?: number;
   /** Full data for the first `warmupEpochs` epochs. Default 0. */
   warmupEpochs?: number;
@@ -25,36 +31,37 @@ export interface PrunerConfig {
   [option: string]: unknown;
 }
 
-export interface Selection {
-  /** Distinct sample ids in [0, N), shuffled for this epoch. */
-  indices: Uint32Array;
-  /** Loss weight per entry of `indices`. */
-  weights: Float32Array;
-}
+/** The validated common config, as `Pruner.config`. */
+export type ResolvedConfig = Readonly<Required<Pick<PrunerConfig, (typeof COMMON)[number]>>>;
 
-export interface ShardOptions {
-  rank: number;
-  worldSize: number;
-}
-
+/** What `Pruner.state()` returns: plain JSON (typed arrays as base64). */
 export interface PrunerState {
   version: 1;
+  /** The config (and a hash of array options) the state belongs to; restoring under another config throws. */
   fingerprint: string;
+  /** Losses observed so far. */
   observed: number;
   policy: Json;
-  current: { epoch: number; indices: string; weights: string | null } | null;
+  /** The subset chosen at the last re-selection, reused until the next one. */
+  current: { epoch: number; count: number; indices: string; weights: string | null } | null;
 }
 
-const COMMON = ['policy', 'datasetSize', 'pruneRatio', 'totalEpochs', 'seed', 'interval', 'warmupEpochs', 'annealEpochs'];
+const COMMON = ['policy', 'datasetSize', 'pruneRatio', 'totalEpochs', 'seed', 'interval', 'warmupEpochs', 'annealEpochs'] as const;
 
-/** A configured, validated pruner: the object users drive from their training loop. */
+/**
+ * A configured, validated pruner: the object users drive from their training loop. Per epoch: `select(epoch)`
+ * once at its start, then `observe(ids, losses)` for every trained batch. Every method validates its arguments
+ * completely before changing anything, and throws only PrunerError.
+ */
 export class Pruner {
-  readonly config: Readonly<Required<Pick<PrunerConfig, 'policy' | 'datasetSize' | 'pruneRatio' | 'totalEpochs' | 'seed' | 'interval' | 'warmupEpochs' | 'annealEpochs'>>>;
+  readonly config: ResolvedConfig;
+  /** Policy-specific options after validation and defaults. */
   readonly options: Readonly<Record<string, unknown>>;
+  private readonly policy: Policy<any>;
+  private readonly ctx: PolicyContext;
   private readonly instance: PolicyInstance;
   private readonly fingerprint: string;
   private observed = 0;
-  /** Subset chosen at the last re-selection: reused until the next one. */
   private current: { epoch: number; choice: Choice } | null = null;
 
   constructor(config: PrunerConfig, saved?: PrunerState) {
@@ -64,103 +71,112 @@ export class Pruner {
     const pruneRatio = checkNumber('pruneRatio', config.pruneRatio, 0, 1, { maxOpen: true });
     policy.checkPruneRatio?.(pruneRatio);
     const totalEpochs = checkInt('totalEpochs', config.totalEpochs, 1);
-    const seed = checkInt('seed', config.seed, -(2 ** 53 - 1));
+    const seed = checkInt('seed', config.seed, -Number.MAX_SAFE_INTEGER);
     const interval = checkInt('interval', config.interval ?? 1, 1);
     const warmupEpochs = checkInt('warmupEpochs', config.warmupEpochs ?? 0, 0, totalEpochs);
     const annealEpochs = checkInt('annealEpochs', config.annealEpochs ?? 0, 0, totalEpochs);
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
-      if (COMMON.includes(key) || value === undefined) continue;
+      if ((COMMON as readonly string[]).includes(key) || value === undefined) continue;
       if (!policy.optionNames.includes(key)) {
         const known = [...COMMON, ...policy.optionNames].join(', ');
         throw new PrunerError(key, value, `no such option for policy '${policy.name}' (options: ${known})`);
       }
       raw[key] = value;
     }
-    this.options = Object.freeze(policy.parseOptions(raw) as Record<string, unknown>);
+    const ctx: PolicyContext = { datasetSize, pruneRatio, totalEpochs, seed, keep: keepCount(pruneRatio, datasetSize) };
+    const options = policy.parseOptions(raw, ctx) as Record<string, unknown>;
+    this.policy = policy;
+    this.ctx = ctx;
+    this.options = Object.freeze(options);
     this.config = Object.freeze({ policy: policy.name, datasetSize, pruneRatio, totalEpochs, seed, interval, warmupEpochs, annealEpochs });
-    const ctx: PolicyContext = { datasetSize, pruneRatio, totalEpochs, seed, keep: datasetSize - Math.floor(pruneRatio * datasetSize) };
-    this.instance = policy.create(ctx, this.options);
-    this.fingerprint = JSON.stringify({ ...this.config, options: this.options });
+    this.fingerprint = JSON.stringify({ ...this.config, options: policy.describeOptions ? policy.describeOptions(options) : (options as Json) });
+    this.instance = policy.create(ctx, options);
     if (saved !== undefined) this.restore(saved);
   }
 
-  /** Bytes of per-sample state the policy keeps. */
+  /** Bytes of per-sample arrays the policy keeps (statistics + scratch) per training sample; see the README's memory table. */
   get bytesPerSample(): number {
     return this.instance.bytesPerSample;
   }
 
-  /** Whether `epoch` trains on all data (warm-up or anneal epochs). */
+  /** Number of per-sample losses observed so far (all workers' when all-gathered). */
+  get observedCount(): number {
+    return this.observed;
+  }
+
+  /** A copy of the per-sample score the policy ranks by (NaN = never observed), or null for policies without one. */
+  scores(): Float32Array | null {
+    return this.instance.scores ? this.instance.scores() : null;
+  }
+
+  /** Whether `epoch` trains on all data with weight 1 (warm-up, anneal, or a policy's own full-data epochs). */
   isFullDataEpoch(epoch: number): boolean {
     const { warmupEpochs, annealEpochs, totalEpochs } = this.config;
-    return epoch < warmupEpochs || epoch >= totalEpochs - annealEpochs;
+    if (epoch < warmupEpochs || epoch >= totalEpochs - annealEpochs) return true;
+    return this.policy.isFullDataEpoch ? this.policy.isFullDataEpoch(epoch, this.ctx, this.options) : false;
   }
 
   /**
-   * The samples (and loss weights) to train on in `epoch` (0-based), shuffled by (seed, epoch).
-   * With `{ rank, worldSize }`, one data-parallel worker's shard (see README: padding rule).
+   * The samples (and loss weights) to train on in `epoch` (0-based, < totalEpochs), shuffled by (seed, epoch).
+   * Call it at the start of the epoch, after observing the losses of all earlier epochs. With
+   * `{ rank, worldSize, dropLast? }`, one data-parallel worker's shard (see README: Sharding); every worker
+   * gets the same epoch list given the same config, seed and observations.
    */
   select(epoch: number, shard?: ShardOptions): Selection {
     const { totalEpochs, warmupEpochs, interval, seed, datasetSize } = this.config;
     checkInt('epoch', epoch, 0, totalEpochs - 1);
     if (shard !== undefined) {
-      checkInt('worldSize', shard.worldSize, 1);
+      if (shard === null || typeof shard !== 'object') throw new PrunerError('shard', shard, 'an object { rank, worldSize, dropLast? }');
+      checkInt('worldSize', shard.worldSize, 1, 2 ** 32 - 1);
       checkInt('rank', shard.rank, 0, shard.worldSize - 1);
+      if (shard.dropLast !== undefined && typeof shard.dropLast !== 'boolean') throw new PrunerError('dropLast', shard.dropLast, 'true or false');
     }
-    let choice: Choice;
+    const rng = streamRng(seed, epoch, 1);
+    let shuffled: { indices: Uint32Array; weights: Float32Array | null };
     if (this.isFullDataEpoch(epoch)) {
-      choice = { indices: identity(datasetSize) };
+      shuffled = shuffledCopy(datasetSize, null, null, rng);
     } else {
-      // The re-selection epoch this epoch belongs to: warm-up end, then every `interval` epochs.
-      const since = epoch - warmupEpochs;
-      const selectionEpoch = epoch - (since % interval);
+      // The re-selection epoch this epoch belongs to: the end of warm-up, then every `interval` epochs.
+      const selectionEpoch = epoch - ((epoch - warmupEpochs) % interval);
       if (this.current?.epoch !== selectionEpoch) {
-        this.current = { epoch: selectionEpoch, choice: this.instance.choose(selectionEpoch, epochRng(seed, selectionEpoch, 0)) };
+        this.current = { epoch: selectionEpoch, choice: this.instance.choose(selectionEpoch, streamRng(seed, selectionEpoch, 0)) };
       }
-      choice = this.current!.choice;
+      const { choice } = this.current;
+      shuffled = shuffledCopy(choice.indices.length, choice.indices, choice.weights ?? null, rng);
+      if (choice.flaggedWeight !== undefined) shuffled = unflag(shuffled.indices, choice.flaggedWeight);
     }
-    const n = choice.indices.length;
-    const order = epochRng(seed, epoch, 1).shuffle(identity(n));
-    const indices = new Uint32Array(n);
-    const weights = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const j = order[i]!;
-      indices[i] = choice.indices[j]!;
-      weights[i] = choice.weights ? choice.weights[j]! : 1;
-    }
-    return shard ? shardOf(indices, weights, shard) : { indices, weights };
+    const { indices } = shuffled;
+    const weights = shuffled.weights ?? new Float32Array(indices.length).fill(1);
+    return shard && shard.worldSize > 1 ? shardOf(indices, weights, shard) : { indices, weights, kept: indices.length };
   }
 
-  /** Record per-sample training losses of one batch (ids in [0, N), finite losses). */
+  /**
+   * Record the per-sample training losses of one batch: integer ids in [0, N) and finite losses, equally many.
+   * In data-parallel training every worker must observe the losses of ALL workers (all-gather ids and losses),
+   * in the same order, so that their states — and so their next selections — stay identical.
+   */
   observe(sampleIds: ArrayLike<number>, losses: ArrayLike<number>): void {
-    if (sampleIds == null || typeof sampleIds.length !== 'number') throw new PrunerError('sampleIds', sampleIds, 'an array of sample ids');
-    if (losses == null || typeof losses.length !== 'number') throw new PrunerError('losses', losses, 'an array of losses');
-    if (sampleIds.length !== losses.length) {
-      throw new PrunerError('losses.length', losses.length, `the same length as sampleIds (${sampleIds.length})`);
-    }
-    const n = this.config.datasetSize;
-    for (let i = 0; i < sampleIds.length; i++) {
-      const id = sampleIds[i]!;
-      if (!Number.isInteger(id) || id < 0 || id >= n) throw new PrunerError(`sampleIds[${i}]`, id, `an integer in [0, ${n - 1}]`);
-      const l = losses[i]!;
-      if (!Number.isFinite(l)) throw new PrunerError(`losses[${i}]`, l, 'a finite number');
-    }
+    checkBatch(sampleIds, losses, this.config.datasetSize);
     this.instance.observe(sampleIds, losses);
     this.observed += sampleIds.length;
   }
 
-  /** JSON-serialisable state: restore with `createPruner(sameConfig, state)`. */
+  /** JSON-serialisable state: `createPruner(sameConfig, state)` continues with exactly the same future selections. */
   state(): PrunerState {
+    let cur = this.current;
+    if (cur?.choice.flaggedWeight !== undefined) cur = { epoch: cur.epoch, choice: unflag(cur.choice.indices.slice(), cur.choice.flaggedWeight) as Choice };
     return {
       version: 1,
       fingerprint: this.fingerprint,
       observed: this.observed,
       policy: this.instance.state(),
-      current: this.current
+      current: cur
         ? {
-            epoch: this.current.epoch,
-            indices: encodeTyped(this.current.choice.indices),
-            weights: this.current.choice.weights ? encodeTyped(this.current.choice.weights) : null,
+            epoch: cur.epoch,
+            count: cur.choice.indices.length,
+            indices: encodeTyped(cur.choice.indices),
+            weights: cur.choice.weights ? encodeTyped(cur.choice.weights) : null,
           }
         : null,
     };
@@ -171,59 +187,52 @@ export class Pruner {
       throw new PrunerError('state.version', (saved as { version?: unknown } | null)?.version, '1 (a state written by Pruner.state())');
     }
     if (saved.fingerprint !== this.fingerprint) {
-      throw new PrunerError('state', saved.fingerprint, `a state saved with the same config (${this.fingerprint})`);
+      throw new PrunerError('state.fingerprint', saved.fingerprint, `a state saved with the same config (${this.fingerprint})`);
+    }
+    const observed = checkInt('state.observed', saved.observed, 0);
+    const n = this.config.datasetSize;
+    let current: Pruner['current'] = null;
+    if (saved.current !== null) {
+      const c = saved.current;
+      if (typeof c !== 'object') throw new PrunerError('state.current', c, 'null or { epoch, count, indices, weights }');
+      const epoch = checkInt('state.current.epoch', c.epoch, 0, this.config.totalEpochs - 1);
+      const count = checkInt('state.current.count', c.count, 1, n);
+      const indices = decodeUint32('state.current.indices', c.indices, count);
+      const seen = new Uint8Array(n);
+      for (let i = 0; i < count; i++) {
+        const id = indices[i]!;
+        if (id >= n || seen[id]) throw new PrunerError(`state.current.indices[${i}]`, id, `distinct integers in [0, ${n - 1}]`);
+        seen[id] = 1;
+      }
+      let weights: Float32Array | undefined;
+      if (c.weights !== null) {
+        weights = decodeFloat32('state.current.weights', c.weights, count);
+        for (let i = 0; i < count; i++) {
+          const w = weights[i]!;
+          if (!(w > 0 && w < Infinity)) throw new PrunerError(`state.current.weights[${i}]`, w, 'a finite number > 0');
+        }
+      }
+      current = { epoch, choice: weights ? { indices, weights } : { indices } };
     }
     this.instance.load(saved.policy);
-    this.observed = saved.observed;
-    this.current = saved.current
-      ? {
-          epoch: saved.current.epoch,
-          choice: {
-            indices: new Uint32Array(decodeBytes(saved.current.indices)),
-            ...(saved.current.weights ? { weights: new Float32Array(decodeBytes(saved.current.weights)) } : {}),
-          },
-        }
-      : null;
+    this.observed = observed;
+    this.current = current;
   }
+}
+
+/** Decode a flagged id list (see Choice.flaggedWeight) in place into ids and weights. */
+function unflag(indices: Uint32Array, flaggedWeight: number): { indices: Uint32Array; weights: Float32Array } {
+  const weights = new Float32Array(indices.length);
+  const extra = flaggedWeight - 1;
+  for (let i = 0; i < indices.length; i++) {
+    const v = indices[i]!;
+    weights[i] = 1 + (v >>> 31) * extra;
+    indices[i] = v & 0x7fffffff;
+  }
+  return { indices, weights };
 }
 
 /** Create a pruner; pass a saved `state()` to continue a run with exactly the same future selections. */
 export function createPruner(config: PrunerConfig, saved?: PrunerState): Pruner {
   return new Pruner(config, saved);
-}
-
-/** An RNG determined by (seed, epoch, stream) alone, so select() is reproducible across processes. */
-function epochRng(seed: number, epoch: number, stream: number): Rng {
-  const mixed = Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35) ^ Math.floor(seed / 2 ** 32);
-  return new Rng(mixed >>> 0);
-}
-
-/**
- * DistributedSampler-style sharding: the shuffled list is padded by repeating its first entries until its length
- * is a multiple of worldSize, then rank r takes entries r, r + W, r + 2W, ...
- */
-function shardOf(indices: Uint32Array, weights: Float32Array, { rank, worldSize }: ShardOptions): Selection {
-  const per = Math.ceil(indices.length / worldSize);
-  const outI = new Uint32Array(per);
-  const outW = new Float32Array(per);
-  for (let i = 0; i < per; i++) {
-    const j = (rank + i * worldSize) % indices.length;
-    outI[i] = indices[j]!;
-    outW[i] = weights[j]!;
-  }
-  return { indices: outI, weights: outW };
-}
-
-function encodeTyped(a: Uint32Array | Float32Array): string {
-  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function decodeBytes(s: string): ArrayBuffer {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out.buffer;
 }

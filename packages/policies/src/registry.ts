@@ -1,12 +1,19 @@
 import { PrunerError } from './errors.js';
 import type { Policy } from './types.js';
+import { epsilonGreedy } from './policies/epsilon-greedy.js';
 import { full } from './policies/full.js';
+import { infobatch } from './policies/infobatch.js';
 import { random } from './policies/random.js';
+import { staticPolicy } from './policies/static.js';
+import { ucb } from './policies/ucb.js';
 
 const registry = new Map<string, Policy<any>>();
 
 /** Register a policy under its name (throws if the name is taken). */
 export function registerPolicy(policy: Policy<any>): void {
+  if (policy === null || typeof policy !== 'object' || typeof policy.name !== 'string' || policy.name === '' || typeof policy.create !== 'function') {
+    throw new PrunerError('policy', policy, 'a Policy object with a non-empty name and create()');
+  }
   if (registry.has(policy.name)) throw new PrunerError('policy', policy.name, 'a name not registered yet');
   registry.set(policy.name, policy);
 }
@@ -18,9 +25,9 @@ export function getPolicy(name: unknown): Policy<any> {
   return p;
 }
 
-/** Names of all registered policies. */
+/** Names of all registered policies, in registration order. */
 export function policyNames(): string[] {
   return [...registry.keys()];
 }
 
-for (const p of [full, random]) registerPolicy(p);
+for (const p of [full, random, epsilonGreedy, ucb, infobatch, staticPolicy]) registerPolicy(p);

@@ -1,75 +1,223 @@
 /**
- * A small, fast, seedable PRNG (xoshiro128**) whose whole state is four uint32s,
- * so it serialises to JSON and a restored generator continues the same stream.
- * Seeds are expanded with splitmix32, so nearby seeds give unrelated streams.
+ * A small, fast, seedable PRNG (xoshiro128**, Blackman & Vigna 2018) whose whole state is four uint32s, so it
+ * serialises to JSON and a restored generator continues the same stream. Integer seeds are expanded with
+ * splitmix32, so nearby seeds give unrelated streams. Only integer arithmetic (Math.imul, shifts) is used, so
+ * every JavaScript engine produces the same stream.
  */
 export type RngState = [number, number, number, number];
 
+const TWO_32 = 4294967296;
+const INV_32 = 1 / TWO_32;
+/** Bounded ints use Lemire's multiply-shift (exact in float64 while n * 2^32 <= 2^53). */
+const LEMIRE_MAX = 2 ** 21;
+
 export class Rng {
-  private s: Uint32Array;
+  /** xoshiro128** state: four 32-bit words (int32 storage: typed-array fields never box). */
+  private readonly s = new Int32Array(4);
 
   constructor(seed: number | RngState) {
-    this.s = new Uint32Array(4);
+    const s = this.s;
     if (Array.isArray(seed)) {
-      this.s.set(seed);
+      for (let i = 0; i < 4; i++) s[i] = seed[i]! | 0;
     } else {
-      let x = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
+      let x = (seed >>> 0) ^ (Math.floor(seed / TWO_32) >>> 0);
       for (let i = 0; i < 4; i++) {
         x = (x + 0x9e3779b9) >>> 0;
-        let z = x;
-        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-        this.s[i] = (z ^ (z >>> 16)) >>> 0;
+        s[i] = mix32(x) | 0;
       }
-      if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
     }
+    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
   }
 
   /** Next uniformly distributed uint32. */
   nextUint32(): number {
     const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
-    const t = s[1]! << 9;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
+    const s0 = s[0]!;
+    const s1 = s[1]!;
+    const m = Math.imul(s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const s2 = s[2]! ^ s0;
+    const s3 = s[3]! ^ s1;
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = (s3 << 11) | (s3 >>> 21);
     return result;
   }
 
-  /** Uniform float in [0, 1) with 32 bits of randomness. */
-  nextFloat(): number {
-    return this.nextUint32() / 4294967296;
-  }
-
-  /** Uniform integer in [0, n) for 1 <= n <= 2^32, without modulo bias. */
-  int(n: number): number {
-    if (n <= 1) return 0;
-    // Rejection sampling on the top of the uint32 range.
-    const limit = 4294967296 - (4294967296 % n);
-    let x = this.nextUint32();
-    while (x >= limit) x = this.nextUint32();
-    return x % n;
-  }
-
-  /** Fisher-Yates shuffle in place. */
-  shuffle<T extends { length: number; [i: number]: number }>(a: T, length = a.length): T {
-    for (let i = length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = a[i]!;
-      a[i] = a[j]!;
-      a[j] = t;
+  /**
+   * Fill `out` with the next out.length uint32s of the stream (the same values nextUint32() would return, in
+   * order), with the state held in locals: the fast path for loops that need many draws.
+   */
+  fill(out: Uint32Array): Uint32Array {
+    const s = this.s;
+    let s0 = s[0]!;
+    let s1 = s[1]!;
+    let s2 = s[2]!;
+    let s3 = s[3]!;
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      out[i] = Math.imul((m << 7) | (m >>> 25), 9);
+      s2 ^= s0;
+      s3 ^= s1;
+      const t = s1 << 9;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
     }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return out;
+  }
+
+  /** Uniform float in [0, 1) with 32 bits of randomness (a multiple of 2^-32). */
+  nextFloat(): number {
+    return this.nextUint32() / TWO_32;
+  }
+
+  /** Uniform integer in [0, n) for 1 <= n <= 2^32, exactly unbiased (rejection sampling). */
+  int(n: number): number {
+    return n <= 1 ? 0 : bounded(this.nextUint32(), n, this);
+  }
+
+  /**
+   * Fisher-Yates shuffle of a[0, length) in place (exactly uniform). Draws come in blocks from fill(), so a
+   * shuffle consumes a deterministic but unspecified number of draws.
+   */
+  shuffle<T extends { length: number; [i: number]: number }>(a: T, length = a.length): T {
+    this.partialShuffle(a, 0, length, length - 1, null);
     return a;
   }
 
+  /** Fisher-Yates shuffle of `a` in place, applying the same swaps to the aligned array `b` when given. */
+  shufflePaired(a: { length: number; [i: number]: number }, b: { [i: number]: number } | null): void {
+    this.partialShuffle(a, 0, a.length, a.length - 1, b);
+  }
+
+  /**
+   * Partial Fisher-Yates: move `count` entries drawn uniformly without replacement from a[start, end) to
+   * a[start, start + count), in the order drawn (applying the same swaps to `b` when given).
+   */
+  partialShuffle(a: { [i: number]: number }, start: number, end: number, count: number, b: { [i: number]: number } | null = null): void {
+    const block = new Uint32Array(Math.min(BLOCK, Math.max(count, 1)));
+    let p = block.length;
+    for (let i = start; i < start + count; i++) {
+      if (p === block.length) {
+        this.fill(block);
+        p = 0;
+      }
+      const j = i + bounded(block[p++]!, end - i, this);
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+      if (b !== null) {
+        const u = b[i]!;
+        b[i] = b[j]!;
+        b[j] = u;
+      }
+    }
+  }
+
+  /**
+   * Fisher-Yates shuffle of a[start, end), 2 <= end - start <= 65536 (same swaps on `b` when given), drawing two
+   * 16-bit numbers from each uint32 of `block` refills: bounded integers by Lemire's method on 16-bit words,
+   * exactly unbiased (rejection when the low half falls below (2^16 - n) mod n). For the buckets of
+   * shuffledCopy; `block` is caller-provided scratch (its contents are overwritten).
+   */
+  shuffleRange16(a: Uint32Array, b: Float32Array | null, start: number, end: number, block: Uint32Array): void {
+    let p = block.length;
+    let spare = -1; // the unused upper half of the last word, or -1
+    for (let i = start; i < end - 1; i++) {
+      const n = end - i;
+      let j: number;
+      for (;;) {
+        let h: number;
+        if (spare >= 0) {
+          h = spare;
+          spare = -1;
+        } else {
+          if (p === block.length) {
+            this.fill(block);
+            p = 0;
+          }
+          const word = block[p++]!;
+          h = word & 0xffff;
+          spare = word >>> 16;
+        }
+        const m = h * n;
+        const low = m & 0xffff;
+        if (low >= n || low >= (65536 - n) % n) {
+          j = i + (m >>> 16);
+          break;
+        }
+      }
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+      if (b !== null) {
+        const u = b[i]!;
+        b[i] = b[j]!;
+        b[j] = u;
+      }
+    }
+  }
+
   state(): RngState {
-    return [this.s[0]!, this.s[1]!, this.s[2]!, this.s[3]!];
+    const s = this.s;
+    return [s[0]! >>> 0, s[1]! >>> 0, s[2]! >>> 0, s[3]! >>> 0];
   }
 }
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+const BLOCK = 4096;
+
+/**
+ * Map the uniform uint32 `x` to a uniform integer in [0, n), n >= 1, drawing more from `rng` only when rejected.
+ * n <= 2^21: Lemire (2019), "Fast random integer generation in an interval" (x * n < 2^53 is exact in float64);
+ * larger n: classic modulo rejection.
+ */
+export function bounded(x: number, n: number, rng: Rng): number {
+  if (n <= LEMIRE_MAX) {
+    let m = x * n;
+    let hi = Math.floor(m * INV_32);
+    let low = m - hi * TWO_32;
+    if (low < n) {
+      const threshold = (TWO_32 - n) % n;
+      while (low < threshold) {
+        m = rng.nextUint32() * n;
+        hi = Math.floor(m * INV_32);
+        low = m - hi * TWO_32;
+      }
+    }
+    return hi;
+  }
+  const limit = TWO_32 - (TWO_32 % n);
+  while (x >= limit) x = rng.nextUint32();
+  return x % n;
 }
+
+/** A 32-bit finaliser (murmur3 fmix32): a bijection on uint32 with good avalanche. */
+export function mix32(x: number): number {
+  let z = x >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * The generator for one (seed, epoch, stream) triple: a hash chain over the three, so select() is a pure
+ * function of the config, the epoch and the observations, identical across processes.
+ */
+export function streamRng(seed: number, epoch: number, stream: number): Rng {
+  const lo = seed >>> 0;
+  const hi = Math.floor(seed / TWO_32) >>> 0;
+  let h = mix32(lo ^ 0x243f6a88);
+  h = mix32(h ^ hi ^ 0x85a308d3);
+  h = mix32(h ^ (epoch >>> 0) ^ 0x13198a2e);
+  h = mix32(h ^ (stream >>> 0) ^ 0x03707344);
+  const s: RngState = [h, mix32(h ^ 0xa4093822), mix32(h ^ 0x299f31d0), mix32(h ^ 0x082efa98)];
+  return new Rng(s);
+}
+

@@ -1,20 +1,50 @@
 import type { Rng } from './rng.js';
 
-/** [0, 1, ..., n-1] as a Uint32Array. */
-export function identity(n: number): Uint32Array {
-  const a = new Uint32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  return a;
+/** [0, 1, ..., n-1] as a Uint32Array (written into `out` when given). */
+export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint32Array {
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
-/** k distinct ids drawn uniformly from [0, n): partial Fisher-Yates, O(n) memory, O(k) swaps. */
-export function sampleWithoutReplacement(n: number, k: number, rng: Rng): Uint32Array {
-  const a = identity(n);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(n - i);
-    const t = a[i]!;
-    a[i] = a[j]!;
-    a[j] = t;
+/**
+ * A uniformly random `count`-subset of the items pool[start, end) (of the integers start .. end-1 when `pool` is
+ * null), written to out[outStart, outStart + count). `out` may be `pool`.
+ *
+ * Method (O(m) for m = end - start, branch-free, sequential): mark every item independently with probability
+ * about count/m (one uint32 draw per item against a threshold), partition marked items to the front and unmarked
+ * to the back, then fix the count: keep a uniformly random `count` of the marked ones (partial Fisher-Yates) if
+ * there are too many, or add a uniformly random few of the unmarked ones if too few (typically a few hundred
+ * items either way). Every step treats the items symmetrically, so the result is exactly uniform over all
+ * count-subsets whatever the marking probability is; the probability only sets how much fixing is needed.
+ */
+export function sampleSubset(pool: Uint32Array | null, start: number, end: number, count: number, rng: Rng, out: Uint32Array, outStart: number): void {
+  const m = end - start;
+  if (count <= 0) return;
+  const tmp = new Uint32Array(m);
+  if (count >= m) {
+    for (let j = 0; j < m; j++) tmp[j] = pool ? pool[start + j]! : start + j;
+    out.set(tmp, outStart);
+    return;
   }
-  return a.slice(0, k);
+  const threshold = Math.floor((count / m) * 4294967296);
+  const block = new Uint32Array(Math.min(4096, m));
+  let a = 0;
+  let z = m - 1;
+  for (let j0 = 0; j0 < m; j0 += block.length) {
+    rng.fill(block);
+    const stop = Math.min(block.length, m - j0);
+    for (let q = 0; q < stop; q++) {
+      const j = j0 + q;
+      const item = pool ? pool[start + j]! : start + j;
+      const take = +(block[q]! < threshold);
+      tmp[a] = item;
+      a += take;
+      tmp[z] = item;
+      z -= 1 - take;
+    }
+  }
+  // tmp[0, a) marked, tmp[a, m) unmarked.
+  if (a > count) rng.partialShuffle(tmp, 0, a, count);
+  else if (a < count) rng.partialShuffle(tmp, a, m, count - a);
+  out.set(tmp.subarray(0, count), outStart);
 }

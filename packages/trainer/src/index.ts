@@ -1,8 +1,11 @@
 export { train } from './trainer.js';
-export type { BatchProgress, Costs, EpochReport, TrainArgs, TrainHooks, TrainOptions, TrainResult } from './trainer.js';
+export type { BatchProgress, StepSamples, CheckpointOptions, Costs, EpochReport, TrainArgs, TrainHooks, TrainOptions, TrainResult } from './trainer.js';
 export { evaluate } from './evaluate.js';
 export type { EvalResult } from './evaluate.js';
 export { InputConverter } from './input.js';
 export { learningRate, SCHEDULES } from './schedule.js';
 export type { ScheduleConfig, ScheduleName } from './schedule.js';
 export { TrainError } from './errors.js';
+export { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+export type { CheckpointData, NamedArray, WriteHooks } from './checkpoint.js';
+export { SelectionStats, selectionHash } from './selection-stats.js';

@@ -2,7 +2,7 @@
  * Learning-rate schedules defined on training progress p in [0, 1] (fraction of the run's optimizer steps done),
  * not on step counts, so they stay correct when pruning changes the number of steps per epoch.
  */
-export type ScheduleName = 'constant' | 'cosine' | 'step' | 'linear';
+export type ScheduleName = 'constant' | 'cosine' | 'step' | 'linear' | 'onecycle';
 
 export interface ScheduleConfig {
   name: ScheduleName;
@@ -15,11 +15,20 @@ export interface ScheduleConfig {
   gamma?: number;
 }
 
-export const SCHEDULES: readonly ScheduleName[] = ['constant', 'cosine', 'step', 'linear'];
+export const SCHEDULES: readonly ScheduleName[] = ['constant', 'cosine', 'step', 'linear', 'onecycle'];
 
 /** Learning rate at progress p in [0, 1]. */
 export function learningRate(s: ScheduleConfig, p: number): number {
   const progress = Math.min(Math.max(p, 0), 1);
+  if (s.name === 'onecycle') {
+    // Smith & Topin 2019 (PyTorch OneCycleLR defaults): cosine from lr/25 up to lr over the first 30% (or `warmup`),
+    // then cosine down to lr/(25 * 1e4).
+    const peak = s.warmup ?? 0.3;
+    const start = s.lr / 25;
+    const end = start / 1e4;
+    if (progress < peak) return start + ((s.lr - start) * (1 - Math.cos((Math.PI * progress) / peak))) / 2;
+    return end + ((s.lr - end) * (1 + Math.cos((Math.PI * (progress - peak)) / (1 - peak)))) / 2;
+  }
   const warmup = s.warmup ?? 0;
   if (warmup > 0 && progress < warmup) return (s.lr * progress) / warmup;
   const q = warmup >= 1 ? 1 : (progress - warmup) / (1 - warmup);

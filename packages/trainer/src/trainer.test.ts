@@ -15,7 +15,7 @@ const small = slice(full, 3000);
 const smallTest = slice(fullTest, 1000);
 
 describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
-  it('learns with random pruning and feeds every trained sample\'s loss to the pruner', () => {
+  it('learns with random pruning and feeds every trained sample\'s loss to the pruner', async () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
     const pruner = createPruner({ policy: 'random', datasetSize: 3000, pruneRatio: 0.5, totalEpochs: 3, seed: 1 });
     const observed: number[] = [];
@@ -25,7 +25,7 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
       expect(Array.from(losses).every((l) => Number.isFinite(l) && l >= 0)).toBe(true);
       observe(ids, losses);
     };
-    const result = train({
+    const result = await train({
       model,
       train: small,
       test: smallTest,
@@ -42,19 +42,19 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     model.dispose();
   });
 
-  it('stops with a TrainError when the loss diverges', () => {
+  it('stops with a TrainError when the loss diverges', async () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 });
     const pruner = createPruner({ policy: 'full', datasetSize: 3000, pruneRatio: 0, totalEpochs: 1, seed: 1 });
-    expect(() =>
+    await expect(
       train({ model, train: small, pruner, options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 1e30 }, momentum: 0.9 } }),
-    ).toThrow(TrainError);
+    ).rejects.toThrow(TrainError);
     model.dispose();
   });
 
-  it('rejects a pruner sized for another dataset', () => {
+  it('rejects a pruner sized for another dataset', async () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10 });
     const pruner = createPruner({ policy: 'full', datasetSize: 10, pruneRatio: 0, totalEpochs: 1, seed: 1 });
-    expect(() => train({ model, train: small, pruner, options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 0.1 } } })).toThrow(
+    await expect(train({ model, train: small, pruner, options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 0.1 } } })).rejects.toThrow(
       /pruner.datasetSize = 10 does not match the training set \(3000 samples\)/,
     );
     model.dispose();

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { batchCount, batches, type ImageDataset } from '@dp/data';
-import type { Pruner } from '@dp/policies';
+import { batchCount, createBatchLoader, type AugmentSpec, type ImageDataset } from '@dp/data';
+import { createPruner, type Pruner, type PrunerState } from '@dp/policies';
+import { readCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
 import { TrainError } from './errors.js';
+import { SelectionStats, selectionHash } from './selection-stats.js';
 import { evaluate, type EvalResult } from './evaluate.js';
 import { InputConverter } from './input.js';
 import { learningRate, SCHEDULES, type ScheduleConfig } from './schedule.js';
@@ -33,6 +35,8 @@ export interface Costs {
 
 export interface EpochReport {
   epoch: number;
+  /** FNV-1a hash of this epoch's selection (ids and weights, in order): equal hashes = identical selections. */
+  selectionHash: string;
   /** Samples trained this epoch (the policy's selection size). */
   samples: number;
   steps: number;
@@ -55,26 +59,60 @@ export interface BatchProgress {
   samples: number;
 }
 
+/** What one training step computed per sample (for score trackers: no extra forward pass). */
+export interface StepSamples {
+  epoch: number;
+  ids: Uint32Array;
+  labels: Int32Array;
+  /** Per-sample training losses (unweighted). */
+  losses: Float32Array;
+  /** 1 where the training forward pass classified the sample correctly. */
+  correct: Float32Array;
+}
+
 export interface TrainHooks {
+  /** After each step, with the numbers the step computed. */
+  onStep?(s: StepSamples): void;
   onBatch?(p: BatchProgress): void;
   onEpoch?(r: EpochReport): void;
 }
 
 export interface TrainResult {
   epochs: EpochReport[];
+  /** Per-sample selection counts and membership flips over the run. */
+  selection: SelectionStats;
   final?: EvalResult;
   totals: Costs & { trainingSeconds: number; samples: number };
+}
+
+export interface CheckpointOptions {
+  /** Run directory: the checkpoint is kept in `<dir>/checkpoint`. */
+  dir: string;
+  /** Write a checkpoint every n epochs (and after the last). */
+  every: number;
+  /** Identifies the run's config; resuming from a checkpoint with another fingerprint is refused. */
+  fingerprint: string;
+  /** Resume from the checkpoint in `dir` if there is one. */
+  resume?: boolean;
+  /** Caller data saved with each checkpoint and handed back on resume. */
+  extra?: () => unknown;
 }
 
 export interface TrainArgs {
   model: LayersModel;
   train: ImageDataset;
   test?: ImageDataset;
+  /** The pruner; on resume it is restored from the checkpoint (it must have the same config). */
   pruner: Pruner;
   options: TrainOptions;
   hooks?: TrainHooks;
-  /** First epoch to run (for resumed runs); default 0. */
-  startEpoch?: number;
+  checkpoint?: CheckpointOptions;
+  /** Training augmentation ('none', 'crop-flip' for CIFAR, 'resized-crop-flip' for image folders), seeded by (seed, epoch, batch). */
+  augment?: AugmentSpec;
+  /** Seed of the augmentation draws (default 0). */
+  seed?: number;
+  /** Batches prepared ahead in a worker thread while the model trains (default 2; 0 = on the main thread). */
+  prefetch?: number;
 }
 
 function checkOptions(o: TrainOptions): void {
@@ -96,7 +134,8 @@ function checkOptions(o: TrainOptions): void {
  * training forward pass go to `pruner.observe` (no extra forward pass); selection weights scale each sample's
  * loss: the batch objective is sum_i(w_i * loss_i) / batchSize.
  */
-export function train({ model, train: data, test, pruner, options, hooks, startEpoch = 0 }: TrainArgs): TrainResult {
+export async function train({ model, train: data, test, pruner: initialPruner, options, hooks, checkpoint, augment = 'none', seed = 0, prefetch = 2 }: TrainArgs): Promise<TrainResult> {
+  let pruner = initialPruner;
   checkOptions(options);
   if (pruner.config.datasetSize !== data.size) {
     throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples)`);
@@ -105,101 +144,149 @@ export function train({ model, train: data, test, pruner, options, hooks, startE
     throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}`);
   }
   const { epochs, batchSize } = options;
-  const converter = new InputConverter(data);
   const optimizer = tf.train.momentum(options.schedule.lr, options.momentum ?? 0.9, options.nesterov ?? false);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decayed = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => w.read());
   const wd = options.weightDecay ?? 0;
   const smoothing = options.labelSmoothing ?? 0;
   const evalEvery = options.evalEvery ?? 1;
-  const reports: EpochReport[] = [];
+  let reports: EpochReport[] = [];
+  let selection = new SelectionStats(data.size);
+  let startEpoch = 0;
 
-  for (let epoch = startEpoch; epoch < epochs; epoch++) {
-    const costs: Costs = { train: 0, data: 0, select: 0, score: 0, eval: 0 };
-    let t = performance.now();
-    const { indices, weights } = pruner.select(epoch);
-    costs.select += (performance.now() - t) / 1000;
-    const steps = batchCount(indices.length, batchSize);
-    let lossSum = 0;
-    let correctSum = 0;
-    let seen = 0;
-    let lr = 0;
-    let step = 0;
-    const iter = batches(data, { batchSize, indices, weights });
-    for (;;) {
-      t = performance.now();
-      const next = iter.next();
-      if (next.done) break;
-      const batch = next.value;
-      const n = batch.ids.length;
-      const x = converter.toTensor(batch.images, data.shape);
-      const labels = tf.tensor1d(batch.labels, 'int32');
-      const y = tf.oneHot(labels, data.numClasses);
-      const w = tf.tensor1d(batch.weights, 'float32');
-      costs.data += (performance.now() - t) / 1000;
-
-      t = performance.now();
-      // Progress is measured in epochs (fraction of an epoch done), so schedules do not depend on step counts.
-      lr = learningRate(options.schedule, (epoch + step / steps) / epochs);
-      optimizer.setLearningRate(lr);
-      let perSample: tf.Tensor1D | undefined;
-      let hits: tf.Tensor1D | undefined;
-      const cost = optimizer.minimize(
-        () => {
-          const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-          const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, smoothing, tf.Reduction.NONE) as tf.Tensor1D;
-          perSample = tf.keep(losses);
-          hits = tf.keep(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32') as tf.Tensor1D);
-          let objective = tf.div(tf.sum(tf.mul(losses, w)), n) as tf.Scalar;
-          if (wd > 0) objective = tf.add(objective, tf.mul(0.5 * wd, tf.addN(decayed.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
-          return objective;
-        },
-        true,
-        vars,
-      );
-      const lossValues = perSample!.dataSync() as Float32Array;
-      const hitValues = hits!.dataSync();
-      tf.dispose([x, labels, y, w, perSample!, hits!, cost!]);
-      costs.train += (performance.now() - t) / 1000;
-
-      let batchLoss = 0;
-      let batchHits = 0;
-      for (let i = 0; i < n; i++) {
-        batchLoss += lossValues[i]!;
-        batchHits += hitValues[i]!;
+  if (checkpoint?.resume) {
+    const saved = readCheckpoint(checkpoint.dir);
+    if (saved) {
+      if (saved.fingerprint !== checkpoint.fingerprint) {
+        throw new TrainError(`the checkpoint in ${checkpoint.dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
       }
-      if (!Number.isFinite(batchLoss)) {
-        throw new TrainError(
-          `training loss became ${batchLoss} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): lower the learning rate or check the data`,
-        );
-      }
-      t = performance.now();
-      pruner.observe(batch.ids, lossValues);
-      costs.score += (performance.now() - t) / 1000;
-      lossSum += batchLoss;
-      correctSum += batchHits;
-      seen += n;
-      step++;
-      hooks?.onBatch?.({ epoch, step, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
+      restoreWeights(model, saved.weights, checkpoint.dir);
+      await optimizer.setWeights([
+        { name: 'iter', tensor: tf.scalar(saved.optimizer.iterations, 'int32') },
+        ...saved.optimizer.slots.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape) })),
+      ]);
+      pruner = createPruner({ ...pruner.config, ...pruner.options }, saved.pruner as PrunerState);
+      const extra = saved.extra as { reports: EpochReport[]; selection: ReturnType<SelectionStats['state']> };
+      reports = extra.reports;
+      selection = SelectionStats.load(data.size, extra.selection);
+      startEpoch = saved.epoch + 1;
     }
-    let testResult: EvalResult | undefined;
-    if (test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)) {
-      testResult = evaluate(model, test, { converter: new InputConverter({ ...test, mean: data.mean, std: data.std }) });
-      costs.eval += testResult.seconds;
-    }
-    const report: EpochReport = {
+  }
+
+  const save = async (epoch: number) => {
+    const values = model.getWeights();
+    const weights: NamedArray[] = model.weights.map((w, i) => ({ name: w.originalName, shape: w.shape as number[], values: values[i]!.dataSync() as Float32Array }));
+    const opt = await optimizer.getWeights();
+    const iterations = (await opt[0]!.tensor.data())[0]!;
+    const slots: NamedArray[] = opt.slice(1).map((s) => ({ name: s.name, shape: s.tensor.shape, values: s.tensor.dataSync() as Float32Array }));
+    tf.dispose(opt[0]!.tensor);
+    const data: CheckpointData = {
       epoch,
-      samples: indices.length,
-      steps,
-      lr,
-      trainLoss: lossSum / Math.max(seen, 1),
-      trainAccuracy: correctSum / Math.max(seen, 1),
-      ...(testResult ? { test: testResult } : {}),
-      costs,
-      trainingSeconds: costs.train + costs.data + costs.select + costs.score,
+      fingerprint: checkpoint!.fingerprint,
+      weights,
+      optimizer: { iterations, slots },
+      pruner: pruner.state(),
+      extra: { reports, selection: selection.state(), caller: checkpoint!.extra?.() ?? null },
     };
-    reports.push(report);
-    hooks?.onEpoch?.(report);
+    writeCheckpoint(checkpoint!.dir, data);
+  };
+
+  // Batches are gathered, augmented and normalised in a worker thread, ahead of the training step.
+  const loader = await createBatchLoader(data, { batchSize, augment, seed, prefetch });
+  try {
+    for (let epoch = startEpoch; epoch < epochs; epoch++) {
+      const costs: Costs = { train: 0, data: 0, select: 0, score: 0, eval: 0 };
+      let t = performance.now();
+      const { indices, weights } = pruner.select(epoch);
+      selection.record(indices);
+      costs.select += (performance.now() - t) / 1000;
+      const steps = batchCount(indices.length, batchSize);
+      let lossSum = 0;
+      let correctSum = 0;
+      let seen = 0;
+      let lr = 0;
+      let step = 0;
+      const iter = loader.epoch(indices, weights, epoch)[Symbol.iterator]();
+      for (;;) {
+        t = performance.now();
+        const next = iter.next();
+        if (next.done) break;
+        const batch = next.value;
+        const n = batch.ids.length;
+        const x = tf.tensor4d(batch.x, batch.shape, 'float32');
+        const labels = tf.tensor1d(batch.labels, 'int32');
+        const y = tf.oneHot(labels, data.numClasses);
+        const w = tf.tensor1d(batch.weights, 'float32');
+        costs.data += (performance.now() - t) / 1000;
+
+        t = performance.now();
+        // Progress is measured in epochs (fraction of an epoch done), so schedules do not depend on step counts.
+        lr = learningRate(options.schedule, (epoch + step / steps) / epochs);
+        optimizer.setLearningRate(lr);
+        let perSample: tf.Tensor1D | undefined;
+        let hits: tf.Tensor1D | undefined;
+        const cost = optimizer.minimize(
+          () => {
+            const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+            const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, smoothing, tf.Reduction.NONE) as tf.Tensor1D;
+            perSample = tf.keep(losses);
+            hits = tf.keep(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32') as tf.Tensor1D);
+            let objective = tf.div(tf.sum(tf.mul(losses, w)), n) as tf.Scalar;
+            if (wd > 0) objective = tf.add(objective, tf.mul(0.5 * wd, tf.addN(decayed.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+            return objective;
+          },
+          true,
+          vars,
+        );
+        const lossValues = perSample!.dataSync() as Float32Array;
+        const hitValues = hits!.dataSync() as Float32Array;
+        tf.dispose([x, labels, y, w, perSample!, hits!, cost!]);
+        costs.train += (performance.now() - t) / 1000;
+
+        let batchLoss = 0;
+        let batchHits = 0;
+        for (let i = 0; i < n; i++) {
+          batchLoss += lossValues[i]!;
+          batchHits += hitValues[i]!;
+        }
+        if (!Number.isFinite(batchLoss)) {
+          throw new TrainError(
+            `training loss became ${batchLoss} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): lower the learning rate or check the data`,
+          );
+        }
+        t = performance.now();
+        pruner.observe(batch.ids, lossValues);
+        hooks?.onStep?.({ epoch, ids: batch.ids, labels: batch.labels, losses: lossValues, correct: hitValues });
+        costs.score += (performance.now() - t) / 1000;
+        lossSum += batchLoss;
+        correctSum += batchHits;
+        seen += n;
+        step++;
+        hooks?.onBatch?.({ epoch, step, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
+      }
+      let testResult: EvalResult | undefined;
+      if (test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)) {
+        testResult = evaluate(model, test, { converter: new InputConverter({ ...test, mean: data.mean, std: data.std }) });
+        costs.eval += testResult.seconds;
+      }
+      const report: EpochReport = {
+        epoch,
+        selectionHash: selectionHash(indices, weights),
+        samples: indices.length,
+        steps,
+        lr,
+        trainLoss: lossSum / Math.max(seen, 1),
+        trainAccuracy: correctSum / Math.max(seen, 1),
+        ...(testResult ? { test: testResult } : {}),
+        costs,
+        trainingSeconds: costs.train + costs.data + costs.select + costs.score,
+      };
+      reports.push(report);
+      if (checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === epochs - 1)) await save(epoch);
+      hooks?.onEpoch?.(report);
+    }
+  } finally {
+    await loader.close();
   }
   optimizer.dispose();
   const totals = { train: 0, data: 0, select: 0, score: 0, eval: 0, trainingSeconds: 0, samples: 0 };
@@ -209,5 +296,14 @@ export function train({ model, train: data, test, pruner, options, hooks, startE
     totals.samples += r.samples;
   }
   const last = reports[reports.length - 1]?.test;
-  return { epochs: reports, ...(last ? { final: last } : {}), totals };
+  return { epochs: reports, selection, ...(last ? { final: last } : {}), totals };
+}
+
+function restoreWeights(model: LayersModel, saved: NamedArray[], dir: string): void {
+  const current = model.weights;
+  const mismatch = saved.length !== current.length || saved.some((w, i) => w.shape.join('x') !== current[i]!.shape.join('x'));
+  if (mismatch) {
+    throw new TrainError(`the checkpoint in ${dir} holds weights of another architecture (${saved.length} tensors vs the model's ${current.length}); fix: resume with the same --model`);
+  }
+  model.setWeights(saved.map((w) => tf.tensor(w.values, w.shape)));
 }

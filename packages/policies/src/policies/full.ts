@@ -1,21 +1,24 @@
 import type { Policy } from '../types.js';
 import { identity } from '../select.js';
+import { checkNullState } from './state.js';
 
 /**
- * `full`: every sample, every epoch, weight 1. The baseline every speed-up is measured against.
+ * `full`: every sample, every epoch, weight 1, in a new seed-determined order each epoch. The unpruned baseline
+ * every speed-up is measured against. pruneRatio is accepted but ignored: every epoch is a full-data epoch.
  */
 export const full: Policy<Record<string, never>> = {
   name: 'full',
   summary: 'every sample every epoch (the unpruned baseline)',
   optionNames: [],
   parseOptions: () => ({}),
+  isFullDataEpoch: () => true,
   create(ctx) {
     return {
       bytesPerSample: 0,
       choose: () => ({ indices: identity(ctx.datasetSize) }),
       observe: () => {},
       state: () => null,
-      load: () => {},
+      load: (state) => checkNullState('full', state),
     };
   },
 };

@@ -1,9 +1,12 @@
 import type { Policy } from '../types.js';
-import { sampleWithoutReplacement } from '../select.js';
+import { sampleSubset } from '../select.js';
+import { checkNullState } from './state.js';
 
 /**
- * `random` (uniform random dynamic pruning, Raju et al.): each selection draws k = N - floor(r N)
- * samples uniformly without replacement, independently of any statistics. Weight 1.
+ * `random` — uniform random dynamic pruning (Raju, Daruwalla & Lipasti 2021, "Accelerating Deep Learning with
+ * Dynamic Data Pruning", arXiv:2111.12621, the "uniform random dynamic" baseline). At each re-selection, k =
+ * N - floor(pruneRatio * N) distinct samples drawn uniformly without replacement (sampleSubset: one sequential
+ * pass, no per-sample state), independent of any loss. Weight 1. Observed losses are ignored.
  */
 export const random: Policy<Record<string, never>> = {
   name: 'random',
@@ -13,10 +16,14 @@ export const random: Policy<Record<string, never>> = {
   create(ctx) {
     return {
       bytesPerSample: 0,
-      choose: (_epoch, rng) => ({ indices: sampleWithoutReplacement(ctx.datasetSize, ctx.keep, rng) }),
+      choose(_epoch, rng) {
+        const indices = new Uint32Array(ctx.keep);
+        sampleSubset(null, 0, ctx.datasetSize, ctx.keep, rng, indices, 0);
+        return { indices };
+      },
       observe: () => {},
       state: () => null,
-      load: () => {},
+      load: (state) => checkNullState('random', state),
     };
   },
 };

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DatasetPair } from '@dp/data';
+import { getPolicy } from '@dp/policies';
+import { parse } from '../args.js';
+import { loadBackend } from '../backend.js';
+import { CliError } from '../errors.js';
+import { formatDuration } from '../progress.js';
+import { fingerprint, validateRunConfig, type RunConfig } from '../run/config.js';
+import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
+import { executeRun, type RunSummary } from '../run/run.js';
+import { list, ratioItem, seedItem } from './compare.js';
+import { loadData } from '../run/data.js';
+
+export function benchHelp(): string {
+  return `Usage: dp bench --results FILE [options]
+
+A resumable sweep: policies × prune ratios × seeds × datasets × models. Appends one JSON line per finished run to
+the results file and skips runs already there when restarted; an interrupted run resumes from its checkpoint.
+Summarise with \`dp report FILE\`.
+
+  --results FILE          results file (JSON lines), created if missing (required)
+  --runs-dir DIR          where run directories go (default runs/bench)
+  --policies A,B,...      (default full,random,ucb); 'full' runs once per seed, not per ratio
+  --ratios R1,R2,...      (default 0.5)
+  --seeds S1,S2,...       (default 0)
+  --datasets D1,D2,...    (default: --dataset)
+  --models M1,M2,...      (default: --model)
+  --dry-run               list the runs (done / to do) and exit
+
+${runFlagsHelp()}
+Examples:
+  dp bench --results results/fmnist.jsonl --policies full,random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7,0.8 --seeds 0,1,2
+  dp bench --results results/fmnist.jsonl --dry-run
+`;
+}
+
+export async function benchCommand(argv: string[]): Promise<number> {
+  const flags = {
+    ...RUN_FLAGS,
+    results: { type: 'string' },
+    'runs-dir': { type: 'string' },
+    policies: { type: 'string' },
+    ratios: { type: 'string' },
+    seeds: { type: 'string' },
+    datasets: { type: 'string' },
+    models: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  } as const;
+  const { values, positionals } = parse(argv, flags, 'bench');
+  if (values.help) {
+    process.stdout.write(benchHelp());
+    return 0;
+  }
+  if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'; fix: see \`dp bench --help\``);
+  if (typeof values.results !== 'string') throw new CliError('--results FILE is required; fix: e.g. dp bench --results results/sweep.jsonl');
+  const resultsPath = values.results;
+  const runsDir = typeof values['runs-dir'] === 'string' ? values['runs-dir'] : join('runs', 'bench');
+  const base = configFromFlags(values);
+  const policies = list(values.policies, 'policies', ['full', 'random', 'ucb'], (s) => (getPolicy(s), s));
+  const ratios = list(values.ratios, 'ratios', [0.5], ratioItem('ratios'));
+  const seeds = list(values.seeds, 'seeds', [0], seedItem);
+  const datasets = list(values.datasets, 'datasets', [base.dataset], String);
+  const models = list(values.models, 'models', [base.model], String);
+  const plan: RunConfig[] = [];
+  for (const dataset of datasets)
+    for (const model of models)
+      for (const seed of seeds)
+        for (const policy of policies)
+          for (const pruneRatio of policy === 'full' ? [0] : ratios) plan.push(validateRunConfig({ dataset, model, seed, policy, pruneRatio }, base));
+
+  const done = new Map<string, RunSummary>();
+  if (existsSync(resultsPath)) {
+    readFileSync(resultsPath, 'utf8').split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        const r = JSON.parse(line) as RunSummary;
+        done.set(r.key, r);
+      } catch {
+        process.stderr.write(`dp: warning: ${resultsPath}:${i + 1} is not valid JSON (an interrupted write?); that run will be redone\n`);
+      }
+    });
+  }
+  const todo = plan.filter((c) => !done.has(fingerprint(c)));
+  process.stdout.write(`dp bench: ${plan.length} runs in the sweep, ${plan.length - todo.length} already in ${resultsPath}, ${todo.length} to run\n`);
+  if (values['dry-run']) {
+    for (const c of plan) process.stdout.write(`  ${done.has(fingerprint(c)) ? 'done' : 'todo'}  ${c.dataset} ${c.model} ${c.policy} ${c.pruneRatio} seed ${c.seed}\n`);
+    return 0;
+  }
+  if (!todo.length) return 0;
+  const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
+  mkdirSync(dirname(resultsPath) || '.', { recursive: true });
+  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+  const cache = new Map<string, DatasetPair>();
+  const started = performance.now();
+  for (const [i, cfg] of todo.entries()) {
+    if (!cache.has(cfg.dataset)) {
+      cache.clear();
+      cache.set(cfg.dataset, await loadData(cfg.dataset, dataDir));
+    }
+    const key = fingerprint(cfg);
+    const hash = createHash('sha256').update(key).digest('hex').slice(0, 8);
+    const name = `${cfg.dataset}-${cfg.model}-${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}-${hash}`;
+    const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(cfg.dataset)!, label: `[${i + 1}/${todo.length}] ${name}` });
+    appendFileSync(resultsPath, `${JSON.stringify(summary)}\n`);
+    const elapsed = (performance.now() - started) / 1000;
+    process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration((elapsed / (i + 1)) * (todo.length - i - 1))}\n`);
+  }
+  return 0;
+}

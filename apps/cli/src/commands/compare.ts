@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { getPolicy } from '@dp/policies';
+import { parse } from '../args.js';
+import { loadBackend } from '../backend.js';
+import { CliError } from '../errors.js';
+import { formatDuration } from '../progress.js';
+import { writeReport } from '../report/write.js';
+import { DEFAULTS, validateRunConfig } from '../run/config.js';
+import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
+import { executeRun, type RunSummary } from '../run/run.js';
+import { comparisonTable } from '../report/summarize.js';
+import { loadData } from '../run/data.js';
+
+export const COMPARE_DEFAULT_POLICIES = ['full', 'random', 'ucb'];
+
+export function compareHelp(): string {
+  return `Usage: dp compare [options]
+
+The main job: trains the same model with full data and with dynamic pruning policies (same epochs and seed), then
+prints a table of test accuracy, training cost, speed-up and accuracy change, and writes an HTML + Markdown report.
+With no options: ${DEFAULTS.model} on ${DEFAULTS.dataset}, ${COMPARE_DEFAULT_POLICIES.join(', ')} at 50% pruning, ${DEFAULTS.epochs} epochs.
+
+  --policies A,B,...      policies to compare with full data (default ${COMPARE_DEFAULT_POLICIES.filter((p) => p !== 'full').join(',')})
+  --ratios R1,R2,...      prune ratios for every pruning policy (default 0.5)
+  --seeds S1,S2,...       seeds (default 0)
+  --out DIR               where runs and the report go (default runs/compare-<time>)
+  --resume DIR            continue an interrupted comparison (finished runs are kept, partial ones resume)
+
+${runFlagsHelp()}
+Examples:
+  dp compare
+  dp compare --policies random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7 --epochs 6
+  dp compare --dataset cifar10 --model resnet20 --epochs 30 --seeds 0,1,2
+`;
+}
+
+export function list<T>(raw: unknown, flag: string, fallback: T[], parseItem: (s: string) => T): T[] {
+  if (raw === undefined) return fallback;
+  const items = String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new CliError(`--${flag} ${String(raw)} is invalid: expected a comma-separated list`);
+  return items.map(parseItem);
+}
+
+export function ratioItem(flag: string) {
+  return (s: string): number => {
+    const v = Number(s);
+    if (!(Number.isFinite(v) && v >= 0 && v < 1)) throw new CliError(`--${flag}: ${s} is invalid: expected numbers in [0, 1)`);
+    return v;
+  };
+}
+
+export function seedItem(s: string): number {
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < 0) throw new CliError(`--seeds: ${s} is invalid: expected non-negative integers`);
+  return v;
+}
+
+export async function compareCommand(argv: string[]): Promise<number> {
+  const flags = { ...RUN_FLAGS, policies: { type: 'string' }, ratios: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' } } as const;
+  const { values, positionals } = parse(argv, flags, 'compare');
+  if (values.help) {
+    process.stdout.write(compareHelp());
+    return 0;
+  }
+  if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'; fix: see \`dp compare --help\``);
+  if (values.policy !== undefined || values['prune-ratio'] !== undefined) {
+    throw new CliError('dp compare takes --policies and --ratios (lists), not --policy / --prune-ratio; fix: see `dp compare --help`');
+  }
+  const policies = list(values.policies, 'policies', COMPARE_DEFAULT_POLICIES.filter((p) => p !== 'full'), (s) => {
+    getPolicy(s);
+    return s;
+  }).filter((p) => p !== 'full');
+  const ratios = list(values.ratios, 'ratios', [0.5], ratioItem('ratios'));
+  const seeds = list(values.seeds, 'seeds', [0], seedItem);
+  const base = configFromFlags(values);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const outDir = typeof values.resume === 'string' ? values.resume : typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
+  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+  const data = await loadData(base.dataset, dataDir);
+  const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
+  const plan = seeds.flatMap((seed) => [
+    { ...base, policy: 'full', pruneRatio: 0, seed },
+    ...policies.flatMap((policy) => ratios.map((pruneRatio) => ({ ...base, policy, pruneRatio, seed }))),
+  ]);
+  process.stdout.write(
+    `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs · ${plan.length} runs (full + ${policies.join(', ')} @ ${ratios.join(', ')}; seeds ${seeds.join(', ')}) · backend ${backend.backend}\n` +
+      `output: ${outDir}\n`,
+  );
+  const started = performance.now();
+  const results: RunSummary[] = [];
+  for (const [i, raw] of plan.entries()) {
+    const cfg = validateRunConfig(raw);
+    const name = `${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}`;
+    const label = `[${i + 1}/${plan.length}] ${name}`;
+    results.push(await executeRun(cfg, { runDir: join(outDir, name), resume: true, backend, data, label }));
+  }
+  const { markdown, html } = writeReport(results, outDir, { title: `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs` });
+  process.stdout.write(`\n${comparisonTable(results)}\n`);
+  process.stdout.write(`\nreport: ${html}\n        ${markdown}\nwall-clock ${formatDuration((performance.now() - started) / 1000)}\n`);
+  return 0;
+}

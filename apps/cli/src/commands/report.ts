@@ -1,0 +1,59 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '../args.js';
+import { CliError } from '../errors.js';
+import { comparisonTable } from '../report/summarize.js';
+import { writeReport } from '../report/write.js';
+import type { RunSummary } from '../run/run.js';
+
+export const reportHelp = `Usage: dp report <results.jsonl | run dir | compare dir>... [--out DIR] [--title TEXT]
+
+Summarises finished runs: prints a Markdown table (accuracy mean ± std over seeds, training cost, speed-up vs. full
+data, accuracy change, selection flips) and writes report.md and a self-contained report.html with plots
+(accuracy vs. cost, accuracy vs. prune ratio with error bars, accuracy per epoch, the "sometimes samples" views).
+
+Examples:
+  dp report results/fmnist.jsonl --out reports/fmnist
+  dp report runs/compare-20261121-101500
+`;
+
+/** Collect run summaries from results files, run directories (result.json) and folders of run directories. */
+export function collectRuns(inputs: string[]): RunSummary[] {
+  const runs: RunSummary[] = [];
+  const visit = (p: string, depth: number) => {
+    if (!existsSync(p)) throw new CliError(`${p}: no such file or directory`);
+    if (statSync(p).isDirectory()) {
+      if (existsSync(join(p, 'result.json'))) {
+        runs.push(JSON.parse(readFileSync(join(p, 'result.json'), 'utf8')) as RunSummary);
+      } else if (depth < 2) {
+        for (const e of readdirSync(p).sort()) if (statSync(join(p, e)).isDirectory()) visit(join(p, e), depth + 1);
+      }
+      return;
+    }
+    readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        runs.push(JSON.parse(line) as RunSummary);
+      } catch {
+        throw new CliError(`${p}:${i + 1} is not a JSON line (is this a dp bench results file?)`);
+      }
+    });
+  };
+  for (const i of inputs) visit(i, 0);
+  return runs;
+}
+
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { out: { type: 'string' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'report');
+  if (values.help) {
+    process.stdout.write(reportHelp);
+    return 0;
+  }
+  if (!positionals.length) throw new CliError('no input given; fix: dp report <results.jsonl | run dir>... (see dp report --help)');
+  const runs = collectRuns(positionals);
+  if (!runs.length) throw new CliError(`no finished runs found in ${positionals.join(', ')}; fix: point at a results file or a directory with result.json files`);
+  const out = typeof values.out === 'string' ? values.out : statSync(positionals[0]!).isDirectory() ? positionals[0]! : '.';
+  const { markdown, html } = writeReport(runs, out, { title: typeof values.title === 'string' ? values.title : 'dp report' });
+  process.stdout.write(`${comparisonTable(runs)}\n\nreport: ${html}\n        ${markdown}\n`);
+  return 0;
+}

@@ -1,0 +1,177 @@
+import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { batches, type ImageDataset } from '@dp/data';
+import { buildModel } from '@dp/models';
+import { createPruner } from '@dp/policies';
+import { averageScores, datasetFingerprint, getScore, loadScorePlugin, scoreNames, ScoreError, writeScoreFile, type Score, type ScoreTracker } from '@dp/scores';
+import { train, InputConverter } from '@dp/trainer';
+import { num, parse } from '../args.js';
+import { loadBackend, type BackendInfo } from '../backend.js';
+import { CliError } from '../errors.js';
+import { formatDuration, ProgressBar } from '../progress.js';
+import { validateRunConfig, type RunConfig } from '../run/config.js';
+import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
+import { loadData } from '../run/data.js';
+
+/** Published protocols: EL2N at epoch 20 and GraNd at initialisation, each averaged over 10 runs (Paul et al. 2021). */
+const PROTOCOL_DEFAULTS: Record<string, { epochs: number; runs: number }> = {
+  el2n: { epochs: 2, runs: 2 },
+  grand: { epochs: 0, runs: 1 },
+  'grand-last-layer': { epochs: 0, runs: 2 },
+  forgetting: { epochs: 3, runs: 1 },
+};
+
+export function scoreHelp(): string {
+  return `Usage: dp score --method NAME [--epochs K] [--runs R] [--out FILE] [run options]
+
+Static scoring, with its cost counted: trains R short runs of K epochs on full data (seeds seed, seed+1, ...),
+scores every training sample, averages the runs and writes a score file (float32 scores + a JSON header with the
+method, protocol, dataset fingerprint and the wall-clock seconds spent). \`dp train --policy static --score-file
+FILE\` trains on the top-scored subset and charges those seconds to the method's training cost.
+
+  --method NAME           ${scoreNames().join(' | ')}, or a score registered by --score
+  --score PACKAGE         load a scoring plug-in package first (e.g. --score @dp/score-margin, then --method margin)
+  --epochs K              training epochs before scoring (0 = at initialisation)
+  --runs R                independent runs averaged
+  --out FILE              score file (default scores/<dataset>-<method>-<model>-e<K>-r<R>.dpscore)
+
+Protocols: the papers score EL2N at epoch 20 and GraNd at initialisation, averaged over 10 runs. The defaults here
+are smaller so that scoring stays cheap on a laptop: el2n 2 epochs x 2 runs, grand (exact per-sample gradients,
+slow) 0 x 1, grand-last-layer 0 x 2, forgetting 3 x 1 (counted from the training steps themselves). Set
+--epochs/--runs for the published protocol.
+
+${runFlagsHelp()}
+Examples:
+  dp score --method el2n
+  dp score --method forgetting --epochs 3 --out scores/fmnist-forgetting.dpscore
+  dp score --score @dp/score-margin --method margin --epochs 2
+`;
+}
+
+/** Scores whose inputs all come from the training steps are updated during training; the others need a scoring pass. */
+function trainingTime(score: Score): boolean {
+  return score.inputs.every((i) => i === 'losses' || i === 'batchLoss' || i === 'correct' || i === 'labels');
+}
+
+function subset(d: ImageDataset, n: number): ImageDataset {
+  if (!n || n >= d.size) return d;
+  const bytes = d.shape[0] * d.shape[1] * d.shape[2];
+  return { ...d, size: n, images: d.images.subarray(0, n * bytes), labels: d.labels.subarray(0, n) };
+}
+
+export async function scoreCommand(argv: string[]): Promise<number> {
+  const flags = { ...RUN_FLAGS, method: { type: 'string' }, score: { type: 'string', multiple: true }, runs: { type: 'string' }, out: { type: 'string' } } as const;
+  const { values, positionals } = parse(argv, flags, 'score');
+  if (values.help) {
+    process.stdout.write(scoreHelp());
+    return 0;
+  }
+  if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'; fix: see \`dp score --help\``);
+  const plugins = values.score as unknown as string[] | undefined;
+  try {
+    for (const spec of plugins ?? []) await loadScorePlugin(spec, { importer: (s: string) => import(s) });
+  } catch (e) {
+    if (e instanceof ScoreError) throw new CliError(e.message);
+    throw e;
+  }
+  if (typeof values.method !== 'string') throw new CliError(`--method is required: one of ${scoreNames().join(', ')}; fix: e.g. dp score --method el2n`);
+  let score: Score;
+  try {
+    score = getScore(values.method);
+  } catch (e) {
+    throw new CliError(`unknown --method '${values.method}': known scores are ${scoreNames().join(', ')}${plugins ? '' : ' (load plug-ins with --score PACKAGE)'}`);
+  }
+  const defaults = PROTOCOL_DEFAULTS[score.name] ?? { epochs: 2, runs: 1 };
+  const epochs = num(values as Record<string, string | undefined>, 'epochs', defaults.epochs, { min: 0, integer: true });
+  const runs = num(values as Record<string, string | undefined>, 'runs', defaults.runs, { min: 1, integer: true });
+  const live = trainingTime(score);
+  if (live && epochs === 0) throw new CliError(`--epochs 0 is invalid for --method ${score.name}: it is computed from training steps; fix: --epochs 1 or more`);
+  const { epochs: _e, ...rest } = values;
+  const base = configFromFlags(rest, validateRunConfig({ epochs: Math.max(epochs, 1) }));
+  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+  const pair = await loadData(base.dataset, dataDir);
+  const data = subset(pair.train, base.trainSubset);
+  const out = typeof values.out === 'string' ? values.out : join('scores', `${base.dataset}${base.trainSubset ? `-n${base.trainSubset}` : ''}-${score.name}-${base.model}-e${epochs}-r${runs}.dpscore`);
+  const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
+  process.stdout.write(`dp score: ${score.name} on ${base.dataset} (${data.size} samples) · ${base.model} · ${epochs} epochs x ${runs} runs · backend ${backend.backend}\n`);
+  const started = performance.now();
+  const perRun: Float32Array[] = [];
+  const seeds: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const seed = base.seed + r;
+    seeds.push(seed);
+    perRun.push(await scoreOneRun(score, { ...base, seed }, epochs, data, backend, `run ${r + 1}/${runs}`));
+  }
+  const scores = averageScores(perRun);
+  const seconds = (performance.now() - started) / 1000;
+  mkdirSync(dirname(out) || '.', { recursive: true });
+  try {
+    await writeScoreFile(out, {
+      method: score.name,
+      protocol: { epochs, runs, model: base.model, seeds },
+      dataset: { name: base.dataset, size: data.size, fingerprint: datasetFingerprint(data.labels, data.size, base.dataset) },
+      seconds,
+    }, scores);
+  } catch (e) {
+    if (e instanceof ScoreError) throw new CliError(e.message);
+    throw e;
+  }
+  process.stdout.write(`score file: ${out} (${data.size} scores, ${formatDuration(seconds)} of scoring charged to methods that use it)\n`);
+  return 0;
+}
+
+async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: ImageDataset, backend: BackendInfo, label: string): Promise<Float32Array> {
+  const { tf } = backend;
+  const tracker: ScoreTracker = score.create(data.size);
+  const model = buildModel(cfg.model, { inputShape: data.shape, numClasses: data.numClasses, seed: cfg.seed });
+  try {
+    if (epochs > 0) {
+      let bar: ProgressBar | undefined;
+      const pruner = createPruner({ policy: 'full', datasetSize: data.size, pruneRatio: 0, totalEpochs: epochs, seed: cfg.seed });
+      await train({
+        model,
+        train: data,
+        pruner,
+        options: { epochs, batchSize: cfg.batchSize, schedule: { name: cfg.schedule, lr: cfg.lr, warmup: cfg.warmup }, momentum: cfg.momentum, nesterov: cfg.nesterov, weightDecay: cfg.weightDecay },
+        hooks: {
+          onStep: trainingTime(score) ? (s) => tracker.update({ ids: s.ids, labels: s.labels, losses: s.losses, correct: s.correct.map((c) => (c > 0.5 ? 1 : 0)), numClasses: data.numClasses, epoch: s.epoch }) : undefined,
+          onBatch: (p) => {
+            if (p.step === 1) bar = new ProgressBar(`${label} training epoch ${p.epoch + 1}/${epochs}`, p.steps);
+            bar?.update(p.step);
+          },
+          onEpoch: () => bar?.done(),
+        },
+      });
+    }
+    if (!trainingTime(score)) {
+      // The scoring pass: the model after `epochs` epochs, in inference mode, over every training sample.
+      const tfjsScores = await import('@dp/scores/tfjs');
+      const converter = new InputConverter(data);
+      const size = score.inputs.includes('gradNorms') ? 64 : 500;
+      const bar = new ProgressBar(`${label} scoring`, Math.ceil(data.size / size));
+      let k = 0;
+      for (const b of batches(data, { batchSize: size })) {
+        const x = converter.toTensor(b.images, data.shape);
+        try {
+          if (score.inputs.includes('gradNorms')) {
+            tracker.update({ ids: b.ids, labels: b.labels, gradNorms: tfjsScores.perSampleGradNorms(model, x, b.labels) });
+          } else if (score.inputs.includes('featureSqNorms')) {
+            const l = tfjsScores.lastLayerInputs(model, x);
+            tracker.update({ ids: b.ids, labels: b.labels, logits: l.logits, numClasses: l.numClasses, featureSqNorms: l.featureSqNorms });
+          } else {
+            const logits = tf.tidy(() => model.predict(x) as import('@tensorflow/tfjs-core').Tensor);
+            tracker.update({ ids: b.ids, labels: b.labels, logits: logits.dataSync() as Float32Array, numClasses: data.numClasses });
+            logits.dispose();
+          }
+        } finally {
+          x.dispose();
+        }
+        bar.update(++k);
+      }
+      bar.done();
+    }
+    return tracker.values();
+  } finally {
+    model.dispose();
+  }
+}

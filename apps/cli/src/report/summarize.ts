@@ -1,0 +1,114 @@
+import type { RunSummary } from '../run/run.js';
+
+/** Runs of one method (dataset, model, epochs, policy, ratio) aggregated over seeds. */
+export interface MethodSummary {
+  dataset: string;
+  model: string;
+  epochs: number;
+  policy: string;
+  pruneRatio: number;
+  label: string;
+  seeds: number[];
+  accuracy: { mean: number; std: number };
+  /** Training cost in seconds, including charged scoring time. */
+  cost: { mean: number; std: number };
+  trainedFraction: number;
+  /** Full-data cost / this cost, measured (undefined without a full-data run in the same setting). */
+  speedup?: number;
+  /** Mean accuracy minus the full-data mean, in percentage points. */
+  accuracyChange?: number;
+  flippedShare: number;
+  /** Mean test accuracy per epoch (epochs without evaluation are null). */
+  accuracyPerEpoch: (number | null)[];
+  /** Fraction of samples selected in exactly e epochs, e = 0..epochs (mean over seeds). */
+  selectionHistogram: number[];
+  runs: RunSummary[];
+}
+
+export function meanStd(xs: number[]): { mean: number; std: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, std };
+}
+
+function setting(r: RunSummary): string {
+  const { policy: _p, pruneRatio: _r, seed: _s, policyOptions: _o, ...rest } = r.config;
+  return JSON.stringify(rest);
+}
+
+export function methodLabel(policy: string, ratio: number): string {
+  return policy === 'full' ? 'full data' : `${policy} @ ${ratio}`;
+}
+
+/** Group runs by method and compute means, spreads, speed-ups and accuracy changes against full data. */
+export function summarize(runs: RunSummary[]): MethodSummary[] {
+  const groups = new Map<string, RunSummary[]>();
+  for (const r of runs) {
+    const key = JSON.stringify([setting(r), r.config.policy, r.config.pruneRatio, r.config.policyOptions]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out: MethodSummary[] = [];
+  for (const rs of groups.values()) {
+    const c = rs[0]!.config;
+    const epochs = c.epochs;
+    const perEpoch: (number | null)[] = [];
+    for (let e = 0; e < epochs; e++) {
+      const vals = rs.map((r) => r.epochs.find((x) => x.epoch === e)?.testAccuracy).filter((v): v is number => v !== undefined);
+      perEpoch.push(vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null);
+    }
+    const hist = new Array<number>(epochs + 1).fill(0);
+    for (const r of rs) {
+      const total = r.selection.histogram.reduce((a, b) => a + b, 0) || 1;
+      r.selection.histogram.forEach((v, i) => {
+        if (i <= epochs) hist[i]! += v / total / rs.length;
+      });
+    }
+    out.push({
+      dataset: c.dataset,
+      model: c.model,
+      epochs,
+      policy: c.policy,
+      pruneRatio: c.pruneRatio,
+      label: methodLabel(c.policy, c.pruneRatio),
+      seeds: rs.map((r) => r.config.seed),
+      accuracy: meanStd(rs.map((r) => r.finalAccuracy)),
+      cost: meanStd(rs.map((r) => r.trainingSeconds + r.scoringSeconds)),
+      trainedFraction: rs.reduce((a, r) => a + r.trainedFraction, 0) / rs.length,
+      flippedShare: rs.reduce((a, r) => a + r.selection.flippedShare, 0) / rs.length,
+      accuracyPerEpoch: perEpoch,
+      selectionHistogram: hist,
+      runs: rs,
+    });
+  }
+  for (const m of out) {
+    const full = out.find((f) => f.policy === 'full' && setting(f.runs[0]!) === setting(m.runs[0]!));
+    if (full) {
+      m.speedup = full.cost.mean / m.cost.mean;
+      m.accuracyChange = 100 * (m.accuracy.mean - full.accuracy.mean);
+    }
+  }
+  return out.sort((a, b) => a.dataset.localeCompare(b.dataset) || a.model.localeCompare(b.model) || (a.policy === 'full' ? -1 : b.policy === 'full' ? 1 : 0) || a.policy.localeCompare(b.policy) || a.pruneRatio - b.pruneRatio);
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const pm = (m: { mean: number; std: number }, n: number, f: (x: number) => string) => (n > 1 ? `${f(m.mean)} ± ${f(m.std)}` : f(m.mean));
+
+/** The comparison as a Markdown table (also readable as plain text in a terminal). */
+export function comparisonTable(runs: RunSummary[]): string {
+  const ms = summarize(runs);
+  const rows = ms.map((m) => [
+    m.label,
+    `${m.dataset} / ${m.model}`,
+    String(m.seeds.length),
+    pct(m.trainedFraction),
+    pm(m.accuracy, m.seeds.length, (x) => (100 * x).toFixed(2)),
+    pm(m.cost, m.seeds.length, (x) => `${x.toFixed(1)} s`),
+    m.speedup !== undefined ? `${m.speedup.toFixed(2)}×` : 'n/a',
+    m.accuracyChange !== undefined ? `${m.accuracyChange >= 0 ? '+' : ''}${m.accuracyChange.toFixed(2)} pp` : 'n/a',
+    m.policy === 'full' ? '–' : pct(m.flippedShare),
+  ]);
+  const head = ['method', 'dataset / model', 'seeds', 'data trained', 'test acc (%)', 'training cost', 'speed-up', 'acc change', 'flipped'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { barChart, lineChart, niceTicks } from './svg.js';
+
+describe('svg charts', () => {
+  it('ticks always cover the data range', () => {
+    for (const [lo, hi] of [[58, 73.5], [0, 66.2], [1.6, 6.5], [0.5, 0.7], [5, 5]] as const) {
+      const t = niceTicks(lo, hi);
+      expect(t[0]!).toBeLessThanOrEqual(lo);
+      expect(t[t.length - 1]!).toBeGreaterThanOrEqual(hi);
+      expect(t.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('draws every point inside the plot area', () => {
+    const svg = lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y' }, [{ name: 'a', points: [{ x: 1, y: 58 }, { x: 2, y: 73.5, err: 1 }] }]);
+    const ys = [...svg.matchAll(/<circle class="point" cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => Number(m[2]));
+    expect(ys).toHaveLength(2);
+    for (const y of ys) expect(y).toBeGreaterThanOrEqual(36 - 1e-6);
+  });
+
+  it('escapes labels and reports empty charts', () => {
+    expect(barChart({ id: 'b', title: 'a<b', xLabel: '', yLabel: '' }, [], [])).toContain('a&lt;b: no data');
+  });
+});

@@ -1,0 +1,123 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunSummary } from '../run/run.js';
+import { barChart, lineChart, type Series } from './svg.js';
+import { comparisonTable, summarize, type MethodSummary } from './summarize.js';
+
+function atomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The report's plots as SVG strings, keyed by id. */
+export function plots(ms: MethodSummary[]): { id: string; caption: string; svg: string }[] {
+  const settings = [...new Set(ms.map((m) => `${m.dataset} / ${m.model}`))];
+  const tag = (m: MethodSummary) => (settings.length > 1 ? `${m.label} (${m.dataset} / ${m.model})` : m.label);
+  const out: { id: string; caption: string; svg: string }[] = [];
+
+  out.push({
+    id: 'accuracy-vs-cost',
+    caption: 'Test accuracy against training cost (seconds of training, data loading, selection and scoring; evaluation excluded). Error bars: standard deviation over seeds.',
+    svg: lineChart(
+      { id: 'accuracy-vs-cost', title: 'Accuracy vs. training cost', xLabel: 'training cost (s)', yLabel: 'test accuracy (%)' },
+      ms.map((m) => ({ name: tag(m), line: false, points: [{ x: m.cost.mean, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std }] })),
+    ),
+  });
+
+  const byPolicy = new Map<string, MethodSummary[]>();
+  for (const m of ms) byPolicy.set(`${m.policy}|${m.dataset}|${m.model}`, [...(byPolicy.get(`${m.policy}|${m.dataset}|${m.model}`) ?? []), m]);
+  const ratios = ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio);
+  const ratioSeries: Series[] = [];
+  for (const group of byPolicy.values()) {
+    const first = group[0]!;
+    const name = settings.length > 1 ? `${first.policy} (${first.dataset} / ${first.model})` : first.policy;
+    if (first.policy === 'full') {
+      const lo = Math.min(0, ...ratios);
+      const hi = Math.max(0.1, ...ratios);
+      ratioSeries.push({ name: `${name} data`, dashed: true, points: [lo, hi].map((x) => ({ x, y: 100 * first.accuracy.mean })) });
+    } else {
+      ratioSeries.push({ name, points: group.map((m) => ({ x: m.pruneRatio, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std })) });
+    }
+  }
+  out.push({
+    id: 'accuracy-vs-ratio',
+    caption: 'Test accuracy against prune ratio (share of the data left out per epoch), mean ± standard deviation over seeds; dashed: full data.',
+    svg: lineChart({ id: 'accuracy-vs-ratio', title: 'Accuracy vs. prune ratio', xLabel: 'prune ratio', yLabel: 'test accuracy (%)' }, ratioSeries),
+  });
+
+  out.push({
+    id: 'accuracy-per-epoch',
+    caption: 'Test accuracy after each epoch (mean over seeds).',
+    svg: lineChart(
+      { id: 'accuracy-per-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'test accuracy (%)' },
+      ms.map((m) => ({ name: tag(m), points: m.accuracyPerEpoch.flatMap((a, e) => (a === null ? [] : [{ x: e + 1, y: 100 * a }])) })),
+    ),
+  });
+
+  const pruned = ms.filter((m) => m.policy !== 'full');
+  const maxEpochs = Math.max(0, ...pruned.map((m) => m.epochs));
+  out.push({
+    id: 'selection-histogram',
+    caption: '"Sometimes" samples: the share of training samples selected in exactly e epochs. Uniform random selection gives a binomial; score-based policies concentrate on samples that stay hard.',
+    svg: barChart(
+      { id: 'selection-histogram', title: 'How often each sample was trained on', xLabel: 'epochs selected', yLabel: 'share of samples (%)' },
+      Array.from({ length: maxEpochs + 1 }, (_, e) => String(e)),
+      pruned.map((m) => ({ name: tag(m), values: Array.from({ length: maxEpochs + 1 }, (_, e) => 100 * (m.selectionHistogram[e] ?? 0)) })),
+    ),
+  });
+  out.push({
+    id: 'selection-flips',
+    caption: 'Share of samples whose membership in the selected subset changed at least once between consecutive epochs.',
+    svg: barChart(
+      { id: 'selection-flips', title: 'Samples whose selection flips', xLabel: 'method', yLabel: 'samples that flipped (%)' },
+      pruned.map((m) => tag(m)),
+      [{ name: 'flipped at least once', values: pruned.map((m) => 100 * m.flippedShare) }],
+    ),
+  });
+  return out;
+}
+
+/** Write report.md and a self-contained report.html (inline SVG and CSS, no scripts or external files) into `dir`. */
+export function writeReport(runs: RunSummary[], dir: string, { title = 'dp report' }: { title?: string } = {}): { markdown: string; html: string } {
+  mkdirSync(dir, { recursive: true });
+  const ms = summarize(runs);
+  const table = comparisonTable(runs);
+  const figs = plots(ms);
+  const md = [
+    `# ${title}`,
+    '',
+    `Generated ${new Date().toISOString()} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured.`,
+    '',
+    table,
+    '',
+    ...figs.map((f) => `- **${f.id}**: ${f.caption}`),
+    '',
+  ].join('\n');
+  const rows = table.split('\n').filter((_, i) => i !== 1).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  const htmlTable = `<table><thead><tr>${rows[0]!.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .slice(1)
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#222;padding:0 1rem}
+table{border-collapse:collapse;margin:1rem 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
+th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}th{background:#f3f3f3}
+figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{max-width:100%;height:auto}
+</style></head><body>
+<h1>${esc(title)}</h1>
+<p>Generated ${esc(new Date().toISOString())} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured.</p>
+${htmlTable}
+${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
+</body></html>
+`;
+  const mdPath = join(dir, 'report.md');
+  const htmlPath = join(dir, 'report.html');
+  atomic(mdPath, md);
+  atomic(htmlPath, html);
+  return { markdown: mdPath, html: htmlPath };
+}

@@ -1,0 +1,68 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
+const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env });
+const common = ['train', '--train-subset', '1500', '--test-subset', '300', '--epochs', '5', '--policy', 'ucb', '--prune-ratio', '0.5', '--batch-size', '50', '--seed', '3'];
+
+interface Result {
+  finalAccuracy: number;
+  epochs: { epoch: number; selectionHash: string; samples: number }[];
+}
+const result = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Result;
+const checkpointEpoch = (dir: string): number => {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'checkpoint', 'manifest.json'), 'utf8')) as { epoch: number }).epoch;
+  } catch {
+    return -1;
+  }
+};
+
+describe('kill and resume', () => {
+  it('a run killed with SIGKILL mid-epoch resumes to exactly the selections of an uninterrupted run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dp-resume-'));
+    const a = join(root, 'uninterrupted');
+    const b = join(root, 'killed');
+    expect(run(...common, '--out', a).status).toBe(0);
+
+    const child = spawn(process.execPath, [bin, ...common, '--out', b], { env, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Kill as soon as the checkpoint after epoch 2 exists: the process is then inside epoch 3.
+    while (checkpointEpoch(b) < 1 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(existsSync(join(b, 'result.json'))).toBe(false);
+    const killedAt = checkpointEpoch(b);
+    expect(killedAt).toBeGreaterThanOrEqual(1);
+    expect(killedAt).toBeLessThan(4);
+
+    const resumed = run('train', '--resume', b);
+    expect(resumed.stderr.split('\n').filter((l) => l.startsWith('dp:'))).toEqual([]);
+    expect(resumed.status).toBe(0);
+    const ra = result(a);
+    const rb = result(b);
+    expect(rb.epochs.map((e) => e.selectionHash)).toEqual(ra.epochs.map((e) => e.selectionHash));
+    expect(rb.epochs.map((e) => e.samples)).toEqual([750, 750, 750, 750, 750]);
+    expect(rb.finalAccuracy).toBe(ra.finalAccuracy);
+    // The log records the resume.
+    const log = readFileSync(join(b, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; fromEpoch?: number });
+    expect(log.filter((l) => l.type === 'resume')).toEqual([expect.objectContaining({ fromEpoch: killedAt + 1 })]);
+  });
+
+  it('refuses to resume with another config, and to overwrite a run without --resume', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dp-resume-'));
+    const dir = join(root, 'run');
+    expect(run('train', '--train-subset', '300', '--test-subset', '100', '--epochs', '1', '--out', dir).status).toBe(0);
+    const other = run('train', '--resume', dir, '--lr', '0.2');
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/dp: error: run directory .* was created with another config \(lr: 0.05 there vs 0.2 now\); fix: /);
+    const again = run('train', '--train-subset', '300', '--test-subset', '100', '--epochs', '1', '--out', dir);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already holds a run; fix: pass --resume/);
+  });
+});

@@ -1,0 +1,244 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { DatasetPair, ImageDataset } from '@dp/data';
+import { buildModel } from '@dp/models';
+import { createPruner, PrunerError } from '@dp/policies';
+import { datasetFingerprint, readScoreFile, ScoreError } from '@dp/scores';
+import { readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
+import type { BackendInfo } from '../backend.js';
+import { CliError } from '../errors.js';
+import { ProgressBar } from '../progress.js';
+import { fingerprint, resolveAugment, type RunConfig } from './config.js';
+import { loadData } from './data.js';
+
+/** What a finished run reports (result.json, one line of a bench results file). */
+export interface RunSummary {
+  key: string;
+  config: RunConfig;
+  runDir: string;
+  finalAccuracy: number;
+  finalTop5?: number;
+  /** Seconds of training cost: training + data + selection + scoring (everything but evaluation). */
+  trainingSeconds: number;
+  /** Extra scoring cost charged to the method (e.g. a static score file's scoring time). */
+  scoringSeconds: number;
+  evalSeconds: number;
+  samplesTrained: number;
+  /** Samples trained / (epochs * N): the fraction of full-data work actually done. */
+  trainedFraction: number;
+  epochs: { epoch: number; samples: number; trainLoss: number; trainAccuracy: number; testAccuracy?: number; trainingSeconds: number; selectionHash: string }[];
+  selection: { flippedShare: number; histogram: number[] };
+  backend: string;
+  finishedAt: string;
+}
+
+export interface RunOptions {
+  runDir: string;
+  resume: boolean;
+  backend: BackendInfo;
+  dataDir?: string | undefined;
+  /** Print per-epoch lines and draw a progress bar (default true). */
+  verbose?: boolean;
+  /** A label printed before each epoch line (e.g. the method name in `dp compare`). */
+  label?: string;
+  /** Dataset already loaded (dp compare / bench reuse it across runs). */
+  data?: DatasetPair;
+}
+
+function subset(d: ImageDataset, n: number): ImageDataset {
+  if (!n || n >= d.size) return d;
+  const bytes = d.shape[0] * d.shape[1] * d.shape[2];
+  return { ...d, size: n, images: d.images.subarray(0, n * bytes), labels: d.labels.subarray(0, n) };
+}
+
+function gitRevision(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Atomically write a JSON file (temporary file + rename). */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+/**
+ * Train one run into `runDir`: config.json, log.jsonl (config, environment, git revision, per-epoch metrics and costs),
+ * tensorboard/ (scalars), checkpoint/ (every `checkpointEvery` epochs), result.json at the end.
+ * With `resume`, continues from the checkpoint and refuses a directory made with another config.
+ */
+export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunSummary> {
+  const { runDir, backend } = opts;
+  const verbose = opts.verbose ?? true;
+  const key = fingerprint(cfg);
+  const configPath = join(runDir, 'config.json');
+  if (existsSync(configPath)) {
+    const previous = JSON.parse(readFileSync(configPath, 'utf8')) as RunConfig;
+    if (fingerprint(previous) !== key) {
+      const diff = (Object.keys(cfg) as (keyof RunConfig)[]).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(cfg[k]));
+      throw new CliError(
+        `run directory ${runDir} was created with another config (${diff.map((k) => `${k}: ${JSON.stringify(previous[k])} there vs ${JSON.stringify(cfg[k])} now`).join(', ')}); ` +
+          'fix: resume with the same options, or choose a new --out directory',
+      );
+    }
+    if (!opts.resume && readCheckpoint(runDir)) {
+      throw new CliError(`run directory ${runDir} already holds a run; fix: pass --resume to continue it, or choose a new --out directory`);
+    }
+  }
+  mkdirSync(runDir, { recursive: true });
+  writeJsonAtomic(configPath, cfg);
+  const log = (record: Record<string, unknown>) => appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+
+  const pair = opts.data ?? (await loadData(cfg.dataset, opts.dataDir));
+  const trainSet = subset(pair.train, cfg.trainSubset);
+  const testSet = subset(pair.test, cfg.testSubset);
+  // A static method pays for its scores: the score file's scoring seconds are charged to this run.
+  let staticScores: { scores: Float32Array } | Record<string, never> = {};
+  let scoringSeconds = 0;
+  if (cfg.scoreFile) {
+    try {
+      const file = await readScoreFile(cfg.scoreFile, { expectSize: trainSet.size, expectFingerprint: datasetFingerprint(trainSet.labels, trainSet.size, cfg.dataset) });
+      staticScores = { scores: file.scores };
+      scoringSeconds = file.header.seconds;
+    } catch (e) {
+      if (e instanceof ScoreError) throw new CliError(e.message);
+      throw e;
+    }
+  }
+  let pruner;
+  try {
+    pruner = createPruner({
+      ...cfg.policyOptions,
+      ...staticScores,
+      policy: cfg.policy,
+      datasetSize: trainSet.size,
+      pruneRatio: cfg.pruneRatio,
+      totalEpochs: cfg.epochs,
+      seed: cfg.seed,
+    });
+  } catch (e) {
+    if (e instanceof PrunerError) throw new CliError(`policy '${cfg.policy}': ${e.message}`);
+    throw e;
+  }
+  const resumed = opts.resume ? readCheckpoint(runDir) : undefined;
+  log({
+    type: resumed ? 'resume' : 'start',
+    ...(resumed ? { fromEpoch: resumed.epoch + 1 } : {}),
+    config: cfg,
+    environment: {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      backend: backend.backend,
+      tensorflow: backend.tensorflowVersion ?? null,
+      tfjs: backend.tfjsVersion,
+    },
+    git: gitRevision(),
+    data: { source: pair.source, train: trainSet.size, test: testSet.size },
+  });
+  const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
+  const model = buildModel(cfg.model, { inputShape: trainSet.shape, numClasses: trainSet.numClasses, seed: cfg.seed });
+  const out = process.stdout;
+  const prefix = opts.label ? `${opts.label} · ` : '';
+  let bar: ProgressBar | undefined;
+  let result: TrainResult;
+  try {
+    result = await train({
+      model,
+      train: trainSet,
+      test: testSet,
+      pruner,
+      options: {
+        epochs: cfg.epochs,
+        batchSize: cfg.batchSize,
+        schedule: { name: cfg.schedule, lr: cfg.lr, warmup: cfg.warmup },
+        momentum: cfg.momentum,
+        nesterov: cfg.nesterov,
+        weightDecay: cfg.weightDecay,
+        labelSmoothing: cfg.labelSmoothing,
+        evalEvery: cfg.evalEvery,
+      },
+      checkpoint: { dir: runDir, every: cfg.checkpointEvery, fingerprint: key, resume: opts.resume },
+      augment: resolveAugment(cfg),
+      seed: cfg.seed,
+      hooks: {
+        onBatch: (p) => {
+          if (!verbose) return;
+          if (p.step === 1) bar = new ProgressBar(`${prefix}epoch ${p.epoch + 1}/${cfg.epochs}`, p.steps);
+          bar?.update(p.step, `loss ${p.loss.toFixed(4)} acc ${(100 * p.accuracy).toFixed(1)}%`);
+        },
+        onEpoch: (r: EpochReport) => {
+          bar?.done();
+          log({ type: 'epoch', ...r });
+          if (writer) {
+            writer.scalar('train/loss', r.trainLoss, r.epoch + 1);
+            writer.scalar('train/accuracy', r.trainAccuracy, r.epoch + 1);
+            writer.scalar('train/samples', r.samples, r.epoch + 1);
+            writer.scalar('train/lr', r.lr, r.epoch + 1);
+            writer.scalar('cost/training_seconds', r.trainingSeconds, r.epoch + 1);
+            if (r.test) {
+              writer.scalar('test/accuracy', r.test.accuracy, r.epoch + 1);
+              writer.scalar('test/loss', r.test.loss, r.epoch + 1);
+            }
+            writer.flush();
+          }
+          if (!verbose) return;
+          const test = r.test ? ` · test acc ${(100 * r.test.accuracy).toFixed(2)}%` : '';
+          out.write(
+            `${prefix}epoch ${r.epoch + 1}/${cfg.epochs} · ${r.samples} samples · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%${test}` +
+              ` · train ${r.trainingSeconds.toFixed(1)}s (${Math.round(r.samples / r.trainingSeconds)} img/s) · eval ${r.costs.eval.toFixed(1)}s\n`,
+          );
+        },
+      },
+    });
+  } catch (e) {
+    bar?.done();
+    if (e instanceof TrainError) {
+      const kept = readCheckpoint(runDir);
+      log({ type: 'error', message: e.message });
+      throw new CliError(`${e.message}${kept ? ` (last good checkpoint: epoch ${kept.epoch + 1} in ${runDir})` : ''}`);
+    }
+    throw e;
+  } finally {
+    model.dispose();
+  }
+  const final = result.final;
+  const summary: RunSummary = {
+    key,
+    config: cfg,
+    runDir,
+    finalAccuracy: final?.accuracy ?? Number.NaN,
+    ...(final?.top5 !== undefined ? { finalTop5: final.top5 } : {}),
+    trainingSeconds: result.epochs.reduce((s, r) => s + r.trainingSeconds, 0),
+    scoringSeconds,
+    evalSeconds: result.epochs.reduce((s, r) => s + r.costs.eval, 0),
+    samplesTrained: result.epochs.reduce((s, r) => s + r.samples, 0),
+    trainedFraction: result.epochs.reduce((s, r) => s + r.samples, 0) / (cfg.epochs * trainSet.size),
+    epochs: result.epochs.map((r) => ({
+      epoch: r.epoch,
+      samples: r.samples,
+      trainLoss: r.trainLoss,
+      trainAccuracy: r.trainAccuracy,
+      ...(r.test ? { testAccuracy: r.test.accuracy } : {}),
+      trainingSeconds: r.trainingSeconds,
+      selectionHash: r.selectionHash,
+    })),
+    selection: { flippedShare: result.selection.flippedShare(), histogram: result.selection.histogram() },
+    backend: backend.backend,
+    finishedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(join(runDir, 'result.json'), summary);
+  log({ type: 'end', finalAccuracy: summary.finalAccuracy, trainingSeconds: summary.trainingSeconds, samplesTrained: summary.samplesTrained });
+  if (verbose) {
+    const scoring = scoringSeconds > 0 ? ` + ${scoringSeconds.toFixed(1)}s of static scoring (${cfg.scoreFile})` : '';
+    out.write(`${prefix}final test accuracy: ${(100 * summary.finalAccuracy).toFixed(2)}% · training cost ${summary.trainingSeconds.toFixed(1)}s${scoring} for ${summary.samplesTrained} samples\n`);
+  }
+  return summary;
+}

@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readScoreFile } from '@dp/scores';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
+const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
+const dp = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env });
+const errors = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('dp:'));
+
+describe('dp score and the static policy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-score-'));
+  const file = join(dir, 'el2n.dpscore');
+
+  it('writes an EL2N score file with its protocol, dataset fingerprint and scoring time', async () => {
+    const r = dp('score', '--method', 'el2n', '--epochs', '1', '--runs', '2', '--train-subset', '1000', '--out', file);
+    expect(r.status, r.stderr).toBe(0);
+    const { header, scores } = await readScoreFile(file);
+    expect(header.method).toBe('el2n');
+    expect(header.protocol).toMatchObject({ epochs: 1, runs: 2, model: 'cnn-small', seeds: [0, 1] });
+    expect(header.dataset).toMatchObject({ name: 'fashion-mnist', size: 1000 });
+    expect(header.seconds).toBeGreaterThan(0);
+    expect(scores).toHaveLength(1000);
+    // EL2N lies in [0, sqrt(2)] and differs across samples.
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...scores)).toBeLessThanOrEqual(Math.SQRT2 + 1e-6);
+    expect(new Set(scores).size).toBeGreaterThan(100);
+  });
+
+  it('the static policy trains on the top-scored subset and is charged the scoring time', async () => {
+    const run = join(dir, 'static');
+    const r = dp('train', '--policy', 'static', '--score-file', file, '--prune-ratio', '0.6', '--train-subset', '1000', '--test-subset', '200', '--epochs', '2', '--out', run);
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8')) as { scoringSeconds: number; epochs: { samples: number; selectionHash: string }[] };
+    const { header } = await readScoreFile(file);
+    expect(result.scoringSeconds).toBeCloseTo(header.seconds, 6);
+    expect(result.epochs.map((e) => e.samples)).toEqual([400, 400]);
+    expect(r.stdout).toMatch(/s of static scoring \(/);
+  });
+
+  it('rejects a score file for another training set, a truncated one, and a missing one', () => {
+    const other = dp('train', '--policy', 'static', '--score-file', file, '--train-subset', '1200', '--epochs', '1', '--out', join(dir, 'x'));
+    expect(other.status).toBe(2);
+    expect(errors(other.stderr)).toEqual([expect.stringMatching(/holds scores for 1000 samples .* but the training set has 1200; fix: /)]);
+    const cut = join(dir, 'cut.dpscore');
+    spawnSync('cp', [file, cut]);
+    truncateSync(cut, 100);
+    const t = dp('train', '--policy', 'static', '--score-file', cut, '--train-subset', '1000', '--epochs', '1', '--out', join(dir, 'y'));
+    expect(t.status).toBe(2);
+    expect(errors(t.stderr)).toHaveLength(1);
+    expect(errors(t.stderr)[0]).toMatch(/cut\.dpscore.*; fix: /);
+    const none = dp('train', '--policy', 'static', '--epochs', '1');
+    expect(errors(none.stderr)).toEqual([expect.stringMatching(/policy = "static" needs a score file; fix: /)]);
+    const conflict = dp('train', '--policy', 'random', '--score-file', file, '--epochs', '1');
+    expect(errors(conflict.stderr)).toEqual([expect.stringMatching(/conflicts with policy = "random"/)]);
+  });
+
+  it('loads a scoring plug-in by package name', () => {
+    const out = join(dir, 'margin.dpscore');
+    const r = dp('score', '--score', '@dp/score-margin', '--method', 'margin', '--epochs', '1', '--train-subset', '500', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    const missing = dp('score', '--score', '@dp/score-nope', '--method', 'margin');
+    expect(missing.status).toBe(2);
+    expect(errors(missing.stderr)).toEqual([expect.stringMatching(/@dp\/score-nope.*not installed.*; fix: npm install @dp\/score-nope/)]);
+  });
+});

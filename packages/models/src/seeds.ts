@@ -1,0 +1,21 @@
+/**
+ * Deterministic seed streams for weight initialisation: every initialiser of a model gets its own 32-bit seed
+ * derived from the model seed by a splitmix32 sequence, so a model is a pure function of (architecture, seed)
+ * and two layers never share a random stream.
+ */
+export class SeedStream {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** The next derived seed, an integer in [0, 2^32). */
+  next(): number {
+    this.state = (this.state + 0x9e3779b9) >>> 0;
+    let z = this.state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  }
+}

@@ -1,0 +1,27 @@
+import { PrunerError } from './errors.js';
+
+/**
+ * Check one observe() batch completely before anything is updated: same lengths, integer ids in [0, n), finite
+ * losses. Typed arrays take branch-free fast paths (Uint32Array ids need only the upper bound).
+ */
+export function checkBatch(sampleIds: ArrayLike<number>, losses: ArrayLike<number>, n: number): void {
+  if (sampleIds == null || typeof sampleIds.length !== 'number') throw new PrunerError('sampleIds', sampleIds, 'an array or typed array of sample ids');
+  if (losses == null || typeof losses.length !== 'number') throw new PrunerError('losses', losses, 'an array or typed array of losses');
+  const m = sampleIds.length;
+  if (losses.length !== m) throw new PrunerError('losses.length', losses.length, `the same length as sampleIds (${m})`);
+  let bad = -1;
+  if (sampleIds instanceof Uint32Array) {
+    for (let i = 0; i < m; i++) if (sampleIds[i]! >= n) { bad = i; break; }
+  } else if (sampleIds instanceof Int32Array) {
+    for (let i = 0; i < m; i++) { const id = sampleIds[i]!; if (id < 0 || id >= n) { bad = i; break; } }
+  } else {
+    for (let i = 0; i < m; i++) { const id = sampleIds[i]; if (!Number.isInteger(id) || id! < 0 || id! >= n) { bad = i; break; } }
+  }
+  if (bad >= 0) throw new PrunerError(`sampleIds[${bad}]`, sampleIds[bad], `an integer in [0, ${n - 1}]`);
+  if (losses instanceof Float32Array || losses instanceof Float64Array) {
+    for (let i = 0; i < m; i++) { const x = losses[i]!; if (x - x !== 0) { bad = i; break; } }
+  } else {
+    for (let i = 0; i < m; i++) { const x = losses[i]; if (typeof x !== 'number' || x - x !== 0) { bad = i; break; } }
+  }
+  if (bad >= 0) throw new PrunerError(`losses[${bad}]`, losses[bad], 'a finite number');
+}

@@ -1,0 +1,57 @@
+import { ScoreError } from './errors.js';
+import { decodeScoreFile, encodeScoreFile, type ScoreFile, type ScoreFileExpect, type ScoreFileHeader, type ScoreFileHeaderInput } from './score-file.js';
+
+let tempCounter = 0;
+
+/**
+ * Write a score file atomically (Node only): encode and validate, write a temporary file next to `path`, fsync,
+ * then rename over `path`. On any failure the temporary file is removed and `path` is untouched: nothing is ever
+ * half-written. Returns the header written.
+ */
+export async function writeScoreFile(path: string, header: ScoreFileHeaderInput, scores: Float32Array): Promise<ScoreFileHeader> {
+  if (typeof path !== 'string' || path === '') throw new ScoreError(`path = ${JSON.stringify(path)} is invalid`, 'pass the score file path', 'path');
+  const encoded = encodeScoreFile(header, scores); // throws before touching the disk
+  const fs = await import('node:fs/promises');
+  const { dirname, basename, join } = await import('node:path');
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
+  let fh: Awaited<ReturnType<typeof fs.open>> | undefined;
+  try {
+    fh = await fs.open(tmp, 'wx');
+    await fh.writeFile(encoded.bytes);
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new ScoreError(`cannot write score file ${path}: directory ${dir} does not exist`, `create ${dir} first`, 'path');
+    if (err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS') {
+      throw new ScoreError(`cannot write score file ${path}: ${err.code} (permission denied)`, 'write it somewhere you may write', 'path');
+    }
+    if (err.code === 'EISDIR') throw new ScoreError(`cannot write score file ${path}: it is a directory`, 'pass a file path', 'path');
+    throw new ScoreError(`cannot write score file ${path}: ${err.message}`, 'check the disk (space, permissions) and retry', 'path');
+  }
+  return encoded.header;
+}
+
+/**
+ * Read and validate a score file (Node only). See decodeScoreFile for the checks; pass `expectSize` and
+ * `expectFingerprint` (datasetFingerprint of the training set) to refuse scores of another dataset.
+ */
+export async function readScoreFile(path: string, expect: ScoreFileExpect = {}): Promise<ScoreFile> {
+  if (typeof path !== 'string' || path === '') throw new ScoreError(`path = ${JSON.stringify(path)} is invalid`, 'pass the score file path', 'path');
+  const fs = await import('node:fs/promises');
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new ScoreError(`no score file at ${path}`, 'compute one with `dp score --method el2n|grand|forgetting ...` or fix the path', 'path');
+    if (err.code === 'EISDIR') throw new ScoreError(`${path} is a directory, not a score file`, 'pass the score file path', 'path');
+    throw new ScoreError(`cannot read score file ${path}: ${err.message}`, 'check the path and its permissions', 'path');
+  }
+  return decodeScoreFile(bytes, expect, `score file ${path}`);
+}

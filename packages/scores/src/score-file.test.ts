@@ -1,0 +1,134 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScoreError } from './errors.js';
+import { datasetFingerprint } from './fingerprint.js';
+import { decodeScoreFile, encodeScoreFile, type ScoreFileHeaderInput } from './score-file.js';
+import { readScoreFile, writeScoreFile } from './score-file-io.js';
+
+const labels = Uint8Array.from({ length: 10 }, (_, i) => i % 3);
+const fingerprint = datasetFingerprint(labels, 10, 'toy');
+const header: ScoreFileHeaderInput = {
+  method: 'el2n',
+  protocol: { epochs: 20, runs: 2, model: 'cnn-small', seeds: [1, 2], batchSize: 128 },
+  dataset: { name: 'toy', size: 10, fingerprint },
+  seconds: 12.5,
+};
+const scores = Float32Array.from({ length: 10 }, (_, i) => i / 7 - 0.5);
+const expectOk = { expectSize: 10, expectFingerprint: fingerprint };
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dp-scores-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('score files', () => {
+  it('round-trip through disk exactly, with the header filled in', async () => {
+    const path = join(dir, 'el2n.dpscores');
+    const written = await writeScoreFile(path, header, scores);
+    expect(written.payload.count).toBe(10);
+    const back = await readScoreFile(path, expectOk);
+    expect(Array.from(back.scores)).toEqual(Array.from(scores));
+    expect(back.header).toEqual({ ...header, format: 'dp-scores', version: 1, payload: written.payload });
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('encode/decode is the identity on any finite scores (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 50 }), (xs) => {
+        const s = Float32Array.from(xs);
+        const h = { ...header, dataset: { ...header.dataset, size: s.length } };
+        const { bytes } = encodeScoreFile(h, s);
+        expect(bytes.length % 4).toBe(0);
+        expect(Array.from(decodeScoreFile(bytes).scores)).toEqual(Array.from(s));
+      }),
+      { seed: 11, numRuns: 50 },
+    );
+  });
+
+  it('refuses every truncation of a valid file (property)', () => {
+    const { bytes } = encodeScoreFile(header, scores);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: bytes.length - 1 }), (cut) => {
+        expect(() => decodeScoreFile(bytes.subarray(0, cut))).toThrow(/truncated|corrupt header|bad header/);
+      }),
+      { seed: 5, numRuns: 100 },
+    );
+  });
+
+  it('detects any flipped payload byte by its checksum (property)', () => {
+    const { bytes } = encodeScoreFile(header, scores);
+    const start = bytes.length - 40;
+    fc.assert(
+      fc.property(fc.integer({ min: start, max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, x) => {
+        const bad = bytes.slice();
+        bad[at]! ^= x;
+        expect(() => decodeScoreFile(bad)).toThrow(/payload checksum mismatch|non-finite/);
+      }),
+      { seed: 9, numRuns: 100 },
+    );
+  });
+
+  const corruptions: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
+    ['a truncated payload', (b) => b.subarray(0, b.length - 3), /is truncated: payload has 37 bytes, expected 40 \(10 float32 scores\); fix: the file is damaged: regenerate it/],
+    ['a file shorter than the preamble', (b) => b.subarray(0, 5), /is truncated: 5 bytes, shorter than the 12-byte preamble/],
+    ['bad magic', (b) => Uint8Array.from([...new TextEncoder().encode('PK\x03\x04zipx'), ...b.subarray(8)]), /is not a dp score file \(magic "PK\\u0003\\u0004zipx", expected "DPSCORES"\)/],
+    ['trailing bytes', (b) => Uint8Array.from([...b, 0, 0, 0, 0]), /has 4 unexpected bytes after its 10 scores/],
+    ['a corrupt header', (b) => { const c = b.slice(); c[12] = 0x5b; c[13] = 0x5b; return c; }, /has a corrupt header \(not valid JSON/],
+  ];
+  for (const [name, corrupt, message] of corruptions) {
+    it(`refuses ${name} with one clear ScoreError`, async () => {
+      const path = join(dir, `${name.replace(/ /g, '-')}.dpscores`);
+      await writeFile(path, corrupt(encodeScoreFile(header, scores).bytes));
+      await expect(readScoreFile(path, expectOk)).rejects.toThrow(ScoreError);
+      await expect(readScoreFile(path, expectOk)).rejects.toThrow(message);
+    });
+  }
+
+  it('refuses a header of another format version, or with bad fields', () => {
+    const reheader = (h: object) => {
+      const json = new TextEncoder().encode(JSON.stringify(h));
+      const padded = Math.ceil(json.length / 4) * 4;
+      const out = new Uint8Array(12 + padded + 40).fill(0x20, 12, 12 + padded);
+      out.set(new TextEncoder().encode('DPSCORES'));
+      new DataView(out.buffer).setUint32(8, padded, true);
+      out.set(json, 12);
+      return out;
+    };
+    const good = decodeScoreFile(encodeScoreFile(header, scores).bytes).header;
+    expect(() => decodeScoreFile(reheader({ ...good, version: 2 }))).toThrow(/has format version 2; this @dp\/scores reads version 1; fix: upgrade @dp\/scores/);
+    expect(() => decodeScoreFile(reheader({ ...good, seconds: -1 }))).toThrow(/bad header: seconds = -1: expected a finite number >= 0/);
+    expect(() => decodeScoreFile(reheader({ ...good, protocol: { ...good.protocol, seeds: [1] } }))).toThrow(/protocol\.seeds = Array\(1\): expected 2 integer seeds/);
+  });
+
+  it('refuses a score file of another dataset (size or fingerprint)', async () => {
+    const path = join(dir, 'other.dpscores');
+    await writeScoreFile(path, header, scores);
+    await expect(readScoreFile(path, { expectSize: 60000 })).rejects.toThrow(/holds scores for 10 samples \('toy'\) but the training set has 60000; fix: use a score file computed on this training set/);
+    const other = datasetFingerprint(Uint8Array.from(labels).reverse(), 10, 'toy');
+    await expect(readScoreFile(path, { expectSize: 10, expectFingerprint: other })).rejects.toThrow(/was computed on another dataset: fingerprint [0-9a-f]{12}\.\.\. \('toy', 10 samples\) differs/);
+  });
+
+  it('never leaves a half-written file: bad input or a failed write keeps the old file and no temp file', async () => {
+    const path = join(dir, 'keep.dpscores');
+    await writeScoreFile(path, header, scores);
+    const before = await readFile(path);
+    await expect(writeScoreFile(path, header, Float32Array.from([...scores.subarray(1), NaN]))).rejects.toThrow(/scores\[9\] = NaN is not finite/);
+    await expect(writeScoreFile(path, header, scores.subarray(1))).rejects.toThrow(/scores has 9 values but dataset\.size is 10/);
+    await expect(writeScoreFile(path, { ...header, method: '' }, scores)).rejects.toThrow(/score-file header: method = ""/);
+    // A write that fails on disk: the target is a directory, so the rename fails after the temp file was written.
+    await expect(writeScoreFile(dir, header, scores)).rejects.toThrow(ScoreError);
+    await expect(writeScoreFile(join(dir, 'missing', 'x.dpscores'), header, scores)).rejects.toThrow(/directory .*missing does not exist; fix: create/);
+    expect(await readFile(path)).toEqual(before);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('says where the file should come from when it is missing', async () => {
+    await expect(readScoreFile(join(dir, 'nope.dpscores'))).rejects.toThrow(/no score file at .*nope\.dpscores; fix: compute one with `dp score/);
+  });
+});

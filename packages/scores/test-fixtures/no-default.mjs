@@ -1,0 +1,2 @@
+// A plug-in that forgot `export default`.
+export const score = { name: 'no-default' };
