@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // TensorFlow's C++ start-up chatter (oneDNN / CPU feature notices) is noise for CLI users; DP_TF_LOG=1 keeps it.
 if (!process.env.TF_CPP_MIN_LOG_LEVEL && !process.env.DP_TF_LOG) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
+// Thread settings (read by TensorFlow only before tfjs-node is imported): all cores for intra-op parallelism, one
+// inter-op thread because eager ops run one at a time (bench/speed/README.md). Explicit values win.
+import { availableParallelism } from 'node:os';
+process.env.TF_NUM_INTRAOP_THREADS ??= String(availableParallelism());
+process.env.TF_NUM_INTEROP_THREADS ??= '1';
 const { main } = await import('../dist/main.js').catch((e) => {
   if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/main.js')) {
     console.error('dp: error: the CLI is not built; fix: run `npm run setup` (or `npm run build`) in the repository root');

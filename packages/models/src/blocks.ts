@@ -35,7 +35,7 @@ export function convBn(
 ): Sym {
   const c = conv(x, { name: o.conv, filters: o.filters, kernelSize: o.kernelSize, stride: o.stride ?? 1, seed: ctx.seeds.next() });
   const y = batchNorm({ name: o.bn, kind: ctx.batchNorm, zeroGamma: o.zeroGamma ?? false }).apply(c) as Sym;
-  return o.reluName ? relu(y, o.reluName) : y;
+  return o.reluName ? relu(y, o.reluName, ctx.batchNorm) : y;
 }
 
 /** One residual block: relu(branch(x) + shortcut(x)). */
@@ -60,5 +60,5 @@ export function residualBlock(x: Sym, ctx: BlockContext, b: BlockSpec): Sym {
         : (new PadShortcut({ name: `${p}.shortcut`, stride: b.stride, outChannels: out }).apply(x) as Sym);
   }
   const sum = tfl.layers.add({ name: `${p}.add` }).apply([y, shortcut]) as Sym;
-  return relu(sum, `${p}.relu`);
+  return relu(sum, `${p}.relu`, ctx.batchNorm);
 }

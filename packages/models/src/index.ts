@@ -12,7 +12,8 @@ export {
   type ResNetDepth,
   type ResNetPlan,
 } from './plan.js';
-export { batchNorm, DEFAULT_BATCH_NORM } from './layers.js';
+export { batchNorm, defaultBatchNorm, reluLayer } from './layers.js';
+export * from './fused/index.js';
 export { PadShortcut } from './shortcut-a.js';
 export { modelSummary, paramTotals, type SummaryTotals } from './summary.js';
 export { loadModel, loadWeights, saveModel } from './io.js';

@@ -3,25 +3,28 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { ModelError } from './errors.js';
-import { batchNorm, BN_EPSILON, BN_MOMENTUM, conv } from './layers.js';
+import { batchNorm, BN_EPSILON, BN_MOMENTUM, conv, defaultBatchNorm } from './layers.js';
 
 describe('batchNorm factory', () => {
-  it("builds tfjs-layers' BatchNormalization with PyTorch's momentum/epsilon, gamma 1 or 0", () => {
-    for (const zeroGamma of [false, true]) {
+  it("builds the reference or fused BatchNormalization with PyTorch's momentum/epsilon, gamma 1 or 0", () => {
+    for (const [kind, zeroGamma] of [['reference', false], ['reference', true], ['fused', false], ['fused', true]] as const) {
       const input = tfl.input({ shape: [2, 2, 3] });
-      const layer = batchNorm({ name: `bn_${zeroGamma}`, zeroGamma });
+      const layer = batchNorm({ name: `bn_${zeroGamma}`, zeroGamma, kind });
       const model = tfl.model({ inputs: input, outputs: layer.apply(input) as tfl.SymbolicTensor });
       const cfg = layer.getConfig();
-      expect([layer.getClassName(), cfg.momentum, cfg.epsilon]).toEqual(['BatchNormalization', BN_MOMENTUM, BN_EPSILON]);
+      expect([layer.getClassName(), cfg.momentum, cfg.epsilon]).toEqual([kind === 'fused' ? 'FusedBatchNormalization' : 'BatchNormalization', BN_MOMENTUM, BN_EPSILON]);
       expect(Array.from(layer.getWeights()[0]!.dataSync())).toEqual([0, 0, 0].map(() => (zeroGamma ? 0 : 1)));
       expect(layer.trainableWeights.map((w) => w.originalName)).toEqual([`bn_${zeroGamma}/gamma`, `bn_${zeroGamma}/beta`]);
       model.dispose();
     }
   });
 
-  it("rejects 'fused' until it is delivered", () => {
-    expect(() => batchNorm({ name: 'bn', kind: 'fused' })).toThrow(ModelError);
-    expect(() => batchNorm({ name: 'bn', kind: 'fused' })).toThrow(/not available yet/);
+  it('defaults to the fused kernels on the native backend and rejects unknown kinds', () => {
+    expect(tf.getBackend()).toBe('tensorflow');
+    expect(defaultBatchNorm()).toBe('fused');
+    expect(batchNorm({ name: 'bn_default' }).getClassName()).toBe('FusedBatchNormalization');
+    expect(() => batchNorm({ name: 'bn', kind: 'turbo' as never })).toThrow(ModelError);
+    expect(() => batchNorm({ name: 'bn', kind: 'turbo' as never })).toThrow(/batchNorm = 'turbo' is invalid: expected one of reference, fused/);
   });
 });
 

@@ -3,29 +3,39 @@
  * one place that picks the implementation (`ModelOptions.batchNorm`): switching the default to the fused kernel
  * is a change of `DEFAULT_BATCH_NORM`, and plugging it in is the `fused` case of `batchNorm`.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError } from './errors.js';
+import { FusedBatchNormalization, FusedReLU } from './fused/index.js';
 import { heNormalFanOut, linearDefault } from './init.js';
 import type { BatchNormKind } from './types.js';
 
 type Sym = tfl.SymbolicTensor;
 
-export const DEFAULT_BATCH_NORM: BatchNormKind = 'reference';
+/**
+ * The batch-norm / ReLU implementation used when a model does not ask for one: the fused TensorFlow kernels
+ * (FusedBatchNormV3 / FusedBatchNormGradV3, ReluGrad; src/fused) on the native `tensorflow` backend, the tfjs-layers
+ * reference layers on any other backend. Pass `batchNorm: 'reference'` to get the reference path anywhere.
+ */
+export function defaultBatchNorm(): BatchNormKind {
+  return tf.getBackend() === 'tensorflow' ? 'fused' : 'reference';
+}
 /** PyTorch's defaults: running statistics updated with momentum 0.1 (Keras momentum 0.9), epsilon 1e-5. */
 export const BN_MOMENTUM = 0.9;
 export const BN_EPSILON = 1e-5;
 
 export interface BatchNormOptions {
-  name: string;
+  /** Layer name (auto-generated when omitted). */
+  name?: string;
   kind?: BatchNormKind;
   /** Initialise the scale gamma to 0 instead of 1 (last batch norm of a residual branch, `zeroInitResidual`). */
   zeroGamma?: boolean;
 }
 
 /** The single batch-norm factory (over the channel axis of NHWC tensors). */
-export function batchNorm({ name, kind = DEFAULT_BATCH_NORM, zeroGamma = false }: BatchNormOptions): tfl.layers.Layer {
+export function batchNorm({ name, kind = defaultBatchNorm(), zeroGamma = false }: BatchNormOptions): tfl.layers.Layer {
   const args = {
-    name,
+    ...(name ? { name } : {}),
     axis: -1,
     momentum: BN_MOMENTUM,
     epsilon: BN_EPSILON,
@@ -36,8 +46,7 @@ export function batchNorm({ name, kind = DEFAULT_BATCH_NORM, zeroGamma = false }
     case 'reference':
       return tfl.layers.batchNormalization(args);
     case 'fused':
-      // Plug-in point of the fused kernel (src/fused): `return fusedBatchNormalization(args);`
-      throw new ModelError(`batchNorm = 'fused' is not available yet: use batchNorm = 'reference'`);
+      return new FusedBatchNormalization(args);
     default:
       throw new ModelError(`batchNorm = '${String(kind)}' is invalid: expected one of reference, fused`);
   }
@@ -65,8 +74,14 @@ export function conv(x: Sym, { name, filters, kernelSize, stride = 1, seed }: Co
   return tfl.layers.conv2d({ ...base, padding: 'valid' }).apply(padded) as Sym;
 }
 
-export function relu(x: Sym, name: string): Sym {
-  return tfl.layers.reLU({ name }).apply(x) as Sym;
+/** The single ReLU factory: TensorFlow's Relu with a one-op ReluGrad gradient when `kind` is 'fused'. */
+export function reluLayer(name: string | undefined, kind: BatchNormKind = defaultBatchNorm()): tfl.layers.Layer {
+  const args = name ? { name } : {};
+  return kind === 'fused' ? new FusedReLU(args) : tfl.layers.reLU(args);
+}
+
+export function relu(x: Sym, name: string, kind?: BatchNormKind): Sym {
+  return reluLayer(name, kind).apply(x) as Sym;
 }
 
 /** The classifier: a dense layer producing logits, PyTorch `nn.Linear` default initialisation. */

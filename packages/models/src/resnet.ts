@@ -5,7 +5,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { residualBlock, convBn, type BlockContext } from './blocks.js';
 import { ModelError } from './errors.js';
-import { DEFAULT_BATCH_NORM, linear } from './layers.js';
+import { defaultBatchNorm, linear } from './layers.js';
 import { checkOptions, defaultStem } from './options.js';
 import { cifarResNetPlan, featureChannels, resNetPlan, stageChannels, totalStride, type ResNetDepth, type ResNetPlan } from './plan.js';
 import { SeedStream } from './seeds.js';
@@ -30,7 +30,7 @@ export function buildResNet(plan: ResNetPlan, opts: ModelOptions, name: string):
   checkInputSize(plan, opts, name);
   const ctx: BlockContext = {
     seeds: new SeedStream(opts.seed ?? 0),
-    batchNorm: opts.batchNorm ?? DEFAULT_BATCH_NORM,
+    batchNorm: opts.batchNorm ?? defaultBatchNorm(),
     zeroInitResidual: opts.zeroInitResidual ?? false,
   };
   const input = tfl.input({ shape: [...opts.inputShape], name: 'input' });

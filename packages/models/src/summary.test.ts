@@ -14,7 +14,7 @@ describe('modelSummary', () => {
     const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))!.split(/\s{2,}/);
     expect(row('conv1')).toEqual(['conv1', 'Conv2D', '[?, 32, 32, 16]', '432']);
     expect(row('layer2.0.shortcut')).toEqual(['layer2.0.shortcut', 'PadShortcut', '[?, 16, 16, 32]', '0']);
-    expect(row('layer3.2.bn2')).toEqual(['layer3.2.bn2', 'BatchNormalization', '[?, 8, 8, 64]', '256']);
+    expect(row('layer3.2.bn2')).toEqual(['layer3.2.bn2', 'FusedBatchNormalization', '[?, 8, 8, 64]', '256']);
     expect(row('fc')).toEqual(['fc', 'Dense', '[?, 10]', '650']);
     expect(lines.slice(-3)).toEqual(['Total params: 271,098', 'Trainable params: 269,722', 'Non-trainable params: 1,376']);
     // The Params column adds up to the total.

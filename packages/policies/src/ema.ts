@@ -36,19 +36,25 @@ export function createLossEma(size: number, { variance = true }: { variance?: bo
  * range, finite losses, decay in [0, 1). A sample repeated within the batch is updated once per occurrence, in order.
  */
 export function updateLossEma(state: LossEma, ids: ArrayLike<number>, losses: ArrayLike<number>, decay: number): void {
-  const { data } = state;
+  if (state.stride === 1) updateMean(state.data, ids, losses, decay);
+  else updateMeanVariance(state.data, ids, losses, decay);
+}
+
+// Two small monomorphic loops (one per layout) keep the hot path tight; training visits samples in random order,
+// so each update is a cache miss and the loop body must leave the CPU free to overlap them.
+function updateMean(data: Float32Array, ids: ArrayLike<number>, losses: ArrayLike<number>, decay: number): void {
   const a = 1 - decay;
-  const n = ids.length;
-  if (state.stride === 1) {
-    for (let i = 0; i < n; i++) {
-      const id = ids[i]!;
-      const x = losses[i]!;
-      const m = data[id]!;
-      data[id] = m === m ? m + a * (x - m) : x;
-    }
-    return;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const x = losses[i]!;
+    const m = data[id]!;
+    data[id] = m === m ? m + a * (x - m) : x;
   }
-  for (let i = 0; i < n; i++) {
+}
+
+function updateMeanVariance(data: Float32Array, ids: ArrayLike<number>, losses: ArrayLike<number>, decay: number): void {
+  const a = 1 - decay;
+  for (let i = 0; i < ids.length; i++) {
     const j = ids[i]! * 2;
     const x = losses[i]!;
     const m = data[j]!;

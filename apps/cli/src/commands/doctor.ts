@@ -28,8 +28,9 @@ export async function doctor(argv: string[]): Promise<number> {
     ['tfjs', info.tfjsVersion],
     ['node', process.version],
     ['cpu cores', String(cpus().length)],
-    ['intra-op threads', process.env.TF_NUM_INTRAOP_THREADS ?? `TensorFlow default (all ${cpus().length} cores)`],
-    ['inter-op threads', process.env.TF_NUM_INTEROP_THREADS ?? `TensorFlow default (all ${cpus().length} cores)`],
+    ['intra-op threads', `${process.env.TF_NUM_INTRAOP_THREADS ?? `TensorFlow default (${cpus().length})`} (TF_NUM_INTRAOP_THREADS)`],
+    ['inter-op threads', `${process.env.TF_NUM_INTEROP_THREADS ?? `TensorFlow default (${cpus().length})`} (TF_NUM_INTEROP_THREADS)`],
+    ['batch norm / ReLU', info.backend === 'tensorflow' ? 'fused TensorFlow kernels (models default; batchNorm: reference for tfjs-layers)' : 'tfjs-layers reference layers'],
     ['fashion-mnist', fmnist ?? 'not found (apt-get install dataset-fashion-mnist, or it downloads on first use)'],
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);

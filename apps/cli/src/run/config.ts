@@ -31,6 +31,8 @@ export interface RunConfig {
   checkpointEvery: number;
   /** Training augmentation: 'auto' = crop-flip for CIFAR, resized-crop-flip for image folders, none otherwise. */
   augment: 'auto' | 'none' | 'crop-flip' | 'resized-crop-flip';
+  /** Batch norm / ReLU kernels: 'auto' = fused TensorFlow kernels on the native backend, 'reference' = tfjs-layers. */
+  batchNorm: 'auto' | 'fused' | 'reference';
   /** Score file (from `dp score`) the `static` policy keeps the top-scored subset of; its scoring time is charged. */
   scoreFile: string;
 }
@@ -56,6 +58,7 @@ export const DEFAULTS: RunConfig = {
   evalEvery: 1,
   checkpointEvery: 1,
   augment: 'auto',
+  batchNorm: 'auto',
   scoreFile: '',
 };
 
@@ -97,6 +100,7 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   evalEvery: int(1),
   checkpointEvery: int(1),
   augment: oneOf(() => ['auto', 'none', 'crop-flip', 'resized-crop-flip']),
+  batchNorm: oneOf(() => ['auto', 'fused', 'reference']),
   scoreFile: (f, v) => {
     if (typeof v !== 'string') throw bad(f, v, 'a path to a score file written by dp score');
   },

@@ -144,7 +144,12 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     data: { source: pair.source, train: trainSet.size, test: testSet.size },
   });
   const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
-  const model = buildModel(cfg.model, { inputShape: trainSet.shape, numClasses: trainSet.numClasses, seed: cfg.seed });
+  const model = buildModel(cfg.model, {
+    inputShape: trainSet.shape,
+    numClasses: trainSet.numClasses,
+    seed: cfg.seed,
+    ...(cfg.batchNorm === 'auto' ? {} : { batchNorm: cfg.batchNorm }),
+  });
   const out = process.stdout;
   const prefix = opts.label ? `${opts.label} · ` : '';
   let bar: ProgressBar | undefined;
