@@ -32,7 +32,7 @@ export interface BackendInfo {
  * Fails loudly rather than letting training fall back to the pure-JS backend, unless `allowCpu`.
  */
 export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
-  const gpu = opts.gpu ?? process.env.DP_TFJS === 'gpu';
+  const gpu = Boolean(opts.gpu) || process.env.DP_TFJS === 'gpu';
   const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
   let nativeError: string | undefined;
   let node: TfNodeApi | undefined;

@@ -11,7 +11,11 @@ const FMNIST = '/usr/share/datasets/fashion-mnist';
 const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 
 function dp(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  return dpWith({}, ...args);
+}
+
+function dpWith(extraEnv: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', ...extraEnv } });
   // TensorFlow's own start-up notices (absl) are not ours: drop them before checking what dp printed.
   const stderr = r.stderr.split('\n').filter((l) => l && !/^(WARNING: All log messages|I0000|W0000)/.test(l));
   return { code: r.status, stdout: r.stdout, stderr };
@@ -39,6 +43,18 @@ describe('dp', () => {
     expect(r.stdout).toMatch(/^backend\s+tensorflow$/m);
     expect(r.stdout).toMatch(/^TensorFlow\s+2\.\d+/m);
     expect(r.code).toBe(0);
+  });
+
+  it('never trains on the pure-JS backend by accident: doctor fails and train refuses without --allow-cpu', () => {
+    // DP_TFJS=gpu asks for @tensorflow/tfjs-node-gpu, which is not installed here: the native backend cannot load.
+    const doc = dpWith({ DP_TFJS: 'gpu' }, 'doctor');
+    expect(doc.code).toBe(1);
+    expect(doc.stdout).toMatch(/^backend\s+cpu$/m);
+    expect(doc.stdout).toMatch(/FAIL: training would run on the pure-JS 'cpu' backend/);
+    const t = dpWith({ DP_TFJS: 'gpu' }, 'train', '--epochs', '1', '--train-subset', '100');
+    expect(t.code).toBe(2);
+    expect(t.stderr).toHaveLength(1);
+    expect(t.stderr[0]).toMatch(/^dp: error: the native TensorFlow backend \(@tensorflow\/tfjs-node-gpu\) could not load: .*; fix: run `npm run setup` -- --gpu .* or pass --allow-cpu/);
   });
 
   it.each([

@@ -35,7 +35,7 @@ export async function doctor(argv: string[]): Promise<number> {
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
   if (info.backend !== 'tensorflow') {
-    process.stdout.write(`\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`npm run setup\` in the repository root.\n`);
+    process.stdout.write(`\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`npm run setup${info.package.endsWith('-gpu') || process.env.DP_TFJS === 'gpu' || values.gpu ? ' -- --gpu' : ''}\` in the repository root.\n`);
     return 1;
   }
   process.stdout.write('\nOK: training runs on the native TensorFlow backend.\n');

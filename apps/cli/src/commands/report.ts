@@ -32,11 +32,18 @@ export function collectRuns(inputs: string[]): RunSummary[] {
     }
     readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
       if (!line.trim()) return;
+      let run: RunSummary;
       try {
-        runs.push(JSON.parse(line) as RunSummary);
+        run = JSON.parse(line) as RunSummary;
       } catch {
-        throw new CliError(`${p}:${i + 1} is not a JSON line (is this a dp bench results file?)`);
+        // A run interrupted while appending leaves a partial last line; dp bench redoes that run.
+        process.stderr.write(`dp: warning: ${p}:${i + 1} is not valid JSON (an interrupted write?); skipped\n`);
+        return;
       }
+      if (!run || typeof run !== 'object' || !run.config || typeof run.finalAccuracy !== 'number') {
+        throw new CliError(`${p}:${i + 1} is not a dp run summary (is this a dp bench results file?)`);
+      }
+      runs.push(run);
     });
   };
   for (const i of inputs) visit(i, 0);

@@ -78,7 +78,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   let score: Score;
   try {
     score = getScore(values.method);
-  } catch (e) {
+  } catch {
     throw new CliError(`unknown --method '${values.method}': known scores are ${scoreNames().join(', ')}${plugins ? '' : ' (load plug-ins with --score PACKAGE)'}`);
   }
   const defaults = PROTOCOL_DEFAULTS[score.name] ?? { epochs: 2, runs: 1 };

@@ -31,20 +31,24 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
   return { mean, std };
 }
 
+/** What runs must share to be compared: everything but the method (policy, ratio, options, score file) and seed. */
 function setting(r: RunSummary): string {
-  const { policy: _p, pruneRatio: _r, seed: _s, policyOptions: _o, ...rest } = r.config;
+  const { policy: _p, pruneRatio: _r, seed: _s, policyOptions: _o, scoreFile: _f, ...rest } = r.config;
   return JSON.stringify(rest);
 }
 
-export function methodLabel(policy: string, ratio: number): string {
-  return policy === 'full' ? 'full data' : `${policy} @ ${ratio}`;
+/** 'full data', 'ucb @ 0.5', or for static methods the score file's name: 'static fashion-mnist-el2n-... @ 0.7'. */
+export function methodLabel(policy: string, ratio: number, scoreFile = ''): string {
+  if (policy === 'full') return 'full data';
+  if (policy === 'static' && scoreFile) return `static ${scoreFile.replace(/^.*\//, '').replace(/\.dpscore$/, '')} @ ${ratio}`;
+  return `${policy} @ ${ratio}`;
 }
 
 /** Group runs by method and compute means, spreads, speed-ups and accuracy changes against full data. */
 export function summarize(runs: RunSummary[]): MethodSummary[] {
   const groups = new Map<string, RunSummary[]>();
   for (const r of runs) {
-    const key = JSON.stringify([setting(r), r.config.policy, r.config.pruneRatio, r.config.policyOptions]);
+    const key = JSON.stringify([setting(r), r.config.policy, r.config.pruneRatio, r.config.policyOptions, r.config.scoreFile ?? '']);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const out: MethodSummary[] = [];
@@ -69,7 +73,7 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       epochs,
       policy: c.policy,
       pruneRatio: c.pruneRatio,
-      label: methodLabel(c.policy, c.pruneRatio),
+      label: methodLabel(c.policy, c.pruneRatio, c.scoreFile),
       seeds: rs.map((r) => r.config.seed),
       accuracy: meanStd(rs.map((r) => r.finalAccuracy)),
       cost: meanStd(rs.map((r) => r.trainingSeconds + r.scoringSeconds)),

@@ -28,16 +28,20 @@ export function plots(ms: MethodSummary[]): { id: string; caption: string; svg: 
   });
 
   const byPolicy = new Map<string, MethodSummary[]>();
-  for (const m of ms) byPolicy.set(`${m.policy}|${m.dataset}|${m.model}`, [...(byPolicy.get(`${m.policy}|${m.dataset}|${m.model}`) ?? []), m]);
+  const method = (m: MethodSummary) => m.label.replace(/ @ [^@]*$/, '');
+  for (const m of ms) {
+    const key = `${method(m)}|${m.dataset}|${m.model}`;
+    byPolicy.set(key, [...(byPolicy.get(key) ?? []), m]);
+  }
   const ratios = ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio);
   const ratioSeries: Series[] = [];
   for (const group of byPolicy.values()) {
     const first = group[0]!;
-    const name = settings.length > 1 ? `${first.policy} (${first.dataset} / ${first.model})` : first.policy;
+    const name = settings.length > 1 ? `${method(first)} (${first.dataset} / ${first.model})` : method(first);
     if (first.policy === 'full') {
       const lo = Math.min(0, ...ratios);
       const hi = Math.max(0.1, ...ratios);
-      ratioSeries.push({ name: `${name} data`, dashed: true, points: [lo, hi].map((x) => ({ x, y: 100 * first.accuracy.mean })) });
+      ratioSeries.push({ name, dashed: true, points: [lo, hi].map((x) => ({ x, y: 100 * first.accuracy.mean })) });
     } else {
       ratioSeries.push({ name, points: group.map((m) => ({ x: m.pruneRatio, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std })) });
     }

@@ -127,8 +127,12 @@ describe.skipIf(!present)(`scores from a real training run (Fashion-MNIST, first
     const el2n = trackers.el2n!.values();
     let wrong = 0, wrongSum = 0, rightSum = 0;
     for (let i = 0; i < N; i++) {
-      if (wrongLastEpoch[i]) (wrong++, (wrongSum += el2n[i]!));
-      else rightSum += el2n[i]!;
+      if (wrongLastEpoch[i]) {
+        wrong++;
+        wrongSum += el2n[i]!;
+      } else {
+        rightSum += el2n[i]!;
+      }
     }
     expect(wrong).toBeGreaterThan(20);
     expect(wrongSum / wrong).toBeGreaterThan(3 * (rightSum / (N - wrong)));

@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
+const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
+const dp = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env });
+
+describe('dp bench', () => {
+  it('appends one line per finished run and skips finished runs when restarted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-bench-'));
+    const results = join(dir, 'results.jsonl');
+    const sweep = ['bench', '--results', results, '--runs-dir', join(dir, 'runs'), '--policies', 'full,random', '--ratios', '0.5', '--seeds', '0', '--train-subset', '400', '--test-subset', '100', '--epochs', '1'];
+    const first = dp(...sweep);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/2 runs in the sweep, 0 already in .*, 2 to run/);
+    const lines = readFileSync(results, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { config: { policy: string }; finalAccuracy: number });
+    expect(lines.map((l) => l.config.policy)).toEqual(['full', 'random']);
+    // An interrupted append leaves a partial line: it is reported and that run is redone, nothing else.
+    appendFileSync(results, '{"key": "trunc');
+    const again = dp(...sweep, '--seeds', '0,1', '--dry-run');
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/4 runs in the sweep, 2 already in .*, 2 to run/);
+    expect(again.stderr).toMatch(/results.jsonl:3 is not valid JSON/);
+    const report = dp('report', results, '--out', join(dir, 'report'));
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(/\| random @ 0\.5 .*×/);
+  });
+});
