@@ -25,6 +25,12 @@ describe('dp bench', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/4 runs in the sweep, 2 already in .*, 2 to run/);
     expect(again.stderr).toMatch(/results.jsonl:3 is not valid JSON/);
+    // Static runs take the sweep's score file; the other policies of the same sweep do not.
+    const scores = join(dir, 'el2n.dpscore');
+    expect(dp('score', '--method', 'el2n', '--epochs', '1', '--runs', '1', '--train-subset', '400', '--out', scores).status).toBe(0);
+    const mixed = dp(...sweep, '--policies', 'random,static', '--score-file', scores, '--dry-run');
+    expect(mixed.status, mixed.stderr).toBe(0);
+    expect(mixed.stdout).toMatch(/2 runs in the sweep, 1 already in .*, 1 to run/);
     const report = dp('report', results, '--out', join(dir, 'report'));
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toMatch(/\| random @ 0\.5 .*×/);

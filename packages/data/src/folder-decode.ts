@@ -7,6 +7,7 @@ import { DataError } from './errors.js';
 import type { FolderScan } from './folder-scan.js';
 import { warn, type CommonLoadOptions } from './options.js';
 import { centreCrop, resizeShorter, type Image } from './resample.js';
+import type { CachedSplit } from './folder-cache.js';
 import { sharedBytes } from './shared.js';
 
 /** Decodes one encoded image to RGB uint8 HWC. Throws when the bytes are not a decodable image. */
@@ -68,16 +69,8 @@ export function decodeOne(dir: string, rel: string, decode: ImageDecoder, opts: 
   return fitImage(img, opts, path);
 }
 
-/** A decoded split: NHWC uint8 pixels in shared memory. */
-export interface DecodedSplit {
-  images: Uint8Array;
-  labels: Uint16Array;
-  shape: [number, number, number];
-  classNames: string[];
-  skipped: string[];
-  /** Per-channel mean and std, when known (read from the cache). */
-  stats?: { mean: number[]; std: number[] };
-}
+/** A decoded split: NHWC uint8 pixels in shared memory; the same record the on-disk cache stores. */
+export type DecodedSplit = CachedSplit;
 
 const MAX_SKIP_WARNINGS = 20;
 

@@ -57,7 +57,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (typeof values.results !== 'string') throw new CliError('--results FILE is required; fix: e.g. dp bench --results results/sweep.jsonl');
   const resultsPath = values.results;
   const runsDir = typeof values['runs-dir'] === 'string' ? values['runs-dir'] : join('runs', 'bench');
-  const base = configFromFlags(values);
+  // The score file belongs to the sweep's static runs only; the other policies are validated without it.
+  const { 'score-file': scoreFile, ...rest } = values;
+  const base = configFromFlags(rest);
   const policies = list(values.policies, 'policies', ['full', 'random', 'ucb'], (s) => (getPolicy(s), s));
   const ratios = list(values.ratios, 'ratios', [0.5], ratioItem('ratios'));
   const seeds = list(values.seeds, 'seeds', [0], seedItem);
@@ -68,7 +70,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     for (const model of models)
       for (const seed of seeds)
         for (const policy of policies)
-          for (const pruneRatio of policy === 'full' ? [0] : ratios) plan.push(validateRunConfig({ dataset, model, seed, policy, pruneRatio }, base));
+          for (const pruneRatio of policy === 'full' ? [0] : ratios) {
+            const staticFile = policy === 'static' && typeof scoreFile === 'string' ? { scoreFile } : {};
+            plan.push(validateRunConfig({ dataset, model, seed, policy, pruneRatio, ...staticFile }, base));
+          }
 
   const done = new Map<string, RunSummary>();
   if (existsSync(resultsPath)) {

@@ -80,12 +80,7 @@ export function fusedBatchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.T
     variance = tf.keep(tf.mul(batchVar!, toBiased) as tf.Tensor1D);
     return {
       value: y!,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [dx, dGamma, dBeta, r4, r5] = backend.executeMultipleOutputs('FusedBatchNormGradV3', common, [dy as tf.Tensor, ...saved], 5);
-        r4!.dispose();
-        r5!.dispose();
-        return [dx!, dGamma!, dBeta!];
-      },
+      gradFunc: fusedGrad(backend, common),
     };
   });
   const y4 = bn(x4, gamma, beta);
@@ -93,6 +88,16 @@ export function fusedBatchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.T
   if (y !== y4) y4.dispose();
   if (x4 !== x) x4.dispose();
   return { y, mean: mean!, variance: variance! };
+}
+
+/** The gradient of FusedBatchNormV3 w.r.t. x, gamma and beta: one FusedBatchNormGradV3 over the saved tensors. */
+function fusedGrad(backend: ReturnType<typeof nativeBackend>, common: Parameters<ReturnType<typeof nativeBackend>['executeMultipleOutputs']>[1]) {
+  return (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+    const [dx, dGamma, dBeta, r4, r5] = backend.executeMultipleOutputs('FusedBatchNormGradV3', common, [dy as tf.Tensor, ...saved], 5);
+    r4!.dispose();
+    r5!.dispose();
+    return [dx!, dGamma!, dBeta!];
+  };
 }
 
 /**
@@ -124,12 +129,7 @@ export function fusedBatchNormInfer(
     save([xs, g, mean, variance, tf.tensor1d([], 'float32')]);
     return {
       value: outs[0]!,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [dx, dGamma, dBeta, r4, r5] = backend.executeMultipleOutputs('FusedBatchNormGradV3', common, [dy as tf.Tensor, ...saved], 5);
-        r4!.dispose();
-        r5!.dispose();
-        return [dx!, dGamma!, dBeta!];
-      },
+      gradFunc: fusedGrad(backend, common),
     };
   });
   const y4 = bn(x4, gamma, beta);
