@@ -11,7 +11,7 @@ import { CliError } from '../errors.js';
 import { formatDuration, ProgressBar } from '../progress.js';
 import { validateRunConfig, type RunConfig } from '../run/config.js';
 import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
-import { loadData } from '../run/data.js';
+import { loadData, subset } from '../run/data.js';
 
 /** Published protocols: EL2N at epoch 20 and GraNd at initialisation, each averaged over 10 runs (Paul et al. 2021). */
 const PROTOCOL_DEFAULTS: Record<string, { epochs: number; runs: number }> = {
@@ -53,11 +53,6 @@ function trainingTime(score: Score): boolean {
   return score.inputs.every((i) => i === 'losses' || i === 'batchLoss' || i === 'correct' || i === 'labels');
 }
 
-function subset(d: ImageDataset, n: number): ImageDataset {
-  if (!n || n >= d.size) return d;
-  const bytes = d.shape[0] * d.shape[1] * d.shape[2];
-  return { ...d, size: n, images: d.images.subarray(0, n * bytes), labels: d.labels.subarray(0, n) };
-}
 
 export async function scoreCommand(argv: string[]): Promise<number> {
   const flags = { ...RUN_FLAGS, method: { type: 'string' }, score: { type: 'string', multiple: true }, runs: { type: 'string' }, out: { type: 'string' } } as const;

@@ -1,16 +1,9 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from '../run/run.js';
-import { barChart, lineChart, type Series } from './svg.js';
+import { writeFileAtomic } from '../fs.js';
+import { barChart, esc, lineChart, type Series } from './svg.js';
 import { comparisonTable, summarize, type MethodSummary } from './summarize.js';
-
-function atomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The report's plots as SVG strings, keyed by id. */
 export function plots(ms: MethodSummary[]): { id: string; caption: string; svg: string }[] {
@@ -121,7 +114,7 @@ ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></f
 `;
   const mdPath = join(dir, 'report.md');
   const htmlPath = join(dir, 'report.html');
-  atomic(mdPath, md);
-  atomic(htmlPath, html);
+  writeFileAtomic(mdPath, md);
+  writeFileAtomic(htmlPath, html);
   return { markdown: mdPath, html: htmlPath };
 }

@@ -1,17 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { DatasetPair, ImageDataset } from '@dp/data';
+import type { DatasetPair } from '@dp/data';
 import { buildModel } from '@dp/models';
 import { createPruner, PrunerError } from '@dp/policies';
 import { datasetFingerprint, readScoreFile, ScoreError } from '@dp/scores';
 import { readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
 import type { BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
+import { writeJsonAtomic } from '../fs.js';
 import { ProgressBar } from '../progress.js';
 import { fingerprint, resolveAugment, type RunConfig } from './config.js';
-import { loadData } from './data.js';
+import { loadData, subset } from './data.js';
 
 /** What a finished run reports (result.json, one line of a bench results file). */
 export interface RunSummary {
@@ -47,11 +48,6 @@ export interface RunOptions {
   data?: DatasetPair;
 }
 
-function subset(d: ImageDataset, n: number): ImageDataset {
-  if (!n || n >= d.size) return d;
-  const bytes = d.shape[0] * d.shape[1] * d.shape[2];
-  return { ...d, size: n, images: d.images.subarray(0, n * bytes), labels: d.labels.subarray(0, n) };
-}
 
 function gitRevision(): string | null {
   try {
@@ -61,12 +57,6 @@ function gitRevision(): string | null {
   }
 }
 
-/** Atomically write a JSON file (temporary file + rename). */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
-}
 
 /**
  * Train one run into `runDir`: config.json, log.jsonl (config, environment, git revision, per-epoch metrics and costs),
