@@ -10,7 +10,12 @@ export function checkBatch(sampleIds: ArrayLike<number>, losses: ArrayLike<numbe
   const m = sampleIds.length;
   if (losses.length !== m) throw new PrunerError('losses.length', losses.length, `the same length as sampleIds (${m})`);
   let bad = -1;
-  if (sampleIds instanceof Uint32Array) {
+  if (sampleIds instanceof Uint32Array && losses instanceof Float32Array) {
+    // The common case (what a tfjs training step hands back), both checks in one pass.
+    for (let i = 0; i < m; i++) if (sampleIds[i]! >= n || losses[i]! - losses[i]! !== 0) { bad = i; break; }
+    if (bad < 0) return;
+    if (sampleIds[bad]! < n) throw new PrunerError(`losses[${bad}]`, losses[bad], 'a finite number');
+  } else if (sampleIds instanceof Uint32Array) {
     for (let i = 0; i < m; i++) if (sampleIds[i]! >= n) { bad = i; break; }
   } else if (sampleIds instanceof Int32Array) {
     for (let i = 0; i < m; i++) { const id = sampleIds[i]!; if (id < 0 || id >= n) { bad = i; break; } }
