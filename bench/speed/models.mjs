@@ -11,7 +11,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 /** Option-A shortcut, the same computation as packages/models' PadShortcut. */
 class PadShortcutBench extends tfl.layers.Layer {
-  static className = 'PadShortcutBench';
+  // Serialised under the package's class name, so compileInference translates it like the package's layer.
+  static className = 'PadShortcut';
   constructor({ stride, outChannels, ...rest }) {
     super({ ...rest, trainable: false });
     this.stride = stride;

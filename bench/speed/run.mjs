@@ -5,10 +5,11 @@
 //
 //   bash bench/speed/setup.sh                       # once: bench/speed/.venv with torch 2.13.0 (CPU)
 //   node bench/speed/run.mjs [--models resnet20,resnet18] [--modes train,eval] [--reps 5] [--batch 128]
-//        [--impls reference,fused,torch] [--tf-intra 2] [--tf-inter 1] [--torch-threads 2] [--json out.json]
+//        [--impls reference,fused,compiled,torch] [--tf-intra 2] [--tf-inter 1] [--torch-threads 2] [--json out.json]
 //
 // Training step = forward + backward + SGD (momentum 0.9, Nesterov) update, batch 128 of 32x32x3, loss read back.
 // Eval step = forward pass without gradients (tfjs: training=false; torch: eval() + no_grad), logits read back.
+// 'compiled' = the fused network as one native TensorFlow graph (@dp/models compileInference), eval only.
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -25,7 +26,7 @@ const opt = (name, dflt) => {
 const list = (s) => s.split(',').map((v) => v.trim()).filter(Boolean);
 const models = list(opt('models', 'resnet20,resnet18'));
 const modes = list(opt('modes', 'train,eval'));
-const impls = list(opt('impls', 'reference,fused,torch'));
+const impls = list(opt('impls', 'reference,fused,compiled,torch'));
 const reps = Number(opt('reps', '5'));
 const batch = Number(opt('batch', '128'));
 const tfIntra = opt('tf-intra', '2');
@@ -40,7 +41,7 @@ const warmupFor = (model, mode) => (model === 'resnet18' && mode === 'train' ? 1
 for (const [field, v, allowed] of [
   ['models', models, ['resnet20', 'resnet18']],
   ['modes', modes, ['train', 'eval']],
-  ['impls', impls, ['reference', 'fused', 'torch']],
+  ['impls', impls, ['reference', 'fused', 'compiled', 'torch']],
 ]) {
   for (const x of v) if (!allowed.includes(x)) throw new Error(`--${field} ${x} is invalid: expected a comma list of ${allowed.join(', ')}`);
 }
@@ -100,7 +101,9 @@ for (let rep = 0; rep < reps; rep++) {
   for (const model of models) {
     for (const mode of modes) {
       // Rotate the order every repetition so no implementation always runs first (or right after another).
-      const order = impls.map((_, i) => impls[(i + rep) % impls.length]);
+      // 'compiled' (one native graph) exists for inference only.
+      const modeImpls = impls.filter((i) => !(i === 'compiled' && mode === 'train'));
+      const order = modeImpls.map((_, i) => modeImpls[(i + rep) % modeImpls.length]);
       for (const impl of order) {
         const msg = { cmd: 'bench', model, mode, kind: impl, steps: stepsFor(model, mode), warmup: warmupFor(model, mode), batch };
         const r = await (impl === 'torch' ? torch : tfjs).ask(msg);
@@ -120,6 +123,7 @@ for (const model of models) {
     const torchRuns = results[`${model}/${mode}/torch`];
     for (const impl of impls) {
       const r = results[`${model}/${mode}/${impl}`];
+      if (!r) continue;
       const row = { model, mode, impl, median: median(r), min: Math.min(...r), max: Math.max(...r), runs: r };
       if (torchRuns && impl !== 'torch') {
         // Ratio of medians, and the spread of the per-repetition ratios (each pair measured back to back).

@@ -1,6 +1,6 @@
 // The tfjs side of the benchmark, a long-lived worker driven by run.mjs over stdin/stdout (one JSON object per
 // line). Thread settings come from the environment run.mjs spawns it with (TF reads them once, at start-up).
-//   {"cmd":"bench","model":"resnet20","kind":"reference"|"fused","mode":"train"|"eval","steps":N,"warmup":W,"batch":B}
+//   {"cmd":"bench","model":"resnet20","kind":"reference"|"fused"|"compiled","mode":"train"|"eval","steps":N,"warmup":W,"batch":B}
 //   -> {"ok":true,"msPerStep":[...]}           per-step wall times of the timed steps
 import '@tensorflow/tfjs-node';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,16 +11,18 @@ import { loadFused } from './load-fused.mjs';
 const fused = await loadFused();
 const cache = new Map();
 
-function setup(model, kind, batch) {
+async function setup(model, kind, batch) {
   const key = `${model}/${kind}/${batch}`;
   if (!cache.has(key)) {
-    const net = buildBenchModel(model, { kind, fused, seed: 1 });
+    // 'compiled' = the fused network run as one native TensorFlow graph (eval only: compileInference).
+    const net = buildBenchModel(model, { kind: kind === 'compiled' ? 'fused' : kind, fused, seed: 1 });
+    const compiled = kind === 'compiled' ? await fused.compileInference(net) : null;
     const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 7);
     const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7919) % 10), 'int32');
     const y = tf.oneHot(labels, 10);
     const optimizer = tf.train.momentum(0.01, 0.9, true);
     const vars = net.trainableWeights.map((w) => w.read());
-    cache.set(key, { net, x, y, optimizer, vars });
+    cache.set(key, { net, compiled, x, y, optimizer, vars });
   }
   return cache.get(key);
 }
@@ -31,14 +33,15 @@ function trainStep({ net, x, y, optimizer, vars }) {
   cost.dispose();
 }
 
-function evalStep({ net, x }) {
-  const logits = tf.tidy(() => net.apply(x, { training: false }));
+function evalStep({ net, compiled, x }) {
+  const logits = compiled ? compiled.predict(x) : tf.tidy(() => net.apply(x, { training: false }));
   logits.dataSync();
   logits.dispose();
 }
 
-function bench({ model, kind, mode, steps, warmup, batch }) {
-  const s = setup(model, kind, batch);
+async function bench({ model, kind, mode, steps, warmup, batch }) {
+  if (kind === 'compiled' && mode === 'train') throw new Error('kind compiled is inference only: use it with mode eval');
+  const s = await setup(model, kind, batch);
   const step = mode === 'train' ? trainStep : evalStep;
   for (let i = 0; i < warmup; i++) step(s);
   const ms = [];
@@ -57,7 +60,7 @@ for await (const line of rl) {
   const msg = JSON.parse(line);
   if (msg.cmd === 'quit') break;
   try {
-    process.stdout.write(`${JSON.stringify({ ok: true, ...bench(msg) })}\n`);
+    process.stdout.write(`${JSON.stringify({ ok: true, ...(await bench(msg)) })}\n`);
   } catch (e) {
     process.stdout.write(`${JSON.stringify({ ok: false, error: String(e?.stack ?? e) })}\n`);
   }

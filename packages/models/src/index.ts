@@ -14,6 +14,7 @@ export {
 } from './plan.js';
 export { batchNorm, defaultBatchNorm, reluLayer } from './layers.js';
 export * from './fused/index.js';
+export * from './graph/index.js';
 export { PadShortcut } from './shortcut-a.js';
 export { modelSummary, paramTotals, type SummaryTotals } from './summary.js';
 export { loadModel, loadWeights, saveModel } from './io.js';

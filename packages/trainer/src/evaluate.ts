@@ -1,7 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batches, type ImageDataset } from '@dp/data';
+import { compileInference, type CompiledInference } from '@dp/models';
+import { TrainError } from './errors.js';
 import { InputConverter } from './input.js';
+
+/**
+ * How evaluation runs the network: 'compiled' = one native TensorFlow graph per evaluation (@dp/models'
+ * compileInference: conv + batch norm + ReLU fused, 1.5-4x faster on the native backend); 'reference' =
+ * tfjs-layers' own forward pass; 'auto' (default) = compiled on the native `tensorflow` backend, else reference.
+ */
+export type InferenceKind = 'auto' | 'compiled' | 'reference';
+export const INFERENCE_KINDS: readonly InferenceKind[] = ['auto', 'compiled', 'reference'];
+
+/** The inference path `kind` resolves to on the active backend. */
+export function resolveInference(kind: InferenceKind = 'auto'): 'compiled' | 'reference' {
+  if (!INFERENCE_KINDS.includes(kind)) throw new TrainError(`inference = ${JSON.stringify(kind)} is invalid: expected one of ${INFERENCE_KINDS.join(', ')}`);
+  if (kind === 'auto') return tf.getBackend() === 'tensorflow' ? 'compiled' : 'reference';
+  return kind;
+}
 
 export interface EvalResult {
   loss: number;
@@ -14,8 +31,21 @@ export interface EvalResult {
 }
 
 /** Test-set evaluation in inference mode (batch norm uses moving statistics; no gradients). */
-export function evaluate(model: LayersModel, data: ImageDataset, opts: { batchSize?: number; converter?: InputConverter } = {}): EvalResult {
+export async function evaluate(
+  model: LayersModel,
+  data: ImageDataset,
+  opts: { batchSize?: number; converter?: InputConverter; inference?: InferenceKind } = {},
+): Promise<EvalResult> {
   const t0 = performance.now();
+  const compiled: CompiledInference | null = resolveInference(opts.inference) === 'compiled' ? await compileInference(model) : null;
+  try {
+    return run(model, compiled, data, opts, t0);
+  } finally {
+    compiled?.dispose();
+  }
+}
+
+function run(model: LayersModel, compiled: CompiledInference | null, data: ImageDataset, opts: { batchSize?: number; converter?: InputConverter }, t0: number): EvalResult {
   const converter = opts.converter ?? new InputConverter(data);
   const withTop5 = data.numClasses > 10;
   let lossSum = 0;
@@ -24,7 +54,7 @@ export function evaluate(model: LayersModel, data: ImageDataset, opts: { batchSi
   for (const batch of batches(data, { batchSize: opts.batchSize ?? 500 })) {
     const [l, c, c5] = tf.tidy(() => {
       const x = converter.toTensor(batch.images, data.shape);
-      const logits = model.predict(x) as tf.Tensor2D;
+      const logits = (compiled ? compiled.predict(x) : model.apply(x, { training: false })) as tf.Tensor2D;
       const labels = tf.tensor1d(batch.labels, 'int32');
       const onehot = tf.oneHot(labels, data.numClasses);
       const loss = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, undefined, tf.Reduction.SUM);

@@ -5,7 +5,7 @@ import { createPruner, type Pruner, type PrunerState } from '@dp/policies';
 import { readCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
 import { TrainError } from './errors.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
-import { evaluate, type EvalResult } from './evaluate.js';
+import { evaluate, resolveInference, type EvalResult, type InferenceKind } from './evaluate.js';
 import { InputConverter } from './input.js';
 import { learningRate, SCHEDULES, type ScheduleConfig } from './schedule.js';
 
@@ -22,6 +22,8 @@ export interface TrainOptions {
   labelSmoothing?: number;
   /** Evaluate on the test split every n epochs, and always after the last (default 1). */
   evalEvery?: number;
+  /** How evaluation runs the network (default 'auto': a compiled native graph on tfjs-node; evaluate.ts). */
+  inference?: InferenceKind;
 }
 
 /** Seconds spent per activity; "training cost" is everything but `eval`. */
@@ -150,6 +152,7 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
   const wd = options.weightDecay ?? 0;
   const smoothing = options.labelSmoothing ?? 0;
   const evalEvery = options.evalEvery ?? 1;
+  const inference = resolveInference(options.inference);
   let reports: EpochReport[] = [];
   let selection = new SelectionStats(data.size);
   let startEpoch = 0;
@@ -266,7 +269,7 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
       }
       let testResult: EvalResult | undefined;
       if (test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)) {
-        testResult = evaluate(model, test, { converter: new InputConverter({ ...test, mean: data.mean, std: data.std }) });
+        testResult = await evaluate(model, test, { inference, converter: new InputConverter({ ...test, mean: data.mean, std: data.std }) });
         costs.eval += testResult.seconds;
       }
       const report: EpochReport = {

@@ -1,10 +1,10 @@
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { batches, type ImageDataset } from '@dp/data';
-import { buildModel } from '@dp/models';
+import { buildModel, compileInference } from '@dp/models';
 import { createPruner } from '@dp/policies';
 import { averageScores, datasetFingerprint, getScore, loadScorePlugin, scoreNames, ScoreError, writeScoreFile, type Score, type ScoreTracker } from '@dp/scores';
-import { train, InputConverter } from '@dp/trainer';
+import { train, InputConverter, resolveInference } from '@dp/trainer';
 import { num, parse } from '../args.js';
 import { loadBackend, type BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
@@ -144,24 +144,31 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
       const converter = new InputConverter(data);
       const size = score.inputs.includes('gradNorms') ? 64 : 500;
       const bar = new ProgressBar(`${label} scoring`, Math.ceil(data.size / size));
+      // Logits-only scores (EL2N, loss, ...) run the network as one compiled native graph (--inference).
+      const logitsOnly = !score.inputs.includes('gradNorms') && !score.inputs.includes('featureSqNorms');
+      const compiled = logitsOnly && resolveInference(cfg.inference) === 'compiled' ? await compileInference(model) : null;
       let k = 0;
-      for (const b of batches(data, { batchSize: size })) {
-        const x = converter.toTensor(b.images, data.shape);
-        try {
-          if (score.inputs.includes('gradNorms')) {
-            tracker.update({ ids: b.ids, labels: b.labels, gradNorms: tfjsScores.perSampleGradNorms(model, x, b.labels) });
-          } else if (score.inputs.includes('featureSqNorms')) {
-            const l = tfjsScores.lastLayerInputs(model, x);
-            tracker.update({ ids: b.ids, labels: b.labels, logits: l.logits, numClasses: l.numClasses, featureSqNorms: l.featureSqNorms });
-          } else {
-            const logits = tf.tidy(() => model.predict(x) as import('@tensorflow/tfjs-core').Tensor);
-            tracker.update({ ids: b.ids, labels: b.labels, logits: logits.dataSync() as Float32Array, numClasses: data.numClasses });
-            logits.dispose();
+      try {
+        for (const b of batches(data, { batchSize: size })) {
+          const x = converter.toTensor(b.images, data.shape);
+          try {
+            if (score.inputs.includes('gradNorms')) {
+              tracker.update({ ids: b.ids, labels: b.labels, gradNorms: tfjsScores.perSampleGradNorms(model, x, b.labels) });
+            } else if (score.inputs.includes('featureSqNorms')) {
+              const l = tfjsScores.lastLayerInputs(model, x);
+              tracker.update({ ids: b.ids, labels: b.labels, logits: l.logits, numClasses: l.numClasses, featureSqNorms: l.featureSqNorms });
+            } else {
+              const logits = tf.tidy(() => (compiled ? compiled.predict(x) : model.apply(x, { training: false })) as import('@tensorflow/tfjs-core').Tensor);
+              tracker.update({ ids: b.ids, labels: b.labels, logits: logits.dataSync() as Float32Array, numClasses: data.numClasses });
+              logits.dispose();
+            }
+          } finally {
+            x.dispose();
           }
-        } finally {
-          x.dispose();
+          bar.update(++k);
         }
-        bar.update(++k);
+      } finally {
+        compiled?.dispose();
       }
       bar.done();
     }

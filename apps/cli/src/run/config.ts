@@ -33,6 +33,8 @@ export interface RunConfig {
   augment: 'auto' | 'none' | 'crop-flip' | 'resized-crop-flip';
   /** Batch norm / ReLU kernels: 'auto' = fused TensorFlow kernels on the native backend, 'reference' = tfjs-layers. */
   batchNorm: 'auto' | 'fused' | 'reference';
+  /** Evaluation forward pass: 'auto' = one compiled native TensorFlow graph on tfjs-node, 'reference' = tfjs-layers. */
+  inference: 'auto' | 'compiled' | 'reference';
   /** Score file (from `dp score`) the `static` policy keeps the top-scored subset of; its scoring time is charged. */
   scoreFile: string;
 }
@@ -59,6 +61,7 @@ export const DEFAULTS: RunConfig = {
   checkpointEvery: 1,
   augment: 'auto',
   batchNorm: 'auto',
+  inference: 'auto',
   scoreFile: '',
 };
 
@@ -101,6 +104,7 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   checkpointEvery: int(1),
   augment: oneOf(() => ['auto', 'none', 'crop-flip', 'resized-crop-flip']),
   batchNorm: oneOf(() => ['auto', 'fused', 'reference']),
+  inference: oneOf(() => ['auto', 'compiled', 'reference']),
   scoreFile: (f, v) => {
     if (typeof v !== 'string') throw bad(f, v, 'a path to a score file written by dp score');
   },
@@ -157,9 +161,12 @@ export function readConfigFile(path: string): Record<string, unknown> {
   }
 }
 
-/** Fields that change what is trained (all of them), in a stable order: equal fingerprints = the same run. */
+/** Fields that cannot change what is trained or measured beyond float32 round-off: left out of the fingerprint. */
+const NOT_FINGERPRINTED = new Set<string>(['inference']);
+
+/** Fields that change what is trained, in a stable order: equal fingerprints = the same run. */
 export function fingerprint(cfg: RunConfig): string {
-  const keys = Object.keys(CHECKS).sort();
+  const keys = Object.keys(CHECKS).filter((k) => !NOT_FINGERPRINTED.has(k)).sort();
   return JSON.stringify(keys.map((k) => [k, k === 'policyOptions' ? sortObj(cfg.policyOptions) : cfg[k as keyof RunConfig]]));
 }
 

@@ -35,6 +35,7 @@ export const RUN_FLAGS: OptionSpec = {
   'score-file': { type: 'string' },
   augment: { type: 'string' },
   'batch-norm': { type: 'string' },
+  inference: { type: 'string' },
   gpu: { type: 'boolean' },
   'allow-cpu': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -67,6 +68,8 @@ ${modelEntries().map((m) => `                            ${m.name.padEnd(12)} ${
                           resized-crop-flip for image folders, none for (Fashion-)MNIST); seeded by (seed, epoch, batch)
   --batch-norm KIND       auto | fused | reference (default auto: TensorFlow's fused batch-norm and ReLU kernels on
                           the native backend, about 2.5x faster training; reference = tfjs-layers' own layers)
+  --inference KIND        auto | compiled | reference (default auto: evaluation and scoring run the network as one
+                          compiled TensorFlow graph on the native backend, 1.5-4x faster; reference = tfjs-layers)
   --gpu                   use @tensorflow/tfjs-node-gpu (README: GPU)
   --allow-cpu             run on the pure-JS backend if the native one cannot load (300-700x slower)
 `;
@@ -108,6 +111,7 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
   set('scoreFile', 'score-file', 'str');
   set('augment', 'augment', 'str');
   set('batchNorm', 'batch-norm', 'str');
+  set('inference', 'inference', 'str');
   if (v['no-nesterov']) flags.nesterov = false;
   const options = v['policy-option'];
   if (Array.isArray(options)) {

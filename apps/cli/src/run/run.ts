@@ -159,6 +159,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
         weightDecay: cfg.weightDecay,
         labelSmoothing: cfg.labelSmoothing,
         evalEvery: cfg.evalEvery,
+        inference: cfg.inference,
       },
       checkpoint: { dir: runDir, every: cfg.checkpointEvery, fingerprint: key, resume: opts.resume },
       augment: resolveAugment(cfg),

@@ -1,0 +1,196 @@
+/**
+ * Translate a tfjs-layers model into a TensorFlow inference graph (NodeSpec[]): every weight becomes a Const node
+ * (a snapshot of its current value), batch norm runs in inference mode (`FusedBatchNormV3`, is_training = false,
+ * with the moving statistics), dropout is the identity. TensorFlow's graph optimiser (grappler) then fuses
+ * conv + batch norm + ReLU into one kernel, which tfjs' op-by-op (eager) execution cannot do.
+ *
+ * Supported layers: the ones @dp/models builds — InputLayer, Conv2D, ZeroPadding2D, BatchNormalization /
+ * FusedBatchNormalization (channels last), ReLU / FusedReLU, Activation (linear, relu, softmax), Add,
+ * PadShortcut, MaxPooling2D, GlobalAveragePooling2D, Flatten, Dense, Dropout. Any other layer is a ModelError
+ * that names it (the reference path, model.predict, runs everything).
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ModelError } from '../errors.js';
+import { DT_FLOAT, DT_INT32, type Attr, type NodeSpec } from './graph-def.js';
+
+export interface InferenceGraph {
+  nodes: NodeSpec[];
+  /** Graph name of the input tensor (float32, [batch, ...inputShape]). */
+  input: string;
+  /** Graph name of the output tensor. */
+  output: string;
+  /** Input shape without the batch dimension. */
+  inputShape: number[];
+  /** Output shape without the batch dimension. */
+  outputShape: number[];
+}
+
+type Config = Record<string, unknown>;
+const T: Attr = { type: DT_FLOAT };
+
+function pair(v: unknown, field: string, layer: string): [number, number] {
+  const a = Array.isArray(v) ? v : [v, v];
+  if (a.length !== 2 || !a.every((x) => Number.isInteger(x))) throw new ModelError(`layer '${layer}': ${field} = ${JSON.stringify(v)} is not supported: expected an integer or a pair`);
+  return [a[0] as number, a[1] as number];
+}
+
+/** The model's single input and output, and its layers in topological order. */
+export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new ModelError(`inference graph: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; supported: exactly one of each`);
+  }
+  const nodes: NodeSpec[] = [];
+  const names = new Set<string>();
+  const tensorName = new Map<number, string>(); // SymbolicTensor id -> graph tensor name
+  const unique = (base: string) => {
+    let name = base.replace(/[^A-Za-z0-9_.\-/]/g, '_').replace(/^[^A-Za-z0-9.]/, 'n');
+    if (names.has(name)) {
+      let i = 1;
+      while (names.has(`${name}_${i}`)) i++;
+      name = `${name}_${i}`;
+    }
+    names.add(name);
+    return name;
+  };
+  const add = (base: string, op: string, inputs: string[], attrs: Record<string, Attr> = {}): string => {
+    const name = unique(base);
+    nodes.push({ name, op, inputs, attrs });
+    return name;
+  };
+  const constF = (base: string, t: tf.Tensor | { shape: number[]; values: Float32Array }) => {
+    const values = 'dataSync' in t ? new Float32Array(t.dataSync()) : t.values;
+    return add(base, 'Const', [], { dtype: T, value: { tensor: { dtype: DT_FLOAT, shape: [...t.shape], values } } });
+  };
+  const constI = (base: string, shape: number[], values: number[]) =>
+    add(base, 'Const', [], { dtype: { type: DT_INT32 }, value: { tensor: { dtype: DT_INT32, shape, values: Int32Array.from(values) } } });
+
+  const inputSym = model.inputs[0]!;
+  const inputShape = inputSym.shape.slice(1).map((d) => {
+    if (d == null) throw new ModelError('inference graph: the input shape must be fully known (except the batch size)');
+    return d;
+  });
+  const input = add('input', 'Placeholder', [], { dtype: T, shape: { shape: [-1, ...inputShape] } });
+  tensorName.set(inputSym.id, input);
+
+  const activation = (base: string, x: string, act: unknown, layer: string): string => {
+    if (act === 'linear' || act == null) return x;
+    if (act === 'relu') return add(`${base}/relu`, 'Relu', [x], { T });
+    if (act === 'softmax') return add(`${base}/softmax`, 'Softmax', [x], { T });
+    throw new ModelError(`layer '${layer}': activation '${String(act)}' is not supported by the inference graph`);
+  };
+  const weight = (layer: tfl.layers.Layer, suffix: string): tf.Tensor | null => {
+    const w = layer.weights.find((v) => v.originalName.endsWith(`/${suffix}`) || v.name.endsWith(`/${suffix}`));
+    return w ? w.read() : null;
+  };
+
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    if (cls === 'InputLayer') continue;
+    if (layer.inboundNodes.length !== 1) {
+      throw new ModelError(`inference graph: layer '${layer.name}' is applied ${layer.inboundNodes.length} times; supported: once`);
+    }
+    const ins = (Array.isArray(layer.input) ? layer.input : [layer.input]) as tfl.SymbolicTensor[];
+    const x = ins.map((s) => {
+      const n = tensorName.get(s.id);
+      if (n === undefined) throw new ModelError(`inference graph: the input of layer '${layer.name}' is not produced by an earlier layer`);
+      return n;
+    });
+    const cfg = layer.getConfig() as Config;
+    const base = layer.name;
+    const x0 = x[0]!;
+    let out: string;
+    switch (cls) {
+      case 'Conv2D': {
+        if (cfg['dataFormat'] !== 'channelsLast') throw new ModelError(`layer '${base}': dataFormat '${String(cfg['dataFormat'])}' is not supported: channelsLast only`);
+        const [sh, sw] = pair(cfg['strides'], 'strides', base);
+        const [dh, dw] = pair(cfg['dilationRate'], 'dilationRate', base);
+        const padding = String(cfg['padding']).toUpperCase();
+        if (padding !== 'SAME' && padding !== 'VALID') throw new ModelError(`layer '${base}': padding '${String(cfg['padding'])}' is not supported`);
+        const k = constF(`${base}/kernel`, weight(layer, 'kernel')!);
+        out = add(base, 'Conv2D', [x0, k], { T, strides: { ints: [1, sh, sw, 1] }, padding: { s: padding }, data_format: { s: 'NHWC' }, dilations: { ints: [1, dh, dw, 1] }, use_cudnn_on_gpu: { b: true } });
+        if (cfg['useBias']) out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], { T, data_format: { s: 'NHWC' } });
+        out = activation(base, out, cfg['activation'], base);
+        break;
+      }
+      case 'ZeroPadding2D': {
+        const p = cfg['padding'] as [[number, number], [number, number]];
+        out = add(base, 'Pad', [x0, constI(`${base}/paddings`, [4, 2], [0, 0, p[0][0], p[0][1], p[1][0], p[1][1], 0, 0])], { T, Tpaddings: { type: DT_INT32 } });
+        break;
+      }
+      case 'BatchNormalization':
+      case 'FusedBatchNormalization': {
+        const rank = ins[0]!.rank;
+        const axis = (cfg['axis'] as number) < 0 ? (cfg['axis'] as number) + rank : (cfg['axis'] as number);
+        if (axis !== rank - 1 || rank !== 4) throw new ModelError(`layer '${base}': batch norm over axis ${String(cfg['axis'])} of a rank-${rank} input is not supported: channels last of rank 4 only`);
+        const c = ins[0]!.shape[axis]!;
+        const ones = { shape: [c], values: new Float32Array(c).fill(1) };
+        const zeros = { shape: [c], values: new Float32Array(c) };
+        const gamma = constF(`${base}/gamma`, weight(layer, 'gamma') ?? ones);
+        const beta = constF(`${base}/beta`, weight(layer, 'beta') ?? zeros);
+        const mean = constF(`${base}/moving_mean`, weight(layer, 'moving_mean')!);
+        const variance = constF(`${base}/moving_variance`, weight(layer, 'moving_variance')!);
+        out = add(base, 'FusedBatchNormV3', [x0, gamma, beta, mean, variance], {
+          T, U: T, epsilon: { f: cfg['epsilon'] as number }, exponential_avg_factor: { f: 1 }, data_format: { s: 'NHWC' }, is_training: { b: false },
+        });
+        break;
+      }
+      case 'ReLU':
+      case 'FusedReLU':
+        if (cfg['maxValue'] != null) throw new ModelError(`layer '${base}': ReLU with maxValue is not supported by the inference graph`);
+        out = add(base, 'Relu', [x0], { T });
+        break;
+      case 'Activation':
+        out = activation(base, x0, cfg['activation'], base);
+        break;
+      case 'Add':
+        out = x[0]!;
+        for (let i = 1; i < x.length; i++) out = add(i === x.length - 1 ? base : `${base}/${i}`, 'AddV2', [out, x[i]!], { T });
+        break;
+      case 'PadShortcut': {
+        const stride = cfg['stride'] as number;
+        out = x0;
+        if (stride > 1) out = add(`${base}/subsample`, 'MaxPool', [out], { T, ksize: { ints: [1, 1, 1, 1] }, strides: { ints: [1, stride, stride, 1] }, padding: { s: 'VALID' }, data_format: { s: 'NHWC' } });
+        const extra = (cfg['outChannels'] as number) - ins[0]!.shape[3]!;
+        if (extra > 0) {
+          const before = extra >> 1;
+          out = add(base, 'Pad', [out, constI(`${base}/paddings`, [4, 2], [0, 0, 0, 0, 0, 0, before, extra - before])], { T, Tpaddings: { type: DT_INT32 } });
+        }
+        break;
+      }
+      case 'MaxPooling2D': {
+        const [ph, pw] = pair(cfg['poolSize'], 'poolSize', base);
+        const [sh, sw] = pair(cfg['strides'] ?? cfg['poolSize'], 'strides', base);
+        out = add(base, 'MaxPool', [x0], { T, ksize: { ints: [1, ph, pw, 1] }, strides: { ints: [1, sh, sw, 1] }, padding: { s: String(cfg['padding']).toUpperCase() }, data_format: { s: 'NHWC' } });
+        break;
+      }
+      case 'GlobalAveragePooling2D':
+        out = add(base, 'Mean', [x0, constI(`${base}/axes`, [2], [1, 2])], { T, Tidx: { type: DT_INT32 }, keep_dims: { b: false } });
+        break;
+      case 'Flatten': {
+        const size = ins[0]!.shape.slice(1).reduce<number>((a, b) => a * (b ?? Number.NaN), 1);
+        out = add(base, 'Reshape', [x0, constI(`${base}/shape`, [2], [-1, size])], { T, Tshape: { type: DT_INT32 } });
+        break;
+      }
+      case 'Dense': {
+        if (ins[0]!.rank !== 2) throw new ModelError(`layer '${base}': Dense on a rank-${ins[0]!.rank} input is not supported: rank 2 only`);
+        out = add(base, 'MatMul', [x0, constF(`${base}/kernel`, weight(layer, 'kernel')!)], { T, transpose_a: { b: false }, transpose_b: { b: false } });
+        if (cfg['useBias']) out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], { T, data_format: { s: 'NHWC' } });
+        out = activation(base, out, cfg['activation'], base);
+        break;
+      }
+      case 'Dropout':
+        out = x0;
+        break;
+      default:
+        throw new ModelError(`inference graph: layer '${base}' (${cls}) is not supported; evaluate this model with inference = 'reference' (model.predict)`);
+    }
+    tensorName.set((layer.output as tfl.SymbolicTensor).id, out);
+  }
+  const outSym = model.outputs[0]!;
+  const output = tensorName.get(outSym.id);
+  if (output === undefined) throw new ModelError('inference graph: the model output is not produced by any layer');
+  // A named Identity gives the output a stable name whatever its last op is.
+  const final = add('output', 'Identity', [output], { T });
+  return { nodes, input, output: final, inputShape, outputShape: outSym.shape.slice(1).map((d) => d ?? -1) };
+}

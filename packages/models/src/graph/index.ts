@@ -1,0 +1,2 @@
+export { compileInference, type CompiledInference } from './inference.js';
+export { inferenceGraph, type InferenceGraph } from './from-layers.js';

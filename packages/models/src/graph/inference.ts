@@ -1,0 +1,80 @@
+/**
+ * Fast inference for tfjs-node: the model is translated into a TensorFlow graph of constants (from-layers.ts),
+ * written as a SavedModel into a private temporary folder, and loaded into a native TensorFlow session, where the
+ * graph optimiser fuses conv + batch norm + ReLU (and more) into single kernels. `predict` then runs the whole
+ * network as one session call instead of one eager op per layer.
+ *
+ * The session holds a snapshot of the weights taken at compile time: compile again after the weights change
+ * (the trainer compiles once per evaluation). Requires the native `tensorflow` backend of @tensorflow/tfjs-node
+ * (a ModelError otherwise); `model.predict` is the reference path.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ModelError } from '../errors.js';
+import { encodeSavedModel, DT_FLOAT } from './graph-def.js';
+import { inferenceGraph } from './from-layers.js';
+
+/** The part of tfjs-node's NodeJSKernelBackend that runs SavedModels. */
+interface SessionBackend {
+  loadSavedModelMetaGraph(path: string, tags: string): number;
+  runSavedModel(id: number, inputs: tf.Tensor[], inputInfos: { name: string }[], outputs: string[]): tf.Tensor[];
+  deleteSavedModel(id: number): void;
+}
+
+export interface CompiledInference {
+  /** Logits (the model's output) for a float32 batch [n, ...inputShape]; the caller disposes the result. */
+  predict(x: tf.Tensor): tf.Tensor;
+  /** Release the native session. */
+  dispose(): void;
+  /** Number of graph nodes before TensorFlow's optimisation. */
+  readonly nodeCount: number;
+}
+
+function sessionBackend(): SessionBackend {
+  const backend = tf.backend() as unknown as Partial<SessionBackend>;
+  if (tf.getBackend() !== 'tensorflow' || typeof backend.loadSavedModelMetaGraph !== 'function' || typeof backend.runSavedModel !== 'function') {
+    throw new ModelError(
+      `compiled inference needs the native TensorFlow backend of @tensorflow/tfjs-node, but the active backend is '${tf.getBackend()}': ` +
+        `import '@tensorflow/tfjs-node', or evaluate with model.predict (inference = 'reference')`,
+    );
+  }
+  return backend as SessionBackend;
+}
+
+/** Compile `model` (its current weights) into a native TensorFlow session. */
+export async function compileInference(model: tfl.LayersModel): Promise<CompiledInference> {
+  const backend = sessionBackend();
+  const graph = inferenceGraph(model);
+  const bytes = encodeSavedModel(graph.nodes, {
+    inputs: { x: { name: `${graph.input}:0`, dtype: DT_FLOAT, shape: [-1, ...graph.inputShape] } },
+    outputs: { y: { name: `${graph.output}:0`, dtype: DT_FLOAT, shape: [-1, ...graph.outputShape] } },
+  });
+  const [{ mkdtemp, writeFile, rm }, { tmpdir }, { join }] = await Promise.all([import('node:fs/promises'), import('node:os'), import('node:path')]);
+  const dir = await mkdtemp(join(tmpdir(), 'dp-inference-'));
+  let id: number;
+  try {
+    await writeFile(join(dir, 'saved_model.pb'), bytes);
+    id = backend.loadSavedModelMetaGraph(dir, 'serve');
+  } finally {
+    // TensorFlow has read the graph into the session; the folder is no longer needed.
+    await rm(dir, { recursive: true, force: true });
+  }
+  const inputInfo = [{ name: `${graph.input}:0` }];
+  const outputs = [`${graph.output}:0`];
+  const want = graph.inputShape.join(',');
+  let live = true;
+  return {
+    nodeCount: graph.nodes.length,
+    predict(x: tf.Tensor): tf.Tensor {
+      if (!live) throw new ModelError('compiled inference: predict() after dispose()');
+      if (x.dtype !== 'float32' || x.shape.slice(1).join(',') !== want) {
+        throw new ModelError(`compiled inference: x is ${x.dtype} [${x.shape.join(', ')}]: expected float32 [n, ${want}]`);
+      }
+      return backend.runSavedModel(id, [x], inputInfo, outputs)[0]!;
+    },
+    dispose() {
+      if (live) backend.deleteSavedModel(id);
+      live = false;
+    },
+  };
+}
