@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,11 +67,13 @@ describe('dp', () => {
     [['--policy', 'ucb', '--policy-option', 'c=-1'], /^dp: error: policy 'ucb': c = -1 is invalid: expected /],
     [['--config', '/nonexistent/run.json'], /^dp: error: cannot read config file \/nonexistent\/run.json: ENOENT$/],
     [['--data-dir', '/nonexistent/dp-data'], /^dp: error: --data-dir \/nonexistent\/dp-data: no fashion-mnist IDX files there .*; fix: put the four files in/],
-  ])('train %j fails with one clear error line', (args, pattern) => {
-    const r = dp('train', ...args);
+  ])('train %j fails with one clear error line and leaves no run directory', (args, pattern) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dp-bad-')), 'run');
+    const r = dp('train', ...args, '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(pattern);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a corrupt IDX file (wrong magic number) is named with the fix', () => {

@@ -81,8 +81,6 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       throw new CliError(`run directory ${runDir} already holds a run; fix: pass --resume to continue it, or choose a new --out directory`);
     }
   }
-  mkdirSync(runDir, { recursive: true });
-  writeJsonAtomic(configPath, cfg);
   const log = (record: Record<string, unknown>) => appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
 
   const pair = opts.data ?? (await loadData(cfg.dataset, opts.dataDir));
@@ -116,6 +114,10 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     if (e instanceof PrunerError) throw new CliError(`policy '${cfg.policy}': ${e.message}`);
     throw e;
   }
+  // Only now, with the data, the score file and the policy options accepted, does the run directory appear: bad
+  // input leaves nothing behind.
+  mkdirSync(runDir, { recursive: true });
+  writeJsonAtomic(configPath, cfg);
   const resumed = opts.resume ? readCheckpoint(runDir) : undefined;
   log({
     type: resumed ? 'resume' : 'start',
