@@ -15,6 +15,8 @@ const arg = (name, fallback) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const N = arg('n', 1_281_167);
+// --policies a,b: measure only these (default: every registered policy, one after another in this process).
+const only = process.argv.includes('--policies') ? process.argv[process.argv.indexOf('--policies') + 1].split(',') : null;
 const REPS = arg('reps', 15);
 const PASSES = arg('passes', 5);
 const BATCH = 1024;
@@ -30,7 +32,7 @@ for (let i = 0; i < N; i++) ids[i] = i;
 rng.shuffle(ids);
 
 const rows = [];
-for (const policy of policyNames()) {
+for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   const extra = policy === 'static' ? { scores: staticScores } : {};
   const pruner = createPruner({ policy, datasetSize: N, pruneRatio: ratio, totalEpochs: 10 * REPS + 10, seed: 1, ...extra });
   // observe: one untimed pass (JIT warm-up and every sample's first observation, as select() below is warmed up
@@ -49,11 +51,11 @@ for (const policy of policyNames()) {
   const times = [];
   const cpuTimes = [];
   let kept = 0;
-  pruner.select(0); // warm up the JIT
+  for (let w = 0; w < 3; w++) pruner.select(w); // warm up the JIT: three full re-selections
   for (let r = 1; r <= REPS; r++) {
     const c = process.cpuUsage();
     t = performance.now();
-    const sel = pruner.select(r);
+    const sel = pruner.select(r + 2);
     times.push(performance.now() - t);
     const used = process.cpuUsage(c);
     cpuTimes.push((used.user + used.system) / 1000);

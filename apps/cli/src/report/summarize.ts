@@ -37,11 +37,18 @@ function setting(r: RunSummary): string {
   return JSON.stringify(rest);
 }
 
-/** 'full data', 'ucb @ 0.5', or for static methods the score file's name: 'static fashion-mnist-el2n-... @ 0.7'. */
-export function methodLabel(policy: string, ratio: number, scoreFile = ''): string {
+/**
+ * 'full data', 'ucb @ 0.5', 'ucb (c=2) @ 0.5' when policy options are set, or for static methods the score file's
+ * name: 'static fashion-mnist-el2n-... @ 0.7'.
+ */
+export function methodLabel(policy: string, ratio: number, scoreFile = '', options: Record<string, unknown> = {}): string {
   if (policy === 'full') return 'full data';
   if (policy === 'static' && scoreFile) return `static ${scoreFile.replace(/^.*\//, '').replace(/\.dpscore$/, '')} @ ${ratio}`;
-  return `${policy} @ ${ratio}`;
+  const opts = Object.keys(options)
+    .sort()
+    .map((k) => `${k}=${String(options[k])}`)
+    .join(', ');
+  return opts ? `${policy} (${opts}) @ ${ratio}` : `${policy} @ ${ratio}`;
 }
 
 /** Group runs by method and compute means, spreads, speed-ups and accuracy changes against full data. */
@@ -73,7 +80,7 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       epochs,
       policy: c.policy,
       pruneRatio: c.pruneRatio,
-      label: methodLabel(c.policy, c.pruneRatio, c.scoreFile),
+      label: methodLabel(c.policy, c.pruneRatio, c.scoreFile, c.policyOptions),
       seeds: rs.map((r) => r.config.seed),
       accuracy: meanStd(rs.map((r) => r.finalAccuracy)),
       cost: meanStd(rs.map((r) => r.trainingSeconds + r.scoringSeconds)),
