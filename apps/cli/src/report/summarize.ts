@@ -1,4 +1,5 @@
 import type { RunSummary } from '../run/run.js';
+import { DEFAULTS, NOT_FINGERPRINTED } from '../run/config.js';
 
 /** Runs of one method (dataset, model, epochs, policy, ratio) aggregated over seeds. */
 export interface MethodSummary {
@@ -31,10 +32,14 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
   return { mean, std };
 }
 
-/** What runs must share to be compared: everything but the method (policy, ratio, options, score file) and seed. */
+/**
+ * What runs must share to be compared: everything but the method (policy, ratio, options, score file), the seed and
+ * the fields that change no trained number (NOT_FINGERPRINTED); fields a run predates take their defaults.
+ */
 function setting(r: RunSummary): string {
-  const { policy: _p, pruneRatio: _r, seed: _s, policyOptions: _o, scoreFile: _f, ...rest } = r.config;
-  return JSON.stringify(rest);
+  const { policy: _p, pruneRatio: _r, seed: _s, policyOptions: _o, scoreFile: _f, ...rest } = { ...DEFAULTS, ...r.config };
+  const kept = Object.entries(rest).filter(([k]) => !NOT_FINGERPRINTED.has(k));
+  return JSON.stringify(kept.sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**

@@ -162,7 +162,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
 }
 
 /** Fields that cannot change what is trained or measured beyond float32 round-off: left out of the fingerprint. */
-const NOT_FINGERPRINTED = new Set<string>(['inference']);
+export const NOT_FINGERPRINTED: ReadonlySet<string> = new Set<string>(['inference']);
 
 /** Fields that change what is trained, in a stable order: equal fingerprints = the same run. */
 export function fingerprint(cfg: RunConfig): string {
