@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Issue 9 sweep, Fashion-MNIST (exact data, Debian) with resnet20 (the CIFAR ResNet-20 on 28x28x1 inputs), 3 epochs.
+# Resumable: finished runs are lines in the results file and are skipped; an interrupted run resumes from its
+# checkpoint in runs/bench-fmnist-resnet20 (when that folder survived). Run from the repository root after `npm run setup`:
+#   bash results/fashion-mnist-resnet20.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dp() { node apps/cli/bin/dp.mjs "$@"; }
+R=results/fashion-mnist-resnet20.jsonl
+RUNS=runs/bench-fmnist-resnet20
+DATA=(--dataset fashion-mnist --model resnet20)
+COMMON=("${DATA[@]}" --epochs 3)
+RATIOS=0.3,0.5,0.7,0.8
+EL2N=results/scores/fashion-mnist-el2n-resnet20-e2-r2.dpscore
+FORGET=results/scores/fashion-mnist-forgetting-resnet20-e3-r1.dpscore
+
+# Static scores, paid for once; their seconds are charged to every static run that uses them.
+[ -f "$EL2N" ] || dp score --method el2n --epochs 2 --runs 2 "${DATA[@]}" --out "$EL2N"
+[ -f "$FORGET" ] || dp score --method forgetting --epochs 3 --runs 1 "${DATA[@]}" --out "$FORGET"
+
+# Seed-major, so that every method has its first seed before any has its third.
+for seed in 0 1 2; do
+  dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" \
+    --policies full,random,epsilon-greedy,ucb,infobatch --ratios "$RATIOS"
+  dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies static --score-file "$EL2N" --ratios "$RATIOS"
+  dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies static --score-file "$FORGET" --ratios "$RATIOS"
+done
+dp report "$R" --out results/fashion-mnist-resnet20 --title 'Fashion-MNIST · resnet20 · 3 epochs'
