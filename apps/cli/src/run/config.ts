@@ -23,9 +23,9 @@ export interface RunConfig {
   /** Policy-specific options (e.g. epsilon, c, decay), passed to createPruner. */
   policyOptions: Record<string, number | string | boolean>;
   seed: number;
-  /** Train on the first n training samples only (0 = all). */
+  /** Train on a class-balanced subset of n training samples (0 = all; run/data.ts subset). */
   trainSubset: number;
-  /** Evaluate on the first n test samples only (0 = all). */
+  /** Evaluate on a class-balanced subset of n test samples (0 = all). */
   testSubset: number;
   evalEvery: number;
   checkpointEvery: number;

@@ -25,9 +25,34 @@ export async function loadData(name: string, dataDir: string | undefined): Promi
   return pair;
 }
 
-/** The first `n` samples of a split (0 or n >= size: the whole split), sharing its pixel buffer. */
+/**
+ * A class-balanced subset of `n` samples (0 or n >= size: the whole split): classes taken round-robin, each in
+ * its own loader order — the 1st sample of every class, then the 2nd of every class, ... — so a subset of an image
+ * folder (stored class by class) holds every class, and a subset of a mixed split such as Fashion-MNIST holds the
+ * first n/C samples of each class. Deterministic; copies the selected pixels.
+ */
 export function subset(d: ImageDataset, n: number): ImageDataset {
   if (!n || n >= d.size) return d;
+  const classes = d.numClasses;
+  // Per-class sample lists in loader order (counting sort by label).
+  const start = new Uint32Array(classes + 1);
+  for (let i = 0; i < d.size; i++) start[d.labels[i]! + 1]!++;
+  for (let c = 0; c < classes; c++) start[c + 1]! += start[c]!;
+  const byClass = new Uint32Array(d.size);
+  const fill = start.slice(0, classes);
+  for (let i = 0; i < d.size; i++) byClass[fill[d.labels[i]!]!++] = i;
+  const pick = new Uint32Array(n);
+  let k = 0;
+  for (let r = 0; k < n; r++) {
+    for (let c = 0; c < classes && k < n; c++) if (start[c]! + r < start[c + 1]!) pick[k++] = byClass[start[c]! + r]!;
+  }
   const bytes = d.shape[0] * d.shape[1] * d.shape[2];
-  return { ...d, size: n, images: d.images.subarray(0, n * bytes), labels: d.labels.subarray(0, n) };
+  const images = new Uint8Array(n * bytes);
+  const labels = new (d.labels.constructor as new (n: number) => typeof d.labels)(n);
+  for (let j = 0; j < n; j++) {
+    const i = pick[j]!;
+    images.set(d.images.subarray(i * bytes, (i + 1) * bytes), j * bytes);
+    labels[j] = d.labels[i]!;
+  }
+  return { ...d, size: n, images, labels };
 }

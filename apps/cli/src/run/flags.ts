@@ -59,8 +59,8 @@ ${modelEntries().map((m) => `                            ${m.name.padEnd(12)} ${
   --prune-ratio R         share pruned per epoch, in [0, 1) (default 0.5 unless --policy full)
   --policy-option K=V     a policy-specific option, repeatable (e.g. --policy-option epsilon=0.2)
   --seed N                seed of every random choice (default 0)
-  --train-subset N        train on the first N training samples only (quick experiments)
-  --test-subset N         evaluate on the first N test samples only
+  --train-subset N        train on a class-balanced subset of N training samples (quick experiments)
+  --test-subset N         evaluate on a class-balanced subset of N test samples
   --eval-every N          evaluate every N epochs and after the last (default 1)
   --checkpoint-every N    checkpoint every N epochs and after the last (default 1)
   --score-file FILE       with --policy static: the dp score file to keep the top-scored subset of

@@ -1,0 +1,28 @@
+import type { ImageDataset } from '@dp/data';
+import { describe, expect, it } from 'vitest';
+import { subset } from './data.js';
+
+function dataset(labels: number[]): ImageDataset {
+  const n = labels.length;
+  // One 1x1x1 pixel per sample holding its index, so a subset shows which samples it took.
+  return { size: n, shape: [1, 1, 1], numClasses: 3, images: Uint8Array.from(labels.map((_, i) => i)), labels: Uint8Array.from(labels) } as unknown as ImageDataset;
+}
+
+describe('subset (--train-subset / --test-subset)', () => {
+  it('takes classes round-robin, so a class-major image folder gives a balanced subset', () => {
+    const d = dataset([0, 0, 0, 0, 1, 1, 1, 1, 2, 2]);
+    const s = subset(d, 7);
+    expect([...s.labels]).toEqual([0, 1, 2, 0, 1, 2, 0]);
+    expect([...s.images]).toEqual([0, 4, 8, 1, 5, 9, 2]);
+    expect(s.size).toBe(7);
+    // An exhausted class is skipped.
+    expect([...subset(d, 9).images]).toEqual([0, 4, 8, 1, 5, 9, 2, 6, 3]);
+  });
+
+  it('keeps each class in its loader order on a mixed split, and returns the split itself for 0 or n >= size', () => {
+    const d = dataset([2, 0, 1, 0, 2, 1]);
+    expect([...subset(d, 4).images]).toEqual([1, 2, 0, 3]);
+    expect(subset(d, 0)).toBe(d);
+    expect(subset(d, 6)).toBe(d);
+  });
+});
