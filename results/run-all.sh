@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every issue-9 sweep, in the order they are meant to run; each is resumable (finished runs are skipped, an
+# interrupted run resumes from its checkpoint), so this can be started again in every session until all are done:
+#   nohup bash results/run-all.sh > runs/run-all.log 2>&1 &
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash results/fashion-mnist-cnn-small.sh     # 75 runs, done 2026-11-21
+bash results/policy-defaults.sh             # defaults sweep: 26 runs
+bash results/fashion-mnist-8-epochs.sh      # annealing trial on the same protocol
+bash results/cifar10-resnet20.sh            # CIFAR-10 (JPEG), 30 epochs, 11 runs (~6 h on 2 cores)
+bash results/fashion-mnist-resnet20.sh      # 75 runs (~4-5 h on 2 cores)
