@@ -31,6 +31,7 @@ export async function doctor(argv: string[]): Promise<number> {
     ['intra-op threads', `${process.env.TF_NUM_INTRAOP_THREADS ?? `TensorFlow default (${cpus().length})`} (TF_NUM_INTRAOP_THREADS)`],
     ['inter-op threads', `${process.env.TF_NUM_INTEROP_THREADS ?? `TensorFlow default (${cpus().length})`} (TF_NUM_INTEROP_THREADS)`],
     ['batch norm / ReLU', info.backend === 'tensorflow' ? 'fused TensorFlow kernels (models default; batchNorm: reference for tfjs-layers)' : 'tfjs-layers reference layers'],
+    ['inference', info.backend === 'tensorflow' ? await checkCompiledInference() : 'tfjs-layers forward pass (compiled graphs need the native backend)'],
     ['fashion-mnist', fmnist ?? 'not found (apt-get install dataset-fashion-mnist, or it downloads on first use)'],
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
@@ -40,4 +41,23 @@ export async function doctor(argv: string[]): Promise<number> {
   }
   process.stdout.write('\nOK: training runs on the native TensorFlow backend.\n');
   return 0;
+}
+
+/** Compile and run a small model as one native graph: the path evaluation and scoring take by default. */
+async function checkCompiledInference(): Promise<string> {
+  const [{ buildModel, compileInference }, tf] = await Promise.all([import('@dp/models'), import('@tensorflow/tfjs-core')]);
+  const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 0 });
+  try {
+    const compiled = await compileInference(model);
+    const x = tf.zeros([2, 28, 28, 1]);
+    const y = compiled.predict(x);
+    const ok = y.shape.join('x') === '2x10' && Array.from(y.dataSync()).every(Number.isFinite);
+    tf.dispose([x, y]);
+    compiled.dispose();
+    return ok ? 'compiled TensorFlow graph, checked (--inference reference for tfjs-layers)' : 'compiled graph gave a wrong output: use --inference reference';
+  } catch (e) {
+    return `compiled graph failed (${(e as Error).message}): use --inference reference`;
+  } finally {
+    model.dispose();
+  }
 }
