@@ -42,6 +42,7 @@ describe('dp', () => {
     const r = dp('doctor');
     expect(r.stdout).toMatch(/^backend\s+tensorflow$/m);
     expect(r.stdout).toMatch(/^TensorFlow\s+2\.\d+/m);
+    expect(r.stdout).toMatch(/^inference\s+compiled TensorFlow graph, checked/m);
     expect(r.code).toBe(0);
   });
 
