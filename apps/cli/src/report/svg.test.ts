@@ -21,4 +21,17 @@ describe('svg charts', () => {
   it('escapes labels and reports empty charts', () => {
     expect(barChart({ id: 'b', title: 'a<b', xLabel: '', yLabel: '' }, [], [])).toContain('a&lt;b: no data');
   });
+
+  it('sizes the legend to its longest label and its number of series, and tells series beyond the palette apart', () => {
+    const long = 'static fashion-mnist-forgetting-resnet20-e3-r1 @ 0.7';
+    const series = Array.from({ length: 14 }, (_, i) => ({ name: i === 3 ? long : `s${i}`, points: [{ x: i, y: i }] }));
+    const svg = lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y' }, series);
+    const width = Number(/viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg)![1]);
+    const height = Number(/viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg)![2]);
+    const textX = Number(new RegExp(`<text x="([\\d.]+)" y="[\\d.]+" font-size="11">${long}`).exec(svg)![1]);
+    expect(textX + 6.2 * long.length).toBeLessThanOrEqual(width);
+    expect(height).toBeGreaterThanOrEqual(36 + 14 * 18);
+    // The 11th series repeats the first colour, so its markers are hollow.
+    expect(svg.match(/fill="#fff" stroke="#1f77b4"/g)?.length).toBeGreaterThanOrEqual(2);
+  });
 });

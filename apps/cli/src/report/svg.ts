@@ -46,10 +46,18 @@ function fmt(v: number): string {
   return Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toPrecision(3) : String(Number(v.toPrecision(4)));
 }
 
-function frame(o: ChartOptions, xs: number[], ys: number[], xTickLabels?: string[]) {
-  const W = o.width ?? 640;
-  const H = o.height ?? 360;
-  const m = { l: 64, r: 170, t: 36, b: 48 };
+/** Series i's look: palette colour, and from the 11th series on hollow markers (colours repeat). */
+export function seriesStyle(i: number): { color: string; hollow: boolean } {
+  return { color: PALETTE[i % PALETTE.length]!, hollow: i >= PALETTE.length };
+}
+
+function frame(o: ChartOptions, xs: number[], ys: number[], legendNames: string[], xTickLabels?: string[]) {
+  // The legend column is as wide as its longest label (~6.2 px per character at 11 px) and the chart as tall as
+  // the legend, so long method labels are never clipped; the plot area keeps the requested size.
+  const longest = Math.max(0, ...legendNames.map((n) => n.length));
+  const m = { l: 64, r: Math.max(170, Math.ceil(46 + 6.2 * longest)), t: 36, b: 48 };
+  const W = (o.width ?? 640) + (m.r - 170);
+  const H = Math.max(o.height ?? 360, m.t + 8 + legendNames.length * 18 + 8);
   const xt = xTickLabels ? xTickLabels.map((_, i) => i) : niceTicks(Math.min(...xs), Math.max(...xs));
   const yt = niceTicks(Math.min(...ys), Math.max(...ys));
   const [x0, x1] = xTickLabels ? [-0.5, xTickLabels.length - 0.5] : [xt[0]!, xt[xt.length - 1]!];
@@ -73,8 +81,9 @@ function frame(o: ChartOptions, xs: number[], ys: number[], xTickLabels?: string
   const legend = (names: string[], dashed: boolean[] = []) =>
     names.forEach((n, i) => {
       const y = m.t + 8 + i * 18;
-      const c = PALETTE[i % PALETTE.length];
+      const { color: c, hollow } = seriesStyle(i);
       parts.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="3"${dashed[i] ? ' stroke-dasharray="5 3"' : ''}/>`);
+      if (hollow) parts.push(`<circle cx="${W - m.r + 22}" cy="${y}" r="4" fill="#fff" stroke="${c}" stroke-width="2"/>`);
       parts.push(`<text x="${W - m.r + 38}" y="${y + 4}" font-size="11">${esc(n)}</text>`);
     });
   const close = () => `<svg xmlns="http://www.w3.org/2000/svg" id="${esc(o.id)}" class="plot" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}" font-family="system-ui, sans-serif">${parts.join('')}</svg>`;
@@ -87,16 +96,16 @@ export function lineChart(o: ChartOptions, series: Series[]): string {
   if (!pts.length) return emptyChart(o);
   const xs = pts.map((p) => p.x);
   const ys = pts.flatMap((p) => [p.y - (p.err ?? 0), p.y + (p.err ?? 0)]);
-  const f = frame(o, xs, ys);
+  const f = frame(o, xs, ys, series.map((s) => s.name));
   series.forEach((s, i) => {
-    const c = PALETTE[i % PALETTE.length];
+    const { color: c, hollow } = seriesStyle(i);
     const sorted = [...s.points].sort((a, b) => a.x - b.x);
     if ((s.line ?? true) && sorted.length > 1) {
       f.parts.push(`<polyline class="series" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${sorted.map((p) => `${f.sx(p.x)},${f.sy(p.y)}`).join(' ')}"/>`);
     }
     for (const p of sorted) {
       if (p.err) f.parts.push(`<line x1="${f.sx(p.x)}" x2="${f.sx(p.x)}" y1="${f.sy(p.y - p.err)}" y2="${f.sy(p.y + p.err)}" stroke="${c}" stroke-width="1.5"/>`);
-      f.parts.push(`<circle class="point" cx="${f.sx(p.x)}" cy="${f.sy(p.y)}" r="4" fill="${c}"><title>${esc(`${s.name}${p.label ? ` (${p.label})` : ''}: ${fmt(p.y)}${p.err ? ` ± ${fmt(p.err)}` : ''} at ${fmt(p.x)}`)}</title></circle>`);
+      f.parts.push(`<circle class="point" cx="${f.sx(p.x)}" cy="${f.sy(p.y)}" r="4" fill="${hollow ? '#fff' : c}"${hollow ? ` stroke="${c}" stroke-width="2"` : ''}><title>${esc(`${s.name}${p.label ? ` (${p.label})` : ''}: ${fmt(p.y)}${p.err ? ` ± ${fmt(p.err)}` : ''} at ${fmt(p.x)}`)}</title></circle>`);
     }
   });
   f.legend(series.map((s) => s.name), series.map((s) => Boolean(s.dashed)));
@@ -107,15 +116,15 @@ export function lineChart(o: ChartOptions, series: Series[]): string {
 export function barChart(o: ChartOptions, categories: string[], series: { name: string; values: number[] }[]): string {
   if (!categories.length || !series.length) return emptyChart(o);
   const ys = [0, ...series.flatMap((s) => s.values)];
-  const f = frame(o, [0], ys, categories);
+  const f = frame(o, [0], ys, series.map((s) => s.name), categories);
   const groupWidth = f.sx(1) - f.sx(0);
   const bw = (groupWidth * 0.8) / series.length;
   series.forEach((s, i) => {
-    const c = PALETTE[i % PALETTE.length];
+    const { color: c, hollow } = seriesStyle(i);
     s.values.forEach((v, k) => {
       const x = f.sx(k) - groupWidth * 0.4 + i * bw;
       const y = f.sy(Math.max(v, 0));
-      f.parts.push(`<rect class="bar" x="${x}" y="${y}" width="${Math.max(bw - 1, 1)}" height="${Math.max(f.sy(0) - y, 0)}" fill="${c}"><title>${esc(`${s.name}, ${categories[k]}: ${fmt(v)}`)}</title></rect>`);
+      f.parts.push(`<rect class="bar" x="${x}" y="${y}" width="${Math.max(bw - 1, 1)}" height="${Math.max(f.sy(0) - y, 0)}" fill="${hollow ? '#fff' : c}"${hollow ? ` stroke="${c}"` : ''}><title>${esc(`${s.name}, ${categories[k]}: ${fmt(v)}`)}</title></rect>`);
     });
   });
   f.legend(series.map((s) => s.name));
