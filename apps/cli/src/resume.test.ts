@@ -12,7 +12,7 @@ const common = ['train', '--train-subset', '1500', '--test-subset', '300', '--ep
 
 interface Result {
   finalAccuracy: number;
-  epochs: { epoch: number; selectionHash: string; samples: number }[];
+  epochs: { epoch: number; selectionHash: string; samples: number; trainLoss: number }[];
 }
 const result = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Result;
 const checkpointEpoch = (dir: string): number => {
@@ -52,6 +52,17 @@ describe('kill and resume', () => {
     // The log records the resume.
     const log = readFileSync(join(b, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; fromEpoch?: number });
     expect(log.filter((l) => l.type === 'resume')).toEqual([expect.objectContaining({ fromEpoch: killedAt + 1 })]);
+  });
+
+  it('two runs of one config train identically, with the default seed 0 too', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dp-determinism-'));
+    const args = ['train', '--train-subset', '600', '--test-subset', '200', '--epochs', '2', '--policy', 'ucb', '--prune-ratio', '0.5', '--batch-size', '50'];
+    const [a, b] = ['a', 'b'].map((n) => join(root, n));
+    expect(run(...args, '--out', a!).status).toBe(0);
+    expect(run(...args, '--out', b!).status).toBe(0);
+    const [ra, rb] = [result(a!), result(b!)];
+    expect(rb.epochs.map((e) => [e.selectionHash, e.trainLoss])).toEqual(ra.epochs.map((e) => [e.selectionHash, e.trainLoss]));
+    expect(rb.finalAccuracy).toBe(ra.finalAccuracy);
   });
 
   it('refuses to resume with another config, and to overwrite a run without --resume', () => {

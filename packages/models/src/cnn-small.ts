@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNorm, defaultBatchNorm, reluLayer } from './layers.js';
+import { tfjsSeed } from './seeds.js';
 import type { ModelEntry, ModelOptions } from './types.js';
 
 /**
@@ -10,7 +11,7 @@ import type { ModelEntry, ModelOptions } from './types.js';
  */
 export function cnnSmall({ inputShape, numClasses, seed = 0, batchNorm: kind = defaultBatchNorm() }: ModelOptions): tfl.LayersModel {
   let s = seed;
-  const init = () => tfl.initializers.heNormal({ seed: s++ });
+  const init = () => tfl.initializers.heNormal({ seed: tfjsSeed(s++) });
   const convBnRelu = (filters: number) => [
     tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init() }),
     batchNorm({ kind }),
@@ -26,7 +27,7 @@ export function cnnSmall({ inputShape, numClasses, seed = 0, batchNorm: kind = d
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: numClasses, kernelInitializer: tfl.initializers.glorotUniform({ seed: s++ }) }),
+      tfl.layers.dense({ units: numClasses, kernelInitializer: tfl.initializers.glorotUniform({ seed: tfjsSeed(s++) }) }),
     ],
   });
 }

@@ -6,12 +6,13 @@
  * Batch norm: gamma 1 (or 0 with zeroInitResidual), beta 0.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
+import { tfjsSeed } from './seeds.js';
 
 export function heNormalFanOut(kernelSize: number, filters: number, seed: number) {
-  return tfl.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / (kernelSize * kernelSize * filters)), seed });
+  return tfl.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / (kernelSize * kernelSize * filters)), seed: tfjsSeed(seed) });
 }
 
 export function linearDefault(fanIn: number, seed: number) {
   const bound = 1 / Math.sqrt(fanIn);
-  return tfl.initializers.randomUniform({ minval: -bound, maxval: bound, seed });
+  return tfl.initializers.randomUniform({ minval: -bound, maxval: bound, seed: tfjsSeed(seed) });
 }

@@ -19,3 +19,13 @@ export class SeedStream {
     return (z ^ (z >>> 16)) >>> 0;
   }
 }
+
+/**
+ * The seed to hand a tfjs initialiser or random op. tfjs' normal and truncated-normal generators treat a seed of 0
+ * as "no seed" (`seed ? seed : Math.random()` in tfjs-core's rand_util), so a literal 0 would make the weights
+ * differ on every build; it is replaced by a fixed non-zero value (the splitmix32 increment). Any other seed is
+ * passed through unchanged.
+ */
+export function tfjsSeed(seed: number): number {
+  return seed === 0 ? 0x9e3779b9 : seed;
+}
