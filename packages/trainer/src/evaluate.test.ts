@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-node';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { loadDataset, type ImageDataset } from '@dp/data';
 import { buildModel } from '@dp/models';
 import { createPruner } from '@dp/policies';
@@ -28,6 +29,20 @@ describe('evaluate: compiled (native graph) and reference inference agree on a t
     expect(Math.abs(compiled.accuracy - reference.accuracy)).toBeLessThanOrEqual(1 / 1000);
     expect(compiled.loss).toBeCloseTo(reference.loss, 4);
     expect(tf.memory().numTensors).toBeLessThan(200);
+    model.dispose();
+  });
+
+  it('under auto, a model the graph cannot hold is evaluated the reference way with a warning; asked for explicitly, it is an error', async () => {
+    const input = tfl.input({ shape: [28, 28, 1] });
+    const h = tfl.layers.layerNormalization({ name: 'ln' }).apply(tfl.layers.flatten().apply(input)) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 10 }).apply(h) as tfl.SymbolicTensor });
+    const test = slice(fullTest, 200);
+    const warnings: string[] = [];
+    const r = await evaluate(model, test, { onWarning: (m) => warnings.push(m) });
+    expect(r.samples).toBe(200);
+    expect(Number.isFinite(r.loss)).toBe(true);
+    expect(warnings).toEqual([expect.stringMatching(/compiled inference failed \(.*layer 'ln' \(LayerNormalization\) is not supported.*\); evaluating with the reference forward pass/)]);
+    await expect(evaluate(model, test, { inference: 'compiled' })).rejects.toThrow(/layer 'ln'/);
     model.dispose();
   });
 

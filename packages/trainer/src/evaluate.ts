@@ -34,10 +34,20 @@ export interface EvalResult {
 export async function evaluate(
   model: LayersModel,
   data: ImageDataset,
-  opts: { batchSize?: number; converter?: InputConverter; inference?: InferenceKind } = {},
+  opts: { batchSize?: number; converter?: InputConverter; inference?: InferenceKind; onWarning?: (message: string) => void } = {},
 ): Promise<EvalResult> {
   const t0 = performance.now();
-  const compiled: CompiledInference | null = resolveInference(opts.inference) === 'compiled' ? await compileInference(model) : null;
+  let compiled: CompiledInference | null = null;
+  if (resolveInference(opts.inference) === 'compiled') {
+    try {
+      compiled = await compileInference(model);
+    } catch (e) {
+      // Asked for explicitly: the error is the caller's. Under 'auto' an evaluation must not end a long training
+      // run (e.g. no space for the temporary graph file): say so and evaluate with the reference forward pass.
+      if ((opts.inference ?? 'auto') !== 'auto') throw e;
+      (opts.onWarning ?? console.warn)(`compiled inference failed (${(e as Error).message}); evaluating with the reference forward pass`);
+    }
+  }
   try {
     return run(model, compiled, data, opts, t0);
   } finally {

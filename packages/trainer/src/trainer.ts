@@ -77,6 +77,8 @@ export interface TrainHooks {
   onStep?(s: StepSamples): void;
   onBatch?(p: BatchProgress): void;
   onEpoch?(r: EpochReport): void;
+  /** A problem that does not stop training (e.g. evaluation fell back to the reference path); default console.warn. */
+  onWarning?(message: string): void;
 }
 
 export interface TrainResult {
@@ -152,7 +154,8 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
   const wd = options.weightDecay ?? 0;
   const smoothing = options.labelSmoothing ?? 0;
   const evalEvery = options.evalEvery ?? 1;
-  const inference = resolveInference(options.inference);
+  const inference = options.inference ?? 'auto';
+  resolveInference(inference); // validate now, not at the first evaluation
   let reports: EpochReport[] = [];
   let selection = new SelectionStats(data.size);
   let startEpoch = 0;
@@ -269,7 +272,7 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
       }
       let testResult: EvalResult | undefined;
       if (test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)) {
-        testResult = await evaluate(model, test, { inference, converter: new InputConverter({ ...test, mean: data.mean, std: data.std }) });
+        testResult = await evaluate(model, test, { inference, ...(hooks?.onWarning ? { onWarning: hooks.onWarning } : {}), converter: new InputConverter({ ...test, mean: data.mean, std: data.std }) });
         costs.eval += testResult.seconds;
       }
       const report: EpochReport = {

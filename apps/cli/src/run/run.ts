@@ -167,6 +167,10 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       augment: resolveAugment(cfg),
       seed: cfg.seed,
       hooks: {
+        onWarning: (m) => {
+          bar?.done();
+          process.stderr.write(`dp: warning: ${m}\n`);
+        },
         onBatch: (p) => {
           if (!verbose) return;
           if (p.step === 1) bar = new ProgressBar(`${prefix}epoch ${p.epoch + 1}/${cfg.epochs}`, p.steps);
