@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 9 sweep, CIFAR-10 (JPEG) with resnet20 and the standard augmentation (random crop with 4-pixel padding +
-# horizontal flip: --augment auto), 30 epochs, SGD lr 0.1 (Nesterov, momentum 0.9, weight decay 5e-4), cosine
-# schedule with 2% linear warm-up, batch 128. Policy defaults are the ones chosen on Fashion-MNIST
+# horizontal flip: --augment auto), 50 epochs, SGD lr 0.1 (Nesterov, momentum 0.9, weight decay 5e-4), cosine
+# schedule with 2% linear warm-up, batch 128. 30 epochs gave 86.70% on full data (2026-11-21, the first line of the
+# results file), short of the issue's 88%, hence 50; the sweep stops after the full-data run if it is below 88%. Policy defaults are the ones chosen on Fashion-MNIST
 # (results/policy-defaults.sh), unchanged here. Ratio 0.7 first (cheapest, the paper's aggressive setting), then 0.5.
 # Resumable: finished runs are lines in the results file and are skipped; an interrupted run resumes from its
 # checkpoint in runs/bench-cifar10 (when that folder survived). From the repository root after `npm run setup`:
@@ -13,12 +14,22 @@ R=results/cifar10-resnet20.jsonl
 RUNS=runs/bench-cifar10
 DATA=(--dataset cifar10-jpeg --data-dir "${DP_DATA_DIR:-../shared/datasets}" --model resnet20)
 TRAIN=(--lr 0.1 --schedule cosine --warmup 0.02 --weight-decay 5e-4 --batch-size 128)
-COMMON=("${DATA[@]}" "${TRAIN[@]}" --epochs 30)
+EPOCHS=${EPOCHS:-50}
+COMMON=("${DATA[@]}" "${TRAIN[@]}" --epochs "$EPOCHS")
 EL2N=results/scores/cifar10-jpeg-el2n-resnet20-e3-r2.dpscore
 SEEDS=${SEEDS:-0}
 
 for seed in ${SEEDS//,/ }; do
   dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies full
+  # The issue's bar for the protocol: the full-data run must reach 88%, else more epochs are needed first.
+  node -e '
+    const [file, epochs, seed] = process.argv.slice(1);
+    const runs = require("fs").readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const full = runs.find((r) => r.config.policy === "full" && r.config.epochs === Number(epochs) && r.config.seed === Number(seed));
+    if (!full || full.finalAccuracy < 0.88) {
+      console.error(`cifar10-resnet20.sh: full data at ${epochs} epochs reached ${full ? (100 * full.finalAccuracy).toFixed(2) : "?"}% < 88%: raise EPOCHS before pruning runs`);
+      process.exit(1);
+    }' "$R" "$EPOCHS" "$seed"
   for ratio in 0.7 0.5; do
     dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies random,ucb,epsilon-greedy,infobatch --ratios "$ratio"
     # EL2N (Paul et al. 2021) after 3 epochs, averaged over 2 runs; its seconds are charged to every static run.
@@ -26,4 +37,4 @@ for seed in ${SEEDS//,/ }; do
     dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies static --score-file "$EL2N" --ratios "$ratio"
   done
 done
-dp report "$R" --out results/cifar10-resnet20 --title 'CIFAR-10 (JPEG) · resnet20 · 30 epochs'
+dp report "$R" --out results/cifar10-resnet20 --title 'CIFAR-10 (JPEG) · resnet20'
