@@ -30,6 +30,31 @@ export interface EvalResult {
   seconds: number;
 }
 
+/** An inference-mode forward pass chosen by `InferenceKind`; `dispose()` releases a compiled session. */
+export interface InferenceForward {
+  forward(x: tf.Tensor): tf.Tensor;
+  dispose(): void;
+}
+
+/**
+ * The forward pass for `kind` (evaluation and scoring share it). Under 'auto' a model the graph cannot hold, or a
+ * failed compile (e.g. no space for the temporary graph file), falls back to the reference pass with a warning, so
+ * that an evaluation never ends a long training run; asked for explicitly ('compiled'), the error is the caller's.
+ */
+export async function inferenceForward(model: LayersModel, kind: InferenceKind = 'auto', onWarning: (message: string) => void = console.warn): Promise<InferenceForward> {
+  let compiled: CompiledInference | null = null;
+  if (resolveInference(kind) === 'compiled') {
+    try {
+      compiled = await compileInference(model);
+    } catch (e) {
+      if (kind !== 'auto') throw e;
+      onWarning(`compiled inference failed (${(e as Error).message}); evaluating with the reference forward pass`);
+    }
+  }
+  if (compiled) return { forward: (x) => compiled.predict(x), dispose: () => compiled.dispose() };
+  return { forward: (x) => model.apply(x, { training: false }) as tf.Tensor, dispose: () => {} };
+}
+
 /** Test-set evaluation in inference mode (batch norm uses moving statistics; no gradients). */
 export async function evaluate(
   model: LayersModel,
@@ -37,25 +62,15 @@ export async function evaluate(
   opts: { batchSize?: number; converter?: InputConverter; inference?: InferenceKind; onWarning?: (message: string) => void } = {},
 ): Promise<EvalResult> {
   const t0 = performance.now();
-  let compiled: CompiledInference | null = null;
-  if (resolveInference(opts.inference) === 'compiled') {
-    try {
-      compiled = await compileInference(model);
-    } catch (e) {
-      // Asked for explicitly: the error is the caller's. Under 'auto' an evaluation must not end a long training
-      // run (e.g. no space for the temporary graph file): say so and evaluate with the reference forward pass.
-      if ((opts.inference ?? 'auto') !== 'auto') throw e;
-      (opts.onWarning ?? console.warn)(`compiled inference failed (${(e as Error).message}); evaluating with the reference forward pass`);
-    }
-  }
+  const net = await inferenceForward(model, opts.inference, opts.onWarning);
   try {
-    return run(model, compiled, data, opts, t0);
+    return run(net, data, opts, t0);
   } finally {
-    compiled?.dispose();
+    net.dispose();
   }
 }
 
-function run(model: LayersModel, compiled: CompiledInference | null, data: ImageDataset, opts: { batchSize?: number; converter?: InputConverter }, t0: number): EvalResult {
+function run(net: InferenceForward, data: ImageDataset, opts: { batchSize?: number; converter?: InputConverter }, t0: number): EvalResult {
   const converter = opts.converter ?? new InputConverter(data);
   const withTop5 = data.numClasses > 10;
   let lossSum = 0;
@@ -64,7 +79,7 @@ function run(model: LayersModel, compiled: CompiledInference | null, data: Image
   for (const batch of batches(data, { batchSize: opts.batchSize ?? 500 })) {
     const [l, c, c5] = tf.tidy(() => {
       const x = converter.toTensor(batch.images, data.shape);
-      const logits = (compiled ? compiled.predict(x) : model.apply(x, { training: false })) as tf.Tensor2D;
+      const logits = net.forward(x) as tf.Tensor2D;
       const labels = tf.tensor1d(batch.labels, 'int32');
       const onehot = tf.oneHot(labels, data.numClasses);
       const loss = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, undefined, tf.Reduction.SUM);

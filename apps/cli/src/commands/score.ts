@@ -1,10 +1,10 @@
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { batches, type ImageDataset } from '@dp/data';
-import { buildModel, compileInference } from '@dp/models';
+import { buildModel } from '@dp/models';
 import { createPruner } from '@dp/policies';
 import { averageScores, datasetFingerprint, getScore, loadScorePlugin, scoreNames, ScoreError, writeScoreFile, type Score, type ScoreTracker } from '@dp/scores';
-import { train, InputConverter, resolveInference } from '@dp/trainer';
+import { train, inferenceForward, InputConverter } from '@dp/trainer';
 import { num, parse } from '../args.js';
 import { loadBackend, type BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
@@ -146,7 +146,7 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
       const bar = new ProgressBar(`${label} scoring`, Math.ceil(data.size / size));
       // Logits-only scores (EL2N, loss, ...) run the network as one compiled native graph (--inference).
       const logitsOnly = !score.inputs.includes('gradNorms') && !score.inputs.includes('featureSqNorms');
-      const compiled = logitsOnly && resolveInference(cfg.inference) === 'compiled' ? await compileInference(model) : null;
+      const net = logitsOnly ? await inferenceForward(model, cfg.inference, (m) => process.stderr.write(`dp: warning: ${m}\n`)) : null;
       let k = 0;
       try {
         for (const b of batches(data, { batchSize: size })) {
@@ -158,7 +158,7 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
               const l = tfjsScores.lastLayerInputs(model, x);
               tracker.update({ ids: b.ids, labels: b.labels, logits: l.logits, numClasses: l.numClasses, featureSqNorms: l.featureSqNorms });
             } else {
-              const logits = tf.tidy(() => (compiled ? compiled.predict(x) : model.apply(x, { training: false })) as import('@tensorflow/tfjs-core').Tensor);
+              const logits = tf.tidy(() => net!.forward(x));
               tracker.update({ ids: b.ids, labels: b.labels, logits: logits.dataSync() as Float32Array, numClasses: data.numClasses });
               logits.dispose();
             }
@@ -168,7 +168,7 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
           bar.update(++k);
         }
       } finally {
-        compiled?.dispose();
+        net?.dispose();
       }
       bar.done();
     }
