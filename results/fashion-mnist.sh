@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Issue 9 sweep, Fashion-MNIST (exact data, Debian) with the default model cnn-small, 3 epochs.
+# Issue 9 sweep, Fashion-MNIST (exact data, Debian), 3 epochs, with one model: cnn-small (the default; done
+# 2026-11-21) or resnet20 (the CIFAR ResNet-20 on 28x28x1 inputs). Results in results/fashion-mnist-MODEL.jsonl.
 # Resumable: finished runs are lines in the results file and are skipped; an interrupted run resumes from its
-# checkpoint in runs/bench-fmnist (when that folder survived). Run from the repository root after `npm run setup`:
-#   bash results/fashion-mnist-cnn-small.sh
+# checkpoint in the runs folder (when that folder survived). Run from the repository root after `npm run setup`:
+#   bash results/fashion-mnist.sh cnn-small
+#   bash results/fashion-mnist.sh resnet20
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODEL=${1:?usage: bash results/fashion-mnist.sh cnn-small|resnet20}
 dp() { node apps/cli/bin/dp.mjs "$@"; }
-R=results/fashion-mnist-cnn-small.jsonl
-RUNS=runs/bench-fmnist
-DATA=(--dataset fashion-mnist --model cnn-small)
+R=results/fashion-mnist-$MODEL.jsonl
+RUNS=runs/bench-fmnist-$MODEL
+DATA=(--dataset fashion-mnist --model "$MODEL")
 COMMON=("${DATA[@]}" --epochs 3)
 RATIOS=0.3,0.5,0.7,0.8
-EL2N=results/scores/fashion-mnist-el2n-cnn-small-e2-r2.dpscore
-FORGET=results/scores/fashion-mnist-forgetting-cnn-small-e3-r1.dpscore
+EL2N=results/scores/fashion-mnist-el2n-$MODEL-e2-r2.dpscore
+FORGET=results/scores/fashion-mnist-forgetting-$MODEL-e3-r1.dpscore
 
 # Static scores, paid for once; their seconds are charged to every static run that uses them.
 [ -f "$EL2N" ] || dp score --method el2n --epochs 2 --runs 2 "${DATA[@]}" --out "$EL2N"
@@ -25,4 +28,4 @@ for seed in 0 1 2; do
   dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies static --score-file "$EL2N" --ratios "$RATIOS"
   dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies static --score-file "$FORGET" --ratios "$RATIOS"
 done
-dp report "$R" --out results/fashion-mnist-cnn-small --title 'Fashion-MNIST · cnn-small · 3 epochs'
+dp report "$R" --out "results/fashion-mnist-$MODEL" --title "Fashion-MNIST · $MODEL · 3 epochs"
