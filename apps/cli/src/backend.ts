@@ -1,5 +1,6 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { CliError } from './errors.js';
+import { warn } from './warn.js';
 
 export interface BackendOptions {
   /** Use @tensorflow/tfjs-node-gpu (CUDA) instead of @tensorflow/tfjs-node. Also DP_TFJS=gpu. */
@@ -63,7 +64,7 @@ export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInf
   }
   await import('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
-  process.stderr.write(`dp: warning: native backend unavailable (${nativeError}); running on the pure-JS cpu backend because --allow-cpu was given\n`);
+  warn(`native backend unavailable (${nativeError}); running on the pure-JS cpu backend because --allow-cpu was given`);
   return { tf, backend: tf.getBackend(), package: '@tensorflow/tfjs-backend-cpu', tfjsVersion: tf.version_core, nativeError };
 }
 

@@ -24,7 +24,7 @@ describe('dp bench', () => {
     const again = dp(...sweep, '--seeds', '0,1', '--dry-run');
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/4 runs in the sweep, 2 already in .*, 2 to run/);
-    expect(again.stderr).toMatch(/results.jsonl:3 is not valid JSON/);
+    expect(again.stderr).toMatch(/^dp: warning: .*results\.jsonl:3 is not valid JSON/m);
     // Static runs take the sweep's score file; the other policies of the same sweep do not.
     const scores = join(dir, 'el2n.dpscore');
     expect(dp('score', '--method', 'el2n', '--epochs', '1', '--runs', '1', '--train-subset', '400', '--out', scores).status).toBe(0);

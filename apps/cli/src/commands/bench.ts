@@ -7,6 +7,7 @@ import { parse } from '../args.js';
 import { loadBackend } from '../backend.js';
 import { CliError } from '../errors.js';
 import { formatDuration } from '../progress.js';
+import { warn } from '../warn.js';
 import { fingerprint, validateRunConfig, type RunConfig } from '../run/config.js';
 import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, type RunSummary } from '../run/run.js';
@@ -83,7 +84,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const r = JSON.parse(line) as RunSummary;
         done.set(r.key, r);
       } catch {
-        process.stderr.write(`dp: warning: ${resultsPath}:${i + 1} is not valid JSON (an interrupted write?); that run will be redone\n`);
+        warn(`${resultsPath}:${i + 1} is not valid JSON (an interrupted write?); that run will be redone`);
       }
     });
   }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../args.js';
 import { CliError } from '../errors.js';
+import { warn } from '../warn.js';
 import { comparisonTable } from '../report/summarize.js';
 import { writeReport } from '../report/write.js';
 import type { RunSummary } from '../run/run.js';
@@ -37,7 +38,7 @@ export function collectRuns(inputs: string[]): RunSummary[] {
         run = JSON.parse(line) as RunSummary;
       } catch {
         // A run interrupted while appending leaves a partial last line; dp bench redoes that run.
-        process.stderr.write(`dp: warning: ${p}:${i + 1} is not valid JSON (an interrupted write?); skipped\n`);
+        warn(`${p}:${i + 1} is not valid JSON (an interrupted write?); skipped`);
         return;
       }
       if (!run || typeof run !== 'object' || !run.config || typeof run.finalAccuracy !== 'number') {

@@ -9,6 +9,7 @@ import { num, parse } from '../args.js';
 import { loadBackend, type BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
 import { formatDuration, ProgressBar } from '../progress.js';
+import { warn } from '../warn.js';
 import { validateRunConfig, type RunConfig } from '../run/config.js';
 import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { loadData, subset } from '../run/data.js';
@@ -146,7 +147,7 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
       const bar = new ProgressBar(`${label} scoring`, Math.ceil(data.size / size));
       // Logits-only scores (EL2N, loss, ...) run the network as one compiled native graph (--inference).
       const logitsOnly = !score.inputs.includes('gradNorms') && !score.inputs.includes('featureSqNorms');
-      const net = logitsOnly ? await inferenceForward(model, cfg.inference, (m) => process.stderr.write(`dp: warning: ${m}\n`)) : null;
+      const net = logitsOnly ? await inferenceForward(model, cfg.inference, (m) => warn(m)) : null;
       let k = 0;
       try {
         for (const b of batches(data, { batchSize: size })) {

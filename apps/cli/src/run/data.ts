@@ -1,5 +1,6 @@
 import { loadDataset, type DatasetPair, type ImageDataset } from '@dp/data';
 import { ProgressBar } from '../progress.js';
+import { warn } from '../warn.js';
 
 /** loadDataset with a progress bar for long steps (downloads, first decode of an image folder) and warnings on stderr. */
 export async function loadData(name: string, dataDir: string | undefined): Promise<DatasetPair> {
@@ -16,10 +17,7 @@ export async function loadData(name: string, dataDir: string | undefined): Promi
       }
       bar?.update(p.done);
     },
-    onWarning: (m) => {
-      bar?.done();
-      process.stderr.write(`dp: warning: ${m}\n`);
-    },
+    onWarning: (m) => warn(m, () => bar?.done()),
   });
   bar?.done();
   return pair;

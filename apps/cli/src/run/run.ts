@@ -11,6 +11,7 @@ import type { BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
 import { writeJsonAtomic } from '../fs.js';
 import { ProgressBar } from '../progress.js';
+import { warn } from '../warn.js';
 import { fingerprint, resolveAugment, type RunConfig } from './config.js';
 import { loadData, subset } from './data.js';
 
@@ -167,10 +168,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       augment: resolveAugment(cfg),
       seed: cfg.seed,
       hooks: {
-        onWarning: (m) => {
-          bar?.done();
-          process.stderr.write(`dp: warning: ${m}\n`);
-        },
+        onWarning: (m) => warn(m, () => bar?.done()),
         onBatch: (p) => {
           if (!verbose) return;
           if (p.step === 1) bar = new ProgressBar(`${prefix}epoch ${p.epoch + 1}/${cfg.epochs}`, p.steps);
