@@ -10,8 +10,9 @@ import type { RunSummary } from '../run/run.js';
 export const reportHelp = `Usage: dp report <results.jsonl | run dir | compare dir>... [--out DIR] [--title TEXT]
 
 Summarises finished runs: prints a Markdown table (accuracy mean ± std over seeds, training cost, speed-up vs. full
-data, accuracy change, selection flips) and writes report.md and a self-contained report.html with plots
-(accuracy vs. cost, accuracy vs. prune ratio with error bars, accuracy per epoch, the "sometimes samples" views).
+data, accuracy change, selection flips) and writes report.md and a self-contained report.html with the same table,
+a method x prune-ratio table (when the runs have several ratios) and plots (accuracy vs. cost, accuracy vs. prune
+ratio with error bars, accuracy per epoch, the "sometimes samples" views).
 
 Examples:
   dp report results/fmnist.jsonl --out reports/fmnist

@@ -34,6 +34,8 @@ describe('dp compare and its HTML report', () => {
     }
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('| random @ 0.7');
+    // The method x ratio view: random's two ratios on one row, each with its measured speed-up.
+    expect(md).toMatch(/## By prune ratio[\s\S]*\| random +\| +\| \d+\.\d\d · \d+\.\d\d× +\| \d+\.\d\d · \d+\.\d\d× +\|/);
   });
 
   it.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the report renders in headless Chromium: no console errors, every plot drawn, a screenshot', async () => {
@@ -66,7 +68,8 @@ describe('dp compare and its HTML report', () => {
         expect(p.height, p.id).toBeGreaterThan(200);
         expect(p.marks, p.id).toBeGreaterThan(0);
       }
-      expect(await page.$$eval('table tbody tr', (rows) => rows.length)).toBe(3);
+      // The comparison (full, random @ 0.5, random @ 0.7), then the by-ratio view (full, random).
+      expect(await page.$$eval('table', (ts) => ts.map((t) => t.tBodies[0]!.rows.length))).toEqual([3, 2]);
       const shot = join(out, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(20_000);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunSummary } from '../run/run.js';
 import { writeFileAtomic } from '../fs.js';
 import { barChart, esc, lineChart, type Series } from './svg.js';
+import { RATIO_TABLE_KEY, ratioTables } from './pivot.js';
 import { comparisonTable, summarize, type MethodSummary } from './summarize.js';
 
 /** The report's plots as SVG strings, keyed by id. */
@@ -77,12 +78,23 @@ export function plots(ms: MethodSummary[]): { id: string; caption: string; svg: 
   return out;
 }
 
+/** A Markdown table (header, rule, rows) as an HTML table. */
+function htmlTable(markdown: string): string {
+  const rows = markdown.split('\n').filter((_, i) => i !== 1).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  return `<table><thead><tr>${rows[0]!.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .slice(1)
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
 /** Write report.md and a self-contained report.html (inline SVG and CSS, no scripts or external files) into `dir`. */
 export function writeReport(runs: RunSummary[], dir: string, { title = 'dp report' }: { title?: string } = {}): { markdown: string; html: string } {
   mkdirSync(dir, { recursive: true });
   const ms = summarize(runs);
   const table = comparisonTable(runs);
   const figs = plots(ms);
+  // Worth a second view only when some method was run at more than one ratio.
+  const byRatio = new Set(ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio)).size > 1 ? ratioTables(ms) : [];
   const md = [
     `# ${title}`,
     '',
@@ -90,14 +102,13 @@ export function writeReport(runs: RunSummary[], dir: string, { title = 'dp repor
     '',
     table,
     '',
+    ...(byRatio.length ? ['## By prune ratio', '', RATIO_TABLE_KEY, '', ...byRatio.flatMap((t) => [`**${t.title}**`, '', t.table, ''])] : []),
+    '## Plots',
+    '',
     ...figs.map((f) => `- **${f.id}**: ${f.caption}`),
     '',
   ].join('\n');
-  const rows = table.split('\n').filter((_, i) => i !== 1).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
-  const htmlTable = `<table><thead><tr>${rows[0]!.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .slice(1)
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+  const htmlRatio = byRatio.length ? `<h2>By prune ratio</h2>\n<p>${esc(RATIO_TABLE_KEY)}</p>\n${byRatio.map((t) => `<h3>${esc(t.title)}</h3>\n${htmlTable(t.table)}`).join('\n')}` : '';
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
@@ -108,7 +119,8 @@ figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p>Generated ${esc(new Date().toISOString())} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured.</p>
-${htmlTable}
+${htmlTable(table)}
+${htmlRatio}
 ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
 </body></html>
 `;

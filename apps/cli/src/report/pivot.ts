@@ -1,0 +1,54 @@
+import type { MethodSummary } from './summarize.js';
+
+/** 'ucb @ 0.5' -> 'ucb'; 'ucb (c=2) @ 0.5' -> 'ucb (c=2)'; 'full data' stays. */
+const methodName = (m: MethodSummary) => m.label.replace(/ @ [^@]*$/, '');
+
+function cell(m: MethodSummary, seeds: number): string {
+  const n = m.seeds.length;
+  const acc = n > 1 ? `${(100 * m.accuracy.mean).toFixed(2)} ± ${(100 * m.accuracy.std).toFixed(2)}` : (100 * m.accuracy.mean).toFixed(2);
+  const parts = [acc];
+  if (m.speedup !== undefined && m.policy !== 'full') parts.push(`${m.speedup.toFixed(2)}×`);
+  // The share trained is implied by the ratio for fixed-ratio policies; say it where it is not (InfoBatch, annealing).
+  if (m.policy !== 'full' && Math.abs(m.trainedFraction - (1 - m.pruneRatio)) > 0.005) parts.push(`${(100 * m.trainedFraction).toFixed(0)}% data`);
+  if (n !== seeds) parts.push(`${n} seed${n === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+/** What a cell of a ratio table holds, for a caption under it. */
+export const RATIO_TABLE_KEY =
+  'Each cell: test accuracy in % (mean ± std over seeds) · measured speed-up vs. full data · the share of the data trained where it is not 1 − ratio (InfoBatch, annealing) · the number of seeds where it is not the most common one.';
+
+/**
+ * The summaries as one method × prune-ratio table per setting (dataset, model, epochs), Markdown; cells as in
+ * RATIO_TABLE_KEY. Rows keep the order of `ms` (full data first).
+ */
+export function ratioTables(ms: MethodSummary[]): { title: string; table: string }[] {
+  const settings = new Map<string, MethodSummary[]>();
+  for (const m of ms) {
+    const key = `${m.dataset} / ${m.model} · ${m.epochs} epochs`;
+    settings.set(key, [...(settings.get(key) ?? []), m]);
+  }
+  const out: { title: string; table: string }[] = [];
+  for (const [title, group] of settings) {
+    const counts = new Map<number, number>();
+    for (const m of group) counts.set(m.seeds.length, (counts.get(m.seeds.length) ?? 0) + 1);
+    const seeds = [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]![0];
+    const ratios = [...new Set(group.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio))].sort((a, b) => a - b);
+    const rows = new Map<string, Map<number | 'full', string>>();
+    for (const m of group) {
+      const name = methodName(m);
+      const row = rows.get(name) ?? new Map<number | 'full', string>();
+      const col = m.policy === 'full' ? 'full' : m.pruneRatio;
+      // Two settings that differ in a field outside the title (e.g. lr) share a cell: keep both, separated by ';'.
+      row.set(col, row.has(col) ? `${row.get(col)!}; ${cell(m, seeds)}` : cell(m, seeds));
+      rows.set(name, row);
+    }
+    const hasFull = group.some((m) => m.policy === 'full');
+    const head = ['method', ...(hasFull ? ['full data'] : []), ...ratios.map((r) => `@ ${r}`)];
+    const body = [...rows].map(([name, row]) => [name, ...(hasFull ? [row.get('full') ?? ''] : []), ...ratios.map((r) => row.get(r) ?? '')]);
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+    out.push({ title, table: [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n') });
+  }
+  return out;
+}
