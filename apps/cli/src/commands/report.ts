@@ -3,20 +3,30 @@ import { join } from 'node:path';
 import { parse } from '../args.js';
 import { CliError } from '../errors.js';
 import { warn } from '../warn.js';
-import { comparisonTable } from '../report/summarize.js';
+import { comparisonTable, machineSpeedRange, summarize } from '../report/summarize.js';
 import { writeReport } from '../report/write.js';
 import type { RunSummary } from '../run/run.js';
 
-export const reportHelp = `Usage: dp report <results.jsonl | run dir | compare dir>... [--out DIR] [--title TEXT]
+/** Machine speeds within this factor of the full-data run's pass without a warning (timing noise is a few %). */
+const MACHINE_TOLERANCE = 1.1;
+
+export const reportHelp = `Usage: dp report <results.jsonl | run dir | compare dir>... [--out DIR] [--title TEXT] [--adjust-machine-speed]
 
 Summarises finished runs: prints a Markdown table (accuracy mean ± std over seeds, training cost, speed-up vs. full
 data, accuracy change, selection flips) and writes report.md and a self-contained report.html with the same table,
 a method x prune-ratio table (when the runs have several ratios) and plots (accuracy vs. cost, accuracy vs. prune
 ratio with error bars, accuracy per epoch, the "sometimes samples" views).
 
+Costs are wall-clock seconds. A sweep that spans days or sessions on a shared machine compares runs made at
+different machine speeds; every run times its evaluation passes (the same fixed work in every run), and when
+those differ by more than 10% from the full-data run's, dp report warns. --adjust-machine-speed then adds the
+columns "machine" (the run's machine speed relative to the full-data run's) and "adj. speed-up" (at the
+full-data run's machine speed) and uses the adjusted costs in the ratio table and the cost plot.
+
 Examples:
   dp report results/fmnist.jsonl --out reports/fmnist
   dp report runs/compare-20261121-101500
+  dp report results/cifar10-resnet20.jsonl --out results/cifar10-resnet20 --adjust-machine-speed
 `;
 
 /** Collect run summaries from results files, run directories (result.json) and folders of run directories. */
@@ -53,7 +63,11 @@ export function collectRuns(inputs: string[]): RunSummary[] {
 }
 
 export async function reportCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { out: { type: 'string' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'report');
+  const { values, positionals } = parse(
+    argv,
+    { out: { type: 'string' }, title: { type: 'string' }, 'adjust-machine-speed': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    'report',
+  );
   if (values.help) {
     process.stdout.write(reportHelp);
     return 0;
@@ -62,7 +76,15 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const runs = collectRuns(positionals);
   if (!runs.length) throw new CliError(`no finished runs found in ${positionals.join(', ')}; fix: point at a results file or a directory with result.json files`);
   const out = typeof values.out === 'string' ? values.out : statSync(positionals[0]!).isDirectory() ? positionals[0]! : '.';
-  const { markdown, html } = writeReport(runs, out, { title: typeof values.title === 'string' ? values.title : 'dp report' });
-  process.stdout.write(`${comparisonTable(runs)}\n\nreport: ${html}\n        ${markdown}\n`);
+  const adjustForMachine = values['adjust-machine-speed'] === true;
+  const range = machineSpeedRange(summarize(runs));
+  if (range && !adjustForMachine && (range[0] < 1 / MACHINE_TOLERANCE || range[1] > MACHINE_TOLERANCE)) {
+    warn(
+      `some runs ran on a machine ${range[0].toFixed(2)}-${range[1].toFixed(2)}x as fast as their full-data run (timed by their evaluation passes), ` +
+        'so their costs and speed-ups compare different machine states; --adjust-machine-speed adds speed-ups at the full-data run\'s machine speed',
+    );
+  }
+  const { markdown, html } = writeReport(runs, out, { title: typeof values.title === 'string' ? values.title : 'dp report', adjustForMachine });
+  process.stdout.write(`${comparisonTable(runs, { adjustForMachine })}\n\nreport: ${html}\n        ${markdown}\n`);
   return 0;
 }

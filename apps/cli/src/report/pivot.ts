@@ -3,26 +3,29 @@ import type { MethodSummary } from './summarize.js';
 /** 'ucb @ 0.5' -> 'ucb'; 'ucb (c=2) @ 0.5' -> 'ucb (c=2)'; 'full data' stays. */
 const methodName = (m: MethodSummary) => m.label.replace(/ @ [^@]*$/, '');
 
-function cell(m: MethodSummary, seeds: number): string {
+function cell(m: MethodSummary, seeds: number, adjust: boolean): string {
   const n = m.seeds.length;
   const acc = n > 1 ? `${(100 * m.accuracy.mean).toFixed(2)} ± ${(100 * m.accuracy.std).toFixed(2)}` : (100 * m.accuracy.mean).toFixed(2);
   const parts = [acc];
-  if (m.speedup !== undefined && m.policy !== 'full') parts.push(`${m.speedup.toFixed(2)}×`);
+  const speedup = adjust ? m.adjustedSpeedup : m.speedup;
+  if (speedup !== undefined && m.policy !== 'full') parts.push(`${speedup.toFixed(2)}×`);
   // The share trained is implied by the ratio for fixed-ratio policies; say it where it is not (InfoBatch, annealing).
   if (m.policy !== 'full' && Math.abs(m.trainedFraction - (1 - m.pruneRatio)) > 0.005) parts.push(`${(100 * m.trainedFraction).toFixed(0)}% data`);
   if (n !== seeds) parts.push(`${n} seed${n === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
 
-/** What a cell of a ratio table holds, for a caption under it. */
-export const RATIO_TABLE_KEY =
-  'Each cell: test accuracy in % (mean ± std over seeds) · measured speed-up vs. full data · the share of the data trained where it is not 1 − ratio (InfoBatch, annealing) · the number of seeds where it is not the most common one.';
+/** What a cell of a ratio table holds, for a caption above it. */
+export function ratioTableKey(adjustForMachine = false): string {
+  const speedup = adjustForMachine ? "speed-up vs. full data at the full-data run's machine speed (adj. speed-up)" : 'measured speed-up vs. full data';
+  return `Each cell: test accuracy in % (mean ± std over seeds) · ${speedup} · the share of the data trained where it is not 1 − ratio (InfoBatch, annealing) · the number of seeds where it is not the most common one.`;
+}
 
 /**
  * The summaries as one method × prune-ratio table per setting (dataset, model, epochs), Markdown; cells as in
- * RATIO_TABLE_KEY. Rows keep the order of `ms` (full data first).
+ * ratioTableKey(). Rows keep the order of `ms` (full data first).
  */
-export function ratioTables(ms: MethodSummary[]): { title: string; table: string }[] {
+export function ratioTables(ms: MethodSummary[], { adjustForMachine = false } = {}): { title: string; table: string }[] {
   const settings = new Map<string, MethodSummary[]>();
   for (const m of ms) {
     const key = `${m.dataset} / ${m.model} · ${m.epochs} epochs`;
@@ -40,7 +43,7 @@ export function ratioTables(ms: MethodSummary[]): { title: string; table: string
       const row = rows.get(name) ?? new Map<number | 'full', string>();
       const col = m.policy === 'full' ? 'full' : m.pruneRatio;
       // Two settings that differ in a field outside the title (e.g. lr) share a cell: keep both, separated by ';'.
-      row.set(col, row.has(col) ? `${row.get(col)!}; ${cell(m, seeds)}` : cell(m, seeds));
+      row.set(col, row.has(col) ? `${row.get(col)!}; ${cell(m, seeds, adjustForMachine)}` : cell(m, seeds, adjustForMachine));
       rows.set(name, row);
     }
     const hasFull = group.some((m) => m.policy === 'full');

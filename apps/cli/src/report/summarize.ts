@@ -1,5 +1,6 @@
 import type { RunSummary } from '../run/run.js';
 import { DEFAULTS, NOT_FINGERPRINTED } from '../run/config.js';
+import { relativeMachineSpeed } from './machine.js';
 
 /** Runs of one method (dataset, model, epochs, policy, ratio) aggregated over seeds. */
 export interface MethodSummary {
@@ -19,6 +20,15 @@ export interface MethodSummary {
   /** Mean accuracy minus the full-data mean, in percentage points. */
   accuracyChange?: number;
   flippedShare: number;
+  /**
+   * Machine speed during these runs relative to the full-data runs of the setting (> 1: faster), from their
+   * evaluation passes (see machine.ts); undefined without a full-data run or evaluations.
+   */
+  machineSpeed?: number;
+  /** Cost at the full-data runs' machine speed: training seconds × machine speed + scoring seconds, per run. */
+  adjustedCost?: { mean: number; std: number };
+  /** Full-data adjusted cost / this adjusted cost. */
+  adjustedSpeedup?: number;
   /** Mean test accuracy per epoch (epochs without evaluation are null). */
   accuracyPerEpoch: (number | null)[];
   /** Fraction of samples selected in exactly e epochs, e = 0..epochs (mean over seeds). */
@@ -101,7 +111,17 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
     if (full) {
       m.speedup = full.cost.mean / m.cost.mean;
       m.accuracyChange = 100 * (m.accuracy.mean - full.accuracy.mean);
+      const speeds = relativeMachineSpeed(m.runs, full.runs);
+      if (speeds.every((v) => v !== undefined)) {
+        m.machineSpeed = speeds.reduce((a, b) => a + b, 0) / speeds.length;
+        // Scoring seconds (static methods) were spent apart from the run, at a machine speed the run cannot tell.
+        m.adjustedCost = meanStd(m.runs.map((r, i) => r.trainingSeconds * speeds[i]! + r.scoringSeconds));
+      }
     }
+  }
+  for (const m of out) {
+    const full = out.find((f) => f.policy === 'full' && setting(f.runs[0]!) === setting(m.runs[0]!));
+    if (full?.adjustedCost && m.adjustedCost) m.adjustedSpeedup = full.adjustedCost.mean / m.adjustedCost.mean;
   }
   return out.sort((a, b) => a.dataset.localeCompare(b.dataset) || a.model.localeCompare(b.model) || (a.policy === 'full' ? -1 : b.policy === 'full' ? 1 : 0) || a.policy.localeCompare(b.policy) || a.pruneRatio - b.pruneRatio);
 }
@@ -109,9 +129,21 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const pm = (m: { mean: number; std: number }, n: number, f: (x: number) => string) => (n > 1 ? `${f(m.mean)} ± ${f(m.std)}` : f(m.mean));
 
+/** The lowest and highest machine speed of any method relative to its full-data run, or undefined if unknown. */
+export function machineSpeedRange(ms: MethodSummary[]): [number, number] | undefined {
+  const v = ms.map((m) => m.machineSpeed).filter((x): x is number => x !== undefined);
+  return v.length ? [Math.min(...v), Math.max(...v)] : undefined;
+}
+
+export interface TableOptions {
+  /** Add the machine-speed and adjusted speed-up columns (see machine.ts). */
+  adjustForMachine?: boolean;
+}
+
 /** The comparison as a Markdown table (also readable as plain text in a terminal). */
-export function comparisonTable(runs: RunSummary[]): string {
+export function comparisonTable(runs: RunSummary[], { adjustForMachine = false }: TableOptions = {}): string {
   const ms = summarize(runs);
+  const times = (x: number | undefined) => (x !== undefined ? `${x.toFixed(2)}×` : 'n/a');
   const rows = ms.map((m) => [
     m.label,
     `${m.dataset} / ${m.model}`,
@@ -119,11 +151,12 @@ export function comparisonTable(runs: RunSummary[]): string {
     pct(m.trainedFraction),
     pm(m.accuracy, m.seeds.length, (x) => (100 * x).toFixed(2)),
     pm(m.cost, m.seeds.length, (x) => `${x.toFixed(1)} s`),
-    m.speedup !== undefined ? `${m.speedup.toFixed(2)}×` : 'n/a',
+    times(m.speedup),
+    ...(adjustForMachine ? [times(m.machineSpeed), times(m.adjustedSpeedup)] : []),
     m.accuracyChange !== undefined ? `${m.accuracyChange >= 0 ? '+' : ''}${m.accuracyChange.toFixed(2)} pp` : 'n/a',
     m.policy === 'full' ? '–' : pct(m.flippedShare),
   ]);
-  const head = ['method', 'dataset / model', 'seeds', 'data trained', 'test acc (%)', 'training cost', 'speed-up', 'acc change', 'flipped'];
+  const head = ['method', 'dataset / model', 'seeds', 'data trained', 'test acc (%)', 'training cost', 'speed-up', ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []), 'acc change', 'flipped'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

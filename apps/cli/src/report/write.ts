@@ -3,21 +3,26 @@ import { join } from 'node:path';
 import type { RunSummary } from '../run/run.js';
 import { writeFileAtomic } from '../fs.js';
 import { barChart, esc, lineChart, type Series } from './svg.js';
-import { RATIO_TABLE_KEY, ratioTables } from './pivot.js';
+import { MACHINE_KEY } from './machine.js';
+import { ratioTableKey, ratioTables } from './pivot.js';
 import { comparisonTable, summarize, type MethodSummary } from './summarize.js';
 
 /** The report's plots as SVG strings, keyed by id. */
-export function plots(ms: MethodSummary[]): { id: string; caption: string; svg: string }[] {
+export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): { id: string; caption: string; svg: string }[] {
   const settings = [...new Set(ms.map((m) => `${m.dataset} / ${m.model}`))];
   const tag = (m: MethodSummary) => (settings.length > 1 ? `${m.label} (${m.dataset} / ${m.model})` : m.label);
   const out: { id: string; caption: string; svg: string }[] = [];
 
+  const cost = (m: MethodSummary) => (adjustForMachine ? m.adjustedCost?.mean : m.cost.mean);
   out.push({
     id: 'accuracy-vs-cost',
-    caption: 'Test accuracy against training cost (seconds of training, data loading, selection and scoring; evaluation excluded). Error bars: standard deviation over seeds.',
+    caption: `Test accuracy against training cost (seconds of training, data loading, selection and scoring; evaluation excluded${adjustForMachine ? "; at the full-data run's machine speed" : ''}). Error bars: standard deviation over seeds.`,
     svg: lineChart(
-      { id: 'accuracy-vs-cost', title: 'Accuracy vs. training cost', xLabel: 'training cost (s)', yLabel: 'test accuracy (%)' },
-      ms.map((m) => ({ name: tag(m), line: false, points: [{ x: m.cost.mean, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std }] })),
+      { id: 'accuracy-vs-cost', title: 'Accuracy vs. training cost', xLabel: adjustForMachine ? 'training cost (s, adjusted for machine speed)' : 'training cost (s)', yLabel: 'test accuracy (%)' },
+      ms.flatMap((m) => {
+        const x = cost(m);
+        return x === undefined ? [] : [{ name: tag(m), line: false, points: [{ x, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std }] }];
+      }),
     ),
   });
 
@@ -88,13 +93,13 @@ function htmlTable(markdown: string): string {
 }
 
 /** Write report.md and a self-contained report.html (inline SVG and CSS, no scripts or external files) into `dir`. */
-export function writeReport(runs: RunSummary[], dir: string, { title = 'dp report' }: { title?: string } = {}): { markdown: string; html: string } {
+export function writeReport(runs: RunSummary[], dir: string, { title = 'dp report', adjustForMachine = false }: { title?: string; adjustForMachine?: boolean } = {}): { markdown: string; html: string } {
   mkdirSync(dir, { recursive: true });
   const ms = summarize(runs);
-  const table = comparisonTable(runs);
-  const figs = plots(ms);
+  const table = comparisonTable(runs, { adjustForMachine });
+  const figs = plots(ms, { adjustForMachine });
   // Worth a second view only when some method was run at more than one ratio.
-  const byRatio = new Set(ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio)).size > 1 ? ratioTables(ms) : [];
+  const byRatio = new Set(ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio)).size > 1 ? ratioTables(ms, { adjustForMachine }) : [];
   const md = [
     `# ${title}`,
     '',
@@ -102,13 +107,14 @@ export function writeReport(runs: RunSummary[], dir: string, { title = 'dp repor
     '',
     table,
     '',
-    ...(byRatio.length ? ['## By prune ratio', '', RATIO_TABLE_KEY, '', ...byRatio.flatMap((t) => [`**${t.title}**`, '', t.table, ''])] : []),
+    ...(adjustForMachine ? [MACHINE_KEY, ''] : []),
+    ...(byRatio.length ? ['## By prune ratio', '', ratioTableKey(adjustForMachine), '', ...byRatio.flatMap((t) => [`**${t.title}**`, '', t.table, ''])] : []),
     '## Plots',
     '',
     ...figs.map((f) => `- **${f.id}**: ${f.caption}`),
     '',
   ].join('\n');
-  const htmlRatio = byRatio.length ? `<h2>By prune ratio</h2>\n<p>${esc(RATIO_TABLE_KEY)}</p>\n${byRatio.map((t) => `<h3>${esc(t.title)}</h3>\n${htmlTable(t.table)}`).join('\n')}` : '';
+  const htmlRatio = byRatio.length ? `<h2>By prune ratio</h2>\n<p>${esc(ratioTableKey(adjustForMachine))}</p>\n${byRatio.map((t) => `<h3>${esc(t.title)}</h3>\n${htmlTable(t.table)}`).join('\n')}` : '';
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
@@ -120,6 +126,7 @@ figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{
 <h1>${esc(title)}</h1>
 <p>Generated ${esc(new Date().toISOString())} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured.</p>
 ${htmlTable(table)}
+${adjustForMachine ? `<p>${esc(MACHINE_KEY)}</p>` : ''}
 ${htmlRatio}
 ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
 </body></html>

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../run/config.js';
+import type { RunSummary } from '../run/run.js';
+import { evalSecondsPerPass, relativeMachineSpeed } from './machine.js';
+import { comparisonTable, summarize } from './summarize.js';
+
+/** A run of `epochs` epochs, each evaluated, whose passes took `evalPerPass` seconds. */
+function run(config: Record<string, unknown>, cost: number, evalPerPass: number, epochs = 4): RunSummary {
+  return {
+    config: { ...DEFAULTS, epochs, ...config },
+    finalAccuracy: 0.9,
+    trainingSeconds: cost,
+    scoringSeconds: 0,
+    evalSeconds: evalPerPass * epochs,
+    trainedFraction: config.policy === 'full' ? 1 : 0.5,
+    epochs: Array.from({ length: epochs }, (_, epoch) => ({ epoch, samples: 1, trainLoss: 1, trainAccuracy: 0.5, testAccuracy: 0.9, trainingSeconds: cost / epochs, selectionHash: '' })),
+    selection: { histogram: [0, 1], flippedShare: 0.5 },
+  } as unknown as RunSummary;
+}
+
+describe('machine speed from evaluation passes', () => {
+  it('counts only evaluated epochs as passes, and has no speed for a run that never evaluated', () => {
+    const r = run({}, 100, 5);
+    expect(evalSecondsPerPass(r)).toBeCloseTo(5);
+    const once = { ...r, evalSeconds: 6, epochs: r.epochs.map((e, i) => (i === 3 ? e : { ...e, testAccuracy: undefined })) } as RunSummary;
+    expect(evalSecondsPerPass(once)).toBeCloseTo(6);
+    const never = { ...r, evalSeconds: 0, epochs: r.epochs.map((e) => ({ ...e, testAccuracy: undefined })) } as RunSummary;
+    expect(evalSecondsPerPass(never)).toBeUndefined();
+    expect(relativeMachineSpeed([r, never], [r, run({}, 100, 7.5)])).toEqual([1.25, undefined]);
+  });
+
+  it('rescales a run made on a slower machine to the full-data run speed', () => {
+    // Full data: 100 s at 5 s per pass. A half-data run on a machine 1.25x slower: 62.5 s (50 s at full speed).
+    const ms = summarize([run({ policy: 'full' }, 100, 5), run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 6.25)]);
+    const r = ms.find((m) => m.policy === 'random')!;
+    expect(r.speedup).toBeCloseTo(1.6);
+    expect(r.machineSpeed).toBeCloseTo(0.8);
+    expect(r.adjustedCost!.mean).toBeCloseTo(50);
+    expect(r.adjustedSpeedup).toBeCloseTo(2);
+    const table = comparisonTable([run({ policy: 'full' }, 100, 5), run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 6.25)], { adjustForMachine: true });
+    expect(table.split('\n')[0]).toMatch(/\| speed-up \| machine \| adj\. speed-up \|/);
+    expect(table).toMatch(/\| random @ 0\.5 .*\| 1\.60× +\| 0\.80× +\| 2\.00× +\|/);
+  });
+
+  it('dp report warns when runs ran at different machine speeds and adjusts on request', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-machine-'));
+    const results = join(dir, 'results.jsonl');
+    writeFileSync(results, [run({ policy: 'full' }, 100, 5), run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 6.25)].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'dp.mjs');
+    const dp = (...args: string[]) => spawnSync(process.execPath, [bin, 'report', results, '--out', join(dir, 'report'), ...args], { encoding: 'utf8' });
+    const plain = dp();
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(plain.stderr).toMatch(/^dp: warning: some runs ran on a machine 0\.80-1\.00x as fast as their full-data run .*--adjust-machine-speed/m);
+    expect(plain.stdout).not.toMatch(/adj\. speed-up/);
+    const adjusted = dp('--adjust-machine-speed');
+    expect(adjusted.status, adjusted.stderr).toBe(0);
+    expect(adjusted.stderr).not.toMatch(/warning/);
+    expect(adjusted.stdout).toMatch(/\| random @ 0\.5 .*\| 1\.60× +\| 0\.80× +\| 2\.00× +\|/);
+    expect(readFileSync(join(dir, 'report', 'report.md'), 'utf8')).toMatch(/adj\. speed-up = full-data cost/);
+  });
+});

@@ -1,0 +1,41 @@
+import type { RunSummary } from '../run/run.js';
+
+/**
+ * Machine speed, measured by a run's own evaluation passes.
+ *
+ * Costs are wall-clock seconds, and a shared or virtual machine is not equally fast from one day (or session) to the
+ * next: a sweep that spans several sittings compares runs made at different machine speeds. Every run evaluates the
+ * same test set with the same architecture, a fixed amount of work that does not depend on the method, so the
+ * seconds one evaluation pass takes are a probe of the machine's speed during that run, measured throughout the run
+ * at no extra cost. A run's speed relative to its full-data baseline is baseline seconds per pass / its seconds per
+ * pass; multiplying its training seconds by that factor gives its cost at the baseline's machine speed (a static
+ * method's scoring seconds were spent at another time, at a speed the run cannot tell, and are left as measured).
+ *
+ * The probe is only as good as the time it averages: runs with a few sub-second passes (small models, evaluation
+ * once at the end) give noisy factors, so `dp report` only applies the adjustment when asked.
+ */
+
+/** Seconds per evaluation pass of a run, or undefined when it never evaluated. */
+export function evalSecondsPerPass(run: RunSummary): number | undefined {
+  const passes = run.epochs.filter((e) => e.testAccuracy !== undefined).length;
+  return passes > 0 && run.evalSeconds > 0 ? run.evalSeconds / passes : undefined;
+}
+
+/**
+ * Speed of the machine during each run relative to the baseline runs (> 1: faster), from their evaluation passes:
+ * mean seconds per pass of the baseline runs / the run's seconds per pass. Undefined for runs (or baselines) that
+ * never evaluated.
+ */
+export function relativeMachineSpeed(runs: RunSummary[], baseline: RunSummary[]): (number | undefined)[] {
+  const ref = baseline.map(evalSecondsPerPass).filter((s): s is number => s !== undefined);
+  if (!ref.length) return runs.map(() => undefined);
+  const refMean = ref.reduce((a, b) => a + b, 0) / ref.length;
+  return runs.map((r) => {
+    const s = evalSecondsPerPass(r);
+    return s === undefined ? undefined : refMean / s;
+  });
+}
+
+/** What the adjusted columns mean, for a note under a table. */
+export const MACHINE_KEY =
+  "machine = the machine's speed during the run relative to the full-data run's, measured by the seconds its evaluation passes took (the same fixed work in every run); adj. speed-up = full-data cost / (cost × machine), i.e. at the full-data run's machine speed (a static method's scoring seconds, spent apart from the run, are not rescaled).";
