@@ -37,4 +37,5 @@ for seed in ${SEEDS//,/ }; do
     dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies static --score-file "$EL2N" --ratios "$ratio"
   done
 done
-dp report "$R" --out results/cifar10-resnet20 --title 'CIFAR-10 (JPEG) · resnet20'
+# Raw costs and, beside them, costs at the full-data run's machine speed (the sweep spans sessions; dp report --help).
+dp report "$R" --out results/cifar10-resnet20 --title 'CIFAR-10 (JPEG) · resnet20' --adjust-machine-speed
