@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { parse } from '../args.js';
 import { CliError } from '../errors.js';
 import { warn } from '../warn.js';
-import { comparisonTable, machineSpeedRange, summarize } from '../report/summarize.js';
+import { MACHINE_TOLERANCE } from '../report/machine.js';
+import { machineSpeedRange } from '../report/summarize.js';
 import { writeReport } from '../report/write.js';
 import type { RunSummary } from '../run/run.js';
-
-/** Machine speeds within this factor of the full-data run's pass without a warning (timing noise is a few %). */
-const MACHINE_TOLERANCE = 1.1;
 
 export const reportHelp = `Usage: dp report <results.jsonl | run dir | compare dir>... [--out DIR] [--title TEXT] [--adjust-machine-speed]
 
@@ -77,14 +75,14 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (!runs.length) throw new CliError(`no finished runs found in ${positionals.join(', ')}; fix: point at a results file or a directory with result.json files`);
   const out = typeof values.out === 'string' ? values.out : statSync(positionals[0]!).isDirectory() ? positionals[0]! : '.';
   const adjustForMachine = values['adjust-machine-speed'] === true;
-  const range = machineSpeedRange(summarize(runs));
+  const { markdown, html, summaries, table } = writeReport(runs, out, { title: typeof values.title === 'string' ? values.title : 'dp report', adjustForMachine });
+  const range = machineSpeedRange(summaries);
   if (range && !adjustForMachine && (range[0] < 1 / MACHINE_TOLERANCE || range[1] > MACHINE_TOLERANCE)) {
     warn(
       `some runs ran on a machine ${range[0].toFixed(2)}-${range[1].toFixed(2)}x as fast as their full-data run (timed by their evaluation passes), ` +
         'so their costs and speed-ups compare different machine states; --adjust-machine-speed adds speed-ups at the full-data run\'s machine speed',
     );
   }
-  const { markdown, html } = writeReport(runs, out, { title: typeof values.title === 'string' ? values.title : 'dp report', adjustForMachine });
-  process.stdout.write(`${comparisonTable(runs, { adjustForMachine })}\n\nreport: ${html}\n        ${markdown}\n`);
+  process.stdout.write(`${table}\n\nreport: ${html}\n        ${markdown}\n`);
   return 0;
 }

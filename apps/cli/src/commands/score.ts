@@ -147,7 +147,7 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
       const bar = new ProgressBar(`${label} scoring`, Math.ceil(data.size / size));
       // Logits-only scores (EL2N, loss, ...) run the network as one compiled native graph (--inference).
       const logitsOnly = !score.inputs.includes('gradNorms') && !score.inputs.includes('featureSqNorms');
-      const net = logitsOnly ? await inferenceForward(model, cfg.inference, (m) => warn(m)) : null;
+      const net = logitsOnly ? await inferenceForward(model, cfg.inference, warn) : null;
       let k = 0;
       try {
         for (const b of batches(data, { batchSize: size })) {

@@ -36,6 +36,9 @@ export function relativeMachineSpeed(runs: RunSummary[], baseline: RunSummary[])
   });
 }
 
+/** Machine speeds within this factor of the full-data run's pass without a warning (timing noise is a few %). */
+export const MACHINE_TOLERANCE = 1.1;
+
 /** What the adjusted columns mean, for a note under a table. */
 export const MACHINE_KEY =
   "machine = the machine's speed during the run relative to the full-data run's, measured by the seconds its evaluation passes took (the same fixed work in every run); adj. speed-up = full-data cost / (cost × machine), i.e. at the full-data run's machine speed (a static method's scoring seconds, spent apart from the run, are not rescaled).";

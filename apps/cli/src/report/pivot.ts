@@ -1,7 +1,4 @@
-import type { MethodSummary } from './summarize.js';
-
-/** 'ucb @ 0.5' -> 'ucb'; 'ucb (c=2) @ 0.5' -> 'ucb (c=2)'; 'full data' stays. */
-const methodName = (m: MethodSummary) => m.label.replace(/ @ [^@]*$/, '');
+import { markdownTable, methodName, type MethodSummary } from './summarize.js';
 
 function cell(m: MethodSummary, seeds: number, adjust: boolean): string {
   const n = m.seeds.length;
@@ -49,9 +46,7 @@ export function ratioTables(ms: MethodSummary[], { adjustForMachine = false } = 
     const hasFull = group.some((m) => m.policy === 'full');
     const head = ['method', ...(hasFull ? ['full data'] : []), ...ratios.map((r) => `@ ${r}`)];
     const body = [...rows].map(([name, row]) => [name, ...(hasFull ? [row.get('full') ?? ''] : []), ...ratios.map((r) => row.get(r) ?? '')]);
-    const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-    out.push({ title, table: [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n') });
+    out.push({ title, table: markdownTable(head, body) });
   }
   return out;
 }

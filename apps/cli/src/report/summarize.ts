@@ -66,6 +66,18 @@ export function methodLabel(policy: string, ratio: number, scoreFile = '', optio
   return opts ? `${policy} (${opts}) @ ${ratio}` : `${policy} @ ${ratio}`;
 }
 
+/** The method without its ratio: 'ucb (c=2) @ 0.5' -> 'ucb (c=2)'; 'full data' stays. */
+export function methodName(m: MethodSummary): string {
+  return m.label.replace(/ @ [^@]*$/, '');
+}
+
+/** A Markdown table with padded columns (also readable as plain text in a terminal). */
+export function markdownTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
 /** Group runs by method and compute means, spreads, speed-ups and accuracy changes against full data. */
 export function summarize(runs: RunSummary[]): MethodSummary[] {
   const groups = new Map<string, RunSummary[]>();
@@ -106,22 +118,22 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       runs: rs,
     });
   }
-  for (const m of out) {
-    const full = out.find((f) => f.policy === 'full' && setting(f.runs[0]!) === setting(m.runs[0]!));
-    if (full) {
-      m.speedup = full.cost.mean / m.cost.mean;
-      m.accuracyChange = 100 * (m.accuracy.mean - full.accuracy.mean);
-      const speeds = relativeMachineSpeed(m.runs, full.runs);
-      if (speeds.every((v) => v !== undefined)) {
-        m.machineSpeed = speeds.reduce((a, b) => a + b, 0) / speeds.length;
-        // Scoring seconds (static methods) were spent apart from the run, at a machine speed the run cannot tell.
-        m.adjustedCost = meanStd(m.runs.map((r, i) => r.trainingSeconds * speeds[i]! + r.scoringSeconds));
-      }
+  // Each method against the full-data runs of its setting; the full-data summaries first, so that their own
+  // adjusted costs exist when the other methods divide by them.
+  const withFull = out
+    .map((m) => ({ m, full: out.find((f) => f.policy === 'full' && setting(f.runs[0]!) === setting(m.runs[0]!)) }))
+    .sort((a, b) => Number(b.m.policy === 'full') - Number(a.m.policy === 'full'));
+  for (const { m, full } of withFull) {
+    if (!full) continue;
+    m.speedup = full.cost.mean / m.cost.mean;
+    m.accuracyChange = 100 * (m.accuracy.mean - full.accuracy.mean);
+    const speeds = relativeMachineSpeed(m.runs, full.runs);
+    if (speeds.every((v) => v !== undefined)) {
+      m.machineSpeed = speeds.reduce((a, b) => a + b, 0) / speeds.length;
+      // Scoring seconds (static methods) were spent apart from the run, at a machine speed the run cannot tell.
+      m.adjustedCost = meanStd(m.runs.map((r, i) => r.trainingSeconds * speeds[i]! + r.scoringSeconds));
+      if (full.adjustedCost) m.adjustedSpeedup = full.adjustedCost.mean / m.adjustedCost.mean;
     }
-  }
-  for (const m of out) {
-    const full = out.find((f) => f.policy === 'full' && setting(f.runs[0]!) === setting(m.runs[0]!));
-    if (full?.adjustedCost && m.adjustedCost) m.adjustedSpeedup = full.adjustedCost.mean / m.adjustedCost.mean;
   }
   return out.sort((a, b) => a.dataset.localeCompare(b.dataset) || a.model.localeCompare(b.model) || (a.policy === 'full' ? -1 : b.policy === 'full' ? 1 : 0) || a.policy.localeCompare(b.policy) || a.pruneRatio - b.pruneRatio);
 }
@@ -140,9 +152,13 @@ export interface TableOptions {
   adjustForMachine?: boolean;
 }
 
-/** The comparison as a Markdown table (also readable as plain text in a terminal). */
-export function comparisonTable(runs: RunSummary[], { adjustForMachine = false }: TableOptions = {}): string {
-  const ms = summarize(runs);
+/** The comparison of finished runs as a Markdown table (also readable as plain text in a terminal). */
+export function comparisonTable(runs: RunSummary[], opts: TableOptions = {}): string {
+  return summaryTable(summarize(runs), opts);
+}
+
+/** The comparison table of already summarised runs. */
+export function summaryTable(ms: MethodSummary[], { adjustForMachine = false }: TableOptions = {}): string {
   const times = (x: number | undefined) => (x !== undefined ? `${x.toFixed(2)}×` : 'n/a');
   const rows = ms.map((m) => [
     m.label,
@@ -157,7 +173,5 @@ export function comparisonTable(runs: RunSummary[], { adjustForMachine = false }
     m.policy === 'full' ? '–' : pct(m.flippedShare),
   ]);
   const head = ['method', 'dataset / model', 'seeds', 'data trained', 'test acc (%)', 'training cost', 'speed-up', ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []), 'acc change', 'flipped'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+  return markdownTable(head, rows);
 }

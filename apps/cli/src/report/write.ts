@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../fs.js';
 import { barChart, esc, lineChart, type Series } from './svg.js';
 import { MACHINE_KEY } from './machine.js';
 import { ratioTableKey, ratioTables } from './pivot.js';
-import { comparisonTable, summarize, type MethodSummary } from './summarize.js';
+import { methodName, summarize, summaryTable, type MethodSummary } from './summarize.js';
 
 /** The report's plots as SVG strings, keyed by id. */
 export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): { id: string; caption: string; svg: string }[] {
@@ -27,16 +27,15 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
   });
 
   const byPolicy = new Map<string, MethodSummary[]>();
-  const method = (m: MethodSummary) => m.label.replace(/ @ [^@]*$/, '');
   for (const m of ms) {
-    const key = `${method(m)}|${m.dataset}|${m.model}`;
+    const key = `${methodName(m)}|${m.dataset}|${m.model}`;
     byPolicy.set(key, [...(byPolicy.get(key) ?? []), m]);
   }
   const ratios = ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio);
   const ratioSeries: Series[] = [];
   for (const group of byPolicy.values()) {
     const first = group[0]!;
-    const name = settings.length > 1 ? `${method(first)} (${first.dataset} / ${first.model})` : method(first);
+    const name = settings.length > 1 ? `${methodName(first)} (${first.dataset} / ${first.model})` : methodName(first);
     if (first.policy === 'full') {
       const lo = Math.min(0, ...ratios);
       const hi = Math.max(0.1, ...ratios);
@@ -92,11 +91,18 @@ function htmlTable(markdown: string): string {
     .join('')}</tbody></table>`;
 }
 
-/** Write report.md and a self-contained report.html (inline SVG and CSS, no scripts or external files) into `dir`. */
-export function writeReport(runs: RunSummary[], dir: string, { title = 'dp report', adjustForMachine = false }: { title?: string; adjustForMachine?: boolean } = {}): { markdown: string; html: string } {
+/**
+ * Write report.md and a self-contained report.html (inline SVG and CSS, no scripts or external files) into `dir`;
+ * returns their paths, the summaries and the comparison table (for the caller to print).
+ */
+export function writeReport(
+  runs: RunSummary[],
+  dir: string,
+  { title = 'dp report', adjustForMachine = false }: { title?: string; adjustForMachine?: boolean } = {},
+): { markdown: string; html: string; summaries: MethodSummary[]; table: string } {
   mkdirSync(dir, { recursive: true });
   const ms = summarize(runs);
-  const table = comparisonTable(runs, { adjustForMachine });
+  const table = summaryTable(ms, { adjustForMachine });
   const figs = plots(ms, { adjustForMachine });
   // Worth a second view only when some method was run at more than one ratio.
   const byRatio = new Set(ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio)).size > 1 ? ratioTables(ms, { adjustForMachine }) : [];
@@ -135,5 +141,5 @@ ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></f
   const htmlPath = join(dir, 'report.html');
   writeFileAtomic(mdPath, md);
   writeFileAtomic(htmlPath, html);
-  return { markdown: mdPath, html: htmlPath };
+  return { markdown: mdPath, html: htmlPath, summaries: ms, table };
 }
