@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../run/config.js';
 import type { RunSummary } from '../run/run.js';
-import { evalSecondsPerPass, relativeMachineSpeed } from './machine.js';
+import { evalSecondsPerPass, groupMachineSpeed, relativeMachineSpeed } from './machine.js';
 import { comparisonTable, summarize } from './summarize.js';
 
 /** A run of `epochs` epochs, each evaluated, whose passes took `evalPerPass` seconds. */
@@ -45,6 +45,20 @@ describe('machine speed from evaluation passes', () => {
     const table = comparisonTable([run({ policy: 'full' }, 100, 5), run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 6.25)], { adjustForMachine: true });
     expect(table.split('\n')[0]).toMatch(/\| speed-up \| machine \| adj\. speed-up \|/);
     expect(table).toMatch(/\| random @ 0\.5 .*\| 1\.60× +\| 0\.80× +\| 2\.00× +\|/);
+  });
+
+  it("gives a method's machine speed as a ratio of mean passes, so full data against itself is exactly 1", () => {
+    // Two full-data seeds with noisy passes (4 s and 6 s): a mean of per-run ratios would say (5/4 + 5/6) / 2 = 1.04.
+    const full = [run({ policy: 'full', seed: 0 }, 100, 4), run({ policy: 'full', seed: 1 }, 100, 6)];
+    const half = [run({ policy: 'random', pruneRatio: 0.5, seed: 0 }, 50, 5), run({ policy: 'random', pruneRatio: 0.5, seed: 1 }, 50, 7.5)];
+    expect(groupMachineSpeed(full, full)).toBe(1);
+    expect(groupMachineSpeed(half, full)).toBeCloseTo(5 / 6.25);
+    expect(groupMachineSpeed([run({}, 1, 5), { ...run({}, 1, 5), evalSeconds: 0 }], full)).toBeUndefined();
+    const ms = summarize([...full, ...half]);
+    expect(ms.find((m) => m.policy === 'full')!.machineSpeed).toBe(1);
+    expect(ms.find((m) => m.policy === 'random')!.machineSpeed).toBeCloseTo(0.8);
+    // The adjusted costs still rescale each run by its own pass against the full-data mean of 5 s: 50 × 1, 50 × 5 / 7.5.
+    expect(ms.find((m) => m.policy === 'random')!.adjustedCost!.mean).toBeCloseTo((50 + 50 * (5 / 7.5)) / 2);
   });
 
   it('dp report warns when runs ran at different machine speeds and adjusts on request', () => {

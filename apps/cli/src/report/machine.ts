@@ -36,9 +36,23 @@ export function relativeMachineSpeed(runs: RunSummary[], baseline: RunSummary[])
   });
 }
 
+/**
+ * Speed of the machine over a group of runs (one method's seeds) relative to the baseline runs: mean seconds per pass
+ * of the baseline / mean seconds per pass of the group, a ratio of means, so the full-data group against itself is
+ * exactly 1 however noisy its passes (a mean of per-run ratios is not). Undefined if any run never evaluated.
+ */
+export function groupMachineSpeed(runs: RunSummary[], baseline: RunSummary[]): number | undefined {
+  const mean = (rs: RunSummary[]) => {
+    const s = rs.map(evalSecondsPerPass);
+    return s.length && s.every((x) => x !== undefined) ? (s as number[]).reduce((a, b) => a + b, 0) / s.length : undefined;
+  };
+  const [group, ref] = [mean(runs), mean(baseline)];
+  return group === undefined || ref === undefined ? undefined : ref / group;
+}
+
 /** Machine speeds within this factor of the full-data run's pass without a warning (timing noise is a few %). */
 export const MACHINE_TOLERANCE = 1.1;
 
 /** What the adjusted columns mean, for a note under a table. */
 export const MACHINE_KEY =
-  "machine = the machine's speed during the run relative to the full-data run's, measured by the seconds its evaluation passes took (the same fixed work in every run); adj. speed-up = full-data cost / (cost × machine), i.e. at the full-data run's machine speed (a static method's scoring seconds, spent apart from the run, are not rescaled).";
+  "machine = the machine's speed during these runs relative to the full-data runs, measured by the seconds their evaluation passes took (the same fixed work in every run: mean full-data pass / mean pass of these runs); adj. speed-up = full-data cost / (cost × machine), i.e. at the full-data run's machine speed (a static method's scoring seconds, spent apart from the run, are not rescaled).";

@@ -1,6 +1,6 @@
 import type { RunSummary } from '../run/run.js';
 import { DEFAULTS, NOT_FINGERPRINTED } from '../run/config.js';
-import { relativeMachineSpeed } from './machine.js';
+import { groupMachineSpeed, relativeMachineSpeed } from './machine.js';
 
 /** Runs of one method (dataset, model, epochs, policy, ratio) aggregated over seeds. */
 export interface MethodSummary {
@@ -129,7 +129,7 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
     m.accuracyChange = 100 * (m.accuracy.mean - full.accuracy.mean);
     const speeds = relativeMachineSpeed(m.runs, full.runs);
     if (speeds.every((v) => v !== undefined)) {
-      m.machineSpeed = speeds.reduce((a, b) => a + b, 0) / speeds.length;
+      m.machineSpeed = groupMachineSpeed(m.runs, full.runs);
       // Scoring seconds (static methods) were spent apart from the run, at a machine speed the run cannot tell.
       m.adjustedCost = meanStd(m.runs.map((r, i) => r.trainingSeconds * speeds[i]! + r.scoringSeconds));
       if (full.adjustedCost) m.adjustedSpeedup = full.adjustedCost.mean / m.adjustedCost.mean;

@@ -131,8 +131,7 @@ figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p>Generated ${esc(new Date().toISOString())} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured.</p>
-${htmlTable(table)}
-${adjustForMachine ? `<p>${esc(MACHINE_KEY)}</p>` : ''}
+${htmlTable(table)}${adjustForMachine ? `\n<p>${esc(MACHINE_KEY)}</p>` : ''}
 ${htmlRatio}
 ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
 </body></html>
