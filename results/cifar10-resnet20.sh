@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Issue 9 sweep, CIFAR-10 (JPEG) with resnet20 and the standard augmentation (random crop with 4-pixel padding +
-# horizontal flip: --augment auto), 50 epochs, SGD lr 0.1 (Nesterov, momentum 0.9, weight decay 5e-4), cosine
-# schedule with 2% linear warm-up, batch 128. 30 epochs gave 86.70% on full data (2026-11-21, the first line of the
-# results file), short of the issue's 88%, hence 50; the sweep stops after the full-data run if it is below 88%. Policy defaults are the ones chosen on Fashion-MNIST
+# horizontal flip: --augment auto), 80 epochs, SGD lr 0.1 (Nesterov, momentum 0.9, weight decay 5e-4), cosine
+# schedule with 2% linear warm-up, batch 128. Full data reached 86.70% at 30 epochs and 87.53% at 50 (2026-11-21, the
+# first two lines of the results file; mean of the last five epochs 86.54% and 87.63%), short of the issue's 88%.
+# Extrapolating those in log(epochs) gives 88.1-88.4% at 70 and 88.3-88.6% at 80, hence 80 for a margin over the
+# noise of one seed; the sweep stops after the full-data run if it is below 88%. Policy defaults are the ones chosen on Fashion-MNIST
 # (results/policy-defaults.sh), unchanged here. Ratio 0.7 first (cheapest, the paper's aggressive setting), then 0.5.
 # Resumable: finished runs are lines in the results file and are skipped; an interrupted run resumes from its
 # checkpoint in runs/bench-cifar10 (when that folder survived). From the repository root after `npm run setup`:
@@ -14,7 +16,7 @@ R=results/cifar10-resnet20.jsonl
 RUNS=runs/bench-cifar10
 DATA=(--dataset cifar10-jpeg --data-dir "${DP_DATA_DIR:-../shared/datasets}" --model resnet20)
 TRAIN=(--lr 0.1 --schedule cosine --warmup 0.02 --weight-decay 5e-4 --batch-size 128)
-EPOCHS=${EPOCHS:-50}
+EPOCHS=${EPOCHS:-80}
 COMMON=("${DATA[@]}" "${TRAIN[@]}" --epochs "$EPOCHS")
 EL2N=results/scores/cifar10-jpeg-el2n-resnet20-e3-r2.dpscore
 SEEDS=${SEEDS:-0}
