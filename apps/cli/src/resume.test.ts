@@ -28,7 +28,11 @@ describe('kill and resume', () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-resume-'));
     const a = join(root, 'uninterrupted');
     const b = join(root, 'killed');
-    expect(run(...common, '--out', a).status).toBe(0);
+    const uninterrupted = run(...common, '--out', a);
+    expect(uninterrupted.status).toBe(0);
+    // Each epoch line but the last says how long the run has left.
+    const epochLines = uninterrupted.stdout.split('\n').filter((l) => /epoch \d\/5 · /.test(l));
+    expect(epochLines.map((l) => / · run ETA \d+:\d\d$/.test(l))).toEqual([true, true, true, true, false]);
 
     const child = spawn(process.execPath, [bin, ...common, '--out', b], { env, stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

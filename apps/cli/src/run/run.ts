@@ -10,7 +10,7 @@ import { readCheckpoint, train, TrainError, type EpochReport, type TrainResult }
 import type { BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
 import { writeJsonAtomic } from '../fs.js';
-import { ProgressBar } from '../progress.js';
+import { formatDuration, ProgressBar, runEta } from '../progress.js';
 import { warn } from '../warn.js';
 import { fingerprint, resolveAugment, type RunConfig } from './config.js';
 import { loadData, subset } from './data.js';
@@ -147,6 +147,8 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   const prefix = opts.label ? `${opts.label} · ` : '';
   let bar: ProgressBar | undefined;
   let result: TrainResult;
+  const trainStarted = performance.now();
+  let firstEpoch: number | undefined;
   try {
     result = await train({
       model,
@@ -189,11 +191,15 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
             }
             writer.flush();
           }
+          firstEpoch ??= r.epoch;
           if (!verbose) return;
           const test = r.test ? ` · test acc ${(100 * r.test.accuracy).toFixed(2)}%` : '';
+          const left = runEta((performance.now() - trainStarted) / 1000, r.epoch + 1 - firstEpoch, r.epoch + 1, cfg.epochs);
           out.write(
             `${prefix}epoch ${r.epoch + 1}/${cfg.epochs} · ${r.samples} samples · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%${test}` +
-              ` · train ${r.trainingSeconds.toFixed(1)}s (${Math.round(r.samples / r.trainingSeconds)} img/s) · eval ${r.costs.eval.toFixed(1)}s\n`,
+              ` · train ${r.trainingSeconds.toFixed(1)}s (${Math.round(r.samples / r.trainingSeconds)} img/s) · eval ${r.costs.eval.toFixed(1)}s` +
+              (left ? ` · run ETA ${formatDuration(left)}` : '') +
+              '\n',
           );
         },
       },
