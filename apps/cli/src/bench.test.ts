@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectedWork } from './commands/bench.js';
+import { DEFAULTS, type RunConfig } from './run/config.js';
+import type { RunSummary } from './run/run.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
@@ -17,6 +20,8 @@ describe('dp bench', () => {
     const first = dp(...sweep);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/2 runs in the sweep, 0 already in .*, 2 to run/);
+    expect(first.stdout).toMatch(/^bench: 1\/2 done · elapsed \d+:\d\d · ETA \d+:\d\d$/m);
+    expect(first.stdout).toMatch(/^bench: 2\/2 done · elapsed \d+:\d\d · ETA 0:00$/m);
     const lines = readFileSync(results, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { config: { policy: string }; finalAccuracy: number });
     expect(lines.map((l) => l.config.policy)).toEqual(['full', 'random']);
     // An interrupted append leaves a partial line: it is reported and that run is redone, nothing else.
@@ -34,5 +39,21 @@ describe('dp bench', () => {
     const report = dp('report', results, '--out', join(dir, 'report'));
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toMatch(/\| random @ 0\.5 .*×/);
+  });
+});
+
+describe('the sweep ETA', () => {
+  const cfg = (policy: string, pruneRatio: number, policyOptions = {}): RunConfig => ({ ...DEFAULTS, epochs: 10, policy, pruneRatio, policyOptions });
+  const done = (c: RunConfig, trainedFraction: number) => ({ config: c, trainedFraction }) as unknown as RunSummary;
+
+  it('weights a run by epochs × the share of the data it will train', () => {
+    expect(expectedWork(cfg('full', 0), [])).toBeCloseTo(10);
+    expect(expectedWork(cfg('ucb', 0.7), [])).toBeCloseTo(3);
+    // InfoBatch chooses its own share: 1 - ratio until a finished run of the same setting measured it.
+    expect(expectedWork(cfg('infobatch', 0.7), [])).toBeCloseTo(3);
+    const measured = [done(cfg('infobatch', 0.7), 0.6), done(cfg('infobatch', 0.7), 0.7), done(cfg('infobatch', 0.5), 0.75)];
+    expect(expectedWork(cfg('infobatch', 0.7), measured)).toBeCloseTo(6.5);
+    // Options that change the share (annealing) are another setting.
+    expect(expectedWork(cfg('infobatch', 0.7, { annealEpochs: 2 }), measured)).toBeCloseTo(3);
   });
 });

@@ -100,6 +100,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   const cache = new Map<string, DatasetPair>();
   const started = performance.now();
+  const finished = [...done.values()];
+  const work = todo.map((c) => expectedWork(c, finished));
+  let workDone = 0;
   for (const [i, cfg] of todo.entries()) {
     if (!cache.has(cfg.dataset)) {
       cache.clear();
@@ -110,8 +113,25 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const name = `${cfg.dataset}-${cfg.model}-${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}-${hash}`;
     const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(cfg.dataset)!, label: `[${i + 1}/${todo.length}] ${name}` });
     appendFileSync(resultsPath, `${JSON.stringify(summary)}\n`);
+    finished.push(summary);
+    workDone += work[i]!;
     const elapsed = (performance.now() - started) / 1000;
-    process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration((elapsed / (i + 1)) * (todo.length - i - 1))}\n`);
+    // The runs left, weighted by the data they will train (a full-data run is worth three runs at ratio 0.7).
+    const workLeft = todo.slice(i + 1).reduce((a, c) => a + expectedWork(c, finished), 0);
+    process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration((elapsed / workDone) * workLeft)}\n`);
   }
   return 0;
+}
+
+/**
+ * Epochs × the share of the data a run is expected to train, for the sweep's ETA: the mean measured share of the
+ * finished runs with the same policy, ratio and options when there are any (InfoBatch trains a share it chooses
+ * itself, annealing adds full epochs), else 1 − ratio, the share of the fixed-size policies (1 for full data).
+ */
+export function expectedWork(cfg: RunConfig, finished: RunSummary[]): number {
+  const same = finished.filter(
+    (r) => r.config.policy === cfg.policy && r.config.pruneRatio === cfg.pruneRatio && JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),
+  );
+  const share = same.length ? same.reduce((a, r) => a + r.trainedFraction, 0) / same.length : 1 - cfg.pruneRatio;
+  return cfg.epochs * Math.max(share, 0.01);
 }
