@@ -101,7 +101,6 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const cache = new Map<string, DatasetPair>();
   const started = performance.now();
   const finished = [...done.values()];
-  const work = todo.map((c) => expectedWork(c, finished));
   let workDone = 0;
   for (const [i, cfg] of todo.entries()) {
     if (!cache.has(cfg.dataset)) {
@@ -114,9 +113,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(cfg.dataset)!, label: `[${i + 1}/${todo.length}] ${name}` });
     appendFileSync(resultsPath, `${JSON.stringify(summary)}\n`);
     finished.push(summary);
-    workDone += work[i]!;
+    workDone += cfg.epochs * Math.max(summary.trainedFraction, 0.01);
     const elapsed = (performance.now() - started) / 1000;
-    // The runs left, weighted by the data they will train (a full-data run is worth three runs at ratio 0.7).
+    // Seconds per epoch of data trained so far, times the work left: the runs left weighted by the data they will
+    // train (a full-data run is worth three runs at ratio 0.7).
     const workLeft = todo.slice(i + 1).reduce((a, c) => a + expectedWork(c, finished), 0);
     process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration((elapsed / workDone) * workLeft)}\n`);
   }
