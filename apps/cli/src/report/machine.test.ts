@@ -54,6 +54,10 @@ describe('machine speed from evaluation passes', () => {
     expect(groupMachineSpeed(full, full)).toBe(1);
     expect(groupMachineSpeed(half, full)).toBeCloseTo(5 / 6.25);
     expect(groupMachineSpeed([run({}, 1, 5), { ...run({}, 1, 5), evalSeconds: 0 }], full)).toBeUndefined();
+    // A baseline run that never evaluated is left out of the baseline's mean, as in relativeMachineSpeed.
+    const withSilent = [...full, { ...run({ policy: 'full', seed: 2 }, 100, 5), evalSeconds: 0 }];
+    expect(groupMachineSpeed(half, withSilent)).toBeCloseTo(5 / 6.25);
+    expect(relativeMachineSpeed(half, withSilent)).toEqual(relativeMachineSpeed(half, full));
     const ms = summarize([...full, ...half]);
     expect(ms.find((m) => m.policy === 'full')!.machineSpeed).toBe(1);
     expect(ms.find((m) => m.policy === 'random')!.machineSpeed).toBeCloseTo(0.8);

@@ -21,33 +21,35 @@ export function evalSecondsPerPass(run: RunSummary): number | undefined {
   return passes > 0 && run.evalSeconds > 0 ? run.evalSeconds / passes : undefined;
 }
 
+/** Mean seconds per evaluation pass of those runs that evaluated, or undefined if none did. */
+function meanPass(runs: RunSummary[]): number | undefined {
+  const s = runs.map(evalSecondsPerPass).filter((x): x is number => x !== undefined);
+  return s.length ? s.reduce((a, b) => a + b, 0) / s.length : undefined;
+}
+
 /**
  * Speed of the machine during each run relative to the baseline runs (> 1: faster), from their evaluation passes:
  * mean seconds per pass of the baseline runs / the run's seconds per pass. Undefined for runs (or baselines) that
  * never evaluated.
  */
 export function relativeMachineSpeed(runs: RunSummary[], baseline: RunSummary[]): (number | undefined)[] {
-  const ref = baseline.map(evalSecondsPerPass).filter((s): s is number => s !== undefined);
-  if (!ref.length) return runs.map(() => undefined);
-  const refMean = ref.reduce((a, b) => a + b, 0) / ref.length;
+  const ref = meanPass(baseline);
   return runs.map((r) => {
     const s = evalSecondsPerPass(r);
-    return s === undefined ? undefined : refMean / s;
+    return s === undefined || ref === undefined ? undefined : ref / s;
   });
 }
 
 /**
  * Speed of the machine over a group of runs (one method's seeds) relative to the baseline runs: mean seconds per pass
- * of the baseline / mean seconds per pass of the group, a ratio of means, so the full-data group against itself is
- * exactly 1 however noisy its passes (a mean of per-run ratios is not). Undefined if any run never evaluated.
+ * of the baseline (the same as relativeMachineSpeed's) / mean seconds per pass of the group, a ratio of means, so the
+ * full-data group against itself is exactly 1 however noisy its passes (a mean of per-run ratios is not). Undefined
+ * if any run of the group (or every baseline run) never evaluated.
  */
 export function groupMachineSpeed(runs: RunSummary[], baseline: RunSummary[]): number | undefined {
-  const mean = (rs: RunSummary[]) => {
-    const s = rs.map(evalSecondsPerPass);
-    return s.length && s.every((x) => x !== undefined) ? (s as number[]).reduce((a, b) => a + b, 0) / s.length : undefined;
-  };
-  const [group, ref] = [mean(runs), mean(baseline)];
-  return group === undefined || ref === undefined ? undefined : ref / group;
+  const [group, ref] = [meanPass(runs), meanPass(baseline)];
+  const all = runs.every((r) => evalSecondsPerPass(r) !== undefined);
+  return all && group !== undefined && ref !== undefined ? ref / group : undefined;
 }
 
 /** Machine speeds within this factor of the full-data run's pass without a warning (timing noise is a few %). */
