@@ -113,7 +113,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(cfg.dataset)!, label: `[${i + 1}/${todo.length}] ${name}` });
     appendFileSync(resultsPath, `${JSON.stringify(summary)}\n`);
     finished.push(summary);
-    workDone += cfg.epochs * Math.max(summary.trainedFraction, 0.01);
+    workDone += expectedWork(cfg, [summary]); // this run's own measured share
     const elapsed = (performance.now() - started) / 1000;
     // Seconds per epoch of data trained so far, times the work left: the runs left weighted by the data they will
     // train (a full-data run is worth three runs at ratio 0.7).
