@@ -36,6 +36,11 @@ describe('dp bench', () => {
     const mixed = dp(...sweep, '--policies', 'random,static', '--score-file', scores, '--dry-run');
     expect(mixed.status, mixed.stderr).toBe(0);
     expect(mixed.stdout).toMatch(/2 runs in the sweep, 1 already in .*, 1 to run/);
+    // A single --policy / --prune-ratio would be overridden by the lists: refused, and not in the help.
+    const single = dp(...sweep, '--policy', 'ucb', '--dry-run');
+    expect(single.status).toBe(2);
+    expect(single.stderr).toMatch(/^dp: error: dp bench does not take --policy: it takes lists, --policies and --ratios; fix: /m);
+    expect(dp('bench', '--help').stdout).not.toMatch(/--policy NAME|--prune-ratio R/);
     const report = dp('report', results, '--out', join(dir, 'report'));
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toMatch(/\| random @ 0\.5 .*×/);

@@ -58,6 +58,30 @@ describe('dp score and the static policy', () => {
     expect(errors(conflict.stderr)).toEqual([expect.stringMatching(/conflicts with policy = "random"/)]);
   });
 
+  it('trains its scoring runs as dp train would: the augmentation is applied and recorded', async () => {
+    const plain = join(dir, 'plain.dpscore');
+    const augmented = join(dir, 'augmented.dpscore');
+    const common = ['score', '--method', 'el2n', '--epochs', '1', '--runs', '1', '--train-subset', '400', '--batch-size', '50'];
+    expect(dp(...common, '--out', plain).status).toBe(0);
+    expect(dp(...common, '--augment', 'crop-flip', '--out', augmented).status).toBe(0);
+    const a = await readScoreFile(plain);
+    const b = await readScoreFile(augmented);
+    expect(a.header.protocol).toMatchObject({ augment: 'none', batchSize: 50, lr: 0.05, labelSmoothing: 0 });
+    expect(b.header.protocol).toMatchObject({ augment: 'crop-flip' });
+    // Same seed, same batches: only the augmented training can make the scores differ.
+    expect(Array.from(b.scores)).not.toEqual(Array.from(a.scores));
+  });
+
+  it('refuses run flags that scoring would ignore, and leaves them out of its help', () => {
+    const r = dp('score', '--method', 'el2n', '--policy', 'random', '--eval-every', '2');
+    expect(r.status).toBe(2);
+    expect(errors(r.stderr)).toEqual([expect.stringMatching(/^dp: error: dp score does not take --policy, --eval-every: .*; fix: /)]);
+    const help = dp('score', '--help').stdout;
+    expect(help).not.toMatch(/--policy NAME|--prune-ratio|--eval-every|\(default 3\)/);
+    expect(help.match(/^ {2}--epochs /gm)).toHaveLength(1);
+    expect(help).toMatch(/^ {2}--augment NAME/m);
+  });
+
   it('loads a scoring plug-in by package name', () => {
     const out = join(dir, 'margin.dpscore');
     const r = dp('score', '--score', '@dp/score-margin', '--method', 'margin', '--epochs', '1', '--train-subset', '500', '--out', out);

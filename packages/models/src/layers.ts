@@ -1,7 +1,6 @@
 /**
  * The building layers every ResNet block uses. All batch norms of the ResNets come from `batchNorm` below, the
- * one place that picks the implementation (`ModelOptions.batchNorm`): switching the default to the fused kernel
- * is a change of `DEFAULT_BATCH_NORM`, and plugging it in is the `fused` case of `batchNorm`.
+ * one place that picks the implementation (`ModelOptions.batchNorm`, defaulting to `defaultBatchNorm()`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';

@@ -20,7 +20,10 @@ export interface ModelOptions {
   width?: number;
   /** ResNets: initialise the last batch-norm scale (gamma) of every residual branch to zero (default false). */
   zeroInitResidual?: boolean;
-  /** ResNets: batch-norm implementation, `reference` (tfjs-layers' BatchNormalization, the default) or `fused`. */
+  /**
+   * ResNets: batch-norm implementation, `fused` (TensorFlow's fused kernels; the default on the native `tensorflow`
+   * backend) or `reference` (tfjs-layers' BatchNormalization; the default on any other backend).
+   */
   batchNorm?: BatchNormKind;
 }
 

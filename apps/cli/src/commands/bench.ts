@@ -9,7 +9,7 @@ import { CliError } from '../errors.js';
 import { formatDuration } from '../progress.js';
 import { warn } from '../warn.js';
 import { fingerprint, validateRunConfig, type RunConfig } from '../run/config.js';
-import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
+import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, type RunSummary } from '../run/run.js';
 import { list, ratioItem, seedItem } from './compare.js';
 import { loadData } from '../run/data.js';
@@ -30,7 +30,7 @@ Summarise with \`dp report FILE\`.
   --models M1,M2,...      (default: --model)
   --dry-run               list the runs (done / to do) and exit
 
-${runFlagsHelp()}
+${runFlagsHelp(['policy', 'prune-ratio'])}
 Examples:
   dp bench --results results/fmnist.jsonl --policies full,random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7,0.8 --seeds 0,1,2
   dp bench --results results/fmnist.jsonl --dry-run
@@ -55,6 +55,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'; fix: see \`dp bench --help\``);
+  rejectRunFlags(values, ['policy', 'prune-ratio'], 'bench', 'it takes lists, --policies and --ratios');
   if (typeof values.results !== 'string') throw new CliError('--results FILE is required; fix: e.g. dp bench --results results/sweep.jsonl');
   const resultsPath = values.results;
   const runsDir = typeof values['runs-dir'] === 'string' ? values['runs-dir'] : join('runs', 'bench');

@@ -6,7 +6,7 @@ import { CliError } from '../errors.js';
 import { formatDuration } from '../progress.js';
 import { writeReport } from '../report/write.js';
 import { DEFAULTS, validateRunConfig } from '../run/config.js';
-import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
+import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, type RunSummary } from '../run/run.js';
 import { comparisonTable } from '../report/summarize.js';
 import { loadData } from '../run/data.js';
@@ -24,9 +24,10 @@ With no options: ${DEFAULTS.model} on ${DEFAULTS.dataset}, ${COMPARE_DEFAULT_POL
   --ratios R1,R2,...      prune ratios for every pruning policy (default 0.5)
   --seeds S1,S2,...       seeds (default 0)
   --out DIR               where runs and the report go (default runs/compare-<time>)
-  --resume DIR            continue an interrupted comparison (finished runs are kept, partial ones resume)
+  --resume DIR            continue an interrupted comparison (finished runs are kept, partial ones resume);
+                          repeat the original options, the plan is not stored
 
-${runFlagsHelp()}
+${runFlagsHelp(['policy', 'prune-ratio'])}
 Examples:
   dp compare
   dp compare --policies random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7 --epochs 6
@@ -63,9 +64,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'; fix: see \`dp compare --help\``);
-  if (values.policy !== undefined || values['prune-ratio'] !== undefined) {
-    throw new CliError('dp compare takes --policies and --ratios (lists), not --policy / --prune-ratio; fix: see `dp compare --help`');
-  }
+  rejectRunFlags(values, ['policy', 'prune-ratio'], 'compare', 'it takes lists, --policies and --ratios');
   const policies = list(values.policies, 'policies', COMPARE_DEFAULT_POLICIES.filter((p) => p !== 'full'), (s) => {
     getPolicy(s);
     return s;

@@ -1,7 +1,6 @@
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { batches, type ImageDataset } from '@dp/data';
-import { buildModel } from '@dp/models';
 import { createPruner } from '@dp/policies';
 import { averageScores, datasetFingerprint, getScore, loadScorePlugin, scoreNames, ScoreError, writeScoreFile, type Score, type ScoreTracker } from '@dp/scores';
 import { train, inferenceForward, InputConverter } from '@dp/trainer';
@@ -10,9 +9,10 @@ import { loadBackend, type BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
 import { formatDuration, ProgressBar } from '../progress.js';
 import { warn } from '../warn.js';
-import { validateRunConfig, type RunConfig } from '../run/config.js';
-import { configFromFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
+import { resolveAugment, validateRunConfig, type RunConfig } from '../run/config.js';
+import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { loadData, subset } from '../run/data.js';
+import { buildRunModel, trainingOptions } from '../run/recipe.js';
 
 /** Published protocols: EL2N at epoch 20 and GraNd at initialisation, each averaged over 10 runs (Paul et al. 2021). */
 const PROTOCOL_DEFAULTS: Record<string, { epochs: number; runs: number }> = {
@@ -21,6 +21,9 @@ const PROTOCOL_DEFAULTS: Record<string, { epochs: number; runs: number }> = {
   'grand-last-layer': { epochs: 0, runs: 2 },
   forgetting: { epochs: 3, runs: 1 },
 };
+
+/** Run flags that mean nothing to scoring (its runs train on all the data and do not evaluate or checkpoint). */
+const NOT_SCORING_FLAGS = ['policy', 'prune-ratio', 'policy-option', 'score-file', 'test-subset', 'eval-every', 'checkpoint-every'] as const;
 
 export function scoreHelp(): string {
   return `Usage: dp score --method NAME [--epochs K] [--runs R] [--out FILE] [run options]
@@ -41,7 +44,7 @@ are smaller so that scoring stays cheap on a laptop: el2n 2 epochs x 2 runs, gra
 slow) 0 x 1, grand-last-layer 0 x 2, forgetting 3 x 1 (counted from the training steps themselves). Set
 --epochs/--runs for the published protocol.
 
-${runFlagsHelp()}
+${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}
 Examples:
   dp score --method el2n
   dp score --method forgetting --epochs 3 --out scores/fmnist-forgetting.dpscore
@@ -63,6 +66,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'; fix: see \`dp score --help\``);
+  rejectRunFlags(values, NOT_SCORING_FLAGS, 'score', 'scoring runs train on all the data and do not evaluate or checkpoint');
   const plugins = values.score as unknown as string[] | undefined;
   try {
     for (const spec of plugins ?? []) await loadScorePlugin(spec, { importer: (s: string) => import(s) });
@@ -104,7 +108,20 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   try {
     await writeScoreFile(out, {
       method: score.name,
-      protocol: { epochs, runs, model: base.model, seeds },
+      protocol: {
+        epochs,
+        runs,
+        model: base.model,
+        seeds,
+        // How the scoring runs trained (as `dp train` with the same flags would).
+        batchSize: base.batchSize,
+        lr: base.lr,
+        schedule: base.schedule,
+        warmup: base.warmup,
+        weightDecay: base.weightDecay,
+        labelSmoothing: base.labelSmoothing,
+        augment: resolveAugment(base),
+      },
       dataset: { name: base.dataset, size: data.size, fingerprint: datasetFingerprint(data.labels, data.size, base.dataset) },
       seconds,
     }, scores);
@@ -119,7 +136,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
 async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: ImageDataset, backend: BackendInfo, label: string): Promise<Float32Array> {
   const { tf } = backend;
   const tracker: ScoreTracker = score.create(data.size);
-  const model = buildModel(cfg.model, { inputShape: data.shape, numClasses: data.numClasses, seed: cfg.seed });
+  // Built and trained by the recipe of `dp train` (run/recipe.ts), with full data and its augmentation.
+  const model = buildRunModel(cfg, data);
   try {
     if (epochs > 0) {
       let bar: ProgressBar | undefined;
@@ -128,7 +146,9 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
         model,
         train: data,
         pruner,
-        options: { epochs, batchSize: cfg.batchSize, schedule: { name: cfg.schedule, lr: cfg.lr, warmup: cfg.warmup }, momentum: cfg.momentum, nesterov: cfg.nesterov, weightDecay: cfg.weightDecay },
+        options: trainingOptions(cfg, epochs),
+        augment: resolveAugment(cfg),
+        seed: cfg.seed,
         hooks: {
           onStep: trainingTime(score) ? (s) => tracker.update({ ids: s.ids, labels: s.labels, losses: s.losses, correct: s.correct.map((c) => (c > 0.5 ? 1 : 0)), numClasses: data.numClasses, epoch: s.epoch }) : undefined,
           onBatch: (p) => {

@@ -41,7 +41,31 @@ export const RUN_FLAGS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export function runFlagsHelp(): string {
+/**
+ * The run options' help text. `omit` drops flags a command does not take (it rejects them with `rejectRunFlags`)
+ * or documents itself; a flag's continuation lines go with it.
+ */
+export function runFlagsHelp(omit: readonly string[] = []): string {
+  if (!omit.length) return runFlagsText();
+  const drop = new Set(omit.map((f) => `--${f}`));
+  let keep = true;
+  return runFlagsText()
+    .split('\n')
+    .filter((line) => {
+      const flag = /^ {2}(--[\w-]+)/.exec(line)?.[1];
+      if (flag) keep = !drop.has(flag);
+      return keep;
+    })
+    .join('\n');
+}
+
+/** Refuse run flags a command does not use, rather than ignoring them: `why` says what to use instead. */
+export function rejectRunFlags(values: Record<string, unknown>, flags: readonly string[], command: string, why: string): void {
+  const given = flags.filter((f) => values[f] !== undefined);
+  if (given.length) throw new CliError(`dp ${command} does not take ${given.map((f) => `--${f}`).join(', ')}: ${why}; fix: see \`dp ${command} --help\``);
+}
+
+function runFlagsText(): string {
   return `Run options (or put the same fields, camelCased, in a JSON file given with --config; flags win):
   --dataset NAME          ${datasetNames().join(' | ')} (default ${DEFAULTS.dataset})
   --data-dir DIR          look for dataset files only here (else $DP_DATA_DIR, the cache, system paths)

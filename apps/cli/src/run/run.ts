@@ -3,7 +3,6 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { DatasetPair } from '@dp/data';
-import { buildModel } from '@dp/models';
 import { createPruner, PrunerError } from '@dp/policies';
 import { datasetFingerprint, readScoreFile, ScoreError } from '@dp/scores';
 import { readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
@@ -14,6 +13,7 @@ import { formatDuration, ProgressBar, runEta } from '../progress.js';
 import { warn } from '../warn.js';
 import { fingerprint, resolveAugment, type RunConfig } from './config.js';
 import { loadData, subset } from './data.js';
+import { buildRunModel, trainingOptions } from './recipe.js';
 
 /** What a finished run reports (result.json, one line of a bench results file). */
 export interface RunSummary {
@@ -137,12 +137,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     data: { source: pair.source, train: trainSet.size, test: testSet.size },
   });
   const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
-  const model = buildModel(cfg.model, {
-    inputShape: trainSet.shape,
-    numClasses: trainSet.numClasses,
-    seed: cfg.seed,
-    ...(cfg.batchNorm === 'auto' ? {} : { batchNorm: cfg.batchNorm }),
-  });
+  const model = buildRunModel(cfg, trainSet);
   const out = process.stdout;
   const prefix = opts.label ? `${opts.label} · ` : '';
   let bar: ProgressBar | undefined;
@@ -155,17 +150,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       train: trainSet,
       test: testSet,
       pruner,
-      options: {
-        epochs: cfg.epochs,
-        batchSize: cfg.batchSize,
-        schedule: { name: cfg.schedule, lr: cfg.lr, warmup: cfg.warmup },
-        momentum: cfg.momentum,
-        nesterov: cfg.nesterov,
-        weightDecay: cfg.weightDecay,
-        labelSmoothing: cfg.labelSmoothing,
-        evalEvery: cfg.evalEvery,
-        inference: cfg.inference,
-      },
+      options: { ...trainingOptions(cfg), evalEvery: cfg.evalEvery, inference: cfg.inference },
       checkpoint: { dir: runDir, every: cfg.checkpointEvery, fingerprint: key, resume: opts.resume },
       augment: resolveAugment(cfg),
       seed: cfg.seed,
