@@ -33,7 +33,7 @@ export function createLossEma(size: number, { variance = true }: { variance?: bo
 
 /**
  * Update `state` in place with one batch of per-sample losses. Inputs must already be validated: integer ids in
- * range, finite losses, decay in [0, 1). A sample repeated within the batch is updated once per occurrence, in order.
+ * range, losses in [-MAX_LOSS, MAX_LOSS] (validate.ts; larger ones overflow the float32 variance), decay in [0, 1). A sample repeated within the batch is updated once per occurrence, in order.
  */
 export function updateLossEma(state: LossEma, ids: ArrayLike<number>, losses: ArrayLike<number>, decay: number): void {
   if (state.stride === 1) updateMean(state.data, ids, losses, decay);

@@ -27,6 +27,14 @@ function show(value: unknown): string {
   }
 }
 
+/**
+ * An option's value, or `fallback` when it was left out. Only `undefined` means "left out": `null` (or any other
+ * value) goes on to validation and is rejected there, never silently replaced by the default.
+ */
+export function orDefault<T>(value: unknown, fallback: T): unknown {
+  return value === undefined ? fallback : value;
+}
+
 /** Throws a PrunerError unless `value` is an integer in [min, max]. */
 export function checkInt(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

@@ -11,6 +11,7 @@ export { shardOf, shardSlack } from './shard.js';
 export { floatsToKeys, partitionTop, UNSEEN_KEY } from './top-k.js';
 export { hashFloat32 } from './codec.js';
 export { keepCount } from './count.js';
+export { MAX_LOSS } from './validate.js';
 export type { EpsilonGreedyOptions } from './policies/epsilon-greedy.js';
 export type { UcbOptions } from './policies/ucb.js';
 export type { InfoBatchOptions } from './policies/infobatch.js';

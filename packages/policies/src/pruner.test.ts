@@ -111,6 +111,11 @@ describe('bad input throws one PrunerError naming field, value and allowed value
     rejects(() => createPruner({ ...ok, policy: 'epsilon-greedy', epsilon: 2 }), 'epsilon', 'epsilon = 2 is invalid: expected a number in [0, 1]');
     rejects(() => createPruner({ ...ok, policy: 'ucb', c: -0.5 }), 'c', 'c = -0.5 is invalid: expected a number in [0, inf)');
     rejects(() => createPruner(null as unknown as PrunerConfig), 'config', /config = null/);
+    // Only a left-out option takes its default: null is rejected like any other wrong value.
+    rejects(() => createPruner({ ...ok, policy: 'ucb', c: null as unknown as number }), 'c', 'c = null is invalid: expected a number in [0, inf)');
+    rejects(() => createPruner({ ...ok, interval: null as unknown as number }), 'interval', 'interval = null is invalid: expected an integer >= 1');
+    rejects(() => createPruner({ ...ok, policy: 'epsilon-greedy', decay: null as unknown as number }), 'decay', /decay = null is invalid/);
+    rejects(() => createPruner(ok).isFullDataEpoch(-1), 'epoch', /epoch = -1 is invalid: expected an integer in \[0, /);
   });
 
   it('observe: mismatched lengths, bad ids, non-finite losses (whole batch checked before any update)', () => {
@@ -122,7 +127,10 @@ describe('bad input throws one PrunerError naming field, value and allowed value
     rejects(() => p.observe(Uint32Array.of(5, 1000), [0.1, 0.2]), 'sampleIds[1]', /= 1000/);
     rejects(() => p.observe(Int32Array.of(5, -1), [0.1, 0.2]), 'sampleIds[1]', /= -1/);
     rejects(() => p.observe([5, 1.5], [0.1, 0.2]), 'sampleIds[1]', /sampleIds\[1\] = 1.5/);
-    rejects(() => p.observe([5, 6], [0.1, Number.NaN]), 'losses[1]', 'losses[1] = NaN is invalid: expected a finite number');
+    rejects(() => p.observe([5, 6], [0.1, Number.NaN]), 'losses[1]', /^losses\[1\] = NaN is invalid: expected a finite number in \[-1000000000000000, 1000000000000000\]/);
+    // Finite but beyond the float32 statistics (UCB's variance would overflow and the saved state could not load).
+    rejects(() => p.observe([5, 6], [0.1, 1e20]), 'losses[1]', /losses\[1\] = 100000000000000000000 is invalid: .*has the run diverged\?/);
+    rejects(() => p.observe(Uint32Array.of(5, 6), Float32Array.of(-1e30, 0.1)), 'losses[0]', /losses\[0\] = -1\.0000000150474662e\+30/);
     rejects(() => p.observe([5, 6], Float32Array.of(0.1, Infinity)), 'losses[1]', /losses\[1\] = Infinity/);
     rejects(() => p.observe([5, 6], ['1', 2] as unknown as number[]), 'losses[0]', /losses\[0\] = "1"/);
     rejects(() => p.observe(null as unknown as number[], []), 'sampleIds', /sampleIds = null/);

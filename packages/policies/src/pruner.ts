@@ -1,6 +1,6 @@
 import { decodeFloat32, decodeUint32, encodeTyped } from './codec.js';
 import { keepCount } from './count.js';
-import { PrunerError, checkInt, checkNumber } from './errors.js';
+import { checkInt, checkNumber, orDefault, PrunerError } from './errors.js';
 import { getPolicy } from './registry.js';
 import { streamRng } from './rng.js';
 import { shuffledCopy } from './shuffle.js';
@@ -72,9 +72,9 @@ export class Pruner {
     policy.checkPruneRatio?.(pruneRatio);
     const totalEpochs = checkInt('totalEpochs', config.totalEpochs, 1);
     const seed = checkInt('seed', config.seed, -Number.MAX_SAFE_INTEGER);
-    const interval = checkInt('interval', config.interval ?? 1, 1);
-    const warmupEpochs = checkInt('warmupEpochs', config.warmupEpochs ?? 0, 0, totalEpochs);
-    const annealEpochs = checkInt('annealEpochs', config.annealEpochs ?? 0, 0, totalEpochs);
+    const interval = checkInt('interval', orDefault(config.interval, 1), 1);
+    const warmupEpochs = checkInt('warmupEpochs', orDefault(config.warmupEpochs, 0), 0, totalEpochs);
+    const annealEpochs = checkInt('annealEpochs', orDefault(config.annealEpochs, 0), 0, totalEpochs);
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
       if ((COMMON as readonly string[]).includes(key) || value === undefined) continue;
@@ -113,6 +113,7 @@ export class Pruner {
   /** Whether `epoch` trains on all data with weight 1 (warm-up, anneal, or a policy's own full-data epochs). */
   isFullDataEpoch(epoch: number): boolean {
     const { warmupEpochs, annealEpochs, totalEpochs } = this.config;
+    checkInt('epoch', epoch, 0, totalEpochs - 1);
     if (epoch < warmupEpochs || epoch >= totalEpochs - annealEpochs) return true;
     return this.policy.isFullDataEpoch ? this.policy.isFullDataEpoch(epoch, this.ctx, this.options) : false;
   }

@@ -1,7 +1,7 @@
 import { encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { createLossEma, emaMeans, updateLossEma } from '../ema.js';
-import { checkNumber } from '../errors.js';
+import { checkNumber, orDefault } from '../errors.js';
 import { sampleSubset } from '../select.js';
 import { floatBitsToKey, partitionTop } from '../top-k.js';
 import type { Policy } from '../types.js';
@@ -30,7 +30,7 @@ export const epsilonGreedy: Policy<EpsilonGreedyOptions> = {
   summary: 'the ceil((1-ε)k) highest loss EMAs plus the rest uniformly at random (Raju et al.)',
   optionNames: ['epsilon', 'decay'],
   parseOptions: (raw) => ({
-    epsilon: checkNumber('epsilon', raw.epsilon ?? 0.1, 0, 1),
+    epsilon: checkNumber('epsilon', orDefault(raw.epsilon, 0.1), 0, 1),
     decay: parseDecay(raw),
   }),
   create(ctx, { epsilon, decay }) {

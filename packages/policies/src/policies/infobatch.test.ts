@@ -67,6 +67,11 @@ describe('infobatch', () => {
     const d = createPruner({ policy: 'infobatch', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 8, seed: 1 });
     expect(d.isFullDataEpoch(6)).toBe(false); // default δ = 0.875: 7 pruned epochs of 8
     expect(d.isFullDataEpoch(7)).toBe(true);
+    // δ E that is an integer only up to float64 rounding (0.28 * 25 = 7.000000000000001) still starts at that epoch.
+    expect(0.28 * 25).toBeGreaterThan(7);
+    const e = createPruner({ policy: 'infobatch', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 25, seed: 1, delta: 0.28 });
+    expect(e.isFullDataEpoch(6)).toBe(false);
+    expect(e.isFullDataEpoch(7)).toBe(true);
   });
 
   it('scores by the last observed loss; never-observed samples are never dropped', () => {
@@ -98,6 +103,10 @@ describe('infobatch', () => {
   it('rejects δ outside (0, 1]', () => {
     expect(() => createPruner({ policy: 'infobatch', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1, delta: 0 })).toThrow(
       'delta = 0 is invalid: expected a number in (0, 1]',
+    );
+    // null is not "left out": it is rejected, not replaced by the default.
+    expect(() => createPruner({ policy: 'infobatch', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1, delta: null as unknown as number })).toThrow(
+      'delta = null is invalid: expected a number in (0, 1]',
     );
   });
 });

@@ -1,5 +1,6 @@
 import { encodeTyped } from '../codec.js';
-import { checkNumber } from '../errors.js';
+import { ceilOf } from '../count.js';
+import { checkNumber, orDefault } from '../errors.js';
 import type { Policy } from '../types.js';
 import { loadScores, stateObject } from './state.js';
 
@@ -25,8 +26,9 @@ export const infobatch: Policy<InfoBatchOptions> = {
   name: 'infobatch',
   summary: 'drop a random share r of below-mean-loss samples, rescale the rest by 1/(1-r); full data at the end (Qin et al.)',
   optionNames: ['delta'],
-  parseOptions: (raw) => ({ delta: checkNumber('delta', raw.delta ?? 0.875, 0, 1, { minOpen: true }) }),
-  isFullDataEpoch: (epoch, ctx, { delta }) => epoch >= delta * ctx.totalEpochs,
+  parseOptions: (raw) => ({ delta: checkNumber('delta', orDefault(raw.delta, 0.875), 0, 1, { minOpen: true }) }),
+  // e >= δT, with δT snapped to an integer when within float64 rounding of it (0.28 * 25 = 7.000000000000001 is 7).
+  isFullDataEpoch: (epoch, ctx, { delta }) => epoch >= ceilOf(delta, ctx.totalEpochs),
   create(ctx) {
     const n = ctx.datasetSize;
     let last: Float32Array = new Float32Array(n).fill(Number.NaN);

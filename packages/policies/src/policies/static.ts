@@ -1,5 +1,5 @@
 import { hashFloat32 } from '../codec.js';
-import { PrunerError, checkInt } from '../errors.js';
+import { checkInt, orDefault, PrunerError } from '../errors.js';
 import { streamRng } from '../rng.js';
 import { floatsToKeys, partitionTop } from '../top-k.js';
 import type { Policy } from '../types.js';
@@ -40,7 +40,7 @@ export const staticPolicy: Policy<StaticOptions> = {
       if (!Number.isFinite(f)) throw new PrunerError(`scores[${i}]`, x, 'a finite number (within float32 range)');
       scores[i] = f;
     }
-    const offset = checkInt('offset', raw.offset ?? 0, 0, n - ctx.keep);
+    const offset = checkInt('offset', orDefault(raw.offset, 0), 0, n - ctx.keep);
     return { scores, offset };
   },
   describeOptions: ({ scores, offset }) => ({ scores: hashFloat32(scores), offset }),

@@ -1,6 +1,6 @@
 import { encodeTyped } from '../codec.js';
 import { createLossEma, emaMeans, emaVariances, updateLossEma } from '../ema.js';
-import { checkNumber } from '../errors.js';
+import { checkNumber, orDefault } from '../errors.js';
 import { floatBitsToKey, partitionTop } from '../top-k.js';
 import type { Policy } from '../types.js';
 import { parseDecay } from './options.js';
@@ -26,7 +26,7 @@ export const ucb: Policy<UcbOptions> = {
   summary: 'the k highest EMA(loss) + c * EMA-std(loss) (Raju et al.)',
   optionNames: ['c', 'decay'],
   parseOptions: (raw) => ({
-    c: checkNumber('c', raw.c ?? 1, 0, Infinity),
+    c: checkNumber('c', orDefault(raw.c, 1), 0, Infinity),
     decay: parseDecay(raw),
   }),
   create(ctx, { c, decay }) {
