@@ -19,23 +19,29 @@ export function crossEntropy(logits: ArrayLike<number>, row: number, k: number, 
 }
 
 /**
- * ‖softmax(z) − onehot(label)‖² of row `row` = Σ_j p_j² − 2 p_label + 1, with p = softmax(z).
- * This is the squared EL2N score (and the ‖p − y‖² factor of last-layer GraNd).
+ * ‖softmax(z) − onehot(label)‖² of row `row`, with p = softmax(z): the squared EL2N score (and the ‖p − y‖² factor of
+ * last-layer GraNd). Computed as (1 − p_y)² + Σ_{j≠y} p_j² = (R² + Q) / S² with e_j = exp(z_j − max z), S = Σ e_j,
+ * R = Σ_{j≠y} e_j (= S·(1 − p_y)) and Q = Σ_{j≠y} e_j²: sums of positive terms only, so a confident sample's tiny
+ * error keeps full relative precision (the expanded Σ p_j² − 2 p_y + 1 cancels to 0 from a logit margin of ~25 on).
  */
 export function softmaxErrorSq(logits: ArrayLike<number>, row: number, k: number, label: number): number {
   const o = row * k;
   let m = -Infinity;
   for (let j = 0; j < k; j++) if (logits[o + j]! > m) m = logits[o + j]!;
-  let s = 0;
-  let s2 = 0;
+  let r = 0;
+  let q = 0;
+  let ey = 0;
   for (let j = 0; j < k; j++) {
     const e = Math.exp(logits[o + j]! - m);
-    s += e;
-    s2 += e * e;
+    if (j === label) {
+      ey = e;
+    } else {
+      r += e;
+      q += e * e;
+    }
   }
-  const py = Math.exp(logits[o + label]! - m) / s;
-  // Σ p_j² − 2 p_y + 1 ≥ 0 mathematically; clamp the rounding residue.
-  return Math.max(0, s2 / (s * s) - 2 * py + 1);
+  const s = ey + r;
+  return (r * r + q) / (s * s);
 }
 
 /** Index of the largest logit of row `row` (the first one on ties, like tf.argMax). */

@@ -91,9 +91,21 @@ export abstract class ArrayTracker implements ScoreTracker {
       const a = typeof text === 'string' ? decodeTyped(text, dtypeOf(target)) : null;
       if (!a || a.length !== target.length) throw bad(`array '${key}' is missing or not ${target.length} ${dtypeOf(target)} values`);
       decoded.push([target, a]);
+      const problem = this.checkLoaded(key, a);
+      if (problem) throw bad(problem);
     }
     // Everything decoded: only now overwrite (a bad state changes nothing).
     for (const [target, a] of decoded) target.set(a);
+  }
+
+  /**
+   * A problem with a decoded state array, or undefined if it is fine. Default: float arrays hold finite values only
+   * (what `values()` promises); a tracker that stores a marker such as NaN overrides this.
+   */
+  protected checkLoaded(key: string, a: TypedArray): string | undefined {
+    if (!(a instanceof Float32Array || a instanceof Float64Array)) return undefined;
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return `array '${key}' holds ${a[i]} at index ${i}: expected finite values (a damaged state?)`;
+    return undefined;
   }
 }
 

@@ -20,4 +20,14 @@ describe('el2n', () => {
     expect(t.values()[0]).toBeCloseTo(Math.SQRT2, 6);
     expect(t.values()[1]).toBe(0);
   });
+
+  it('keeps full relative precision for confident samples, so easy samples still rank', () => {
+    // 10 classes, label logit 25 / 30 above nine zeros: EL2N² = 90 e^(-2z) / (1 + 9 e^(-z))² exactly.
+    const t = el2n.create(2);
+    t.update({ ids: [0, 1], logits: Float32Array.from([25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0]), labels: [0, 0], numClasses: 10 });
+    const exact = (z: number) => Math.sqrt(90 * Math.exp(-2 * z)) / (1 + 9 * Math.exp(-z));
+    const v = t.values();
+    for (const [i, z] of [[0, 25], [1, 30]] as const) expect(Math.abs(v[i]! / exact(z) - 1)).toBeLessThan(1e-6);
+    expect(v[0]!).toBeGreaterThan(v[1]!);
+  });
 });

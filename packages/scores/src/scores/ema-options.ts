@@ -13,8 +13,9 @@ export const EMA_OPTION_NAMES = ['decay', 'stdWeight'] as const;
 
 export function parseEmaOptions(name: string, raw: unknown): EmaOptions {
   const o = readOptions(name, EMA_OPTION_NAMES, raw);
+  // Only a left-out option takes its default (null is validated, and rejected).
   return {
-    decay: checkNumber('decay', o.decay ?? 0.9, 0, 1, { maxOpen: true }),
-    stdWeight: checkNumber('stdWeight', o.stdWeight ?? 0, 0, 1e6),
+    decay: checkNumber('decay', o.decay === undefined ? 0.9 : o.decay, 0, 1, { maxOpen: true }),
+    stdWeight: checkNumber('stdWeight', o.stdWeight === undefined ? 0 : o.stdWeight, 0, 1e6),
   };
 }

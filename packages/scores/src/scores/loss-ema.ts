@@ -1,5 +1,6 @@
 import { checkInt } from '../errors.js';
 import { createLossEma, emaMeans, emaVariances, updateLossEma, type LossEma } from '@dp/policies';
+import type { TypedArray } from '../encode.js';
 import { ArrayTracker } from '../tracker.js';
 import type { ResolvedBatch, Score, ScoreInput } from '../types.js';
 import { EMA_OPTION_NAMES, parseEmaOptions, type EmaOptions } from './ema-options.js';
@@ -30,6 +31,18 @@ export class EmaTracker extends ArrayTracker {
     const x = this.scratch;
     for (let i = 0; i < b.n; i++) x[i] = this.rowLoss(b, i);
     updateLossEma(this.ema, b.ids, x.subarray(0, b.n), this.opts.decay);
+  }
+
+  /** Means are finite or NaN (never observed); variances finite and >= 0. */
+  protected override checkLoaded(key: string, a: TypedArray): string | undefined {
+    if (key !== 'ema') return super.checkLoaded(key, a);
+    for (let i = 0; i < a.length; i += 2) {
+      const m = a[i]!;
+      const v = a[i + 1]!;
+      if (m === Infinity || m === -Infinity) return `array 'ema' holds mean ${m} for sample ${i / 2}: expected a finite number or NaN (never observed)`;
+      if (!(v >= 0 && v < Infinity)) return `array 'ema' holds variance ${v} for sample ${i / 2}: expected a finite number >= 0`;
+    }
+    return undefined;
   }
 
   /** mean + stdWeight * sqrt(variance); samples never seen score 0. */

@@ -57,6 +57,17 @@ describe('grand-last-layer with tfjs', () => {
     model.dispose();
   });
 
+  it('leaves no tensor behind (it runs once per scoring batch)', () => {
+    const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 });
+    const x = tf.ones([3, 28, 28, 1]);
+    lastLayerInputs(model, x); // builds and caches the two-output model
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) lastLayerInputs(model, x);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    model.dispose();
+  });
+
   it('refuses models whose last layer is not a linear dense layer with bias', () => {
     const softmax = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
     expect(() => withPenultimate(softmax)).toThrow(ScoreError);

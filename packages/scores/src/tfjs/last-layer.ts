@@ -32,7 +32,12 @@ export function withPenultimate(model: tfl.LayersModel): tfl.LayersModel {
 
 /** ‖h_i‖² per row of a [n, d] tensor, as a Float32Array. */
 export function featureSqNorms(h: tf.Tensor): Float32Array {
-  return tf.tidy(() => tf.sum(tf.square(tf.reshape(h, [h.shape[0] ?? 0, -1])), 1)).dataSync() as Float32Array;
+  const sq = tf.tidy(() => tf.sum(tf.square(tf.reshape(h, [h.shape[0] ?? 0, -1])), 1));
+  try {
+    return sq.dataSync() as Float32Array;
+  } finally {
+    sq.dispose();
+  }
 }
 
 export interface LastLayerInputs {
