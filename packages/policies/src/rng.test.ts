@@ -11,6 +11,16 @@ describe('Rng', () => {
     expect(b.state()).toEqual(a.state());
   });
 
+  it('gives unrelated streams to seeds that differ only in their high word, and refuses non-integer seeds', () => {
+    const first = (seed: number) => Array.from(new Rng(seed).fill(new Uint32Array(4)));
+    const seeds = [0, -1, 2 ** 32, 2 ** 32 + 1, 1, -(2 ** 32), Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    const streams = new Set(seeds.map((s) => first(s).join(',')));
+    expect(streams.size).toBe(seeds.length);
+    expect(first(42)).toEqual(first(42));
+    expect(() => new Rng(0.5)).toThrow('seed = 0.5 is invalid: expected a safe integer (or a saved RngState)');
+    expect(() => new Rng(Number.NaN)).toThrow(/seed = NaN/);
+  });
+
   it('continues the same stream after a JSON round trip of its state', () => {
     const a = new Rng(7);
     for (let i = 0; i < 10; i++) a.nextUint32();

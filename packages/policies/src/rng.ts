@@ -1,9 +1,11 @@
 /**
  * A small, fast, seedable PRNG (xoshiro128**, Blackman & Vigna 2018) whose whole state is four uint32s, so it
- * serialises to JSON and a restored generator continues the same stream. Integer seeds are expanded with
- * splitmix32, so nearby seeds give unrelated streams. Only integer arithmetic (Math.imul, shifts) is used, so
+ * serialises to JSON and a restored generator continues the same stream. Seeds are safe integers (others throw),
+ * expanded with splitmix32 from both 32-bit words, so nearby seeds (including negative ones) give unrelated streams. Only integer arithmetic (Math.imul, shifts) is used, so
  * every JavaScript engine produces the same stream.
  */
+import { PrunerError } from './errors.js';
+
 export type RngState = [number, number, number, number];
 
 const TWO_32 = 4294967296;
@@ -20,10 +22,16 @@ export class Rng {
     if (Array.isArray(seed)) {
       for (let i = 0; i < 4; i++) s[i] = seed[i]! | 0;
     } else {
-      let x = (seed >>> 0) ^ (Math.floor(seed / TWO_32) >>> 0);
+      if (!Number.isSafeInteger(seed)) throw new PrunerError('seed', seed, 'a safe integer (or a saved RngState)');
+      // Both 32-bit words of the seed (two's complement) feed the state, so seeds that differ only in the high word
+      // (0, -1, 2^32 + 1, ...) give unrelated streams; seeds in [0, 2^32) keep the plain splitmix32 expansion.
+      let x = seed >>> 0;
+      let y = Math.floor(seed / TWO_32) >>> 0;
+      const high = y !== 0;
       for (let i = 0; i < 4; i++) {
         x = (x + 0x9e3779b9) >>> 0;
-        s[i] = mix32(x) | 0;
+        y = (y + 0x7f4a7c15) >>> 0;
+        s[i] = (high ? mix32(x) ^ mix32(y) : mix32(x)) | 0;
       }
     }
     if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;

@@ -27,9 +27,22 @@ describe('static', () => {
 
   it('breaks tied scores by seed, consistently between the top and the window', () => {
     const flat = new Float32Array(N).fill(1);
-    const pick = (seed: number, offset = 0) => new Set(createPruner({ ...base, scores: flat, seed, offset }).select(0).indices);
+    const pick = (seed: number, offset = 0, s = flat) => new Set(createPruner({ ...base, scores: s, seed, offset }).select(0).indices);
     expect(pick(1)).not.toEqual(pick(2));
     expect(pick(1).size).toBe(30);
+    // Tied groups straddling both edges of the window: 20 samples score 3 (ranks 0-19), 40 score 2 (ranks 20-59),
+    // 40 score 1. The window of ranks [10, 40) must be 10 of the 3s and 20 of the 2s under one tie-break order,
+    // whatever the seed: never a 1, never more or fewer of a group.
+    const grouped = new Float32Array(N);
+    for (let i = 0; i < N; i++) grouped[(i * 37) % N] = i < 20 ? 3 : i < 60 ? 2 : 1;
+    const chosenThrees = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const window = [...pick(seed, 10, grouped)];
+      const count = (v: number) => window.filter((id) => grouped[id] === v).length;
+      expect([count(3), count(2), count(1)]).toEqual([10, 20, 0]);
+      chosenThrees.add(window.filter((id) => grouped[id] === 3).sort((x, y) => x - y).join(','));
+    }
+    expect(chosenThrees.size).toBeGreaterThan(15); // the seed decides which tied samples fall in the window
   });
 
   it('validates the score array', () => {

@@ -13,6 +13,11 @@ export interface UcbOptions {
   decay: number;
 }
 
+/** A sample's UCB score: EMA mean + c · EMA std of its loss (NaN while never observed: ranked first). */
+function ucbScore(mean: number, variance: number, c: number): number {
+  return mean + c * Math.sqrt(variance);
+}
+
 /**
  * `ucb` (Raju, Daruwalla & Lipasti 2021, arXiv:2111.12621: upper-confidence-bound selection). Score of a sample =
  * m + c * sqrt(v), m and v the exponential moving average of its observed loss and of its squared deviation
@@ -36,7 +41,7 @@ export const ucb: Policy<UcbOptions> = {
     const bits = new Uint32Array(keys.buffer);
     const score = (out: Float32Array) => {
       const { data } = ema; // mean, variance interleaved
-      for (let i = 0; i < n; i++) out[i] = data[2 * i]! + c * Math.sqrt(data[2 * i + 1]!);
+      for (let i = 0; i < n; i++) out[i] = ucbScore(data[2 * i]!, data[2 * i + 1]!, c);
       return out;
     };
     return {
@@ -47,7 +52,7 @@ export const ucb: Policy<UcbOptions> = {
         const { data } = ema;
         const hist = new Uint32Array(2048);
         for (let i = 0; i < n; i++) {
-          keys[i] = data[2 * i]! + c * Math.sqrt(data[2 * i + 1]!);
+          keys[i] = ucbScore(data[2 * i]!, data[2 * i + 1]!, c);
           const key = floatBitsToKey(bits[i]!) >>> 0;
           bits[i] = key;
           hist[key >>> 21]!++;
