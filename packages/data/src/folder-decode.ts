@@ -104,7 +104,7 @@ class Assembler {
         this.slots = sharedBytes(this.scan.files.length * img.data.length);
         this.firstFile = path;
       } else if (img.height !== this.shape[0] || img.width !== this.shape[1]) {
-        throw new DataError(`${path} is ${img.height}x${img.width} but ${this.firstFile} is ${this.shape[0]}x${this.shape[1]}: images of one dataset must share a size`, 'pass resize and crop options (e.g. resize 36, crop 32) to bring them to one size');
+        throw new DataError(`${path} is ${img.height}x${img.width} but ${this.firstFile} is ${this.shape[0]}x${this.shape[1]}: images of one dataset must share a size`, 'pass resize and crop options to bring them to one size (e.g. resize 36, crop 32; with dp: --resize 36 --crop 32)');
       }
       this.slots!.set(img.data, i * img.data.length);
       this.ok[i] = 1;

@@ -104,14 +104,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const finished = [...done.values()];
   let workDone = 0;
   for (const [i, cfg] of todo.entries()) {
-    if (!cache.has(cfg.dataset)) {
+    const dataKey = `${cfg.dataset}:${cfg.resize}:${cfg.crop}`;
+    if (!cache.has(dataKey)) {
       cache.clear();
-      cache.set(cfg.dataset, await loadData(cfg.dataset, dataDir));
+      cache.set(dataKey, await loadData(cfg.dataset, dataDir, cfg));
     }
     const key = fingerprint(cfg);
     const hash = createHash('sha256').update(key).digest('hex').slice(0, 8);
     const name = `${cfg.dataset}-${cfg.model}-${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}-${hash}`;
-    const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(cfg.dataset)!, label: `[${i + 1}/${todo.length}] ${name}` });
+    const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(dataKey)!, label: `[${i + 1}/${todo.length}] ${name}` });
     appendFileSync(resultsPath, `${JSON.stringify(summary)}\n`);
     finished.push(summary);
     workDone += expectedWork(cfg, [summary]); // this run's own measured share

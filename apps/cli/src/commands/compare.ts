@@ -75,7 +75,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const outDir = typeof values.resume === 'string' ? values.resume : typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-  const data = await loadData(base.dataset, dataDir);
+  const data = await loadData(base.dataset, dataDir, base);
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
   const plan = seeds.flatMap((seed) => [
     { ...base, policy: 'full', pruneRatio: 0, seed },

@@ -89,7 +89,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const { epochs: _e, ...rest } = values;
   const base = configFromFlags(rest, validateRunConfig({ epochs: Math.max(epochs, 1) }));
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-  const pair = await loadData(base.dataset, dataDir);
+  const pair = await loadData(base.dataset, dataDir, base);
   const data = subset(pair.train, base.trainSubset);
   const out = typeof values.out === 'string' ? values.out : join('scores', `${base.dataset}${base.trainSubset ? `-n${base.trainSubset}` : ''}-${score.name}-${base.model}-e${epochs}-r${runs}.dpscore`);
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });

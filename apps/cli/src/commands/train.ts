@@ -47,7 +47,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const runDir = resumeDir ?? (typeof values.out === 'string' ? values.out : defaultRunDir(cfg));
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   // Data first: its errors are the most common and need no TensorFlow start-up to report.
-  const data = await loadData(cfg.dataset, dataDir);
+  const data = await loadData(cfg.dataset, dataDir, cfg);
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
   process.stdout.write(
     `dp train: ${cfg.dataset} (${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test, from ${data.source}) · ${cfg.model} · policy ${cfg.policy}` +

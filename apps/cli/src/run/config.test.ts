@@ -1,5 +1,11 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, fingerprint, validateRunConfig } from './config.js';
+import { DEFAULTS, fingerprint, validateRunConfig, type RunConfig } from './config.js';
+
+const results = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'results');
 
 describe('run config', () => {
   it('leaves the inference path out of the fingerprint (it changes no trained number), but not the batch-norm kernels', () => {
@@ -8,6 +14,32 @@ describe('run config', () => {
     expect(fingerprint(validateRunConfig({ batchNorm: 'reference' }))).not.toBe(fingerprint(base));
     expect(fingerprint(validateRunConfig({ epochs: 4 }))).not.toBe(fingerprint(base));
     expect(DEFAULTS.inference).toBe('auto');
+  });
+
+  it('keeps the key of every published run (results/*.jsonl): fields added later are fingerprinted only when set', () => {
+    let checked = 0;
+    for (const file of readdirSync(results).filter((f) => f.endsWith('.jsonl'))) {
+      for (const line of readFileSync(join(results, file), 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const r = JSON.parse(line) as { key: string; config: RunConfig };
+        expect(fingerprint(validateRunConfig({ ...r.config }))).toBe(r.key);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    // The CIFAR-10 full-data run's directory name carries the first 8 hex digits of its key's SHA-256.
+    const cifarFull = validateRunConfig({ dataset: 'cifar10-jpeg', model: 'resnet20', epochs: 80, lr: 0.1, warmup: 0.02 });
+    expect(createHash('sha256').update(fingerprint(cifarFull)).digest('hex').slice(0, 8)).toBe('8125d074');
+    const resized = validateRunConfig({ dataset: 'imagefolder', resize: 72, crop: 64 });
+    expect(fingerprint(resized)).not.toBe(fingerprint(validateRunConfig({ dataset: 'imagefolder', resize: 72 })));
+    expect(fingerprint(resized)).toContain('["resize",72]');
+  });
+
+  it('resizes and crops image folders only, and only to a crop that fits', () => {
+    expect(() => validateRunConfig({ resize: 32 })).toThrow('resize = 32 conflicts with dataset = "fashion-mnist": only image folders (imagefolder, cifar10-jpeg) are resized or cropped; fix: drop --resize');
+    expect(() => validateRunConfig({ dataset: 'imagefolder', resize: 32, crop: 40 })).toThrow(/crop = 40 is invalid with resize = 32: .*fix: --crop 32 or less/);
+    expect(() => validateRunConfig({ dataset: 'imagefolder', crop: -1 })).toThrow('crop = -1 is invalid: expected an integer in [0, 4096]');
+    expect(validateRunConfig({ dataset: 'cifar10-jpeg', crop: 28 }).crop).toBe(28);
   });
 
   it('names an invalid inference kind and the allowed ones', () => {

@@ -37,7 +37,14 @@ export interface RunConfig {
   inference: 'auto' | 'compiled' | 'reference';
   /** Score file (from `dp score`) the `static` policy keeps the top-scored subset of; its scoring time is charged. */
   scoreFile: string;
+  /** Image folders: scale every image so its shorter side has this many pixels, before caching (0 = as stored). */
+  resize: number;
+  /** Image folders: then keep the centred crop x crop square (0 = no crop). Mixed-size folders need one of the two. */
+  crop: number;
 }
+
+/** The datasets read from image files, the only ones `resize` / `crop` apply to. */
+export const IMAGE_FOLDER_DATASETS: readonly string[] = ['imagefolder', 'cifar10-jpeg'];
 
 export const DEFAULTS: RunConfig = {
   dataset: 'fashion-mnist',
@@ -63,6 +70,8 @@ export const DEFAULTS: RunConfig = {
   batchNorm: 'auto',
   inference: 'auto',
   scoreFile: '',
+  resize: 0,
+  crop: 0,
 };
 
 type Check = (field: string, v: unknown) => void;
@@ -108,6 +117,8 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   scoreFile: (f, v) => {
     if (typeof v !== 'string') throw bad(f, v, 'a path to a score file written by dp score');
   },
+  resize: int(0, 4096),
+  crop: int(0, 4096),
 };
 
 function bad(field: string, value: unknown, allowed: string): CliError {
@@ -132,6 +143,13 @@ export function validateRunConfig(raw: Record<string, unknown>, base: RunConfig 
   }
   if (cfg.scoreFile && cfg.policy !== 'static') {
     throw new CliError(`scoreFile = ${JSON.stringify(cfg.scoreFile)} conflicts with policy = ${JSON.stringify(cfg.policy)}: only the static policy reads a score file; fix: add --policy static or drop --score-file`);
+  }
+  if ((cfg.resize || cfg.crop) && !IMAGE_FOLDER_DATASETS.includes(cfg.dataset)) {
+    const field = cfg.resize ? 'resize' : 'crop';
+    throw new CliError(`${field} = ${cfg[field]} conflicts with dataset = ${JSON.stringify(cfg.dataset)}: only image folders (${IMAGE_FOLDER_DATASETS.join(', ')}) are resized or cropped; fix: drop --${field}`);
+  }
+  if (cfg.resize && cfg.crop > cfg.resize) {
+    throw new CliError(`crop = ${cfg.crop} is invalid with resize = ${cfg.resize}: the crop must fit the resized shorter side; fix: --crop ${cfg.resize} or less, or a larger --resize`);
   }
   return cfg;
 }
@@ -164,9 +182,17 @@ export function readConfigFile(path: string): Record<string, unknown> {
 /** Fields that cannot change what is trained or measured beyond float32 round-off: left out of the fingerprint. */
 export const NOT_FINGERPRINTED: ReadonlySet<string> = new Set<string>(['inference']);
 
+/**
+ * Fields added after results were published: fingerprinted only when set (non-zero), so every earlier run, whose
+ * config does not have them, keeps its key (the results files and run directories are keyed by it).
+ */
+const FINGERPRINTED_WHEN_SET: ReadonlySet<string> = new Set<string>(['resize', 'crop']);
+
 /** Fields that change what is trained, in a stable order: equal fingerprints = the same run. */
 export function fingerprint(cfg: RunConfig): string {
-  const keys = Object.keys(CHECKS).filter((k) => !NOT_FINGERPRINTED.has(k)).sort();
+  const keys = Object.keys(CHECKS)
+    .filter((k) => !NOT_FINGERPRINTED.has(k) && !(FINGERPRINTED_WHEN_SET.has(k) && !cfg[k as keyof RunConfig]))
+    .sort();
   return JSON.stringify(keys.map((k) => [k, k === 'policyOptions' ? sortObj(cfg.policyOptions) : cfg[k as keyof RunConfig]]));
 }
 

@@ -2,12 +2,14 @@ import { loadDataset, type DatasetPair, type ImageDataset } from '@dp/data';
 import { ProgressBar } from '../progress.js';
 import { warn } from '../warn.js';
 
-/** loadDataset with a progress bar for long steps (downloads, first decode of an image folder) and warnings on stderr. */
-export async function loadData(name: string, dataDir: string | undefined): Promise<DatasetPair> {
+/** loadDataset (image folders: resized / cropped as asked) with a progress bar for long steps (downloads, first decode of an image folder) and warnings on stderr. */
+export async function loadData(name: string, dataDir: string | undefined, size: { resize?: number; crop?: number } = {}): Promise<DatasetPair> {
   let bar: ProgressBar | undefined;
   let key = '';
   const pair = await loadDataset(name, {
     dataDir,
+    ...(size.resize ? { resize: size.resize } : {}),
+    ...(size.crop ? { crop: size.crop } : {}),
     onProgress: (p) => {
       const k = `${p.phase}:${p.split ?? ''}:${p.file ?? ''}`;
       if (k !== key) {

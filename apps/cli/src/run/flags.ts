@@ -33,6 +33,8 @@ export const RUN_FLAGS: OptionSpec = {
   'eval-every': { type: 'string' },
   'checkpoint-every': { type: 'string' },
   'score-file': { type: 'string' },
+  resize: { type: 'string' },
+  crop: { type: 'string' },
   augment: { type: 'string' },
   'batch-norm': { type: 'string' },
   inference: { type: 'string' },
@@ -88,6 +90,9 @@ ${modelEntries().map((m) => `                            ${m.name.padEnd(12)} ${
   --eval-every N          evaluate every N epochs and after the last (default 1)
   --checkpoint-every N    checkpoint every N epochs and after the last (default 1)
   --score-file FILE       with --policy static: the dp score file to keep the top-scored subset of
+  --resize PX             image folders: scale each image's shorter side to PX pixels when first decoded (cached)
+  --crop PX               image folders: then keep the centred PX x PX square; a folder of mixed sizes needs it,
+                          with --resize if some images are smaller (e.g. ImageNet at 64 px: --resize 72 --crop 64)
   --augment NAME          auto | none | crop-flip | resized-crop-flip (default auto: crop-flip for CIFAR,
                           resized-crop-flip for image folders, none for (Fashion-)MNIST); seeded by (seed, epoch, batch)
   --batch-norm KIND       auto | fused | reference (default auto: TensorFlow's fused batch-norm and ReLU kernels on
@@ -133,6 +138,8 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
   set('evalEvery', 'eval-every', 'int', { min: 1 });
   set('checkpointEvery', 'checkpoint-every', 'int', { min: 1 });
   set('scoreFile', 'score-file', 'str');
+  set('resize', 'resize', 'int', { min: 0 });
+  set('crop', 'crop', 'int', { min: 0 });
   set('augment', 'augment', 'str');
   set('batchNorm', 'batch-norm', 'str');
   set('inference', 'inference', 'str');

@@ -84,7 +84,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   }
   const log = (record: Record<string, unknown>) => appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
 
-  const pair = opts.data ?? (await loadData(cfg.dataset, opts.dataDir));
+  const pair = opts.data ?? (await loadData(cfg.dataset, opts.dataDir, cfg));
   const trainSet = subset(pair.train, cfg.trainSubset);
   const testSet = subset(pair.test, cfg.testSubset);
   // A static method pays for its scores: the score file's scoring seconds are charged to this run.
@@ -134,7 +134,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       tfjs: backend.tfjsVersion,
     },
     git: gitRevision(),
-    data: { source: pair.source, train: trainSet.size, test: testSet.size },
+    data: { source: pair.source, train: trainSet.size, test: testSet.size, shape: trainSet.shape, classes: trainSet.numClasses },
   });
   const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
   const model = buildRunModel(cfg, trainSet);
