@@ -1,14 +1,25 @@
 #!/usr/bin/env node
 // Checks the evaluation-pass probe behind `dp report --adjust-machine-speed`: for every run in the given results
 // files (dp bench .jsonl) or run logs (runs/<run>/log.jsonl, also of unfinished runs), prints its training seconds
-// per trained sample, its evaluation seconds per pass and their ratio. If the probe tracks the machine, the ratio
+// per trained sample, its evaluation seconds per pass and their ratio (µs per trained sample / s per pass: both
+// normalised, so runs of any prune ratio or evaluation interval compare). If the probe tracks the machine, the ratio
 // stays put across sessions while the two times move together.
 //   node results/machine-probe.mjs results/cifar10-resnet20.jsonl runs/bench-cifar10/<run>/log.jsonl
 import { readFileSync } from 'node:fs';
 
 const rows = [];
 for (const file of process.argv.slice(2)) {
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((l, i) => {
+      if (!l.trim()) return [];
+      try {
+        return [JSON.parse(l)];
+      } catch {
+        console.error(`${file}:${i + 1} is not valid JSON (a line being written?); skipped`);
+        return [];
+      }
+    });
   if (lines[0]?.type === 'start') {
     // A run log: one line per epoch with its cost breakdown and its evaluation.
     const epochs = lines.filter((l) => l.type === 'epoch');
@@ -24,8 +35,9 @@ for (const file of process.argv.slice(2)) {
     }
   }
 }
-console.log('run | train µs/sample | eval s/pass | train s / eval s');
+console.log('run | train µs/sample | eval s/pass | ratio (µs/sample per s/pass)');
 for (const r of rows) {
+  const perSample = (1e6 * r.train) / r.samples;
   const perPass = r.passes ? r.evalSeconds / r.passes : NaN;
-  console.log(`${r.run} | ${((1e6 * r.train) / r.samples).toFixed(0)} | ${perPass.toFixed(2)} | ${(r.train / r.evalSeconds).toFixed(1)}`);
+  console.log(`${r.run} | ${perSample.toFixed(0)} | ${perPass.toFixed(2)} | ${(perSample / perPass).toFixed(0)}`);
 }

@@ -41,9 +41,22 @@ describe('dp bench', () => {
     expect(single.status).toBe(2);
     expect(single.stderr).toMatch(/^dp: error: dp bench does not take --policy: it takes lists, --policies and --ratios; fix: /m);
     expect(dp('bench', '--help').stdout).not.toMatch(/--policy NAME|--prune-ratio R/);
+    // The next finished run starts on a fresh line instead of being glued to the partial one (and lost with it).
+    const more = dp(...sweep, '--seeds', '1', '--policies', 'full');
+    expect(more.status, more.stderr).toBe(0);
+    const tail = readFileSync(results, 'utf8').split('\n'); // [..., partial line, new run, '']
+    expect(tail.at(-1)).toBe('');
+    expect(tail.at(-3)).toBe('{"key": "trunc');
+    expect((JSON.parse(tail.at(-2)!) as { config: { seed: number } }).config.seed).toBe(1);
     const report = dp('report', results, '--out', join(dir, 'report'));
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toMatch(/\| random @ 0\.5 .*×/);
+    // The same runs given twice count once; without --out, results.jsonl's report goes to results/.
+    const twice = dp('report', results, results);
+    expect(twice.status, twice.stderr).toBe(0);
+    expect(twice.stderr).toMatch(/dp: warning: 3 run\(s\) given more than once/);
+    expect(twice.stdout).toMatch(/\| full data +\| fashion-mnist \/ cnn-small \| 2 +\|/);
+    expect(readFileSync(join(dir, 'results', 'report.md'), 'utf8')).toContain('| random @ 0.5');
   });
 });
 

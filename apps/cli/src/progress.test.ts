@@ -4,6 +4,7 @@ import { formatDuration, runEta } from './progress.js';
 describe('formatDuration', () => {
   it('writes m:ss under an hour and h:mm:ss from an hour on', () => {
     expect(formatDuration(0)).toBe('0:00');
+    expect([formatDuration(Number.NaN), formatDuration(Infinity)]).toEqual(['?', '?']);
     expect(formatDuration(59.6)).toBe('1:00');
     expect(formatDuration(3599)).toBe('59:59');
     expect(formatDuration(3600)).toBe('1:00:00');

@@ -38,6 +38,7 @@ export class ProgressBar {
 
 /** m:ss, or h:mm:ss from an hour on (a 50-epoch ResNet run is hours, not "276:40"). */
 export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?'; // an ETA with nothing measured yet
   const s = Math.max(0, Math.round(seconds));
   const [h, m] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60)];
   const ss = String(s % 60).padStart(2, '0');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetPair } from '@dp/data';
 import { getPolicy } from '@dp/policies';
@@ -113,7 +113,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const hash = createHash('sha256').update(key).digest('hex').slice(0, 8);
     const name = `${cfg.dataset}-${cfg.model}-${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}-${hash}`;
     const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(dataKey)!, label: `[${i + 1}/${todo.length}] ${name}` });
-    appendFileSync(resultsPath, `${JSON.stringify(summary)}\n`);
+    // After an interrupted append the file ends mid-line: start on a fresh line, or this run would be lost with it.
+    appendFileSync(resultsPath, `${endsMidLine(resultsPath) ? '\n' : ''}${JSON.stringify(summary)}\n`);
     finished.push(summary);
     workDone += expectedWork(cfg, [summary]); // this run's own measured share
     const elapsed = (performance.now() - started) / 1000;
@@ -130,6 +131,21 @@ export async function benchCommand(argv: string[]): Promise<number> {
  * finished runs with the same policy, ratio and options when there are any (InfoBatch trains a share it chooses
  * itself, annealing adds full epochs), else 1 − ratio, the share of the fixed-size policies (1 for full data).
  */
+/** Whether a file exists and its last byte is not a newline. */
+function endsMidLine(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const size = statSync(path).size;
+  if (size === 0) return false;
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function expectedWork(cfg: RunConfig, finished: RunSummary[]): number {
   const same = finished.filter(
     (r) => r.config.policy === cfg.policy && r.config.pruneRatio === cfg.pruneRatio && JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),

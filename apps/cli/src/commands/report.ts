@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse } from '../args.js';
 import { CliError } from '../errors.js';
 import { warn } from '../warn.js';
@@ -9,6 +9,11 @@ import { writeReport } from '../report/write.js';
 import type { RunSummary } from '../run/run.js';
 
 export const reportHelp = `Usage: dp report <results.jsonl | run dir | compare dir>... [--out DIR] [--title TEXT] [--adjust-machine-speed]
+
+  --out DIR               where report.md / report.html go (default: the run or compare directory given first, or
+                          for a results file results/x.jsonl the folder results/x/)
+  --title TEXT            the report's heading (default "dp report")
+  --adjust-machine-speed  add the "machine" and "adj. speed-up" columns (below)
 
 Summarises finished runs: prints a Markdown table (accuracy mean ± std over seeds, training cost, speed-up vs. full
 data, accuracy change, selection flips) and writes report.md and a self-contained report.html with the same table,
@@ -57,7 +62,18 @@ export function collectRuns(inputs: string[]): RunSummary[] {
     });
   };
   for (const i of inputs) visit(i, 0);
-  return runs;
+  // The same run given twice (a results file and the run directories it came from, or a file listed twice) would
+  // count as extra seeds: keep one summary per run key, the last one read.
+  const byKey = new Map<string, RunSummary>();
+  for (const r of runs) byKey.set(r.key ?? JSON.stringify(r.config), r);
+  if (byKey.size < runs.length) warn(`${runs.length - byKey.size} run(s) given more than once (same config and seed); each is counted once`);
+  return [...byKey.values()];
+}
+
+/** Where the report goes without --out: a run or compare directory itself, else results/x.jsonl -> results/x/. */
+export function defaultReportDir(input: string): string {
+  if (statSync(input).isDirectory()) return input;
+  return join(dirname(input), basename(input).replace(/\.[^.]*$/, '') || 'report');
 }
 
 export async function reportCommand(argv: string[]): Promise<number> {
@@ -73,7 +89,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (!positionals.length) throw new CliError('no input given; fix: dp report <results.jsonl | run dir>... (see dp report --help)');
   const runs = collectRuns(positionals);
   if (!runs.length) throw new CliError(`no finished runs found in ${positionals.join(', ')}; fix: point at a results file or a directory with result.json files`);
-  const out = typeof values.out === 'string' ? values.out : statSync(positionals[0]!).isDirectory() ? positionals[0]! : '.';
+  const out = typeof values.out === 'string' ? values.out : defaultReportDir(positionals[0]!);
   const adjustForMachine = values['adjust-machine-speed'] === true;
   const { markdown, html, summaries, table } = writeReport(runs, out, { title: typeof values.title === 'string' ? values.title : 'dp report', adjustForMachine });
   const range = machineSpeedRange(summaries);

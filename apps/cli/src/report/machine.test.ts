@@ -79,6 +79,6 @@ describe('machine speed from evaluation passes', () => {
     expect(adjusted.status, adjusted.stderr).toBe(0);
     expect(adjusted.stderr).not.toMatch(/warning/);
     expect(adjusted.stdout).toMatch(/\| random @ 0\.5 .*\| 1\.60× +\| 0\.80× +\| 2\.00× +\|/);
-    expect(readFileSync(join(dir, 'report', 'report.md'), 'utf8')).toMatch(/adj\. speed-up = full-data cost/);
+    expect(readFileSync(join(dir, 'report', 'report.md'), 'utf8')).toMatch(/adj\. speed-up = adjusted full-data cost \/ adjusted cost/);
   });
 });

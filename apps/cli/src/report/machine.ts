@@ -57,4 +57,4 @@ export const MACHINE_TOLERANCE = 1.1;
 
 /** What the adjusted columns mean, for a note under a table. */
 export const MACHINE_KEY =
-  "machine = the machine's speed during these runs relative to the full-data runs, measured by the seconds their evaluation passes took (the same fixed work in every run: mean full-data pass / mean pass of these runs); adj. speed-up = full-data cost / (cost × machine), i.e. at the full-data run's machine speed (a static method's scoring seconds, spent apart from the run, are not rescaled).";
+  "machine = the machine's speed during these runs relative to the full-data runs, measured by the seconds their evaluation passes took (the same fixed work in every run: mean full-data pass / mean pass of these runs); adj. speed-up = adjusted full-data cost / adjusted cost, where every run's training seconds (full-data runs included) are rescaled to the full-data runs' mean machine speed by its own evaluation passes (one full-data run: its measured cost), a static method's scoring seconds, spent apart from the run, not rescaled.";

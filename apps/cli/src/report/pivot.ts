@@ -25,7 +25,7 @@ export function ratioTableKey(adjustForMachine = false): string {
 export function ratioTables(ms: MethodSummary[], { adjustForMachine = false } = {}): { title: string; table: string }[] {
   const settings = new Map<string, MethodSummary[]>();
   for (const m of ms) {
-    const key = `${m.dataset} / ${m.model} · ${m.epochs} epochs`;
+    const key = `${m.dataset} / ${m.model} · ${/\d epochs/.test(m.settingLabel) ? m.settingLabel : `${m.epochs} epochs${m.settingLabel ? `, ${m.settingLabel}` : ''}`}`;
     settings.set(key, [...(settings.get(key) ?? []), m]);
   }
   const out: { title: string; table: string }[] = [];
@@ -39,7 +39,6 @@ export function ratioTables(ms: MethodSummary[], { adjustForMachine = false } = 
       const name = methodName(m);
       const row = rows.get(name) ?? new Map<number | 'full', string>();
       const col = m.policy === 'full' ? 'full' : m.pruneRatio;
-      // Two settings that differ in a field outside the title (e.g. lr) share a cell: keep both, separated by ';'.
       row.set(col, row.has(col) ? `${row.get(col)!}; ${cell(m, seeds, adjustForMachine)}` : cell(m, seeds, adjustForMachine));
       rows.set(name, row);
     }

@@ -21,7 +21,7 @@ describe('dp compare and its HTML report', () => {
     });
     stdout = r.stdout;
     expect(r.status, r.stderr).toBe(0);
-    expect(stdout).toMatch(/\| method\s+\| dataset \/ model\s+\| seeds \| data trained \| test acc \(%\) \| training cost \| speed-up \| acc change \| flipped \|/);
+    expect(stdout).toMatch(/\| method\s+\| dataset \/ model\s+\| seeds \| data trained \| test acc \(%\) \| training cost \| speed-up \| acc change \| flipped \(chance\) \|/);
     expect(stdout).toMatch(/\| full data\s+\| fashion-mnist \/ cnn-small \| 1\s+\| 100\.00%/);
     expect(stdout).toMatch(/\| random @ 0\.5 .*\| 50\.00% .*×/);
     expect(stdout).toMatch(/\| random @ 0\.7 .*\| 30\.00% .*×/);

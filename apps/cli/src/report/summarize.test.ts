@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../run/config.js';
 import type { RunSummary } from '../run/run.js';
-import { methodLabel, summarize } from './summarize.js';
+import { markdownTable, methodLabel, summarize, summaryTable } from './summarize.js';
 
 function run(config: Record<string, unknown>, accuracy: number, seconds: number): RunSummary {
   return {
@@ -35,5 +35,44 @@ describe('summarize', () => {
     expect(u.speedup).toBeCloseTo(2.5);
     expect(u.accuracyChange).toBeCloseTo(-2);
     expect(ms.find((m) => m.policy === 'random')!.speedup).toBeUndefined();
+  });
+
+  it('tells settings apart by what differs (full runs of 30 and 80 epochs), full data first within each', () => {
+    const full30 = run({ epochs: 30 }, 0.86, 100);
+    const full80 = run({ epochs: 80 }, 0.885, 270);
+    const ucb80 = run({ epochs: 80, policy: 'ucb', pruneRatio: 0.7 }, 0.87, 90);
+    const ms = summarize([ucb80, full80, full30]);
+    expect(ms.map((m) => [m.label, m.settingLabel])).toEqual([
+      ['full data', '30 epochs'],
+      ['full data', '80 epochs'],
+      ['ucb @ 0.7', '80 epochs'],
+    ]);
+    expect(ms[2]!.speedup).toBeCloseTo(3); // against the 80-epoch run, not the 30-epoch one
+    expect(summaryTable(ms)).toMatch(/\| full data +\| fashion-mnist \/ cnn-small · 30 epochs +\|/);
+    // One setting in the report: no label.
+    expect(summarize([full30]).map((m) => m.settingLabel)).toEqual(['']);
+  });
+
+  it('groups runs whose policy options differ only in order (or are missing) as one method', () => {
+    const a = run({ policy: 'ucb', pruneRatio: 0.5, policyOptions: { c: 2, decay: 0.5 }, seed: 0 }, 0.8, 10);
+    const b = run({ policy: 'ucb', pruneRatio: 0.5, policyOptions: { decay: 0.5, c: 2 }, seed: 1 }, 0.82, 10);
+    const plain = run({ policy: 'ucb', pruneRatio: 0.5, seed: 2 }, 0.81, 10);
+    const noOptions = { ...plain, config: { ...plain.config, policyOptions: undefined } } as unknown as RunSummary;
+    const ms = summarize([a, b, plain, { ...noOptions, config: { ...noOptions.config, seed: 3 } }]);
+    expect(ms.map((m) => [m.label, m.seeds])).toEqual([
+      ['ucb @ 0.5', [2, 3]],
+      ['ucb (c=2, decay=0.5) @ 0.5', [0, 1]],
+    ]);
+  });
+
+  it('gives the share of samples that would flip by chance for the subset sizes trained', () => {
+    const r = run({ policy: 'random', pruneRatio: 0.5, epochs: 3 }, 0.8, 10);
+    r.trainedFraction = 0.5;
+    r.epochs = [0, 1, 2].map((epoch) => ({ epoch, samples: 500 })) as RunSummary['epochs'];
+    expect(summarize([r])[0]!.flipChance).toBeCloseTo(1 - 0.125 - 0.125); // 1000 samples, half each epoch
+  });
+
+  it('escapes a pipe inside a cell so it cannot shift the columns', () => {
+    expect(markdownTable(['a', 'b'], [['x|y', 'z']]).split('\n')[2]).toBe('| x\\|y | z |');
   });
 });

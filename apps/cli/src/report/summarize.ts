@@ -21,6 +21,13 @@ export interface MethodSummary {
   accuracyChange?: number;
   flippedShare: number;
   /**
+   * The share that would flip by chance: 1 − Π f_e − Π (1 − f_e) with f_e the share trained in epoch e, i.e. if
+   * every epoch drew its subset uniformly at random with the same sizes (mean over seeds).
+   */
+  flipChance: number;
+  /** What sets this method's setting apart from the other settings of its dataset / model in the report ('' if none). */
+  settingLabel: string;
+  /**
    * Machine speed during these runs relative to the full-data runs of the setting (> 1: faster), from their
    * evaluation passes (see machine.ts); undefined without a full-data run or evaluations.
    */
@@ -52,6 +59,46 @@ function setting(r: RunSummary): string {
   return JSON.stringify(kept.sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** The setting's fields as [name, value] pairs (setting() parsed back). */
+function settingFields(key: string): [string, unknown][] {
+  return JSON.parse(key) as [string, unknown][];
+}
+
+/**
+ * For each setting key, the fields whose values differ between the settings of one dataset / model, e.g.
+ * '30 epochs' beside '80 epochs', 'lr=0.1' ('' where a dataset / model has a single setting).
+ */
+function settingLabels(keys: string[]): Map<string, string> {
+  const byModel = new Map<string, string[]>();
+  for (const k of new Set(keys)) {
+    const f = Object.fromEntries(settingFields(k));
+    const dm = `${String(f.dataset)}/${String(f.model)}`;
+    byModel.set(dm, [...(byModel.get(dm) ?? []), k]);
+  }
+  const out = new Map<string, string>();
+  for (const group of byModel.values()) {
+    const fields = group.map((k) => new Map(settingFields(k).map(([n, v]) => [n, JSON.stringify(v)])));
+    const varying = [...fields[0]!.keys()].filter((n) => fields.some((f) => f.get(n) !== fields[0]!.get(n)));
+    const show = (n: string, v: string) => (n === 'epochs' ? `${v} epochs` : `${n}=${v.replace(/^"(.*)"$/, '$1')}`);
+    group.forEach((k, i) => out.set(k, varying.map((n) => show(n, fields[i]!.get(n)!)).join(', ')));
+  }
+  return out;
+}
+
+/** 1 − Π f_e − Π (1 − f_e): the share of samples a uniform random choice of these per-epoch shares would flip. */
+function flipChance(r: RunSummary): number {
+  const n = r.trainedFraction > 0 && r.epochs.length ? r.epochs.reduce((a, e) => a + e.samples, 0) / (r.trainedFraction * r.epochs.length) : 0;
+  if (!(n > 0)) return 0;
+  let allIn = 1;
+  let allOut = 1;
+  for (const e of r.epochs) {
+    const f = Math.min(1, e.samples / n);
+    allIn *= f;
+    allOut *= 1 - f;
+  }
+  return 1 - allIn - allOut;
+}
+
 /**
  * 'full data', 'ucb @ 0.5', 'ucb (c=2) @ 0.5' when policy options are set, or for static methods the score file's
  * name: 'static fashion-mnist-el2n-... @ 0.7'.
@@ -71,8 +118,17 @@ export function methodName(m: MethodSummary): string {
   return m.label.replace(/ @ [^@]*$/, '');
 }
 
-/** A Markdown table with padded columns (also readable as plain text in a terminal). */
-export function markdownTable(head: string[], rows: string[][]): string {
+/** 'dataset / model', plus what sets its setting apart when the report holds several ('· 80 epochs'). */
+export function settingName(m: MethodSummary): string {
+  return `${m.dataset} / ${m.model}${m.settingLabel ? ` · ${m.settingLabel}` : ''}`;
+}
+
+/**
+ * A Markdown table with padded columns (also readable as plain text in a terminal). A `|` inside a cell is
+ * escaped as `\|` (Markdown's own escape), so a label cannot shift the columns.
+ */
+export function markdownTable(head: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map((c) => c.replace(/\|/g, '\\|')));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
@@ -82,9 +138,11 @@ export function markdownTable(head: string[], rows: string[][]): string {
 export function summarize(runs: RunSummary[]): MethodSummary[] {
   const groups = new Map<string, RunSummary[]>();
   for (const r of runs) {
-    const key = JSON.stringify([setting(r), r.config.policy, r.config.pruneRatio, r.config.policyOptions, r.config.scoreFile ?? '']);
+    const options = Object.entries(r.config.policyOptions ?? {}).sort(([x], [y]) => x.localeCompare(y));
+    const key = JSON.stringify([setting(r), r.config.policy, r.config.pruneRatio, options, r.config.scoreFile ?? '']);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
+  const labels = settingLabels([...groups.values()].map((rs) => setting(rs[0]!)));
   const out: MethodSummary[] = [];
   for (const rs of groups.values()) {
     const c = rs[0]!.config;
@@ -113,6 +171,8 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       cost: meanStd(rs.map((r) => r.trainingSeconds + r.scoringSeconds)),
       trainedFraction: rs.reduce((a, r) => a + r.trainedFraction, 0) / rs.length,
       flippedShare: rs.reduce((a, r) => a + r.selection.flippedShare, 0) / rs.length,
+      flipChance: rs.reduce((a, r) => a + flipChance(r), 0) / rs.length,
+      settingLabel: labels.get(setting(rs[0]!)) ?? '',
       accuracyPerEpoch: perEpoch,
       selectionHistogram: hist,
       runs: rs,
@@ -135,7 +195,17 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       if (full.adjustedCost) m.adjustedSpeedup = full.adjustedCost.mean / m.adjustedCost.mean;
     }
   }
-  return out.sort((a, b) => a.dataset.localeCompare(b.dataset) || a.model.localeCompare(b.model) || (a.policy === 'full' ? -1 : b.policy === 'full' ? 1 : 0) || a.policy.localeCompare(b.policy) || a.pruneRatio - b.pruneRatio);
+  // Dataset, model, setting; full data first; then policy, method (options, score file) and ratio.
+  return out.sort(
+    (a, b) =>
+      a.dataset.localeCompare(b.dataset) ||
+      a.model.localeCompare(b.model) ||
+      a.settingLabel.localeCompare(b.settingLabel, 'en', { numeric: true }) ||
+      Number(b.policy === 'full') - Number(a.policy === 'full') ||
+      a.policy.localeCompare(b.policy) ||
+      methodName(a).localeCompare(methodName(b), 'en', { numeric: true }) ||
+      a.pruneRatio - b.pruneRatio,
+  );
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -162,7 +232,7 @@ export function summaryTable(ms: MethodSummary[], { adjustForMachine = false }: 
   const times = (x: number | undefined) => (x !== undefined ? `${x.toFixed(2)}×` : 'n/a');
   const rows = ms.map((m) => [
     m.label,
-    `${m.dataset} / ${m.model}`,
+    settingName(m),
     String(m.seeds.length),
     pct(m.trainedFraction),
     pm(m.accuracy, m.seeds.length, (x) => (100 * x).toFixed(2)),
@@ -170,8 +240,8 @@ export function summaryTable(ms: MethodSummary[], { adjustForMachine = false }: 
     times(m.speedup),
     ...(adjustForMachine ? [times(m.machineSpeed), times(m.adjustedSpeedup)] : []),
     m.accuracyChange !== undefined ? `${m.accuracyChange >= 0 ? '+' : ''}${m.accuracyChange.toFixed(2)} pp` : 'n/a',
-    m.policy === 'full' ? '–' : pct(m.flippedShare),
+    m.policy === 'full' ? '–' : `${pct(m.flippedShare)} (${(100 * m.flipChance).toFixed(0)}%)`,
   ]);
-  const head = ['method', 'dataset / model', 'seeds', 'data trained', 'test acc (%)', 'training cost', 'speed-up', ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []), 'acc change', 'flipped'];
+  const head = ['method', 'dataset / model', 'seeds', 'data trained', 'test acc (%)', 'training cost', 'speed-up', ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []), 'acc change', 'flipped (chance)'];
   return markdownTable(head, rows);
 }

@@ -5,12 +5,12 @@ import { writeFileAtomic } from '../fs.js';
 import { barChart, esc, lineChart, type Series } from './svg.js';
 import { MACHINE_KEY } from './machine.js';
 import { ratioTableKey, ratioTables } from './pivot.js';
-import { methodName, summarize, summaryTable, type MethodSummary } from './summarize.js';
+import { methodName, settingName, summarize, summaryTable, type MethodSummary } from './summarize.js';
 
 /** The report's plots as SVG strings, keyed by id. */
 export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): { id: string; caption: string; svg: string }[] {
-  const settings = [...new Set(ms.map((m) => `${m.dataset} / ${m.model}`))];
-  const tag = (m: MethodSummary) => (settings.length > 1 ? `${m.label} (${m.dataset} / ${m.model})` : m.label);
+  const settings = [...new Set(ms.map(settingName))];
+  const tag = (m: MethodSummary) => (settings.length > 1 ? `${m.label} (${settingName(m)})` : m.label);
   const out: { id: string; caption: string; svg: string }[] = [];
 
   const cost = (m: MethodSummary) => (adjustForMachine ? m.adjustedCost?.mean : m.cost.mean);
@@ -28,14 +28,14 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
 
   const byPolicy = new Map<string, MethodSummary[]>();
   for (const m of ms) {
-    const key = `${methodName(m)}|${m.dataset}|${m.model}`;
+    const key = JSON.stringify([methodName(m), settingName(m)]);
     byPolicy.set(key, [...(byPolicy.get(key) ?? []), m]);
   }
   const ratios = ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio);
   const ratioSeries: Series[] = [];
   for (const group of byPolicy.values()) {
     const first = group[0]!;
-    const name = settings.length > 1 ? `${methodName(first)} (${first.dataset} / ${first.model})` : methodName(first);
+    const name = settings.length > 1 ? `${methodName(first)} (${settingName(first)})` : methodName(first);
     if (first.policy === 'full') {
       const lo = Math.min(0, ...ratios);
       const hi = Math.max(0.1, ...ratios);
@@ -72,11 +72,15 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
   });
   out.push({
     id: 'selection-flips',
-    caption: 'Share of samples whose membership in the selected subset changed at least once between consecutive epochs.',
+    caption:
+      'Share of samples whose membership in the selected subset changed at least once between consecutive epochs, beside the share that would flip by chance (each epoch a uniformly random subset of the same size: 1 − Π f − Π (1 − f) over the epochs\' trained shares f). Uniform random selection flips exactly at chance; a policy above it re-selects more, below it keeps a steadier core.',
     svg: barChart(
       { id: 'selection-flips', title: 'Samples whose selection flips', xLabel: 'method', yLabel: 'samples that flipped (%)' },
       pruned.map((m) => tag(m)),
-      [{ name: 'flipped at least once', values: pruned.map((m) => 100 * m.flippedShare) }],
+      [
+        { name: 'flipped at least once', values: pruned.map((m) => 100 * m.flippedShare) },
+        { name: 'by chance (same subset sizes)', values: pruned.map((m) => 100 * m.flipChance) },
+      ],
     ),
   });
   return out;
@@ -84,7 +88,11 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
 
 /** A Markdown table (header, rule, rows) as an HTML table. */
 function htmlTable(markdown: string): string {
-  const rows = markdown.split('\n').filter((_, i) => i !== 1).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  // Cells are split at unescaped pipes; markdownTable escapes a pipe inside a cell as \|.
+  const rows = markdown
+    .split('\n')
+    .filter((_, i) => i !== 1)
+    .map((l) => l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim().replace(/\\\|/g, '|')));
   return `<table><thead><tr>${rows[0]!.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .slice(1)
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
@@ -109,7 +117,7 @@ export function writeReport(
   const md = [
     `# ${title}`,
     '',
-    `Generated ${new Date().toISOString()} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured.`,
+    `Generated ${new Date().toISOString()} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).`,
     '',
     table,
     '',
@@ -130,7 +138,7 @@ th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}th
 figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p>Generated ${esc(new Date().toISOString())} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured.</p>
+<p>Generated ${esc(new Date().toISOString())} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).</p>
 ${htmlTable(table)}${adjustForMachine ? `\n<p>${esc(MACHINE_KEY)}</p>` : ''}
 ${htmlRatio}
 ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
