@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchLoader, gather, loadDataset, normalizeBatch, type BatchLoader, type DatasetPair, type ReadyBatch } from './index.js';
 import { removeTempDirs, sameBytes, sharedDatasets, sharedPath, workerScriptForTests } from './test-helpers.js';
@@ -105,5 +109,26 @@ describe.skipIf(!c10)('createBatchLoader on CIFAR-10 (byte-exact subset)', () =>
     await expect(createBatchLoader(data.train, { batchSize: 8, prefetch: 2, workerScript: '/nonexistent/w.js' })).rejects.toThrow(/worker script \/nonexistent\/w.js does not exist/);
     await l.close();
     expect(() => [...l.epoch()]).toThrow(/the batch loader is closed/);
+  });
+
+  it('a worker that dies mid-epoch fails the epoch at once with its reason, sync and async (no timeout wait)', async () => {
+    // The real worker, plus a listener that crashes the thread after its first task (outside the task's try).
+    const dir = mkdtempSync(join(tmpdir(), 'dp-crash-'));
+    const crashing = join(dir, 'crashing-worker.mjs');
+    writeFileSync(
+      crashing,
+      `import { workerData } from 'node:worker_threads';\nawait import(${JSON.stringify(pathToFileURL(workerScript).href)});\n` +
+        `workerData.port.on('message', () => setImmediate(() => { throw new Error('boom in the worker'); }));\n`,
+    );
+    for (const mode of ['sync', 'async'] as const) {
+      const l = await loader({ batchSize: 64, prefetch: 2, workerScript: crashing });
+      const started = performance.now();
+      const run = async () => {
+        if (mode === 'sync') for (const _ of l.epoch(undefined, undefined, 0));
+        else for await (const _ of l.epoch(undefined, undefined, 0));
+      };
+      await expect(run()).rejects.toThrow(/batch loader worker died before task \d+: .*boom in the worker/);
+      expect(performance.now() - started).toBeLessThan(10_000); // the default timeout is 120 s
+    }
   });
 });

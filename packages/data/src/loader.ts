@@ -64,6 +64,8 @@ interface Reply {
   tag: number;
   batch?: ReadyBatch;
   error?: string;
+  /** The worker is dying (loader-worker.ts die()): why. */
+  fatal?: string;
 }
 
 function defaultWorkerScript(): URL {
@@ -251,7 +253,8 @@ class WorkerLink {
 
   static async start(script: string | URL, data: KernelData, timeoutMs: number): Promise<WorkerLink> {
     const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(4));
+    // [0] replies posted (what the main thread waits on), [1] set when the worker dies (loader-worker.ts die()).
+    const signal = new Int32Array(new SharedArrayBuffer(8));
     const worker = new Worker(script, { workerData: { data, port: port2, signal }, transferList: [port2] });
     await new Promise<void>((resolve, reject) => {
       const fail = (e: Error) => reject(new DataError(`batch loader worker failed to start: ${e.message.split('\n')[0]}`, 'rebuild @dp/data, or use prefetch: 0'));
@@ -278,25 +281,36 @@ class WorkerLink {
     for (;;) {
       const m = receiveMessageOnPort(this.port);
       if (!m) return undefined;
-      this.received++;
-      if (--this.outstanding === 0) this.worker.unref();
+      this.received++; // the worker bumped the counter once for this message (a reply or its death notice)
       const reply = m.message as Reply;
+      if (reply.fatal !== undefined) {
+        this.failure ??= new Error(reply.fatal.split('\n')[0]);
+        continue;
+      }
+      if (--this.outstanding === 0) this.worker.unref();
       if (reply.tag !== tag) continue;
       if (reply.error) throw new DataError(`batch loader worker failed: ${reply.error.split('\n')[0]}`, 'report this bug; meanwhile use prefetch: 0');
       return reply.batch!;
     }
   }
 
+  /** Whether the worker has died: an 'error' / 'exit' event (async waits only) or its own signal (any wait). */
+  private dead(): boolean {
+    if (Atomics.load(this.signal, 1) !== 0) this.failure ??= new Error('the worker exited');
+    return this.failure !== undefined;
+  }
+
   /** Take and drop every reply still in flight. */
   drain(): void {
     const deadline = performance.now() + this.timeoutMs;
-    while (this.outstanding > 0 && !this.closed && !this.failure && performance.now() < deadline) {
+    while (this.outstanding > 0 && !this.closed && !this.dead() && performance.now() < deadline) {
       if (this.poll(-1) === undefined) Atomics.wait(this.signal, 0, this.received, 100);
     }
   }
 
   private fail(tag: number): never {
-    throw new DataError(`batch loader worker gave no batch for ${this.timeoutMs} ms (task ${tag})${this.failure ? `: ${this.failure.message}` : ''}`, 'use prefetch: 0 to build batches on the main thread');
+    if (this.failure) throw new DataError(`batch loader worker died before task ${tag}: ${this.failure.message}`, 'report this bug; meanwhile use prefetch: 0 to build batches on the main thread');
+    throw new DataError(`batch loader worker gave no batch for ${this.timeoutMs} ms (task ${tag})`, 'use prefetch: 0 to build batches on the main thread');
   }
 
   /** Block until the batch for `tag` arrives (Atomics.wait on the reply counter). */
@@ -305,7 +319,7 @@ class WorkerLink {
     for (;;) {
       const b = this.poll(tag);
       if (b) return b;
-      if (this.failure || performance.now() > deadline) this.fail(tag);
+      if (this.dead() || performance.now() > deadline) this.fail(tag);
       Atomics.wait(this.signal, 0, this.received, 1000);
     }
   }
@@ -316,9 +330,15 @@ class WorkerLink {
     for (;;) {
       const b = this.poll(tag);
       if (b) return b;
-      if (this.failure || performance.now() > deadline) this.fail(tag);
+      if (this.dead() || performance.now() > deadline) this.fail(tag);
       const waiter = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync(this.signal, 0, this.received, 1000);
-      if (waiter.async) await waiter.value;
+      if (waiter.async) {
+        // A pending waitAsync does not keep Node alive: if the worker died, the process would exit mid-epoch with
+        // code 0. A ref'd timer beside it keeps the loop running until this wait resolves or fails.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([waiter.value, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+        clearTimeout(timer);
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 /**
- * Learning-rate schedules defined on training progress p in [0, 1] (fraction of the run's optimizer steps done),
- * not on step counts, so they stay correct when pruning changes the number of steps per epoch.
+ * Learning-rate schedules defined on training progress p in [0, 1], not on step counts, so they stay correct when
+ * pruning changes the number of steps per epoch. The trainer measures progress in epochs before each step:
+ * p = (epoch + step / steps) / epochs, so the first step of a run with warm-up has p = 0 (learning rate 0: its
+ * gradient only fills the momentum buffer) and the last has p just below 1.
  */
 export type ScheduleName = 'constant' | 'cosine' | 'step' | 'linear' | 'onecycle';
 

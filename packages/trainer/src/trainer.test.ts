@@ -1,4 +1,7 @@
 import '@tensorflow/tfjs-node';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadDataset, type ImageDataset } from '@dp/data';
 import { buildModel } from '@dp/models';
 import { createPruner } from '@dp/policies';
@@ -25,13 +28,17 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
       expect(Array.from(losses).every((l) => Number.isFinite(l) && l >= 0)).toBe(true);
       observe(ids, losses);
     };
+    let misaligned = 0;
     const result = await train({
       model,
       train: small,
       test: smallTest,
       pruner,
       options: { epochs: 3, batchSize: 64, schedule: { name: 'cosine', lr: 0.05 }, nesterov: true },
+      // Every row of a step (id, label, loss) still belongs to the same sample after shuffling and batching.
+      hooks: { onStep: (st) => st.ids.forEach((id, i) => void (st.labels[i] !== small.labels[id] && misaligned++)) },
     });
+    expect(misaligned).toBe(0);
     expect(result.epochs.map((e) => e.samples)).toEqual([1500, 1500, 1500]);
     expect(observed).toHaveLength(4500);
     // Epoch 0's observed ids are exactly the epoch's selection.
@@ -58,5 +65,29 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
       /pruner.datasetSize = 10 does not match the training set \(3000 samples\)/,
     );
     model.dispose();
+  });
+
+  it('hands the caller\'s checkpoint data back on resume, and validates evalEvery and checkpoint.every', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
+    const tiny = slice(full, 300);
+    const args = () => ({
+      model: buildModel('cnn-small', { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, seed: 4 }),
+      train: tiny,
+      pruner: createPruner({ policy: 'full', datasetSize: 300, pruneRatio: 0, totalEpochs: 2, seed: 1 }),
+      options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } },
+    });
+    let steps = 0;
+    const first = args();
+    await train({ ...first, hooks: { onStep: () => void steps++ }, checkpoint: { dir, every: 1, fingerprint: 'f', extra: () => ({ steps }) } });
+    expect(steps).toBe(6);
+    const restored: unknown[] = [];
+    const again = args();
+    const result = await train({ ...again, checkpoint: { dir, every: 1, fingerprint: 'f', resume: true, restore: (x) => restored.push(x) } });
+    expect(restored).toEqual([{ steps: 6 }]);
+    expect(result.epochs).toHaveLength(2); // restored, nothing left to train
+    const bad = args();
+    await expect(train({ ...bad, options: { ...bad.options, evalEvery: 0 } })).rejects.toThrow('evalEvery = 0 is invalid: expected an integer >= 1');
+    await expect(train({ ...bad, checkpoint: { dir, every: 0, fingerprint: 'f' } })).rejects.toThrow('checkpoint.every = 0 is invalid: expected an integer >= 1');
+    for (const m of [first.model, again.model, bad.model]) m.dispose();
   });
 });

@@ -98,8 +98,10 @@ export interface CheckpointOptions {
   fingerprint: string;
   /** Resume from the checkpoint in `dir` if there is one. */
   resume?: boolean;
-  /** Caller data saved with each checkpoint and handed back on resume. */
+  /** Caller data saved with each checkpoint (JSON), e.g. the state of score trackers updated from `onStep`. */
   extra?: () => unknown;
+  /** Called on resume, before training continues, with what `extra` returned at the checkpoint (null if none). */
+  restore?: (extra: unknown) => void;
 }
 
 export interface TrainArgs {
@@ -131,16 +133,22 @@ function checkOptions(o: TrainOptions): void {
   if (!(wd >= 0 && Number.isFinite(wd))) throw bad('weightDecay', wd, 'a finite number >= 0');
   const ls = o.labelSmoothing ?? 0;
   if (!(ls >= 0 && ls < 1)) throw bad('labelSmoothing', ls, 'a number in [0, 1)');
+  const ee = o.evalEvery ?? 1;
+  if (!Number.isInteger(ee) || ee < 1) throw bad('evalEvery', ee, 'an integer >= 1');
 }
 
 /**
  * Train `model` with mini-batch SGD on the samples `pruner` selects each epoch. The per-sample losses of the
  * training forward pass go to `pruner.observe` (no extra forward pass); selection weights scale each sample's
- * loss: the batch objective is sum_i(w_i * loss_i) / batchSize.
+ * loss: the batch objective is sum_i(w_i * loss_i) / n, n the samples in the batch (the mean; the last batch
+ * of an epoch may be smaller than batchSize).
  */
 export async function train({ model, train: data, test, pruner: initialPruner, options, hooks, checkpoint, augment = 'none', seed = 0, prefetch = 2 }: TrainArgs): Promise<TrainResult> {
   let pruner = initialPruner;
   checkOptions(options);
+  if (checkpoint && (!Number.isInteger(checkpoint.every) || checkpoint.every < 1)) {
+    throw new TrainError(`checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1`);
+  }
   if (pruner.config.datasetSize !== data.size) {
     throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples)`);
   }
@@ -172,9 +180,10 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
         ...saved.optimizer.slots.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape) })),
       ]);
       pruner = createPruner({ ...pruner.config, ...pruner.options }, saved.pruner as PrunerState);
-      const extra = saved.extra as { reports: EpochReport[]; selection: ReturnType<SelectionStats['state']> };
+      const extra = saved.extra as { reports: EpochReport[]; selection: ReturnType<SelectionStats['state']>; caller?: unknown };
       reports = extra.reports;
       selection = SelectionStats.load(data.size, extra.selection);
+      checkpoint.restore?.(extra.caller ?? null);
       startEpoch = saved.epoch + 1;
     }
   }
