@@ -53,6 +53,23 @@ describe('checkpoints', () => {
     expect(readCheckpoint(dir)!.epoch).toBe(3);
   });
 
+  it('keeps the only loadable checkpoint through a second crash between renames, and clears crashed writers\' folders', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
+    writeCheckpoint(dir, data(3));
+    const { mkdirSync, renameSync } = await import('node:fs');
+    renameSync(join(dir, 'checkpoint'), join(dir, 'checkpoint.previous')); // first crash: only 'previous' is left
+    mkdirSync(join(dir, 'checkpoint.tmp-999999')); // and a crashed writer's temporary folder
+    const crash = (from: string, to: string) => {
+      if (to.endsWith('checkpoint')) throw new Error('killed');
+      renameSync(from, to);
+    };
+    expect(() => writeCheckpoint(dir, data(4), { rename: crash })).toThrow(/the previous checkpoint \(epoch 4\) is intact/);
+    expect(readCheckpoint(dir)!.epoch).toBe(3);
+    writeCheckpoint(dir, data(4));
+    expect(readCheckpoint(dir)!.epoch).toBe(4);
+    expect(readdirSync(dir)).toEqual(['checkpoint']);
+  });
+
   it('rejects a truncated tensor file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
     writeCheckpoint(dir, data(1));

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrainError } from './errors.js';
 
@@ -39,6 +39,8 @@ interface Manifest {
 export interface WriteHooks {
   /** Replaceable for tests (e.g. to simulate a full disk); defaults to node:fs writeSync. */
   write?: (fd: number, data: Uint8Array) => void;
+  /** Replaceable for tests (e.g. to simulate a crash between renames); defaults to node:fs renameSync. */
+  rename?: (from: string, to: string) => void;
 }
 
 const CURRENT = 'checkpoint';
@@ -51,8 +53,10 @@ const PREVIOUS = 'checkpoint.previous';
  */
 export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: WriteHooks = {}): void {
   const write = hooks.write ?? ((fd: number, d: Uint8Array) => void writeSync(fd, d));
+  const rename = hooks.rename ?? renameSync;
+  // Temporary folders of crashed writers (any pid) are garbage: one run directory has one writer at a time.
+  if (existsSync(runDir)) for (const e of readdirSync(runDir)) if (e.startsWith('checkpoint.tmp-')) rmSync(join(runDir, e), { recursive: true, force: true });
   const tmp = join(runDir, `checkpoint.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
   try {
     mkdirSync(tmp, { recursive: true });
     let offset = 0;
@@ -90,9 +94,14 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
     }
     const current = join(runDir, CURRENT);
     const previous = join(runDir, PREVIOUS);
-    rmSync(previous, { recursive: true, force: true });
-    if (existsSync(current)) renameSync(current, previous);
-    renameSync(tmp, current);
+    // A loadable checkpoint exists at every moment: the old 'previous' goes only when 'current' replaces it (after a
+    // crash between the renames, 'previous' may be the only one left, and stays until the new one is in place).
+    if (existsSync(current)) {
+      rmSync(previous, { recursive: true, force: true });
+      rename(current, previous);
+    }
+    rename(tmp, current);
+    fsyncDir(runDir); // make the renames themselves durable
     rmSync(previous, { recursive: true, force: true });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
@@ -103,6 +112,15 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
       `could not write the checkpoint for epoch ${data.epoch + 1} in ${runDir}: ${what}; ` +
         (kept === undefined ? 'no earlier checkpoint exists' : `the previous checkpoint (epoch ${kept + 1}) is intact; fix: free space and resume with --resume ${runDir}`),
     );
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

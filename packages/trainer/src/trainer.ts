@@ -175,10 +175,12 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
         throw new TrainError(`the checkpoint in ${checkpoint.dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
       }
       restoreWeights(model, saved.weights, checkpoint.dir);
-      await optimizer.setWeights([
+      const restored = [
         { name: 'iter', tensor: tf.scalar(saved.optimizer.iterations, 'int32') },
         ...saved.optimizer.slots.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape) })),
-      ]);
+      ];
+      await optimizer.setWeights(restored); // the optimizer makes its own variables from these
+      tf.dispose(restored.map((r) => r.tensor));
       pruner = createPruner({ ...pruner.config, ...pruner.options }, saved.pruner as PrunerState);
       const extra = saved.extra as { reports: EpochReport[]; selection: ReturnType<SelectionStats['state']>; caller?: unknown };
       reports = extra.reports;
@@ -302,8 +304,8 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
     }
   } finally {
     await loader.close();
+    optimizer.dispose(); // also when training throws (divergence, a failed checkpoint write)
   }
-  optimizer.dispose();
   const totals = { train: 0, data: 0, select: 0, score: 0, eval: 0, trainingSeconds: 0, samples: 0 };
   for (const r of reports) {
     for (const k of ['train', 'data', 'select', 'score', 'eval'] as const) totals[k] += r.costs[k];
@@ -320,5 +322,7 @@ function restoreWeights(model: LayersModel, saved: NamedArray[], dir: string): v
   if (mismatch) {
     throw new TrainError(`the checkpoint in ${dir} holds weights of another architecture (${saved.length} tensors vs the model's ${current.length}); fix: resume with the same --model`);
   }
-  model.setWeights(saved.map((w) => tf.tensor(w.values, w.shape)));
+  const tensors = saved.map((w) => tf.tensor(w.values, w.shape));
+  model.setWeights(tensors); // copies into the model's variables
+  tf.dispose(tensors);
 }
