@@ -6,10 +6,12 @@ import { sharedBytes } from './shared.js';
 
 /**
  * On-disk cache of a decoded image-folder split: a fixed magic, a JSON header (the folder's fingerprint, shape,
- * class names, skipped files, per-channel statistics, payload CRC-32), uint16 LE labels, then the uint8 NHWC pixels. Written to a
- * temporary file and renamed into place; every read checks magic, fingerprint, sizes and checksum.
+ * class names, skipped files, per-channel statistics, CRC-32), uint16 LE labels, then the uint8 NHWC pixels. The
+ * CRC covers the header's other fields as well as labels and pixels, so damage to, say, the normalisation
+ * statistics is caught too. Written to a temporary file and renamed into place; every read checks magic,
+ * fingerprint, sizes and checksum.
  */
-const MAGIC = Buffer.from('DPIMGC\u0000\u0002', 'latin1');
+const MAGIC = Buffer.from('DPIMGC\u0000\u0003', 'latin1');
 const CHUNK = 8 << 20;
 
 export interface CachedSplit {
@@ -54,6 +56,11 @@ function readFully(fd: number, into: Uint8Array, position: number, crc?: Crc): b
   return true;
 }
 
+/** The header's fields but the checksum, as the bytes the checksum covers (JSON keeps the key order on a round trip). */
+function headerBytes(h: Header): Uint8Array {
+  return Buffer.from(JSON.stringify({ ...h, crc32: 0 }), 'utf8');
+}
+
 /** Read the cache at `path` if its fingerprint is `key` and it is intact; pixels land in shared memory. */
 export function readCache(path: string, key: string, onProgress?: (done: number, total: number) => void): CacheRead {
   if (!existsSync(path)) return { status: 'missing' };
@@ -77,13 +84,17 @@ export function readCache(path: string, key: string, onProgress?: (done: number,
     } catch {
       return { status: 'corrupt', problem: 'unparseable header' };
     }
+    if (h === null || typeof h !== 'object') return { status: 'corrupt', problem: 'unparseable header' };
     if (h.key !== key) return { status: 'stale', problem: 'the folder or the load options changed since it was written' };
+    const dims = Array.isArray(h.shape) && h.shape.length === 3 && h.shape.every((d) => Number.isInteger(d) && d > 0);
+    if (!dims || !Number.isInteger(h.size) || !Array.isArray(h.classNames) || !Array.isArray(h.skipped)) return { status: 'corrupt', problem: 'incomplete header' };
     const [hh, ww, cc] = h.shape;
     const imageBytes = h.size * hh * ww * cc;
     const expected = 12 + headerLen + 2 * h.size + imageBytes;
     if (!h.stats || !Array.isArray(h.stats.mean) || typeof h.crc32 !== 'number') return { status: 'corrupt', problem: 'incomplete header' };
     if (fileSize !== expected) return { status: 'corrupt', problem: `file is ${fileSize} bytes, its header needs ${expected} (truncated or overwritten)` };
     const hash = new Crc();
+    hash.update(headerBytes(h));
     const labelBytes = new Uint8Array(2 * h.size);
     if (!readFully(fd, labelBytes, 12 + headerLen, hash)) return { status: 'corrupt', problem: 'truncated labels' };
     const images = sharedBytes(imageBytes);
@@ -115,11 +126,13 @@ export function writeCache(path: string, key: string, split: CachedSplit): { mea
   const labelBytes = new Uint8Array(2 * n);
   const view = new DataView(labelBytes.buffer);
   for (let i = 0; i < n; i++) view.setUint16(2 * i, split.labels[i]!, true);
+  const stats = split.stats ?? channelStats(split.images, split.shape[2]);
+  const header: Header = { key, size: n, shape: split.shape, classNames: split.classNames, skipped: split.skipped, stats, crc32: 0 };
   const crc = new Crc();
+  crc.update(headerBytes(header));
   crc.update(labelBytes);
   for (let done = 0; done < split.images.length; done += CHUNK) crc.update(split.images.subarray(done, Math.min(done + CHUNK, split.images.length)));
-  const stats = split.stats ?? channelStats(split.images, split.shape[2]);
-  const header: Header = { key, size: n, shape: split.shape, classNames: split.classNames, skipped: split.skipped, stats, crc32: crc.value };
+  header.crc32 = crc.value;
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, json.length, true);

@@ -89,6 +89,17 @@ describe.skipIf(!jpeg)('image folders (a few hundred CIFAR-10 JPEGs copied to a 
     const rebuilt = await loadImageFolderPairTfjs('t', r, c.opts);
     expect(c.warnings).toEqual([expect.stringMatching(/^image cache .* for .*train is corrupt \(checksum mismatch \(the file was damaged\)\); rebuilding it$/)]);
     expect(sameBytes(rebuilt.train.images, first.train.images)).toBe(true);
+    // Damage inside the header that keeps it valid JSON of the same length (a digit of the statistics): caught by
+    // the checksum too, so wrong normalisation constants are never used.
+    const healthy = readFileSync(path);
+    const text = healthy.toString('latin1');
+    const at = text.indexOf('"mean":[') + 8;
+    const digit = text.slice(at).search(/[0-8]/) + at;
+    healthy[digit] = healthy[digit]! + 1;
+    writeFileSync(path, healthy);
+    c.reset();
+    await loadImageFolderPairTfjs('t', r, c.opts);
+    expect(c.warnings).toEqual([expect.stringMatching(/is corrupt \(checksum mismatch \(the file was damaged\)\); rebuilding it$/)]);
     // Truncated cache.
     writeFileSync(path, bytes.subarray(0, 1000));
     c.reset();

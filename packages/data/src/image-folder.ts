@@ -14,9 +14,26 @@ function kind(bytes: Uint8Array): 'jpeg' | 'png' | undefined {
   return undefined;
 }
 
-/** Index just past the first start-of-scan marker (FF DA) of a JPEG, or -1. */
+/**
+ * Index just past the main image's start-of-scan marker (FF DA) of a JPEG, or -1. Walks the header's marker
+ * segments by their lengths, so the bytes inside a segment (an EXIF thumbnail in APP1 is a whole JPEG, with its own
+ * scan and end marker) are never taken for the image's own.
+ */
 function firstScan(bytes: Uint8Array): number {
-  for (let i = 2; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xda) return i + 2;
+  let i = 2;
+  while (i + 3 < bytes.length) {
+    if (bytes[i] !== 0xff) return -1; // not at a marker: a damaged header
+    const marker = bytes[i + 1]!;
+    if (marker === 0xff) {
+      i++; // fill byte
+    } else if (marker === 0xda) {
+      return i + 2;
+    } else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2; // markers without a length
+    } else {
+      i += 2 + ((bytes[i + 2]! << 8) | bytes[i + 3]!);
+    }
+  }
   return -1;
 }
 
