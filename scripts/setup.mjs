@@ -13,7 +13,7 @@
 //      (TF_C/TFE_C API in libtensorflow_cc.so.2), linked into tfjs-node's deps/ folder, binding built with node-gyp;
 //   4. otherwise a loud warning: training commands then refuse to run unless given --allow-cpu.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, cpSync, renameSync, statSync } from 'node:fs';
+import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, cpSync, renameSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,11 +174,26 @@ with zipfile.ZipFile(sys.argv[1]) as z:
   symlinkSync('libtensorflow_cc.so.2', join(deps, 'lib', 'libtensorflow.so'));
   symlinkSync('libtensorflow_framework.so.2', join(deps, 'lib', 'libtensorflow_framework.so'));
   say('building the tfjs-node binding with node-gyp (about 15 s)');
+  // node-gyp downloads Node's headers from nodejs.org unless told where local ones are: offline, point it at the
+  // headers installed with this Node (Debian's nodejs package ships them in /usr/include/node) when they match.
+  const headers = process.env.npm_config_nodedir ? {} : localNodeHeaders();
+  if (headers.npm_config_nodedir) say(`node-gyp uses the local Node headers in ${headers.npm_config_nodedir}/include/node`);
   // With deps/lib/libtensorflow.so.2.9.1 present, tfjs-node's install script skips the download and builds.
-  const b = run('npm', ['rebuild', tfjsPkg, '--foreground-scripts'], { quiet: true });
+  const b = run('npm', ['rebuild', tfjsPkg, '--foreground-scripts'], { quiet: true, env: headers });
   const loaded = b.ok ? nativeLoads() : null;
   if (!loaded) throw new Error(`the binding did not build or load:\n${b.out.split('\n').filter((l) => /error|ERR!/i.test(l)).slice(0, 8).join('\n')}`);
   return loaded;
+}
+
+/** { npm_config_nodedir } for node-gyp when this Node's own headers are installed beside it, else {}. */
+function localNodeHeaders() {
+  const prefix = dirname(dirname(process.execPath));
+  const file = join(prefix, 'include', 'node', 'node_version.h');
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8');
+  const part = (name) => new RegExp(`#define NODE_${name}_VERSION (\\d+)`).exec(text)?.[1];
+  const version = `v${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}`;
+  return version === process.version ? { npm_config_nodedir: prefix } : {};
 }
 
 // ---------------------------------------------------------------- 3. Debian packages: dataset, report browser
