@@ -1,6 +1,6 @@
 import { defineProject } from 'vitest/config';
 
-/** Settings every package's tests share: native TensorFlow tests are slow to start and heavy, so files run one at a time. */
+/** Settings every package's tests share: native TensorFlow tests are slow to start and heavy, hence the long timeouts. */
 export default defineProject({
   test: {
     include: ['src/**/*.test.ts'],

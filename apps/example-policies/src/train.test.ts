@@ -6,7 +6,7 @@ import { createModel, train } from './train.js';
 
 const present = existsSync(`${DEFAULT_DIR}/train-images-idx3-ubyte.gz`);
 
-describe.skipIf(!present)(`Fashion-MNIST example (needs ${DEFAULT_DIR}: Debian package fashion-mnist)`, () => {
+describe.skipIf(!present)(`Fashion-MNIST example (needs ${DEFAULT_DIR}: Debian package dataset-fashion-mnist)`, () => {
   it('reads the IDX files: 60,000 28x28 training images, labels 0..9', () => {
     const images = readIdx(`${DEFAULT_DIR}/train-images-idx3-ubyte.gz`, 10);
     expect(images.dims).toEqual([10, 28, 28]);

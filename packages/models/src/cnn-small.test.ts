@@ -21,6 +21,23 @@ describe('cnn-small', () => {
     expect(a.getWeights()[0]!.dataSync()).toEqual(b.getWeights()[0]!.dataSync());
   });
 
+  it('gives neighbouring seeds unrelated layers (no layer of seed s repeats another layer\'s stream of seed s + 1)', () => {
+    // Compare the first 144 draws of every kernel (the smallest kernel's size), normalised by their first value:
+    // two initialisers on the same stream differ only by their scale.
+    const firstDraws = (seed: number) =>
+      buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed })
+        .getWeights()
+        .filter((w) => w.shape.length > 1)
+        .map((w) => {
+          const v = w.dataSync().slice(0, 144);
+          return Array.from(v, (x) => (x / v[0]!).toFixed(4)).join(',');
+        });
+    const one = firstDraws(1);
+    const two = new Set(firstDraws(2));
+    expect(one.filter((k) => two.has(k))).toEqual([]);
+    expect(() => buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 ** 32 })).toThrow('seed = 4294967296 is invalid: expected an integer in [0, 4294967295]');
+  });
+
   it('rejects unknown names and bad options with a clear error', () => {
     expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(ModelError);
     expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(`known models are ${modelNames().join(', ')}`);

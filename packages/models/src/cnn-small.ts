@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNorm, defaultBatchNorm, reluLayer } from './layers.js';
-import { tfjsSeed } from './seeds.js';
+import { SeedStream, tfjsSeed } from './seeds.js';
 import type { ModelEntry, ModelOptions } from './types.js';
 
 /**
@@ -10,24 +10,28 @@ import type { ModelEntry, ModelOptions } from './types.js';
  * the fused TensorFlow kernels on the native backend (`batchNorm: 'reference'` for the tfjs-layers ones).
  */
 export function cnnSmall({ inputShape, numClasses, seed = 0, batchNorm: kind = defaultBatchNorm() }: ModelOptions): tfl.LayersModel {
-  let s = seed;
-  const init = () => tfl.initializers.heNormal({ seed: tfjsSeed(s++) });
-  const convBnRelu = (filters: number) => [
-    tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init() }),
-    batchNorm({ kind }),
-    reluLayer(undefined, kind),
+  // One splitmix32 stream per model seed (as the ResNets): layer k of seed s never shares a random stream with
+  // another layer of seed s + 1 (the earlier seed, seed + 1, ... numbering made them overlap).
+  const seeds = new SeedStream(seed);
+  const init = () => tfl.initializers.heNormal({ seed: tfjsSeed(seeds.next()) });
+  // Named layers: weights are saved and loaded by name, and tfjs' automatic names depend on how many models the
+  // process built before.
+  const convBnRelu = (filters: number, i: number) => [
+    tfl.layers.conv2d({ name: `conv${i}`, filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init() }),
+    batchNorm({ name: `bn${i}`, kind }),
+    reluLayer(`relu${i}`, kind),
   ];
   return tfl.sequential({
     name: 'cnn-small',
     layers: [
-      tfl.layers.inputLayer({ inputShape: [...inputShape] }),
-      ...convBnRelu(16),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      ...convBnRelu(32),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: numClasses, kernelInitializer: tfl.initializers.glorotUniform({ seed: tfjsSeed(s++) }) }),
+      tfl.layers.inputLayer({ name: 'input', inputShape: [...inputShape] }),
+      ...convBnRelu(16, 1),
+      tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }),
+      ...convBnRelu(32, 2),
+      tfl.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }),
+      tfl.layers.flatten({ name: 'flatten' }),
+      tfl.layers.dense({ name: 'fc1', units: 128, activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.dense({ name: 'fc2', units: numClasses, kernelInitializer: tfl.initializers.glorotUniform({ seed: tfjsSeed(seeds.next()) }) }),
     ],
   });
 }

@@ -43,6 +43,19 @@ describe('save and load through file:// handlers', () => {
     other.dispose();
   });
 
+  it('loads cnn-small weights into a cnn-small built later in the same process (layers are named)', async () => {
+    const small = { inputShape: [28, 28, 1] as const, numClasses: 10 };
+    const xs = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
+    const a = buildModel('cnn-small', { ...small, seed: 1 });
+    await saveModel(a, `file://${dir}/cnn-small`);
+    const b = buildModel('cnn-small', { ...small, seed: 2 });
+    await loadWeights(b, `file://${dir}/cnn-small/model.json`);
+    expect(predict(b, xs)).toEqual(predict(a, xs));
+    xs.dispose();
+    a.dispose();
+    b.dispose();
+  });
+
   it('rejects weights from another architecture, naming both', async () => {
     const other = buildModel('resnet32', opts);
     await expect(loadWeights(other, `${url}/model.json`)).rejects.toThrow(ModelError);

@@ -20,8 +20,9 @@ export function checkOptions(opts: ModelOptions): void {
       `inputShape = [${Array.isArray(shape) ? shape.join(', ') : String(shape)}] is invalid: expected three positive integers [height, width, channels]`,
     );
   }
-  if (opts.seed !== undefined && !(Number.isSafeInteger(opts.seed) && opts.seed >= 0)) {
-    throw bad('seed', opts.seed, 'a non-negative integer');
+  // Initialisers draw 32-bit seeds: a larger model seed would wrap around onto a smaller one (2^32 + 1 -> 1).
+  if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 0xffffffff)) {
+    throw bad('seed', opts.seed, 'an integer in [0, 4294967295]');
   }
   if (opts.stem !== undefined && !STEMS.includes(opts.stem)) throw bad('stem', opts.stem, `one of ${STEMS.join(', ')}`);
   if (opts.width !== undefined && !(Number.isFinite(opts.width) && opts.width > 0 && opts.width <= MAX_WIDTH)) {

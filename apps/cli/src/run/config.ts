@@ -106,7 +106,7 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   policyOptions: (f, v) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(f, v, 'an object of policy options');
   },
-  seed: int(0),
+  seed: int(0, 4294967295), // the models draw 32-bit initialiser seeds
   trainSubset: int(0),
   testSubset: int(0),
   evalEvery: int(1),

@@ -132,7 +132,7 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
   set('labelSmoothing', 'label-smoothing', 'num', { min: 0, max: 1, maxOpen: true });
   set('policy', 'policy', 'str');
   set('pruneRatio', 'prune-ratio', 'num', { min: 0, max: 1, maxOpen: true });
-  set('seed', 'seed', 'int', { min: 0 });
+  set('seed', 'seed', 'int', { min: 0, max: 4294967295 });
   set('trainSubset', 'train-subset', 'int', { min: 0 });
   set('testSubset', 'test-subset', 'int', { min: 0 });
   set('evalEvery', 'eval-every', 'int', { min: 1 });

@@ -1,7 +1,8 @@
 /**
  * `FusedBatchNormalization`: a drop-in for tfjs-layers' BatchNormalization (same constructor arguments, config
- * and weights — gamma, beta, moving_mean, moving_variance in that order — so weights and saved models move
- * between the two) whose `call` runs TensorFlow's fused kernels (batch-norm.ts): FusedBatchNormV3 +
+ * and weights — gamma, beta, moving_mean, moving_variance in that order — so weights move between the two; a saved
+ * topology records this class and runs only where tfjs-node is loaded: build with `batchNorm: 'reference'` for a
+ * model meant for the browser or the pure-JS backend) whose `call` runs TensorFlow's fused kernels (batch-norm.ts): FusedBatchNormV3 +
  * FusedBatchNormGradV3 in training, FusedBatchNormV3 with the moving statistics in inference. The moving
  * statistics are updated exactly as tfjs-layers does: moving -= (moving - batch) * (1 - momentum), with the
  * biased batch variance. Needs the native `tensorflow` backend (tfjs-node) when called with channels-last axis;

@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every non-test source file under `dir`. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) return e === 'testing' ? [] : sources(p);
+    return /\.ts$/.test(e) && !/\.test\.ts$|testing\.ts$|test-helpers\.ts$/.test(e) ? [p] : [];
+  });
+}
+
+describe('packaging of the workspace libraries', () => {
+  it('declares every @dp/* package imported at run time as a dependency or peer, so tsup keeps it external', () => {
+    // A devDependency gets bundled into dist: the published package would carry its own copy (a second class
+    // registry, fixes that never reach it), as @dp/trainer did with @dp/models.
+    const problems: string[] = [];
+    for (const name of readdirSync(packages)) {
+      const pkg = JSON.parse(readFileSync(join(packages, name, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+      const external = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+      for (const file of sources(join(packages, name, 'src'))) {
+        for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*? from '(@dp\/[^/']+)/gm)) {
+          if (!external.has(spec!)) problems.push(`${name}/${file.slice(file.indexOf('/src/') + 1)} imports ${spec}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
