@@ -117,19 +117,23 @@ function buildFromWheel() {
   const pip = ['-m', 'pip'];
   const python = ['python3', 'python'].find((p) => run(p, ['--version'], { quiet: true }).ok);
   if (!python) throw new Error('no python3 on PATH to fetch the tensorflow-cpu wheel with pip');
-  const version = WHEEL_SPEC.split('==')[1] ?? 'latest';
+  // The wheel spec names a pinned version of TensorFlow's CPU (or full) wheel; its file is <name_with_underscores>-<version>-...
+  const spec = /^(tensorflow(?:-cpu)?)==(\d+\.\d+\.\d+)$/.exec(WHEEL_SPEC);
+  if (!spec) throw new Error(`DP_TF_WHEEL = ${WHEEL_SPEC} is invalid: expected tensorflow-cpu==X.Y.Z (or tensorflow==X.Y.Z)`);
+  const [, pkgName, version] = spec;
+  const prefix = `${pkgName.replace('-', '_')}-${version}-`;
   const libDir = join(cache, `libtensorflow-${version}`);
   const marker = join(libDir, '.complete');
   if (!existsSync(marker)) {
     const wheelDir = join(cache, 'wheels');
     mkdirSync(wheelDir, { recursive: true });
-    let wheel = readdirSync(wheelDir).find((f) => f.startsWith(`tensorflow_cpu-${version}-`) && f.endsWith('.whl'));
+    let wheel = readdirSync(wheelDir).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
     if (!wheel) {
       say(`pip download --no-deps ${WHEEL_SPEC} (about 270 MB)`);
       const r = run(python, [...pip, 'download', '--no-deps', '--only-binary=:all:', '-d', wheelDir, WHEEL_SPEC], { quiet: true });
       if (!r.ok) throw new Error(`pip could not download ${WHEEL_SPEC}: ${r.out.trim().split('\n').slice(-1)[0]}`);
-      wheel = readdirSync(wheelDir).find((f) => f.startsWith(`tensorflow_cpu-${version}-`) && f.endsWith('.whl'));
-      if (!wheel) throw new Error(`pip reported success but no tensorflow_cpu-${version} wheel is in ${wheelDir}`);
+      wheel = readdirSync(wheelDir).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
+      if (!wheel) throw new Error(`pip reported success but no ${prefix}*.whl is in ${wheelDir}`);
     } else {
       say(`using cached wheel ${join(wheelDir, wheel)}`);
     }
