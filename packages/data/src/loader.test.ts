@@ -112,13 +112,15 @@ describe.skipIf(!c10)('createBatchLoader on CIFAR-10 (byte-exact subset)', () =>
   });
 
   it('a worker that dies mid-epoch fails the epoch at once with its reason, sync and async (no timeout wait)', async () => {
-    // The real worker, plus a listener that crashes the thread after its first task (outside the task's try).
+    // The real worker, plus a listener that crashes the thread right after its first task (outside the task's try).
+    // The throw is synchronous: a setImmediate could wait for the whole epoch, because the worker drains a busy
+    // port (up to 1000 messages) before its check phase runs, and the epoch would finish before the crash.
     const dir = mkdtempSync(join(tmpdir(), 'dp-crash-'));
     const crashing = join(dir, 'crashing-worker.mjs');
     writeFileSync(
       crashing,
       `import { workerData } from 'node:worker_threads';\nawait import(${JSON.stringify(pathToFileURL(workerScript).href)});\n` +
-        `workerData.port.on('message', () => setImmediate(() => { throw new Error('boom in the worker'); }));\n`,
+        `workerData.port.on('message', () => { throw new Error('boom in the worker'); });\n`,
     );
     for (const mode of ['sync', 'async'] as const) {
       const l = await loader({ batchSize: 64, prefetch: 2, workerScript: crashing });
