@@ -17,6 +17,8 @@ export interface ChartOptions {
   yLabel: string;
   width?: number;
   height?: number;
+  /** The x values are counts (epochs): ticks only at whole numbers. */
+  integerX?: boolean;
 }
 
 export { niceTicks };
@@ -25,15 +27,16 @@ export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '
 /** Escape text for HTML / SVG content and attributes. */
 export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function niceTicks(lo: number, hi: number, count = 5): number[] {
+function niceTicks(lo: number, hi: number, count = 5, integer = false): number[] {
   if (!(hi > lo)) {
-    const d = Math.abs(lo) * 0.05 || 1;
+    const d = integer ? 1 : Math.abs(lo) * 0.05 || 1;
     lo -= d;
     hi += d;
   }
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const nice = (integer ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10]).map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const step = integer ? Math.max(1, Math.round(nice)) : nice;
   // Ticks cover [lo, hi] entirely: from the step multiple at or below lo to the one at or above hi.
   const first = Math.floor(lo / step + 1e-9);
   const last = Math.ceil(hi / step - 1e-9);
@@ -58,7 +61,7 @@ function frame(o: ChartOptions, xs: number[], ys: number[], legendNames: string[
   const m = { l: 64, r: Math.max(170, Math.ceil(46 + 6.2 * longest)), t: 36, b: 48 };
   const W = (o.width ?? 640) + (m.r - 170);
   const H = Math.max(o.height ?? 360, m.t + 8 + legendNames.length * 18 + 8);
-  const xt = xTickLabels ? xTickLabels.map((_, i) => i) : niceTicks(Math.min(...xs), Math.max(...xs));
+  const xt = xTickLabels ? xTickLabels.map((_, i) => i) : niceTicks(Math.min(...xs), Math.max(...xs), 5, o.integerX);
   const yt = niceTicks(Math.min(...ys), Math.max(...ys));
   const [x0, x1] = xTickLabels ? [-0.5, xTickLabels.length - 0.5] : [xt[0]!, xt[xt.length - 1]!];
   const [y0, y1] = [yt[0]!, yt[yt.length - 1]!];

@@ -54,7 +54,7 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
     id: 'accuracy-per-epoch',
     caption: 'Test accuracy after each epoch (mean over seeds).',
     svg: lineChart(
-      { id: 'accuracy-per-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'test accuracy (%)' },
+      { id: 'accuracy-per-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', integerX: true, yLabel: 'test accuracy (%)' },
       ms.map((m) => ({ name: tag(m), points: m.accuracyPerEpoch.flatMap((a, e) => (a === null ? [] : [{ x: e + 1, y: 100 * a }])) })),
     ),
   });
