@@ -36,6 +36,8 @@ describe('counts', () => {
     expect(floorOf(0.5, 3)).toBe(1);
     expect(keepCount(0.7, 1281167)).toBe(1281167 - 896816);
     expect(keepCount(0.99, 10)).toBe(1);
+    expect(() => keepCount(Number.NaN, 10)).toThrow('pruneRatio = NaN is invalid');
+    expect(() => keepCount(0.5, 0)).toThrow('n = 0 is invalid: expected an integer >= 1');
     expect(ceilOf(0.28, 25)).toBe(7);
     expect(ceilOf(0.875, 3)).toBe(3);
   });

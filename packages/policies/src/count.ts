@@ -1,3 +1,5 @@
+import { checkInt, checkNumber } from './errors.js';
+
 /**
  * Integer counts from ratio * n, for the sample counts every card defines (pruned share, greedy share) and the
  * epochs InfoBatch anneals. The product is computed in float64, and a product within a few ulps of an integer
@@ -26,5 +28,7 @@ export function ceilOf(ratio: number, n: number): number {
 
 /** k = N - floor(pruneRatio * N): the samples a fixed-size policy keeps (>= 1 for pruneRatio < 1). */
 export function keepCount(pruneRatio: number, n: number): number {
+  checkNumber('pruneRatio', pruneRatio, 0, 1, { maxOpen: true });
+  checkInt('n', n, 1);
   return Math.max(1, n - floorOf(pruneRatio, n));
 }

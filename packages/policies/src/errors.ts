@@ -38,7 +38,8 @@ export function orDefault<T>(value: unknown, fallback: T): unknown {
 /** Throws a PrunerError unless `value` is an integer in [min, max]. */
 export function checkInt(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+    // With no maximum of its own the range reads "an integer >= min", unless the value is too large for float64.
+    const range = max === Number.MAX_SAFE_INTEGER && !(typeof value === 'number' && value > max) ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
     throw new PrunerError(field, value, range);
   }
   return value;

@@ -104,6 +104,7 @@ describe('bad input throws one PrunerError naming field, value and allowed value
     rejects(() => createPruner({ ...ok, datasetSize: 2.5 }), 'datasetSize', 'datasetSize = 2.5 is invalid: expected an integer in [1, 4294967295]');
     rejects(() => createPruner({ ...ok, datasetSize: 0 }), 'datasetSize', /datasetSize = 0/);
     rejects(() => createPruner({ ...ok, totalEpochs: 0 }), 'totalEpochs', 'totalEpochs = 0 is invalid: expected an integer >= 1');
+    rejects(() => createPruner({ ...ok, totalEpochs: 2 ** 53 }), 'totalEpochs', 'totalEpochs = 9007199254740992 is invalid: expected an integer in [1, 9007199254740991]');
     rejects(() => createPruner({ ...ok, seed: 0.5 }), 'seed', /seed = 0.5/);
     rejects(() => createPruner({ ...ok, interval: 0 }), 'interval', /interval = 0/);
     rejects(() => createPruner({ ...ok, warmupEpochs: 6 }), 'warmupEpochs', 'warmupEpochs = 6 is invalid: expected an integer in [0, 5]');

@@ -40,6 +40,20 @@ describe('Rng', () => {
     );
   });
 
+  it('int(n) refuses n outside [1, 2^32] instead of looping forever or returning NaN', () => {
+    const r = new Rng(1);
+    for (const n of [0, -1, 2.5, Number.NaN, Infinity, 2 ** 32 + 1]) expect(() => r.int(n)).toThrow(`n = ${n} is invalid: expected an integer in [1, 4294967296]`);
+    expect(r.int(1)).toBe(0);
+    expect(r.int(2 ** 32)).toBeLessThan(2 ** 32);
+  });
+
+  it('streamRng refuses seeds, epochs and streams it would truncate', () => {
+    expect(() => streamRng(0.5, 0, 0)).toThrow('seed = 0.5 is invalid');
+    expect(() => streamRng(Number.NaN, 0, 0)).toThrow('seed = NaN is invalid');
+    expect(() => streamRng(0, -1, 0)).toThrow('epoch = -1 is invalid: expected an integer in [0, 4294967295]');
+    expect(() => streamRng(0, 0, 2 ** 32)).toThrow('stream = 4294967296 is invalid');
+  });
+
   it('int(3) is uniform (chi-square over 30,000 draws)', () => {
     const r = new Rng(1);
     const counts = [0, 0, 0];

@@ -4,7 +4,7 @@
  * expanded with splitmix32 from both 32-bit words, so nearby seeds (including negative ones) give unrelated streams. Only integer arithmetic (Math.imul, shifts) is used, so
  * every JavaScript engine produces the same stream.
  */
-import { PrunerError } from './errors.js';
+import { checkInt, PrunerError } from './errors.js';
 
 export type RngState = [number, number, number, number];
 
@@ -88,7 +88,8 @@ export class Rng {
 
   /** Uniform integer in [0, n) for 1 <= n <= 2^32, exactly unbiased (rejection sampling). */
   int(n: number): number {
-    return n <= 1 ? 0 : bounded(this.nextUint32(), n, this);
+    if (!(Number.isInteger(n) && n >= 1 && n <= TWO_32)) throw new PrunerError('n', n, 'an integer in [1, 4294967296]');
+    return n === 1 ? 0 : bounded(this.nextUint32(), n, this);
   }
 
   /**
@@ -219,6 +220,9 @@ export function mix32(x: number): number {
  * function of the config, the epoch and the observations, identical across processes.
  */
 export function streamRng(seed: number, epoch: number, stream: number): Rng {
+  checkInt('seed', seed, -Number.MAX_SAFE_INTEGER);
+  checkInt('epoch', epoch, 0, 2 ** 32 - 1);
+  checkInt('stream', stream, 0, 2 ** 32 - 1);
   const lo = seed >>> 0;
   const hi = Math.floor(seed / TWO_32) >>> 0;
   let h = mix32(lo ^ 0x243f6a88);
