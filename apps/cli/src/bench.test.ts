@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,23 @@ describe('dp bench', () => {
     expect(twice.stderr).toMatch(/dp: warning: 3 run\(s\) given more than once/);
     expect(twice.stdout).toMatch(/\| full data +\| fashion-mnist \/ cnn-small \| 2 +\|/);
     expect(readFileSync(join(dir, 'results', 'report.md'), 'utf8')).toContain('| random @ 0.5');
+  });
+
+  it('compare gives each policy its own options (full data none) and checks the whole plan before training', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-compare-'));
+    const tiny = ['--train-subset', '200', '--test-subset', '100', '--epochs', '1'];
+    const ok = dp('compare', '--policies', 'epsilon-greedy,ucb', '--policy-option', 'epsilon=0.2', ...tiny, '--out', join(dir, 'ok'));
+    expect(ok.status, ok.stderr).toBe(0);
+    const options = (run: string) => (JSON.parse(readFileSync(join(dir, 'ok', run, 'config.json'), 'utf8')) as { policyOptions: object }).policyOptions;
+    expect([options('full-s0'), options('epsilon-greedy-r0.5-s0'), options('ucb-r0.5-s0')]).toEqual([{}, { epsilon: 0.2 }, {}]);
+    // A bad seed late in the plan, and a static run without a score file, fail before anything trains.
+    for (const bad of [['--seeds', '0,5000000000'], ['--policies', 'static'], ['--policies', 'random', '--policy-option', 'c=2']]) {
+      const r = dp('compare', ...bad, ...tiny, '--out', join(dir, 'bad'));
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/^dp: error: /m);
+      expect(r.stdout).not.toMatch(/\[1\//);
+      expect(existsSync(join(dir, 'bad'))).toBe(false);
+    }
   });
 });
 

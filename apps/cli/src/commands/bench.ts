@@ -8,7 +8,8 @@ import { loadBackend } from '../backend.js';
 import { CliError } from '../errors.js';
 import { formatDuration } from '../progress.js';
 import { warn } from '../warn.js';
-import { fingerprint, validateRunConfig, type RunConfig } from '../run/config.js';
+import { fingerprint, type RunConfig } from '../run/config.js';
+import { checkSweepOptions, optionsFor, planRun } from '../run/plan.js';
 import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, type RunSummary } from '../run/run.js';
 import { list, ratioItem, seedItem } from './compare.js';
@@ -67,6 +68,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const seeds = list(values.seeds, 'seeds', [0], seedItem);
   const datasets = list(values.datasets, 'datasets', [base.dataset], String);
   const models = list(values.models, 'models', [base.model], String);
+  checkSweepOptions(policies, base.policyOptions);
   const plan: RunConfig[] = [];
   for (const dataset of datasets)
     for (const model of models)
@@ -74,7 +76,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         for (const policy of policies)
           for (const pruneRatio of policy === 'full' ? [0] : ratios) {
             const staticFile = policy === 'static' && typeof scoreFile === 'string' ? { scoreFile } : {};
-            plan.push(validateRunConfig({ dataset, model, seed, policy, pruneRatio, ...staticFile }, base));
+            plan.push(planRun({ dataset, model, seed, policy, pruneRatio, policyOptions: optionsFor(policy, base.policyOptions), ...staticFile }, base));
           }
 
   const done = new Map<string, RunSummary>();

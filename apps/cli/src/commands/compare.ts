@@ -5,7 +5,8 @@ import { loadBackend } from '../backend.js';
 import { CliError } from '../errors.js';
 import { formatDuration } from '../progress.js';
 import { writeReport } from '../report/write.js';
-import { DEFAULTS, validateRunConfig } from '../run/config.js';
+import { DEFAULTS } from '../run/config.js';
+import { checkSweepOptions, optionsFor, planRun } from '../run/plan.js';
 import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, type RunSummary } from '../run/run.js';
 import { comparisonTable } from '../report/summarize.js';
@@ -71,24 +72,26 @@ export async function compareCommand(argv: string[]): Promise<number> {
   }).filter((p) => p !== 'full');
   const ratios = list(values.ratios, 'ratios', [0.5], ratioItem('ratios'));
   const seeds = list(values.seeds, 'seeds', [0], seedItem);
-  const base = configFromFlags(values);
+  // As in dp bench: the score file belongs to the static runs, the policy options to the policies that take them,
+  // and the whole plan is checked before any data loads or any run trains.
+  const { 'score-file': scoreFile, ...rest } = values;
+  const base = configFromFlags(rest);
+  checkSweepOptions(policies, base.policyOptions);
+  const run = (policy: string, pruneRatio: number, seed: number) =>
+    planRun({ policy, pruneRatio, seed, policyOptions: optionsFor(policy, base.policyOptions), ...(policy === 'static' && typeof scoreFile === 'string' ? { scoreFile } : {}) }, base);
+  const plan = seeds.flatMap((seed) => [run('full', 0, seed), ...policies.flatMap((policy) => ratios.map((pruneRatio) => run(policy, pruneRatio, seed)))]);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const outDir = typeof values.resume === 'string' ? values.resume : typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   const data = await loadData(base.dataset, dataDir, base);
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
-  const plan = seeds.flatMap((seed) => [
-    { ...base, policy: 'full', pruneRatio: 0, seed },
-    ...policies.flatMap((policy) => ratios.map((pruneRatio) => ({ ...base, policy, pruneRatio, seed }))),
-  ]);
   process.stdout.write(
     `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs · ${plan.length} runs (full + ${policies.join(', ')} @ ${ratios.join(', ')}; seeds ${seeds.join(', ')}) · backend ${backend.backend}\n` +
       `output: ${outDir}\n`,
   );
   const started = performance.now();
   const results: RunSummary[] = [];
-  for (const [i, raw] of plan.entries()) {
-    const cfg = validateRunConfig(raw);
+  for (const [i, cfg] of plan.entries()) {
     const name = `${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}`;
     const label = `[${i + 1}/${plan.length}] ${name}`;
     results.push(await executeRun(cfg, { runDir: join(outDir, name), resume: true, backend, data, label }));

@@ -83,13 +83,14 @@ ${modelEntries().map((m) => `                            ${m.name.padEnd(12)} ${
   --label-smoothing X     in [0, 1) (default 0)
   --policy NAME           ${policyNames().join(' | ')} (default ${DEFAULTS.policy})
   --prune-ratio R         share pruned per epoch, in [0, 1) (default 0.5 unless --policy full)
-  --policy-option K=V     a policy-specific option, repeatable (e.g. --policy-option epsilon=0.2)
+  --policy-option K=V     a policy option, repeatable (e.g. --policy-option epsilon=0.2); in a sweep (compare,
+                          bench) each policy takes the ones it knows and full data none
   --seed N                seed of every random choice (default 0)
   --train-subset N        train on a class-balanced subset of N training samples (quick experiments)
   --test-subset N         evaluate on a class-balanced subset of N test samples
   --eval-every N          evaluate every N epochs and after the last (default 1)
   --checkpoint-every N    checkpoint every N epochs and after the last (default 1)
-  --score-file FILE       with --policy static: the dp score file to keep the top-scored subset of
+  --score-file FILE       for static runs: the dp score file to keep the top-scored subset of
   --resize PX             image folders: scale each image's shorter side to PX pixels when first decoded (cached)
   --crop PX               image folders: then keep the centred PX x PX square; a folder of mixed sizes needs it,
                           with --resize if some images are smaller (e.g. ImageNet at 64 px: --resize 72 --crop 64)

@@ -1,0 +1,49 @@
+import { createPruner, getPolicy, PrunerError } from '@dp/policies';
+import { CliError } from '../errors.js';
+import { validateRunConfig, type RunConfig } from './config.js';
+
+/** Pruner options every policy takes (the rest of createPruner's config the CLI fills in itself). */
+const SCHEDULE_OPTIONS = ['interval', 'warmupEpochs', 'annealEpochs'];
+
+/** The options `policy` accepts: the schedule options and its own. */
+function accepted(policy: string): string[] {
+  return [...SCHEDULE_OPTIONS, ...getPolicy(policy).optionNames];
+}
+
+/**
+ * The share of a sweep's --policy-option values that one run takes: the full-data baseline none (it is the
+ * reference every method is compared with), every other policy the schedule options and its own. So
+ * `--policies epsilon-greedy,ucb --policy-option epsilon=0.2` sets ε for ε-greedy alone.
+ */
+export function optionsFor(policy: string, options: Record<string, number | string | boolean>): Record<string, number | string | boolean> {
+  if (policy === 'full') return {};
+  const ok = accepted(policy);
+  return Object.fromEntries(Object.entries(options).filter(([k]) => ok.includes(k)));
+}
+
+/** Refuse a --policy-option that no pruning policy of the sweep takes (it would silently change nothing). */
+export function checkSweepOptions(policies: string[], options: Record<string, unknown>): void {
+  const pruning = policies.filter((p) => p !== 'full');
+  for (const key of Object.keys(options)) {
+    if (pruning.some((p) => accepted(p).includes(key))) continue;
+    const takes = pruning.length ? pruning.map((p) => `${p}: ${accepted(p).join(', ')}`).join('; ') : 'none: the sweep has only full data, which takes no options';
+    throw new CliError(`--policy-option ${key}=${String(options[key])}: no policy in this sweep takes '${key}' (${takes}); fix: drop it or add a policy that takes it`);
+  }
+}
+
+/**
+ * One planned run, checked before anything loads or trains: the run config, and the policy options by building the
+ * pruner on a nominal dataset (static runs, whose options depend on the score file, are checked when they start).
+ */
+export function planRun(raw: Record<string, unknown>, base: RunConfig): RunConfig {
+  const cfg = validateRunConfig(raw, base);
+  if (cfg.policy !== 'static') {
+    try {
+      createPruner({ ...cfg.policyOptions, policy: cfg.policy, datasetSize: 1000, pruneRatio: cfg.pruneRatio, totalEpochs: cfg.epochs, seed: cfg.seed });
+    } catch (e) {
+      if (e instanceof PrunerError) throw new CliError(`policy '${cfg.policy}': ${e.message}`);
+      throw e;
+    }
+  }
+  return cfg;
+}
