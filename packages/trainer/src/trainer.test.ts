@@ -58,6 +58,18 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     model.dispose();
   });
 
+  it('stops with a TrainError, not the pruner\'s error, when a loss is finite but beyond MAX_LOSS', async () => {
+    const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 });
+    // Logits of order 1e17 give cross-entropy losses far above 1e15 that float32 still holds.
+    const last = model.layers[model.layers.length - 1]!;
+    last.setWeights(last.getWeights().map((w, i) => (i === 0 ? w.mul(1e17) : w)));
+    const pruner = createPruner({ policy: 'random', datasetSize: 3000, pruneRatio: 0.5, totalEpochs: 1, seed: 1 });
+    const run = train({ model, train: small, pruner, options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 1e-9 } } });
+    await expect(run).rejects.toThrow(TrainError);
+    await expect(run).rejects.toThrow(/training loss became \d{16,} at epoch 1, step 1 .*the run has diverged/);
+    model.dispose();
+  });
+
   it('rejects a pruner sized for another dataset', async () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10 });
     const pruner = createPruner({ policy: 'full', datasetSize: 10, pruneRatio: 0, totalEpochs: 1, seed: 1 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchCount, createBatchLoader, type AugmentSpec, type ImageDataset } from '@dp/data';
-import { createPruner, type Pruner, type PrunerState } from '@dp/policies';
+import { createPruner, MAX_LOSS, type Pruner, type PrunerState } from '@dp/policies';
 import { readCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
 import { TrainError } from './errors.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
@@ -262,13 +262,17 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
 
         let batchLoss = 0;
         let batchHits = 0;
+        // A loss beyond MAX_LOSS (the pruner's bound, 1e15) is divergence as surely as NaN or Infinity is.
+        let diverged: number | undefined;
         for (let i = 0; i < n; i++) {
-          batchLoss += lossValues[i]!;
+          const v = lossValues[i]!;
+          if (!(v <= MAX_LOSS && v >= -MAX_LOSS)) diverged ??= v;
+          batchLoss += v;
           batchHits += hitValues[i]!;
         }
-        if (!Number.isFinite(batchLoss)) {
+        if (diverged !== undefined) {
           throw new TrainError(
-            `training loss became ${batchLoss} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): lower the learning rate or check the data`,
+            `training loss became ${diverged} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): the run has diverged; lower the learning rate or check the data`,
           );
         }
         t = performance.now();
