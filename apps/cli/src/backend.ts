@@ -58,7 +58,7 @@ export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInf
   }
   if (!opts.allowCpu) {
     throw new CliError(
-      `the native TensorFlow backend (${pkg}) could not load: ${nativeError}; fix: run \`npm run setup\`${gpu ? ' -- --gpu' : ''} in the repository root, ` +
+      `the native TensorFlow backend (${pkg}) could not load: ${nativeError}; fix: run \`npm run setup${gpu ? ' -- --gpu' : ''}\` in the repository root, ` +
         'or pass --allow-cpu to train on the pure-JS backend (300-700x slower)',
     );
   }

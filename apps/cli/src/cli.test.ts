@@ -55,7 +55,7 @@ describe('dp', () => {
     const t = dpWith({ DP_TFJS: 'gpu' }, 'train', '--epochs', '1', '--train-subset', '100');
     expect(t.code).toBe(2);
     expect(t.stderr).toHaveLength(1);
-    expect(t.stderr[0]).toMatch(/^dp: error: the native TensorFlow backend \(@tensorflow\/tfjs-node-gpu\) could not load: .*; fix: run `npm run setup` -- --gpu .* or pass --allow-cpu/);
+    expect(t.stderr[0]).toMatch(/^dp: error: the native TensorFlow backend \(@tensorflow\/tfjs-node-gpu\) could not load: .*; fix: run `npm run setup -- --gpu` in the repository root, or pass --allow-cpu/);
   });
 
   it.each([

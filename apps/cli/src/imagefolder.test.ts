@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,5 +50,13 @@ describe('dp train on an image folder of mixed sizes', () => {
     expect(result.finalAccuracy).toBeGreaterThanOrEqual(0);
     const log = readFileSync(join(out, 'log.jsonl'), 'utf8');
     expect(log).toContain('"shape":[16,16,3],"classes":2');
+  });
+
+  it('refuses a model the images are too small for before the run directory appears', () => {
+    const out = join(root, 'too-small');
+    const r = dp('train', '--dataset', 'imagefolder', '--data-dir', root, '--resize', '8', '--crop', '6', '--model', 'resnet18', '--epochs', '1', '--out', out);
+    expect(r.status).toBe(2);
+    expect(errors(r.stderr)).toEqual([expect.stringMatching(/inputShape = \[6, 6, 3\] is too small for resnet18/)]);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { reportCommand } from './commands/report.js';
 import { scoreCommand } from './commands/score.js';
 import { trainCommand } from './commands/train.js';
 import { CliError } from './errors.js';
+import { describeFsError } from './fs.js';
 
 const HELP = `dp: dynamic data pruning for TensorFlow.js training
 
@@ -59,6 +60,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError || e instanceof DataError || e instanceof ModelError || e instanceof PrunerError || e instanceof ScoreError || e instanceof TrainError) {
       process.stderr.write(`dp: error: ${e.message}\n`);
       return 2;
+    }
+    const fsError = describeFsError(e);
+    if (fsError) {
+      process.stderr.write(`dp: error: ${fsError}\n`);
+      return 1;
     }
     throw e;
   }

@@ -14,6 +14,7 @@ import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run
 import { executeRun, type RunSummary } from '../run/run.js';
 import { list, ratioItem, seedItem } from './compare.js';
 import { loadData } from '../run/data.js';
+import { checkOutputPath } from '../fs.js';
 
 export function benchHelp(): string {
   return `Usage: dp bench --results FILE [options]
@@ -60,6 +61,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (typeof values.results !== 'string') throw new CliError('--results FILE is required; fix: e.g. dp bench --results results/sweep.jsonl');
   const resultsPath = values.results;
   const runsDir = typeof values['runs-dir'] === 'string' ? values['runs-dir'] : join('runs', 'bench');
+  checkOutputPath(resultsPath, 'file', '--results');
+  checkOutputPath(runsDir, 'dir', '--runs-dir');
   // The score file belongs to the sweep's static runs only; the other policies are validated without it.
   const { 'score-file': scoreFile, ...rest } = values;
   const base = configFromFlags(rest);

@@ -11,6 +11,7 @@ import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run
 import { executeRun, type RunSummary } from '../run/run.js';
 import { comparisonTable } from '../report/summarize.js';
 import { loadData } from '../run/data.js';
+import { checkOutputPath } from '../fs.js';
 
 export const COMPARE_DEFAULT_POLICIES = ['full', 'random', 'ucb'];
 
@@ -82,6 +83,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const plan = seeds.flatMap((seed) => [run('full', 0, seed), ...policies.flatMap((policy) => ratios.map((pruneRatio) => run(policy, pruneRatio, seed)))]);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const outDir = typeof values.resume === 'string' ? values.resume : typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
+  checkOutputPath(outDir, 'dir', typeof values.resume === 'string' ? '--resume' : '--out');
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   const data = await loadData(base.dataset, dataDir, base);
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });

@@ -7,6 +7,7 @@ import { MACHINE_TOLERANCE } from '../report/machine.js';
 import { machineSpeedRange } from '../report/summarize.js';
 import { writeReport } from '../report/write.js';
 import type { RunSummary } from '../run/run.js';
+import { checkOutputPath } from '../fs.js';
 
 export const reportHelp = `Usage: dp report <results.jsonl | run dir | compare dir>... [--out DIR] [--title TEXT] [--adjust-machine-speed]
 
@@ -39,7 +40,12 @@ export function collectRuns(inputs: string[]): RunSummary[] {
     if (!existsSync(p)) throw new CliError(`${p}: no such file or directory`);
     if (statSync(p).isDirectory()) {
       if (existsSync(join(p, 'result.json'))) {
-        runs.push(JSON.parse(readFileSync(join(p, 'result.json'), 'utf8')) as RunSummary);
+        try {
+          runs.push(JSON.parse(readFileSync(join(p, 'result.json'), 'utf8')) as RunSummary);
+        } catch (e) {
+          if (!(e instanceof SyntaxError)) throw e;
+          throw new CliError(`${join(p, 'result.json')} is not valid JSON (${e.message}); fix: resume that run with --resume, or leave its directory out`);
+        }
       } else if (depth < 2) {
         for (const e of readdirSync(p).sort()) if (statSync(join(p, e)).isDirectory()) visit(join(p, e), depth + 1);
       }
@@ -90,6 +96,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const runs = collectRuns(positionals);
   if (!runs.length) throw new CliError(`no finished runs found in ${positionals.join(', ')}; fix: point at a results file or a directory with result.json files`);
   const out = typeof values.out === 'string' ? values.out : defaultReportDir(positionals[0]!);
+  checkOutputPath(out, 'dir', '--out');
   const adjustForMachine = values['adjust-machine-speed'] === true;
   const { markdown, html, summaries, table } = writeReport(runs, out, { title: typeof values.title === 'string' ? values.title : 'dp report', adjustForMachine });
   const range = machineSpeedRange(summaries);

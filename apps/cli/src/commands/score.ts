@@ -13,6 +13,7 @@ import { resolveAugment, validateRunConfig, type RunConfig } from '../run/config
 import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { loadData, subset } from '../run/data.js';
 import { buildRunModel, trainingOptions } from '../run/recipe.js';
+import { checkOutputPath } from '../fs.js';
 
 /** Published protocols: EL2N at epoch 20 and GraNd at initialisation, each averaged over 10 runs (Paul et al. 2021). */
 const PROTOCOL_DEFAULTS: Record<string, { epochs: number; runs: number }> = {
@@ -92,6 +93,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const pair = await loadData(base.dataset, dataDir, base);
   const data = subset(pair.train, base.trainSubset);
   const out = typeof values.out === 'string' ? values.out : join('scores', `${base.dataset}${base.trainSubset ? `-n${base.trainSubset}` : ''}-${score.name}-${base.model}-e${epochs}-r${runs}.dpscore`);
+  checkOutputPath(out, 'file', '--out'); // before the scoring runs, not after them
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
   process.stdout.write(`dp score: ${score.name} on ${base.dataset} (${data.size} samples) · ${base.model} · ${epochs} epochs x ${runs} runs · backend ${backend.backend}\n`);
   const started = performance.now();

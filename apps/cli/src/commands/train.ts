@@ -7,6 +7,7 @@ import { validateRunConfig, type RunConfig } from '../run/config.js';
 import { configFromFlags, defaultRunDir, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun } from '../run/run.js';
 import { loadData } from '../run/data.js';
+import { checkOutputPath } from '../fs.js';
 
 export function trainHelp(): string {
   return `Usage: dp train [options]
@@ -45,6 +46,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
   const cfg = configFromFlags(values, base);
   const runDir = resumeDir ?? (typeof values.out === 'string' ? values.out : defaultRunDir(cfg));
+  checkOutputPath(runDir, 'dir', resumeDir ? '--resume' : '--out');
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   // Data first: its errors are the most common and need no TensorFlow start-up to report.
   const data = await loadData(cfg.dataset, dataDir, cfg);

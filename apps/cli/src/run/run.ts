@@ -115,8 +115,10 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     if (e instanceof PrunerError) throw new CliError(`policy '${cfg.policy}': ${e.message}`);
     throw e;
   }
-  // Only now, with the data, the score file and the policy options accepted, does the run directory appear: bad
-  // input leaves nothing behind.
+  // The model's options are checked when it is built (e.g. an input too small for it).
+  const model = buildRunModel(cfg, trainSet);
+  // Only now, with the data, the score file, the policy options and the model accepted, does the run directory
+  // appear: bad input leaves nothing behind.
   mkdirSync(runDir, { recursive: true });
   writeJsonAtomic(configPath, cfg);
   const resumed = opts.resume ? readCheckpoint(runDir) : undefined;
@@ -137,7 +139,6 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     data: { source: pair.source, train: trainSet.size, test: testSet.size, shape: trainSet.shape, classes: trainSet.numClasses },
   });
   const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
-  const model = buildRunModel(cfg, trainSet);
   const out = process.stdout;
   const prefix = opts.label ? `${opts.label} · ` : '';
   let bar: ProgressBar | undefined;
