@@ -3,7 +3,7 @@ export type { BatchProgress, StepSamples, CheckpointOptions, Costs, EpochReport,
 export { evaluate, inferenceForward, resolveInference, INFERENCE_KINDS } from './evaluate.js';
 export type { EvalResult, InferenceForward, InferenceKind } from './evaluate.js';
 export { InputConverter } from './input.js';
-export { learningRate, SCHEDULES } from './schedule.js';
+export { checkSchedule, learningRate, SCHEDULES } from './schedule.js';
 export type { ScheduleConfig, ScheduleName } from './schedule.js';
 export { TrainError } from './errors.js';
 export { readCheckpoint, writeCheckpoint } from './checkpoint.js';

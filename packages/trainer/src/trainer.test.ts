@@ -1,4 +1,4 @@
-import '@tensorflow/tfjs-node';
+import * as tf from '@tensorflow/tfjs-node';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,5 +101,41 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     await expect(train({ ...bad, options: { ...bad.options, evalEvery: 0 } })).rejects.toThrow('evalEvery = 0 is invalid: expected an integer >= 1');
     await expect(train({ ...bad, checkpoint: { dir, every: 0, fingerprint: 'f' } })).rejects.toThrow('checkpoint.every = 0 is invalid: expected an integer >= 1');
     for (const m of [first.model, again.model, bad.model]) m.dispose();
+  });
+
+  it('refuses a checkpoint of another pruner config before touching the model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
+    const tiny = slice(full, 300);
+    const run = (pruneRatio: number, seed: number) => ({
+      model: buildModel('cnn-small', { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, seed }),
+      train: tiny,
+      pruner: createPruner({ policy: 'random', datasetSize: 300, pruneRatio, totalEpochs: 2, seed: 1 }),
+      options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } },
+      checkpoint: { dir, every: 1, fingerprint: 'f', resume: true },
+    });
+    const first = run(0.5, 4);
+    await train(first);
+    const other = run(0.3, 5);
+    const before = other.model.getWeights().map((w) => Array.from(w.dataSync()));
+    await expect(train(other)).rejects.toThrow(/^the checkpoint in .* holds the state of another pruner config \(state.fingerprint differs\); fix: /);
+    expect(other.model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    for (const m of [first.model, other.model]) m.dispose();
+  });
+
+  it('leaks no tensor per run, and keeps the caller\'s onStep time out of the cost buckets', async () => {
+    const tiny = slice(full, 300);
+    const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 6 });
+    const args = () => ({ model, train: tiny, pruner: createPruner({ policy: 'full', datasetSize: 300, pruneRatio: 0, totalEpochs: 1, seed: 1 }), options: { epochs: 1, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } } });
+    await train(args()); // first call: kernels and model variables settle
+    const tensors = tf.memory().numTensors;
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const result = await train({ ...args(), hooks: { onStep: () => busy(100) } });
+    expect(tf.memory().numTensors).toBe(tensors);
+    // 3 steps x 100 ms of hook work: none of it in training cost.
+    expect(result.totals.score).toBeLessThan(0.05);
+    model.dispose();
   });
 });

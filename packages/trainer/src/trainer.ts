@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchCount, createBatchLoader, type AugmentSpec, type ImageDataset } from '@dp/data';
-import { createPruner, MAX_LOSS, type Pruner, type PrunerState } from '@dp/policies';
+import { createPruner, MAX_LOSS, PrunerError, type Pruner, type PrunerState } from '@dp/policies';
 import { readCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
 import { TrainError } from './errors.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
 import { evaluate, resolveInference, type EvalResult, type InferenceKind } from './evaluate.js';
 import { InputConverter } from './input.js';
-import { learningRate, SCHEDULES, type ScheduleConfig } from './schedule.js';
+import { checkSchedule, learningRate, SCHEDULES, type ScheduleConfig } from './schedule.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -127,6 +127,7 @@ function checkOptions(o: TrainOptions): void {
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw bad('batchSize', o.batchSize, 'an integer >= 1');
   if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw bad('lr', o.schedule.lr, 'a finite number > 0');
   if (!SCHEDULES.includes(o.schedule.name)) throw bad('schedule', o.schedule.name, `one of ${SCHEDULES.join(', ')}`);
+  checkSchedule(o.schedule);
   const m = o.momentum ?? 0.9;
   if (!(m >= 0 && m < 1)) throw bad('momentum', m, 'a number in [0, 1)');
   const wd = o.weightDecay ?? 0;
@@ -174,6 +175,13 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
       if (saved.fingerprint !== checkpoint.fingerprint) {
         throw new TrainError(`the checkpoint in ${checkpoint.dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
       }
+      // The pruner first: a state from another pruner config is refused before the model is touched.
+      try {
+        pruner = createPruner({ ...pruner.config, ...pruner.options }, saved.pruner as PrunerState);
+      } catch (e) {
+        if (!(e instanceof PrunerError)) throw e;
+        throw new TrainError(`the checkpoint in ${checkpoint.dir} holds the state of another pruner config (${e.field} differs); fix: resume with the same pruner options, or start a new run directory`);
+      }
       restoreWeights(model, saved.weights, checkpoint.dir);
       const restored = [
         { name: 'iter', tensor: tf.scalar(saved.optimizer.iterations, 'int32') },
@@ -181,7 +189,6 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
       ];
       await optimizer.setWeights(restored); // the optimizer makes its own variables from these
       tf.dispose(restored.map((r) => r.tensor));
-      pruner = createPruner({ ...pruner.config, ...pruner.options }, saved.pruner as PrunerState);
       const extra = saved.extra as { reports: EpochReport[]; selection: ReturnType<SelectionStats['state']>; caller?: unknown };
       reports = extra.reports;
       selection = SelectionStats.load(data.size, extra.selection);
@@ -277,8 +284,9 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
         }
         t = performance.now();
         pruner.observe(batch.ids, lossValues);
-        hooks?.onStep?.({ epoch, ids: batch.ids, labels: batch.labels, losses: lossValues, correct: hitValues });
         costs.score += (performance.now() - t) / 1000;
+        // The caller's hook is in no cost bucket (its own work, e.g. score trackers, is not the method's cost).
+        hooks?.onStep?.({ epoch, ids: batch.ids, labels: batch.labels, losses: lossValues, correct: hitValues });
         lossSum += batchLoss;
         correctSum += batchHits;
         seen += n;
@@ -309,6 +317,9 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
   } finally {
     await loader.close();
     optimizer.dispose(); // also when training throws (divergence, a failed checkpoint write)
+    // tfjs's MomentumOptimizer.dispose() skips SGDOptimizer's, which holds the learning-rate scalar `c`: one
+    // tensor per train() call would leak.
+    (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
   }
   const totals = { train: 0, data: 0, select: 0, score: 0, eval: 0, trainingSeconds: 0, samples: 0 };
   for (const r of reports) {
