@@ -25,17 +25,13 @@ const dataDir = values['data-dir'];
 const mb = (b) => (b / 2 ** 20).toFixed(0);
 
 if (values['cached-child']) {
-  // Fresh process: only the core entry (no TensorFlow); a decoder that throws proves nothing is decoded.
-  const { loadDataset } = await import('../dist/index.js');
+  // Fresh process: only the core entry (no TensorFlow) and no decoder, so a load that had to decode would fail
+  // ("no image decoder"). (A throwing custom decoder would not do: a custom decoder has caches of its own.)
+  const { loadCifar10Jpeg } = await import('../dist/index.js');
   globalThis.gc?.();
   const rss0 = process.memoryUsage().rss;
   const t = performance.now();
-  const { train, test } = await loadDataset('cifar10-jpeg', {
-    dataDir,
-    decodeImage: () => {
-      throw new Error('decoded although cached');
-    },
-  });
+  const { train, test } = await loadCifar10Jpeg({ dataDir });
   const seconds = (performance.now() - t) / 1000;
   globalThis.gc?.();
   const rss = process.memoryUsage().rss - rss0;

@@ -146,6 +146,45 @@ describe.skipIf(!c10)('CIFAR-10 binary (byte-exact subset in ../shared/datasets)
   });
 });
 
+describe('CIFAR search order', () => {
+  /** `root/folder` holding every file `spec` needs (empty: only their presence matters to locateCifar). */
+  const fake = (root: string, folder: string, spec: typeof CIFAR10) => {
+    mkdirSync(join(root, folder), { recursive: true });
+    for (const f of [...spec.train, ...spec.test, ...spec.fields.map((x) => x.namesFile)]) writeFileSync(join(root, folder, f), '');
+    return join(root, folder);
+  };
+
+  it('$DP_DATA_DIR wins over the cache whatever folder name either uses (a decoy in the cache is not picked)', () => {
+    for (const [spec, official, other] of [
+      [CIFAR10, 'cifar-10-batches-bin', 'cifar-10-exact-subset-bin'],
+      [CIFAR100, 'cifar-100-binary', 'cifar-100-binary-partial'],
+    ] as const) {
+      const data = tempDir('order-data');
+      const cache = tempDir('order-cache');
+      const decoy = fake(cache, official, spec);
+      const wanted = fake(data, other, spec);
+      expect(locateCifar(spec, { env: { DP_DATA_DIR: data, DP_CACHE_DIR: cache } })).toBe(wanted);
+      // $DP_DATA_DIR itself holding the files also comes before the cache.
+      const flat = tempDir('order-flat');
+      fake(flat, '.', spec);
+      expect(locateCifar(spec, { env: { DP_DATA_DIR: flat, DP_CACHE_DIR: cache } })).toBe(flat);
+      // Without $DP_DATA_DIR the cache copy is used.
+      expect(locateCifar(spec, { env: { DP_CACHE_DIR: cache } })).toBe(decoy);
+    }
+  });
+
+  it.skipIf(!c10)('loads the $DP_DATA_DIR copy although the cache holds a (corrupt) official-name folder', async () => {
+    const data = tempDir('order-load');
+    mkdirSync(join(data, 'cifar-10-exact-subset-bin'));
+    for (const f of [...CIFAR10.train, ...CIFAR10.test, 'batches.meta.txt']) symlinkSync(join(c10!, f), join(data, 'cifar-10-exact-subset-bin', f));
+    const cache = tempDir('order-decoy');
+    fake(cache, 'cifar-10-batches-bin', CIFAR10);
+    const { test, source } = await loadDataset('cifar10', { env: { DP_DATA_DIR: data, DP_CACHE_DIR: cache }, download: false });
+    expect(source).toBe(join(data, 'cifar-10-exact-subset-bin'));
+    expect(test.labels[0]).toBe(3);
+  });
+});
+
 describe('CIFAR location errors', () => {
   it('offline with nothing found: names the missing files and where to put them', async () => {
     const dir = tempDir('c10none');

@@ -2,8 +2,8 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { join } from 'node:path';
 import { channelStats, type DatasetPair, type ImageDataset } from './dataset.js';
 import { downloadFile } from './download.js';
-import { DataError } from './errors.js';
-import { cacheDir, candidateDirs } from './locate.js';
+import { DataError, errorProblem } from './errors.js';
+import { cacheDir, searchDirs } from './locate.js';
 import type { CommonLoadOptions } from './options.js';
 import { sharedBytes } from './shared.js';
 import { extractTarGz } from './tar.js';
@@ -118,15 +118,10 @@ function requiredFiles(spec: CifarSpec): string[] {
   return [...spec.train, ...spec.test, ...spec.fields.map((f) => f.namesFile)];
 }
 
-function searchDirs(spec: CifarSpec, opts: CommonLoadOptions): string[] {
-  const dirs = spec.folders.flatMap((f) => candidateDirs(f, [], opts));
-  return [...new Set(dirs)];
-}
-
 /** Directory holding every file of `spec` (batches and meta files), or undefined. */
 export function locateCifar(spec: CifarSpec, opts: CommonLoadOptions = {}): string | undefined {
   const files = requiredFiles(spec);
-  return searchDirs(spec, opts).find((d) => files.every((f) => existsSync(join(d, f))));
+  return searchDirs(spec.folders, [], opts).find((d) => files.every((f) => existsSync(join(d, f))));
 }
 
 function missingReport(spec: CifarSpec, dirs: readonly string[]): string {
@@ -218,7 +213,7 @@ export interface CifarLoadOptions extends CommonLoadOptions {
 export async function loadCifar(spec: CifarSpec, opts: CifarLoadOptions = {}): Promise<DatasetPair> {
   const labelSet = opts.labels ?? 'fine';
   if (labelSet !== 'fine' && labelSet !== 'coarse') throw new DataError(`labels = '${String(labelSet)}' is invalid`, "use 'fine' or 'coarse' (CIFAR-100 only)");
-  const dirs = searchDirs(spec, opts);
+  const dirs = searchDirs(spec.folders, [], opts);
   let dir = locateCifar(spec, opts);
   const where = opts.dataDir ? join(opts.dataDir, spec.folders[0]!) : join(cacheDir(opts.env), spec.folders[0]!);
   const fix = `put ${requiredFiles(spec).join(', ')} in ${where} (extract ${spec.remote.archive} from ${spec.remote.url} there)`;
@@ -229,7 +224,7 @@ export async function loadCifar(spec: CifarSpec, opts: CifarLoadOptions = {}): P
     try {
       dir = await fetchOfficial(spec, opts);
     } catch (e) {
-      throw new DataError(`${spec.name} not found locally (${missingReport(spec, dirs)}) and the download failed: ${(e as Error).message.replace(/\n\s*/g, ' ')}`, fix);
+      throw new DataError(`${spec.name} not found locally (${missingReport(spec, dirs)}) and the download failed: ${errorProblem(e)}`, fix);
     }
   }
   const names = spec.fields.map((f) => readClassNames(join(dir!, f.namesFile), f.numClasses));

@@ -54,8 +54,13 @@ export async function downloadFile(
     } catch (e) {
       clearTimeout(timer);
       if (abort.signal.aborted) e = abort.signal.reason;
-      errors.push(`${url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+      const why = (e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message;
+      errors.push(`${url}: ${why.replace(/\s*\n\s*/g, ' ')}`);
     }
   }
-  throw new DataError(`could not download ${file.name}:\n    ${errors.join('\n    ')}`);
+  // One line, like every DataError: the mirrors' reasons are separated by semicolons.
+  throw new DataError(
+    `could not download ${file.name} (${errors.length === 1 ? 'the only mirror' : `all ${errors.length} mirrors`} failed: ${errors.join('; ')})`,
+    `check the network connection, or put ${file.name} (MD5 ${file.md5}) at ${dest} yourself`,
+  );
 }

@@ -14,7 +14,10 @@ export interface FolderScan {
   /** 'class/file' per image, class-major, each class's files sorted. */
   files: string[];
   labels: Uint16Array;
-  /** sha1 over every file's path, size and mtime: changes whenever the folder's content may have. */
+  /**
+   * sha1 over every file's path, size and mtime (or, for a file that cannot be stat'ed, its error code): changes
+   * whenever the folder's content may have.
+   */
   fingerprint: string;
   /** Non-image files found in class folders (ignored). */
   ignored: string[];
@@ -30,6 +33,27 @@ function listDir(dir: string): Dirent[] {
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A directory, or a symlink to one (a dangling symlink, or one that vanished since the listing, is not). */
+function isDirEntry(dir: string, d: Dirent): boolean {
+  if (d.isDirectory()) return true;
+  if (!d.isSymbolicLink()) return false;
+  try {
+    return statSync(join(dir, d.name)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Size and mtime of `path` for the fingerprint, or the error code when it cannot be stat'ed. */
+function statPart(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.size}\t${st.mtimeMs}`;
+  } catch (e) {
+    return `unreadable ${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+  }
+}
+
 /**
  * List root/<split>. `classNames` (the training split's) fixes the label of each class folder; a class folder
  * not among them is an error. Every class folder must hold at least one image.
@@ -37,7 +61,7 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function scanImageFolder(root: string, split: string, classNames?: readonly string[]): FolderScan {
   const dir = join(root, split);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`image folder ${root} has no ${split}/ directory`, `lay it out as ${root}/${split}/<class>/*.jpg`);
-  const folders = listDir(dir).filter((d) => d.isDirectory() || (d.isSymbolicLink() && statSync(join(dir, d.name)).isDirectory())).map((d) => d.name).sort(byName);
+  const folders = listDir(dir).filter((d) => isDirEntry(dir, d)).map((d) => d.name).sort(byName);
   if (folders.length === 0) throw new DataError(`${dir} has no class folders`, `put each class's images in ${dir}/<class>/`);
   const names = classNames ? [...classNames] : folders;
   const labelOf = new Map(names.map((n, i) => [n, i]));
@@ -54,8 +78,9 @@ export function scanImageFolder(root: string, split: string, classNames?: readon
     if (images.length === 0) throw new DataError(`empty class folder ${join(dir, cls)} (no .jpg, .jpeg or .png files)`, 'add its images or remove the folder');
     for (const f of images) {
       const rel = `${cls}/${f}`;
-      const st = statSync(join(dir, rel));
-      hash.update(`${rel}\t${st.size}\t${st.mtimeMs}\n`);
+      // A file that vanished since the listing, or a dangling symlink, stays listed: decoding skips it with a warning
+      // and records it among the skipped files, and its fingerprint entry changes when it becomes readable again.
+      hash.update(`${rel}\t${statPart(join(dir, rel))}\n`);
       files.push(rel);
       labels.push(label);
     }

@@ -1,10 +1,11 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageTfjs, loadImageFolderPairTfjs } from './image-folder.js';
-import { folderCachePath, loadDataset, loadImageFolderPair, scanImageFolder, type LoadOptions, type LoadProgress } from './index.js';
+import { folderCachePath, loadDataset, loadImageFolderPair, locateCifar10Jpeg, scanImageFolder, type LoadOptions, type LoadProgress } from './index.js';
 import { bundleForTests, removeTempDirs, sameBytes, sharedDatasets, sharedPath, tempDir } from './test-helpers.js';
 
 afterAll(removeTempDirs);
@@ -32,6 +33,19 @@ function collect(extra: Partial<LoadOptions> = {}) {
   const opts: LoadOptions = { env: { DP_CACHE_DIR: cache }, onWarning: (m) => warnings.push(m), onProgress: (p) => phases.add(p.phase), ...extra };
   return { warnings, phases, cache, opts, reset: () => { warnings.length = 0; phases.clear(); } };
 }
+
+describe('cifar10-jpeg search order', () => {
+  it('$DP_DATA_DIR wins over the cache whatever folder name either uses (a decoy in the cache is not picked)', () => {
+    const data = tempDir('order-data');
+    const cache = tempDir('order-cache');
+    for (const split of ['train', 'test']) {
+      mkdirSync(join(cache, 'cifar10-jpeg', split), { recursive: true });
+      mkdirSync(join(data, 'cifar-10-jpeg', split), { recursive: true });
+    }
+    expect(locateCifar10Jpeg({ env: { DP_DATA_DIR: data, DP_CACHE_DIR: cache } })).toBe(join(data, 'cifar-10-jpeg'));
+    expect(locateCifar10Jpeg({ env: { DP_CACHE_DIR: cache } })).toBe(join(cache, 'cifar10-jpeg'));
+  });
+});
 
 describe.skipIf(!jpeg)('image folders (a few hundred CIFAR-10 JPEGs copied to a temp dir)', () => {
   let root: string;
@@ -147,6 +161,20 @@ describe.skipIf(!jpeg)('image folders (a few hundred CIFAR-10 JPEGs copied to a 
     expect(c.warnings.join('\n')).toMatch(/2 unreadable files were skipped when the cache was built \(e.g. cat\/0003.jpg, dog\/cut.jpg\)/);
   });
 
+  it('skips a dangling *.jpg symlink with a warning (no raw fs error) and records it among the skipped files in the cache', async () => {
+    const r = smallFolder(4, 1);
+    symlinkSync(join(r, 'gone.jpg'), join(r, 'train', 'cat', '0002b.jpg'));
+    const c = collect();
+    const { train } = await loadImageFolderPairTfjs('t', r, c.opts);
+    expect(train.size).toBe(40);
+    expect(c.warnings).toEqual([expect.stringMatching(/^skipping .*train\/cat\/0002b.jpg: ENOENT$/)]);
+    c.reset();
+    const again = await loadImageFolderPairTfjs('t', r, c.opts);
+    expect(c.phases.has('decode')).toBe(false);
+    expect(sameBytes(again.train.images, train.images)).toBe(true);
+    expect(c.warnings).toEqual([expect.stringMatching(/1 unreadable files were skipped when the cache was built \(e.g. cat\/0002b.jpg\)/)]);
+  });
+
   it('an empty class folder, a class missing from train, mixed sizes, no folder: one clear error each', async () => {
     const r = smallFolder(3, 1);
     mkdirSync(join(r, 'train', 'zebra'));
@@ -205,6 +233,41 @@ export function decodeImage(bytes) {
     // With a decoder here as well, this thread shares the work: same bytes again.
     const mixed = await loadImageFolderPairTfjs('t', r, { ...c.opts, decodeModule: pathToFileURL(mod), decodeWorkers: 1, decodeWorkerScript });
     expect(sameBytes(mixed.train.images, inline.train.images)).toBe(true);
+  });
+
+  it('a custom decoder is part of the cache key (switching decoders decodes again); the built-in one leaves the key as it was', async () => {
+    const r = smallFolder(3, 1);
+    const scan = scanImageFolder(r, 'train');
+    const c = collect();
+    // The key without a custom decoder is the one caches were always written with (the sweep's caches stay valid).
+    const optionKey = JSON.stringify({ format: 1, resize: null, crop: null });
+    const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+    const old = {
+      path: join(c.cache, 'image-folder', `${sha1(`${realpathSync(scan.dir)}\0${optionKey}`).slice(0, 24)}.bin`),
+      key: sha1(`${scan.fingerprint}\0${optionKey}\0${scan.classNames.join('\0')}`),
+    };
+    expect(folderCachePath(scan, c.opts)).toEqual(old);
+    expect(folderCachePath(scan, { ...c.opts, decodeImage: decodeImageTfjs, decodeModule: new URL('./image-folder.js', import.meta.url) })).toEqual(old);
+    // Two custom decoders: each has its own cache, and neither reuses the other's pixels.
+    const inverted = (bytes: Uint8Array, file: string) => {
+      const img = decodeImageTfjs(bytes, file);
+      return { ...img, data: img.data.map((v) => 255 - v) };
+    };
+    const plain = (bytes: Uint8Array, file: string) => decodeImageTfjs(bytes, file);
+    const a = await loadImageFolderPair('t', r, { ...c.opts, decodeImage: inverted });
+    c.reset();
+    const b = await loadImageFolderPair('t', r, { ...c.opts, decodeImage: plain });
+    expect(c.phases.has('decode')).toBe(true);
+    expect(b.train.images[0]).toBe(255 - a.train.images[0]!);
+    const builtIn = await loadImageFolderPairTfjs('t', r, c.opts);
+    expect(sameBytes(builtIn.train.images, b.train.images)).toBe(true);
+    c.reset();
+    const again = await loadImageFolderPair('t', r, { ...c.opts, decodeImage: inverted });
+    expect(c.phases.has('decode')).toBe(false);
+    expect(sameBytes(again.train.images, a.train.images)).toBe(true);
+    const keys = [inverted, plain].map((decodeImage) => folderCachePath(scan, { ...c.opts, decodeImage }));
+    expect(new Set([old.path, ...keys.map((k) => k.path)]).size).toBe(3);
+    expect(folderCachePath(scan, { ...c.opts, decodeModule: 'file:///elsewhere/decoder.mjs' }).path).not.toBe(old.path);
   });
 
   it('imagefolder: ImageNet layout with val/, resize and centre-crop options (cached per option set)', async () => {

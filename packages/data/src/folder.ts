@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelStats, type DatasetPair, type ImageDataset } from './dataset.js';
+import { decoderIdentity } from './decoder-identity.js';
 import { DataError } from './errors.js';
 import { readCache, writeCache } from './folder-cache.js';
 import { checkFit, decodeFolder, DecodePool, decodeWorkerCount, type DecodedSplit, type DecodeOptions } from './folder-decode.js';
 import { scanImageFolder, type FolderScan } from './folder-scan.js';
-import { cacheDir, candidateDirs } from './locate.js';
+import { cacheDir, searchDirs } from './locate.js';
 import { warn, type CommonLoadOptions } from './options.js';
 
 /** Bump when decoding or resampling changes, so old caches are rebuilt. */
@@ -24,9 +25,13 @@ export interface ImageFolderLoadOptions extends DecodeOptions {
   cache?: boolean;
 }
 
-/** The cache file of root/<split> with these options, and the key its content must carry. */
-export function folderCachePath(scan: FolderScan, opts: Pick<ImageFolderLoadOptions, 'resize' | 'crop' | 'env'>): { path: string; key: string } {
-  const optionKey = JSON.stringify({ format: CACHE_FORMAT, resize: opts.resize ?? null, crop: opts.crop ?? null });
+/**
+ * The cache file of root/<split> with these options, and the key its content must carry. A custom decoder is part
+ * of both (see decoder-identity.ts); the built-in one is not, which keeps the default key as it always was.
+ */
+export function folderCachePath(scan: FolderScan, opts: Pick<ImageFolderLoadOptions, 'resize' | 'crop' | 'env' | 'decodeImage' | 'decodeModule'>): { path: string; key: string } {
+  const decoder = decoderIdentity(opts);
+  const optionKey = JSON.stringify({ format: CACHE_FORMAT, resize: opts.resize ?? null, crop: opts.crop ?? null, ...(decoder ? { decoder } : {}) });
   let real = scan.dir;
   try {
     real = realpathSync(scan.dir);
@@ -127,7 +132,7 @@ function isFolderRoot(dir: string): boolean {
 
 /** Root of the CIFAR-10 JPEG folder (`cifar10-jpeg/{train,test}/<class>/*.jpg`) under the usual places. */
 export function locateCifar10Jpeg(opts: CommonLoadOptions = {}): string | undefined {
-  const dirs = [...new Set(JPEG_FOLDERS.flatMap((f) => candidateDirs(f, [], opts)))];
+  const dirs = searchDirs(JPEG_FOLDERS, [], opts);
   return dirs.find(isFolderRoot);
 }
 
@@ -135,7 +140,7 @@ export function locateCifar10Jpeg(opts: CommonLoadOptions = {}): string | undefi
 export async function loadCifar10Jpeg(opts: ImageFolderLoadOptions = {}): Promise<DatasetPair> {
   const root = locateCifar10Jpeg(opts);
   if (!root) {
-    const dirs = [...new Set(JPEG_FOLDERS.flatMap((f) => candidateDirs(f, [], opts)))];
+    const dirs = searchDirs(JPEG_FOLDERS, [], opts);
     throw new DataError(`cifar10-jpeg not found (looked for train/ and test/ in ${dirs.join(', ')})`, `put the folder at ${join(opts.dataDir ?? cacheDir(opts.env), 'cifar10-jpeg')} as {train,test}/<class>/*.jpg`);
   }
   return loadImageFolderPair('cifar10-jpeg', root, opts);

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-node';
 import type { DatasetPair } from './dataset.js';
+import { markBuiltInDecoder } from './decoder-identity.js';
 import type { ImageDecoder } from './folder-decode.js';
 import { loadCifar10Jpeg, loadImageFolder, loadImageFolderPair, type ImageFolderLoadOptions } from './folder.js';
 import type { Image } from './resample.js';
@@ -59,8 +60,8 @@ function checkComplete(bytes: Uint8Array, k: 'jpeg' | 'png'): void {
   }
 }
 
-/** Decode JPEG or PNG bytes to RGB uint8 HWC with tfjs-node (grayscale and RGBA become RGB). */
-export const decodeImageTfjs: ImageDecoder = (bytes: Uint8Array): Image => {
+/** Decode JPEG or PNG bytes to RGB uint8 HWC with tfjs-node (grayscale and RGBA become RGB). The built-in decoder: not part of the image cache's key. */
+export const decodeImageTfjs: ImageDecoder = markBuiltInDecoder((bytes: Uint8Array): Image => {
   const k = kind(bytes);
   if (!k) throw new Error(`not a JPEG or PNG file (starts with ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing'})`);
   checkComplete(bytes, k);
@@ -73,7 +74,7 @@ export const decodeImageTfjs: ImageDecoder = (bytes: Uint8Array): Image => {
   } finally {
     t.dispose();
   }
-};
+});
 
 /** The name decode worker threads look for in a decoder module. */
 export const decodeImage: ImageDecoder = decodeImageTfjs;

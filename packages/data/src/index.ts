@@ -19,7 +19,7 @@ export { centreCrop, resampleInto, resizeShorter } from './resample.js';
 export type { Box, Image } from './resample.js';
 export { extractTarGz, readTar, readTarGz } from './tar.js';
 export type { TarEntry } from './tar.js';
-export { cacheDir, candidateDirs } from './locate.js';
+export { cacheDir, candidateDirs, searchDirs } from './locate.js';
 export type { LocateOptions } from './locate.js';
 export type { CommonLoadOptions, LoadProgress } from './options.js';
 export { isShared, sharedBytes, toShared } from './shared.js';

@@ -21,14 +21,27 @@ export function cacheDir(env: Record<string, string | undefined> = process.env):
  * then known system paths.
  */
 export function candidateDirs(folder: string, systemPaths: readonly string[], opts: LocateOptions = {}): string[] {
+  return searchDirs([folder], systemPaths, opts);
+}
+
+/**
+ * Candidate directories for a dataset known under several folder names, ordered by place first: every name under
+ * --data-dir, then --data-dir itself (and nothing else when it is given); otherwise every name under $DP_DATA_DIR,
+ * then $DP_DATA_DIR itself, then every name under the cache directory, then the system paths. So a copy in
+ * $DP_DATA_DIR wins over one in the cache whatever folder name either uses. Duplicates are dropped.
+ */
+export function searchDirs(folders: readonly string[], systemPaths: readonly string[], opts: LocateOptions = {}): string[] {
   // An explicit --data-dir is the only place searched: a user who names a folder never silently gets another copy.
-  if (opts.dataDir) return [join(opts.dataDir, folder), opts.dataDir];
+  if (opts.dataDir) return unique([...folders.map((f) => join(opts.dataDir!, f)), opts.dataDir]);
   const env = opts.env ?? process.env;
   const dirs: string[] = [];
-  if (env.DP_DATA_DIR) dirs.push(join(env.DP_DATA_DIR, folder), env.DP_DATA_DIR);
-  dirs.push(join(cacheDir(env), folder), ...systemPaths);
-  return dirs;
+  if (env.DP_DATA_DIR) dirs.push(...folders.map((f) => join(env.DP_DATA_DIR!, f)), env.DP_DATA_DIR);
+  const cache = cacheDir(env);
+  dirs.push(...folders.map((f) => join(cache, f)), ...systemPaths);
+  return unique(dirs);
 }
+
+const unique = (dirs: readonly string[]): string[] => [...new Set(dirs)];
 
 /** First directory in `dirs` holding every file in `files` (each may also exist with a `.gz` suffix). */
 export function findDirWith(dirs: readonly string[], files: readonly string[]): string | undefined {

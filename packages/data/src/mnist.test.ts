@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { FASHION_MNIST, batches, datasetNames, loadDataset, locateIdx } from './index.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataError, FASHION_MNIST, batches, datasetNames, loadDataset, loadIdxDataset, locateIdx, type LoadProgress } from './index.js';
+import { removeTempDirs, tempDir } from './test-helpers.js';
+
+afterAll(removeTempDirs);
 
 const system = locateIdx(FASHION_MNIST, { env: {} });
 
@@ -88,5 +92,67 @@ describe('dataset location errors', () => {
   it('an unknown dataset lists the known ones', () => {
     expect(() => loadDataset('imagenet-21k')).toThrow(/unknown dataset 'imagenet-21k'[\s\S]*fashion-mnist/);
     expect(datasetNames()).toEqual(['fashion-mnist', 'mnist', 'cifar10', 'cifar100', 'cifar100-coarse', 'cifar10-jpeg', 'imagefolder']);
+  });
+});
+
+describe('MNIST-family download (a local server with a tiny IDX set)', () => {
+  /** An unsigned-byte IDX file with these dims, payload byte i = (i * 7 + salt) % 10. */
+  const idx = (dims: number[], salt: number) => {
+    const header = Buffer.alloc(4 + 4 * dims.length);
+    header.writeUInt32BE(0x800 + dims.length, 0);
+    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+    const n = dims.reduce((a, b) => a * b, 1);
+    return gzipSync(Buffer.concat([header, Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + salt) % 10))]));
+  };
+  const files: Record<string, Buffer> = {
+    'train-images-idx3-ubyte.gz': idx([4, 2, 2], 1),
+    'train-labels-idx1-ubyte.gz': idx([4], 2),
+    't10k-images-idx3-ubyte.gz': idx([2, 2, 2], 3),
+    't10k-labels-idx1-ubyte.gz': idx([2], 4),
+  };
+  const md5 = Object.fromEntries(Object.entries(files).map(([f, b]) => [f.replace('.gz', ''), createHash('md5').update(b).digest('hex')]));
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const body = files[(req.url ?? '').replace('/ok/', '')];
+      if (!req.url?.startsWith('/ok/') || !body) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-length': String(body.length) }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  const spec = (mirrors: string[]) => ({ ...FASHION_MNIST, name: 'tiny', folder: 'tiny-idx', systemPaths: [], remote: { base: mirrors, md5: md5 as typeof FASHION_MNIST.remote.md5 } });
+
+  it('reports onProgress download and read phases, like the CIFAR loaders', async () => {
+    const cache = tempDir('idx-dl');
+    const seen: LoadProgress[] = [];
+    const { train, test } = await loadIdxDataset(spec([`${base}/ok/`]), { env: { DP_CACHE_DIR: cache }, onProgress: (p) => seen.push(p) });
+    expect([train.size, test.size]).toEqual([4, 2]);
+    const downloads = seen.filter((p) => p.phase === 'download');
+    expect(new Set(downloads.map((p) => p.file))).toEqual(new Set(Object.keys(files)));
+    const last = downloads.filter((p) => p.file === 'train-labels-idx1-ubyte.gz').at(-1)!;
+    expect([last.done, last.total]).toEqual([files['train-labels-idx1-ubyte.gz']!.length, files['train-labels-idx1-ubyte.gz']!.length]);
+    expect(seen.filter((p) => p.phase === 'read').map((p) => `${p.split} ${p.done}/${p.total} ${p.file!.slice(cache.length)}`)).toEqual([
+      'train 1/2 /tiny-idx/train-images-idx3-ubyte.gz',
+      'train 2/2 /tiny-idx/train-labels-idx1-ubyte.gz',
+      'test 1/2 /tiny-idx/t10k-images-idx3-ubyte.gz',
+      'test 2/2 /tiny-idx/t10k-labels-idx1-ubyte.gz',
+    ]);
+    // A second load reads the cache copy: read phases only.
+    seen.length = 0;
+    await loadIdxDataset(spec([`${base}/ok/`]), { env: { DP_CACHE_DIR: cache }, onProgress: (p) => seen.push(p) });
+    expect(seen.map((p) => p.phase)).toEqual(['read', 'read', 'read', 'read']);
+  });
+
+  it('a failed download is a one-line DataError naming every mirror and the fix', async () => {
+    const cache = tempDir('idx-fail');
+    const err = await loadIdxDataset(spec([`${base}/gone/`, `${base}/also-gone/`]), { env: { DP_CACHE_DIR: cache } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    const message = (err as Error).message;
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(/^tiny not found locally \(searched .*\) and the download failed: could not download train-images-idx3-ubyte.gz \(all 2 mirrors failed: .*\/gone\/train-images-idx3-ubyte.gz: HTTP 404; .*\/also-gone\/train-images-idx3-ubyte.gz: HTTP 404\); fix: [^;]*$/);
   });
 });

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { channelStats, type DatasetPair, type ImageDataset } from './dataset.js';
 import { downloadFile, type RemoteFile } from './download.js';
-import { DataError } from './errors.js';
+import { DataError, errorProblem } from './errors.js';
 import { readIdx } from './idx.js';
 import { cacheDir, candidateDirs, findDirWith, resolveFile, type LocateOptions } from './locate.js';
+import type { CommonLoadOptions } from './options.js';
 
 const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
 
@@ -50,12 +51,8 @@ export const MNIST: IdxSpec = {
   installHint: 'download the four IDX files from the MNIST site',
 };
 
-export interface IdxLoadOptions extends LocateOptions {
-  /** Download the official files into the cache when no local copy exists (default true). */
-  download?: boolean;
-  /** Byte progress while downloading. */
-  onDownloadProgress?: (file: string, received: number, total: number) => void;
-}
+/** The options every loader takes: `download`, `onDownloadProgress`, and `onProgress` with 'download' and 'read' phases. */
+export type IdxLoadOptions = CommonLoadOptions;
 
 /** Directory holding the four IDX files of `spec`, or undefined. */
 export function locateIdx(spec: IdxSpec, opts: LocateOptions = {}): string | undefined {
@@ -80,28 +77,33 @@ export async function loadIdxDataset(spec: IdxSpec, opts: IdxLoadOptions = {}): 
     try {
       for (const f of FILES) {
         const remote: RemoteFile = { name: `${f}.gz`, urls: spec.remote.base.map((b) => `${b}${f}.gz`), md5: spec.remote.md5[f] };
-        await downloadFile(remote, join(dest, `${f}.gz`), (r, t) => opts.onDownloadProgress?.(`${f}.gz`, r, t));
+        await downloadFile(remote, join(dest, `${f}.gz`), (r, t) => {
+          opts.onDownloadProgress?.(`${f}.gz`, r, t);
+          opts.onProgress?.({ phase: 'download', file: `${f}.gz`, done: r, total: t });
+        });
       }
     } catch (e) {
       throw new DataError(
-        `${spec.name} not found locally (searched ${searched.join(', ')}) and the download failed: ${(e as Error).message}`,
+        `${spec.name} not found locally (searched ${searched.join(', ')}) and the download failed: ${errorProblem(e)}`,
         `${spec.installHint}, or put ${FILES.map((f) => `${f}.gz`).join(', ')} in ${dest}`,
       );
     }
     dir = dest;
   }
-  const train = split(spec, dir, 'train', 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte');
-  const test = split(spec, dir, 'test', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte');
+  const train = split(spec, dir, 'train', 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte', opts);
+  const test = split(spec, dir, 'test', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', opts);
   // Both splits are normalised with the training set's statistics.
   const stats = channelStats(train.images, 1);
   return { train: { ...train, ...stats }, test: { ...test, ...stats }, source: dir };
 }
 
-function split(spec: IdxSpec, dir: string, name: string, imagesFile: string, labelsFile: string): Omit<ImageDataset, 'mean' | 'std'> {
+function split(spec: IdxSpec, dir: string, name: string, imagesFile: string, labelsFile: string, opts: IdxLoadOptions): Omit<ImageDataset, 'mean' | 'std'> {
   const imgPath = resolveFile(dir, imagesFile);
   const lblPath = resolveFile(dir, labelsFile);
   const images = readIdx(imgPath);
+  opts.onProgress?.({ phase: 'read', split: name, file: imgPath, done: 1, total: 2 });
   const labels = readIdx(lblPath);
+  opts.onProgress?.({ phase: 'read', split: name, file: lblPath, done: 2, total: 2 });
   if (images.dims.length !== 3) throw new DataError(`${imgPath}: expected 3 dims (N, rows, cols), header has ${images.dims.length}`, 'check that the images and labels files are not swapped');
   if (labels.dims.length !== 1) throw new DataError(`${lblPath}: expected 1 dim (N), header has ${labels.dims.length}`, 'check that the images and labels files are not swapped');
   const [n, h, w] = images.dims as [number, number, number];

@@ -38,6 +38,22 @@ describe('cnn-small', () => {
     expect(() => buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 ** 32 })).toThrow('seed = 4294967296 is invalid: expected an integer in [0, 4294967295]');
   });
 
+  it('rejects inputs smaller than its two 2x2 max-pools need (4x4) with a ModelError, and builds 4x4', () => {
+    for (const shape of [[1, 1, 1], [2, 2, 1], [3, 3, 3], [3, 28, 1], [28, 2, 1]] as [number, number, number][]) {
+      expect(() => buildModel('cnn-small', { inputShape: shape, numClasses: 10 })).toThrow(ModelError);
+    }
+    expect(() => buildModel('cnn-small', { inputShape: [3, 3, 1], numClasses: 10 })).toThrow(
+      'inputShape = [3, 3, 1] is too small for cnn-small: its two 2x2 max-pools downsample by 4, so height and width must be >= 4; fix: resize the images to at least 4x4',
+    );
+    const model = buildModel('cnn-small', { inputShape: [4, 5, 1], numClasses: 10 });
+    const y = tf.tidy(() => model.predict(tf.zeros([2, 4, 5, 1])) as tf.Tensor);
+    expect(y.shape).toEqual([2, 10]);
+    y.dispose();
+    // The flatten keeps one 32-channel feature: fc1 is 32x128.
+    expect(model.getLayer('fc1').getWeights()[0]!.shape).toEqual([32, 128]);
+    model.dispose();
+  });
+
   it('rejects unknown names and bad options with a clear error', () => {
     expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(ModelError);
     expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(`known models are ${modelNames().join(', ')}`);

@@ -1,7 +1,22 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { ModelError } from './errors.js';
 import { batchNorm, defaultBatchNorm, reluLayer } from './layers.js';
 import { SeedStream, tfjsSeed } from './seeds.js';
 import type { ModelEntry, ModelOptions } from './types.js';
+
+/** Smallest height and width cnn-small takes: its two 2x2 max-pools ('valid') need 4 px to leave one feature. */
+const CNN_SMALL_MIN_SIZE = 4;
+
+/** Reject inputs its pooling would shrink to nothing (flatten of 0 features at 2-3 px, a tfjs error at 1 px). */
+function checkCnnSmallInput(inputShape: readonly number[]): void {
+  const [h, w] = inputShape;
+  if (h! < CNN_SMALL_MIN_SIZE || w! < CNN_SMALL_MIN_SIZE) {
+    throw new ModelError(
+      `inputShape = [${inputShape.join(', ')}] is too small for cnn-small: its two 2x2 max-pools downsample by ${CNN_SMALL_MIN_SIZE}, ` +
+        `so height and width must be >= ${CNN_SMALL_MIN_SIZE}; fix: resize the images to at least ${CNN_SMALL_MIN_SIZE}x${CNN_SMALL_MIN_SIZE}`,
+    );
+  }
+}
 
 /**
  * `cnn-small`: the quick default model. Two stages of conv3x3-BN-ReLU + 2x2 max-pool (16 and 32 channels),
@@ -10,6 +25,7 @@ import type { ModelEntry, ModelOptions } from './types.js';
  * the fused TensorFlow kernels on the native backend (`batchNorm: 'reference'` for the tfjs-layers ones).
  */
 export function cnnSmall({ inputShape, numClasses, seed = 0, batchNorm: kind = defaultBatchNorm() }: ModelOptions): tfl.LayersModel {
+  checkCnnSmallInput(inputShape);
   // One splitmix32 stream per model seed (as the ResNets): layer k of seed s never shares a random stream with
   // another layer of seed s + 1 (the earlier seed, seed + 1, ... numbering made them overlap).
   const seeds = new SeedStream(seed);

@@ -19,6 +19,29 @@ describe('SeedStream', () => {
     );
   });
 
+  it('as documented: seeds less than 21,582,161 apart share no draw within 143; seed s + 0x9e3779b9 repeats s shifted by one', () => {
+    const draws = (seed: number, n: number) => {
+      const st = new SeedStream(seed);
+      return Array.from({ length: n }, () => st.next());
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 1, max: 21_582_160 }), (s, d) => {
+        const a = new Set(draws(s, 143));
+        expect(draws((s + d) >>> 0, 143).filter((x) => a.has(x))).toEqual([]);
+      }),
+      { numRuns: 50 },
+    );
+    for (const s of [0, 1, 7, 2 ** 32 - 1]) {
+      expect(draws((s + 0x9e3779b9) >>> 0, 10)).toEqual(draws(s, 11).slice(1));
+      // m = 89 is the smallest multiple of 0x9e3779b9 that comes back within 21,582,161 of 0 (mod 2^32).
+      expect(draws((s + Math.imul(89, 0x9e3779b9)) >>> 0, 5)).toEqual(draws(s, 94).slice(89));
+    }
+    expect(Math.min(...Array.from({ length: 142 }, (_, m) => {
+      const v = Number((BigInt(m + 1) * 0x9e3779b9n) % 2n ** 32n);
+      return Math.min(v, 2 ** 32 - v);
+    }))).toBe(21_582_161);
+  });
+
   it('different seeds give different streams', () => {
     const first = (s: number) => Array.from({ length: 4 }, ((st) => () => st.next())(new SeedStream(s)));
     expect(first(1)).not.toEqual(first(2));

@@ -1,4 +1,4 @@
-import type { ImageDataset } from '@dp/data';
+import type { Cifar100Dataset, ImageDataset } from '@dp/data';
 import { describe, expect, it } from 'vitest';
 import { subset } from './data.js';
 
@@ -24,5 +24,19 @@ describe('subset (--train-subset / --test-subset)', () => {
     expect([...subset(d, 4).images]).toEqual([1, 2, 0, 3]);
     expect(subset(d, 0)).toBe(d);
     expect(subset(d, 6)).toBe(d);
+  });
+
+  it('subsets CIFAR-100 fineLabels and coarseLabels with the samples, so they stay aligned with labels and images', () => {
+    const fine = [5, 7, 5, 9, 7, 9];
+    const coarse = [1, 2, 1, 3, 2, 3];
+    const d = { ...dataset([0, 1, 0, 2, 1, 2]), fineLabels: Uint8Array.from(fine), coarseLabels: Uint8Array.from(coarse) } as unknown as Cifar100Dataset;
+    const s = subset(d, 4) as Cifar100Dataset;
+    const ids = [...s.images]; // the pixel is the sample index
+    expect(ids).toEqual([0, 1, 3, 2]);
+    expect([...s.fineLabels]).toEqual(ids.map((i) => fine[i]));
+    expect([...s.coarseLabels]).toEqual(ids.map((i) => coarse[i]));
+    expect(s.fineLabels).toHaveLength(s.size);
+    // The split itself is left as it was.
+    expect([...d.fineLabels]).toEqual(fine);
   });
 });

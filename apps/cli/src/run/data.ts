@@ -1,4 +1,4 @@
-import { loadDataset, type DatasetPair, type ImageDataset } from '@dp/data';
+import { loadDataset, type Cifar100Dataset, type DatasetPair, type ImageDataset } from '@dp/data';
 import { ProgressBar } from '../progress.js';
 import { warn } from '../warn.js';
 
@@ -29,7 +29,8 @@ export async function loadData(name: string, dataDir: string | undefined, size: 
  * A class-balanced subset of `n` samples (0 or n >= size: the whole split): classes taken round-robin, each in
  * its own loader order — the 1st sample of every class, then the 2nd of every class, ... — so a subset of an image
  * folder (stored class by class) holds every class, and a subset of a mixed split such as Fashion-MNIST holds the
- * first n/C samples of each class. Deterministic; copies the selected pixels.
+ * first n/C samples of each class. Deterministic; copies the selected pixels and labels (CIFAR-100's `fineLabels` and
+ * `coarseLabels` too).
  */
 export function subset(d: ImageDataset, n: number): ImageDataset {
   if (!n || n >= d.size) return d;
@@ -48,11 +49,23 @@ export function subset(d: ImageDataset, n: number): ImageDataset {
   }
   const bytes = d.shape[0] * d.shape[1] * d.shape[2];
   const images = new Uint8Array(n * bytes);
-  const labels = new (d.labels.constructor as new (n: number) => typeof d.labels)(n);
   for (let j = 0; j < n; j++) {
     const i = pick[j]!;
     images.set(d.images.subarray(i * bytes, (i + 1) * bytes), j * bytes);
-    labels[j] = d.labels[i]!;
   }
-  return { ...d, size: n, images, labels };
+  const take = <A extends ImageDataset['labels']>(all: A): A => {
+    const out = new (all.constructor as new (n: number) => A)(n);
+    for (let j = 0; j < n; j++) out[j] = all[pick[j]!]!;
+    return out;
+  };
+  // A CIFAR-100 split also carries both label sets per sample: they must follow the subset too.
+  const { fineLabels, coarseLabels } = d as Partial<Cifar100Dataset>;
+  return {
+    ...d,
+    size: n,
+    images,
+    labels: take(d.labels),
+    ...(fineLabels ? { fineLabels: take(fineLabels) } : {}),
+    ...(coarseLabels ? { coarseLabels: take(coarseLabels) } : {}),
+  };
 }
