@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, truncateSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readScoreFile } from '@dp/scores';
+import * as tf from '@tensorflow/tfjs-node';
 import { describe, expect, it } from 'vitest';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
@@ -91,3 +92,60 @@ describe('dp score and the static policy', () => {
     expect(errors(missing.stderr)).toEqual([expect.stringMatching(/@dp\/score-nope.*not installed.*; fix: npm install @dp\/score-nope/)]);
   });
 });
+
+/** An ImageNet-layout folder of 16x16 PNGs, two classes of 4 training images; `shade` sets every pixel value. */
+async function imageFolder(shade: (cls: number, i: number) => number): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'dp-score-folder-'));
+  for (const [split, n] of [['train', 4], ['val', 1]] as const) {
+    for (const [c, cls] of ['a', 'b'].entries()) {
+      mkdirSync(join(root, split, cls), { recursive: true });
+      for (let i = 0; i < n; i++) {
+        const pixels = tf.tidy(() => tf.fill([16, 16, 3], shade(c, i), 'int32')) as tf.Tensor3D;
+        writeFileSync(join(root, split, cls, `${i}.png`), await tf.node.encodePng(pixels));
+        pixels.dispose();
+      }
+    }
+  }
+  return root;
+}
+
+describe('dp train --score-file on image folders', () => {
+  it('refuses a score file of another image folder with the same class counts (same name, size and labels)', async () => {
+    const env2 = { ...env, DP_CACHE_DIR: mkdtempSync(join(tmpdir(), 'dp-score-cache-')) };
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: env2 });
+    const mine = await imageFolder((c, i) => 40 + 150 * c + 5 * i);
+    const other = await imageFolder((c, i) => 60 + 120 * c + 7 * i);
+    const file = join(mine, 'el2n.dpscore');
+    const common = ['--dataset', 'imagefolder', '--epochs', '1', '--batch-size', '4'];
+    const scored = run('score', '--method', 'el2n', '--runs', '1', '--data-dir', mine, ...common, '--out', file);
+    expect(scored.status, scored.stderr).toBe(0);
+    const train = (dataDir: string, out: string) => run('train', '--policy', 'static', '--score-file', file, '--prune-ratio', '0.5', '--data-dir', dataDir, ...common, '--out', join(mine, out));
+    const ok = train(mine, 'ok');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(errors(ok.stderr)).toEqual([]);
+    const refused = train(other, 'other');
+    expect(refused.status).toBe(2);
+    expect(errors(refused.stderr)).toEqual([expect.stringMatching(/^dp: error: score file .*el2n\.dpscore was computed on other images: pixel fingerprint \(dataset\.pixels\) [0-9a-f]{12}\.\.\. \('imagefolder', 8 samples, same labels\) differs .*; fix: /)]);
+    expect((await readScoreFile(file)).header.dataset).toMatchObject({ name: 'imagefolder', size: 8, pixels: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // A file of the previous format (version 1: no header checksum, no pixels) still loads, with one warning.
+    const old = join(mine, 'v1.dpscore');
+    writeFileSync(old, asVersion1(readFileSync(file)));
+    const legacy = run('train', '--policy', 'static', '--score-file', old, '--prune-ratio', '0.5', '--data-dir', mine, ...common, '--out', join(mine, 'legacy'));
+    expect(legacy.status, legacy.stderr).toBe(0);
+    expect(errors(legacy.stderr)).toEqual([expect.stringMatching(/^dp: warning: score file .*v1\.dpscore is format version 1: its header \(seconds, protocol\) has no checksum, and it has no pixel fingerprint.*; fix: regenerate it with `dp score`/)]);
+  });
+});
+
+/** The same score file as @dp/scores 0.1.0 wrote it: format version 1, without headerSha256 and dataset.pixels. */
+function asVersion1(bytes: Uint8Array): Uint8Array {
+  const h = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  const { headerSha256: _, dataset: { pixels: _p, ...dataset }, ...rest } = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + h)));
+  const json = new TextEncoder().encode(JSON.stringify({ ...rest, version: 1, dataset }));
+  const padded = Math.ceil(json.length / 4) * 4;
+  const out = new Uint8Array(12 + padded + bytes.length - 12 - h).fill(0x20, 12, 12 + padded);
+  out.set(bytes.subarray(0, 8));
+  new DataView(out.buffer).setUint32(8, padded, true);
+  out.set(json, 12);
+  out.set(bytes.subarray(12 + h), 12 + padded);
+  return out;
+}

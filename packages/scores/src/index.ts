@@ -19,7 +19,7 @@ export type { EmaOptions } from './scores/ema-options.js';
 export { ForgettingTracker } from './scores/forgetting.js';
 export { batchLoss, el2n, forgetting, grand, grandLastLayer, loss, lossEma } from './builtins.js';
 export { averageScores } from './average.js';
-export { datasetFingerprint } from './fingerprint.js';
+export { datasetFingerprint, pixelFingerprint } from './fingerprint.js';
 export { sha256Hex } from './sha256.js';
 export { SCORE_FILE_MAGIC, SCORE_FILE_VERSION, decodeScoreFile, encodeScoreFile } from './score-file.js';
 export type { ScoreFile, ScoreFileExpect, ScoreFileHeader, ScoreFileHeaderInput, ScoreProtocol } from './score-file.js';

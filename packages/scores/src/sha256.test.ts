@@ -12,6 +12,16 @@ describe('sha256', () => {
     );
   });
 
+  it('sha256Hex (node:crypto in Node) gives the digest of the pure-TypeScript class, for views too', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(10), (bytes, cut) => {
+        const view = bytes.subarray(Math.min(cut, bytes.length));
+        expect(sha256Hex(view)).toBe(new Sha256().update(view).hex());
+      }),
+      { numRuns: 200, seed: 3 },
+    );
+  });
+
   it('agrees with node:crypto on any bytes split into any chunks', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(300), { maxLength: 4 }), (bytes, cuts) => {

@@ -94,7 +94,30 @@ export class Sha256 {
   }
 }
 
-/** SHA-256 of `bytes` as hex. */
+interface NodeCrypto {
+  createHash(algorithm: 'sha256'): { update(data: Uint8Array): { digest(encoding: 'hex'): string } };
+}
+
+let native: NodeCrypto | null | undefined;
+
+/** Node's crypto when running in Node (fetched on first use, never at import time), else null. */
+function nodeCrypto(): NodeCrypto | null {
+  if (native === undefined) {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    try {
+      native = (proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined) ?? null;
+    } catch {
+      native = null;
+    }
+  }
+  return native;
+}
+
+/**
+ * SHA-256 of `bytes` as hex. In Node it uses node:crypto (about 10x faster than the class above: ~0.2 s instead
+ * of ~2.4 s for CIFAR-10's 150 MB of pixels on a 2-core machine); elsewhere the class. The digest is the same.
+ */
 export function sha256Hex(bytes: Uint8Array): string {
-  return new Sha256().update(bytes).hex();
+  const crypto = nodeCrypto();
+  return crypto ? crypto.createHash('sha256').update(bytes).digest('hex') : new Sha256().update(bytes).hex();
 }

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { batches, type ImageDataset } from '@dp/data';
 import { createPruner } from '@dp/policies';
-import { averageScores, datasetFingerprint, getScore, loadScorePlugin, scoreNames, ScoreError, writeScoreFile, type Score, type ScoreTracker } from '@dp/scores';
+import { averageScores, datasetFingerprint, getScore, loadScorePlugin, pixelFingerprint, scoreNames, ScoreError, writeScoreFile, type Score, type ScoreTracker } from '@dp/scores';
 import { train, inferenceForward, InputConverter } from '@dp/trainer';
 import { num, parse } from '../args.js';
 import { loadBackend, type BackendInfo } from '../backend.js';
@@ -31,8 +31,8 @@ export function scoreHelp(): string {
 
 Static scoring, with its cost counted: trains R short runs of K epochs on full data (seeds seed, seed+1, ...),
 scores every training sample, averages the runs and writes a score file (float32 scores + a JSON header with the
-method, protocol, dataset fingerprint and the wall-clock seconds spent). \`dp train --policy static --score-file
-FILE\` trains on the top-scored subset and charges those seconds to the method's training cost.
+method, protocol, dataset fingerprints of labels and pixels, and the wall-clock seconds spent). \`dp train --policy
+static --score-file FILE\` trains on the top-scored subset and charges those seconds to the method's training cost.
 
   --method NAME           ${scoreNames().join(' | ')}, or a score registered by --score
   --score PACKAGE         load a scoring plug-in package first (e.g. --score @dp/score-margin, then --method margin)
@@ -124,7 +124,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
         labelSmoothing: base.labelSmoothing,
         augment: resolveAugment(base),
       },
-      dataset: { name: base.dataset, size: data.size, fingerprint: datasetFingerprint(data.labels, data.size, base.dataset) },
+      dataset: { name: base.dataset, size: data.size, fingerprint: datasetFingerprint(data.labels, data.size, base.dataset), pixels: pixelFingerprint(data.images, data.size) },
       seconds,
     }, scores);
   } catch (e) {

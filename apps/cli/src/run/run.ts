@@ -4,7 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { DatasetPair } from '@dp/data';
 import { createPruner, PrunerError } from '@dp/policies';
-import { datasetFingerprint, readScoreFile, ScoreError } from '@dp/scores';
+import { datasetFingerprint, pixelFingerprint, readScoreFile, ScoreError } from '@dp/scores';
 import { readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
 import type { BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
@@ -92,7 +92,13 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   let scoringSeconds = 0;
   if (cfg.scoreFile) {
     try {
-      const file = await readScoreFile(cfg.scoreFile, { expectSize: trainSet.size, expectFingerprint: datasetFingerprint(trainSet.labels, trainSet.size, cfg.dataset) });
+      // Labels and pixels: two image folders with the same class counts share name, size and labels.
+      const file = await readScoreFile(cfg.scoreFile, {
+        expectSize: trainSet.size,
+        expectFingerprint: datasetFingerprint(trainSet.labels, trainSet.size, cfg.dataset),
+        expectPixels: pixelFingerprint(trainSet.images, trainSet.size),
+        onWarning: (m) => warn(m),
+      });
       staticScores = { scores: file.scores };
       scoringSeconds = file.header.seconds;
     } catch (e) {

@@ -85,6 +85,25 @@ describe('perSampleGradNorms (exact GraNd)', () => {
     x.dispose();
   });
 
+  it('in training mode leaves the batch-norm moving statistics unchanged too, and no tensor behind', () => {
+    const bn = tinyModel();
+    const x = tf.randomNormal([3, 4, 4, 1], 2, 3, 'float32', 13);
+    const labels = Int32Array.from([2, 0, 1]);
+    const stats = () => bn.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
+    expect(bn.nonTrainableWeights.map((w) => w.name)).toEqual([expect.stringMatching(/moving_mean/), expect.stringMatching(/moving_variance/)]);
+    const before = bn.getWeights().map((w) => Array.from(w.dataSync()));
+    const movingBefore = stats();
+    const tensors = tf.memory().numTensors;
+    const training = perSampleGradNorms(bn, x, labels, { training: true });
+    expect(stats()).toEqual(movingBefore);
+    expect(bn.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
+    // Still training mode (batch statistics of each single sample), not the inference-mode norms.
+    expect(Array.from(training)).not.toEqual(Array.from(perSampleGradNorms(bn, x, labels)));
+    x.dispose();
+    bn.dispose();
+  });
+
   it('refuses labels that do not fit the model output', () => {
     const x = tf.zeros([2, 4, 4, 1]);
     expect(() => perSampleGradNorms(model, x, [0, 3])).toThrow(ScoreError);

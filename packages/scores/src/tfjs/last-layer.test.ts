@@ -68,6 +68,28 @@ describe('grand-last-layer with tfjs', () => {
     model.dispose();
   });
 
+  it('in training mode leaves the batch-norm moving statistics unchanged, and no tensor behind', () => {
+    const bn = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ inputShape: [5], units: 4, kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }) }),
+        tfl.layers.batchNormalization(),
+        tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
+      ],
+    });
+    const x = tf.randomNormal([6, 5], 1, 2, 'float32', 4);
+    lastLayerInputs(bn, x); // builds and caches the two-output model
+    const weights = () => bn.getWeights().map((w) => Array.from(w.dataSync()));
+    const before = weights();
+    const tensors = tf.memory().numTensors;
+    const training = lastLayerInputs(bn, x, { training: true });
+    expect(weights()).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
+    // Still training mode: batch statistics give other logits than the moving ones.
+    expect(Array.from(training.logits)).not.toEqual(Array.from(lastLayerInputs(bn, x).logits));
+    x.dispose();
+    bn.dispose();
+  });
+
   it('refuses models whose last layer is not a linear dense layer with bias', () => {
     const softmax = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
     expect(() => withPenultimate(softmax)).toThrow(ScoreError);

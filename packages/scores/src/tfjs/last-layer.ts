@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ScoreError } from '../errors.js';
+import { keepingNonTrainableWeights } from './keep-state.js';
 
 const cache = new WeakMap<tfl.LayersModel, tfl.LayersModel>();
 
@@ -49,11 +50,12 @@ export interface LastLayerInputs {
 /**
  * One forward pass of `model` on `x` (inference mode unless `training`), returning the logits and the ‖h‖² the
  * `grand-last-layer` score needs. For static scoring (e.g. GraNd at initialisation); during training, apply
- * `withPenultimate(model)` in the training step instead.
+ * `withPenultimate(model)` in the training step instead. The model is not changed: in training mode the batch-norm
+ * moving statistics the pass updates are restored afterwards.
  */
 export function lastLayerInputs(model: tfl.LayersModel, x: tf.Tensor, options: { training?: boolean } = {}): LastLayerInputs {
   const two = withPenultimate(model);
-  const [h, z] = two.apply(x, { training: options.training ?? false }) as tf.Tensor[];
+  const [h, z] = keepingNonTrainableWeights(model, () => two.apply(x, { training: options.training ?? false }) as tf.Tensor[]);
   try {
     const numClasses = z!.shape[1]!;
     return { logits: z!.dataSync() as Float32Array, numClasses, featureSqNorms: featureSqNorms(h!) };
