@@ -65,6 +65,38 @@ describe('summarize', () => {
     ]);
   });
 
+  it('treats options at their default values as unset, counts each seed once, and orders option values numerically', () => {
+    const eg = (seed: number, policyOptions: Record<string, unknown>, acc: number) => run({ policy: 'epsilon-greedy', pruneRatio: 0.7, seed, policyOptions }, acc, 10);
+    const ms = summarize([
+      eg(0, { epsilon: 0.1 }, 0.90),
+      eg(1, { epsilon: 0.1, interval: 1 }, 0.91),
+      eg(1, {}, 0.91), // seed 1 again, spelled without options: the same experiment, counted once (the last read)
+      eg(2, {}, 0.92),
+      eg(0, { epsilon: 0.4 }, 0.85),
+      eg(0, { epsilon: 0.05 }, 0.86),
+      eg(0, { epsilon: 0.2 }, 0.87),
+      run({ policy: 'ucb', pruneRatio: 0.7, seed: 0, policyOptions: { c: 1, decay: 0.9 } }, 0.9, 10),
+    ]);
+    expect(ms.map((m) => [m.label, m.seeds])).toEqual([
+      ['epsilon-greedy @ 0.7', [0, 1, 2]],
+      ['epsilon-greedy (epsilon=0.05) @ 0.7', [0]],
+      ['epsilon-greedy (epsilon=0.2) @ 0.7', [0]],
+      ['epsilon-greedy (epsilon=0.4) @ 0.7', [0]],
+      ['ucb @ 0.7', [0]],
+    ]);
+    expect(ms[0]!.accuracy.mean).toBeCloseTo(0.91);
+  });
+
+  it('tells static methods apart by their options, and score files of one name by their path', () => {
+    const st = (scoreFile: string, policyOptions: Record<string, unknown>) => run({ policy: 'static', pruneRatio: 0.7, scoreFile, policyOptions }, 0.8, 10);
+    const ms = summarize([st('a/el2n.dpscore', {}), st('a/el2n.dpscore', { offset: 5000 }), st('b/el2n.dpscore', {}), st('a/el2n.dpscore', { offset: 0 })]);
+    expect(ms.map((m) => [m.label, m.seeds.length])).toEqual([
+      ['static a/el2n @ 0.7', 1],
+      ['static b/el2n @ 0.7', 1],
+      ['static el2n (offset=5000) @ 0.7', 1],
+    ]);
+  });
+
   it('gives the share of samples that would flip by chance for the subset sizes trained', () => {
     const r = run({ policy: 'random', pruneRatio: 0.5, epochs: 3 }, 0.8, 10);
     r.trainedFraction = 0.5;

@@ -1,6 +1,8 @@
 import type { RunSummary } from '../run/run.js';
 import { DEFAULTS, NOT_FINGERPRINTED } from '../run/config.js';
 import { groupMachineSpeed, relativeMachineSpeed } from './machine.js';
+import { effectiveOptions } from './options.js';
+import { warn } from '../warn.js';
 
 /** Runs of one method (dataset, model, epochs, policy, ratio) aggregated over seeds. */
 export interface MethodSummary {
@@ -10,6 +12,8 @@ export interface MethodSummary {
   policy: string;
   pruneRatio: number;
   label: string;
+  /** Policy options that differ from the policy's defaults (what tells this method apart). */
+  options: Record<string, unknown>;
   seeds: number[];
   accuracy: { mean: number; std: number };
   /** Training cost in seconds, including charged scoring time. */
@@ -103,14 +107,28 @@ function flipChance(r: RunSummary): number {
  * 'full data', 'ucb @ 0.5', 'ucb (c=2) @ 0.5' when policy options are set, or for static methods the score file's
  * name: 'static fashion-mnist-el2n-... @ 0.7'.
  */
-export function methodLabel(policy: string, ratio: number, scoreFile = '', options: Record<string, unknown> = {}): string {
+export function methodLabel(policy: string, ratio: number, scoreFile = '', options: Record<string, unknown> = {}, fullPath = false): string {
   if (policy === 'full') return 'full data';
-  if (policy === 'static' && scoreFile) return `static ${scoreFile.replace(/^.*\//, '').replace(/\.dpscore$/, '')} @ ${ratio}`;
   const opts = Object.keys(options)
     .sort()
     .map((k) => `${k}=${String(options[k])}`)
     .join(', ');
-  return opts ? `${policy} (${opts}) @ ${ratio}` : `${policy} @ ${ratio}`;
+  const name = policy === 'static' && scoreFile ? `static ${(fullPath ? scoreFile : scoreFile.replace(/^.*\//, '')).replace(/\.dpscore$/, '')}` : policy;
+  return opts ? `${name} (${opts}) @ ${ratio}` : `${name} @ ${ratio}`;
+}
+
+/** Options in label order: by key, values numerically where both are numbers (0.05 before 0.1). */
+function compareOptions(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+    const byKey = ka[i]!.localeCompare(kb[i]!);
+    if (byKey) return byKey;
+    const [x, y] = [a[ka[i]!], b[kb[i]!]];
+    const byValue = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    if (byValue) return byValue;
+  }
+  return ka.length - kb.length;
 }
 
 /** The method without its ratio: 'ucb (c=2) @ 0.5' -> 'ucb (c=2)'; 'full data' stays. */
@@ -136,15 +154,24 @@ export function markdownTable(head: string[], cells: string[][]): string {
 
 /** Group runs by method and compute means, spreads, speed-ups and accuracy changes against full data. */
 export function summarize(runs: RunSummary[]): MethodSummary[] {
-  const groups = new Map<string, RunSummary[]>();
+  // Runs of one method: same setting, policy, ratio, score file and effective options (an option spelled out at its
+  // default value, e.g. epsilon=0.1, is the same method as the default). One run per seed: a repeat of a seed is
+  // the same experiment again, so the last one read stands for it.
+  const groups = new Map<string, Map<number, RunSummary>>();
+  let repeats = 0;
   for (const r of runs) {
-    const options = Object.entries(r.config.policyOptions ?? {}).sort(([x], [y]) => x.localeCompare(y));
+    const options = Object.entries(effectiveOptions(r.config.policy, r.config.policyOptions ?? {})).sort(([x], [y]) => x.localeCompare(y));
     const key = JSON.stringify([setting(r), r.config.policy, r.config.pruneRatio, options, r.config.scoreFile ?? '']);
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const bySeed = groups.get(key) ?? new Map<number, RunSummary>();
+    if (bySeed.has(r.config.seed)) repeats++;
+    bySeed.set(r.config.seed, r);
+    groups.set(key, bySeed);
   }
-  const labels = settingLabels([...groups.values()].map((rs) => setting(rs[0]!)));
+  if (repeats) warn(`${repeats} run(s) repeat the seed of a run with the same effective settings (options at their defaults count as unset); the last one read is used`);
+  const grouped = [...groups.values()].map((bySeed) => [...bySeed.values()]);
+  const labels = settingLabels(grouped.map((rs) => setting(rs[0]!)));
   const out: MethodSummary[] = [];
-  for (const rs of groups.values()) {
+  for (const rs of grouped) {
     const c = rs[0]!.config;
     const epochs = c.epochs;
     const perEpoch: (number | null)[] = [];
@@ -165,7 +192,8 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       epochs,
       policy: c.policy,
       pruneRatio: c.pruneRatio,
-      label: methodLabel(c.policy, c.pruneRatio, c.scoreFile, c.policyOptions),
+      label: methodLabel(c.policy, c.pruneRatio, c.scoreFile, effectiveOptions(c.policy, c.policyOptions ?? {})),
+      options: effectiveOptions(c.policy, c.policyOptions ?? {}),
       seeds: rs.map((r) => r.config.seed),
       accuracy: meanStd(rs.map((r) => r.finalAccuracy)),
       cost: meanStd(rs.map((r) => r.trainingSeconds + r.scoringSeconds)),
@@ -178,6 +206,9 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       runs: rs,
     });
   }
+  // Static methods from score files of one name in different folders: named by their whole path.
+  const clashing = out.filter((m) => m.policy === 'static' && out.some((o) => o !== m && o.label === m.label && o.settingLabel === m.settingLabel && o.dataset === m.dataset && o.model === m.model));
+  for (const m of clashing) m.label = methodLabel(m.policy, m.pruneRatio, m.runs[0]!.config.scoreFile, m.options, true);
   // Each method against the full-data runs of its setting; the full-data summaries first, so that their own
   // adjusted costs exist when the other methods divide by them.
   const withFull = out
@@ -203,6 +234,7 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       a.settingLabel.localeCompare(b.settingLabel, 'en', { numeric: true }) ||
       Number(b.policy === 'full') - Number(a.policy === 'full') ||
       a.policy.localeCompare(b.policy) ||
+      compareOptions(a.options, b.options) ||
       methodName(a).localeCompare(methodName(b), 'en', { numeric: true }) ||
       a.pruneRatio - b.pruneRatio,
   );

@@ -46,7 +46,7 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
   }
   out.push({
     id: 'accuracy-vs-ratio',
-    caption: 'Test accuracy against prune ratio (share of the data left out per epoch), mean ± standard deviation over seeds; dashed: full data.',
+    caption: 'Test accuracy against prune ratio (share of the data left out per epoch; InfoBatch is placed at its r, though it prunes only below-mean samples and trains more than 1 − r), mean ± sample standard deviation (n − 1) over seeds; dashed: full data.',
     svg: lineChart({ id: 'accuracy-vs-ratio', title: 'Accuracy vs. prune ratio', xLabel: 'prune ratio', yLabel: 'test accuracy (%)' }, ratioSeries),
   });
 
@@ -117,7 +117,7 @@ export function writeReport(
   const md = [
     `# ${title}`,
     '',
-    `Generated ${new Date().toISOString()} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).`,
+    `Generated ${new Date().toISOString()} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; ± = sample standard deviation over seeds (n − 1); acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).`,
     '',
     table,
     '',
@@ -138,7 +138,7 @@ th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}th
 figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p>Generated ${esc(new Date().toISOString())} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).</p>
+<p>Generated ${esc(new Date().toISOString())} from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; ± = sample standard deviation over seeds (n − 1); acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).</p>
 ${htmlTable(table)}${adjustForMachine ? `\n<p>${esc(MACHINE_KEY)}</p>` : ''}
 ${htmlRatio}
 ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
