@@ -30,4 +30,16 @@ describe('packaging of the workspace libraries', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('builds every published package before it is packed (dist/ is not committed) and ships the license', () => {
+    const missing: string[] = [];
+    for (const name of readdirSync(packages)) {
+      const pkg = JSON.parse(readFileSync(join(packages, name, 'package.json'), 'utf8')) as { private?: boolean; scripts?: Record<string, string> };
+      if (pkg.private) continue;
+      const prepack = pkg.scripts?.prepack ?? '';
+      if (!/\btsup\b/.test(prepack) || !/LICENSE/.test(prepack)) missing.push(`${name}: prepack = ${JSON.stringify(prepack)}`);
+    }
+    expect(missing).toEqual([]);
+    expect(readFileSync(join(packages, '..', 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
+  });
 });
