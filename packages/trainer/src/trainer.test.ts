@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset, type ImageDataset } from '@dp/data';
 import { buildModel } from '@dp/models';
-import { createPruner } from '@dp/policies';
+import { createPruner, Pruner, type PrunerConfig, type PrunerState } from '@dp/policies';
 import { describe, expect, it } from 'vitest';
 import { TrainError, train } from './index.js';
 
@@ -120,6 +120,31 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     await expect(train(other)).rejects.toThrow(/^the checkpoint in .* holds the state of another pruner config \(state.fingerprint differs\); fix: /);
     expect(other.model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
     for (const m of [first.model, other.model]) m.dispose();
+  });
+
+  it('resumes the pruner through the caller\'s own Pruner class (their copy of @dp/policies and its registry)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
+    let made = 0;
+    class CallersPruner extends Pruner {
+      constructor(config: PrunerConfig, saved?: PrunerState) {
+        super(config, saved);
+        made++;
+      }
+    }
+    const config = { policy: 'random', datasetSize: 300, pruneRatio: 0.5, totalEpochs: 2, seed: 1 };
+    const args = () => ({
+      model: buildModel('cnn-small', { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, seed: 4 }),
+      train: slice(full, 300),
+      pruner: new CallersPruner(config),
+      options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } },
+    });
+    const first = args();
+    await train({ ...first, checkpoint: { dir, every: 1, fingerprint: 'f' } });
+    made = 0;
+    const again = args();
+    await train({ ...again, checkpoint: { dir, every: 1, fingerprint: 'f', resume: true } });
+    expect(made).toBe(2); // the caller's own, and the resumed one
+    for (const m of [first.model, again.model]) m.dispose();
   });
 
   it('leaks no tensor per run, and keeps the caller\'s onStep time out of the cost buckets', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchCount, createBatchLoader, type AugmentSpec, type ImageDataset } from '@dp/data';
-import { createPruner, MAX_LOSS, PrunerError, type Pruner, type PrunerState } from '@dp/policies';
+import { MAX_LOSS, type Pruner, type PrunerConfig, type PrunerError, type PrunerState } from '@dp/policies';
 import { readCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
 import { TrainError } from './errors.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
@@ -175,12 +175,15 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
       if (saved.fingerprint !== checkpoint.fingerprint) {
         throw new TrainError(`the checkpoint in ${checkpoint.dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
       }
-      // The pruner first: a state from another pruner config is refused before the model is touched.
+      // The pruner first: a state from another pruner config is refused before the model is touched. It is rebuilt
+      // through the caller's own Pruner class, so a policy registered in the caller's copy of @dp/policies (which
+      // may not be this package's copy when their versions differ) is found.
       try {
-        pruner = createPruner({ ...pruner.config, ...pruner.options }, saved.pruner as PrunerState);
+        const PrunerClass = pruner.constructor as new (config: PrunerConfig, saved?: PrunerState) => Pruner;
+        pruner = new PrunerClass({ ...pruner.config, ...pruner.options } as PrunerConfig, saved.pruner as PrunerState);
       } catch (e) {
-        if (!(e instanceof PrunerError)) throw e;
-        throw new TrainError(`the checkpoint in ${checkpoint.dir} holds the state of another pruner config (${e.field} differs); fix: resume with the same pruner options, or start a new run directory`);
+        if (!(e instanceof Error && e.name === 'PrunerError')) throw e;
+        throw new TrainError(`the checkpoint in ${checkpoint.dir} holds the state of another pruner config (${(e as PrunerError).field} differs); fix: resume with the same pruner options, or start a new run directory`);
       }
       restoreWeights(model, saved.weights, checkpoint.dir);
       const restored = [
