@@ -5,11 +5,20 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs with strict checking; unknown or malformed options become one-line CliErrors. */
 export function parse(argv: string[], options: OptionSpec, command: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  // `--seed -1`: parseArgs takes a value that starts with a dash for another option; join it (`--seed=-1`) so the
+  // value reaches the range check, which names the allowed range.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const spec = a.startsWith('--') && !a.includes('=') ? options[a.slice(2)] : undefined;
+    if (spec?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d)/.test(argv[i + 1]!)) args.push(`${a}=${argv[++i]!}`);
+    else args.push(a);
+  }
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ');
     throw new CliError(`${msg}; fix: see \`dp ${command} --help\``);
   }
 }
@@ -19,16 +28,17 @@ export function num(
   values: Record<string, string | boolean | undefined>,
   name: string,
   fallback: number,
-  { min = -Infinity, max = Infinity, integer = false, maxOpen = false }: { min?: number; max?: number; integer?: boolean; maxOpen?: boolean } = {},
+  { min = -Infinity, max = Infinity, integer = false, minOpen = false, maxOpen = false }: { min?: number; max?: number; integer?: boolean; minOpen?: boolean; maxOpen?: boolean } = {},
 ): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
-  const v = Number(raw);
-  const ok = typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(v) && v >= min && (maxOpen ? v < max : v <= max) && (!integer || Number.isInteger(v));
+  // Decimal notation only: Number() would also take '0x10' (16) and '' (0).
+  const v = typeof raw === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw.trim()) ? Number(raw) : Number.NaN;
+  const ok = typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(v) && (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max) && (!integer || Number.isInteger(v));
   if (!ok) {
     const kind = integer ? 'an integer' : 'a number';
     const hi = max === Infinity ? '' : maxOpen ? ` and < ${max}` : ` and <= ${max}`;
-    throw new CliError(`--${name} ${String(raw)} is invalid: expected ${kind} >= ${min}${hi}`);
+    throw new CliError(`--${name} ${String(raw)} is invalid: expected ${kind} ${minOpen ? '>' : '>='} ${min}${hi}`);
   }
   return v;
 }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,5 +80,30 @@ describe('kill and resume', () => {
     const again = run('train', '--train-subset', '300', '--test-subset', '100', '--epochs', '1', '--out', dir);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already holds a run; fix: pass --resume/);
+  });
+
+  it('resumes on the data the run started on, and refuses other data', () => {
+    // A copy of Fashion-MNIST whose training labels are shifted by one class: same name, sizes and shapes.
+    const fmnist = '/usr/share/datasets/fashion-mnist';
+    const root = mkdtempSync(join(tmpdir(), 'dp-resume-data-'));
+    const [a, b] = [join(root, 'a'), join(root, 'b')];
+    for (const d of [a, b]) {
+      mkdirSync(d);
+      for (const f of ['train-images-idx3-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) symlinkSync(join(fmnist, f), join(d, f));
+    }
+    const labels = gunzipSync(readFileSync(join(fmnist, 'train-labels-idx1-ubyte.gz')));
+    symlinkSync(join(fmnist, 'train-labels-idx1-ubyte.gz'), join(a, 'train-labels-idx1-ubyte.gz'));
+    const shifted = Uint8Array.from(labels, (v, i) => (i < 8 ? v : (v + 1) % 10));
+    writeFileSync(join(b, 'train-labels-idx1-ubyte.gz'), gzipSync(shifted));
+    const dir = join(root, 'run');
+    const first = run('train', '--data-dir', a, '--train-subset', '300', '--test-subset', '100', '--epochs', '1', '--out', dir);
+    expect(first.status, first.stderr).toBe(0);
+    const other = run('train', '--resume', dir, '--data-dir', b);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/dp: error: run directory .* was trained on other data \(.*\/a\) than this resume loaded \(.*\/b\); fix: resume with --data-dir/);
+    // Without --data-dir, the resume loads the data the run was started on.
+    const same = run('train', '--resume', dir);
+    expect(same.status, same.stderr).toBe(0);
+    expect(same.stdout).toContain(`from ${a}`);
   });
 });

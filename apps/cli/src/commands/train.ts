@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../args.js';
 import { loadBackend } from '../backend.js';
 import { CliError } from '../errors.js';
-import { validateRunConfig, type RunConfig } from '../run/config.js';
+import { readConfigFile, validateRunConfig, type RunConfig } from '../run/config.js';
 import { configFromFlags, defaultRunDir, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
-import { executeRun } from '../run/run.js';
-import { loadData } from '../run/data.js';
+import { executeRun, startRecord } from '../run/run.js';
+import { checkSubsetSize, loadData } from '../run/data.js';
 import { checkOutputPath } from '../fs.js';
 
 export function trainHelp(): string {
@@ -42,14 +42,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (resumeDir) {
     const path = join(resumeDir, 'config.json');
     if (!existsSync(path)) throw new CliError(`--resume ${resumeDir}: no run there (config.json missing); fix: give the directory a previous dp train wrote`);
-    base = validateRunConfig(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
+    base = validateRunConfig(readConfigFile(path));
   }
   const cfg = configFromFlags(values, base);
   const runDir = resumeDir ?? (typeof values.out === 'string' ? values.out : defaultRunDir(cfg));
   checkOutputPath(runDir, 'dir', resumeDir ? '--resume' : '--out');
-  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+  // Resuming without --data-dir: the data the run started on (recorded in its log), not whatever is found first now.
+  const recorded = resumeDir ? startRecord(resumeDir)?.data?.source : undefined;
+  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : recorded;
   // Data first: its errors are the most common and need no TensorFlow start-up to report.
   const data = await loadData(cfg.dataset, dataDir, cfg);
+  checkSubsetSize(data.train, cfg.trainSubset);
+  checkSubsetSize(data.test, cfg.testSubset);
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
   process.stdout.write(
     `dp train: ${cfg.dataset} (${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test, from ${data.source}) · ${cfg.model} · policy ${cfg.policy}` +

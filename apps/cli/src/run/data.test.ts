@@ -24,6 +24,8 @@ describe('subset (--train-subset / --test-subset)', () => {
     expect([...subset(d, 4).images]).toEqual([1, 2, 0, 3]);
     expect(subset(d, 0)).toBe(d);
     expect(subset(d, 6)).toBe(d);
+    // More than the split holds is refused, not silently the whole split (the run config would record n).
+    expect(() => subset(d, 7)).toThrow(/a subset of 7 samples is larger than .* \(6 samples\); fix: use at most 6, or 0 for the whole split/);
   });
 
   it('subsets CIFAR-100 fineLabels and coarseLabels with the samples, so they stay aligned with labels and images', () => {

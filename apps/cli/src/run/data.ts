@@ -1,4 +1,5 @@
 import { loadDataset, type Cifar100Dataset, type DatasetPair, type ImageDataset } from '@dp/data';
+import { CliError } from '../errors.js';
 import { ProgressBar } from '../progress.js';
 import { warn } from '../warn.js';
 
@@ -25,6 +26,13 @@ export async function loadData(name: string, dataDir: string | undefined, size: 
   return pair;
 }
 
+/** Refuse a subset larger than the split (it would silently be the whole split, while the config records n). */
+export function checkSubsetSize(d: ImageDataset, n: number): void {
+  if (n > d.size) {
+    throw new CliError(`a subset of ${n} samples is larger than ${d.name}/${d.split} (${d.size} samples); fix: use at most ${d.size}, or 0 for the whole split`);
+  }
+}
+
 /**
  * A class-balanced subset of `n` samples (0 or n >= size: the whole split): classes taken round-robin, each in
  * its own loader order — the 1st sample of every class, then the 2nd of every class, ... — so a subset of an image
@@ -33,6 +41,7 @@ export async function loadData(name: string, dataDir: string | undefined, size: 
  * `coarseLabels` too).
  */
 export function subset(d: ImageDataset, n: number): ImageDataset {
+  checkSubsetSize(d, n);
   if (!n || n >= d.size) return d;
   const classes = d.numClasses;
   // Per-class sample lists in loader order (counting sort by label).

@@ -123,9 +123,9 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
   };
   set('dataset', 'dataset', 'str');
   set('model', 'model', 'str');
-  set('epochs', 'epochs', 'int', { min: 1 });
-  set('batchSize', 'batch-size', 'int', { min: 1 });
-  set('lr', 'lr', 'num', { min: 0 });
+  set('epochs', 'epochs', 'int', { min: 1, max: 100000 });
+  set('batchSize', 'batch-size', 'int', { min: 1, max: 65536 });
+  set('lr', 'lr', 'num', { min: 0, minOpen: true });
   set('momentum', 'momentum', 'num', { min: 0, max: 1, maxOpen: true });
   set('weightDecay', 'weight-decay', 'num', { min: 0 });
   set('schedule', 'schedule', 'str');
@@ -165,7 +165,8 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
 export function defaultRunDir(cfg: RunConfig, root = 'runs'): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const ratio = cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`;
-  let dir = join(root, `${cfg.dataset}-${cfg.model}-${cfg.policy}${ratio}-s${cfg.seed}-${stamp}`);
-  for (let i = 2; existsSync(dir); i++) dir = `${dir.replace(/-\d+$/, '')}-${i}`;
+  const base = join(root, `${cfg.dataset}-${cfg.model}-${cfg.policy}${ratio}-s${cfg.seed}-${stamp}`);
+  let dir = base;
+  for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
   return dir;
 }

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DatasetPair } from '@dp/data';
 import { createPruner, PrunerError } from '@dp/policies';
 import { datasetFingerprint, pixelFingerprint, readScoreFile, ScoreError } from '@dp/scores';
@@ -11,7 +12,7 @@ import { CliError } from '../errors.js';
 import { writeJsonAtomic } from '../fs.js';
 import { formatDuration, ProgressBar, runEta } from '../progress.js';
 import { warn } from '../warn.js';
-import { fingerprint, resolveAugment, type RunConfig } from './config.js';
+import { fingerprint, readConfigFile, resolveAugment, type RunConfig } from './config.js';
 import { loadData, subset } from './data.js';
 import { buildRunModel, trainingOptions } from './recipe.js';
 
@@ -50,9 +51,25 @@ export interface RunOptions {
 }
 
 
+/** The run's first 'start' record in log.jsonl (what it was started on), or undefined. */
+export function startRecord(runDir: string): { data?: { source?: string; labels?: string; pixels?: string } } | undefined {
+  const path = join(runDir, 'log.jsonl');
+  if (!existsSync(path)) return undefined;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    try {
+      const r = JSON.parse(line) as { type?: string; data?: { source?: string; labels?: string; pixels?: string } };
+      if (r.type === 'start') return r;
+    } catch {
+      // a partial last line
+    }
+  }
+  return undefined;
+}
+
 function gitRevision(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    // dp's own checkout (not the caller's working directory, which may be another repository or none).
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(fileURLToPath(import.meta.url)), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
@@ -70,7 +87,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   const key = fingerprint(cfg);
   const configPath = join(runDir, 'config.json');
   if (existsSync(configPath)) {
-    const previous = JSON.parse(readFileSync(configPath, 'utf8')) as RunConfig;
+    const previous = readConfigFile(configPath) as unknown as RunConfig;
     if (fingerprint(previous) !== key) {
       const diff = (Object.keys(cfg) as (keyof RunConfig)[]).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(cfg[k]));
       throw new CliError(
@@ -128,6 +145,21 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   mkdirSync(runDir, { recursive: true });
   writeJsonAtomic(configPath, cfg);
   const resumed = opts.resume ? readCheckpoint(runDir) : undefined;
+  // The training data's identity, recorded at the start and checked on resume: a resume must not silently continue
+  // on another copy of the dataset (another --data-dir, a changed folder).
+  const dataId = { labels: datasetFingerprint(trainSet.labels, trainSet.size, cfg.dataset), pixels: pixelFingerprint(trainSet.images, trainSet.size) };
+  if (resumed) {
+    const first = startRecord(runDir);
+    if (first?.data?.pixels !== undefined && (first.data.pixels !== dataId.pixels || first.data.labels !== dataId.labels)) {
+      throw new CliError(
+        `run directory ${runDir} was trained on other data (${first.data.source ?? '?'}) than this resume loaded (${pair.source}); ` +
+          `fix: resume with --data-dir pointing at the run's data${first.data.source ? ` (${first.data.source})` : ''}`,
+      );
+    }
+    if (first?.data?.pixels === undefined && first?.data?.source && resolve(first.data.source) !== resolve(pair.source)) {
+      warn(`run directory ${runDir} started on data from ${first.data.source}; this resume loaded ${pair.source} (the run predates data fingerprints, so they cannot be compared)`);
+    }
+  }
   log({
     type: resumed ? 'resume' : 'start',
     ...(resumed ? { fromEpoch: resumed.epoch + 1 } : {}),
@@ -142,7 +174,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       tfjs: backend.tfjsVersion,
     },
     git: gitRevision(),
-    data: { source: pair.source, train: trainSet.size, test: testSet.size, shape: trainSet.shape, classes: trainSet.numClasses },
+    data: { source: pair.source, train: trainSet.size, test: testSet.size, shape: trainSet.shape, classes: trainSet.numClasses, ...dataId },
   });
   const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
   const out = process.stdout;
