@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CliError || e instanceof DataError || e instanceof ModelError || e instanceof PrunerError || e instanceof ScoreError || e instanceof TrainError) {
       process.stderr.write(`dp: error: ${e.message}\n`);
-      return 2;
+      return e instanceof CliError ? e.exitCode : 2;
     }
     const fsError = describeFsError(e);
     if (fsError) {

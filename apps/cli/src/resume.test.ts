@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -59,6 +59,31 @@ describe('kill and resume', () => {
     expect(log.filter((l) => l.type === 'resume')).toEqual([expect.objectContaining({ fromEpoch: killedAt + 1 })]);
   });
 
+  it('Ctrl-C stops at the next batch with one line naming the checkpoint (exit 130); a finished run resumed is left alone', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dp-interrupt-'));
+    const dir = join(root, 'run');
+    const child = spawn(process.execPath, [bin, ...common, '--out', dir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (checkpointEpoch(dir) < 0 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr.split('\n').filter((l) => l.startsWith('dp:'))).toEqual([
+      expect.stringMatching(/^dp: error: interrupted \(SIGINT\) in epoch \d\/5, step \d+\/\d+; the last checkpoint \(epoch \d\) is in .*: continue with `dp train --resume /),
+    ]);
+    const types = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(types.at(-1)).toBe('interrupted');
+    expect(run('train', '--resume', dir).status).toBe(0);
+    const finished = readFileSync(join(dir, 'result.json'), 'utf8');
+    const logged = readFileSync(join(dir, 'log.jsonl'), 'utf8');
+    const again = run('train', '--resume', dir);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/already finished: final test accuracy [\d.]+% .*nothing to do/);
+    expect(readFileSync(join(dir, 'result.json'), 'utf8')).toBe(finished);
+    expect(readFileSync(join(dir, 'log.jsonl'), 'utf8')).toBe(logged);
+  });
+
   it('two runs of one config train identically, with the default seed 0 too', () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-determinism-'));
     const args = ['train', '--train-subset', '600', '--test-subset', '200', '--epochs', '2', '--policy', 'ucb', '--prune-ratio', '0.5', '--batch-size', '50'];
@@ -98,6 +123,7 @@ describe('kill and resume', () => {
     const dir = join(root, 'run');
     const first = run('train', '--data-dir', a, '--train-subset', '300', '--test-subset', '100', '--epochs', '1', '--out', dir);
     expect(first.status, first.stderr).toBe(0);
+    rmSync(join(dir, 'result.json')); // as if stopped after its last checkpoint: a resume loads the data again
     const other = run('train', '--resume', dir, '--data-dir', b);
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/dp: error: run directory .* was trained on other data \(.*\/a\) than this resume loaded \(.*\/b\); fix: resume with --data-dir/);

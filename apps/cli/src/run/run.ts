@@ -51,6 +51,17 @@ export interface RunOptions {
 }
 
 
+/** Thrown from the batch hook after Ctrl-C / SIGTERM: training stops there. */
+class Interrupted extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+    readonly steps: number,
+  ) {
+    super('interrupted');
+  }
+}
+
 /** The run's first 'start' record in log.jsonl (what it was started on), or undefined. */
 export function startRecord(runDir: string): { data?: { source?: string; labels?: string; pixels?: string } } | undefined {
   const path = join(runDir, 'log.jsonl');
@@ -97,6 +108,20 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     }
     if (!opts.resume && readCheckpoint(runDir)) {
       throw new CliError(`run directory ${runDir} already holds a run; fix: pass --resume to continue it, or choose a new --out directory`);
+    }
+    // A finished run resumed (dp train --resume, dp compare --resume): nothing to train, and nothing is rewritten.
+    const resultPath = join(runDir, 'result.json');
+    if (opts.resume && existsSync(resultPath)) {
+      let done: RunSummary | undefined;
+      try {
+        done = JSON.parse(readFileSync(resultPath, 'utf8')) as RunSummary;
+      } catch {
+        done = undefined; // damaged: the run is resumed from its checkpoint and result.json written again
+      }
+      if (done?.key === key) {
+        if (verbose) process.stdout.write(`${opts.label ? `${opts.label} · ` : ''}already finished: final test accuracy ${(100 * done.finalAccuracy).toFixed(2)}% (${runDir}; nothing to do)\n`);
+        return done;
+      }
     }
   }
   const log = (record: Record<string, unknown>) => appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
@@ -183,6 +208,15 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   let result: TrainResult;
   const trainStarted = performance.now();
   let firstEpoch: number | undefined;
+  // Ctrl-C / SIGTERM: stop at the next batch (never inside a checkpoint write), say where the run can continue, exit
+  // 130. A second signal exits at once.
+  let interrupted: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(130);
+    interrupted = signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     result = await train({
       model,
@@ -196,6 +230,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       hooks: {
         onWarning: (m) => warn(m, () => bar?.done()),
         onBatch: (p) => {
+          if (interrupted) throw new Interrupted(p.epoch, p.step, p.steps);
           if (!verbose) return;
           if (p.step === 1) bar = new ProgressBar(`${prefix}epoch ${p.epoch + 1}/${cfg.epochs}`, p.steps);
           bar?.update(p.step, `loss ${p.loss.toFixed(4)} acc ${(100 * p.accuracy).toFixed(1)}%`);
@@ -230,6 +265,15 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     });
   } catch (e) {
     bar?.done();
+    if (e instanceof Interrupted) {
+      const kept = readCheckpoint(runDir);
+      log({ type: 'interrupted', signal: interrupted, epoch: e.epoch, step: e.step, steps: e.steps });
+      throw new CliError(
+        `interrupted (${interrupted}) in epoch ${e.epoch + 1}/${cfg.epochs}, step ${e.step}/${e.steps}; ` +
+          (kept ? `the last checkpoint (epoch ${kept.epoch + 1}) is in ${runDir}: continue with \`dp train --resume ${runDir}\` (dp bench / dp compare --resume: rerun the same command)` : 'no checkpoint was written yet'),
+        130,
+      );
+    }
     if (e instanceof TrainError) {
       const kept = readCheckpoint(runDir);
       log({ type: 'error', message: e.message });
@@ -237,6 +281,8 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     }
     throw e;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     model.dispose();
   }
   const final = result.final;
