@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,67 @@ const checkpointEpoch = (dir: string): number => {
   }
 };
 
+/** Read a varint at `at` of `b`: [value, next offset] (steps and lengths here fit in a double). */
+const varint = (b: Buffer, at: number): [number, number] => {
+  let v = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = b[at++]!;
+    v += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [v, at];
+    scale *= 128;
+  }
+};
+/** The protobuf fields of message `b` as [field number, wire type, value or sub-buffer]. */
+const fields = (b: Buffer): [number, number, number | Buffer][] => {
+  const out: [number, number, number | Buffer][] = [];
+  let at = 0;
+  while (at < b.length) {
+    const [tag, next] = varint(b, at);
+    at = next;
+    const [field, wire] = [Math.floor(tag / 8), tag % 8];
+    if (wire === 0) {
+      const [v, n] = varint(b, at);
+      out.push([field, wire, v]);
+      at = n;
+    } else if (wire === 1) {
+      out.push([field, wire, b.subarray(at, at + 8)]);
+      at += 8;
+    } else if (wire === 5) {
+      out.push([field, wire, b.subarray(at, at + 4)]);
+      at += 4;
+    } else if (wire === 2) {
+      const [len, n] = varint(b, at);
+      out.push([field, wire, b.subarray(n, n + len)]);
+      at = n + len;
+    } else throw new Error(`wire type ${wire}`);
+  }
+  return out;
+};
+/** Every scalar in a run's TensorBoard event files (TFRecords of tensorflow.Event): tag -> steps, in file order. */
+const tensorboardSteps = (dir: string): Record<string, number[]> => {
+  const steps: Record<string, number[]> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const b = readFileSync(join(dir, name));
+    for (let at = 0; at < b.length; ) {
+      const len = Number(b.readBigUInt64LE(at));
+      const event = b.subarray(at + 12, at + 12 + len);
+      at += 12 + len + 4;
+      const ev = fields(event);
+      const step = (ev.find(([f]) => f === 2)?.[2] as number | undefined) ?? 0;
+      for (const [f, , summary] of ev) {
+        if (f !== 5) continue;
+        for (const [vf, , value] of fields(summary as Buffer)) {
+          if (vf !== 1) continue;
+          const tag = (fields(value as Buffer).find(([tf]) => tf === 1)![2] as Buffer).toString('utf8');
+          (steps[tag] ??= []).push(step);
+        }
+      }
+    }
+  }
+  return steps;
+};
+
 describe('kill and resume', () => {
   it('a run killed with SIGKILL mid-epoch resumes to exactly the selections of an uninterrupted run', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-resume-'));
@@ -46,6 +107,14 @@ describe('kill and resume', () => {
     expect(killedAt).toBeGreaterThanOrEqual(1);
     expect(killedAt).toBeLessThan(4);
 
+    // Both ways a kill can leave log.jsonl (whichever this one did): the epoch of the checkpoint missing (killed
+    // between the checkpoint and its log line) and an epoch after it logged (it is trained again).
+    const logPath = join(b, 'log.jsonl');
+    const before = readFileSync(logPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; epoch?: number });
+    const voidEpoch = { ...before.find((r) => r.type === 'epoch')!, epoch: killedAt + 1 };
+    const tampered = before.filter((r) => !(r.type === 'epoch' && r.epoch! >= killedAt)).concat([voidEpoch]);
+    writeFileSync(logPath, tampered.map((r) => `${JSON.stringify(r)}\n`).join(''));
+
     const resumed = run('train', '--resume', b);
     expect(resumed.stderr.split('\n').filter((l) => l.startsWith('dp:'))).toEqual([]);
     expect(resumed.status).toBe(0);
@@ -57,6 +126,16 @@ describe('kill and resume', () => {
     // The log records the resume.
     const log = readFileSync(join(b, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; fromEpoch?: number });
     expect(log.filter((l) => l.type === 'resume')).toEqual([expect.objectContaining({ fromEpoch: killedAt + 1 })]);
+    // Each epoch once, in order, as result.json has it; the checkpoint's epoch restored from the checkpoint.
+    const epochs = log.filter((l) => l.type === 'epoch') as unknown as { epoch: number; selectionHash: string; restored?: boolean }[];
+    expect(epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4]);
+    expect(epochs.map((e) => e.selectionHash)).toEqual(ra.epochs.map((e) => e.selectionHash));
+    expect(epochs[killedAt]!.restored).toBe(true);
+    // TensorBoard: every scalar at steps 1..5 once (epochs before the checkpoint rewritten from it).
+    const tb = tensorboardSteps(join(b, 'tensorboard'));
+    expect(Object.keys(tb).sort()).toEqual(['cost/training_seconds', 'test/accuracy', 'test/loss', 'train/accuracy', 'train/loss', 'train/lr', 'train/samples']);
+    for (const tag of Object.keys(tb)) expect(tb[tag]).toEqual([1, 2, 3, 4, 5]);
+    expect(tensorboardSteps(join(a, 'tensorboard'))).toEqual(tb);
   });
 
   it('Ctrl-C stops at the next batch with one line naming the checkpoint (exit 130); a finished run resumed is left alone', async () => {

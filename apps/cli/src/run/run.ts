@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,11 +9,12 @@ import { datasetFingerprint, pixelFingerprint, readScoreFile, ScoreError } from 
 import { readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
 import type { BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
-import { writeJsonAtomic } from '../fs.js';
+import { writeFileAtomic, writeJsonAtomic } from '../fs.js';
 import { formatDuration, ProgressBar, runEta } from '../progress.js';
 import { warn } from '../warn.js';
 import { fingerprint, readConfigFile, resolveAugment, type RunConfig } from './config.js';
 import { loadData, subset } from './data.js';
+import { compactLog, writeEpochScalars } from './log.js';
 import { buildRunModel, trainingOptions } from './recipe.js';
 
 /** What a finished run reports (result.json, one line of a bench results file). */
@@ -185,6 +186,16 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       warn(`run directory ${runDir} started on data from ${first.data.source}; this resume loaded ${pair.source} (the run predates data fingerprints, so they cannot be compared)`);
     }
   }
+  // The epochs the checkpoint holds, for log.jsonl and TensorBoard: a resume makes them say each epoch once.
+  // (A checkpoint of another config is refused by the trainer below; the log is left as it is then.)
+  const keptEpochs = resumed?.fingerprint === key ? ((resumed.extra as { reports?: EpochReport[] } | null)?.reports ?? []) : undefined;
+  if (opts.resume && (!resumed || keptEpochs)) {
+    const lastEpoch = resumed ? resumed.epoch : -1;
+    const logPath = join(runDir, 'log.jsonl');
+    if (existsSync(logPath)) writeFileAtomic(logPath, compactLog(readFileSync(logPath, 'utf8'), lastEpoch, keptEpochs ?? []));
+    // Event files are append-only: they are written again from the checkpoint's epochs instead.
+    rmSync(join(runDir, 'tensorboard'), { recursive: true, force: true });
+  }
   log({
     type: resumed ? 'resume' : 'start',
     ...(resumed ? { fromEpoch: resumed.epoch + 1 } : {}),
@@ -202,6 +213,10 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     data: { source: pair.source, train: trainSet.size, test: testSet.size, shape: trainSet.shape, classes: trainSet.numClasses, ...dataId },
   });
   const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
+  if (writer && keptEpochs) {
+    for (const r of keptEpochs) writeEpochScalars(writer, r);
+    writer.flush();
+  }
   const out = process.stdout;
   const prefix = opts.label ? `${opts.label} · ` : '';
   let bar: ProgressBar | undefined;
@@ -239,15 +254,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
           bar?.done();
           log({ type: 'epoch', ...r });
           if (writer) {
-            writer.scalar('train/loss', r.trainLoss, r.epoch + 1);
-            writer.scalar('train/accuracy', r.trainAccuracy, r.epoch + 1);
-            writer.scalar('train/samples', r.samples, r.epoch + 1);
-            writer.scalar('train/lr', r.lr, r.epoch + 1);
-            writer.scalar('cost/training_seconds', r.trainingSeconds, r.epoch + 1);
-            if (r.test) {
-              writer.scalar('test/accuracy', r.test.accuracy, r.epoch + 1);
-              writer.scalar('test/loss', r.test.loss, r.epoch + 1);
-            }
+            writeEpochScalars(writer, r);
             writer.flush();
           }
           firstEpoch ??= r.epoch;
