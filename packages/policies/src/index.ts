@@ -16,3 +16,5 @@ export type { EpsilonGreedyOptions } from './policies/epsilon-greedy.js';
 export type { UcbOptions } from './policies/ucb.js';
 export type { InfoBatchOptions } from './policies/infobatch.js';
 export type { StaticOptions } from './policies/static.js';
+export type { ImportanceOptions } from './policies/importance.js';
+export { inclusionProbabilities, systematicSample } from './pps.js';

@@ -10,6 +10,7 @@ const OPTIONS: Record<string, Extra> = {
   random: () => fc.constant({}),
   'epsilon-greedy': () => fc.record({ epsilon: fc.double({ min: 0, max: 1, noNaN: true }), decay: fc.double({ min: 0, max: 0.99, noNaN: true }) }),
   ucb: () => fc.record({ c: fc.double({ min: 0, max: 5, noNaN: true }), decay: fc.double({ min: 0, max: 0.99, noNaN: true }) }),
+  importance: () => fc.record({ c: fc.double({ min: 0, max: 5, noNaN: true }), decay: fc.double({ min: 0, max: 0.99, noNaN: true }), mix: fc.double({ min: 0.01, max: 1, noNaN: true }) }),
   infobatch: () => fc.record({ delta: fc.double({ min: 0.05, max: 1, noNaN: true }) }),
   static: (n, keep, salt) =>
     fc.record({

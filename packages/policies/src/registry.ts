@@ -2,6 +2,7 @@ import { PrunerError } from './errors.js';
 import type { Policy } from './types.js';
 import { epsilonGreedy } from './policies/epsilon-greedy.js';
 import { full } from './policies/full.js';
+import { importance } from './policies/importance.js';
 import { infobatch } from './policies/infobatch.js';
 import { random } from './policies/random.js';
 import { staticPolicy } from './policies/static.js';
@@ -30,4 +31,4 @@ export function policyNames(): string[] {
   return [...registry.keys()];
 }
 
-for (const p of [full, random, epsilonGreedy, ucb, infobatch, staticPolicy]) registerPolicy(p);
+for (const p of [full, random, epsilonGreedy, ucb, importance, infobatch, staticPolicy]) registerPolicy(p);

@@ -1,4 +1,5 @@
-import { decodeFloat32 } from '../codec.js';
+import { decodeFloat32, encodeTyped } from '../codec.js';
+import { emaMeans, emaVariances, type LossEma } from '../ema.js';
 import { PrunerError } from '../errors.js';
 import type { Json } from '../types.js';
 
@@ -25,4 +26,22 @@ export function loadScores(field: string, value: Json, n: number, { nanAllowed =
 /** For policies without statistics: the saved state must be null. */
 export function checkNullState(policy: string, state: Json): void {
   if (state !== null) throw new PrunerError('state.policy', state, `null (the '${policy}' policy keeps no statistics)`);
+}
+
+/** The saved state of a mean-and-variance loss EMA (`ucb`, `importance`): both arrays, base64. */
+export function meanVarianceState(ema: LossEma): Json {
+  return { mean: encodeTyped(emaMeans(ema)), variance: encodeTyped(emaVariances(ema)!) };
+}
+
+/** Restore a mean-and-variance loss EMA saved by meanVarianceState, validating it fully first. */
+export function loadMeanVariance(policy: string, state: Json, n: number): LossEma {
+  const s = stateObject(policy, state, ['mean', 'variance']);
+  const mean = loadScores('state.policy.mean', s.mean!, n);
+  const variance = loadScores('state.policy.variance', s.variance!, n, { nanAllowed: false, min: 0 });
+  const data = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    data[2 * i] = mean[i]!;
+    data[2 * i + 1] = variance[i]!;
+  }
+  return { size: n, stride: 2, data };
 }

@@ -1,10 +1,9 @@
-import { encodeTyped } from '../codec.js';
-import { createLossEma, emaMeans, emaVariances, updateLossEma } from '../ema.js';
+import { createLossEma, updateLossEma } from '../ema.js';
 import { checkNumber, orDefault } from '../errors.js';
 import { floatBitsToKey, partitionTop } from '../top-k.js';
 import type { Policy } from '../types.js';
 import { parseDecay } from './options.js';
-import { loadScores, stateObject } from './state.js';
+import { loadMeanVariance, meanVarianceState } from './state.js';
 
 export interface UcbOptions {
   /** Weight of the standard deviation (exploration bonus), >= 0. Default 1. */
@@ -63,17 +62,9 @@ export const ucb: Policy<UcbOptions> = {
       },
       observe: (ids, losses) => updateLossEma(ema, ids, losses, decay),
       scores: () => score(new Float32Array(n)),
-      state: () => ({ mean: encodeTyped(emaMeans(ema)), variance: encodeTyped(emaVariances(ema)!) }),
+      state: () => meanVarianceState(ema),
       load(state) {
-        const s = stateObject('ucb', state, ['mean', 'variance']);
-        const mean = loadScores('state.policy.mean', s.mean!, n);
-        const variance = loadScores('state.policy.variance', s.variance!, n, { nanAllowed: false, min: 0 });
-        const data = new Float32Array(2 * n);
-        for (let i = 0; i < n; i++) {
-          data[2 * i] = mean[i]!;
-          data[2 * i + 1] = variance[i]!;
-        }
-        ema = { size: n, stride: 2, data };
+        ema = loadMeanVariance('ucb', state, n);
       },
     };
   },

@@ -1,0 +1,83 @@
+import { createLossEma, updateLossEma } from '../ema.js';
+import { checkNumber, orDefault } from '../errors.js';
+import { inclusionProbabilities, systematicSample } from '../pps.js';
+import type { Policy } from '../types.js';
+import { parseDecay } from './options.js';
+import { loadMeanVariance, meanVarianceState } from './state.js';
+
+export interface ImportanceOptions {
+  /** Weight of the loss standard deviation in the score (as in `ucb`), >= 0. Default 1. */
+  c: number;
+  /** EMA decay of the loss mean and variance, in [0, 1). Default 0.9. */
+  decay: number;
+  /** Share of the sampling probability spread uniformly, in (0, 1]; the largest weight is 1 / mix. Default 0.5. */
+  mix: number;
+}
+
+/**
+ * `importance` — the UCB score (EMA mean + c · EMA std of the loss, as in `ucb`) used as a sampling probability
+ * instead of a threshold, with inverse-probability weights so the weighted loss is an unbiased estimate of the
+ * full-data loss (Horvitz & Thompson 1952; importance sampling for SGD: Katharopoulos & Fleuret 2018).
+ * At each re-selection, with k = N - floor(pruneRatio * N): inclusion probabilities
+ * p_i = k · ((1 − mix) · s_i / Σs + mix / N), capped at 1 (pps.ts); exactly k samples drawn by systematic
+ * sampling in a random order; weight k / (N · p_i), so E[Σ_chosen w_i · loss_i] = (k / N) · Σ_all loss_i and a
+ * uniform p gives weight 1. Never-observed samples take the highest observed score (all unobserved: uniform).
+ * Defaults c = 1, decay = 0.9 (ucb's), mix = 0.5 (docs/importance.md). Memory: EMA 8 B + probability 8 B + order
+ * scratch 4 B per sample.
+ */
+export const importance: Policy<ImportanceOptions> = {
+  name: 'importance',
+  summary: 'k samples drawn with probability ∝ the UCB score, weighted 1/p so the gradient stays unbiased',
+  optionNames: ['c', 'decay', 'mix'],
+  parseOptions: (raw) => ({
+    c: checkNumber('c', orDefault(raw.c, 1), 0, Infinity),
+    decay: parseDecay(raw),
+    mix: checkNumber('mix', orDefault(raw.mix, 0.5), 0, 1, { minOpen: true }),
+  }),
+  create(ctx, { c, decay, mix }) {
+    const n = ctx.datasetSize;
+    let ema = createLossEma(n);
+    const p = new Float64Array(n);
+    const order = new Uint32Array(n);
+    /** UCB scores into `out` (NaN for never observed); returns the highest observed one (−Infinity if none). */
+    const score = (out: Float32Array | Float64Array): number => {
+      const { data } = ema;
+      let top = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const s = data[2 * i]! + c * Math.sqrt(data[2 * i + 1]!);
+        out[i] = s;
+        if (s > top) top = s;
+      }
+      return top;
+    };
+    return {
+      bytesPerSample: 20,
+      choose(_epoch, rng) {
+        const k = ctx.keep;
+        const top = score(p);
+        // Sizes: unobserved -> the highest observed score (or all equal); losses below 0 (custom losses) -> 0.
+        const fill = top > 0 ? top : top === -Infinity ? 1 : 0;
+        for (let i = 0; i < n; i++) {
+          const s = p[i]!;
+          p[i] = s !== s ? fill : s > 0 ? s : 0;
+        }
+        inclusionProbabilities(p, k, mix, p);
+        const indices = new Uint32Array(k);
+        systematicSample(p, n, k, rng, order, indices);
+        const weights = new Float32Array(k);
+        for (let j = 0; j < k; j++) weights[j] = k / (n * p[indices[j]!]!);
+        return { indices, weights };
+      },
+      observe: (ids, losses) => updateLossEma(ema, ids, losses, decay),
+      scores: () => {
+        const out = new Float32Array(n);
+        score(out);
+        return out;
+      },
+      state: () => meanVarianceState(ema),
+      load(state) {
+        ema = loadMeanVariance('importance', state, n);
+      },
+    };
+  },
+};

@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PrunerError } from './errors.js';
+import { inclusionProbabilities, systematicSample } from './pps.js';
+import { Rng } from './rng.js';
+
+const sizesArb = fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 60 });
+
+describe('inclusionProbabilities', () => {
+  it('property: sums to k, each in (0, 1], at least k·mix/n, ordered like the sizes', () => {
+    fc.assert(
+      fc.property(sizesArb, fc.double({ min: 0.001, max: 1, noNaN: true }), fc.nat(), (sizes, mix, kSeed) => {
+        const n = sizes.length;
+        const k = kSeed % (n + 1);
+        const p = inclusionProbabilities(sizes, k, mix);
+        const sum = p.reduce((a, b) => a + b, 0);
+        expect(Math.abs(sum - k)).toBeLessThan(1e-9 * Math.max(k, 1));
+        for (let i = 0; i < n; i++) {
+          if (k > 0) expect(p[i]).toBeGreaterThan(0);
+          expect(p[i]).toBeLessThanOrEqual(1);
+          expect(p[i]).toBeGreaterThanOrEqual((k * mix) / n - 1e-12);
+          for (let j = 0; j < n; j++) if (sizes[i]! > sizes[j]!) expect(p[i]).toBeGreaterThanOrEqual(p[j]! - 1e-12);
+        }
+      }),
+    );
+  });
+
+  it('caps items above 1 and spreads their excess over the rest', () => {
+    // Uncapped: 2 · 100/103 > 1, so item 0 is certain and the other place is shared by three equal items.
+    expect([...inclusionProbabilities([100, 1, 1, 1], 2, 0)].map((x) => +x.toFixed(12))).toEqual([1, 1 / 3, 1 / 3, 1 / 3].map((x) => +x.toFixed(12)));
+    // Two rounds: 50 is certain only once 100 has left the pool.
+    const p = inclusionProbabilities([100, 50, 1, 1, 1], 3, 0);
+    expect(p[0]).toBe(1);
+    expect(p[1]).toBe(1);
+    expect(p[2]).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('is uniform for all-zero sizes or mix = 1, and all 1 for k = n', () => {
+    expect([...inclusionProbabilities([0, 0, 0, 0], 1, 0.2)]).toEqual([0.25, 0.25, 0.25, 0.25]);
+    expect([...inclusionProbabilities([5, 0, 1, 9], 2, 1)]).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect([...inclusionProbabilities([5, 0, 1], 3, 0.1)]).toEqual([1, 1, 1]);
+  });
+
+  it('refuses bad input, naming it', () => {
+    expect(() => inclusionProbabilities([1, Number.NaN], 1, 0.5)).toThrow(/sizes\[1\].*NaN.*finite number >= 0/);
+    expect(() => inclusionProbabilities([1, -2], 1, 0.5)).toThrow(PrunerError);
+    expect(() => inclusionProbabilities([1, 2], 3, 0.5)).toThrow(/k.*3.*\[0, 2\]/);
+    expect(() => inclusionProbabilities([1, 2], 1, 1.5)).toThrow(/mix/);
+  });
+});
+
+describe('systematicSample', () => {
+  it('property: exactly k distinct ids', () => {
+    fc.assert(
+      fc.property(sizesArb, fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.integer(), (sizes, mix, kSeed, seed) => {
+        const n = sizes.length;
+        const k = kSeed % (n + 1);
+        const p = inclusionProbabilities(sizes, k, mix);
+        const out = new Uint32Array(k);
+        systematicSample(p, n, k, new Rng(seed), new Uint32Array(n), out);
+        expect(new Set(out).size).toBe(k);
+        for (const id of out) expect(id).toBeLessThan(n);
+      }),
+    );
+  });
+
+  it('includes each item with its probability (20,000 draws)', () => {
+    const p = Float64Array.from([1, 0.8, 0.5, 0.3, 0.2, 0.2]); // Σ = 3
+    const hits = new Float64Array(6);
+    const rng = new Rng(11);
+    const order = new Uint32Array(6);
+    const out = new Uint32Array(3);
+    const draws = 20000;
+    for (let t = 0; t < draws; t++) {
+      systematicSample(p, 6, 3, rng, order, out);
+      for (const id of out) hits[id]!++;
+    }
+    // Binomial std at p = 0.5 over 20,000 draws is 0.0035: 0.015 is > 4 std.
+    for (let i = 0; i < 6; i++) expect(Math.abs(hits[i]! / draws - p[i]!)).toBeLessThan(0.015);
+  });
+});

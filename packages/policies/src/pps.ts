@@ -1,0 +1,100 @@
+import { PrunerError } from './errors.js';
+import type { Rng } from './rng.js';
+
+/**
+ * Inclusion probabilities for drawing k of n items with probability proportional to size (PPS), mixed with
+ * uniform: p_i = k · ((1 − mix) · s_i / Σs + mix / n), then every p_i above 1 is set to 1 (the item is certain) and
+ * the rest are rescaled to the remaining budget, until none exceeds 1. Σp = k (up to rounding), 0 < p_i <= 1 when
+ * mix > 0, and p_i >= k · mix / n, so the inverse-probability weight k / (n · p_i) is at most 1 / mix.
+ *
+ * Sizes must be finite and >= 0 (the caller maps never-observed and negative scores); all-zero sizes (or
+ * mix = 1) give the uniform k / n. O(n) per capping round; each round makes at least one more item certain and in
+ * practice two or three rounds suffice. `out` (length >= n) receives the probabilities.
+ */
+export function inclusionProbabilities(sizes: ArrayLike<number>, k: number, mix: number, out: Float64Array = new Float64Array(sizes.length)): Float64Array {
+  const n = sizes.length;
+  if (!(Number.isInteger(k) && k >= 0 && k <= n)) throw new PrunerError('k', k, `an integer in [0, ${n}]`);
+  if (!(mix >= 0 && mix <= 1)) throw new PrunerError('mix', mix, 'a number in [0, 1]');
+  if (out.length < n) throw new PrunerError('out.length', out.length, `>= ${n} (the number of sizes)`);
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const s = sizes[i]!;
+    if (!(s >= 0 && s < Infinity)) throw new PrunerError(`sizes[${i}]`, s, 'a finite number >= 0');
+    if (s > max) max = s;
+  }
+  // Sizes relative to the largest (in [0, 1], so neither the sum overflows nor a subnormal total divides to Infinity).
+  let total = 0;
+  for (let i = 0; i < n; i++) total += sizes[i]! / max;
+  // q: the uncapped shares (Σq = 1); a certain item leaves the pool.
+  const sizeShare = max > 0 ? (1 - mix) / total : 0;
+  const uniformShare = max > 0 ? mix / n : 1 / n;
+  let budget = k;
+  let poolShare = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = max > 0 ? (sizes[i]! / max) * sizeShare + uniformShare : uniformShare;
+    poolShare += out[i]!;
+  }
+  if (k === n) return out.fill(1, 0, n);
+  // Shares are rescaled lazily: p_i = q_i · scale for pooled items.
+  for (;;) {
+    const scale = budget / poolShare;
+    let capped = 0;
+    let cappedShare = 0;
+    for (let i = 0; i < n; i++) {
+      const q = out[i]!;
+      if (q < 0) continue; // certain (stored as −1 until the end)
+      if (q * scale >= 1) {
+        capped++;
+        cappedShare += q;
+        out[i] = -1;
+      }
+    }
+    if (capped === 0) {
+      for (let i = 0; i < n; i++) out[i] = out[i]! < 0 ? 1 : out[i]! * scale;
+      return out;
+    }
+    budget -= capped;
+    poolShare -= cappedShare;
+    if (budget <= 0 || !(poolShare > 0)) {
+      // Every remaining place went to certain items (only when k items are certain): the rest get none.
+      for (let i = 0; i < n; i++) out[i] = out[i]! < 0 ? 1 : 0;
+      return out;
+    }
+  }
+}
+
+/**
+ * Systematic PPS sampling (Madow 1949) in a uniformly random order: exactly k distinct items, item i included with
+ * probability p_i (Σp = k, each p_i in [0, 1]). The order is shuffled into `order` (scratch, length >= n); the
+ * chosen ids are written to `out[0, k)` in the shuffled order. Consumes the shuffle's draws plus one.
+ */
+export function systematicSample(p: Float64Array, n: number, k: number, rng: Rng, order: Uint32Array, out: Uint32Array): void {
+  for (let i = 0; i < n; i++) order[i] = i;
+  rng.shuffle(order, n);
+  let threshold = rng.nextFloat();
+  let acc = 0;
+  let count = 0;
+  const CHOSEN = 0x80000000;
+  // Invariant: acc <= threshold before each item, so an item with p <= 1 crosses at most one threshold.
+  for (let j = 0; j < n && count < k; j++) {
+    const id = order[j]!;
+    acc += p[id]!;
+    if (acc > threshold) {
+      out[count++] = id;
+      order[j] = (id | CHOSEN) >>> 0;
+      threshold += 1;
+    }
+  }
+  // Σp rounded a hair below k can leave the last place empty: it goes to the last unchosen item with p > 0 (an
+  // event of probability ~1e-16 per selection).
+  for (let j = n - 1; j >= 0 && count < k; j--) {
+    const id = order[j]!;
+    if (id < CHOSEN && p[id]! > 0) {
+      out[count++] = id;
+      order[j] = (id | CHOSEN) >>> 0;
+    }
+  }
+  for (let j = n - 1; j >= 0 && count < k; j--) {
+    if (order[j]! < CHOSEN) out[count++] = order[j]!;
+  }
+}
