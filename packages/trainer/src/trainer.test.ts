@@ -163,4 +163,31 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     expect(result.totals.score).toBeLessThan(0.05);
     model.dispose();
   });
+
+  it('lets timers and signal handlers run between batches, not only at the end of an epoch', async () => {
+    const tiny = slice(full, 500);
+    const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 7 });
+    let fired = false;
+    const seenAt: boolean[] = [];
+    await train({
+      model,
+      train: tiny,
+      pruner: createPruner({ policy: 'full', datasetSize: 500, pruneRatio: 0, totalEpochs: 1, seed: 1 }),
+      options: { epochs: 1, batchSize: 50, schedule: { name: 'constant' as const, lr: 0.05 } },
+      hooks: {
+        onBatch: ({ step }) => {
+          // A timer set inside the epoch (as a signal handler would be queued): due from the next batch on.
+          if (step === 1) setTimeout(() => (fired = true), 0);
+          const until = performance.now() + 2;
+          while (performance.now() < until);
+          seenAt.push(fired);
+        },
+      },
+    });
+    expect(seenAt.length).toBe(10);
+    // The timer ran within the epoch (the loop yields to the event loop after every batch).
+    expect(seenAt[0]).toBe(false);
+    expect(seenAt.slice(2).every(Boolean)).toBe(true);
+    model.dispose();
+  });
 });

@@ -295,6 +295,9 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
         seen += n;
         step++;
         hooks?.onBatch?.({ epoch, step, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
+        // The batch loop is otherwise synchronous for a whole epoch: yield once per batch so signal handlers
+        // (Ctrl-C), timers and I/O callbacks run between batches, not only at the epoch's end (~µs per batch).
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       let testResult: EvalResult | undefined;
       if (test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)) {
