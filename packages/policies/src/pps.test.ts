@@ -57,22 +57,27 @@ describe('systematicSample', () => {
         const k = kSeed % (n + 1);
         const p = inclusionProbabilities(sizes, k, mix);
         const out = new Uint32Array(k);
-        systematicSample(p, n, k, new Rng(seed), new Uint32Array(n), out);
+        systematicSample(p, n, k, new Rng(seed), out);
         expect(new Set(out).size).toBe(k);
         for (const id of out) expect(id).toBeLessThan(n);
       }),
     );
   });
 
+  it('refuses a k or n that does not fit, naming it', () => {
+    const p = Float64Array.from([0.5, 0.5]);
+    expect(() => systematicSample(p, 3, 1, new Rng(1), new Uint32Array(1))).toThrow(/n = 3 is invalid: expected an integer in \[0, 2\]/);
+    expect(() => systematicSample(p, 2, 2, new Rng(1), new Uint32Array(1))).toThrow(/k = 2 is invalid: expected an integer in \[0, 1\]/);
+  });
+
   it('includes each item with its probability (20,000 draws)', () => {
     const p = Float64Array.from([1, 0.8, 0.5, 0.3, 0.2, 0.2]); // Σ = 3
     const hits = new Float64Array(6);
     const rng = new Rng(11);
-    const order = new Uint32Array(6);
     const out = new Uint32Array(3);
     const draws = 20000;
     for (let t = 0; t < draws; t++) {
-      systematicSample(p, 6, 3, rng, order, out);
+      systematicSample(p, 6, 3, rng, out);
       for (const id of out) hits[id]!++;
     }
     // Binomial std at p = 0.5 over 20,000 draws is 0.0035: 0.015 is > 4 std.

@@ -63,38 +63,49 @@ export function inclusionProbabilities(sizes: ArrayLike<number>, k: number, mix:
   }
 }
 
+/** Ids per block of the random order in systematicSample: sequential within a block, blocks shuffled. */
+const BLOCK = 64;
+
 /**
- * Systematic PPS sampling (Madow 1949) in a uniformly random order: exactly k distinct items, item i included with
- * probability p_i (Σp = k, each p_i in [0, 1]). The order is shuffled into `order` (scratch, length >= n); the
- * chosen ids are written to `out[0, k)` in the shuffled order. Consumes the shuffle's draws plus one.
+ * Systematic PPS sampling (Madow 1949) over a randomly ordered list: exactly k distinct items, item i included with
+ * probability p_i (Σp = k, each p_i in [0, 1]). The list is the ids in blocks of 64 consecutive ids, the blocks in a
+ * uniformly random order (so the pass over p stays sequential, ~4x faster than a full permutation at N ~ 10^6);
+ * a uniform start in [0, 1) then picks every item whose cumulative probability crosses start + j. Marginals are
+ * exact for any order; the blocks only make neighbouring ids (same-class runs in a class-sorted folder) rarely
+ * chosen together when their p sum to at most 1, i.e. stratified. The chosen ids go to `out[0, k)` in list order.
+ * Consumes the block shuffle's draws plus one.
  */
-export function systematicSample(p: Float64Array, n: number, k: number, rng: Rng, order: Uint32Array, out: Uint32Array): void {
-  for (let i = 0; i < n; i++) order[i] = i;
-  rng.shuffle(order, n);
+export function systematicSample(p: Float64Array, n: number, k: number, rng: Rng, out: Uint32Array): void {
+  if (!(Number.isInteger(n) && n >= 0 && n <= p.length)) throw new PrunerError('n', n, `an integer in [0, ${p.length}] (the length of p)`);
+  if (!(Number.isInteger(k) && k >= 0 && k <= n && k <= out.length)) throw new PrunerError('k', k, `an integer in [0, ${Math.min(n, out.length)}]`);
+  const blocks = new Uint32Array(Math.ceil(n / BLOCK));
+  for (let b = 0; b < blocks.length; b++) blocks[b] = b;
+  rng.shuffle(blocks);
   let threshold = rng.nextFloat();
   let acc = 0;
   let count = 0;
-  const CHOSEN = 0x80000000;
   // Invariant: acc <= threshold before each item, so an item with p <= 1 crosses at most one threshold.
-  for (let j = 0; j < n && count < k; j++) {
-    const id = order[j]!;
-    acc += p[id]!;
-    if (acc > threshold) {
-      out[count++] = id;
-      order[j] = (id | CHOSEN) >>> 0;
-      threshold += 1;
+  for (let j = 0; j < blocks.length && count < k; j++) {
+    const start = blocks[j]! * BLOCK;
+    const end = Math.min(start + BLOCK, n);
+    for (let id = start; id < end; id++) {
+      acc += p[id]!;
+      if (acc > threshold) {
+        out[count++] = id;
+        threshold += 1;
+      }
     }
   }
-  // Σp rounded a hair below k can leave the last place empty: it goes to the last unchosen item with p > 0 (an
-  // event of probability ~1e-16 per selection).
-  for (let j = n - 1; j >= 0 && count < k; j--) {
-    const id = order[j]!;
-    if (id < CHOSEN && p[id]! > 0) {
+  if (count === k) return;
+  // Σp rounded a hair below k can leave the last place empty (probability ~1e-16 per selection): it goes to an
+  // unchosen item, one with p > 0 if there is one.
+  const chosen = new Uint8Array(n);
+  for (let j = 0; j < count; j++) chosen[out[j]!] = 1;
+  for (let id = n - 1; id >= 0 && count < k; id--) {
+    if (!chosen[id] && p[id]! > 0) {
       out[count++] = id;
-      order[j] = (id | CHOSEN) >>> 0;
+      chosen[id] = 1;
     }
   }
-  for (let j = n - 1; j >= 0 && count < k; j--) {
-    if (order[j]! < CHOSEN) out[count++] = order[j]!;
-  }
+  for (let id = n - 1; id >= 0 && count < k; id--) if (!chosen[id]) out[count++] = id;
 }

@@ -20,10 +20,10 @@ export interface ImportanceOptions {
  * full-data loss (Horvitz & Thompson 1952; importance sampling for SGD: Katharopoulos & Fleuret 2018).
  * At each re-selection, with k = N - floor(pruneRatio * N): inclusion probabilities
  * p_i = k · ((1 − mix) · s_i / Σs + mix / N), capped at 1 (pps.ts); exactly k samples drawn by systematic
- * sampling in a random order; weight k / (N · p_i), so E[Σ_chosen w_i · loss_i] = (k / N) · Σ_all loss_i and a
- * uniform p gives weight 1. Never-observed samples take the highest observed score (all unobserved: uniform).
- * Defaults c = 1, decay = 0.9 (ucb's), mix = 0.5 (docs/importance.md). Memory: EMA 8 B + probability 8 B + order
- * scratch 4 B per sample.
+ * sampling over randomly ordered blocks of ids; weight k / (N · p_i), so E[Σ_chosen w_i · loss_i] =
+ * (k / N) · Σ_all loss_i and a uniform p gives weight 1. Never-observed samples take the highest observed score (all unobserved: uniform).
+ * Defaults c = 1, decay = 0.9 (ucb's), mix = 0.5 (docs/importance.md). Memory: EMA 8 B + probability 8 B per
+ * sample.
  */
 export const importance: Policy<ImportanceOptions> = {
   name: 'importance',
@@ -38,7 +38,6 @@ export const importance: Policy<ImportanceOptions> = {
     const n = ctx.datasetSize;
     let ema = createLossEma(n);
     const p = new Float64Array(n);
-    const order = new Uint32Array(n);
     /** UCB scores into `out` (NaN for never observed); returns the highest observed one (−Infinity if none). */
     const score = (out: Float32Array | Float64Array): number => {
       const { data } = ema;
@@ -51,7 +50,7 @@ export const importance: Policy<ImportanceOptions> = {
       return top;
     };
     return {
-      bytesPerSample: 20,
+      bytesPerSample: 16,
       choose(_epoch, rng) {
         const k = ctx.keep;
         const top = score(p);
@@ -63,7 +62,7 @@ export const importance: Policy<ImportanceOptions> = {
         }
         inclusionProbabilities(p, k, mix, p);
         const indices = new Uint32Array(k);
-        systematicSample(p, n, k, rng, order, indices);
+        systematicSample(p, n, k, rng, indices);
         const weights = new Float32Array(k);
         for (let j = 0; j < k; j++) weights[j] = k / (n * p[indices[j]!]!);
         return { indices, weights };
