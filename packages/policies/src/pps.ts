@@ -8,7 +8,7 @@ import type { Rng } from './rng.js';
  * mix > 0, and p_i >= k · mix / n, so the inverse-probability weight k / (n · p_i) is at most 1 / mix.
  *
  * Sizes must be finite and >= 0 (the caller maps never-observed and negative scores); all-zero sizes (or
- * mix = 1) give the uniform k / n. O(n) per capping round; each round makes at least one more item certain and in
+ * mix = 1) give the uniform k / n; with mix = 0, items of size 0 get 0 unless places are left for them. O(n) per capping round; each round makes at least one more item certain and in
  * practice two or three rounds suffice. `out` (length >= n) receives the probabilities.
  */
 export function inclusionProbabilities(sizes: ArrayLike<number>, k: number, mix: number, out: Float64Array = new Float64Array(sizes.length)): Float64Array {
@@ -29,24 +29,29 @@ export function inclusionProbabilities(sizes: ArrayLike<number>, k: number, mix:
   const sizeShare = max > 0 ? (1 - mix) / total : 0;
   const uniformShare = max > 0 ? mix / n : 1 / n;
   let budget = k;
-  let poolShare = 0;
+  let poolShare = 0; // Σq
   for (let i = 0; i < n; i++) {
     out[i] = max > 0 ? (sizes[i]! / max) * sizeShare + uniformShare : uniformShare;
     poolShare += out[i]!;
   }
   if (k === n) return out.fill(1, 0, n);
-  // Shares are rescaled lazily: p_i = q_i · scale for pooled items.
+  // Shares are rescaled lazily: p_i = q_i · scale for pooled items; a certain item is stored as −1 until the end.
+  // The pool's share is summed afresh each round (subtracting the capped share would cancel catastrophically when
+  // the capped items hold nearly all of it).
+  let scale = budget / poolShare;
   for (;;) {
-    const scale = budget / poolShare;
     let capped = 0;
-    let cappedShare = 0;
+    let pool = 0;
+    let pooled = 0;
     for (let i = 0; i < n; i++) {
       const q = out[i]!;
-      if (q < 0) continue; // certain (stored as −1 until the end)
+      if (q < 0) continue;
       if (q * scale >= 1) {
         capped++;
-        cappedShare += q;
         out[i] = -1;
+      } else {
+        pool += q;
+        pooled++;
       }
     }
     if (capped === 0) {
@@ -54,12 +59,14 @@ export function inclusionProbabilities(sizes: ArrayLike<number>, k: number, mix:
       return out;
     }
     budget -= capped;
-    poolShare -= cappedShare;
-    if (budget <= 0 || !(poolShare > 0)) {
-      // Every remaining place went to certain items (only when k items are certain): the rest get none.
-      for (let i = 0; i < n; i++) out[i] = out[i]! < 0 ? 1 : 0;
+    if (budget <= 0 || !(budget / pool < Infinity)) {
+      // All k places are certain (the rest get 0), or the places left fall to items of share 0 (or subnormal:
+      // possible only with mix ~0): those share them evenly (budget <= pooled, so each gets at most 1).
+      const even = budget > 0 ? budget / pooled : 0;
+      for (let i = 0; i < n; i++) out[i] = out[i]! < 0 ? 1 : even;
       return out;
     }
+    scale = budget / pool;
   }
 }
 
@@ -88,7 +95,7 @@ export function systematicSample(p: Float64Array, n: number, k: number, rng: Rng
   for (let j = 0; j < blocks.length && count < k; j++) {
     const start = blocks[j]! * BLOCK;
     const end = Math.min(start + BLOCK, n);
-    for (let id = start; id < end; id++) {
+    for (let id = start; id < end && count < k; id++) {
       acc += p[id]!;
       if (acc > threshold) {
         out[count++] = id;
@@ -97,15 +104,28 @@ export function systematicSample(p: Float64Array, n: number, k: number, rng: Rng
     }
   }
   if (count === k) return;
-  // Σp rounded a hair below k can leave the last place empty (probability ~1e-16 per selection): it goes to an
-  // unchosen item, one with p > 0 if there is one.
+  // Σp rounded below k can leave the last place empty (probability about k − Σp, ~1e-8 at n = 10^6): it goes to an
+  // unchosen item drawn in proportion to p (uniformly if all their p are 0).
   const chosen = new Uint8Array(n);
   for (let j = 0; j < count; j++) chosen[out[j]!] = 1;
-  for (let id = n - 1; id >= 0 && count < k; id--) {
-    if (!chosen[id] && p[id]! > 0) {
-      out[count++] = id;
-      chosen[id] = 1;
+  while (count < k) {
+    let total = 0;
+    let free = 0;
+    for (let id = 0; id < n; id++) {
+      if (chosen[id]) continue;
+      total += p[id]!;
+      free++;
     }
+    let r = total > 0 ? rng.nextFloat() * total : rng.int(free);
+    let pick = -1;
+    for (let id = 0; id < n && pick < 0; id++) {
+      if (chosen[id]) continue;
+      const w = total > 0 ? p[id]! : 1;
+      if (r < w) pick = id;
+      else r -= w;
+    }
+    if (pick < 0) for (let id = n - 1; id >= 0 && pick < 0; id--) if (!chosen[id] && (total === 0 || p[id]! > 0)) pick = id; // rounding
+    out[count++] = pick;
+    chosen[pick] = 1;
   }
-  for (let id = n - 1; id >= 0 && count < k; id--) if (!chosen[id]) out[count++] = id;
 }

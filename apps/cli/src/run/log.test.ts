@@ -55,6 +55,30 @@ describe('compactLog', () => {
     ]);
   });
 
+  it('puts an epoch restored after the last logged one right after it, before later records', () => {
+    const text = line({ type: 'start' }) + epochLine(0) + line({ type: 'interrupted', epoch: 2 });
+    expect(parse(compactLog(text, 1, [report(0), report(1)])).map((r) => [r.type, r.epoch])).toEqual([
+      ['start', undefined],
+      ['epoch', 0],
+      ['epoch', 1],
+      ['interrupted', 2],
+    ]);
+    // No epoch logged at all: after the start record.
+    expect(parse(compactLog(line({ type: 'start' }) + line({ type: 'error' }), 0, [report(0)])).map((r) => r.type)).toEqual(['start', 'epoch', 'error']);
+  });
+
+  it('drops epoch records without an integer epoch and non-object lines; ignores malformed or repeated reports', () => {
+    const text = line({ type: 'start' }) + epochLine(0) + line({ type: 'epoch', epoch: 1.5 }) + line({ type: 'epoch' }) + '[1,2]\n7\nnull\n';
+    const reports = [report(0), null, report(1), report(1, { trainLoss: 9 }), { epoch: 'x' }] as unknown as EpochReport[];
+    const out = parse(compactLog(text, 1, reports));
+    expect(out.map((r) => [r.type, r.epoch])).toEqual([
+      ['start', undefined],
+      ['epoch', 0],
+      ['epoch', 1],
+    ]);
+    expect(out[2]!.trainLoss).toBe(9);
+  });
+
   it('with no checkpoint (the run starts over) keeps no epoch at all', () => {
     const text = line({ type: 'start' }) + epochLine(0) + epochLine(1);
     expect(parse(compactLog(text, -1, []))).toEqual([{ type: 'start' }]);

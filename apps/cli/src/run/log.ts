@@ -14,9 +14,10 @@ export interface LogRecord {
  *
  * An interrupted run can leave epochs after its checkpoint in the log (they are trained again, so they would appear
  * twice) and, killed between a checkpoint write and its log line, miss the checkpoint's last epoch. The checkpoint's
- * own reports are the truth: an epoch the log lacks is restored from them (marked `restored: true`, placed before
- * the later records), an epoch logged twice keeps its last record, and every epoch after `lastEpoch` goes. Records
- * of other types (start, resume, interrupted, error) stay in order; a partial last line (a kill mid-write) is dropped.
+ * own reports are the truth: an epoch the log lacks is restored from them (marked `restored: true`, placed where it
+ * was trained), an epoch logged twice keeps its last record, and every epoch after `lastEpoch` (or without an
+ * integer epoch) goes. Records of other types (start, resume, interrupted, error) stay in order; lines that are not
+ * JSON objects (a partial last line from a kill mid-write) are dropped.
  */
 export function compactLog(text: string, lastEpoch: number, reports: readonly EpochReport[]): string {
   const records: LogRecord[] = [];
@@ -30,27 +31,36 @@ export function compactLog(text: string, lastEpoch: number, reports: readonly Ep
     }
   }
   const isEpoch = (r: LogRecord): r is LogRecord & { epoch: number } => r.type === 'epoch' && Number.isInteger(r.epoch);
-  // The last record of each epoch up to lastEpoch is the one kept.
+  // The last record of each epoch up to lastEpoch is the one kept; epoch records without an integer epoch go.
   const lastIndex = new Map<number, number>();
   records.forEach((r, i) => {
     if (isEpoch(r) && r.epoch <= lastEpoch) lastIndex.set(r.epoch, i);
   });
+  // Epochs missing from the log, from the checkpoint's reports (one per epoch, in order).
+  const byEpoch = new Map<number, EpochReport>();
+  for (const r of reports) {
+    if (r !== null && typeof r === 'object' && Number.isInteger(r.epoch) && r.epoch >= 0 && r.epoch <= lastEpoch && !lastIndex.has(r.epoch)) byEpoch.set(r.epoch, r);
+  }
+  const missing = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+  // Each goes where it was trained: before the first kept record of a later epoch, or, after the last one, right
+  // after it (after the first start record when no epoch was kept).
+  let anchor = -1;
+  for (const i of lastIndex.values()) anchor = Math.max(anchor, i);
+  if (anchor < 0) anchor = records.findIndex((r) => r.type === 'start');
   const out: LogRecord[] = [];
-  // Epochs missing from the log go where they were trained: before the first record that comes after them in time
-  // (an epoch record of a later epoch, or the end of the log).
-  const missing = reports.filter((r) => r.epoch <= lastEpoch && !lastIndex.has(r.epoch)).sort((a, b) => a.epoch - b.epoch);
   let m = 0;
   const restore = (before: number) => {
     while (m < missing.length && missing[m]!.epoch < before) out.push({ type: 'epoch', restored: true, ...missing[m++]! });
   };
+  if (anchor < 0) restore(Number.POSITIVE_INFINITY);
   records.forEach((r, i) => {
-    if (!isEpoch(r)) return out.push(r);
-    if (r.epoch > lastEpoch || lastIndex.get(r.epoch) !== i) return;
-    restore(r.epoch);
+    if (r.type === 'epoch') {
+      if (!isEpoch(r) || r.epoch > lastEpoch || lastIndex.get(r.epoch) !== i) return;
+      restore(r.epoch);
+    }
     out.push(r);
+    if (i === anchor) restore(Number.POSITIVE_INFINITY);
   });
-  // Restored epochs after the last logged one belong before the records of this resume, i.e. at the end so far.
-  restore(Number.POSITIVE_INFINITY);
   return out.map((r) => `${JSON.stringify(r)}\n`).join('');
 }
 

@@ -32,6 +32,16 @@ describe('importance', () => {
     expect(Math.abs(estimate / fullMean - 1)).toBeLessThan(0.03);
   });
 
+  it('keeps finite weights and Σp = k at the extremes: the smallest mix, a huge c, one dominant sample', () => {
+    const p = createPruner({ policy: 'importance', datasetSize: 3, pruneRatio: 0.34, totalEpochs: 3, seed: 1, warmupEpochs: 1, mix: 0.001, c: 1e308 });
+    trainEpoch(p, 0, (id) => (id === 0 ? 1 : 0));
+    trainEpoch(p, 1, (id) => (id === 0 ? 100 : 0)); // variance: c·std overflows float64
+    const sel = p.select(2);
+    expect(sel.indices.length).toBe(2);
+    for (const w of sel.weights) expect(Number.isFinite(w) && w > 0 && w <= 1000).toBe(true);
+    expect(new Set(sel.indices).size).toBe(2);
+  });
+
   it('is uniform with weight 1 before any loss is observed', () => {
     const p = createPruner({ policy: 'importance', datasetSize: 50, pruneRatio: 0.6, totalEpochs: 1, seed: 2 });
     const sel = p.select(0);
@@ -42,7 +52,7 @@ describe('importance', () => {
   it('validates its options, naming the field and range', () => {
     const base = { policy: 'importance', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 1, seed: 0 };
     expect(() => createPruner({ ...base, mix: 0 })).toThrow(PrunerError);
-    expect(() => createPruner({ ...base, mix: 0 })).toThrow(/mix.*\(0, 1\]/);
+    expect(() => createPruner({ ...base, mix: 0 })).toThrow(/mix = 0 is invalid: expected a number in \[0.001, 1\]/);
     expect(() => createPruner({ ...base, c: -1 })).toThrow(/c.*\[0, inf\)/);
   });
 });

@@ -10,7 +10,7 @@ export interface ImportanceOptions {
   c: number;
   /** EMA decay of the loss mean and variance, in [0, 1). Default 0.9. */
   decay: number;
-  /** Share of the sampling probability spread uniformly, in (0, 1]; the largest weight is 1 / mix. Default 0.5. */
+  /** Share of the sampling probability spread uniformly, in [0.001, 1]; the largest weight is 1 / mix. Default 0.5. */
   mix: number;
 }
 
@@ -32,7 +32,7 @@ export const importance: Policy<ImportanceOptions> = {
   parseOptions: (raw) => ({
     c: checkNumber('c', orDefault(raw.c, 1), 0, Infinity),
     decay: parseDecay(raw),
-    mix: checkNumber('mix', orDefault(raw.mix, 0.5), 0, 1, { minOpen: true }),
+    mix: checkNumber('mix', orDefault(raw.mix, 0.5), 0.001, 1),
   }),
   create(ctx, { c, decay, mix }) {
     const n = ctx.datasetSize;
@@ -54,11 +54,12 @@ export const importance: Policy<ImportanceOptions> = {
       choose(_epoch, rng) {
         const k = ctx.keep;
         const top = score(p);
-        // Sizes: unobserved -> the highest observed score (or all equal); losses below 0 (custom losses) -> 0.
+        // Sizes: unobserved -> the highest observed score (or all equal); losses below 0 (custom losses) -> 0; a
+        // score beyond float64 (a huge c) -> the largest finite number.
         const fill = top > 0 ? top : top === -Infinity ? 1 : 0;
         for (let i = 0; i < n; i++) {
           const s = p[i]!;
-          p[i] = s !== s ? fill : s > 0 ? s : 0;
+          p[i] = Math.min(s !== s ? fill : s > 0 ? s : 0, Number.MAX_VALUE);
         }
         inclusionProbabilities(p, k, mix, p);
         const indices = new Uint32Array(k);
