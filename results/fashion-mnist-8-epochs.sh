@@ -6,11 +6,7 @@
 #     training, InfoBatch's delta = 0.875), which trains 30% x 7 + 100% x 1 = 38.75% of the data;
 #   - the equal-cost baseline for it: random at ratio 0.6 (40%);
 #   - random, epsilon-greedy and ucb at ratio 0.43 (57% of the data): InfoBatch's own budget at r = 0.7, so that it
-#     and our policies are compared at equal cost;
-#   - the second trial, unbiased weights (session 7): `importance` samples k with probability proportional to the
-#     UCB score (mixed with uniform by `mix`) and weights each chosen sample 1/p (Horvitz-Thompson), where `ucb`'s
-#     top-k is biased to hard samples; at ratio 0.7 (equal cost with random / ucb at 0.7), mix 0.5 and 0.2 (the
-#     default is the better of the two).
+#     and our policies are compared at equal cost.
 # Resumable. From the repository root after `npm run setup` (after results/policy-defaults.sh):
 #   bash results/fashion-mnist-8-epochs.sh
 set -euo pipefail
@@ -28,8 +24,4 @@ done
 for seed in 0 1 2; do
   dp bench "${COMMON[@]}" --seeds "$seed" --policies random,epsilon-greedy,ucb --ratios 0.43
 done
-for seed in 0 1 2; do
-  dp bench "${COMMON[@]}" --seeds "$seed" --policies importance --ratios 0.7 --policy-option mix=0.5
-  dp bench "${COMMON[@]}" --seeds "$seed" --policies importance --ratios 0.7 --policy-option mix=0.2
-done
-dp report "$R" --out results/policy-defaults --title 'Fashion-MNIST · cnn-small · 8 epochs: policy defaults and the improvement trials'
+dp report "$R" --out results/policy-defaults --title 'Fashion-MNIST · cnn-small · 8 epochs: policy defaults and the annealing trial'
