@@ -131,11 +131,6 @@ export async function benchCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/**
- * Epochs × the share of the data a run is expected to train, for the sweep's ETA: the mean measured share of the
- * finished runs with the same policy, ratio and options when there are any (InfoBatch trains a share it chooses
- * itself, annealing adds full epochs), else 1 − ratio, the share of the fixed-size policies (1 for full data).
- */
 /** Whether a file exists and its last byte is not a newline. */
 function endsMidLine(path: string): boolean {
   if (!existsSync(path)) return false;
@@ -151,6 +146,11 @@ function endsMidLine(path: string): boolean {
   }
 }
 
+/**
+ * Epochs × the share of the data a run is expected to train, for the sweep's ETA: the mean measured share of the
+ * finished runs with the same policy, ratio and options when there are any (InfoBatch trains a share it chooses
+ * itself, annealing adds full epochs), else 1 − ratio, the share of the fixed-size policies (1 for full data).
+ */
 export function expectedWork(cfg: RunConfig, finished: RunSummary[]): number {
   const same = finished.filter(
     (r) => r.config.policy === cfg.policy && r.config.pruneRatio === cfg.pruneRatio && JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),
