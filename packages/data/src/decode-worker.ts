@@ -4,8 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DataError } from './errors.js';
-import { decodeOne, type DecodeJob, type DecodeReply, type ImageDecoder } from './folder-decode.js';
-import type { Image } from './resample.js';
+import { decodeOne, type DecodedFile, type DecodeJob, type DecodeReply, type ImageDecoder } from './folder-decode.js';
 
 interface Init {
   module: string;
@@ -36,10 +35,11 @@ parentPort!.on('message', async (task: DecodeJob) => {
   try {
     const decode = await decoder;
     for (let s = 0; s < task.files.length; s += CHUNK) {
-      const images: (Image | string)[] = [];
+      const files: DecodedFile[] = [];
       const transfer = new Set<ArrayBuffer>();
       for (let i = s; i < Math.min(s + CHUNK, task.files.length); i++) {
-        let img = decodeOne(task.dir, task.files[i]!, decode, init);
+        const file = decodeOne(task.dir, task.files[i]!, decode, init);
+        let img = file.image;
         if (typeof img !== 'string') {
           const buf = img.data.buffer;
           // Transfer whole, unshared buffers owned by this image; copy views into anything else.
@@ -47,9 +47,9 @@ parentPort!.on('message', async (task: DecodeJob) => {
           if (!own) img = { ...img, data: img.data.slice() };
           transfer.add(img.data.buffer as ArrayBuffer);
         }
-        images.push(img);
+        files.push({ ...file, image: img });
       }
-      post({ kind: 'images', job: task.job, start: task.start + s, images }, [...transfer]);
+      post({ kind: 'images', job: task.job, start: task.start + s, files }, [...transfer]);
     }
     post({ kind: 'done', job: task.job });
   } catch (e) {

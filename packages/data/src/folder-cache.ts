@@ -5,8 +5,9 @@ import { channelStats } from './dataset.js';
 import { sharedBytes } from './shared.js';
 
 /**
- * On-disk cache of a decoded image-folder split: a fixed magic, a JSON header (the folder's fingerprint, shape,
- * class names, skipped files, per-channel statistics, CRC-32), uint16 LE labels, then the uint8 NHWC pixels. The
+ * On-disk cache of a decoded image-folder split: a fixed magic, a JSON header (the folder's fingerprint, optionally
+ * its content fingerprint, shape, class names, skipped files, per-channel statistics, CRC-32), uint16 LE labels,
+ * then the uint8 NHWC pixels. The
  * CRC covers the header's other fields as well as labels and pixels, so damage to, say, the normalisation
  * statistics is caught too. Written to a temporary file and renamed into place; every read checks magic,
  * fingerprint, sizes and checksum.
@@ -23,10 +24,14 @@ export interface CachedSplit {
   skipped: string[];
   /** Per-channel mean and std of the pixels (computed when the cache is written). */
   stats?: { mean: number[]; std: number[] };
+  /** sha1 over the files' paths and contents (see folder-content.ts), when every file could be read. */
+  contentFingerprint?: string;
 }
 
 interface Header {
   key: string;
+  /** The key derived from the content fingerprint: lets a cache whose stat key no longer matches be kept. */
+  contentKey?: string;
   size: number;
   shape: [number, number, number];
   classNames: string[];
@@ -35,7 +40,8 @@ interface Header {
   crc32: number;
 }
 
-export type CacheRead = { status: 'hit'; split: CachedSplit } | { status: 'missing' } | { status: 'stale' | 'corrupt'; problem: string };
+/** `rekeyed`: the stat key did not match but the content key did (the caller should rewrite the cache's key). */
+export type CacheRead = { status: 'hit'; split: CachedSplit; rekeyed?: boolean } | { status: 'missing' } | { status: 'stale' | 'corrupt'; problem: string };
 
 /** A running CRC-32. */
 class Crc {
@@ -61,8 +67,12 @@ function headerBytes(h: Header): Uint8Array {
   return Buffer.from(JSON.stringify({ ...h, crc32: 0 }), 'utf8');
 }
 
-/** Read the cache at `path` if its fingerprint is `key` and it is intact; pixels land in shared memory. */
-export function readCache(path: string, key: string, onProgress?: (done: number, total: number) => void): CacheRead {
+/**
+ * Read the cache at `path` if its fingerprint is `key` and it is intact; pixels land in shared memory. When the key
+ * differs and the header records a content key, `sameContent(contentKey)` decides whether the cache still holds
+ * (the folder's bytes are unchanged though its mtimes are not).
+ */
+export function readCache(path: string, key: string, onProgress?: (done: number, total: number) => void, sameContent?: (contentKey: string) => boolean): CacheRead {
   if (!existsSync(path)) return { status: 'missing' };
   let fd: number;
   try {
@@ -85,7 +95,11 @@ export function readCache(path: string, key: string, onProgress?: (done: number,
       return { status: 'corrupt', problem: 'unparseable header' };
     }
     if (h === null || typeof h !== 'object') return { status: 'corrupt', problem: 'unparseable header' };
-    if (h.key !== key) return { status: 'stale', problem: 'the folder or the load options changed since it was written' };
+    let rekeyed = false;
+    if (h.key !== key) {
+      if (typeof h.contentKey !== 'string' || !sameContent?.(h.contentKey)) return { status: 'stale', problem: 'the folder or the load options changed since it was written' };
+      rekeyed = true;
+    }
     const dims = Array.isArray(h.shape) && h.shape.length === 3 && h.shape.every((d) => Number.isInteger(d) && d > 0);
     if (!dims || !Number.isInteger(h.size) || !Array.isArray(h.classNames) || !Array.isArray(h.skipped)) return { status: 'corrupt', problem: 'incomplete header' };
     const [hh, ww, cc] = h.shape;
@@ -111,7 +125,7 @@ export function readCache(path: string, key: string, onProgress?: (done: number,
       labels[i] = view.getUint16(2 * i, true);
       if (labels[i]! >= h.classNames.length) return { status: 'corrupt', problem: `label ${labels[i]} of sample ${i} is out of range` };
     }
-    return { status: 'hit', split: { images, labels, shape: h.shape, classNames: h.classNames, skipped: h.skipped, stats: h.stats } };
+    return { status: 'hit', split: { images, labels, shape: h.shape, classNames: h.classNames, skipped: h.skipped, stats: h.stats }, ...(rekeyed ? { rekeyed } : {}) };
   } finally {
     closeSync(fd);
   }
@@ -119,15 +133,18 @@ export function readCache(path: string, key: string, onProgress?: (done: number,
 
 let tmpCounter = 0;
 
-/** Write `split` to `path` atomically (temporary file + rename). Returns the statistics it stored. */
-export function writeCache(path: string, key: string, split: CachedSplit): { mean: number[]; std: number[] } {
+/**
+ * Write `split` to `path` atomically (temporary file + rename), under `key` and, when given, `contentKey`. Returns
+ * the statistics it stored.
+ */
+export function writeCache(path: string, key: string, split: CachedSplit, contentKey?: string): { mean: number[]; std: number[] } {
   mkdirSync(dirname(path), { recursive: true });
   const n = split.labels.length;
   const labelBytes = new Uint8Array(2 * n);
   const view = new DataView(labelBytes.buffer);
   for (let i = 0; i < n; i++) view.setUint16(2 * i, split.labels[i]!, true);
   const stats = split.stats ?? channelStats(split.images, split.shape[2]);
-  const header: Header = { key, size: n, shape: split.shape, classNames: split.classNames, skipped: split.skipped, stats, crc32: 0 };
+  const header: Header = { key, ...(contentKey ? { contentKey } : {}), size: n, shape: split.shape, classNames: split.classNames, skipped: split.skipped, stats, crc32: 0 };
   const crc = new Crc();
   crc.update(headerBytes(header));
   crc.update(labelBytes);

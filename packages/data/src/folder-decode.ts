@@ -8,6 +8,7 @@ import type { FolderScan } from './folder-scan.js';
 import { warn, type CommonLoadOptions } from './options.js';
 import { centreCrop, resizeShorter, type Image } from './resample.js';
 import type { CachedSplit } from './folder-cache.js';
+import { combineDigests, fileDigest } from './folder-content.js';
 import { sharedBytes } from './shared.js';
 
 /** Decodes one encoded image to RGB uint8 HWC. Throws when the bytes are not a decodable image. */
@@ -57,16 +58,29 @@ export function fitImage(img: Image, opts: FitOptions, path: string): Image {
   return out;
 }
 
-/** Read, decode and fit one file: the image, or why it must be skipped. FitErrors propagate. */
-export function decodeOne(dir: string, rel: string, decode: ImageDecoder, opts: FitOptions): Image | string {
+/** One file's outcome: the image or why it must be skipped, and the sha1 of its bytes (absent when unreadable). */
+export interface DecodedFile {
+  image: Image | string;
+  digest?: string;
+}
+
+/** Read, decode and fit one file. FitErrors propagate. */
+export function decodeOne(dir: string, rel: string, decode: ImageDecoder, opts: FitOptions): DecodedFile {
   const path = join(dir, rel);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    return { image: (e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]! };
+  }
+  const digest = fileDigest(bytes);
   let img: Image;
   try {
-    img = decode(readFileSync(path), path);
+    img = decode(bytes, path);
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]!;
+    return { image: (e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]!, digest };
   }
-  return fitImage(img, opts, path);
+  return { image: fitImage(img, opts, path), digest };
 }
 
 /** A decoded split: NHWC uint8 pixels in shared memory; the same record the on-disk cache stores. */
@@ -83,6 +97,7 @@ class Assembler {
   private slots: Uint8Array | undefined;
   private readonly ok: Uint8Array;
   private readonly why: (string | undefined)[];
+  private readonly digests: (string | undefined)[];
   private firstFile = '';
   private done = 0;
 
@@ -92,10 +107,13 @@ class Assembler {
   ) {
     this.ok = new Uint8Array(scan.files.length);
     this.why = new Array(scan.files.length);
+    this.digests = new Array(scan.files.length);
   }
 
-  put(i: number, img: Image | string): void {
+  put(i: number, file: DecodedFile): void {
     const path = join(this.scan.dir, this.scan.files[i]!);
+    const img = file.image;
+    this.digests[i] = file.digest;
     if (typeof img === 'string') {
       this.why[i] = img;
     } else {
@@ -138,7 +156,8 @@ class Assembler {
     for (const label of new Set(scan.labels)) {
       if (!seen[label]) throw new DataError(`class folder ${join(scan.dir, scan.classNames[label]!)} has no readable image`, 'replace its files with valid JPEG or PNG images');
     }
-    return { images: this.slots.subarray(0, n * bytes), labels: labels.subarray(0, n), shape: this.shape, classNames: scan.classNames, skipped };
+    const content = combineDigests(scan, this.digests);
+    return { images: this.slots.subarray(0, n * bytes), labels: labels.subarray(0, n), shape: this.shape, classNames: scan.classNames, skipped, ...(content ? { contentFingerprint: content } : {}) };
   }
 }
 
@@ -152,7 +171,7 @@ export function decodeFolder(scan: FolderScan, decode: ImageDecoder, opts: Decod
 
 /** Messages of the decode workers, tagged with the job they answer. */
 export type DecodeReply =
-  | { kind: 'images'; job: number; start: number; images: (Image | string)[] }
+  | { kind: 'images'; job: number; start: number; files: DecodedFile[] }
   | { kind: 'fatal'; job: number; message: string; fix?: string }
   | { kind: 'done'; job: number };
 
@@ -227,7 +246,7 @@ export class DecodePool {
             const onMessage = (m: DecodeReply) => {
               if (m.job !== job) return;
               try {
-                if (m.kind === 'images') m.images.forEach((img, k) => out.put(m.start + k, img));
+                if (m.kind === 'images') m.files.forEach((file, k) => out.put(m.start + k, file));
                 else if (m.kind === 'fatal') fail(new DataError(m.message, m.fix));
                 else give();
               } catch (e) {

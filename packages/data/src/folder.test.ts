@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageTfjs, loadImageFolderPairTfjs } from './image-folder.js';
-import { folderCachePath, loadDataset, loadImageFolderPair, locateCifar10Jpeg, scanImageFolder, type LoadOptions, type LoadProgress } from './index.js';
+import { contentFingerprint } from './folder-content.js';
+import { folderCachePath, loadDataset, loadFolderSplit, loadImageFolderPair, locateCifar10Jpeg, readCache, scanImageFolder, writeCache, type LoadOptions, type LoadProgress } from './index.js';
 import { bundleForTests, removeTempDirs, sameBytes, sharedDatasets, sharedPath, tempDir } from './test-helpers.js';
 
 afterAll(removeTempDirs);
@@ -130,14 +131,54 @@ describe.skipIf(!jpeg)('image folders (a few hundred CIFAR-10 JPEGs copied to a 
     const grown = await loadImageFolderPairTfjs('t', r, c.opts);
     expect(c.warnings).toEqual([expect.stringMatching(/train is stale \(the folder or the load options changed since it was written\); rebuilding it/)]);
     expect(grown.train.size).toBe(81);
-    // A touched file (same name and size, new mtime) also invalidates it.
+    // A file replaced by another of the same size (mtime kept as it was): the contents no longer match either.
     const f = join(r, 'train', 'dog', '0000.jpg');
-    writeFileSync(f, readFileSync(f));
     const st = statSync(f);
-    expect(st.size).toBeGreaterThan(0);
+    const swapped = Buffer.from(readFileSync(f));
+    swapped[swapped.length - 3]! ^= 0x01; // one bit in the entropy-coded data: still a decodable JPEG
+    writeFileSync(f, swapped);
+    utimesSync(f, st.atime, new Date(st.mtimeMs + 1000));
     c.reset();
     await loadImageFolderPairTfjs('t', r, c.opts);
-    expect(c.warnings.join()).toMatch(/stale/);
+    expect(c.warnings).toEqual([expect.stringMatching(/train is stale/)]);
+    expect(c.phases.has('verify')).toBe(true);
+    expect(c.phases.has('decode')).toBe(true);
+  });
+
+  it('a folder whose mtimes changed but whose bytes did not (copied, re-extracted, re-mounted) keeps its cache', async () => {
+    const r = smallFolder(6, 2);
+    const c = collect();
+    const first = await loadImageFolderPairTfjs('t', r, c.opts);
+    const { path } = folderCachePath(scanImageFolder(r, 'train'), c.opts);
+    // Every file gets a new mtime, as `cp -r` without -p or a fresh mount gives.
+    const later = new Date(Date.now() + 3_600_000);
+    for (const split of ['train', 'test']) for (const cls of CLASSES) for (const f of readdirSync(join(r, split, cls))) utimesSync(join(r, split, cls, f), later, later);
+    c.reset();
+    const again = await loadImageFolderPairTfjs('t', r, c.opts);
+    expect(c.warnings).toEqual([]);
+    expect(c.phases.has('verify')).toBe(true);
+    expect(c.phases.has('decode')).toBe(false);
+    expect(sameBytes(again.train.images, first.train.images)).toBe(true);
+    expect(again.train.mean).toEqual(first.train.mean);
+    // The cache now carries the new stat key: the next load neither verifies nor decodes.
+    c.reset();
+    await loadImageFolderPairTfjs('t', r, c.opts);
+    expect([...c.phases].sort()).toEqual(['cache', 'scan']);
+    // A cache written without a content key (before this check existed) is rebuilt, as before.
+    const scan = scanImageFolder(r, 'train');
+    writeCache(path, 'an old stat key', { images: first.train.images, labels: Uint16Array.from(first.train.labels), shape: [...first.train.shape] as [number, number, number], classNames: CLASSES, skipped: [] });
+    c.reset();
+    await loadImageFolderPairTfjs('t', r, c.opts);
+    expect(c.warnings).toEqual([expect.stringMatching(/train is stale/)]);
+    expect(c.phases.has('verify')).toBe(false);
+    expect(readCache(path, folderCachePath(scan, c.opts).key).status).toBe('hit');
+    // A file that cannot be read any more: the contents cannot be vouched for, so the cache is rebuilt (skipping it).
+    utimesSync(join(r, 'train', 'cat', '0000.jpg'), later, new Date(later.getTime() + 1000));
+    symlinkSync(join(r, 'gone.jpg'), join(r, 'train', 'cat', '0000b.jpg'));
+    c.reset();
+    const dangling = await loadImageFolderPairTfjs('t', r, c.opts);
+    expect(c.warnings).toEqual([expect.stringMatching(/train is stale/), expect.stringMatching(/skipping .*cat\/0000b.jpg: ENOENT/)]);
+    expect(dangling.train.size).toBe(60);
   });
 
   it('skips an unreadable or non-image file with a warning naming it; ignores other files; the cache remembers the skip', async () => {
@@ -233,6 +274,15 @@ export function decodeImage(bytes) {
     // With a decoder here as well, this thread shares the work: same bytes again.
     const mixed = await loadImageFolderPairTfjs('t', r, { ...c.opts, decodeModule: pathToFileURL(mod), decodeWorkers: 1, decodeWorkerScript });
     expect(sameBytes(mixed.train.images, inline.train.images)).toBe(true);
+    // The content fingerprint (file digests gathered while decoding) is the same however the work was spread, and
+    // it is what reading the files afresh gives.
+    const bySplit = await Promise.all([
+      loadFolderSplit(r, 'train', { ...c.opts, decodeImage: decodeImageTfjs }),
+      loadFolderSplit(r, 'train', { ...c.opts, decodeModule: pathToFileURL(mod), decodeWorkers: 3, decodeWorkerScript }),
+    ]);
+    const scan = scanImageFolder(r, 'train');
+    expect(bySplit[0].contentFingerprint).toMatch(/^[0-9a-f]{40}$/);
+    expect(bySplit.map((s) => s.contentFingerprint)).toEqual([contentFingerprint(scan), contentFingerprint(scan)]);
   });
 
   it('a custom decoder is part of the cache key (switching decoders decodes again); the built-in one leaves the key as it was', async () => {
@@ -246,8 +296,8 @@ export function decodeImage(bytes) {
       path: join(c.cache, 'image-folder', `${sha1(`${realpathSync(scan.dir)}\0${optionKey}`).slice(0, 24)}.bin`),
       key: sha1(`${scan.fingerprint}\0${optionKey}\0${scan.classNames.join('\0')}`),
     };
-    expect(folderCachePath(scan, c.opts)).toEqual(old);
-    expect(folderCachePath(scan, { ...c.opts, decodeImage: decodeImageTfjs, decodeModule: new URL('./image-folder.js', import.meta.url) })).toEqual(old);
+    expect(folderCachePath(scan, c.opts)).toMatchObject(old);
+    expect(folderCachePath(scan, { ...c.opts, decodeImage: decodeImageTfjs, decodeModule: new URL('./image-folder.js', import.meta.url) })).toMatchObject(old);
     // Two custom decoders: each has its own cache, and neither reuses the other's pixels.
     const inverted = (bytes: Uint8Array, file: string) => {
       const img = decodeImageTfjs(bytes, file);

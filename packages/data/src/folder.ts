@@ -5,6 +5,7 @@ import { channelStats, type DatasetPair, type ImageDataset } from './dataset.js'
 import { decoderIdentity } from './decoder-identity.js';
 import { DataError } from './errors.js';
 import { readCache, writeCache } from './folder-cache.js';
+import { contentFingerprint } from './folder-content.js';
 import { checkFit, decodeFolder, DecodePool, decodeWorkerCount, type DecodedSplit, type DecodeOptions } from './folder-decode.js';
 import { scanImageFolder, type FolderScan } from './folder-scan.js';
 import { cacheDir, searchDirs } from './locate.js';
@@ -29,7 +30,7 @@ export interface ImageFolderLoadOptions extends DecodeOptions {
  * The cache file of root/<split> with these options, and the key its content must carry. A custom decoder is part
  * of both (see decoder-identity.ts); the built-in one is not, which keeps the default key as it always was.
  */
-export function folderCachePath(scan: FolderScan, opts: Pick<ImageFolderLoadOptions, 'resize' | 'crop' | 'env' | 'decodeImage' | 'decodeModule'>): { path: string; key: string } {
+export function folderCachePath(scan: FolderScan, opts: Pick<ImageFolderLoadOptions, 'resize' | 'crop' | 'env' | 'decodeImage' | 'decodeModule'>): { path: string; key: string; contentKey: (contentFingerprint: string) => string } {
   const decoder = decoderIdentity(opts);
   const optionKey = JSON.stringify({ format: CACHE_FORMAT, resize: opts.resize ?? null, crop: opts.crop ?? null, ...(decoder ? { decoder } : {}) });
   let real = scan.dir;
@@ -39,8 +40,8 @@ export function folderCachePath(scan: FolderScan, opts: Pick<ImageFolderLoadOpti
     /* keep as given */
   }
   const name = createHash('sha1').update(`${real}\0${optionKey}`).digest('hex').slice(0, 24);
-  const key = createHash('sha1').update(`${scan.fingerprint}\0${optionKey}\0${scan.classNames.join('\0')}`).digest('hex');
-  return { path: join(cacheDir(opts.env), 'image-folder', `${name}.bin`), key };
+  const keyOf = (fingerprint: string) => createHash('sha1').update(`${fingerprint}\0${optionKey}\0${scan.classNames.join('\0')}`).digest('hex');
+  return { path: join(cacheDir(opts.env), 'image-folder', `${name}.bin`), key: keyOf(scan.fingerprint), contentKey: (content) => keyOf(`content ${content}`) };
 }
 
 /** Decode worker threads started on first need and shared by the splits of one load. */
@@ -66,11 +67,26 @@ export async function loadFolderSplit(root: string, split: string, opts: ImageFo
   if (scan.ignored.length) warn(opts, `ignored ${scan.ignored.length} non-image files in ${scan.dir} (e.g. ${scan.ignored.slice(0, 3).join(', ')})`);
   opts.onProgress?.({ phase: 'scan', split, done: scan.files.length, total: scan.files.length });
   const useCache = opts.cache ?? true;
-  const { path, key } = folderCachePath(scan, opts);
+  const { path, key, contentKey } = folderCachePath(scan, opts);
   if (useCache) {
-    const got = readCache(path, key, (done, total) => opts.onProgress?.({ phase: 'cache', split, file: path, done, total }));
+    // Only when the stat key differs: are the bytes the same (mtimes reset by a copy or re-mount)?
+    let matched: string | undefined;
+    const sameContent = (recorded: string) => {
+      const content = contentFingerprint(scan, (done, total) => opts.onProgress?.({ phase: 'verify', split, done, total }));
+      if (content !== undefined && contentKey(content) === recorded) matched = recorded;
+      return matched !== undefined;
+    };
+    const got = readCache(path, key, (done, total) => opts.onProgress?.({ phase: 'cache', split, file: path, done, total }), sameContent);
     if (got.status === 'hit') {
       if (got.split.skipped.length) warn(opts, `${scan.dir}: ${got.split.skipped.length} unreadable files were skipped when the cache was built (e.g. ${got.split.skipped.slice(0, 3).join(', ')})`);
+      if (got.rekeyed) {
+        // Record the new stat key so the next load takes the fast path again.
+        try {
+          writeCache(path, key, got.split, matched);
+        } catch (e) {
+          warn(opts, `could not update the image cache ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the next load checks the files' contents again`);
+        }
+      }
       return { ...got.split, cache: path, fromCache: true };
     }
     if (got.status !== 'missing') warn(opts, `image cache ${path} for ${scan.dir} is ${got.status} (${got.problem}); rebuilding it`);
@@ -89,7 +105,7 @@ export async function loadFolderSplit(root: string, split: string, opts: ImageFo
   }
   if (!useCache) return { ...decoded, fromCache: false };
   try {
-    decoded = { ...decoded, stats: writeCache(path, key, decoded) };
+    decoded = { ...decoded, stats: writeCache(path, key, decoded, decoded.contentFingerprint ? contentKey(decoded.contentFingerprint) : undefined) };
   } catch (e) {
     warn(opts, `could not write the image cache ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the next load decodes again`);
     return { ...decoded, fromCache: false };

@@ -2,7 +2,8 @@ import type { LocateOptions } from './locate.js';
 
 /** Progress of a long load step, for a progress bar: `done` of `total` units (bytes, files or images). */
 export interface LoadProgress {
-  phase: 'download' | 'extract' | 'read' | 'scan' | 'decode' | 'cache';
+  /** 'verify': reading an image folder's files to check a cache whose recorded mtimes no longer match. */
+  phase: 'download' | 'extract' | 'read' | 'scan' | 'decode' | 'cache' | 'verify';
   /** 'train' or 'test' when the step is per split. */
   split?: string;
   /** The file concerned, when there is one. */
