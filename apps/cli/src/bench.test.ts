@@ -51,6 +51,10 @@ describe('dp bench', () => {
     const report = dp('report', results, '--out', join(dir, 'report'));
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toMatch(/\| random @ 0\.5 .*×/);
+    // The same runs give the same bytes (a committed report changes only when its runs do).
+    const files = ['report.md', 'report.html'].map((f) => readFileSync(join(dir, 'report', f), 'utf8'));
+    expect(dp('report', results, '--out', join(dir, 'report')).status).toBe(0);
+    expect(['report.md', 'report.html'].map((f) => readFileSync(join(dir, 'report', f), 'utf8'))).toEqual(files);
     // The same runs given twice count once; without --out, results.jsonl's report goes to results/.
     const twice = dp('report', results, results);
     expect(twice.status, twice.stderr).toBe(0);
