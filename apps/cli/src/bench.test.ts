@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expectedWork } from './commands/bench.js';
+import { expectedWork, sweepEta } from './commands/bench.js';
 import { DEFAULTS, type RunConfig } from './run/config.js';
 import type { RunSummary } from './run/run.js';
 
@@ -94,5 +94,21 @@ describe('the sweep ETA', () => {
     expect(expectedWork(cfg('infobatch', 0.7), measured)).toBeCloseTo(6.5);
     // Options that change the share (annealing) are another setting.
     expect(expectedWork(cfg('infobatch', 0.7, { annealEpochs: 2 }), measured)).toBeCloseTo(3);
+  });
+
+  it("prices the runs left at the finished runs' own recorded seconds per unit of work, not at this process's elapsed time", () => {
+    const run = (c: RunConfig, trainedFraction: number, trainingSeconds: number, evalSeconds: number, scoringSeconds = 0) =>
+      ({ config: c, trainedFraction, trainingSeconds, evalSeconds, scoringSeconds }) as unknown as RunSummary;
+    // A full-data run (10 units of work in 90 s + 10 s of evaluation) that this process may only have resumed for
+    // its last epoch, and a static run whose 500 s of charged scoring were spent elsewhere: 10 s per unit.
+    const finished = [run(cfg('full', 0), 1, 90, 10), run(cfg('static', 0.7), 0.3, 25, 5, 500)];
+    expect(sweepEta([cfg('ucb', 0.7)], finished)).toBeCloseTo(30);
+    expect(sweepEta([cfg('ucb', 0.7), cfg('full', 0)], finished)).toBeCloseTo(130);
+    // A dataset with its own finished runs goes by them; one without any by every finished run's speed.
+    const other = { ...cfg('full', 0), dataset: 'cifar10' };
+    expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], [...finished, run(other, 1, 380, 20)])).toBeCloseTo(120);
+    expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], finished)).toBeCloseTo(30);
+    expect(sweepEta([cfg('ucb', 0.7)], [])).toBe(0);
+    expect(sweepEta([], finished)).toBe(0);
   });
 });

@@ -107,7 +107,6 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const cache = new Map<string, DatasetPair>();
   const started = performance.now();
   const finished = [...done.values()];
-  let workDone = 0;
   for (const [i, cfg] of todo.entries()) {
     const dataKey = `${cfg.dataset}:${cfg.resize}:${cfg.crop}`;
     if (!cache.has(dataKey)) {
@@ -121,12 +120,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     // After an interrupted append the file ends mid-line: start on a fresh line, or this run would be lost with it.
     appendFileSync(resultsPath, `${endsMidLine(resultsPath) ? '\n' : ''}${JSON.stringify(summary)}\n`);
     finished.push(summary);
-    workDone += expectedWork(cfg, [summary]); // this run's own measured share
     const elapsed = (performance.now() - started) / 1000;
-    // Seconds per epoch of data trained so far, times the work left: the runs left weighted by the data they will
-    // train (a full-data run is worth three runs at ratio 0.7).
-    const workLeft = todo.slice(i + 1).reduce((a, c) => a + expectedWork(c, finished), 0);
-    process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration((elapsed / workDone) * workLeft)}\n`);
+    process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration(sweepEta(todo.slice(i + 1), finished))}\n`);
   }
   return 0;
 }
@@ -144,6 +139,32 @@ function endsMidLine(path: string): boolean {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Seconds the runs left should take: their expected work (below) at the seconds per unit of work that the finished
+ * runs of the same dataset and model recorded (training plus evaluation, each run's own clock, so a run resumed in
+ * this process and runs from earlier sessions count at their true cost, not at this process's elapsed time); 0 when
+ * no run has finished.
+ */
+export function sweepEta(left: RunConfig[], finished: RunSummary[]): number {
+  const rate = (runs: RunSummary[]) => {
+    let seconds = 0;
+    let work = 0;
+    for (const r of runs) {
+      seconds += r.trainingSeconds + (r.evalSeconds ?? 0); // a static run's charged scoring time is not spent here
+      work += r.config.epochs * Math.max(r.trainedFraction, 0.01);
+    }
+    return work > 0 ? seconds / work : undefined;
+  };
+  const overall = rate(finished) ?? 0;
+  let eta = 0;
+  for (const cfg of left) {
+    // Another dataset or model's speed only when none of this one's runs has finished yet.
+    const own = rate(finished.filter((r) => r.config.dataset === cfg.dataset && r.config.model === cfg.model));
+    eta += (own ?? overall) * expectedWork(cfg, finished);
+  }
+  return eta;
 }
 
 /**
