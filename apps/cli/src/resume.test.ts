@@ -163,6 +163,33 @@ describe('kill and resume', () => {
     expect(readFileSync(join(dir, 'log.jsonl'), 'utf8')).toBe(logged);
   });
 
+  it("Ctrl-C during an epoch's test evaluation stops inside it and says so (exit 130), and the run resumes", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dp-interrupt-eval-'));
+    // One training step per epoch against 10,000 test images: after epoch 1's log line, nearly all of the next
+    // epoch's time is its evaluation. The signal goes out once epoch 1 is logged; a signal that lands in the
+    // training step instead is retried (at most 3 attempts).
+    const args = ['train', '--train-subset', '100', '--test-subset', '10000', '--epochs', '3', '--batch-size', '100', '--policy', 'random', '--prune-ratio', '0.5'];
+    let line = '';
+    let dir = '';
+    for (let attempt = 0; attempt < 3 && !/during/.test(line); attempt++) {
+      dir = join(root, `run${attempt}`);
+      const child = spawn(process.execPath, [bin, ...args, '--out', dir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const logged = () => (existsSync(join(dir, 'log.jsonl')) ? readFileSync(join(dir, 'log.jsonl'), 'utf8') : '');
+      while (!/"type":"epoch"/.test(logged()) && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      line = stderr.split('\n').find((l) => l.startsWith('dp: error:')) ?? '';
+    }
+    expect(line).toMatch(/^dp: error: interrupted \(SIGINT\) in epoch 2\/3, during the epoch's test evaluation; the last checkpoint \(epoch 1\) is in /);
+    const last = JSON.parse(readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').at(-1)!) as { type: string; during?: string; epoch: number };
+    expect(last).toMatchObject({ type: 'interrupted', during: 'evaluation', epoch: 1 });
+    expect(run('train', '--resume', dir).status).toBe(0);
+    expect(result(dir).epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+  });
+
   it('two runs of one config train identically, with the default seed 0 too', () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-determinism-'));
     const args = ['train', '--train-subset', '600', '--test-subset', '200', '--epochs', '2', '--policy', 'ucb', '--prune-ratio', '0.5', '--batch-size', '50'];

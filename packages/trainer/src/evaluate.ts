@@ -55,27 +55,37 @@ export async function inferenceForward(model: LayersModel, kind: InferenceKind =
   return { forward: (x) => model.apply(x, { training: false }) as tf.Tensor, dispose: () => {} };
 }
 
+export interface EvaluateOptions {
+  /** Samples per forward pass (default 500). */
+  batchSize?: number;
+  converter?: InputConverter;
+  inference?: InferenceKind;
+  onWarning?: (message: string) => void;
+  /**
+   * After each batch, with the samples evaluated so far and in all. Evaluation yields to the event loop between
+   * batches, so timers and signal handlers run during a long pass; throwing from here stops it.
+   */
+  onBatch?: (done: number, total: number) => void;
+}
+
 /** Test-set evaluation in inference mode (batch norm uses moving statistics; no gradients). */
-export async function evaluate(
-  model: LayersModel,
-  data: ImageDataset,
-  opts: { batchSize?: number; converter?: InputConverter; inference?: InferenceKind; onWarning?: (message: string) => void } = {},
-): Promise<EvalResult> {
+export async function evaluate(model: LayersModel, data: ImageDataset, opts: EvaluateOptions = {}): Promise<EvalResult> {
   const t0 = performance.now();
   const net = await inferenceForward(model, opts.inference, opts.onWarning);
   try {
-    return run(net, data, opts, t0);
+    return await run(net, data, opts, t0);
   } finally {
     net.dispose();
   }
 }
 
-function run(net: InferenceForward, data: ImageDataset, opts: { batchSize?: number; converter?: InputConverter }, t0: number): EvalResult {
+async function run(net: InferenceForward, data: ImageDataset, opts: EvaluateOptions, t0: number): Promise<EvalResult> {
   const converter = opts.converter ?? new InputConverter(data);
   const withTop5 = data.numClasses > 10;
   let lossSum = 0;
   let correct = 0;
   let correct5 = 0;
+  let done = 0;
   for (const batch of batches(data, { batchSize: opts.batchSize ?? 500 })) {
     const [l, c, c5] = tf.tidy(() => {
       const x = converter.toTensor(batch.images, data.shape);
@@ -90,6 +100,9 @@ function run(net: InferenceForward, data: ImageDataset, opts: { batchSize?: numb
     lossSum += l;
     correct += c;
     correct5 += c5;
+    done += batch.labels.length;
+    opts.onBatch?.(done, data.size);
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const n = data.size;
   return {

@@ -1,7 +1,7 @@
 export { train } from './trainer.js';
 export type { BatchProgress, StepSamples, CheckpointOptions, Costs, EpochReport, TrainArgs, TrainHooks, TrainOptions, TrainResult } from './trainer.js';
 export { evaluate, inferenceForward, resolveInference, INFERENCE_KINDS } from './evaluate.js';
-export type { EvalResult, InferenceForward, InferenceKind } from './evaluate.js';
+export type { EvalResult, EvaluateOptions, InferenceForward, InferenceKind } from './evaluate.js';
 export { InputConverter } from './input.js';
 export { checkSchedule, learningRate, SCHEDULES } from './schedule.js';
 export type { ScheduleConfig, ScheduleName } from './schedule.js';

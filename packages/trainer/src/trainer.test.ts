@@ -190,4 +190,51 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     expect(seenAt.slice(2).every(Boolean)).toBe(true);
     model.dispose();
   });
+
+  it('reports evaluation progress batch by batch, yields between batches, and stops when the hook throws', async () => {
+    const tiny = slice(full, 200);
+    const test = { ...slice(fullTest, 1200), mean: full.mean, std: full.std };
+    const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 8 });
+    const args = { model, train: tiny, test, options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } } };
+    const pruner = () => createPruner({ policy: 'full', datasetSize: 200, pruneRatio: 0, totalEpochs: 2, seed: 1 });
+    const progress: string[] = [];
+    let fired = false;
+    const firedAt: boolean[] = [];
+    const epochs: number[] = [];
+    await train({
+      ...args,
+      pruner: pruner(),
+      hooks: {
+        onEvalBatch: ({ epoch, done, total }) => {
+          progress.push(`${epoch}:${done}/${total}`);
+          if (done === 500) setTimeout(() => (fired = true), 0);
+          firedAt.push(fired);
+        },
+        onEpoch: (r) => epochs.push(r.epoch),
+      },
+    });
+    // Batches of 500 (the evaluation default): 500, 1000, 1200, in both epochs (evalEvery 1).
+    expect(progress).toEqual(['0:500/1200', '0:1000/1200', '0:1200/1200', '1:500/1200', '1:1000/1200', '1:1200/1200']);
+    // A timer queued during the pass ran within it (a signal handler would too), not after the pass.
+    expect(firedAt[0]).toBe(false);
+    expect(firedAt[2]).toBe(true);
+    expect(epochs).toEqual([0, 1]);
+    // Throwing from the hook (as dp does after Ctrl-C) stops training inside the pass: no epoch report follows.
+    const reported: number[] = [];
+    const stop = new Error('stop');
+    await expect(
+      train({
+        ...args,
+        pruner: pruner(),
+        hooks: {
+          onEvalBatch: ({ epoch, done }) => {
+            if (epoch === 1 && done === 500) throw stop;
+          },
+          onEpoch: (r) => reported.push(r.epoch),
+        },
+      }),
+    ).rejects.toBe(stop);
+    expect(reported).toEqual([0]);
+    model.dispose();
+  });
 });

@@ -76,6 +76,8 @@ export interface TrainHooks {
   /** After each step, with the numbers the step computed. */
   onStep?(s: StepSamples): void;
   onBatch?(p: BatchProgress): void;
+  /** During an epoch's test evaluation, after each batch (throwing stops training there, like from onBatch). */
+  onEvalBatch?(p: { epoch: number; done: number; total: number }): void;
   onEpoch?(r: EpochReport): void;
   /** A problem that does not stop training (e.g. evaluation fell back to the reference path); default console.warn. */
   onWarning?(message: string): void;
@@ -301,7 +303,12 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
       }
       let testResult: EvalResult | undefined;
       if (test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)) {
-        testResult = await evaluate(model, test, { inference, ...(hooks?.onWarning ? { onWarning: hooks.onWarning } : {}), converter: new InputConverter({ ...test, mean: data.mean, std: data.std }) });
+        testResult = await evaluate(model, test, {
+          inference,
+          ...(hooks?.onWarning ? { onWarning: hooks.onWarning } : {}),
+          ...(hooks?.onEvalBatch ? { onBatch: (done: number, total: number) => hooks.onEvalBatch!({ epoch, done, total }) } : {}),
+          converter: new InputConverter({ ...test, mean: data.mean, std: data.std }),
+        });
         costs.eval += testResult.seconds;
       }
       const report: EpochReport = {

@@ -52,12 +52,13 @@ export interface RunOptions {
 }
 
 
-/** Thrown from the batch hook after Ctrl-C / SIGTERM: training stops there. */
+/** Thrown from the batch hooks after Ctrl-C / SIGTERM: training (or the epoch's evaluation) stops there. */
 class Interrupted extends Error {
   constructor(
     readonly epoch: number,
     readonly step: number,
     readonly steps: number,
+    readonly inEvaluation = false,
   ) {
     super('interrupted');
   }
@@ -226,6 +227,8 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   // Ctrl-C / SIGTERM: stop at the next batch (never inside a checkpoint write), say where the run can continue, exit
   // 130. A second signal exits at once.
   let interrupted: string | undefined;
+  let epochSteps = 0;
+  let evalEpoch: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) process.exit(130);
     interrupted = signal;
@@ -245,10 +248,21 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       hooks: {
         onWarning: (m) => warn(m, () => bar?.done()),
         onBatch: (p) => {
+          epochSteps = p.steps;
           if (interrupted) throw new Interrupted(p.epoch, p.step, p.steps);
           if (!verbose) return;
           if (p.step === 1) bar = new ProgressBar(`${prefix}epoch ${p.epoch + 1}/${cfg.epochs}`, p.steps);
           bar?.update(p.step, `loss ${p.loss.toFixed(4)} acc ${(100 * p.accuracy).toFixed(1)}%`);
+        },
+        onEvalBatch: (p) => {
+          if (interrupted) throw new Interrupted(p.epoch, epochSteps, epochSteps, true);
+          if (!verbose) return;
+          if (evalEpoch !== p.epoch) {
+            bar?.done();
+            bar = new ProgressBar(`${prefix}epoch ${p.epoch + 1}/${cfg.epochs} · test`, p.total);
+            evalEpoch = p.epoch;
+          }
+          bar?.update(p.done);
         },
         onEpoch: (r: EpochReport) => {
           bar?.done();
@@ -274,9 +288,9 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     bar?.done();
     if (e instanceof Interrupted) {
       const kept = readCheckpoint(runDir);
-      log({ type: 'interrupted', signal: interrupted, epoch: e.epoch, step: e.step, steps: e.steps });
+      log({ type: 'interrupted', signal: interrupted, epoch: e.epoch, step: e.step, steps: e.steps, ...(e.inEvaluation ? { during: 'evaluation' } : {}) });
       throw new CliError(
-        `interrupted (${interrupted}) in epoch ${e.epoch + 1}/${cfg.epochs}, step ${e.step}/${e.steps}; ` +
+        `interrupted (${interrupted}) in epoch ${e.epoch + 1}/${cfg.epochs}, ${e.inEvaluation ? "during the epoch's test evaluation" : `step ${e.step}/${e.steps}`}; ` +
           (kept ? `the last checkpoint (epoch ${kept.epoch + 1}) is in ${runDir}: continue with \`dp train --resume ${runDir}\` (dp bench / dp compare --resume: rerun the same command)` : 'no checkpoint was written yet'),
         130,
       );
