@@ -163,31 +163,46 @@ describe('kill and resume', () => {
     expect(readFileSync(join(dir, 'log.jsonl'), 'utf8')).toBe(logged);
   });
 
-  it("Ctrl-C during an epoch's test evaluation stops inside it and says so (exit 130), and the run resumes", async () => {
+  it("Ctrl-C during an epoch's test evaluation: a checkpointed epoch is kept (the pass finishes), any other stops inside the pass", async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-interrupt-eval-'));
     // One training step per epoch against 10,000 test images: after epoch 1's log line, nearly all of the next
     // epoch's time is its evaluation. The signal goes out once epoch 1 is logged; a signal that lands in the
     // training step instead is retried (at most 3 attempts).
     const args = ['train', '--train-subset', '100', '--test-subset', '10000', '--epochs', '3', '--batch-size', '100', '--policy', 'random', '--prune-ratio', '0.5'];
-    let line = '';
-    let dir = '';
-    for (let attempt = 0; attempt < 3 && !/during/.test(line); attempt++) {
-      dir = join(root, `run${attempt}`);
-      const child = spawn(process.execPath, [bin, ...args, '--out', dir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const logged = () => (existsSync(join(dir, 'log.jsonl')) ? readFileSync(join(dir, 'log.jsonl'), 'utf8') : '');
-      while (!/"type":"epoch"/.test(logged()) && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
-      line = stderr.split('\n').find((l) => l.startsWith('dp: error:')) ?? '';
-    }
-    expect(line).toMatch(/^dp: error: interrupted \(SIGINT\) in epoch 2\/3, during the epoch's test evaluation; the last checkpoint \(epoch 1\) is in /);
-    const last = JSON.parse(readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').at(-1)!) as { type: string; during?: string; epoch: number };
-    expect(last).toMatchObject({ type: 'interrupted', during: 'evaluation', epoch: 1 });
-    expect(run('train', '--resume', dir).status).toBe(0);
-    expect(result(dir).epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    const interrupt = async (name: string, extra: string[], expected: RegExp, afterEpochs = 1) => {
+      let line = '';
+      let dir = '';
+      for (let attempt = 0; attempt < 3 && !expected.test(line); attempt++) {
+        dir = join(root, `${name}${attempt}`);
+        const child = spawn(process.execPath, [bin, ...args, ...extra, '--out', dir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        const logged = () => (existsSync(join(dir, 'log.jsonl')) ? readFileSync(join(dir, 'log.jsonl'), 'utf8') : '');
+        while ((logged().match(/"type":"epoch"/g) ?? []).length < afterEpochs && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+        child.kill('SIGINT');
+        expect(await exited).toBe(130);
+        line = stderr.split('\n').find((l) => l.startsWith('dp: error:')) ?? '';
+      }
+      expect(line).toMatch(expected);
+      const records = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; during?: string; epoch: number });
+      return { dir, records };
+    };
+    // Checkpoint every epoch (the default): epoch 2's evaluation finishes, epoch 2 is logged and checkpointed, then
+    // the run stops; resuming trains only epoch 3.
+    const kept = await interrupt('kept', [], /^dp: error: interrupted \(SIGINT\) at the end of epoch 2\/3 \(its test evaluation was left to finish so the epoch could be checkpointed\); the last checkpoint \(epoch 2\) is in /);
+    expect(kept.records.slice(-2).map((r) => [r.type, r.epoch, r.during])).toEqual([['epoch', 1, undefined], ['interrupted', 1, 'end of epoch']]);
+    const resumed = run('train', '--resume', kept.dir);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout.match(/^epoch \d\/3 · /gm)).toEqual(['epoch 3/3 · ']);
+    expect(result(kept.dir).epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    // Epoch 2 would not be checkpointed (every 5 epochs): nothing to keep, so the pass stops inside.
+    const cut = await interrupt('cut', ['--checkpoint-every', '5'], /^dp: error: interrupted \(SIGINT\) in epoch 2\/3, during its test evaluation; no checkpoint was written yet$/);
+    expect(cut.records.at(-1)).toMatchObject({ type: 'interrupted', epoch: 1, during: 'evaluation' });
+    // The last epoch's evaluation: the run finishes and is kept, and the process still stops (exit 130).
+    const last = await interrupt('last', [], /^dp: error: interrupted \(SIGINT\) as the run finished: its result is in .*result\.json/, 2);
+    expect(last.records.at(-1)!.type).toBe('end');
+    expect(result(last.dir).epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
   });
 
   it('two runs of one config train identically, with the default seed 0 too', () => {

@@ -46,6 +46,25 @@ describe('evaluate: compiled (native graph) and reference inference agree on a t
     model.dispose();
   });
 
+  it("times only its own work: the caller's onBatch is not evaluation time", async () => {
+    const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 4 });
+    const test = slice(fullTest, 1500);
+    await evaluate(model, test); // the compiled graph is built and cached on first use
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const calls: number[] = [];
+    const t = performance.now();
+    const r = await evaluate(model, test, { onBatch: (done) => (calls.push(done), busy(150)) });
+    const wall = (performance.now() - t) / 1000;
+    expect(calls).toEqual([500, 1000, 1500]);
+    expect(wall).toBeGreaterThan(0.45);
+    // 3 x 150 ms in the hook, none of it in the evaluation's seconds.
+    expect(r.seconds).toBeLessThan(wall - 0.4);
+    model.dispose();
+  });
+
   it('names a bad inference kind', () => {
     expect(() => resolveInference('fast' as never)).toThrow(TrainError);
     expect(() => resolveInference('fast' as never)).toThrow(/inference = "fast" is invalid: expected one of auto, compiled, reference/);

@@ -52,13 +52,16 @@ export interface RunOptions {
 }
 
 
-/** Thrown from the batch hooks after Ctrl-C / SIGTERM: training (or the epoch's evaluation) stops there. */
+/**
+ * Thrown from the hooks after Ctrl-C / SIGTERM: training stops at the next batch; during an epoch's evaluation, inside
+ * it when the epoch would not be checkpointed anyway, else after its checkpoint (so the trained epoch is kept).
+ */
 class Interrupted extends Error {
   constructor(
     readonly epoch: number,
     readonly step: number,
     readonly steps: number,
-    readonly inEvaluation = false,
+    readonly where: 'training' | 'evaluation' | 'end of epoch' = 'training',
   ) {
     super('interrupted');
   }
@@ -255,7 +258,10 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
           bar?.update(p.step, `loss ${p.loss.toFixed(4)} acc ${(100 * p.accuracy).toFixed(1)}%`);
         },
         onEvalBatch: (p) => {
-          if (interrupted) throw new Interrupted(p.epoch, epochSteps, epochSteps, true);
+          // An epoch about to be checkpointed finishes its evaluation (seconds) rather than lose its training
+          // (minutes); onEpoch stops right after the checkpoint.
+          const checkpointed = (p.epoch + 1) % cfg.checkpointEvery === 0 || p.epoch === cfg.epochs - 1;
+          if (interrupted && !checkpointed) throw new Interrupted(p.epoch, epochSteps, epochSteps, 'evaluation');
           if (!verbose) return;
           if (evalEpoch !== p.epoch) {
             bar?.done();
@@ -272,15 +278,19 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
             writer.flush();
           }
           firstEpoch ??= r.epoch;
-          if (!verbose) return;
-          const test = r.test ? ` · test acc ${(100 * r.test.accuracy).toFixed(2)}%` : '';
-          const left = runEta((performance.now() - trainStarted) / 1000, r.epoch + 1 - firstEpoch, r.epoch + 1, cfg.epochs);
-          out.write(
-            `${prefix}epoch ${r.epoch + 1}/${cfg.epochs} · ${r.samples} samples · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%${test}` +
-              ` · train ${r.trainingSeconds.toFixed(1)}s (${Math.round(r.samples / r.trainingSeconds)} img/s) · eval ${r.costs.eval.toFixed(1)}s` +
-              (left ? ` · run ETA ${formatDuration(left)}` : '') +
-              '\n',
-          );
+          if (verbose) {
+            const test = r.test ? ` · test acc ${(100 * r.test.accuracy).toFixed(2)}%` : '';
+            const left = runEta((performance.now() - trainStarted) / 1000, r.epoch + 1 - firstEpoch, r.epoch + 1, cfg.epochs);
+            out.write(
+              `${prefix}epoch ${r.epoch + 1}/${cfg.epochs} · ${r.samples} samples · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%${test}` +
+                ` · train ${r.trainingSeconds.toFixed(1)}s (${Math.round(r.samples / r.trainingSeconds)} img/s) · eval ${r.costs.eval.toFixed(1)}s` +
+                (left ? ` · run ETA ${formatDuration(left)}` : '') +
+                '\n',
+            );
+          }
+          // Interrupted during this epoch's evaluation, which was left to finish: stop now that it is checkpointed
+          // (the last epoch instead finishes the run, below).
+          if (interrupted && r.epoch < cfg.epochs - 1) throw new Interrupted(r.epoch, r.steps, r.steps, 'end of epoch');
         },
       },
     });
@@ -288,9 +298,14 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     bar?.done();
     if (e instanceof Interrupted) {
       const kept = readCheckpoint(runDir);
-      log({ type: 'interrupted', signal: interrupted, epoch: e.epoch, step: e.step, steps: e.steps, ...(e.inEvaluation ? { during: 'evaluation' } : {}) });
+      log({ type: 'interrupted', signal: interrupted, epoch: e.epoch, step: e.step, steps: e.steps, during: e.where });
+      const where = {
+        training: `in epoch ${e.epoch + 1}/${cfg.epochs}, step ${e.step}/${e.steps}`,
+        evaluation: `in epoch ${e.epoch + 1}/${cfg.epochs}, during its test evaluation`,
+        'end of epoch': `at the end of epoch ${e.epoch + 1}/${cfg.epochs} (its test evaluation was left to finish so the epoch could be checkpointed)`,
+      }[e.where];
       throw new CliError(
-        `interrupted (${interrupted}) in epoch ${e.epoch + 1}/${cfg.epochs}, ${e.inEvaluation ? "during the epoch's test evaluation" : `step ${e.step}/${e.steps}`}; ` +
+        `interrupted (${interrupted}) ${where}; ` +
           (kept ? `the last checkpoint (epoch ${kept.epoch + 1}) is in ${runDir}: continue with \`dp train --resume ${runDir}\` (dp bench / dp compare --resume: rerun the same command)` : 'no checkpoint was written yet'),
         130,
       );
@@ -337,5 +352,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     const scoring = scoringSeconds > 0 ? ` + ${scoringSeconds.toFixed(1)}s of static scoring (${cfg.scoreFile})` : '';
     out.write(`${prefix}final test accuracy: ${(100 * summary.finalAccuracy).toFixed(2)}% · training cost ${summary.trainingSeconds.toFixed(1)}s${scoring} for ${summary.samplesTrained} samples\n`);
   }
+  // Ctrl-C during the last epoch's evaluation: the run was let finish; stop here rather than go on to the next run.
+  if (interrupted) throw new CliError(`interrupted (${interrupted}) as the run finished: its result is in ${join(runDir, 'result.json')} (dp bench / dp compare: rerun the same command to go on)`, 130);
   return summary;
 }
