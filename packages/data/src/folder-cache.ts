@@ -32,6 +32,8 @@ interface Header {
   key: string;
   /** The key derived from the content fingerprint: lets a cache whose stat key no longer matches be kept. */
   contentKey?: string;
+  /** The key derived from the listing (paths and sizes): the content is checked only when this still matches. */
+  listKey?: string;
   size: number;
   shape: [number, number, number];
   classNames: string[];
@@ -40,8 +42,8 @@ interface Header {
   crc32: number;
 }
 
-/** `rekeyed`: the stat key did not match but the content key did (the caller should rewrite the cache's key). */
-export type CacheRead = { status: 'hit'; split: CachedSplit; rekeyed?: boolean } | { status: 'missing' } | { status: 'stale' | 'corrupt'; problem: string };
+/** `rekeyed`: the stat key did not match but the content did (the caller should rewrite the cache under its new key, with `keys`). */
+export type CacheRead = { status: 'hit'; split: CachedSplit; rekeyed?: boolean; keys?: ContentKeys } | { status: 'missing' } | { status: 'stale' | 'corrupt'; problem: string };
 
 /** A running CRC-32. */
 class Crc {
@@ -67,12 +69,25 @@ function headerBytes(h: Header): Uint8Array {
   return Buffer.from(JSON.stringify({ ...h, crc32: 0 }), 'utf8');
 }
 
+/** The keys besides the stat key that a cache records so it can outlive an mtime-only change of its folder. */
+export interface ContentKeys {
+  /** From the folder's listing: file paths and sizes, no mtimes. */
+  listKey: string;
+  /** From the files' contents. */
+  contentKey: string;
+}
+
 /**
  * Read the cache at `path` if its fingerprint is `key` and it is intact; pixels land in shared memory. When the key
- * differs and the header records a content key, `sameContent(contentKey)` decides whether the cache still holds
- * (the folder's bytes are unchanged though its mtimes are not).
+ * differs, the header records content keys and its list key equals `fallback.listKey` (same files, same sizes: only
+ * mtimes changed), `fallback.sameContent(contentKey)` decides whether the cache still holds.
  */
-export function readCache(path: string, key: string, onProgress?: (done: number, total: number) => void, sameContent?: (contentKey: string) => boolean): CacheRead {
+export function readCache(
+  path: string,
+  key: string,
+  onProgress?: (done: number, total: number) => void,
+  fallback?: { listKey: string; sameContent: (contentKey: string) => boolean },
+): CacheRead {
   if (!existsSync(path)) return { status: 'missing' };
   let fd: number;
   try {
@@ -95,11 +110,8 @@ export function readCache(path: string, key: string, onProgress?: (done: number,
       return { status: 'corrupt', problem: 'unparseable header' };
     }
     if (h === null || typeof h !== 'object') return { status: 'corrupt', problem: 'unparseable header' };
-    let rekeyed = false;
-    if (h.key !== key) {
-      if (typeof h.contentKey !== 'string' || !sameContent?.(h.contentKey)) return { status: 'stale', problem: 'the folder or the load options changed since it was written' };
-      rekeyed = true;
-    }
+    const stale: CacheRead = { status: 'stale', problem: 'the folder or the load options changed since it was written' };
+    if (h.key !== key && !(fallback && typeof h.contentKey === 'string' && h.listKey === fallback.listKey)) return stale;
     const dims = Array.isArray(h.shape) && h.shape.length === 3 && h.shape.every((d) => Number.isInteger(d) && d > 0);
     if (!dims || !Number.isInteger(h.size) || !Array.isArray(h.classNames) || !Array.isArray(h.skipped)) return { status: 'corrupt', problem: 'incomplete header' };
     const [hh, ww, cc] = h.shape;
@@ -107,6 +119,9 @@ export function readCache(path: string, key: string, onProgress?: (done: number,
     const expected = 12 + headerLen + 2 * h.size + imageBytes;
     if (!h.stats || !Array.isArray(h.stats.mean) || typeof h.crc32 !== 'number') return { status: 'corrupt', problem: 'incomplete header' };
     if (fileSize !== expected) return { status: 'corrupt', problem: `file is ${fileSize} bytes, its header needs ${expected} (truncated or overwritten)` };
+    // Only mtimes changed: read the folder's files (after the cheap checks above) to see whether the bytes did too.
+    const rekeyed = h.key !== key;
+    if (rekeyed && !fallback!.sameContent(h.contentKey!)) return stale;
     const hash = new Crc();
     hash.update(headerBytes(h));
     const labelBytes = new Uint8Array(2 * h.size);
@@ -125,7 +140,7 @@ export function readCache(path: string, key: string, onProgress?: (done: number,
       labels[i] = view.getUint16(2 * i, true);
       if (labels[i]! >= h.classNames.length) return { status: 'corrupt', problem: `label ${labels[i]} of sample ${i} is out of range` };
     }
-    return { status: 'hit', split: { images, labels, shape: h.shape, classNames: h.classNames, skipped: h.skipped, stats: h.stats }, ...(rekeyed ? { rekeyed } : {}) };
+    return { status: 'hit', split: { images, labels, shape: h.shape, classNames: h.classNames, skipped: h.skipped, stats: h.stats }, ...(rekeyed ? { rekeyed, keys: { listKey: h.listKey!, contentKey: h.contentKey! } } : {}) };
   } finally {
     closeSync(fd);
   }
@@ -134,17 +149,17 @@ export function readCache(path: string, key: string, onProgress?: (done: number,
 let tmpCounter = 0;
 
 /**
- * Write `split` to `path` atomically (temporary file + rename), under `key` and, when given, `contentKey`. Returns
- * the statistics it stored.
+ * Write `split` to `path` atomically (temporary file + rename), under `key` and, when given, the content keys.
+ * Returns the statistics it stored.
  */
-export function writeCache(path: string, key: string, split: CachedSplit, contentKey?: string): { mean: number[]; std: number[] } {
+export function writeCache(path: string, key: string, split: CachedSplit, content?: ContentKeys): { mean: number[]; std: number[] } {
   mkdirSync(dirname(path), { recursive: true });
   const n = split.labels.length;
   const labelBytes = new Uint8Array(2 * n);
   const view = new DataView(labelBytes.buffer);
   for (let i = 0; i < n; i++) view.setUint16(2 * i, split.labels[i]!, true);
   const stats = split.stats ?? channelStats(split.images, split.shape[2]);
-  const header: Header = { key, ...(contentKey ? { contentKey } : {}), size: n, shape: split.shape, classNames: split.classNames, skipped: split.skipped, stats, crc32: 0 };
+  const header: Header = { key, ...(content ? { contentKey: content.contentKey, listKey: content.listKey } : {}), size: n, shape: split.shape, classNames: split.classNames, skipped: split.skipped, stats, crc32: 0 };
   const crc = new Crc();
   crc.update(headerBytes(header));
   crc.update(labelBytes);
@@ -158,12 +173,16 @@ export function writeCache(path: string, key: string, split: CachedSplit, conten
   try {
     for (const part of [MAGIC, len, json, labelBytes]) writeSync(fd, part);
     for (let done = 0; done < split.images.length; done += CHUNK) writeSync(fd, split.images.subarray(done, Math.min(done + CHUNK, split.images.length)));
-  } catch (e) {
     closeSync(fd);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
     rmSync(tmp, { force: true });
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
   return stats;
 }

@@ -19,6 +19,11 @@ export interface FolderScan {
    * whenever the folder's content may have.
    */
   fingerprint: string;
+  /**
+   * sha1 over every file's path and size (or error code), without mtimes: when only this still matches, the
+   * folder may have been re-copied with the same bytes, which a cache's content fingerprint can confirm.
+   */
+  listing: string;
   /** Non-image files found in class folders (ignored). */
   ignored: string[];
 }
@@ -44,13 +49,14 @@ function isDirEntry(dir: string, d: Dirent): boolean {
   }
 }
 
-/** Size and mtime of `path` for the fingerprint, or the error code when it cannot be stat'ed. */
-function statPart(path: string): string {
+/** Size and mtime of `path` for the fingerprints (the listing takes the size only), or the error code when it cannot be stat'ed. */
+function statParts(path: string): { size: string; mtime: string } {
   try {
     const st = statSync(path);
-    return `${st.size}\t${st.mtimeMs}`;
+    return { size: String(st.size), mtime: String(st.mtimeMs) };
   } catch (e) {
-    return `unreadable ${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+    const code = `unreadable ${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+    return { size: code, mtime: '' };
   }
 }
 
@@ -69,6 +75,7 @@ export function scanImageFolder(root: string, split: string, classNames?: readon
   const labels: number[] = [];
   const ignored: string[] = [];
   const hash = createHash('sha1');
+  const listing = createHash('sha1');
   for (const cls of folders) {
     const label = labelOf.get(cls);
     if (label === undefined) throw new DataError(`${join(dir, cls)} is a class the training split does not have (its classes: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`, 'give every split the same class folders');
@@ -80,10 +87,12 @@ export function scanImageFolder(root: string, split: string, classNames?: readon
       const rel = `${cls}/${f}`;
       // A file that vanished since the listing, or a dangling symlink, stays listed: decoding skips it with a warning
       // and records it among the skipped files, and its fingerprint entry changes when it becomes readable again.
-      hash.update(`${rel}\t${statPart(join(dir, rel))}\n`);
+      const st = statParts(join(dir, rel));
+      hash.update(st.mtime ? `${rel}\t${st.size}\t${st.mtime}\n` : `${rel}\t${st.size}\n`);
+      listing.update(`${rel}\t${st.size}\n`);
       files.push(rel);
       labels.push(label);
     }
   }
-  return { dir, split, classNames: names, files, labels: Uint16Array.from(labels), fingerprint: hash.digest('hex'), ignored };
+  return { dir, split, classNames: names, files, labels: Uint16Array.from(labels), fingerprint: hash.digest('hex'), listing: listing.digest('hex'), ignored };
 }

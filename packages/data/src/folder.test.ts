@@ -131,7 +131,9 @@ describe.skipIf(!jpeg)('image folders (a few hundred CIFAR-10 JPEGs copied to a 
     const grown = await loadImageFolderPairTfjs('t', r, c.opts);
     expect(c.warnings).toEqual([expect.stringMatching(/train is stale \(the folder or the load options changed since it was written\); rebuilding it/)]);
     expect(grown.train.size).toBe(81);
-    // A file replaced by another of the same size (mtime kept as it was): the contents no longer match either.
+    expect(c.phases.has('verify')).toBe(false); // another listing: no need to read the files to know
+    // A file rewritten with other bytes of the same size: the listing still matches, so the files are read, and the
+    // contents no longer match.
     const f = join(r, 'train', 'dog', '0000.jpg');
     const st = statSync(f);
     const swapped = Buffer.from(readFileSync(f));
@@ -143,6 +145,16 @@ describe.skipIf(!jpeg)('image folders (a few hundred CIFAR-10 JPEGs copied to a 
     expect(c.warnings).toEqual([expect.stringMatching(/train is stale/)]);
     expect(c.phases.has('verify')).toBe(true);
     expect(c.phases.has('decode')).toBe(true);
+  });
+
+  it('a cache write that fails at the rename leaves no temporary file behind', () => {
+    const dir = tempDir('cache-rename');
+    const path = join(dir, 'split.bin');
+    mkdirSync(path); // a directory in the way: the rename fails
+    writeFileSync(join(path, 'x'), 'x');
+    const split = { images: new Uint8Array(12), labels: Uint16Array.from([0]), shape: [2, 2, 3] as [number, number, number], classNames: ['a'], skipped: [] };
+    expect(() => writeCache(path, 'k', split)).toThrow();
+    expect(readdirSync(dir)).toEqual(['split.bin']);
   });
 
   it('a folder whose mtimes changed but whose bytes did not (copied, re-extracted, re-mounted) keeps its cache', async () => {
@@ -172,13 +184,23 @@ describe.skipIf(!jpeg)('image folders (a few hundred CIFAR-10 JPEGs copied to a 
     expect(c.warnings).toEqual([expect.stringMatching(/train is stale/)]);
     expect(c.phases.has('verify')).toBe(false);
     expect(readCache(path, folderCachePath(scan, c.opts).key).status).toBe('hit');
-    // A file that cannot be read any more: the contents cannot be vouched for, so the cache is rebuilt (skipping it).
-    utimesSync(join(r, 'train', 'cat', '0000.jpg'), later, new Date(later.getTime() + 1000));
-    symlinkSync(join(r, 'gone.jpg'), join(r, 'train', 'cat', '0000b.jpg'));
+    // A listed file that cannot be read any more (replaced by a dangling symlink of the same name): another listing,
+    // so the cache is rebuilt without reading the others, skipping it.
+    rmSync(join(r, 'train', 'cat', '0000.jpg'));
+    symlinkSync(join(r, 'gone.jpg'), join(r, 'train', 'cat', '0000.jpg'));
     c.reset();
     const dangling = await loadImageFolderPairTfjs('t', r, c.opts);
-    expect(c.warnings).toEqual([expect.stringMatching(/train is stale/), expect.stringMatching(/skipping .*cat\/0000b.jpg: ENOENT/)]);
-    expect(dangling.train.size).toBe(60);
+    expect(c.warnings).toEqual([expect.stringMatching(/train is stale/), expect.stringMatching(/skipping .*cat\/0000.jpg: ENOENT/)]);
+    expect(c.phases.has('verify')).toBe(false);
+    expect(dangling.train.size).toBe(59);
+    // Reading the files afresh vouches for nothing when one of them has gone since the scan.
+    const before = scanImageFolder(r, 'train');
+    expect(contentFingerprint(before)).toBeUndefined(); // the dangling symlink
+    rmSync(join(r, 'train', 'cat', '0000.jpg'));
+    const listed = scanImageFolder(r, 'train');
+    expect(contentFingerprint(listed)).toMatch(/^[0-9a-f]{40}$/);
+    rmSync(join(r, 'train', 'dog', '0001.jpg'));
+    expect(contentFingerprint(listed)).toBeUndefined();
   });
 
   it('skips an unreadable or non-image file with a warning naming it; ignores other files; the cache remembers the skip', async () => {

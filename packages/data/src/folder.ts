@@ -30,7 +30,10 @@ export interface ImageFolderLoadOptions extends DecodeOptions {
  * The cache file of root/<split> with these options, and the key its content must carry. A custom decoder is part
  * of both (see decoder-identity.ts); the built-in one is not, which keeps the default key as it always was.
  */
-export function folderCachePath(scan: FolderScan, opts: Pick<ImageFolderLoadOptions, 'resize' | 'crop' | 'env' | 'decodeImage' | 'decodeModule'>): { path: string; key: string; contentKey: (contentFingerprint: string) => string } {
+export function folderCachePath(
+  scan: FolderScan,
+  opts: Pick<ImageFolderLoadOptions, 'resize' | 'crop' | 'env' | 'decodeImage' | 'decodeModule'>,
+): { path: string; key: string; listKey: string; contentKey: (contentFingerprint: string) => string } {
   const decoder = decoderIdentity(opts);
   const optionKey = JSON.stringify({ format: CACHE_FORMAT, resize: opts.resize ?? null, crop: opts.crop ?? null, ...(decoder ? { decoder } : {}) });
   let real = scan.dir;
@@ -41,7 +44,7 @@ export function folderCachePath(scan: FolderScan, opts: Pick<ImageFolderLoadOpti
   }
   const name = createHash('sha1').update(`${real}\0${optionKey}`).digest('hex').slice(0, 24);
   const keyOf = (fingerprint: string) => createHash('sha1').update(`${fingerprint}\0${optionKey}\0${scan.classNames.join('\0')}`).digest('hex');
-  return { path: join(cacheDir(opts.env), 'image-folder', `${name}.bin`), key: keyOf(scan.fingerprint), contentKey: (content) => keyOf(`content ${content}`) };
+  return { path: join(cacheDir(opts.env), 'image-folder', `${name}.bin`), key: keyOf(scan.fingerprint), listKey: keyOf(`listing ${scan.listing}`), contentKey: (content) => keyOf(`content ${content}`) };
 }
 
 /** Decode worker threads started on first need and shared by the splits of one load. */
@@ -67,22 +70,21 @@ export async function loadFolderSplit(root: string, split: string, opts: ImageFo
   if (scan.ignored.length) warn(opts, `ignored ${scan.ignored.length} non-image files in ${scan.dir} (e.g. ${scan.ignored.slice(0, 3).join(', ')})`);
   opts.onProgress?.({ phase: 'scan', split, done: scan.files.length, total: scan.files.length });
   const useCache = opts.cache ?? true;
-  const { path, key, contentKey } = folderCachePath(scan, opts);
+  const { path, key, listKey, contentKey } = folderCachePath(scan, opts);
   if (useCache) {
-    // Only when the stat key differs: are the bytes the same (mtimes reset by a copy or re-mount)?
-    let matched: string | undefined;
+    // Only when the stat key differs but the same files have the same sizes: are the bytes the same too (mtimes
+    // reset by re-copying, re-extracting or re-mounting the folder at this path)?
     const sameContent = (recorded: string) => {
       const content = contentFingerprint(scan, (done, total) => opts.onProgress?.({ phase: 'verify', split, done, total }));
-      if (content !== undefined && contentKey(content) === recorded) matched = recorded;
-      return matched !== undefined;
+      return content !== undefined && contentKey(content) === recorded;
     };
-    const got = readCache(path, key, (done, total) => opts.onProgress?.({ phase: 'cache', split, file: path, done, total }), sameContent);
+    const got = readCache(path, key, (done, total) => opts.onProgress?.({ phase: 'cache', split, file: path, done, total }), { listKey, sameContent });
     if (got.status === 'hit') {
       if (got.split.skipped.length) warn(opts, `${scan.dir}: ${got.split.skipped.length} unreadable files were skipped when the cache was built (e.g. ${got.split.skipped.slice(0, 3).join(', ')})`);
       if (got.rekeyed) {
         // Record the new stat key so the next load takes the fast path again.
         try {
-          writeCache(path, key, got.split, matched);
+          writeCache(path, key, got.split, got.keys);
         } catch (e) {
           warn(opts, `could not update the image cache ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the next load checks the files' contents again`);
         }
@@ -105,7 +107,7 @@ export async function loadFolderSplit(root: string, split: string, opts: ImageFo
   }
   if (!useCache) return { ...decoded, fromCache: false };
   try {
-    decoded = { ...decoded, stats: writeCache(path, key, decoded, decoded.contentFingerprint ? contentKey(decoded.contentFingerprint) : undefined) };
+    decoded = { ...decoded, stats: writeCache(path, key, decoded, decoded.contentFingerprint ? { listKey, contentKey: contentKey(decoded.contentFingerprint) } : undefined) };
   } catch (e) {
     warn(opts, `could not write the image cache ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the next load decodes again`);
     return { ...decoded, fromCache: false };
