@@ -96,18 +96,23 @@ describe('the sweep ETA', () => {
     expect(expectedWork(cfg('infobatch', 0.7, { annealEpochs: 2 }), measured)).toBeCloseTo(3);
   });
 
-  it("prices the runs left at the finished runs' own recorded seconds per unit of work, not at this process's elapsed time", () => {
+  it("prices the runs left at the finished runs' own recorded seconds (training per unit of work, evaluation per pass)", () => {
     const run = (c: RunConfig, trainedFraction: number, trainingSeconds: number, evalSeconds: number, scoringSeconds = 0) =>
-      ({ config: c, trainedFraction, trainingSeconds, evalSeconds, scoringSeconds }) as unknown as RunSummary;
-    // A full-data run (10 units of work in 90 s + 10 s of evaluation) that this process may only have resumed for
-    // its last epoch, and a static run whose 500 s of charged scoring were spent elsewhere: 10 s per unit.
-    const finished = [run(cfg('full', 0), 1, 90, 10), run(cfg('static', 0.7), 0.3, 25, 5, 500)];
-    expect(sweepEta([cfg('ucb', 0.7)], finished)).toBeCloseTo(30);
-    expect(sweepEta([cfg('ucb', 0.7), cfg('full', 0)], finished)).toBeCloseTo(130);
-    // A dataset with its own finished runs goes by them; one without any by every finished run's speed.
-    const other = { ...cfg('full', 0), dataset: 'cifar10' };
-    expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], [...finished, run(other, 1, 380, 20)])).toBeCloseTo(120);
-    expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], finished)).toBeCloseTo(30);
+      ({ config: c, trainedFraction, trainingSeconds, evalSeconds, scoringSeconds, epochs: Array.from({ length: c.epochs }, (_, e) => ({ epoch: e, testAccuracy: 0.5 })) }) as unknown as RunSummary;
+    // A full-data run (10 units of work in 90 s, 10 evaluations in 10 s) that this process may only have resumed
+    // for its last epoch, and a static run whose 500 s of charged scoring were spent elsewhere (3 units in 30 s,
+    // 10 evaluations in 10 s): 120 s / 13 units of training, 1 s per evaluation.
+    const finished = [run(cfg('full', 0), 1, 90, 10), run(cfg('static', 0.7), 0.3, 30, 10, 500)];
+    const perUnit = 120 / 13;
+    expect(sweepEta([cfg('ucb', 0.7)], finished)).toBeCloseTo(3 * perUnit + 10);
+    expect(sweepEta([cfg('ucb', 0.7), cfg('full', 0)], finished)).toBeCloseTo(13 * perUnit + 20);
+    // Evaluating every 4th epoch of 10: epochs 4, 8 and the last, 3 passes.
+    expect(sweepEta([{ ...cfg('ucb', 0.7), evalEvery: 4 }], finished)).toBeCloseTo(3 * perUnit + 3);
+    // Another setup (dataset, subset, batch size...) goes by its own finished runs; one without any by every finished run.
+    const cifar = { ...cfg('full', 0), dataset: 'cifar10' };
+    expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], [...finished, run(cifar, 1, 400, 20)])).toBeCloseTo(120 + 20);
+    expect(sweepEta([{ ...cfg('ucb', 0.7), batchSize: 256 }], [...finished, run({ ...cfg('full', 0), batchSize: 256 }, 1, 50, 10)])).toBeCloseTo(15 + 10);
+    expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], finished)).toBeCloseTo(3 * perUnit + 10);
     expect(sweepEta([cfg('ucb', 0.7)], [])).toBe(0);
     expect(sweepEta([], finished)).toBe(0);
   });

@@ -141,40 +141,68 @@ function endsMidLine(path: string): boolean {
   }
 }
 
+/** Runs whose seconds per epoch of data say something about each other's: same data, model and batch size. */
+function sameSetup(a: RunConfig, b: RunConfig): boolean {
+  return (
+    a.dataset === b.dataset &&
+    a.model === b.model &&
+    a.batchSize === b.batchSize &&
+    a.trainSubset === b.trainSubset &&
+    a.testSubset === b.testSubset &&
+    a.resize === b.resize &&
+    a.crop === b.crop
+  );
+}
+
+/** Epochs of `cfg` that end with a test evaluation (every evalEvery-th and the last). */
+function evaluatedEpochs(cfg: RunConfig): number {
+  const every = Math.max(1, cfg.evalEvery ?? 1);
+  return Math.floor(cfg.epochs / every) + (cfg.epochs % every === 0 ? 0 : 1);
+}
+
 /**
- * Seconds the runs left should take: their expected work (below) at the seconds per unit of work that the finished
- * runs of the same dataset and model recorded (training plus evaluation, each run's own clock, so a run resumed in
- * this process and runs from earlier sessions count at their true cost, not at this process's elapsed time); 0 when
- * no run has finished.
+ * Seconds the runs left should take, from what the finished runs of the same setup recorded on their own clocks (so
+ * a run resumed in this process, and runs from earlier sessions, count at their true cost rather than at this
+ * process's elapsed time): training at their seconds per epoch of data trained, times the work each run left will
+ * train (expectedWork), plus evaluation at their seconds per evaluation pass, times its passes (an evaluation
+ * costs the same at any prune ratio). Falls back to every finished run when none has this setup; 0 when none has
+ * finished.
  */
 export function sweepEta(left: RunConfig[], finished: RunSummary[]): number {
-  const rate = (runs: RunSummary[]) => {
-    let seconds = 0;
+  const rates = (runs: RunSummary[]) => {
+    let train = 0;
     let work = 0;
+    let evalSeconds = 0;
+    let passes = 0;
     for (const r of runs) {
-      seconds += r.trainingSeconds + (r.evalSeconds ?? 0); // a static run's charged scoring time is not spent here
+      train += r.trainingSeconds; // a static run's charged scoring time (scoringSeconds) was not spent in the sweep
       work += r.config.epochs * Math.max(r.trainedFraction, 0.01);
+      evalSeconds += r.evalSeconds ?? 0;
+      passes += (r.epochs ?? []).filter((e) => e.testAccuracy !== undefined).length;
     }
-    return work > 0 ? seconds / work : undefined;
+    return work > 0 ? { train: train / work, eval: passes > 0 ? evalSeconds / passes : 0 } : undefined;
   };
-  const overall = rate(finished) ?? 0;
+  const overall = rates(finished) ?? { train: 0, eval: 0 };
   let eta = 0;
   for (const cfg of left) {
-    // Another dataset or model's speed only when none of this one's runs has finished yet.
-    const own = rate(finished.filter((r) => r.config.dataset === cfg.dataset && r.config.model === cfg.model));
-    eta += (own ?? overall) * expectedWork(cfg, finished);
+    const rate = rates(finished.filter((r) => sameSetup(r.config, cfg))) ?? overall;
+    eta += rate.train * expectedWork(cfg, finished) + rate.eval * evaluatedEpochs(cfg);
   }
   return eta;
 }
 
 /**
  * Epochs × the share of the data a run is expected to train, for the sweep's ETA: the mean measured share of the
- * finished runs with the same policy, ratio and options when there are any (InfoBatch trains a share it chooses
+ * finished runs with the same dataset, policy, ratio and options when there are any (InfoBatch trains a share it chooses
  * itself, annealing adds full epochs), else 1 − ratio, the share of the fixed-size policies (1 for full data).
  */
 export function expectedWork(cfg: RunConfig, finished: RunSummary[]): number {
   const same = finished.filter(
-    (r) => r.config.policy === cfg.policy && r.config.pruneRatio === cfg.pruneRatio && JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),
+    (r) =>
+      r.config.dataset === cfg.dataset &&
+      r.config.policy === cfg.policy &&
+      r.config.pruneRatio === cfg.pruneRatio &&
+      JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),
   );
   const share = same.length ? same.reduce((a, r) => a + r.trainedFraction, 0) / same.length : 1 - cfg.pruneRatio;
   return cfg.epochs * Math.max(share, 0.01);
