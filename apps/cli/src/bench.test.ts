@@ -28,7 +28,9 @@ describe('dp bench', () => {
     appendFileSync(results, '{"key": "trunc');
     const again = dp(...sweep, '--seeds', '0,1', '--dry-run');
     expect(again.status).toBe(0);
-    expect(again.stdout).toMatch(/4 runs in the sweep, 2 already in .*, 2 to run/);
+    // With finished runs of this setup, the sweep's time is estimated before it starts.
+    expect(again.stdout).toMatch(/4 runs in the sweep, 2 already in .*, 2 to run \(about \d+:\d\d at the finished runs' speed\)$/m);
+    expect(first.stdout).toMatch(/2 runs in the sweep, 0 already in .*, 2 to run$/m);
     expect(again.stderr).toMatch(/^dp: warning: .*results\.jsonl:3 is not valid JSON/m);
     // Static runs take the sweep's score file; the other policies of the same sweep do not.
     const scores = join(dir, 'el2n.dpscore');
@@ -115,5 +117,10 @@ describe('the sweep ETA', () => {
     expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], finished)).toBeCloseTo(3 * perUnit + 10);
     expect(sweepEta([cfg('ucb', 0.7)], [])).toBe(0);
     expect(sweepEta([], finished)).toBe(0);
+    // A run left with 6 of its 10 epochs in its checkpoint: 4 epochs of work and 4 evaluations remain; with
+    // evaluation every 4th epoch, only epoch 8 and the last remain to evaluate.
+    expect(sweepEta([cfg('ucb', 0.7)], finished, () => 6)).toBeCloseTo(0.4 * 3 * perUnit + 4);
+    expect(sweepEta([{ ...cfg('ucb', 0.7), evalEvery: 4 }], finished, () => 6)).toBeCloseTo(0.4 * 3 * perUnit + 2);
+    expect(sweepEta([cfg('ucb', 0.7)], finished, () => 10)).toBe(0);
   });
 });

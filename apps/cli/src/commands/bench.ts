@@ -3,6 +3,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import { dirname, join } from 'node:path';
 import type { DatasetPair } from '@dp/data';
 import { getPolicy } from '@dp/policies';
+import { readCheckpoint } from '@dp/trainer';
 import { parse } from '../args.js';
 import { loadBackend } from '../backend.js';
 import { CliError } from '../errors.js';
@@ -95,7 +96,21 @@ export async function benchCommand(argv: string[]): Promise<number> {
     });
   }
   const todo = plan.filter((c) => !done.has(fingerprint(c)));
-  process.stdout.write(`dp bench: ${plan.length} runs in the sweep, ${plan.length - todo.length} already in ${resultsPath}, ${todo.length} to run\n`);
+  const finished = [...done.values()];
+  // Epochs a run to do already has in its checkpoint (a run interrupted earlier resumes there).
+  const epochsDone = (cfg: RunConfig) => {
+    try {
+      return (readCheckpoint(join(runsDir, runName(cfg)))?.epoch ?? -1) + 1;
+    } catch {
+      return 0; // an unreadable checkpoint: the run reports it when it starts
+    }
+  };
+  const upfront = todo.length ? sweepEta(todo, finished, epochsDone) : 0;
+  process.stdout.write(
+    `dp bench: ${plan.length} run${plan.length === 1 ? '' : 's'} in the sweep, ${plan.length - todo.length} already in ${resultsPath}, ${todo.length} to run` +
+      (upfront > 0 ? ` (about ${formatDuration(upfront)} at the finished runs' speed)` : '') +
+      '\n',
+  );
   if (values['dry-run']) {
     for (const c of plan) process.stdout.write(`  ${done.has(fingerprint(c)) ? 'done' : 'todo'}  ${c.dataset} ${c.model} ${c.policy} ${c.pruneRatio} seed ${c.seed}\n`);
     return 0;
@@ -106,16 +121,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   const cache = new Map<string, DatasetPair>();
   const started = performance.now();
-  const finished = [...done.values()];
   for (const [i, cfg] of todo.entries()) {
     const dataKey = `${cfg.dataset}:${cfg.resize}:${cfg.crop}`;
     if (!cache.has(dataKey)) {
       cache.clear();
       cache.set(dataKey, await loadData(cfg.dataset, dataDir, cfg));
     }
-    const key = fingerprint(cfg);
-    const hash = createHash('sha256').update(key).digest('hex').slice(0, 8);
-    const name = `${cfg.dataset}-${cfg.model}-${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}-${hash}`;
+    const name = runName(cfg);
     const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(dataKey)!, label: `[${i + 1}/${todo.length}] ${name}` });
     // After an interrupted append the file ends mid-line: start on a fresh line, or this run would be lost with it.
     appendFileSync(resultsPath, `${endsMidLine(resultsPath) ? '\n' : ''}${JSON.stringify(summary)}\n`);
@@ -124,6 +136,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
     process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration(sweepEta(todo.slice(i + 1), finished))}\n`);
   }
   return 0;
+}
+
+/** The run's folder under --runs-dir: readable, and unique by the hash of its config's fingerprint. */
+function runName(cfg: RunConfig): string {
+  const hash = createHash('sha256').update(fingerprint(cfg)).digest('hex').slice(0, 8);
+  return `${cfg.dataset}-${cfg.model}-${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}-${hash}`;
 }
 
 /** Whether a file exists and its last byte is not a newline. */
@@ -154,10 +172,12 @@ function sameSetup(a: RunConfig, b: RunConfig): boolean {
   );
 }
 
-/** Epochs of `cfg` that end with a test evaluation (every evalEvery-th and the last). */
-function evaluatedEpochs(cfg: RunConfig): number {
+/** Epochs of `cfg` from epoch `from` (0-based) on that end with a test evaluation (every evalEvery-th and the last). */
+function evaluatedEpochs(cfg: RunConfig, from = 0): number {
   const every = Math.max(1, cfg.evalEvery ?? 1);
-  return Math.floor(cfg.epochs / every) + (cfg.epochs % every === 0 ? 0 : 1);
+  if (from >= cfg.epochs) return 0;
+  const regular = Math.floor(cfg.epochs / every) - Math.floor(from / every);
+  return regular + (cfg.epochs % every === 0 ? 0 : 1);
 }
 
 /**
@@ -165,10 +185,10 @@ function evaluatedEpochs(cfg: RunConfig): number {
  * a run resumed in this process, and runs from earlier sessions, count at their true cost rather than at this
  * process's elapsed time): training at their seconds per epoch of data trained, times the work each run left will
  * train (expectedWork), plus evaluation at their seconds per evaluation pass, times its passes (an evaluation
- * costs the same at any prune ratio). Falls back to every finished run when none has this setup; 0 when none has
- * finished.
+ * costs the same at any prune ratio). `epochsDone`: epochs a run left already has (from its checkpoint), which it
+ * will not train again. Falls back to every finished run when none has this setup; 0 when none has finished.
  */
-export function sweepEta(left: RunConfig[], finished: RunSummary[]): number {
+export function sweepEta(left: RunConfig[], finished: RunSummary[], epochsDone: (cfg: RunConfig) => number = () => 0): number {
   const rates = (runs: RunSummary[]) => {
     let train = 0;
     let work = 0;
@@ -186,7 +206,8 @@ export function sweepEta(left: RunConfig[], finished: RunSummary[]): number {
   let eta = 0;
   for (const cfg of left) {
     const rate = rates(finished.filter((r) => sameSetup(r.config, cfg))) ?? overall;
-    eta += rate.train * expectedWork(cfg, finished) + rate.eval * evaluatedEpochs(cfg);
+    const from = Math.min(Math.max(0, epochsDone(cfg)), cfg.epochs);
+    eta += rate.train * expectedWork(cfg, finished) * ((cfg.epochs - from) / cfg.epochs) + rate.eval * evaluatedEpochs(cfg, from);
   }
   return eta;
 }
