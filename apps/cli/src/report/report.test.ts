@@ -36,6 +36,12 @@ describe('dp compare and its HTML report', () => {
     expect(md).toContain('| random @ 0.7');
     // The method x ratio view: random's two ratios on one row, each with its measured speed-up.
     expect(md).toMatch(/## By prune ratio[\s\S]*\| random +\| +\| \d+\.\d\d · \d+\.\d\d× +\| \d+\.\d\d · \d+\.\d\d× +\|/);
+    // How often each sample was selected, against chance: 3 epochs leave only never / sometimes / always, and
+    // uniform random at 0.7 lands near chance (0.7^3 = 34.3% never).
+    const spread = md.slice(md.indexOf('## How often each sample was selected'));
+    expect(spread).toMatch(/\| random @ 0\.7 +\| fashion-mnist \/ cnn-small \| (\d+\.\d)% \(34\.3%\) +\| 0\.0% \(0\.0%\) +\| [\d.]+% \([\d.]+%\) +\| 0\.0% \(0\.0%\) +\| [\d.]+% \(2\.7%\) +\|/);
+    const never = Number(/\| random @ 0\.7 +\| [^|]+\| (\d+\.\d)%/.exec(spread)![1]);
+    expect(Math.abs(never - 34.3)).toBeLessThan(6);
   });
 
   it.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the report renders in headless Chromium: no console errors, every plot drawn, a screenshot', async () => {
@@ -68,8 +74,8 @@ describe('dp compare and its HTML report', () => {
         expect(p.height, p.id).toBeGreaterThan(200);
         expect(p.marks, p.id).toBeGreaterThan(0);
       }
-      // The comparison (full, random @ 0.5, random @ 0.7), then the by-ratio view (full, random).
-      expect(await page.$$eval('table', (ts) => ts.map((t) => t.tBodies[0]!.rows.length))).toEqual([3, 2]);
+      // The comparison (full, random @ 0.5, random @ 0.7), the by-ratio view (full, random), the selection spread.
+      expect(await page.$$eval('table', (ts) => ts.map((t) => t.tBodies[0]!.rows.length))).toEqual([3, 2, 2]);
       const shot = join(out, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(20_000);

@@ -6,6 +6,9 @@ import { barChart, esc, lineChart, type Series } from './svg.js';
 import { MACHINE_KEY } from './machine.js';
 import { ratioTableKey, ratioTables } from './pivot.js';
 import { methodName, settingName, summarize, summaryTable, type MethodSummary } from './summarize.js';
+import { SPREAD_KEY, spreadTable } from './spread.js';
+
+const SPREAD_HEADING = '## How often each sample was selected';
 
 /** The report's plots as SVG strings, keyed by id. */
 export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): { id: string; caption: string; svg: string }[] {
@@ -114,6 +117,7 @@ export function writeReport(
   const figs = plots(ms, { adjustForMachine });
   // Worth a second view only when some method was run at more than one ratio.
   const byRatio = new Set(ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio)).size > 1 ? ratioTables(ms, { adjustForMachine }) : [];
+  const spread = spreadTable(ms);
   const md = [
     `# ${title}`,
     '',
@@ -123,6 +127,7 @@ export function writeReport(
     '',
     ...(adjustForMachine ? [MACHINE_KEY, ''] : []),
     ...(byRatio.length ? ['## By prune ratio', '', ratioTableKey(adjustForMachine), '', ...byRatio.flatMap((t) => [`**${t.title}**`, '', t.table, ''])] : []),
+    ...(spread ? [SPREAD_HEADING, '', SPREAD_KEY, '', spread, ''] : []),
     '## Plots',
     '',
     ...figs.map((f) => `- **${f.id}**: ${f.caption}`),
@@ -141,6 +146,7 @@ figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{
 <p>Generated from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; ± = sample standard deviation over seeds (n − 1); acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).</p>
 ${htmlTable(table)}${adjustForMachine ? `\n<p>${esc(MACHINE_KEY)}</p>` : ''}
 ${htmlRatio}
+${spread ? `<h2>${esc(SPREAD_HEADING.slice(3))}</h2>\n<p>${esc(SPREAD_KEY)}</p>\n${htmlTable(spread)}` : ''}
 ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
 </body></html>
 `;
