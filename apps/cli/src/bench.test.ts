@@ -96,6 +96,11 @@ describe('the sweep ETA', () => {
     expect(expectedWork(cfg('infobatch', 0.7), measured)).toBeCloseTo(6.5);
     // Options that change the share (annealing) are another setting.
     expect(expectedWork(cfg('infobatch', 0.7, { annealEpochs: 2 }), measured)).toBeCloseTo(3);
+    // A ratio not run yet: the part of their ratios the finished runs really pruned, (1 − 0.6) / 0.7, (1 − 0.7) / 0.7
+    // and (1 − 0.75) / 0.5 (mean 0.5), applied to 0.6: 1 − 0.6 × 0.5 = 0.7 of the data.
+    expect(expectedWork(cfg('infobatch', 0.6), measured)).toBeCloseTo(7);
+    // For a fixed-size policy that is 1 − r again.
+    expect(expectedWork(cfg('ucb', 0.5), [done(cfg('ucb', 0.7), 0.3)])).toBeCloseTo(5);
   });
 
   it("prices the runs left at the finished runs' own recorded seconds (training per unit of work, evaluation per pass)", () => {

@@ -214,17 +214,22 @@ export function sweepEta(left: RunConfig[], finished: RunSummary[], epochsDone: 
 
 /**
  * Epochs × the share of the data a run is expected to train, for the sweep's ETA: the mean measured share of the
- * finished runs with the same dataset, policy, ratio and options when there are any (InfoBatch trains a share it chooses
- * itself, annealing adds full epochs), else 1 − ratio, the share of the fixed-size policies (1 for full data).
+ * finished runs with the same dataset, policy, ratio and options when there are any (InfoBatch trains a share it
+ * chooses itself, annealing adds full epochs); else, from finished runs of that policy at other ratios, 1 − r·q with
+ * q their mean (1 − share) / r (the part of its ratio a policy really prunes: 1 for the fixed-size policies, the
+ * below-mean share for InfoBatch); else 1 − ratio, the share of the fixed-size policies (1 for full data).
  */
 export function expectedWork(cfg: RunConfig, finished: RunSummary[]): number {
-  const same = finished.filter(
-    (r) =>
-      r.config.dataset === cfg.dataset &&
-      r.config.policy === cfg.policy &&
-      r.config.pruneRatio === cfg.pruneRatio &&
-      JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),
+  const kin = finished.filter(
+    (r) => r.config.dataset === cfg.dataset && r.config.policy === cfg.policy && JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),
   );
-  const share = same.length ? same.reduce((a, r) => a + r.trainedFraction, 0) / same.length : 1 - cfg.pruneRatio;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const same = kin.filter((r) => r.config.pruneRatio === cfg.pruneRatio);
+  const others = kin.filter((r) => r.config.pruneRatio > 0 && r.config.pruneRatio !== cfg.pruneRatio);
+  const share = same.length
+    ? mean(same.map((r) => r.trainedFraction))
+    : others.length
+      ? 1 - cfg.pruneRatio * Math.min(1, Math.max(0, mean(others.map((r) => (1 - r.trainedFraction) / r.config.pruneRatio))))
+      : 1 - cfg.pruneRatio;
   return cfg.epochs * Math.max(share, 0.01);
 }
