@@ -22,6 +22,7 @@ export function benchHelp(): string {
 
 A resumable sweep: policies × prune ratios × seeds × datasets × models. Appends one JSON line per finished run to
 the results file and skips runs already there when restarted; an interrupted run resumes from its checkpoint.
+Estimates the time left before it starts and after each run, from the seconds the finished runs recorded.
 Summarise with \`dp report FILE\`.
 
   --results FILE          results file (JSON lines), created if missing (required)
@@ -31,7 +32,7 @@ Summarise with \`dp report FILE\`.
   --seeds S1,S2,...       (default 0)
   --datasets D1,D2,...    (default: --dataset)
   --models M1,M2,...      (default: --model)
-  --dry-run               list the runs (done / to do) and exit
+  --dry-run               list the runs (done / to do) and the time estimate, and exit
 
 ${runFlagsHelp(['policy', 'prune-ratio'])}
 Examples:
