@@ -10,3 +10,4 @@ bash results/fashion-mnist-8-epochs.sh      # annealing trial on the same protoc
 bash results/importance-trial.sh            # unbiased-weights trial (12 runs; session 7)
 bash results/cifar10-resnet20.sh || echo "run-all: the CIFAR-10 sweep stopped (see above); going on"            # CIFAR-10 (JPEG), 80 epochs, 11 runs (~26 h on 2 cores)
 bash results/fashion-mnist.sh resnet20      # 75 runs (~4-5 h on 2 cores)
+SEEDS=1 bash results/cifar10-resnet20.sh || echo "run-all: CIFAR-10 seed 1 stopped (see above)"   # a second CIFAR-10 seed for error bars (~10 h)
