@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash results/fashion-mnist.sh cnn-small     # 75 runs, done 2026-11-21
-bash results/policy-defaults.sh             # defaults sweep: 26 runs
+bash results/policy-defaults.sh             # defaults sweep: 28 runs
 bash results/fashion-mnist-8-epochs.sh      # annealing trial on the same protocol
 bash results/importance-trial.sh            # unbiased-weights trial (12 runs; session 7)
 bash results/cifar10-resnet20.sh || echo "run-all: the CIFAR-10 sweep stopped (see above); going on"            # CIFAR-10 (JPEG), 80 epochs, 11 runs (~26 h on 2 cores)
