@@ -6,7 +6,7 @@
 # Extrapolating those in log(epochs) gives 88.1-88.4% at 70 and 88.3-88.6% at 80, hence 80 for a margin over the
 # noise of one seed; the sweep stops after the full-data run if it is below 88%. Policy defaults are the ones chosen on Fashion-MNIST
 # (results/policy-defaults.sh), unchanged here. Ratio 0.7 first (cheapest, the paper's aggressive setting), then 0.5.
-# At 0.7 also `importance` (session 7's improvement trial for ucb losing to uniform random there).
+# Also `importance` (session 7's improvement trial for ucb losing to uniform random at 0.7; at 0.5 since session 9).
 # Resumable: finished runs are lines in the results file and are skipped; an interrupted run resumes from its
 # checkpoint in runs/bench-cifar10 (when that folder survived). From the repository root after `npm run setup`:
 #   bash results/cifar10-resnet20.sh
@@ -41,7 +41,8 @@ for seed in ${SEEDS//,/ }; do
     dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies static --score-file "$EL2N" --ratios "$ratio"
     # The improvement trial where ucb lost to uniform random at 0.7 (seed 0): unbiased weights (`importance`, the
     # UCB score as a sampling probability, weights 1/p; its default mix chosen on Fashion-MNIST), at equal cost.
-    [ "$ratio" != 0.7 ] || dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies importance --ratios "$ratio"
+    # At 0.5 too (added in session 9, after it beat random at 0.7), for the equal-cost comparison with InfoBatch.
+    dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies importance --ratios "$ratio"
   done
 done
 # Raw costs and, beside them, costs at the full-data run's machine speed (the sweep spans sessions; dp report --help).
