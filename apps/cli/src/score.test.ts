@@ -6,11 +6,37 @@ import { fileURLToPath } from 'node:url';
 import { readScoreFile } from '@dp/scores';
 import * as tf from '@tensorflow/tfjs-node';
 import { describe, expect, it } from 'vitest';
+import { ScoreLog } from './commands/score.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
 const dp = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env });
 const errors = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('dp:'));
+
+describe('ScoreLog', () => {
+  it('prints what finished, how long it took, the count and an ETA at the mean pace so far', () => {
+    const lines: string[] = [];
+    const log = new ScoreLog(2, 1, true, 0, (l) => lines.push(l));
+    log.step('run 1/2 · epoch 1/1', 30_000);
+    log.step('run 1/2 · scoring pass', 40_000);
+    log.step('run 2/2 · epoch 1/1', 70_000);
+    log.step('run 2/2 · scoring pass', 80_000);
+    expect(lines).toEqual([
+      'run 1/2 · epoch 1/1 · 0:30 · 1/4 done · ETA 1:30\n',
+      'run 1/2 · scoring pass · 0:10 · 2/4 done · ETA 0:40\n',
+      'run 2/2 · epoch 1/1 · 0:30 · 3/4 done · ETA 0:23\n',
+      'run 2/2 · scoring pass · 0:10 · 4/4 done\n',
+    ]);
+  });
+
+  it('counts no scoring pass for scores taken during training (forgetting)', () => {
+    const lines: string[] = [];
+    const log = new ScoreLog(1, 2, false, 0, (l) => lines.push(l));
+    log.step('run 1/1 · epoch 1/2', 1000);
+    log.step('run 1/1 · epoch 2/2', 2000);
+    expect(lines).toEqual(['run 1/1 · epoch 1/2 · 0:01 · 1/2 done · ETA 0:01\n', 'run 1/1 · epoch 2/2 · 0:01 · 2/2 done\n']);
+  });
+});
 
 describe('dp score and the static policy', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dp-score-'));
@@ -24,6 +50,13 @@ describe('dp score and the static policy', () => {
     expect(header.protocol).toMatchObject({ epochs: 1, runs: 2, model: 'cnn-small', seeds: [0, 1] });
     expect(header.dataset).toMatchObject({ name: 'fashion-mnist', size: 1000 });
     expect(header.seconds).toBeGreaterThan(0);
+    // Progress as lines, also when stdout is not a terminal (here a pipe, with CI set): each run's epoch and pass.
+    expect(r.stdout.split('\n').filter((l) => / · \d+\/4 done/.test(l)).map((l) => l.replace(/ · loss .*?%| · \d+:\d\d.*$/g, ''))).toEqual([
+      'run 1/2 · epoch 1/1',
+      'run 1/2 · scoring pass (1000 samples)',
+      'run 2/2 · epoch 1/1',
+      'run 2/2 · scoring pass (1000 samples)',
+    ]);
     expect(scores).toHaveLength(1000);
     // EL2N lies in [0, sqrt(2)] and differs across samples.
     expect(Math.min(...scores)).toBeGreaterThanOrEqual(0);

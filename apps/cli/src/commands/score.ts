@@ -99,10 +99,11 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const started = performance.now();
   const perRun: Float32Array[] = [];
   const seeds: number[] = [];
+  const log = new ScoreLog(runs, epochs, !live, started);
   for (let r = 0; r < runs; r++) {
     const seed = base.seed + r;
     seeds.push(seed);
-    perRun.push(await scoreOneRun(score, { ...base, seed }, epochs, data, backend, `run ${r + 1}/${runs}`));
+    perRun.push(await scoreOneRun(score, { ...base, seed }, epochs, data, backend, `run ${r + 1}/${runs}`, log));
   }
   const scores = averageScores(perRun);
   const seconds = (performance.now() - started) / 1000;
@@ -135,7 +136,34 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: ImageDataset, backend: BackendInfo, label: string): Promise<Float32Array> {
+/**
+ * One line on stdout per finished training epoch and scoring pass, with the time it took and an ETA for the whole
+ * scoring (every run's epochs and pass, at the seconds per step so far), so a log that is not a terminal (nohup, CI)
+ * shows progress too: scoring CIFAR-10 for a static run takes tens of minutes.
+ */
+export class ScoreLog {
+  private readonly total: number;
+  private units = 0;
+  private last: number;
+
+  constructor(runs: number, epochs: number, pass: boolean, private readonly started: number, private readonly out: (line: string) => void = (l) => process.stdout.write(l)) {
+    this.total = runs * (epochs + (pass ? 1 : 0));
+    this.last = started;
+  }
+
+  /** A training epoch or scoring pass finished; `what` names it ("run 1/2 · epoch 1/3"). */
+  step(what: string, now = performance.now()): void {
+    this.units++;
+    const took = (now - this.last) / 1000;
+    this.last = now;
+    const elapsed = (now - this.started) / 1000;
+    const left = this.total - this.units;
+    const eta = left > 0 ? ` · ETA ${formatDuration((elapsed / this.units) * left)}` : '';
+    this.out(`${what} · ${formatDuration(took)} · ${this.units}/${this.total} done${eta}\n`);
+  }
+}
+
+async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: ImageDataset, backend: BackendInfo, label: string, log: ScoreLog): Promise<Float32Array> {
   const { tf } = backend;
   const tracker: ScoreTracker = score.create(data.size);
   // Built and trained by the recipe of `dp train` (run/recipe.ts), with full data and its augmentation.
@@ -157,7 +185,10 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
             if (p.step === 1) bar = new ProgressBar(`${label} training epoch ${p.epoch + 1}/${epochs}`, p.steps);
             bar?.update(p.step);
           },
-          onEpoch: () => bar?.done(),
+          onEpoch: (r) => {
+            bar?.done();
+            log.step(`${label} · epoch ${r.epoch + 1}/${epochs} · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%`);
+          },
         },
       });
     }
@@ -194,6 +225,7 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
         net?.dispose();
       }
       bar.done();
+      log.step(`${label} · scoring pass (${data.size} samples)`);
     }
     return tracker.values();
   } finally {
