@@ -65,6 +65,39 @@ describe('dp bench', () => {
     expect(readFileSync(join(dir, 'results', 'report.md'), 'utf8')).toContain('| random @ 0.5');
   });
 
+  it('--until starts no run that would not finish in time, leaves it for the next invocation, and reads DP_BENCH_UNTIL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-bench-until-'));
+    const results = join(dir, 'results.jsonl');
+    const sweep = ['bench', '--results', results, '--runs-dir', join(dir, 'runs'), '--policies', 'full', '--train-subset', '300', '--test-subset', '100', '--epochs', '1'];
+    const runs = () => readFileSync(results, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { config: { seed: number } }).config.seed);
+    // Nothing has finished: no estimate to go by, so the first run starts even after the deadline.
+    const first = dp(...sweep, '--seeds', '0', '--until', '2000-01-01T00:00Z');
+    expect(first.status, first.stderr).toBe(0);
+    expect(runs()).toEqual([0]);
+    // Now seed 1 is priced at seed 0's seconds, and a deadline in the past leaves it undone.
+    const late = dp(...sweep, '--seeds', '0,1', '--until', '2000-01-01T00:00Z');
+    expect(late.status, late.stderr).toBe(0);
+    expect(late.stdout).toMatch(/^bench: \[1\/1\] fashion-mnist-cnn-small-full-s1-\w+ not started: it needs about \d+:\d\d at the finished runs' speed, the time is up before 2000-01-01T00:00Z$/m);
+    expect(late.stdout).toMatch(/^bench: 1 run not started before 2000-01-01T00:00Z; run the same command again to do it$/m);
+    expect(runs()).toEqual([0]);
+    // The environment variable is the default; a flag overrides it.
+    const viaEnv = spawnSync(process.execPath, [bin, ...sweep, '--seeds', '0,1'], { encoding: 'utf8', env: { ...env, DP_BENCH_UNTIL: '2000-01-01T00:00Z' } });
+    expect(viaEnv.status, viaEnv.stderr).toBe(0);
+    expect(viaEnv.stdout).toMatch(/not started: .* before 2000-01-01T00:00Z$/m);
+    expect(runs()).toEqual([0]);
+    const flag = spawnSync(process.execPath, [bin, ...sweep, '--seeds', '0,1', '--until', '2999-01-01T00:00Z'], { encoding: 'utf8', env: { ...env, DP_BENCH_UNTIL: '2000-01-01T00:00Z' } });
+    expect(flag.status, flag.stderr).toBe(0);
+    expect(flag.stdout).not.toMatch(/not started/);
+    expect(runs()).toEqual([0, 1]);
+    // A value that is not a time is refused up front, naming where it came from.
+    const bad = dp(...sweep, '--until', '5pm');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^dp: error: --until '5pm' is not a time; fix: HH:MM/m);
+    const badEnv = spawnSync(process.execPath, [bin, ...sweep, '--dry-run'], { encoding: 'utf8', env: { ...env, DP_BENCH_UNTIL: 'soon' } });
+    expect(badEnv.status).toBe(2);
+    expect(badEnv.stderr).toMatch(/^dp: error: DP_BENCH_UNTIL 'soon' is not a time; fix: /m);
+  });
+
   it('compare gives each policy its own options (full data none) and checks the whole plan before training', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-compare-'));
     const tiny = ['--train-subset', '200', '--test-subset', '100', '--epochs', '1'];

@@ -16,6 +16,7 @@ import { executeRun, type RunSummary } from '../run/run.js';
 import { list, ratioItem, seedItem } from './compare.js';
 import { loadData } from '../run/data.js';
 import { checkOutputPath } from '../fs.js';
+import { fitsBefore, parseUntil } from './until.js';
 
 export function benchHelp(): string {
   return `Usage: dp bench --results FILE [options]
@@ -32,12 +33,16 @@ Summarise with \`dp report FILE\`.
   --seeds S1,S2,...       (default 0)
   --datasets D1,D2,...    (default: --dataset)
   --models M1,M2,...      (default: --model)
+  --until TIME            start no run that would not finish by TIME, at the finished runs' speed: HH:MM (local,
+                          the next such time) or an ISO date-time (2026-11-22T17:30, ...Z); skipped runs are left
+                          for the next invocation, and a running run is never stopped (default: $DP_BENCH_UNTIL)
   --dry-run               list the runs (done / to do) and the time estimate, and exit
 
 ${runFlagsHelp(['policy', 'prune-ratio'])}
 Examples:
   dp bench --results results/fmnist.jsonl --policies full,random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7,0.8 --seeds 0,1,2
   dp bench --results results/fmnist.jsonl --dry-run
+  dp bench --results results/cifar.jsonl --policies random,ucb --ratios 0.5 --until 17:30
 `;
 }
 
@@ -52,6 +57,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     datasets: { type: 'string' },
     models: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    until: { type: 'string' },
   } as const;
   const { values, positionals } = parse(argv, flags, 'bench');
   if (values.help) {
@@ -74,6 +80,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const datasets = list(values.datasets, 'datasets', [base.dataset], String);
   const models = list(values.models, 'models', [base.model], String);
   checkSweepOptions(policies, base.policyOptions);
+  const untilText = typeof values.until === 'string' ? values.until : process.env.DP_BENCH_UNTIL || undefined;
+  const until = untilText === undefined ? undefined : parseUntil(untilText, new Date(), typeof values.until === 'string' ? '--until' : 'DP_BENCH_UNTIL');
   const plan: RunConfig[] = [];
   for (const dataset of datasets)
     for (const model of models)
@@ -122,13 +130,26 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   const cache = new Map<string, DatasetPair>();
   const started = performance.now();
+  let skipped = 0;
   for (const [i, cfg] of todo.entries()) {
+    const name = runName(cfg);
+    if (until !== undefined) {
+      const need = sweepEta([cfg], finished, epochsDone);
+      if (!fitsBefore(need, Date.now(), until)) {
+        skipped++;
+        const left = (until - Date.now()) / 1000;
+        process.stdout.write(
+          `bench: [${i + 1}/${todo.length}] ${name} not started: it needs about ${formatDuration(need)} at the finished runs' speed, ` +
+            `${left > 0 ? `${formatDuration(left)} left` : 'the time is up'} before ${untilText}\n`,
+        );
+        continue;
+      }
+    }
     const dataKey = `${cfg.dataset}:${cfg.resize}:${cfg.crop}`;
     if (!cache.has(dataKey)) {
       cache.clear();
       cache.set(dataKey, await loadData(cfg.dataset, dataDir, cfg));
     }
-    const name = runName(cfg);
     const summary = await executeRun(cfg, { runDir: join(runsDir, name), resume: true, backend, data: cache.get(dataKey)!, label: `[${i + 1}/${todo.length}] ${name}` });
     // After an interrupted append the file ends mid-line: start on a fresh line, or this run would be lost with it.
     appendFileSync(resultsPath, `${endsMidLine(resultsPath) ? '\n' : ''}${JSON.stringify(summary)}\n`);
@@ -136,6 +157,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const elapsed = (performance.now() - started) / 1000;
     process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration(sweepEta(todo.slice(i + 1), finished))}\n`);
   }
+  if (skipped) process.stdout.write(`bench: ${skipped} run${skipped === 1 ? '' : 's'} not started before ${untilText}; run the same command again to do ${skipped === 1 ? 'it' : 'them'}\n`);
   return 0;
 }
 
