@@ -2,9 +2,10 @@
 # Every issue-9 sweep, in the order they are meant to run; each is resumable (finished runs are skipped, an
 # interrupted run resumes from its checkpoint), so this can be started again in every session until all are done:
 #   nohup bash results/run-all.sh > runs/run-all.log 2>&1 &
-# With a time limit (a working session that ends at 17:30, say), start no run that would not finish by then; the
-# sweeps then go on to the next script's shorter runs, and the skipped ones are done at the next start:
-#   DP_BENCH_UNTIL=17:30 nohup bash results/run-all.sh > runs/run-all.log 2>&1 &
+# With a time limit (a working session that ends in 2.5 h, say), start no `dp bench` run that would not finish by
+# then (`dp score` and `dp report` are not limited); the sweeps then go on to the next script's shorter runs, and
+# the runs not started are done at the next start:
+#   DP_BENCH_UNTIL=$(date -d '+150 min' +%Y-%m-%dT%H:%M) nohup bash results/run-all.sh > runs/run-all.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash results/fashion-mnist.sh cnn-small     # 75 runs, done 2026-11-21

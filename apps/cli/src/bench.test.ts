@@ -68,34 +68,43 @@ describe('dp bench', () => {
   it('--until starts no run that would not finish in time, leaves it for the next invocation, and reads DP_BENCH_UNTIL', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-bench-until-'));
     const results = join(dir, 'results.jsonl');
+    const utc = { ...env, TZ: 'UTC' }; // deadlines are printed in local time
+    const run = (args: string[], extra: Record<string, string> = {}) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...utc, ...extra } });
     const sweep = ['bench', '--results', results, '--runs-dir', join(dir, 'runs'), '--policies', 'full', '--train-subset', '300', '--test-subset', '100', '--epochs', '1'];
     const runs = () => readFileSync(results, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { config: { seed: number } }).config.seed);
-    // Nothing has finished: no estimate to go by, so the first run starts even after the deadline.
-    const first = dp(...sweep, '--seeds', '0', '--until', '2000-01-01T00:00Z');
+    // Nothing has finished yet: nothing to price the run by, so it starts while time is left.
+    const inAnHour = new Date(Date.now() + 3600_000).toISOString().slice(0, 16) + 'Z';
+    const first = run([...sweep, '--seeds', '0', '--until', inAnHour]);
     expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^dp bench: 1 run in the sweep, 0 already in .*, 1 to run · runs must end by \d{4}-\d\d-\d\d \d\d:\d\d \(--until\)$/m);
     expect(runs()).toEqual([0]);
-    // Now seed 1 is priced at seed 0's seconds, and a deadline in the past leaves it undone.
-    const late = dp(...sweep, '--seeds', '0,1', '--until', '2000-01-01T00:00Z');
+    // Seed 1 is now priced at seed 0's seconds per epoch: at 100,000 epochs it cannot end within the hour.
+    const long = run([...sweep, '--seeds', '1', '--epochs', '100000', '--until', inAnHour]);
+    expect(long.status, long.stderr).toBe(0);
+    expect(long.stdout).toMatch(/^bench: \[1\/1\] fashion-mnist-cnn-small-full-s1-\w+ not started: it needs about \d+:\d\d:\d\d at the finished runs' speed, \d+:\d\d left before \d{4}-\d\d-\d\d \d\d:\d\d$/m);
+    expect(long.stdout).toMatch(/^bench: 1 run not started before .*; run the same command again to do it$/m);
+    // Once the time is up nothing starts, priced or not.
+    const late = run([...sweep, '--seeds', '0,1', '--until', '2000-01-01T00:00Z']);
     expect(late.status, late.stderr).toBe(0);
-    expect(late.stdout).toMatch(/^bench: \[1\/1\] fashion-mnist-cnn-small-full-s1-\w+ not started: it needs about \d+:\d\d at the finished runs' speed, the time is up before 2000-01-01T00:00Z$/m);
-    expect(late.stdout).toMatch(/^bench: 1 run not started before 2000-01-01T00:00Z; run the same command again to do it$/m);
+    expect(late.stdout).toMatch(/^bench: \[1\/1\] fashion-mnist-cnn-small-full-s1-\w+ not started: it needs about \d+:\d\d at the finished runs' speed, the time is up \(2000-01-01 00:00\)$/m);
     expect(runs()).toEqual([0]);
-    // The environment variable is the default; a flag overrides it.
-    const viaEnv = spawnSync(process.execPath, [bin, ...sweep, '--seeds', '0,1'], { encoding: 'utf8', env: { ...env, DP_BENCH_UNTIL: '2000-01-01T00:00Z' } });
+    // The environment variable is the default (an ISO date-time: a time of day would move to tomorrow); a flag overrides it.
+    const viaEnv = run([...sweep, '--seeds', '0,1'], { DP_BENCH_UNTIL: '2000-01-01T00:00Z' });
     expect(viaEnv.status, viaEnv.stderr).toBe(0);
-    expect(viaEnv.stdout).toMatch(/not started: .* before 2000-01-01T00:00Z$/m);
+    expect(viaEnv.stdout).toMatch(/runs must end by 2000-01-01 00:00 \(DP_BENCH_UNTIL\)$/m);
+    expect(viaEnv.stdout).toMatch(/not started: .* the time is up/m);
     expect(runs()).toEqual([0]);
-    const flag = spawnSync(process.execPath, [bin, ...sweep, '--seeds', '0,1', '--until', '2999-01-01T00:00Z'], { encoding: 'utf8', env: { ...env, DP_BENCH_UNTIL: '2000-01-01T00:00Z' } });
+    const flag = run([...sweep, '--seeds', '0,1', '--until', '2999-01-01T00:00Z'], { DP_BENCH_UNTIL: '2000-01-01T00:00Z' });
     expect(flag.status, flag.stderr).toBe(0);
     expect(flag.stdout).not.toMatch(/not started/);
     expect(runs()).toEqual([0, 1]);
     // A value that is not a time is refused up front, naming where it came from.
-    const bad = dp(...sweep, '--until', '5pm');
+    const bad = run([...sweep, '--until', '5pm']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^dp: error: --until '5pm' is not a time; fix: HH:MM/m);
-    const badEnv = spawnSync(process.execPath, [bin, ...sweep, '--dry-run'], { encoding: 'utf8', env: { ...env, DP_BENCH_UNTIL: 'soon' } });
+    const badEnv = run([...sweep, '--dry-run'], { DP_BENCH_UNTIL: '17:30' });
     expect(badEnv.status).toBe(2);
-    expect(badEnv.stderr).toMatch(/^dp: error: DP_BENCH_UNTIL 'soon' is not a time; fix: /m);
+    expect(badEnv.stderr).toMatch(/^dp: error: DP_BENCH_UNTIL '17:30' is a time of day, .*; fix: an ISO date-time/m);
   });
 
   it('compare gives each policy its own options (full data none) and checks the whole plan before training', () => {

@@ -16,7 +16,7 @@ import { executeRun, type RunSummary } from '../run/run.js';
 import { list, ratioItem, seedItem } from './compare.js';
 import { loadData } from '../run/data.js';
 import { checkOutputPath } from '../fs.js';
-import { fitsBefore, parseUntil } from './until.js';
+import { fitsBefore, formatDeadline, parseUntil } from './until.js';
 
 export function benchHelp(): string {
   return `Usage: dp bench --results FILE [options]
@@ -33,9 +33,10 @@ Summarise with \`dp report FILE\`.
   --seeds S1,S2,...       (default 0)
   --datasets D1,D2,...    (default: --dataset)
   --models M1,M2,...      (default: --model)
-  --until TIME            start no run that would not finish by TIME, at the finished runs' speed: HH:MM (local,
-                          the next such time) or an ISO date-time (2026-11-22T17:30, ...Z); skipped runs are left
-                          for the next invocation, and a running run is never stopped (default: $DP_BENCH_UNTIL)
+  --until TIME            start no run that would not finish by TIME, pricing its epochs at the finished runs'
+                          speed (data loading not counted): HH:MM (local, the next such time) or an ISO date-time
+                          (2026-11-22T17:30, ...Z); runs not started are left for the next invocation (exit 0), a
+                          running run is never stopped (default: $DP_BENCH_UNTIL, an ISO date-time)
   --dry-run               list the runs (done / to do) and the time estimate, and exit
 
 ${runFlagsHelp(['policy', 'prune-ratio'])}
@@ -81,7 +82,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const models = list(values.models, 'models', [base.model], String);
   checkSweepOptions(policies, base.policyOptions);
   const untilText = typeof values.until === 'string' ? values.until : process.env.DP_BENCH_UNTIL || undefined;
-  const until = untilText === undefined ? undefined : parseUntil(untilText, new Date(), typeof values.until === 'string' ? '--until' : 'DP_BENCH_UNTIL');
+  const untilSource = typeof values.until === 'string' ? '--until' : 'DP_BENCH_UNTIL';
+  const until = untilText === undefined ? undefined : parseUntil(untilText, new Date(), untilSource);
+  const deadline = until === undefined ? '' : formatDeadline(until);
   const plan: RunConfig[] = [];
   for (const dataset of datasets)
     for (const model of models)
@@ -118,6 +121,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   process.stdout.write(
     `dp bench: ${plan.length} run${plan.length === 1 ? '' : 's'} in the sweep, ${plan.length - todo.length} already in ${resultsPath}, ${todo.length} to run` +
       (upfront > 0 ? ` (about ${formatDuration(upfront)} at the finished runs' speed)` : '') +
+      (until !== undefined ? ` · runs must end by ${deadline} (${untilSource})` : '') +
       '\n',
   );
   if (values['dry-run']) {
@@ -140,7 +144,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const left = (until - Date.now()) / 1000;
         process.stdout.write(
           `bench: [${i + 1}/${todo.length}] ${name} not started: it needs about ${formatDuration(need)} at the finished runs' speed, ` +
-            `${left > 0 ? `${formatDuration(left)} left` : 'the time is up'} before ${untilText}\n`,
+            `${left > 0 ? `${formatDuration(left)} left before ${deadline}` : `the time is up (${deadline})`}\n`,
         );
         continue;
       }
@@ -155,9 +159,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
     appendFileSync(resultsPath, `${endsMidLine(resultsPath) ? '\n' : ''}${JSON.stringify(summary)}\n`);
     finished.push(summary);
     const elapsed = (performance.now() - started) / 1000;
-    process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration(sweepEta(todo.slice(i + 1), finished))}\n`);
+    process.stdout.write(`bench: ${i + 1}/${todo.length} done · elapsed ${formatDuration(elapsed)} · ETA ${formatDuration(sweepEta(todo.slice(i + 1), finished, epochsDone))}\n`);
   }
-  if (skipped) process.stdout.write(`bench: ${skipped} run${skipped === 1 ? '' : 's'} not started before ${untilText}; run the same command again to do ${skipped === 1 ? 'it' : 'them'}\n`);
+  if (skipped) process.stdout.write(`bench: ${skipped} run${skipped === 1 ? '' : 's'} not started before ${deadline}; run the same command again to do ${skipped === 1 ? 'it' : 'them'}\n`);
   return 0;
 }
 

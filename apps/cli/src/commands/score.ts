@@ -138,28 +138,53 @@ export async function scoreCommand(argv: string[]): Promise<number> {
 
 /**
  * One line on stdout per finished training epoch and scoring pass, with the time it took and an ETA for the whole
- * scoring (every run's epochs and pass, at the seconds per step so far), so a log that is not a terminal (nohup, CI)
- * shows progress too: scoring CIFAR-10 for a static run takes tens of minutes.
+ * scoring, so a log that is not a terminal (nohup, CI) shows progress too: scoring CIFAR-10 for a static run takes
+ * tens of minutes. Epochs and passes are priced apart (an EL2N pass is a cheap forward pass, a GraNd pass computes
+ * per-sample gradients), so the ETA waits until both kinds it still needs have been timed once. Off a terminal a
+ * pass also reports every tenth of its batches, since GraNd at initialisation is one long pass.
  */
 export class ScoreLog {
-  private readonly total: number;
-  private units = 0;
+  private readonly left = { epoch: 0, pass: 0 };
+  private readonly seconds = { epoch: 0, pass: 0 };
+  private readonly count = { epoch: 0, pass: 0 };
   private last: number;
 
-  constructor(runs: number, epochs: number, pass: boolean, private readonly started: number, private readonly out: (line: string) => void = (l) => process.stdout.write(l)) {
-    this.total = runs * (epochs + (pass ? 1 : 0));
+  constructor(
+    runs: number,
+    epochs: number,
+    pass: boolean,
+    started: number,
+    private readonly out: (line: string) => void = (l) => process.stdout.write(l),
+    private readonly tty = Boolean(process.stdout.isTTY) && !process.env.CI,
+  ) {
+    this.left = { epoch: runs * epochs, pass: pass ? runs : 0 };
     this.last = started;
   }
 
   /** A training epoch or scoring pass finished; `what` names it ("run 1/2 · epoch 1/3"). */
-  step(what: string, now = performance.now()): void {
-    this.units++;
+  step(kind: 'epoch' | 'pass', what: string, now = performance.now()): void {
     const took = (now - this.last) / 1000;
     this.last = now;
-    const elapsed = (now - this.started) / 1000;
-    const left = this.total - this.units;
-    const eta = left > 0 ? ` · ETA ${formatDuration((elapsed / this.units) * left)}` : '';
-    this.out(`${what} · ${formatDuration(took)} · ${this.units}/${this.total} done${eta}\n`);
+    this.left[kind]--;
+    this.seconds[kind] += took;
+    this.count[kind]++;
+    const done = this.count.epoch + this.count.pass;
+    const total = done + this.left.epoch + this.left.pass;
+    let eta = 0;
+    let known = true;
+    for (const k of ['epoch', 'pass'] as const) {
+      if (this.left[k] === 0) continue;
+      if (this.count[k] === 0) known = false;
+      else eta += (this.seconds[k] / this.count[k]) * this.left[k];
+    }
+    const tail = done < total && known ? ` · ETA ${formatDuration(eta)}` : '';
+    this.out(`${what} · ${formatDuration(took)} · ${done}/${total} done${tail}\n`);
+  }
+
+  /** Batch `k` of a pass's `n` finished: off a terminal, a line at each tenth (on one, the progress bar shows it). */
+  passProgress(what: string, k: number, n: number): void {
+    if (this.tty || n < 10 || Math.floor((10 * k) / n) === Math.floor((10 * (k - 1)) / n) || k === n) return;
+    this.out(`${what} · ${Math.floor((10 * k) / n) * 10}%\n`);
   }
 }
 
@@ -187,7 +212,7 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
           },
           onEpoch: (r) => {
             bar?.done();
-            log.step(`${label} · epoch ${r.epoch + 1}/${epochs} · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%`);
+            log.step('epoch', `${label} · epoch ${r.epoch + 1}/${epochs} · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%`);
           },
         },
       });
@@ -220,12 +245,13 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
             x.dispose();
           }
           bar.update(++k);
+          log.passProgress(`${label} · scoring pass`, k, Math.ceil(data.size / size));
         }
       } finally {
         net?.dispose();
       }
       bar.done();
-      log.step(`${label} · scoring pass (${data.size} samples)`);
+      log.step('pass', `${label} · scoring pass (${data.size} samples)`);
     }
     return tracker.values();
   } finally {
