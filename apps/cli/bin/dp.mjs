@@ -6,6 +6,12 @@ if (!process.env.TF_CPP_MIN_LOG_LEVEL && !process.env.DP_TF_LOG) process.env.TF_
 import { availableParallelism } from 'node:os';
 process.env.TF_NUM_INTRAOP_THREADS ??= String(availableParallelism());
 process.env.TF_NUM_INTEROP_THREADS ??= '1';
+// A reader that stops early (`dp bench --dry-run | head`) closes stdout: stop quietly, as Unix tools do, rather than
+// with an EPIPE stack trace. Any other stdout error is real and is rethrown.
+process.stdout.on('error', (e) => {
+  if (e && e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const { main } = await import('../dist/main.js').catch((e) => {
   if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/main.js')) {
     console.error('dp: error: the CLI is not built; fix: run `npm run setup` (or `npm run build`) in the repository root');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expectedWork, sweepEta } from './commands/bench.js';
+import { expectedWork, latestStretch, STRETCH_GAP_MINUTES, sweepEta } from './commands/bench.js';
 import { DEFAULTS, type RunConfig } from './run/config.js';
 import type { RunSummary } from './run/run.js';
 
@@ -29,7 +29,7 @@ describe('dp bench', () => {
     const again = dp(...sweep, '--seeds', '0,1', '--dry-run');
     expect(again.status).toBe(0);
     // With finished runs of this setup, the sweep's time is estimated before it starts.
-    expect(again.stdout).toMatch(/4 runs in the sweep, 2 already in .*, 2 to run \(about \d+:\d\d at the finished runs' speed\)$/m);
+    expect(again.stdout).toMatch(/4 runs in the sweep, 2 already in .*, 2 to run \(about \d+:\d\d at the latest finished runs' speed\)$/m);
     expect(first.stdout).toMatch(/2 runs in the sweep, 0 already in .*, 2 to run$/m);
     expect(again.stderr).toMatch(/^dp: warning: .*results\.jsonl:3 is not valid JSON/m);
     // Static runs take the sweep's score file; the other policies of the same sweep do not.
@@ -81,12 +81,12 @@ describe('dp bench', () => {
     // Seed 1 is now priced at seed 0's seconds per epoch: at 100,000 epochs it cannot end within the hour.
     const long = run([...sweep, '--seeds', '1', '--epochs', '100000', '--until', inAnHour]);
     expect(long.status, long.stderr).toBe(0);
-    expect(long.stdout).toMatch(/^bench: \[1\/1\] fashion-mnist-cnn-small-full-s1-\w+ not started: it needs about \d+:\d\d:\d\d at the finished runs' speed, \d+:\d\d left before \d{4}-\d\d-\d\d \d\d:\d\d$/m);
+    expect(long.stdout).toMatch(/^bench: \[1\/1\] fashion-mnist-cnn-small-full-s1-\w+ not started: it needs about \d+:\d\d:\d\d at the latest finished runs' speed, \d+:\d\d left before \d{4}-\d\d-\d\d \d\d:\d\d$/m);
     expect(long.stdout).toMatch(/^bench: 1 run not started before .*; run the same command again to do it$/m);
     // Once the time is up nothing starts, priced or not.
     const late = run([...sweep, '--seeds', '0,1', '--until', '2000-01-01T00:00Z']);
     expect(late.status, late.stderr).toBe(0);
-    expect(late.stdout).toMatch(/^bench: \[1\/1\] fashion-mnist-cnn-small-full-s1-\w+ not started: it needs about \d+:\d\d at the finished runs' speed, the time is up \(2000-01-01 00:00\)$/m);
+    expect(late.stdout).toMatch(/^bench: \[1\/1\] fashion-mnist-cnn-small-full-s1-\w+ not started: it needs about \d+:\d\d at the latest finished runs' speed, the time is up \(2000-01-01 00:00\)$/m);
     expect(runs()).toEqual([0]);
     // The environment variable is the default (an ISO date-time: a time of day would move to tomorrow); a flag overrides it.
     const viaEnv = run([...sweep, '--seeds', '0,1'], { DP_BENCH_UNTIL: '2000-01-01T00:00Z' });
@@ -169,5 +169,44 @@ describe('the sweep ETA', () => {
     expect(sweepEta([cfg('ucb', 0.7)], finished, () => 6)).toBeCloseTo(0.4 * 3 * perUnit + 4);
     expect(sweepEta([{ ...cfg('ucb', 0.7), evalEvery: 4 }], finished, () => 6)).toBeCloseTo(0.4 * 3 * perUnit + 2);
     expect(sweepEta([cfg('ucb', 0.7)], finished, () => 10)).toBe(0);
+  });
+
+  it('goes by the latest stretch of runs: a sweep resumed on a faster machine is priced at its speed', () => {
+    // Runs of 10 epochs of full data, `seconds` of training (and 10 s of evaluation), finished at `end` minutes.
+    const at = (end: number, seconds: number, c = cfg('full', 0)) =>
+      ({
+        config: c,
+        trainedFraction: 1,
+        trainingSeconds: seconds,
+        evalSeconds: 10,
+        scoringSeconds: 0,
+        finishedAt: new Date(Date.UTC(2026, 10, 1) + end * 60_000).toISOString(),
+        epochs: Array.from({ length: c.epochs }, (_, e) => ({ epoch: e, testAccuracy: 0.5 })),
+      }) as unknown as RunSummary;
+    // Two runs back to back on a slow machine (1,190 s each: 20 min), a day's stop, then two twice as fast (10 min).
+    const slow = [at(20, 1190), at(40, 1190)];
+    const fast = [at(24 * 60 + 10, 590), at(24 * 60 + 20, 590)];
+    expect(latestStretch([...slow, ...fast])).toEqual(fast);
+    // Order in the file does not matter; a gap of up to STRETCH_GAP_MINUTES between one run's end and the next one's
+    // start does not break the stretch, a longer one does.
+    expect(latestStretch([fast[1]!, ...slow, fast[0]!])).toEqual(fast);
+    const gap = STRETCH_GAP_MINUTES;
+    expect(latestStretch([at(10, 590), at(20 + gap - 1, 590)])).toHaveLength(2);
+    expect(latestStretch([at(10, 590), at(20 + gap + 1, 590)])).toHaveLength(1);
+    // Results without finishing times (older files) all count; so does a single run.
+    expect(latestStretch([{ ...slow[0]!, finishedAt: undefined } as unknown as RunSummary, ...fast])).toHaveLength(3);
+    expect(latestStretch(slow.slice(0, 1))).toEqual(slow.slice(0, 1));
+    // The price of a full run: the fast machine's 59 s per epoch of training and 1 s per evaluation, not the mean
+    // of both machines (89 s per epoch).
+    expect(sweepEta([cfg('full', 0)], [...slow, ...fast])).toBeCloseTo(590 + 10);
+    // Runs of another setup in the latest stretch tell nothing about this one's speed: a setup with no run there
+    // goes by its own latest stretch.
+    const cifar = { ...cfg('full', 0), dataset: 'cifar10' };
+    expect(sweepEta([cfg('full', 0)], [...slow, at(24 * 60 + 60, 5990, cifar)])).toBeCloseTo(1190 + 10);
+    // Interleaved setups in one stretch (a sweep over two datasets) keep that stretch for both.
+    const d = 2 * 24 * 60;
+    const mixed = [at(d + 10, 590), at(d + 30, 590, cifar), at(d + 40, 590), at(d + 60, 590, cifar)];
+    expect(latestStretch(mixed.filter((r) => r.config.dataset !== 'cifar10'))).toHaveLength(1);
+    expect(sweepEta([cfg('full', 0)], [...slow, ...mixed])).toBeCloseTo(590 + 10);
   });
 });

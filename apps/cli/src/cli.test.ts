@@ -38,6 +38,18 @@ describe('dp', () => {
     expect(t.stdout).toMatch(/--policy NAME[\s\S]*random[\s\S]*Examples:/);
   });
 
+  it('stops quietly when the reader of its output goes away (dp bench --dry-run | head -1)', () => {
+    // 3,000 plan lines (~150 KB) overflow the pipe's buffer, so dp is still writing when head has exited.
+    const seeds = Array.from({ length: 1000 }, (_, i) => i).join(',');
+    const dir = mkdtempSync(join(tmpdir(), 'dp-cli-'));
+    const r = spawnSync('bash', ['-c', `"$0" "$1" bench --results "$2" --seeds "$3" --dry-run | head -1; echo "status \${PIPESTATUS[0]}" >&2`, process.execPath, bin, join(dir, 'r.jsonl'), seeds], {
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toMatch(/^dp bench: 3000 runs in the sweep/);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(r.stderr.trim()).toBe('status 0');
+  });
+
   it('doctor reports the native backend', () => {
     const r = dp('doctor');
     expect(r.stdout).toMatch(/^backend\s+tensorflow$/m);

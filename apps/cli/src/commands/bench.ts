@@ -23,7 +23,8 @@ export function benchHelp(): string {
 
 A resumable sweep: policies × prune ratios × seeds × datasets × models. Appends one JSON line per finished run to
 the results file and skips runs already there when restarted; an interrupted run resumes from its checkpoint.
-Estimates the time left before it starts and after each run, from the seconds the finished runs recorded.
+Estimates the time left before it starts and after each run, from the seconds the latest finished runs of the same
+setup recorded (those since the sweep's last stop of more than 10 minutes: the speed of the machine it runs on now).
 Summarise with \`dp report FILE\`.
 
   --results FILE          results file (JSON lines), created if missing (required)
@@ -33,8 +34,8 @@ Summarise with \`dp report FILE\`.
   --seeds S1,S2,...       (default 0)
   --datasets D1,D2,...    (default: --dataset)
   --models M1,M2,...      (default: --model)
-  --until TIME            start no run that would not finish by TIME, pricing its epochs at the finished runs'
-                          speed (data loading not counted): HH:MM (local, the next such time) or an ISO date-time
+  --until TIME            start no run that would not finish by TIME, pricing its epochs at the latest finished
+                          runs' speed (data loading not counted): HH:MM (local, the next such time) or an ISO date-time
                           (2026-11-22T17:30, ...Z); runs not started are left for the next invocation (exit 0), a
                           running run is never stopped (default: $DP_BENCH_UNTIL, an ISO date-time)
   --dry-run               list the runs (done / to do) and the time estimate, and exit
@@ -120,7 +121,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const upfront = todo.length ? sweepEta(todo, finished, epochsDone) : 0;
   process.stdout.write(
     `dp bench: ${plan.length} run${plan.length === 1 ? '' : 's'} in the sweep, ${plan.length - todo.length} already in ${resultsPath}, ${todo.length} to run` +
-      (upfront > 0 ? ` (about ${formatDuration(upfront)} at the finished runs' speed)` : '') +
+      (upfront > 0 ? ` (about ${formatDuration(upfront)} at the latest finished runs' speed)` : '') +
       (until !== undefined ? ` · runs must end by ${deadline} (${untilSource})` : '') +
       '\n',
   );
@@ -143,7 +144,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         skipped++;
         const left = (until - Date.now()) / 1000;
         process.stdout.write(
-          `bench: [${i + 1}/${todo.length}] ${name} not started: it needs about ${formatDuration(need)} at the finished runs' speed, ` +
+          `bench: [${i + 1}/${todo.length}] ${name} not started: it needs about ${formatDuration(need)} at the latest finished runs' speed, ` +
             `${left > 0 ? `${formatDuration(left)} left before ${deadline}` : `the time is up (${deadline})`}\n`,
         );
         continue;
@@ -212,8 +213,11 @@ function evaluatedEpochs(cfg: RunConfig, from = 0): number {
  * a run resumed in this process, and runs from earlier sessions, count at their true cost rather than at this
  * process's elapsed time): training at their seconds per epoch of data trained, times the work each run left will
  * train (expectedWork), plus evaluation at their seconds per evaluation pass, times its passes (an evaluation
- * costs the same at any prune ratio). `epochsDone`: epochs a run left already has (from its checkpoint), which it
- * will not train again. Falls back to every finished run when none has this setup; 0 when none has finished.
+ * costs the same at any prune ratio). Only the latest stretch of runs counts (latestStretch): the setup's runs in
+ * the results' latest stretch, else the setup's own latest stretch, so a sweep resumed on another machine goes at
+ * that machine's speed rather than at the mean of every machine it ever ran on.
+ * `epochsDone`: epochs a run left already has (from its checkpoint), which it will not train again. Falls back to
+ * every finished run when none has this setup; 0 when none has finished.
  */
 export function sweepEta(left: RunConfig[], finished: RunSummary[], epochsDone: (cfg: RunConfig) => number = () => 0): number {
   const rates = (runs: RunSummary[]) => {
@@ -229,14 +233,41 @@ export function sweepEta(left: RunConfig[], finished: RunSummary[], epochsDone: 
     }
     return work > 0 ? { train: train / work, eval: passes > 0 ? evalSeconds / passes : 0 } : undefined;
   };
-  const overall = rates(finished) ?? { train: 0, eval: 0 };
+  const stretch = latestStretch(finished);
+  const now = new Set(stretch);
+  const overall = rates(stretch) ?? { train: 0, eval: 0 };
   let eta = 0;
   for (const cfg of left) {
-    const rate = rates(finished.filter((r) => sameSetup(r.config, cfg))) ?? overall;
+    const setup = finished.filter((r) => sameSetup(r.config, cfg));
+    const rate = rates(setup.filter((r) => now.has(r))) ?? rates(latestStretch(setup)) ?? overall;
     const from = Math.min(Math.max(0, epochsDone(cfg)), cfg.epochs);
     eta += rate.train * expectedWork(cfg, finished) * ((cfg.epochs - from) / cfg.epochs) + rate.eval * evaluatedEpochs(cfg, from);
   }
   return eta;
+}
+
+/** Minutes between one run's end and the next one's start that still count as one stretch (data loading, a report). */
+export const STRETCH_GAP_MINUTES = 10;
+
+/**
+ * The runs of the latest uninterrupted stretch of a sweep: walking back from the run that finished last, each earlier
+ * run whose end came at most STRETCH_GAP_MINUTES before the start of the run after it (its finishedAt less its
+ * recorded training and evaluation seconds). A longer gap is a sweep stopped and started again, possibly on another
+ * machine (a new VM, a laptop instead of a workstation), so the runs before it say little about the speed now. All
+ * runs when any of them has no valid finishedAt (results written before it was recorded).
+ */
+export function latestStretch(runs: RunSummary[]): RunSummary[] {
+  const timed = runs.map((r) => ({ r, end: Date.parse(r.finishedAt) }));
+  if (timed.length < 2 || timed.some((t) => !Number.isFinite(t.end))) return runs;
+  timed.sort((a, b) => a.end - b.end);
+  let first = timed.length - 1;
+  while (first > 0) {
+    const next = timed[first]!;
+    const start = next.end - 1000 * ((next.r.trainingSeconds || 0) + (next.r.evalSeconds || 0));
+    if (timed[first - 1]!.end < start - STRETCH_GAP_MINUTES * 60_000) break;
+    first--;
+  }
+  return timed.slice(first).map((t) => t.r);
 }
 
 /**
