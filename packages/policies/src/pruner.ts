@@ -12,7 +12,7 @@ export type { Selection, ShardOptions } from './types.js';
 
 /** Options shared by every policy. Policy-specific options (see each policy's card) go in the same object. */
 export interface PrunerConfig {
-  /** Registered policy name: 'full', 'random', 'epsilon-greedy', 'ucb', 'infobatch', 'static' (see policyNames()). */
+  /** Registered policy name: 'full', 'random', 'epsilon-greedy', 'ucb', 'infobatch', 'static', 'importance' (see policyNames()). */
   policy: string;
   /** N, the number of training samples (integer in [1, 2^32 - 1]). */
   datasetSize: number;

@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe('score files', () => {
   it('round-trip through disk exactly, with the header filled in', async () => {
-    const path = join(dir, 'el2n.dpscores');
+    const path = join(dir, 'el2n.dpscore');
     const written = await writeScoreFile(path, header, scores);
     expect(written.payload.count).toBe(10);
     const back = await readScoreFile(path, expectOk);
@@ -93,7 +93,7 @@ describe('score files', () => {
   ];
   for (const [name, corrupt, message] of corruptions) {
     it(`refuses ${name} with one clear ScoreError`, async () => {
-      const path = join(dir, `${name.replace(/ /g, '-')}.dpscores`);
+      const path = join(dir, `${name.replace(/ /g, '-')}.dpscore`);
       await writeFile(path, corrupt(encodeScoreFile(header, scores).bytes));
       await expect(readScoreFile(path, expectOk)).rejects.toThrow(ScoreError);
       await expect(readScoreFile(path, expectOk)).rejects.toThrow(message);
@@ -148,11 +148,11 @@ describe('score files', () => {
 
     it('still loads, with every check it allows, and says once what it could not check', () => {
       const warnings: string[] = [];
-      const file = decodeScoreFile(v1(), { ...expectOk, expectPixels: 'a'.repeat(64), onWarning: (m) => warnings.push(m) }, 'old.dpscores');
+      const file = decodeScoreFile(v1(), { ...expectOk, expectPixels: 'a'.repeat(64), onWarning: (m) => warnings.push(m) }, 'old.dpscore');
       expect(Array.from(file.scores)).toEqual(Array.from(scores));
       expect(file.header.version).toBe(1);
       expect(warnings).toEqual([
-        "old.dpscores is format version 1: its header (seconds, protocol) has no checksum, and it has no pixel fingerprint, so its images were not compared with the training set's (only size and labels); fix: regenerate it with `dp score` to have it fully checked",
+        "old.dpscore is format version 1: its header (seconds, protocol) has no checksum, and it has no pixel fingerprint, so its images were not compared with the training set's (only size and labels); fix: regenerate it with `dp score` to have it fully checked",
       ]);
       // Silent without a warning channel; the size, fingerprint and payload checks still apply.
       expect(decodeScoreFile(v1(), expectOk).header.seconds).toBe(12.5);
@@ -225,7 +225,7 @@ describe('score files', () => {
   });
 
   it('refuses a score file of another dataset (size or fingerprint)', async () => {
-    const path = join(dir, 'other.dpscores');
+    const path = join(dir, 'other.dpscore');
     await writeScoreFile(path, header, scores);
     await expect(readScoreFile(path, { expectSize: 60000 })).rejects.toThrow(/holds scores for 10 samples \('toy'\) but the training set has 60000; fix: use a score file computed on this training set/);
     const other = datasetFingerprint(Uint8Array.from(labels).reverse(), 10, 'toy');
@@ -233,7 +233,7 @@ describe('score files', () => {
   });
 
   it('never leaves a half-written file: bad input or a failed write keeps the old file and no temp file', async () => {
-    const path = join(dir, 'keep.dpscores');
+    const path = join(dir, 'keep.dpscore');
     await writeScoreFile(path, header, scores);
     const before = await readFile(path);
     await expect(writeScoreFile(path, header, Float32Array.from([...scores.subarray(1), NaN]))).rejects.toThrow(/scores\[9\] = NaN is not finite/);
@@ -241,12 +241,12 @@ describe('score files', () => {
     await expect(writeScoreFile(path, { ...header, method: '' }, scores)).rejects.toThrow(/score-file header: method = ""/);
     // A write that fails on disk: the target is a directory, so the rename fails after the temp file was written.
     await expect(writeScoreFile(dir, header, scores)).rejects.toThrow(ScoreError);
-    await expect(writeScoreFile(join(dir, 'missing', 'x.dpscores'), header, scores)).rejects.toThrow(/directory .*missing does not exist; fix: create/);
+    await expect(writeScoreFile(join(dir, 'missing', 'x.dpscore'), header, scores)).rejects.toThrow(/directory .*missing does not exist; fix: create/);
     expect(await readFile(path)).toEqual(before);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('says where the file should come from when it is missing', async () => {
-    await expect(readScoreFile(join(dir, 'nope.dpscores'))).rejects.toThrow(/no score file at .*nope\.dpscores; fix: compute one with `dp score/);
+    await expect(readScoreFile(join(dir, 'nope.dpscore'))).rejects.toThrow(/no score file at .*nope\.dpscore; fix: compute one with `dp score/);
   });
 });

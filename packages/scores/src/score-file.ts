@@ -3,7 +3,7 @@ import { Sha256, sha256Hex } from './sha256.js';
 import type { Json } from './types.js';
 
 /**
- * The score-file format (`.dpscores`), version 2. Little-endian, 4-byte aligned:
+ * The score-file format (`.dpscore`, as `dp score` names them), version 2. Little-endian, 4-byte aligned:
  *
  *   offset 0   8 bytes   magic "DPSCORES"
  *   offset 8   uint32    H = byte length of the header (JSON, UTF-8, right-padded with spaces to 4-byte alignment)

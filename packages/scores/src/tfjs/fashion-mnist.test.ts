@@ -151,7 +151,7 @@ describe.skipIf(!present)(`scores from a real training run (Fashion-MNIST, first
     const dir = mkdtempSync(join(tmpdir(), 'dp-scores-fm-'));
     try {
       const fingerprint = datasetFingerprint(labels, N, 'fashion-mnist/train[0:2048]');
-      const path = join(dir, 'el2n.dpscores');
+      const path = join(dir, 'el2n.dpscore');
       await writeScoreFile(path, { method: 'el2n', protocol: { epochs, runs: 1, model: 'cnn-small', seeds: [1] }, dataset: { name: 'fashion-mnist/train[0:2048]', size: N, fingerprint }, seconds: 1 }, el2n);
       expect(Array.from((await readScoreFile(path, { expectSize: N, expectFingerprint: fingerprint })).scores)).toEqual(Array.from(el2n));
       const shifted = datasetFingerprint(Int32Array.from(readIdx('train-labels-idx1-ubyte.gz', N + 1).subarray(1)), N, 'fashion-mnist/train[0:2048]');
