@@ -16,6 +16,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { describeCpu, formatCpu, oneDnnState } from '@dp/trainer';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -75,7 +76,11 @@ function worker(cmd, args, env) {
   };
 }
 
-const tfEnv = { TF_CPP_MIN_LOG_LEVEL: '2', TF_NUM_INTRAOP_THREADS: tfIntra, TF_NUM_INTEROP_THREADS: tfInter };
+// oneDNN on as `dp` runs it (bin/dp.mjs); TF_ENABLE_ONEDNN_OPTS=0 in the environment measures TensorFlow without it.
+const onednnEnv = process.env.TF_ENABLE_ONEDNN_OPTS ?? '1';
+const tfEnv = { TF_CPP_MIN_LOG_LEVEL: '2', TF_NUM_INTRAOP_THREADS: tfIntra, TF_NUM_INTEROP_THREADS: tfInter, TF_ENABLE_ONEDNN_OPTS: onednnEnv };
+const cpu = describeCpu();
+const onednn = oneDnnState(cpu, { TF_ENABLE_ONEDNN_OPTS: onednnEnv });
 const needTfjs = impls.some((i) => i !== 'torch');
 const needTorch = impls.includes('torch');
 const python = join(here, '.venv', 'bin', 'python');
@@ -97,6 +102,7 @@ console.log(
   `bench/speed: batch ${batch}, ${reps} repetitions, tfjs-node (TF intra ${tfIntra}, inter ${tfInter}) vs torch ${info.torch?.torch ?? '-'} ` +
     `(threads ${torchThreads}, interop ${torchInterop}, OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY ?? 'unset'}); ${availableParallelism()} CPUs, load average at start ${loadavg()[0].toFixed(2)}`,
 );
+console.log(`cpu: ${formatCpu(cpu, onednn)}`);
 for (let rep = 0; rep < reps; rep++) {
   for (const model of models) {
     for (const mode of modes) {
@@ -145,4 +151,4 @@ for (const r of rows) {
   );
 }
 console.log(`\n${((performance.now() - t0) / 1000).toFixed(0)} s; load average at end ${loadavg()[0].toFixed(2)}`);
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ batch, reps, tfIntra, tfInter, torchThreads, torchInterop, info, rows }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ cpu, onednn, batch, reps, tfIntra, tfInter, torchThreads, torchInterop, info, rows }, null, 2));

@@ -9,3 +9,5 @@ export { TrainError } from './errors.js';
 export { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 export type { CheckpointData, NamedArray, WriteHooks } from './checkpoint.js';
 export { SelectionStats, selectionHash } from './selection-stats.js';
+export { CPU_EXTENSIONS, describeCpu, formatCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
+export type { CpuInfo, OneDnnState } from './cpu.js';

@@ -4,6 +4,7 @@ import { batchCount, createBatchLoader, type AugmentSpec, type ImageDataset } fr
 import { MAX_LOSS, type Pruner, type PrunerConfig, type PrunerError, type PrunerState } from '@dp/policies';
 import { readCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
 import { TrainError } from './errors.js';
+import { describeCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
 import { evaluate, resolveInference, type EvalResult, type InferenceKind } from './evaluate.js';
 import { InputConverter } from './input.js';
@@ -220,6 +221,7 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
     writeCheckpoint(checkpoint!.dir, data);
   };
 
+  warnIfOneDnnOff(hooks?.onWarning ?? console.warn);
   // Batches are gathered, augmented and normalised in a worker thread, ahead of the training step.
   const loader = await createBatchLoader(data, { batchSize, augment, seed, prefetch });
   try {
@@ -353,4 +355,14 @@ function restoreWeights(model: LayersModel, saved: NamedArray[], dir: string): v
   const tensors = saved.map((w) => tf.tensor(w.values, w.shape));
   model.setWeights(tensors); // copies into the model's variables
   tf.dispose(tensors);
+}
+
+let oneDnnChecked = false;
+/** Once per process, on the native backend: say so when TensorFlow's oneDNN optimisations are off (cpu.ts). */
+function warnIfOneDnnOff(onWarning: (message: string) => void): void {
+  if (oneDnnChecked || tf.getBackend() !== 'tensorflow') return;
+  oneDnnChecked = true;
+  const cpu = describeCpu();
+  const advice = oneDnnAdvice(cpu, oneDnnState(cpu));
+  if (advice) onWarning(advice);
 }

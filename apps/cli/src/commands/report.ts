@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { parse } from '../args.js';
 import { CliError } from '../errors.js';
 import { warn } from '../warn.js';
+import { cpuNote } from '../report/cpus.js';
 import { MACHINE_TOLERANCE } from '../report/machine.js';
 import { machineSpeedRange } from '../report/summarize.js';
 import { writeReport } from '../report/write.js';
@@ -106,6 +107,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
         'so their costs and speed-ups compare different machine states; --adjust-machine-speed adds speed-ups at the full-data run\'s machine speed',
     );
   }
+  const cpus = cpuNote(runs);
+  if (cpus) warn(cpus);
   process.stdout.write(`${table}\n\nreport: ${html}\n        ${markdown}\n`);
   return 0;
 }

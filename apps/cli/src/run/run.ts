@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatasetPair } from '@dp/data';
 import { createPruner, PrunerError } from '@dp/policies';
 import { datasetFingerprint, pixelFingerprint, readScoreFile, ScoreError } from '@dp/scores';
-import { readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
+import { describeCpu, formatCpu, oneDnnState, readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
 import type { BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.js';
@@ -35,6 +35,11 @@ export interface RunSummary {
   epochs: { epoch: number; samples: number; trainLoss: number; trainAccuracy: number; testAccuracy?: number; trainingSeconds: number; selectionHash: string }[];
   selection: { flippedShare: number; histogram: number[] };
   backend: string;
+  /**
+   * The CPUs the run trained on (formatCpu: model, cores, extensions, oneDNN state), one per distinct host of its start
+   * and resume records; absent in results recorded before 2026-12-06.
+   */
+  cpus?: string[];
   finishedAt: string;
 }
 
@@ -67,19 +72,36 @@ class Interrupted extends Error {
   }
 }
 
-/** The run's first 'start' record in log.jsonl (what it was started on), or undefined. */
-export function startRecord(runDir: string): { data?: { source?: string; labels?: string; pixels?: string } } | undefined {
+interface StartRecord {
+  type?: string;
+  data?: { source?: string; labels?: string; pixels?: string };
+  environment?: { cpu?: string };
+}
+
+/** The start and resume records of log.jsonl, in order (a partial last line is skipped). */
+function startRecords(runDir: string): StartRecord[] {
   const path = join(runDir, 'log.jsonl');
-  if (!existsSync(path)) return undefined;
+  if (!existsSync(path)) return [];
+  const out: StartRecord[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     try {
-      const r = JSON.parse(line) as { type?: string; data?: { source?: string; labels?: string; pixels?: string } };
-      if (r.type === 'start') return r;
+      const r = JSON.parse(line) as StartRecord;
+      if (r.type === 'start' || r.type === 'resume') out.push(r);
     } catch {
       // a partial last line
     }
   }
-  return undefined;
+  return out;
+}
+
+/** The run's first 'start' record in log.jsonl (what it was started on), or undefined. */
+export function startRecord(runDir: string): StartRecord | undefined {
+  return startRecords(runDir).find((r) => r.type === 'start');
+}
+
+/** The distinct CPUs of the run's start and resume records, in order of first use. */
+function runCpus(runDir: string): string[] {
+  return [...new Set(startRecords(runDir).flatMap((r) => (typeof r.environment?.cpu === 'string' ? [r.environment.cpu] : [])))];
 }
 
 function gitRevision(): string | null {
@@ -200,6 +222,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     // Event files are append-only: they are written again from the checkpoint's epochs instead.
     rmSync(join(runDir, 'tensorboard'), { recursive: true, force: true });
   }
+  const cpu = describeCpu();
   log({
     type: resumed ? 'resume' : 'start',
     ...(resumed ? { fromEpoch: resumed.epoch + 1 } : {}),
@@ -208,6 +231,10 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       cpus: cpus().length,
+      cpu: formatCpu(cpu, oneDnnState(cpu)),
+      cpuModel: cpu.model,
+      cpuExtensions: cpu.extensions,
+      onednn: oneDnnState(cpu),
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       backend: backend.backend,
       tensorflow: backend.tensorflowVersion ?? null,
@@ -344,6 +371,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     })),
     selection: { flippedShare: result.selection.flippedShare(), histogram: result.selection.histogram() },
     backend: backend.backend,
+    cpus: runCpus(runDir),
     finishedAt: new Date().toISOString(),
   };
   writeJsonAtomic(join(runDir, 'result.json'), summary);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Issue 23, the CIFAR-10 campaign: the same protocol as results/cifar10-resnet20.sh (CIFAR-10 (JPEG), resnet20, 80 epochs,
+# crop + flip, SGD lr 0.1 Nesterov, cosine with 2% warm-up, weight decay 5e-4, batch 128), more seeds, into the same
+# results file so seed 0's runs count. Per seed: uniform random @ 0.5 and 0.7, full data, then InfoBatch at the ratio
+# that trains about 50% of the data (r = 0.7: 51.9% on seed 0). The runs of new methods (equal-steps baseline, the
+# screening sweep's winner, our candidate) are appended below as their code lands.
+# Resumable (finished runs are lines in the results file; an interrupted run resumes from its checkpoint under
+# $RUNS). From the repository root after `npm run setup`:
+#   bash results/cifar10-campaign.sh
+# To run from a frozen copy of the code while the working tree changes, with the run directories outside the
+# (re-cloned every session) working tree:
+#   RESULTS=$PWD/results/cifar10-resnet20.jsonl RUNS=/work/sweep-runs/bench-cifar10 bash /path/to/copy/results/cifar10-campaign.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dp() { node apps/cli/bin/dp.mjs "$@"; }
+R=${RESULTS:-results/cifar10-resnet20.jsonl}
+RUNS=${RUNS:-runs/bench-cifar10}
+SEEDS=${SEEDS:-1,2}
+DATA=(--dataset cifar10-jpeg --data-dir "${DP_DATA_DIR:-../shared/datasets}" --model resnet20)
+TRAIN=(--lr 0.1 --schedule cosine --warmup 0.02 --weight-decay 5e-4 --batch-size 128)
+COMMON=("${DATA[@]}" "${TRAIN[@]}" --epochs 80)
+bench() { dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" "$@"; }
+
+# Shortest first within a seed, so that a session that ends mid-run still finishes one (the run directories are not
+# kept between sessions unless $RUNS lies outside the re-cloned working tree).
+for seed in ${SEEDS//,/ }; do
+  bench --seeds "$seed" --policies random --ratios 0.5,0.7
+  bench --seeds "$seed" --policies full
+  bench --seeds "$seed" --policies infobatch --ratios 0.7
+done
