@@ -16,7 +16,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { describeCpu, formatCpu, oneDnnState } from '@dp/trainer';
+import { describeCpu, formatCpu, oneDnnDefault, oneDnnState } from '@dp/trainer';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -77,7 +77,7 @@ function worker(cmd, args, env) {
 }
 
 // oneDNN on as `dp` runs it (bin/dp.mjs); TF_ENABLE_ONEDNN_OPTS=0 in the environment measures TensorFlow without it.
-const onednnEnv = process.env.TF_ENABLE_ONEDNN_OPTS ?? '1';
+const onednnEnv = process.env.TF_ENABLE_ONEDNN_OPTS ?? oneDnnDefault();
 const tfEnv = { TF_CPP_MIN_LOG_LEVEL: '2', TF_NUM_INTRAOP_THREADS: tfIntra, TF_NUM_INTEROP_THREADS: tfInter, TF_ENABLE_ONEDNN_OPTS: onednnEnv };
 const cpu = describeCpu();
 const onednn = oneDnnState(cpu, { TF_ENABLE_ONEDNN_OPTS: onednnEnv });

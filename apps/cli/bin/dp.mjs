@@ -7,8 +7,12 @@ import { availableParallelism } from 'node:os';
 process.env.TF_NUM_INTRAOP_THREADS ??= String(availableParallelism());
 process.env.TF_NUM_INTEROP_THREADS ??= '1';
 // TensorFlow's oneDNN kernels: on (TensorFlow 2.21 turns them on by default only on CPUs with AVX512_VNNI / AVX_VNNI /
-// AMX; elsewhere training is 1.6-1.9x slower without them, bench/speed/README.md). TF_ENABLE_ONEDNN_OPTS=0 wins.
-process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
+// AMX; elsewhere training is 1.6-1.9x slower without them, bench/speed/README.md), except on hosts that hide their
+// cache sizes, where they crash some layer shapes (@dp/trainer oneDnnDefault). A value in the environment wins.
+if (process.env.TF_ENABLE_ONEDNN_OPTS === undefined) {
+  const { oneDnnDefault } = await import('@dp/trainer').catch(() => ({ oneDnnDefault: () => '1' }));
+  process.env.TF_ENABLE_ONEDNN_OPTS = oneDnnDefault();
+}
 // A reader that stops early (`dp bench --dry-run | head`) closes stdout: stop quietly, as Unix tools do, rather than
 // with an EPIPE stack trace. Any other stdout error is real and is rethrown.
 process.stdout.on('error', (e) => {

@@ -107,6 +107,17 @@ describe('dp bench', () => {
     expect(badEnv.stderr).toMatch(/^dp: error: DP_BENCH_UNTIL '17:30' is a time of day, .*; fix: an ISO date-time/m);
   });
 
+  it('plans equal-steps once per ratio and seed (full data once per seed), as full data on the shorter run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-bench-equal-'));
+    const r = dp('bench', '--results', join(dir, 'r.jsonl'), '--policies', 'full,equal-steps,random', '--ratios', '0.5,0.7', '--seeds', '0,1', '--epochs', '80', '--dry-run');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^dp bench: 10 runs in the sweep, 0 already in .*, 10 to run$/m);
+    expect(r.stdout).toContain('  todo  fashion-mnist cnn-small full 0 seed 0\n  todo  fashion-mnist cnn-small equal-steps @ 0.5 (full data, 40 of 80 epochs) seed 0\n  todo  fashion-mnist cnn-small equal-steps @ 0.7 (full data, 24 of 80 epochs) seed 0\n');
+    // It takes no policy options, and a sweep of baselines alone refuses one.
+    const options = dp('bench', '--results', join(dir, 'r.jsonl'), '--policies', 'full,equal-steps', '--policy-option', 'c=2', '--dry-run');
+    expect(options.stderr).toMatch(/^dp: error: --policy-option c=2: no policy in this sweep takes 'c' \(none: the sweep has only full data and equal-steps, which take no options\)/m);
+  });
+
   it('compare gives each policy its own options (full data none) and checks the whole plan before training', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-compare-'));
     const tiny = ['--train-subset', '200', '--test-subset', '100', '--epochs', '1'];
@@ -143,6 +154,8 @@ describe('the sweep ETA', () => {
     expect(expectedWork(cfg('infobatch', 0.6), measured)).toBeCloseTo(7);
     // For a fixed-size policy that is 1 − r again.
     expect(expectedWork(cfg('ucb', 0.5), [done(cfg('ucb', 0.7), 0.3)])).toBeCloseTo(5);
+    // The equal-steps baseline of 10 epochs at 0.7 is full data for 3 epochs: 3 epochs of work.
+    expect(expectedWork({ ...cfg('full', 0), epochs: 3, equalSteps: { epochs: 10, pruneRatio: 0.7 } }, [done(cfg('full', 0), 1)])).toBeCloseTo(3);
   });
 
   it("prices the runs left at the finished runs' own recorded seconds (training per unit of work, evaluation per pass)", () => {

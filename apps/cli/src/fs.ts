@@ -1,12 +1,15 @@
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { writeFileDurable } from '@dp/trainer';
 import { CliError } from './errors.js';
 
-/** Write a file atomically: a temporary file beside it, then a rename, so readers never see half a file. */
+/**
+ * Write a file atomically and durably (@dp/trainer's writeFileDurable: a temporary file beside it with every byte
+ * written and fsynced, a rename, the directory fsynced), so readers never see half a file and a failed write (a full
+ * disk) leaves neither the temporary file nor a changed `path`.
+ */
 export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileDurable(path, text);
 }
 
 /** Atomically write a JSON file (pretty-printed, newline-terminated). */

@@ -171,8 +171,8 @@ export function writeCache(path: string, key: string, split: CachedSplit, conten
   const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    for (const part of [MAGIC, len, json, labelBytes]) writeSync(fd, part);
-    for (let done = 0; done < split.images.length; done += CHUNK) writeSync(fd, split.images.subarray(done, Math.min(done + CHUNK, split.images.length)));
+    for (const part of [MAGIC, len, json, labelBytes]) writeAll(fd, part, tmp);
+    for (let done = 0; done < split.images.length; done += CHUNK) writeAll(fd, split.images.subarray(done, Math.min(done + CHUNK, split.images.length)), tmp);
     closeSync(fd);
     renameSync(tmp, path);
   } catch (e) {
@@ -185,4 +185,13 @@ export function writeCache(path: string, key: string, split: CachedSplit, conten
     throw e;
   }
   return stats;
+}
+
+/** writeSync until every byte is written (it may write fewer than asked); no progress is a full disk. */
+function writeAll(fd: number, data: Uint8Array, path: string): void {
+  for (let done = 0; done < data.length; ) {
+    const n = writeSync(fd, data.subarray(done));
+    if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC', syscall: 'write', path });
+    done += n;
+  }
 }

@@ -30,6 +30,8 @@ export type { AugmentConfig, AugmentKind, AugmentSpec, Augmentation } from './au
 export { normalizationTable, normalizeBatch } from './normalize.js';
 export type { NormTable } from './normalize.js';
 export { BatchRng, deriveSeed } from './rng.js';
+export { splitValidation, takeSamples, validationRange, validationSplit } from './validation.js';
+export type { ValidationIndices, ValidationSplitOptions } from './validation.js';
 export { buildBatch, Scratch } from './batch-kernel.js';
 export type { KernelData, ReadyBatch } from './batch-kernel.js';
 export { createBatchLoader } from './loader.js';

@@ -27,6 +27,8 @@ export function deriveSeed(...parts: number[]): number {
 /** Stream ids so the shuffle and the augmentation of one epoch never share draws. */
 export const STREAM_AUGMENT = 1;
 export const STREAM_SHUFFLE = 2;
+/** Stream id of the validation split (validation.ts): independent of every epoch's draws. */
+export const STREAM_VALIDATION = 3;
 
 /** mulberry32-style generator over one uint32 of state: tiny, fast, good enough for crops and flips. */
 export class BatchRng {

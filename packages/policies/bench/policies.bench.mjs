@@ -7,6 +7,10 @@
 // hands back; shuffled ids make the per-sample state updates random memory accesses, as in training).
 // The machine may be shared: the "cpu" column is the process's CPU time per select (user + system), less
 // sensitive to other processes than the wall-clock figures; run it a few times for a quiet measurement.
+// Reference: "x quickselect" is each policy's select median over the median of a plain top-k quickselect (copy the N
+// float32 losses into a scratch Float32Array, then Floyd-Rivest select in place so the k largest end up at the top),
+// timed `reps` times interleaved with that policy's selections (one reference call after each select, so both see
+// the same machine load); the "quickselect (reference)" row gives the median over all of them.
 import { createPruner, policyNames, Rng } from '../dist/index.js';
 import { cpus, loadavg } from 'node:os';
 
@@ -31,6 +35,69 @@ const ids = new Uint32Array(N);
 for (let i = 0; i < N; i++) ids[i] = i;
 rng.shuffle(ids);
 
+// Floyd-Rivest selection (Floyd & Rivest 1975, "Algorithm 489"; the form of the `quickselect` npm package) on a
+// Float32Array, ascending: afterwards a[k] is the k-th smallest, a[left, k) <= a[k] <= a(k, right].
+function floydRivest(a, k, left, right) {
+  while (right > left) {
+    if (right - left > 600) {
+      const n = right - left + 1;
+      const m = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      floydRivest(a, k, Math.max(left, Math.floor(k - (m * s) / n + sd)), Math.min(right, Math.floor(k + ((n - m) * s) / n + sd)));
+    }
+    const t = a[k];
+    let i = left;
+    let j = right;
+    let x = a[left];
+    a[left] = a[k];
+    a[k] = x;
+    if (a[right] > t) {
+      x = a[left];
+      a[left] = a[right];
+      a[right] = x;
+    }
+    while (i < j) {
+      x = a[i];
+      a[i] = a[j];
+      a[j] = x;
+      i++;
+      j--;
+      while (a[i] < t) i++;
+      while (a[j] > t) j--;
+    }
+    if (a[left] === t) {
+      x = a[left];
+      a[left] = a[j];
+      a[j] = x;
+    } else {
+      j++;
+      x = a[j];
+      a[j] = a[right];
+      a[right] = x;
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+const keep = N - Math.floor(ratio * N);
+const scratch = new Float32Array(N);
+/** One reference top-k: copy the scores, select in place; the k largest are then scratch[N - k, N). */
+const quickselectTop = () => {
+  scratch.set(losses);
+  floydRivest(scratch, N - keep, 0, N - 1);
+  return scratch[N - keep];
+};
+{
+  // Check the reference once (untimed), then warm it up like the policies' select.
+  quickselectTop();
+  const t = scratch[N - keep];
+  for (let i = 0; i < N; i++) if (i < N - keep ? scratch[i] > t : scratch[i] < t) throw new Error('quickselect reference is wrong');
+  for (let w = 0; w < 2; w++) quickselectTop();
+}
+const refAll = [];
+
 const rows = [];
 for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   const extra = policy === 'static' ? { scores: staticScores } : {};
@@ -50,6 +117,7 @@ for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   // select: a fresh re-selection at every call.
   const times = [];
   const cpuTimes = [];
+  const refTimes = [];
   let kept = 0;
   for (let w = 0; w < 3; w++) pruner.select(w); // warm up the JIT: three full re-selections
   for (let r = 1; r <= REPS; r++) {
@@ -60,19 +128,40 @@ for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
     const used = process.cpuUsage(c);
     cpuTimes.push((used.user + used.system) / 1000);
     kept = sel.kept;
+    t = performance.now();
+    quickselectTop();
+    refTimes.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
   cpuTimes.sort((a, b) => a - b);
+  refTimes.sort((a, b) => a - b);
+  refAll.push(...refTimes);
+  const median = (a) => a[Math.floor(a.length / 2)];
   rows.push({
     policy,
     'select median ms': times[Math.floor(times.length / 2)].toFixed(1),
     'select min ms': times[0].toFixed(1),
     'select max ms': times[times.length - 1].toFixed(1),
     'select cpu median ms': cpuTimes[Math.floor(cpuTimes.length / 2)].toFixed(1),
+    'x quickselect': (median(times) / median(refTimes)).toFixed(2),
     kept,
     'observe M samples/s': ((PASSES * N) / observeSeconds / 1e6).toFixed(0),
     'bytes/sample': Number(pruner.bytesPerSample.toFixed(2)),
   });
+}
+
+if (rows.length > 0) {
+  refAll.sort((a, b) => a - b);
+  const ref = { policy: 'quickselect (reference)' };
+  for (const col of Object.keys(rows[0]).slice(1)) ref[col] = '';
+  Object.assign(ref, {
+    'select median ms': refAll[Math.floor(refAll.length / 2)].toFixed(1),
+    'select min ms': refAll[0].toFixed(1),
+    'select max ms': refAll[refAll.length - 1].toFixed(1),
+    'x quickselect': '1.00',
+    kept: keep,
+  });
+  rows.push(ref);
 }
 
 console.log(`@dp/policies benchmark: N = ${N.toLocaleString('en')}, pruneRatio ${ratio}, ${REPS} selections, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()[0].toFixed(1)}`);

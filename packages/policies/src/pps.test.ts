@@ -4,6 +4,49 @@ import { PrunerError } from './errors.js';
 import { inclusionProbabilities, systematicSample } from './pps.js';
 import { Rng } from './rng.js';
 
+/** The straightforward algorithm (one full pass per capping round, probabilities written out): the reference. */
+function referenceProbabilities(sizes: number[], k: number, mix: number): Float64Array {
+  const n = sizes.length;
+  const out = new Float64Array(n);
+  let max = 0;
+  for (const s of sizes) if (s > max) max = s;
+  let total = 0;
+  for (const s of sizes) total += s / max;
+  const sizeShare = max > 0 ? (1 - mix) / total : 0;
+  const uniformShare = max > 0 ? mix / n : 1 / n;
+  let budget = k;
+  let poolShare = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = max > 0 ? (sizes[i]! / max) * sizeShare + uniformShare : uniformShare;
+    poolShare += out[i]!;
+  }
+  if (k === n) return out.fill(1);
+  let scale = budget / poolShare;
+  for (;;) {
+    let capped = 0;
+    let pool = 0;
+    let pooled = 0;
+    for (let i = 0; i < n; i++) {
+      const q = out[i]!;
+      if (q < 0) continue;
+      if (q * scale >= 1) {
+        capped++;
+        out[i] = -1;
+      } else {
+        pool += q;
+        pooled++;
+      }
+    }
+    if (capped === 0) return out.map((q) => (q < 0 ? 1 : q * scale));
+    budget -= capped;
+    if (budget <= 0 || !(budget / pool < Infinity)) {
+      const even = budget > 0 ? budget / pooled : 0;
+      return out.map((q) => (q < 0 ? 1 : even));
+    }
+    scale = budget / pool;
+  }
+}
+
 const sizesArb = fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 300 });
 
 describe('inclusionProbabilities', () => {
@@ -23,6 +66,25 @@ describe('inclusionProbabilities', () => {
         }
       }),
     );
+  });
+
+  it('property: bit for bit the straightforward algorithm (fused first round, skipped last round)', () => {
+    const fewValues = fc.array(fc.constantFrom(0, 0.1, 0.3, 1, 2, 3), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(fc.oneof(sizesArb, fewValues), fc.constantFrom(0, 1e-20, 0.001, 0.1, 0.3, 0.5, 1), fc.nat(), (sizes, mix, kSeed) => {
+        const k = kSeed % (sizes.length + 1);
+        expect(inclusionProbabilities(sizes, k, mix)).toEqual(referenceProbabilities(sizes, k, mix));
+      }),
+      { numRuns: 500 },
+    );
+    // Shares within rounding of 1 / k, where the guessed first capping round is wrong and is redone in full.
+    for (const [sizes, k] of [
+      [[1, 1, 1, 0.1, 0.3, 0.3, 0.3, 2], 6],
+      [[3, 1, 2, 1, 1, 2], 5],
+      [[0.3, 0, 1, 0.3, 0.3, 3, 2, 0.1, 0.3, 3, 2, 0, 1, 2, 0.1, 0.3, 0, 2, 0.3, 0], 9],
+    ] as [number[], number][]) {
+      expect(inclusionProbabilities(sizes, k, 0)).toEqual(referenceProbabilities(sizes, k, 0));
+    }
   });
 
   it('caps items above 1 and spreads their excess over the rest', () => {
@@ -59,7 +121,56 @@ describe('inclusionProbabilities', () => {
   });
 });
 
+/** systematicSample as first written (threshold moved by 1 at every take): the reference for its faster pass. */
+function referenceSystematic(p: Float64Array, n: number, k: number, rng: Rng): Uint32Array {
+  const out = new Uint32Array(k);
+  const blocks = new Uint32Array(Math.ceil(n / 64));
+  for (let b = 0; b < blocks.length; b++) blocks[b] = b;
+  rng.shuffle(blocks);
+  let threshold = rng.nextFloat();
+  let acc = 0;
+  let count = 0;
+  for (let j = 0; j < blocks.length && count < k; j++) {
+    for (let id = blocks[j]! * 64; id < Math.min(blocks[j]! * 64 + 64, n) && count < k; id++) {
+      acc += p[id]!;
+      if (acc > threshold) {
+        out[count++] = id;
+        threshold += 1;
+      }
+    }
+  }
+  return count === k ? out : out.fill(0xffffffff, count); // the rare top-up is not part of the reference
+}
+
 describe('systematicSample', () => {
+  it('property: bit for bit the plain threshold walk (below and above the closed-form limit k < 2^21 - 2)', () => {
+    fc.assert(
+      fc.property(sizesArb, fc.double({ min: 0.001, max: 1, noNaN: true }), fc.nat(), fc.integer(), (sizes, mix, kSeed, seed) => {
+        const n = sizes.length;
+        const k = kSeed % (n + 1);
+        const p = inclusionProbabilities(sizes, k, mix);
+        const expected = referenceSystematic(p, n, k, new Rng(seed));
+        if (expected.includes(0xffffffff)) return; // Σp rounded below k: the top-up draws differ from the reference
+        const out = new Uint32Array(k);
+        systematicSample(p, n, k, new Rng(seed), out);
+        expect(out).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    // k >= 2^21 - 2 takes the plain walk: ~2.1 million items.
+    const n = 2 ** 21 + 1000;
+    const k = 2 ** 21 - 1;
+    const rng = new Rng(3);
+    const sizes = new Float64Array(n);
+    for (let i = 0; i < n; i++) sizes[i] = rng.nextFloat();
+    const p = inclusionProbabilities(sizes, k, 0.3, sizes);
+    const out = new Uint32Array(k);
+    systematicSample(p, n, k, new Rng(4), out);
+    const expected = referenceSystematic(p, n, k, new Rng(4));
+    expect(expected.includes(0xffffffff)).toBe(false);
+    expect(out.findIndex((id, j) => id !== expected[j])).toBe(-1); // (toEqual on 2 million entries is slow)
+  });
+
   it('property: exactly k distinct ids', () => {
     fc.assert(
       fc.property(sizesArb, fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.integer(), (sizes, mix, kSeed, seed) => {

@@ -97,7 +97,7 @@ describe('bad input throws one PrunerError naming field, value and allowed value
   const ok: PrunerConfig = { ...base, policy: 'random' };
 
   it('invalid configs', () => {
-    rejects(() => createPruner({ ...ok, policy: 'nope' }), 'policy', 'policy = "nope" is invalid: expected one of full, random, epsilon-greedy, ucb, importance, infobatch, static');
+    rejects(() => createPruner({ ...ok, policy: 'nope' }), 'policy', 'policy = "nope" is invalid: expected one of full, random, epsilon-greedy, ucb, importance, infobatch, static, orderdp, repb, seta, ramp');
     rejects(() => createPruner({ ...ok, pruneRatio: 1 }), 'pruneRatio', 'pruneRatio = 1 is invalid: expected a number in [0, 1)');
     rejects(() => createPruner({ ...ok, pruneRatio: -0.1 }), 'pruneRatio', /pruneRatio = -0.1/);
     rejects(() => createPruner({ ...ok, pruneRatio: Number.NaN }), 'pruneRatio', /pruneRatio = NaN/);

@@ -4,7 +4,11 @@ import { epsilonGreedy } from './policies/epsilon-greedy.js';
 import { full } from './policies/full.js';
 import { importance } from './policies/importance.js';
 import { infobatch } from './policies/infobatch.js';
+import { orderdp } from './policies/orderdp.js';
+import { ramp } from './policies/ramp.js';
 import { random } from './policies/random.js';
+import { repb } from './policies/repb.js';
+import { seta } from './policies/seta.js';
 import { staticPolicy } from './policies/static.js';
 import { ucb } from './policies/ucb.js';
 
@@ -31,4 +35,4 @@ export function policyNames(): string[] {
   return [...registry.keys()];
 }
 
-for (const p of [full, random, epsilonGreedy, ucb, importance, infobatch, staticPolicy]) registerPolicy(p);
+for (const p of [full, random, epsilonGreedy, ucb, importance, infobatch, staticPolicy, orderdp, repb, seta, ramp]) registerPolicy(p);

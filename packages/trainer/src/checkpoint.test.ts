@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,8 +35,9 @@ describe('checkpoints', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
     writeCheckpoint(dir, data(1));
     let calls = 0;
-    const full = () => {
+    const full = (_fd: number, d: Uint8Array) => {
       if (++calls > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return d.length;
     };
     expect(() => writeCheckpoint(dir, data(2), { write: full })).toThrow(TrainError);
     expect(() => writeCheckpoint(dir, data(2), { write: full })).toThrow(/disk is full \(ENOSPC\); the previous checkpoint \(epoch 2\) is intact/);
@@ -75,6 +76,65 @@ describe('checkpoints', () => {
     writeCheckpoint(dir, data(1));
     const { truncateSync } = await import('node:fs');
     truncateSync(join(dir, 'checkpoint', 'tensors.bin'), 8);
-    expect(() => readCheckpoint(dir)).toThrow(/tensors.bin has 8 bytes, the manifest says 32 \(corrupt checkpoint\)/);
+    expect(() => readCheckpoint(dir)).toThrow(/damaged: tensors.bin has 8 bytes, the manifest says 32; fix: delete .*checkpoint to restart/);
+  });
+
+  it('writes all bytes through short writes, and reports a write that makes no progress as a full disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
+    // At most 3 bytes per call: the checkpoint still comes out whole.
+    writeCheckpoint(dir, data(1), { write: (fd, d) => writeSync(fd, d.subarray(0, 3)) });
+    expect(readCheckpoint(dir)!.weights[0]!.values).toEqual(Float32Array.from([1, 2, 3, 1]));
+    // A disk that fills up mid-manifest: short writes, then 0 bytes. The good checkpoint stays, no truncated one
+    // replaces it (the defect: a 65,536-of-79,583-byte manifest renamed into place).
+    let budget = 100;
+    const filling = (fd: number, d: Uint8Array) => {
+      const n = Math.min(d.length, budget, 7);
+      budget -= n;
+      return n === 0 ? 0 : writeSync(fd, d.subarray(0, n));
+    };
+    expect(() => writeCheckpoint(dir, data(2), { write: filling })).toThrow(/disk is full \(ENOSPC\); the previous checkpoint \(epoch 2\) is intact/);
+    expect(readCheckpoint(dir)!.epoch).toBe(1);
+    expect(readdirSync(dir)).toEqual(['checkpoint']);
+  });
+
+  it('refuses a damaged checkpoint: a flipped tensor byte, an edited manifest field, a missing tensor file', () => {
+    const fresh = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
+      writeCheckpoint(dir, data(1));
+      return dir;
+    };
+    let dir = fresh();
+    const bin = join(dir, 'checkpoint', 'tensors.bin');
+    const bytes = readFileSync(bin);
+    bytes[5]! ^= 1;
+    writeFileSync(bin, bytes);
+    expect(() => readCheckpoint(dir)).toThrow(/damaged: tensors.bin does not match its checksum/);
+
+    for (const edit of [(m: Record<string, unknown>) => (m.epoch = 10), (m: Record<string, unknown>) => (m.epoch = -1), (m: Record<string, unknown>) => ((m.pruner as { epoch: number }).epoch = 7)]) {
+      dir = fresh();
+      const path = join(dir, 'checkpoint', 'manifest.json');
+      const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      edit(m);
+      writeFileSync(path, JSON.stringify(m));
+      expect(() => readCheckpoint(dir)).toThrow(/damaged: manifest.json does not match its checksum/);
+    }
+    dir = fresh();
+    rmSync(join(dir, 'checkpoint', 'tensors.bin'));
+    expect(() => readCheckpoint(dir)).toThrow(/damaged: tensors.bin is missing/);
+  });
+
+  it('still reads a version-1 checkpoint (no checksums), validating its layout', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
+    writeCheckpoint(dir, data(2));
+    const path = join(dir, 'checkpoint', 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    delete m.tensorsSha256;
+    delete m.manifestSha256;
+    writeFileSync(path, JSON.stringify({ ...m, version: 1 }));
+    expect(readCheckpoint(dir)!.epoch).toBe(2);
+    writeFileSync(path, JSON.stringify({ ...m, version: 1, epoch: -1 }));
+    expect(() => readCheckpoint(dir)).toThrow(/damaged: epoch = -1 is not an integer >= 0/);
+    writeFileSync(path, JSON.stringify({ ...m, version: 1, bytes: 16 }));
+    expect(() => readCheckpoint(dir)).toThrow(/damaged: bytes = 16, the arrays need 32/);
   });
 });

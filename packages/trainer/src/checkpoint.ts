@@ -1,5 +1,7 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncDir, writeFileSynced, type WriteFn } from './durable.js';
 import { TrainError } from './errors.js';
 
 /** A named float32 array (model weight or optimizer slot), in a fixed order. */
@@ -26,7 +28,8 @@ export interface CheckpointData {
 
 interface Manifest {
   format: 'dp-checkpoint';
-  version: 1;
+  /** 2: with checksums (written since 2026-12-06); 1: without (still read). */
+  version: 1 | 2;
   epoch: number;
   fingerprint: string;
   weights: { name: string; shape: number[]; offset: number; length: number }[];
@@ -34,11 +37,20 @@ interface Manifest {
   pruner: unknown;
   extra: unknown;
   bytes: number;
+  /** SHA-256 (hex) of tensors.bin (version 2). */
+  tensorsSha256?: string;
+  /** SHA-256 (hex) of this manifest's JSON with this field set to '' (version 2). */
+  manifestSha256?: string;
 }
 
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+
 export interface WriteHooks {
-  /** Replaceable for tests (e.g. to simulate a full disk); defaults to node:fs writeSync. */
-  write?: (fd: number, data: Uint8Array) => void;
+  /**
+   * Replaceable for tests (e.g. to simulate a full disk or short writes); defaults to node:fs writeSync. Returns the
+   * bytes written, which may be fewer than asked: the rest is written by further calls.
+   */
+  write?: WriteFn;
   /** Replaceable for tests (e.g. to simulate a crash between renames); defaults to node:fs renameSync. */
   rename?: (from: string, to: string) => void;
 }
@@ -52,7 +64,7 @@ const PREVIOUS = 'checkpoint.previous';
  * checkpoint intact and loadable.
  */
 export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: WriteHooks = {}): void {
-  const write = hooks.write ?? ((fd: number, d: Uint8Array) => void writeSync(fd, d));
+  const write = hooks.write;
   const rename = hooks.rename ?? renameSync;
   // Temporary folders of crashed writers (any pid) are garbage: one run directory has one writer at a time.
   if (existsSync(runDir)) for (const e of readdirSync(runDir)) if (e.startsWith('checkpoint.tmp-')) rmSync(join(runDir, e), { recursive: true, force: true });
@@ -66,32 +78,30 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
         offset += a.values.length * 4;
         return entry;
       });
+    const weights = layout(data.weights);
+    const slots = layout(data.optimizer.slots);
+    const tensors = new Uint8Array(offset);
+    let at = 0;
+    for (const a of [...data.weights, ...data.optimizer.slots]) {
+      tensors.set(new Uint8Array(a.values.buffer, a.values.byteOffset, a.values.byteLength), at);
+      at += a.values.byteLength;
+    }
     const manifest: Manifest = {
       format: 'dp-checkpoint',
-      version: 1,
+      version: 2,
       epoch: data.epoch,
       fingerprint: data.fingerprint,
-      weights: layout(data.weights),
-      optimizer: { iterations: data.optimizer.iterations, slots: layout(data.optimizer.slots) },
+      weights,
+      optimizer: { iterations: data.optimizer.iterations, slots },
       pruner: data.pruner,
       extra: data.extra,
-      bytes: 0,
+      bytes: offset,
+      tensorsSha256: sha256(tensors),
+      manifestSha256: '',
     };
-    manifest.bytes = offset;
-    const fd = openSync(join(tmp, 'tensors.bin'), 'w');
-    try {
-      for (const a of [...data.weights, ...data.optimizer.slots]) write(fd, new Uint8Array(a.values.buffer, a.values.byteOffset, a.values.byteLength));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    const mfd = openSync(join(tmp, 'manifest.json'), 'w');
-    try {
-      write(mfd, new TextEncoder().encode(JSON.stringify(manifest)));
-      fsyncSync(mfd);
-    } finally {
-      closeSync(mfd);
-    }
+    manifest.manifestSha256 = sha256(JSON.stringify(manifest));
+    writeFileSynced(join(tmp, 'tensors.bin'), tensors, write);
+    writeFileSynced(join(tmp, 'manifest.json'), JSON.stringify(manifest), write);
     const current = join(runDir, CURRENT);
     const previous = join(runDir, PREVIOUS);
     // A loadable checkpoint exists at every moment: the old 'previous' goes only when 'current' replaces it (after a
@@ -115,15 +125,6 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
   }
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function loadableEpoch(runDir: string): number | undefined {
   try {
     return readCheckpoint(runDir)?.epoch;
@@ -132,23 +133,41 @@ function loadableEpoch(runDir: string): number | undefined {
   }
 }
 
+/**
+ * After a resume from `<runDir>/checkpoint`: remove a `checkpoint.previous` that a kill between the final renames of a
+ * write left behind (it is older than the checkpoint just loaded). Call only once the resume is accepted: a refused
+ * resume changes nothing.
+ */
+export function removeStaleCheckpoint(runDir: string): void {
+  if (existsSync(join(runDir, CURRENT, 'manifest.json'))) rmSync(join(runDir, PREVIOUS), { recursive: true, force: true });
+}
+
 /** Read the checkpoint in `runDir` (or the previous one if a crash happened between the final renames). */
 export function readCheckpoint(runDir: string): CheckpointData | undefined {
   const dir = [CURRENT, PREVIOUS].map((d) => join(runDir, d)).find((d) => existsSync(join(d, 'manifest.json')));
   if (!dir) return undefined;
+  const damaged = (what: string) => new TrainError(`the checkpoint in ${dir} is damaged: ${what}; fix: delete ${dir} to restart the run from its beginning`);
+  let text: string;
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    text = readFileSync(join(dir, 'manifest.json'), 'utf8');
+    manifest = JSON.parse(text) as Manifest;
   } catch (e) {
-    throw new TrainError(`${join(dir, 'manifest.json')} is not valid JSON (${(e as Error).message}); fix: delete ${dir} to restart the run`);
+    throw damaged(`manifest.json is not valid JSON (${(e as Error).message})`);
   }
-  if (manifest.format !== 'dp-checkpoint' || manifest.version !== 1) {
-    throw new TrainError(`${dir} is not a dp checkpoint (format ${String(manifest.format)}, version ${String(manifest.version)})`);
+  if (manifest === null || typeof manifest !== 'object' || manifest.format !== 'dp-checkpoint' || (manifest.version !== 1 && manifest.version !== 2)) {
+    throw new TrainError(`${dir} is not a dp checkpoint (format ${String(manifest?.format)}, version ${String(manifest?.version)}); fix: delete ${dir}, or resume with the dp version that wrote it`);
   }
-  const bin = readFileSync(join(dir, 'tensors.bin'));
-  if (bin.length !== manifest.bytes) {
-    throw new TrainError(`${join(dir, 'tensors.bin')} has ${bin.length} bytes, the manifest says ${manifest.bytes} (corrupt checkpoint); fix: delete ${dir} to restart the run`);
+  if (manifest.version === 2) {
+    const claimed = manifest.manifestSha256;
+    if (typeof claimed !== 'string' || sha256(JSON.stringify({ ...manifest, manifestSha256: '' })) !== claimed) throw damaged('manifest.json does not match its checksum');
   }
+  checkLayout(manifest, damaged);
+  const binPath = join(dir, 'tensors.bin');
+  if (!existsSync(binPath)) throw damaged('tensors.bin is missing');
+  const bin = readFileSync(binPath);
+  if (bin.length !== manifest.bytes) throw damaged(`tensors.bin has ${bin.length} bytes, the manifest says ${manifest.bytes}`);
+  if (manifest.version === 2 && sha256(bin) !== manifest.tensorsSha256) throw damaged('tensors.bin does not match its checksum');
   const aligned = new Uint8Array(bin.length);
   aligned.set(bin);
   const arr = (e: { name: string; shape: number[]; offset: number; length: number }): NamedArray => ({
@@ -164,4 +183,27 @@ export function readCheckpoint(runDir: string): CheckpointData | undefined {
     pruner: manifest.pruner,
     extra: manifest.extra,
   };
+}
+
+/** The manifest's fields are well formed, and its arrays tile tensors.bin exactly, in order (throws `damaged`). */
+function checkLayout(m: Manifest, damaged: (what: string) => TrainError): void {
+  const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  if (!isCount(m.epoch)) throw damaged(`epoch = ${JSON.stringify(m.epoch)} is not an integer >= 0`);
+  if (typeof m.fingerprint !== 'string') throw damaged('fingerprint is missing');
+  if (!m.optimizer || typeof m.optimizer !== 'object' || !isCount(m.optimizer.iterations)) throw damaged('optimizer.iterations is not an integer >= 0');
+  if (!Array.isArray(m.weights) || !Array.isArray(m.optimizer.slots)) throw damaged('weights or optimizer.slots is not a list');
+  let offset = 0;
+  for (const e of [...m.weights, ...m.optimizer.slots]) {
+    const ok =
+      e !== null &&
+      typeof e === 'object' &&
+      typeof e.name === 'string' &&
+      Array.isArray(e.shape) &&
+      e.shape.every(isCount) &&
+      e.length === e.shape.reduce((a, b) => a * b, 1) &&
+      e.offset === offset;
+    if (!ok) throw damaged(`the entry for ${JSON.stringify((e as { name?: unknown })?.name)} does not fit the layout (shape, length or offset)`);
+    offset += e.length * 4;
+  }
+  if (m.bytes !== offset) throw damaged(`bytes = ${JSON.stringify(m.bytes)}, the arrays need ${offset}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCpu, formatCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
+import { describeCpu, formatCpu, oneDnnAdvice, oneDnnDefault, oneDnnSafe, oneDnnState } from './cpu.js';
 
 // Abridged /proc/cpuinfo of the two host kinds this project runs on.
 const EPYC_AVX2 = 'vendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu sse sse2 avx fma avx2 bmi2\n';
@@ -8,7 +8,7 @@ const SAPPHIRE = 'vendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Plat
 
 describe('describeCpu', () => {
   it('reads model, vendor and the extensions that matter, in a fixed order', () => {
-    expect(describeCpu(EPYC_AVX2)).toMatchObject({ model: 'AMD EPYC 7B13', vendor: 'AuthenticAMD', extensions: ['avx2', 'fma'] });
+    expect(describeCpu(EPYC_AVX2, true)).toMatchObject({ model: 'AMD EPYC 7B13', vendor: 'AuthenticAMD', extensions: ['avx2', 'fma'] });
     expect(describeCpu(SAPPHIRE).extensions).toEqual(['avx2', 'fma', 'avx512f', 'avx512_vnni', 'amx_tile', 'amx_int8', 'amx_bf16']);
     expect(describeCpu(EPYC_ZEN5).extensions).toEqual(['avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'avx_vnni']);
   });
@@ -24,8 +24,8 @@ describe('describeCpu', () => {
 });
 
 describe.runIf(process.platform === 'linux')('oneDnnState (TensorFlow 2.21 rule)', () => {
-  const avx2 = describeCpu(EPYC_AVX2);
-  const vnni = describeCpu(EPYC_ZEN5);
+  const avx2 = describeCpu(EPYC_AVX2, true);
+  const vnni = describeCpu(EPYC_ZEN5, true);
   it('is off by default on an AVX2-only CPU and on by default with VNNI / AMX', () => {
     expect(oneDnnState(avx2, {})).toEqual({ enabled: false, source: 'cpu-default' });
     expect(oneDnnState(vnni, {})).toEqual({ enabled: true, source: 'cpu-default' });
@@ -43,5 +43,19 @@ describe.runIf(process.platform === 'linux')('oneDnnState (TensorFlow 2.21 rule)
     const advice = oneDnnAdvice(avx2, oneDnnState(avx2, {}));
     if (process.arch === 'x64') expect(advice).toMatch(/off .*AMD EPYC 7B13.*fix: set TF_ENABLE_ONEDNN_OPTS=1/);
     expect(formatCpu(avx2, oneDnnState(avx2, { TF_ENABLE_ONEDNN_OPTS: '1' }))).toBe('AMD EPYC 7B13 · ' + avx2.cores + ' cores · avx2 fma · oneDNN on (TF_ENABLE_ONEDNN_OPTS=1)');
+  });
+});
+
+describe.runIf(process.platform === 'linux' && process.arch === 'x64')('oneDNN on hosts that hide their cache sizes', () => {
+  const hidden = describeCpu(EPYC_ZEN5, false);
+  it("is not safe there: dp's default turns it off, elsewhere on", () => {
+    expect(oneDnnSafe(hidden)).toBe(false);
+    expect(oneDnnDefault(hidden)).toBe('0');
+    expect(oneDnnDefault(describeCpu(EPYC_AVX2, true))).toBe('1');
+  });
+  it('warns when it is on there anyway (by TensorFlow default or by the user), and not when it is off', () => {
+    expect(oneDnnAdvice(hidden, oneDnnState(hidden, {}))).toMatch(/crash some layer shapes with SIGFPE .*fix: set TF_ENABLE_ONEDNN_OPTS=0/);
+    expect(oneDnnAdvice(hidden, oneDnnState(hidden, { TF_ENABLE_ONEDNN_OPTS: '1' }))).toMatch(/on \(TF_ENABLE_ONEDNN_OPTS=1\) on a CPU that hides/);
+    expect(oneDnnAdvice(hidden, oneDnnState(hidden, { TF_ENABLE_ONEDNN_OPTS: '0' }))).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** The vector extensions that decide TensorFlow's CPU kernels (and whether oneDNN is on by default). */
@@ -14,6 +14,11 @@ export interface CpuInfo {
   cores: number;
   /** The extensions of CPU_EXTENSIONS this CPU has, in that order. */
   extensions: string[];
+  /**
+   * Whether the OS sees the CPU's cache sizes (Linux: /sys/devices/system/cpu/cpu0/cache). Some virtual machines hide
+   * them (CPUID leaves 4 / 0x8000001D); oneDNN then divides by a zero cache size on some layer shapes (SIGFPE).
+   */
+  cachesVisible: boolean;
 }
 
 /** TensorFlow's oneDNN optimisations: on or off for this process, and why. */
@@ -29,7 +34,7 @@ export interface OneDnnState {
  * Describe the CPU from /proc/cpuinfo (Linux) or os.cpus() elsewhere. `cpuinfo` is the file's text, for tests;
  * pass null to skip the file.
  */
-export function describeCpu(cpuinfo: string | null = readCpuinfo()): CpuInfo {
+export function describeCpu(cpuinfo: string | null = readCpuinfo(), cachesVisible = cachesVisibleHere()): CpuInfo {
   const field = (name: string) => cpuinfo?.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim();
   const flags = new Set((field('flags') ?? field('Features') ?? '').split(/\s+/));
   const list = cpus();
@@ -38,7 +43,30 @@ export function describeCpu(cpuinfo: string | null = readCpuinfo()): CpuInfo {
     vendor: field('vendor_id') ?? process.arch,
     cores: list.length,
     extensions: CPU_EXTENSIONS.filter((x) => flags.has(x)),
+    cachesVisible,
   };
+}
+
+function cachesVisibleHere(): boolean {
+  return process.platform !== 'linux' || existsSync('/sys/devices/system/cpu/cpu0/cache');
+}
+
+/**
+ * Whether TensorFlow's oneDNN kernels are safe on this CPU: not on Linux x86 hosts that hide their cache sizes, where
+ * TensorFlow 2.21's oneDNN crashes the process with SIGFPE on some layer shapes (measured 2026-12-06 on an AMD EPYC
+ * VM without cache information: a 1x1 convolution 512 -> 1024 channels on a 4x4 input, ResNet-50's forward pass;
+ * ResNet-20, ResNet-18 and the small CNN ran).
+ */
+export function oneDnnSafe(cpu: CpuInfo): boolean {
+  return cpu.cachesVisible || !['x64', 'ia32'].includes(process.arch);
+}
+
+/**
+ * The TF_ENABLE_ONEDNN_OPTS value `dp` uses when the environment has none: '1' (oneDNN on: up to 1.9x faster training
+ * where TensorFlow would leave it off), or '0' where oneDNN is not safe (oneDnnSafe).
+ */
+export function oneDnnDefault(cpu: CpuInfo = describeCpu()): '0' | '1' {
+  return oneDnnSafe(cpu) ? '1' : '0';
 }
 
 /**
@@ -68,7 +96,10 @@ export function formatCpu(cpu: CpuInfo, onednn?: OneDnnState): string {
  * Not on other architectures, where TensorFlow's oneDNN build does not apply.
  */
 export function oneDnnAdvice(cpu: CpuInfo, state: OneDnnState): string | undefined {
-  if (state.enabled || !['x64', 'ia32'].includes(process.arch)) return undefined;
+  if (state.enabled && !oneDnnSafe(cpu)) {
+    return `TensorFlow's oneDNN optimisations are on (${state.source === 'env' ? `TF_ENABLE_ONEDNN_OPTS=${state.env}` : "TensorFlow's default for this CPU"}) on a CPU that hides its cache sizes, where they crash some layer shapes with SIGFPE (e.g. ResNet-50); fix: set TF_ENABLE_ONEDNN_OPTS=0 if training dies with "Floating point exception"`;
+  }
+  if (state.enabled || !['x64', 'ia32'].includes(process.arch) || !oneDnnSafe(cpu)) return undefined;
   const why = state.source === 'env' ? `TF_ENABLE_ONEDNN_OPTS=${state.env} turns them off` : `TensorFlow leaves them off on this CPU (${cpu.model})`;
   return `TensorFlow's oneDNN optimisations are off (${why}); training is up to 1.9x faster with them: fix: set TF_ENABLE_ONEDNN_OPTS=1 in the environment before @tensorflow/tfjs-node is imported`;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchCount, createBatchLoader, type AugmentSpec, type ImageDataset } from '@dp/data';
 import { MAX_LOSS, type Pruner, type PrunerConfig, type PrunerError, type PrunerState } from '@dp/policies';
-import { readCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
+import { readCheckpoint, removeStaleCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
 import { TrainError } from './errors.js';
 import { describeCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
@@ -178,6 +178,12 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
       if (saved.fingerprint !== checkpoint.fingerprint) {
         throw new TrainError(`the checkpoint in ${checkpoint.dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
       }
+      const savedReports = (saved.extra as { reports?: unknown } | null)?.reports;
+      if (saved.epoch >= epochs || !Array.isArray(savedReports) || savedReports.length !== saved.epoch + 1) {
+        throw new TrainError(
+          `the checkpoint in ${checkpoint.dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run; fix: delete ${checkpoint.dir}/checkpoint to restart the run`,
+        );
+      }
       // The pruner first: a state from another pruner config is refused before the model is touched. It is rebuilt
       // through the caller's own Pruner class, so a policy registered in the caller's copy of @dp/policies (which
       // may not be this package's copy when their versions differ) is found.
@@ -200,6 +206,7 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
       selection = SelectionStats.load(data.size, extra.selection);
       checkpoint.restore?.(extra.caller ?? null);
       startEpoch = saved.epoch + 1;
+      removeStaleCheckpoint(checkpoint.dir);
     }
   }
 

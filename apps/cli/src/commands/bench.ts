@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetPair } from '@dp/data';
-import { getPolicy } from '@dp/policies';
 import { readCheckpoint } from '@dp/trainer';
 import { parse } from '../args.js';
 import { loadBackend } from '../backend.js';
@@ -10,7 +9,8 @@ import { CliError } from '../errors.js';
 import { formatDuration } from '../progress.js';
 import { warn } from '../warn.js';
 import { fingerprint, type RunConfig } from '../run/config.js';
-import { checkSweepOptions, optionsFor, planRun } from '../run/plan.js';
+import { checkMethod, checkSweepOptions, optionsFor, planRun } from '../run/plan.js';
+import { describeMethod, methodTag } from '../run/equal-steps.js';
 import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, type RunSummary } from '../run/run.js';
 import { list, ratioItem, seedItem } from './compare.js';
@@ -29,7 +29,9 @@ Summarise with \`dp report FILE\`.
 
   --results FILE          results file (JSON lines), created if missing (required)
   --runs-dir DIR          where run directories go (default runs/bench)
-  --policies A,B,...      (default full,random,ucb); 'full' runs once per seed, not per ratio
+  --policies A,B,...      (default full,random,ucb); 'full' runs once per seed, not per ratio; 'equal-steps' runs
+                          per ratio r and seed: full data for ⌈(1 − r)·E⌉ of the --epochs E, the optimizer steps of
+                          a run pruned at r, with the learning-rate schedule laid on that shorter run
   --ratios R1,R2,...      (default 0.5)
   --seeds S1,S2,...       (default 0)
   --datasets D1,D2,...    (default: --dataset)
@@ -45,6 +47,7 @@ Examples:
   dp bench --results results/fmnist.jsonl --policies full,random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7,0.8 --seeds 0,1,2
   dp bench --results results/fmnist.jsonl --dry-run
   dp bench --results results/cifar.jsonl --policies random,ucb --ratios 0.5 --until 17:30
+  dp bench --results results/cifar.jsonl --policies equal-steps --ratios 0.5,0.7 --seeds 0,1,2
 `;
 }
 
@@ -76,7 +79,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   // The score file belongs to the sweep's static runs only; the other policies are validated without it.
   const { 'score-file': scoreFile, ...rest } = values;
   const base = configFromFlags(rest);
-  const policies = list(values.policies, 'policies', ['full', 'random', 'ucb'], (s) => (getPolicy(s), s));
+  const policies = list(values.policies, 'policies', ['full', 'random', 'ucb'], checkMethod);
   const ratios = list(values.ratios, 'ratios', [0.5], ratioItem('ratios'));
   const seeds = list(values.seeds, 'seeds', [0], seedItem);
   const datasets = list(values.datasets, 'datasets', [base.dataset], String);
@@ -126,7 +129,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
       '\n',
   );
   if (values['dry-run']) {
-    for (const c of plan) process.stdout.write(`  ${done.has(fingerprint(c)) ? 'done' : 'todo'}  ${c.dataset} ${c.model} ${c.policy} ${c.pruneRatio} seed ${c.seed}\n`);
+    const method = (c: RunConfig) => (c.equalSteps ? describeMethod(c) : `${c.policy} ${c.pruneRatio}`);
+    for (const c of plan) process.stdout.write(`  ${done.has(fingerprint(c)) ? 'done' : 'todo'}  ${c.dataset} ${c.model} ${method(c)} seed ${c.seed}\n`);
     return 0;
   }
   if (!todo.length) return 0;
@@ -169,7 +173,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
 /** The run's folder under --runs-dir: readable, and unique by the hash of its config's fingerprint. */
 function runName(cfg: RunConfig): string {
   const hash = createHash('sha256').update(fingerprint(cfg)).digest('hex').slice(0, 8);
-  return `${cfg.dataset}-${cfg.model}-${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}-${hash}`;
+  return `${cfg.dataset}-${cfg.model}-${methodTag(cfg)}-s${cfg.seed}-${hash}`;
 }
 
 /** Whether a file exists and its last byte is not a newline. */
@@ -195,6 +199,7 @@ function sameSetup(a: RunConfig, b: RunConfig): boolean {
     a.batchSize === b.batchSize &&
     a.trainSubset === b.trainSubset &&
     a.testSubset === b.testSubset &&
+    (a.valSplit ?? 0) === (b.valSplit ?? 0) &&
     a.resize === b.resize &&
     a.crop === b.crop
   );

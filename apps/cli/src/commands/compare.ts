@@ -1,19 +1,20 @@
 import { join } from 'node:path';
-import { getPolicy } from '@dp/policies';
 import { parse } from '../args.js';
 import { loadBackend } from '../backend.js';
 import { CliError } from '../errors.js';
 import { formatDuration } from '../progress.js';
 import { writeReport } from '../report/write.js';
 import { DEFAULTS } from '../run/config.js';
-import { checkSweepOptions, optionsFor, planRun } from '../run/plan.js';
+import { checkMethod, checkSweepOptions, optionsFor, planRun } from '../run/plan.js';
+import { methodTag } from '../run/equal-steps.js';
 import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, type RunSummary } from '../run/run.js';
 import { comparisonTable } from '../report/summarize.js';
 import { loadData } from '../run/data.js';
 import { checkOutputPath } from '../fs.js';
 
-export const COMPARE_DEFAULT_POLICIES = ['full', 'random', 'ucb'];
+/** Full data, the equal-steps baseline (full data for the steps of a pruned run), and two pruning policies. */
+export const COMPARE_DEFAULT_POLICIES = ['full', 'equal-steps', 'random', 'ucb'];
 
 export function compareHelp(): string {
   return `Usage: dp compare [options]
@@ -22,7 +23,10 @@ The main job: trains the same model with full data and with dynamic pruning poli
 prints a table of test accuracy, training cost, speed-up and accuracy change, and writes an HTML + Markdown report.
 With no options: ${DEFAULTS.model} on ${DEFAULTS.dataset}, ${COMPARE_DEFAULT_POLICIES.join(', ')} at 50% pruning, ${DEFAULTS.epochs} epochs.
 
-  --policies A,B,...      policies to compare with full data (default ${COMPARE_DEFAULT_POLICIES.filter((p) => p !== 'full').join(',')})
+  --policies A,B,...      policies to compare with full data (default ${COMPARE_DEFAULT_POLICIES.filter((p) => p !== 'full').join(',')});
+                          'equal-steps' is the baseline every pruned run should also beat: full data for
+                          ⌈(1 − r)·E⌉ of the E epochs (the same optimizer steps as a run pruned at r), with the
+                          learning-rate schedule laid on that shorter run, at each ratio r
   --ratios R1,R2,...      prune ratios for every pruning policy (default 0.5)
   --seeds S1,S2,...       seeds (default 0)
   --out DIR               where runs and the report go (default runs/compare-<time>)
@@ -33,6 +37,7 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}
 Examples:
   dp compare
   dp compare --policies random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7 --epochs 6
+  dp compare --policies equal-steps,random,infobatch --ratios 0.5,0.7 --seeds 0,1,2
   dp compare --dataset cifar10 --model resnet20 --epochs 30 --seeds 0,1,2
 `;
 }
@@ -67,10 +72,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'; fix: see \`dp compare --help\``);
   rejectRunFlags(values, ['policy', 'prune-ratio'], 'compare', 'it takes lists, --policies and --ratios');
-  const policies = list(values.policies, 'policies', COMPARE_DEFAULT_POLICIES.filter((p) => p !== 'full'), (s) => {
-    getPolicy(s);
-    return s;
-  }).filter((p) => p !== 'full');
+  const policies = list(values.policies, 'policies', COMPARE_DEFAULT_POLICIES.filter((p) => p !== 'full'), checkMethod).filter((p) => p !== 'full');
   const ratios = list(values.ratios, 'ratios', [0.5], ratioItem('ratios'));
   const seeds = list(values.seeds, 'seeds', [0], seedItem);
   // As in dp bench: the score file belongs to the static runs, the policy options to the policies that take them,
@@ -94,7 +96,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const started = performance.now();
   const results: RunSummary[] = [];
   for (const [i, cfg] of plan.entries()) {
-    const name = `${cfg.policy}${cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`}-s${cfg.seed}`;
+    const name = `${methodTag(cfg)}-s${cfg.seed}`;
     const label = `[${i + 1}/${plan.length}] ${name}`;
     results.push(await executeRun(cfg, { runDir: join(outDir, name), resume: true, backend, data, label }));
   }

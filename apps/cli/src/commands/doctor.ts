@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { FASHION_MNIST, locateIdx } from '@dp/data';
 import { parse } from '../args.js';
-import { describeCpu, oneDnnState, type CpuInfo, type OneDnnState } from '@dp/trainer';
+import { describeCpu, oneDnnSafe, oneDnnState, type CpuInfo, type OneDnnState } from '@dp/trainer';
 import { loadBackend } from '../backend.js';
 
 export const doctorHelp = `Usage: dp doctor [--gpu] [--data-dir DIR]
@@ -70,6 +70,9 @@ async function checkCompiledInference(): Promise<string> {
 
 /** oneDNN's state and why, with what changes it. */
 function oneDnnLine(cpu: CpuInfo, s: OneDnnState): string {
+  if (!oneDnnSafe(cpu)) {
+    return `${s.enabled ? 'on' : 'off'} (this CPU hides its cache sizes, where oneDNN crashes some layer shapes with SIGFPE: dp leaves it off unless TF_ENABLE_ONEDNN_OPTS=1${s.source === 'env' ? `; TF_ENABLE_ONEDNN_OPTS=${s.env}` : ''})`;
+  }
   if (s.source === 'env') return `${s.enabled ? 'on' : 'off'} (TF_ENABLE_ONEDNN_OPTS=${s.env}${s.enabled ? '' : '; unset it, or set 1, for up to 1.9x faster training'})`;
   const has = cpu.extensions.filter((x) => /vnni|bf16|amx/.test(x));
   return `${s.enabled ? 'on' : 'off'} (TensorFlow's default for this CPU: ${has.length ? `it has ${has.join(', ')}` : 'no AVX512_VNNI / AVX_VNNI / AMX'}; TF_ENABLE_ONEDNN_OPTS=1 turns it on)`;

@@ -22,6 +22,13 @@ data, accuracy change, selection flips) and writes report.md and a self-containe
 a method x prune-ratio table (when the runs have several ratios) and plots (accuracy vs. cost, accuracy vs. prune
 ratio with error bars, accuracy per epoch, the "sometimes samples" views).
 
+Paired statistics: per setting, a table of every method (x ratio) with its seeds, the share of the data it really
+trained (samples trained / (epochs x training-set size)), its final test accuracy (mean ± std over seeds) and its
+difference to full data, to the equal-steps baseline at the same ratio (full data for ⌈(1 − r)·E⌉ epochs: the
+policy equal-steps of dp compare / dp bench) and to uniform random at the same ratio, paired by seed (only seeds both
+methods ran; their number is shown) with a 95% Student t confidence interval over the per-seed differences, plus a
+sentence on what the intervals resolve. A method or pair with a single seed gets a difference and no interval.
+
 Costs are wall-clock seconds. A sweep that spans days or sessions on a shared machine compares runs made at
 different machine speeds; every run times its evaluation passes (the same fixed work in every run), and when
 those differ by more than 10% from the full-data run's, dp report warns. --adjust-machine-speed then adds the

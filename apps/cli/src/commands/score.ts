@@ -11,7 +11,7 @@ import { formatDuration, ProgressBar } from '../progress.js';
 import { warn } from '../warn.js';
 import { resolveAugment, validateRunConfig, type RunConfig } from '../run/config.js';
 import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
-import { loadData, subset } from '../run/data.js';
+import { checkValSplit, loadData, runSplits } from '../run/data.js';
 import { buildRunModel, trainingOptions } from '../run/recipe.js';
 import { checkOutputPath } from '../fs.js';
 
@@ -33,6 +33,7 @@ Static scoring, with its cost counted: trains R short runs of K epochs on full d
 scores every training sample, averages the runs and writes a score file (float32 scores + a JSON header with the
 method, protocol, dataset fingerprints of labels and pixels, and the wall-clock seconds spent). \`dp train --policy
 static --score-file FILE\` trains on the top-scored subset and charges those seconds to the method's training cost.
+With --val-split N it scores the training part of the split \`dp train --val-split N\` with the same --seed trains on.
 
   --method NAME           ${scoreNames().join(' | ')}, or a score registered by --score
   --score PACKAGE         load a scoring plug-in package first (e.g. --score @dp/score-margin, then --method margin)
@@ -91,8 +92,10 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const base = configFromFlags(rest, validateRunConfig({ epochs: Math.max(epochs, 1) }));
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   const pair = await loadData(base.dataset, dataDir, base);
-  const data = subset(pair.train, base.trainSubset);
-  const out = typeof values.out === 'string' ? values.out : join('scores', `${base.dataset}${base.trainSubset ? `-n${base.trainSubset}` : ''}-${score.name}-${base.model}-e${epochs}-r${runs}.dpscore`);
+  // With --val-split: the training part of the run's split (seeded by --seed), as `dp train --val-split` trains on.
+  checkValSplit(pair.train, base);
+  const { train: data } = runSplits(pair, base);
+  const out = typeof values.out === 'string' ? values.out : join('scores', `${base.dataset}${base.trainSubset ? `-n${base.trainSubset}` : ''}${base.valSplit ? `-v${base.valSplit}-s${base.seed}` : ''}-${score.name}-${base.model}-e${epochs}-r${runs}.dpscore`);
   checkOutputPath(out, 'file', '--out'); // before the scoring runs, not after them
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
   process.stdout.write(`dp score: ${score.name} on ${base.dataset} (${data.size} samples) · ${base.model} · ${epochs} epochs x ${runs} runs · backend ${backend.backend}\n`);

@@ -6,8 +6,9 @@ import { CliError } from '../errors.js';
 import { readConfigFile, validateRunConfig, type RunConfig } from '../run/config.js';
 import { configFromFlags, defaultRunDir, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, startRecord } from '../run/run.js';
-import { checkSubsetSize, loadData } from '../run/data.js';
+import { checkSubsetSize, checkValSplit, loadData } from '../run/data.js';
 import { checkOutputPath } from '../fs.js';
+import { describeMethod } from '../run/equal-steps.js';
 
 export function trainHelp(): string {
   return `Usage: dp train [options]
@@ -22,6 +23,8 @@ ${runFlagsHelp()}
 Examples:
   dp train --dataset fashion-mnist --model cnn-small --epochs 3
   dp train --policy random --prune-ratio 0.5 --epochs 6 --seed 1
+  dp train --policy equal-steps --prune-ratio 0.5 --epochs 6 --seed 1   # full data, 3 epochs: the same steps
+  dp train --policy ucb --policy-option c=2 --val-split 5000   # choose c on 5,000 held-out training samples, not on the test set
   dp train --config run.json --out runs/my-run
   dp train --resume runs/my-run
 `;
@@ -54,10 +57,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const data = await loadData(cfg.dataset, dataDir, cfg);
   checkSubsetSize(data.train, cfg.trainSubset);
   checkSubsetSize(data.test, cfg.testSubset);
+  checkValSplit(data.train, cfg);
   const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) });
   process.stdout.write(
-    `dp train: ${cfg.dataset} (${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test, from ${data.source}) · ${cfg.model} · policy ${cfg.policy}` +
-      `${cfg.policy === 'full' ? '' : ` @ ${cfg.pruneRatio}`} · ${cfg.epochs} epochs · backend ${backend.backend}${backend.tensorflowVersion ? ` (TensorFlow ${backend.tensorflowVersion})` : ''}\n` +
+    `dp train: ${cfg.dataset} (${cfg.valSplit ? `${(cfg.trainSubset || data.train.size) - cfg.valSplit} train / ${cfg.valSplit} validation` : `${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test`}, from ${data.source}) · ${cfg.model} · policy ${describeMethod(cfg)}` +
+      ` · ${cfg.epochs} epochs · backend ${backend.backend}${backend.tensorflowVersion ? ` (TensorFlow ${backend.tensorflowVersion})` : ''}\n` +
       `run directory: ${runDir}${resumeDir ? ' (resuming)' : ''}\n`,
   );
   await executeRun(cfg, { runDir, resume: Boolean(resumeDir), backend, data });

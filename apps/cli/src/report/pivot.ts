@@ -15,7 +15,7 @@ function cell(m: MethodSummary, seeds: number, adjust: boolean): string {
 /** What a cell of a ratio table holds, for a caption above it. */
 export function ratioTableKey(adjustForMachine = false): string {
   const speedup = adjustForMachine ? "speed-up vs. full data at the full-data run's machine speed (adj. speed-up)" : 'measured speed-up vs. full data';
-  return `Each cell: test accuracy in % (mean ± sample std over seeds, n − 1) · ${speedup} · the share of the data trained where it is not 1 − ratio (InfoBatch, annealing) · the number of seeds where it is not the most common one.`;
+  return `Each cell: test accuracy in % (mean ± sample std over seeds, n − 1) · ${speedup} · the share of the data trained where it is not 1 − ratio (InfoBatch, annealing, equal steps rounded up to whole epochs) · the number of seeds where it is not the most common one.`;
 }
 
 /**

@@ -34,6 +34,8 @@ describe('dp compare and its HTML report', () => {
     }
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('| random @ 0.7');
+    // One seed: the paired table gives differences and says that it has no intervals.
+    expect(md).toMatch(/## Paired differences over seeds[\s\S]*No comparison here pairs 2 or more seeds[\s\S]*\| random +\| 0\.7 +\| 1 +\| 30\.0% +\| [\d.]+ \(1 seed: no std\) +\| [-+][\d.]+ \(1 pair: no CI\) +\| not run +\| – +\|/);
     // The method x ratio view: random's two ratios on one row, each with its measured speed-up.
     expect(md).toMatch(/## By prune ratio[\s\S]*\| random +\| +\| \d+\.\d\d · \d+\.\d\d× +\| \d+\.\d\d · \d+\.\d\d× +\|/);
     // How often each sample was selected, against chance: 3 epochs leave only never / sometimes / always, and
@@ -74,8 +76,9 @@ describe('dp compare and its HTML report', () => {
         expect(p.height, p.id).toBeGreaterThan(200);
         expect(p.marks, p.id).toBeGreaterThan(0);
       }
-      // The comparison (full, random @ 0.5, random @ 0.7), the by-ratio view (full, random), the selection spread.
-      expect(await page.$$eval('table', (ts) => ts.map((t) => t.tBodies[0]!.rows.length))).toEqual([3, 2, 2]);
+      // The comparison (full, random @ 0.5, random @ 0.7), the paired table (the same three), the by-ratio view (full,
+      // random), the selection spread.
+      expect(await page.$$eval('table', (ts) => ts.map((t) => t.tBodies[0]!.rows.length))).toEqual([3, 3, 2, 2]);
       const shot = join(out, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(20_000);

@@ -1,5 +1,5 @@
 import type { RunSummary } from '../run/run.js';
-import { markdownTable, settingName, type MethodSummary } from './summarize.js';
+import { markdownTable, prunes, settingName, type MethodSummary } from './summarize.js';
 
 /**
  * How often each sample was selected over a run, in five bands: never, rarely (in at most 10% of the epochs), sometimes,
@@ -85,7 +85,7 @@ export const SPREAD_KEY =
 
 /** The spread of every pruning method as a Markdown table ('' when the report has none). */
 export function spreadTable(ms: readonly MethodSummary[]): string {
-  const pruned = ms.filter((m) => m.policy !== 'full');
+  const pruned = ms.filter(prunes);
   if (!pruned.length) return '';
   const cell = (x: number, c: number) => `${(100 * x).toFixed(1)}% (${(100 * c).toFixed(1)}%)`;
   const rows = pruned.map((m) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../run/config.js';
 import type { RunSummary } from '../run/run.js';
-import { markdownTable, methodLabel, summarize, summaryTable } from './summarize.js';
+import { asMethodRun, markdownTable, methodLabel, summarize, summaryTable } from './summarize.js';
 
 function run(config: Record<string, unknown>, accuracy: number, seconds: number): RunSummary {
   return {
@@ -102,6 +102,28 @@ describe('summarize', () => {
     r.trainedFraction = 0.5;
     r.epochs = [0, 1, 2].map((epoch) => ({ epoch, samples: 500 })) as RunSummary['epochs'];
     expect(summarize([r])[0]!.flipChance).toBeCloseTo(1 - 0.125 - 0.125); // 1000 samples, half each epoch
+  });
+
+  it('reports an equal-steps run as the method it stands for: equal steps @ r in the setting of the pruned runs of E epochs', () => {
+    const full = run({ epochs: 80 }, 0.92, 800);
+    const random = run({ epochs: 80, policy: 'random', pruneRatio: 0.7 }, 0.9, 250);
+    // As dp bench records it: full data for ⌈0.3 · 80⌉ = 24 epochs, all of the data each epoch.
+    const equal = { ...run({ epochs: 24, equalSteps: { epochs: 80, pruneRatio: 0.7 } }, 0.905, 200), trainedFraction: 1, samplesTrained: 24 * 1000 } as RunSummary;
+    const ms = summarize([random, equal, full]);
+    expect(ms.map((m) => [m.label, m.settingLabel, m.epochs])).toEqual([
+      ['full data', '', 80],
+      ['equal steps @ 0.7', '', 80],
+      ['random @ 0.7', '', 80],
+    ]);
+    const e = ms[1]!;
+    expect(e.policy).toBe('equal-steps');
+    expect(e.trainedFraction).toBeCloseTo(0.3); // 24 of 80 epochs' data
+    expect(e.speedup).toBeCloseTo(4);
+    expect(e.accuracyChange).toBeCloseTo(-1.5);
+    expect(e.flipChance).toBe(0);
+    // It trains every sample every epoch: no flips column, no selection views.
+    expect(summaryTable(ms).split('\n')[3]).toMatch(/^\| equal steps @ 0\.7 .*\| –\s+\|$/);
+    expect(asMethodRun(full)).toBe(full);
   });
 
   it('escapes a pipe inside a cell so it cannot shift the columns', () => {

@@ -1,5 +1,6 @@
 import type { RunSummary } from '../run/run.js';
 import { DEFAULTS, NOT_FINGERPRINTED } from '../run/config.js';
+import { EQUAL_STEPS } from '../run/equal-steps.js';
 import { groupMachineSpeed, relativeMachineSpeed } from './machine.js';
 import { effectiveOptions } from './options.js';
 import { warn } from '../warn.js';
@@ -58,7 +59,7 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
  * the fields that change no trained number (NOT_FINGERPRINTED); fields a run predates take their defaults.
  */
 function setting(r: RunSummary): string {
-  const { policy: _p, pruneRatio: _r, seed: _s, policyOptions: _o, scoreFile: _f, ...rest } = { ...DEFAULTS, ...r.config };
+  const { policy: _p, pruneRatio: _r, seed: _s, policyOptions: _o, scoreFile: _f, equalSteps: _e, ...rest } = { ...DEFAULTS, ...r.config };
   const kept = Object.entries(rest).filter(([k]) => !NOT_FINGERPRINTED.has(k));
   return JSON.stringify(kept.sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -89,9 +90,30 @@ function settingLabels(keys: string[]): Map<string, string> {
   return out;
 }
 
+/**
+ * An equal-steps run as the method it stands for: policy 'equal-steps' at ratio r in the setting of the pruned runs
+ * of E epochs it matches in steps (so it is compared with those and with their full-data run), its share of the data
+ * trained counted against E epochs (samples trained / (E·N)). Other runs are returned as they are.
+ */
+export function asMethodRun(r: RunSummary): RunSummary {
+  const of = r.config.equalSteps;
+  if (!of) return r;
+  return {
+    ...r,
+    config: { ...r.config, policy: EQUAL_STEPS, pruneRatio: of.pruneRatio, epochs: of.epochs, equalSteps: null },
+    trainedFraction: (r.trainedFraction * r.config.epochs) / of.epochs,
+  };
+}
+
+/** Whether a method selects a subset of the data (not full data or the equal-steps baseline, which train it all). */
+export function prunes(m: { policy: string }): boolean {
+  return m.policy !== 'full' && m.policy !== EQUAL_STEPS;
+}
+
 /** 1 − Π f_e − Π (1 − f_e): the share of samples a uniform random choice of these per-epoch shares would flip. */
 function flipChance(r: RunSummary): number {
-  const n = r.trainedFraction > 0 && r.epochs.length ? r.epochs.reduce((a, e) => a + e.samples, 0) / (r.trainedFraction * r.epochs.length) : 0;
+  // N = samples trained / (trainedFraction · the config's epochs), as trainedFraction was defined.
+  const n = r.trainedFraction > 0 && r.epochs.length ? r.epochs.reduce((a, e) => a + e.samples, 0) / (r.trainedFraction * r.config.epochs) : 0;
   if (!(n > 0)) return 0;
   let allIn = 1;
   let allOut = 1;
@@ -109,6 +131,7 @@ function flipChance(r: RunSummary): number {
  */
 export function methodLabel(policy: string, ratio: number, scoreFile = '', options: Record<string, unknown> = {}, fullPath = false): string {
   if (policy === 'full') return 'full data';
+  if (policy === EQUAL_STEPS) return `equal steps @ ${ratio}`;
   const opts = Object.keys(options)
     .sort()
     .map((k) => `${k}=${String(options[k])}`)
@@ -153,7 +176,8 @@ export function markdownTable(head: string[], cells: string[][]): string {
 }
 
 /** Group runs by method and compute means, spreads, speed-ups and accuracy changes against full data. */
-export function summarize(runs: RunSummary[]): MethodSummary[] {
+export function summarize(given: RunSummary[]): MethodSummary[] {
+  const runs = given.map(asMethodRun);
   // Runs of one method: same setting, policy, ratio, score file and effective options (an option spelled out at its
   // default value, e.g. epsilon=0.1, is the same method as the default). One run per seed: a repeat of a seed is
   // the same experiment again, so the last one read stands for it.
@@ -226,13 +250,14 @@ export function summarize(runs: RunSummary[]): MethodSummary[] {
       if (full.adjustedCost) m.adjustedSpeedup = full.adjustedCost.mean / m.adjustedCost.mean;
     }
   }
-  // Dataset, model, setting; full data first; then policy, method (options, score file) and ratio.
+  // Dataset, model, setting; full data first, then equal steps; then policy, method (options, score file) and ratio.
   return out.sort(
     (a, b) =>
       a.dataset.localeCompare(b.dataset) ||
       a.model.localeCompare(b.model) ||
       a.settingLabel.localeCompare(b.settingLabel, 'en', { numeric: true }) ||
       Number(b.policy === 'full') - Number(a.policy === 'full') ||
+      Number(b.policy === EQUAL_STEPS) - Number(a.policy === EQUAL_STEPS) ||
       a.policy.localeCompare(b.policy) ||
       compareOptions(a.options, b.options) ||
       methodName(a).localeCompare(methodName(b), 'en', { numeric: true }) ||
@@ -272,8 +297,10 @@ export function summaryTable(ms: MethodSummary[], { adjustForMachine = false }: 
     times(m.speedup),
     ...(adjustForMachine ? [times(m.machineSpeed), times(m.adjustedSpeedup)] : []),
     m.accuracyChange !== undefined ? `${m.accuracyChange >= 0 ? '+' : ''}${m.accuracyChange.toFixed(2)} pp` : 'n/a',
-    m.policy === 'full' ? '–' : `${pct(m.flippedShare)} (${(100 * m.flipChance).toFixed(0)}%)`,
+    !prunes(m) ? '–' : `${pct(m.flippedShare)} (${(100 * m.flipChance).toFixed(0)}%)`,
   ]);
-  const head = ['method', 'dataset / model', 'seeds', 'data trained', 'test acc (%)', 'training cost', 'speed-up', ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []), 'acc change', 'flipped (chance)'];
+  // Runs with --val-split were evaluated on a validation split carved from the training set, not on the test set.
+  const on = [...new Set(ms.flatMap((m) => m.runs.map((r) => (r.config.valSplit ? 'validation' : 'test'))))].sort().join(' / ') || 'test';
+  const head = ['method', 'dataset / model', 'seeds', 'data trained', `${on} acc (%)`, 'training cost', 'speed-up', ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []), 'acc change', 'flipped (chance)'];
   return markdownTable(head, rows);
 }

@@ -5,10 +5,12 @@ import { writeFileAtomic } from '../fs.js';
 import { barChart, esc, lineChart, type Series } from './svg.js';
 import { MACHINE_KEY } from './machine.js';
 import { ratioTableKey, ratioTables } from './pivot.js';
-import { methodName, settingName, summarize, summaryTable, type MethodSummary } from './summarize.js';
+import { methodName, prunes, settingName, summarize, summaryTable, type MethodSummary } from './summarize.js';
 import { SPREAD_KEY, spreadTable } from './spread.js';
+import { PAIRED_KEY, pairedSection } from './paired-table.js';
 
 const SPREAD_HEADING = '## How often each sample was selected';
+const PAIRED_HEADING = '## Paired differences over seeds (95% confidence intervals)';
 
 /** The report's plots as SVG strings, keyed by id. */
 export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): { id: string; caption: string; svg: string }[] {
@@ -62,7 +64,7 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
     ),
   });
 
-  const pruned = ms.filter((m) => m.policy !== 'full');
+  const pruned = ms.filter(prunes);
   const maxEpochs = Math.max(0, ...pruned.map((m) => m.epochs));
   out.push({
     id: 'selection-histogram',
@@ -118,6 +120,7 @@ export function writeReport(
   // Worth a second view only when some method was run at more than one ratio.
   const byRatio = new Set(ms.filter((m) => m.policy !== 'full').map((m) => m.pruneRatio)).size > 1 ? ratioTables(ms, { adjustForMachine }) : [];
   const spread = spreadTable(ms);
+  const paired = pairedSection(ms);
   const md = [
     `# ${title}`,
     '',
@@ -126,6 +129,13 @@ export function writeReport(
     table,
     '',
     ...(adjustForMachine ? [MACHINE_KEY, ''] : []),
+    PAIRED_HEADING,
+    '',
+    PAIRED_KEY,
+    '',
+    paired.resolution,
+    '',
+    ...paired.tables.flatMap((t) => [`**${t.title}**`, '', t.table, '']),
     ...(byRatio.length ? ['## By prune ratio', '', ratioTableKey(adjustForMachine), '', ...byRatio.flatMap((t) => [`**${t.title}**`, '', t.table, ''])] : []),
     ...(spread ? [SPREAD_HEADING, '', SPREAD_KEY, '', spread, ''] : []),
     '## Plots',
@@ -145,6 +155,10 @@ figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{
 <h1>${esc(title)}</h1>
 <p>Generated from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; ± = sample standard deviation over seeds (n − 1); acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).</p>
 ${htmlTable(table)}${adjustForMachine ? `\n<p>${esc(MACHINE_KEY)}</p>` : ''}
+<h2>${esc(PAIRED_HEADING.slice(3))}</h2>
+<p>${esc(PAIRED_KEY)}</p>
+<p>${esc(paired.resolution)}</p>
+${paired.tables.map((t) => `<h3>${esc(t.title)}</h3>\n${htmlTable(t.table)}`).join('\n')}
 ${htmlRatio}
 ${spread ? `<h2>${esc(SPREAD_HEADING.slice(3))}</h2>\n<p>${esc(SPREAD_KEY)}</p>\n${htmlTable(spread)}` : ''}
 ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}

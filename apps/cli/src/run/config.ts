@@ -4,6 +4,7 @@ import { modelNames } from '@dp/models';
 import { policyNames } from '@dp/policies';
 import { SCHEDULES, type ScheduleName } from '@dp/trainer';
 import { CliError } from '../errors.js';
+import { EQUAL_STEPS, equalStepsEpochs, type EqualStepsOf } from './equal-steps.js';
 
 /** Everything that defines a training run. Validated at the boundary; fingerprinted for resume and bench. */
 export interface RunConfig {
@@ -27,6 +28,11 @@ export interface RunConfig {
   trainSubset: number;
   /** Evaluate on a class-balanced subset of n test samples (0 = all). */
   testSubset: number;
+  /**
+   * Hold out n samples of the training set (after trainSubset) as a seeded, stratified validation split: train on the
+   * rest and evaluate on it instead of the test set (0 = off; run/data.ts runSplits, @dp/data splitValidation).
+   */
+  valSplit: number;
   evalEvery: number;
   checkpointEvery: number;
   /** Training augmentation: 'auto' = crop-flip for CIFAR, resized-crop-flip for image folders, none otherwise. */
@@ -41,6 +47,11 @@ export interface RunConfig {
   resize: number;
   /** Image folders: then keep the centred crop x crop square (0 = no crop). Mixed-size folders need one of the two. */
   crop: number;
+  /**
+   * Set on an equal-steps baseline run (policy 'full' for ⌈(1 − r)·E⌉ epochs, see equal-steps.ts): the epochs E and
+   * prune ratio r of the pruned runs it matches in optimizer steps; null otherwise.
+   */
+  equalSteps: EqualStepsOf | null;
 }
 
 /** The datasets read from image files, the only ones `resize` / `crop` apply to. */
@@ -64,6 +75,7 @@ export const DEFAULTS: RunConfig = {
   seed: 0,
   trainSubset: 0,
   testSubset: 0,
+  valSplit: 0,
   evalEvery: 1,
   checkpointEvery: 1,
   augment: 'auto',
@@ -72,6 +84,7 @@ export const DEFAULTS: RunConfig = {
   scoreFile: '',
   resize: 0,
   crop: 0,
+  equalSteps: null,
 };
 
 type Check = (field: string, v: unknown) => void;
@@ -101,7 +114,7 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   schedule: oneOf(() => SCHEDULES),
   warmup: real(0, 1, { maxOpen: true }),
   labelSmoothing: real(0, 1, { maxOpen: true }),
-  policy: oneOf(policyNames),
+  policy: oneOf(() => [...policyNames(), EQUAL_STEPS]),
   pruneRatio: real(0, 1, { maxOpen: true }),
   policyOptions: (f, v) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(f, v, 'an object of policy options');
@@ -109,6 +122,11 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   seed: int(0, 4294967295), // the models draw 32-bit initialiser seeds
   trainSubset: int(0),
   testSubset: int(0),
+  valSplit: (f, v) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new CliError(`${f} = ${JSON.stringify(v)} is invalid: expected an integer >= 0 (training samples held out for validation, 0 = none); fix: e.g. --val-split 5000, or 0 to evaluate on the test set`);
+    }
+  },
   evalEvery: int(1),
   checkpointEvery: int(1),
   augment: oneOf(() => ['auto', 'none', 'crop-flip', 'resized-crop-flip']),
@@ -119,6 +137,14 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   },
   resize: int(0, 4096),
   crop: int(0, 4096),
+  equalSteps: (f, v) => {
+    if (v === null) return;
+    const o = v as Record<string, unknown>;
+    const ok = typeof o === 'object' && !Array.isArray(o) && Object.keys(o).sort().join() === 'epochs,pruneRatio';
+    if (!ok) throw bad(f, v, 'null or { "epochs": E, "pruneRatio": r }');
+    int(1, 100000)(`${f}.epochs`, o.epochs);
+    real(0, 1, { minOpen: true, maxOpen: true })(`${f}.pruneRatio`, o.pruneRatio);
+  },
 };
 
 function bad(field: string, value: unknown, allowed: string): CliError {
@@ -135,6 +161,8 @@ export function validateRunConfig(raw: Record<string, unknown>, base: RunConfig 
     out[key] = value;
   }
   const cfg = out as unknown as RunConfig;
+  if (cfg.policy === EQUAL_STEPS) resolveEqualSteps(cfg);
+  if (cfg.equalSteps) checkEqualSteps(cfg, cfg.equalSteps);
   if (cfg.policy === 'full' && cfg.pruneRatio > 0) {
     throw new CliError(`pruneRatio = ${cfg.pruneRatio} conflicts with policy = "full" (which never prunes); fix: choose another --policy or drop --prune-ratio`);
   }
@@ -152,6 +180,35 @@ export function validateRunConfig(raw: Record<string, unknown>, base: RunConfig 
     throw new CliError(`crop = ${cfg.crop} is invalid with resize = ${cfg.resize}: the crop must fit the resized shorter side; fix: --crop ${cfg.resize} or less, or a larger --resize`);
   }
   return cfg;
+}
+
+/**
+ * `policy: 'equal-steps'` with epochs E and prune ratio r becomes what is trained: full data for ⌈(1 − r)·E⌉ epochs,
+ * recorded as the equal-steps baseline of (E, r).
+ */
+function resolveEqualSteps(cfg: RunConfig): void {
+  if (!(cfg.pruneRatio > 0)) {
+    throw new CliError(`policy = "${EQUAL_STEPS}" needs a prune ratio in (0, 1): it trains full data for the steps of a run pruned at that ratio; fix: add --prune-ratio (e.g. 0.5), or use --policy full`);
+  }
+  if (Object.keys(cfg.policyOptions).length) {
+    throw new CliError(`policy = "${EQUAL_STEPS}" takes no policy options (it trains full data), got ${JSON.stringify(cfg.policyOptions)}; fix: drop --policy-option`);
+  }
+  cfg.equalSteps = { epochs: cfg.epochs, pruneRatio: cfg.pruneRatio };
+  cfg.epochs = equalStepsEpochs(cfg.epochs, cfg.pruneRatio);
+  cfg.policy = 'full';
+  cfg.pruneRatio = 0;
+}
+
+/** An equal-steps record must describe the run: full data, no pruning, ⌈(1 − r)·E⌉ epochs. */
+function checkEqualSteps(cfg: RunConfig, of: EqualStepsOf): void {
+  const epochs = equalStepsEpochs(of.epochs, of.pruneRatio);
+  if (cfg.policy !== 'full' || cfg.pruneRatio !== 0 || cfg.epochs !== epochs || Object.keys(cfg.policyOptions).length) {
+    throw new CliError(
+      `equalSteps = ${JSON.stringify(of)} conflicts with policy = ${JSON.stringify(cfg.policy)}, pruneRatio = ${cfg.pruneRatio}, epochs = ${cfg.epochs}: ` +
+        `the equal-steps baseline of ${of.epochs} epochs at ${of.pruneRatio} trains full data for ${epochs} epochs; ` +
+        `fix: give --policy ${EQUAL_STEPS} --prune-ratio ${of.pruneRatio} --epochs ${of.epochs} (and no other epochs, policy or options) instead`,
+    );
+  }
 }
 
 /** The augmentation a config asks for, with 'auto' resolved from the dataset. */
@@ -186,14 +243,14 @@ export const NOT_FINGERPRINTED: ReadonlySet<string> = new Set<string>(['inferenc
  * Fields added after results were published: fingerprinted only when set (non-zero), so every earlier run, whose
  * config does not have them, keeps its key (the results files and run directories are keyed by it).
  */
-const FINGERPRINTED_WHEN_SET: ReadonlySet<string> = new Set<string>(['resize', 'crop']);
+const FINGERPRINTED_WHEN_SET: ReadonlySet<string> = new Set<string>(['resize', 'crop', 'equalSteps', 'valSplit']);
 
 /** Fields that change what is trained, in a stable order: equal fingerprints = the same run. */
 export function fingerprint(cfg: RunConfig): string {
   const keys = Object.keys(CHECKS)
     .filter((k) => !NOT_FINGERPRINTED.has(k) && !(FINGERPRINTED_WHEN_SET.has(k) && !cfg[k as keyof RunConfig]))
     .sort();
-  return JSON.stringify(keys.map((k) => [k, k === 'policyOptions' ? sortObj(cfg.policyOptions) : cfg[k as keyof RunConfig]]));
+  return JSON.stringify(keys.map((k) => [k, k === 'policyOptions' || k === 'equalSteps' ? sortObj(cfg[k as 'policyOptions' | 'equalSteps'] as Record<string, unknown>) : cfg[k as keyof RunConfig]]));
 }
 
 function sortObj(o: Record<string, unknown>): Record<string, unknown> {

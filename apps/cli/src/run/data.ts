@@ -1,7 +1,8 @@
-import { loadDataset, type Cifar100Dataset, type DatasetPair, type ImageDataset } from '@dp/data';
+import { loadDataset, splitValidation, validationSplit, type Cifar100Dataset, type DatasetPair, type ImageDataset } from '@dp/data';
 import { CliError } from '../errors.js';
 import { ProgressBar } from '../progress.js';
 import { warn } from '../warn.js';
+import type { RunConfig } from './config.js';
 
 /** loadDataset (image folders: resized / cropped as asked) with a progress bar for long steps (downloads, first decode of an image folder) and warnings on stderr. */
 export async function loadData(name: string, dataDir: string | undefined, size: { resize?: number; crop?: number } = {}): Promise<DatasetPair> {
@@ -77,4 +78,31 @@ export function subset(d: ImageDataset, n: number): ImageDataset {
     ...(fineLabels ? { fineLabels: take(fineLabels) } : {}),
     ...(coarseLabels ? { coarseLabels: take(coarseLabels) } : {}),
   };
+}
+
+/** What a run evaluates on: the test set, or the validation split it carved from its training set (--val-split). */
+export type EvaluatedOn = 'test' | 'validation';
+
+/** How a validation split's errors name the set it splits, e.g. 'fashion-mnist/train (--train-subset 2000)'. */
+function splitWhat(d: ImageDataset, cfg: Pick<RunConfig, 'trainSubset'>): string {
+  return `${d.name}/${d.split}${cfg.trainSubset ? ` (--train-subset ${cfg.trainSubset})` : ''}`;
+}
+
+/**
+ * The sets a run trains and evaluates on: the training subset and the test subset; or, with `valSplit` N > 0, the
+ * training subset minus N validation samples (a seeded, stratified split, @dp/data splitValidation, seeded by the
+ * run's seed) and those N samples instead of the test set.
+ */
+export function runSplits(pair: DatasetPair, cfg: Pick<RunConfig, 'trainSubset' | 'testSubset' | 'valSplit' | 'seed'>): { train: ImageDataset; evaluation: ImageDataset; evaluatedOn: EvaluatedOn } {
+  const train = subset(pair.train, cfg.trainSubset);
+  if (!cfg.valSplit) return { train, evaluation: subset(pair.test, cfg.testSubset), evaluatedOn: 'test' };
+  const split = validationSplit(train, cfg.valSplit, cfg.seed, { field: '--val-split', what: splitWhat(pair.train, cfg) });
+  return { train: split.train, evaluation: split.validation, evaluatedOn: 'validation' };
+}
+
+/** Refuse a validation split the training (sub)set cannot give, before anything else starts (from the labels alone). */
+export function checkValSplit(d: ImageDataset, cfg: Pick<RunConfig, 'trainSubset' | 'valSplit' | 'seed'>): void {
+  if (!cfg.valSplit) return;
+  const train = subset(d, cfg.trainSubset);
+  splitValidation(train.labels, train.numClasses, cfg.valSplit, cfg.seed, { field: '--val-split', what: splitWhat(d, cfg), classNames: train.classNames });
 }

@@ -8,6 +8,7 @@ import type { OptionSpec } from '../args.js';
 import { num } from '../args.js';
 import { CliError } from '../errors.js';
 import { DEFAULTS, readConfigFile, validateRunConfig, type RunConfig } from './config.js';
+import { EQUAL_STEPS, methodTag } from './equal-steps.js';
 
 /** Flags that set RunConfig fields (shared by train, compare, bench, score). */
 export const RUN_FLAGS: OptionSpec = {
@@ -30,6 +31,7 @@ export const RUN_FLAGS: OptionSpec = {
   seed: { type: 'string' },
   'train-subset': { type: 'string' },
   'test-subset': { type: 'string' },
+  'val-split': { type: 'string' },
   'eval-every': { type: 'string' },
   'checkpoint-every': { type: 'string' },
   'score-file': { type: 'string' },
@@ -81,13 +83,19 @@ ${modelEntries().map((m) => `                            ${m.name.padEnd(12)} ${
   --schedule NAME         ${SCHEDULES.join(' | ')} (default ${DEFAULTS.schedule}), defined on training progress
   --warmup X              fraction of training in linear LR warm-up (default 0)
   --label-smoothing X     in [0, 1) (default 0)
-  --policy NAME           ${policyNames().join(' | ')} (default ${DEFAULTS.policy})
+  --policy NAME           ${policyNames().join(' | ')} | ${EQUAL_STEPS} (default ${DEFAULTS.policy});
+                          ${EQUAL_STEPS} is the baseline of budgeted training: full data for ⌈(1 − r)·E⌉ epochs, the
+                          optimizer steps of a run pruned at r, with the LR schedule laid on that shorter run
+                          (--policy ${EQUAL_STEPS} --prune-ratio 0.5 --epochs 80 trains 40 epochs of all the data)
   --prune-ratio R         share pruned per epoch, in [0, 1) (default 0.5 unless --policy full)
   --policy-option K=V     a policy option, repeatable (e.g. --policy-option epsilon=0.2); in a sweep (compare,
                           bench) each policy takes the ones it knows and full data none
   --seed N                seed of every random choice (default 0)
   --train-subset N        train on a class-balanced subset of N training samples (quick experiments)
   --test-subset N         evaluate on a class-balanced subset of N test samples
+  --val-split N           hold out N training samples (after --train-subset; seeded by --seed, stratified by class,
+                          at least one per class on each side) and evaluate on them instead of the test set: choose
+                          options on it, never on the test set (e.g. --val-split 5000; default 0 = off)
   --eval-every N          evaluate every N epochs and after the last (default 1)
   --checkpoint-every N    checkpoint every N epochs and after the last (default 1)
   --score-file FILE       for static runs: the dp score file to keep the top-scored subset of
@@ -136,6 +144,11 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
   set('seed', 'seed', 'int', { min: 0, max: 4294967295 });
   set('trainSubset', 'train-subset', 'int', { min: 0 });
   set('testSubset', 'test-subset', 'int', { min: 0 });
+  try {
+    set('valSplit', 'val-split', 'int', { min: 0 });
+  } catch (e) {
+    throw new CliError(`${(e as Error).message} (training samples held out for validation); fix: e.g. --val-split 5000, or 0 to evaluate on the test set`);
+  }
   set('evalEvery', 'eval-every', 'int', { min: 1 });
   set('checkpointEvery', 'checkpoint-every', 'int', { min: 1 });
   set('scoreFile', 'score-file', 'str');
@@ -164,8 +177,7 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
 /** Default run directory: runs/<dataset>-<model>-<policy>[-r<ratio>]-s<seed>-<timestamp>. */
 export function defaultRunDir(cfg: RunConfig, root = 'runs'): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  const ratio = cfg.policy === 'full' ? '' : `-r${cfg.pruneRatio}`;
-  const base = join(root, `${cfg.dataset}-${cfg.model}-${cfg.policy}${ratio}-s${cfg.seed}-${stamp}`);
+  const base = join(root, `${cfg.dataset}-${cfg.model}-${methodTag(cfg)}-s${cfg.seed}-${stamp}`);
   let dir = base;
   for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
   return dir;

@@ -70,7 +70,8 @@ export interface ScalarWriter {
   flush(): void;
 }
 
-export function writeEpochScalars(writer: ScalarWriter, r: EpochReport): void {
+/** `evaluatedOn`: the tag of the evaluation scalars, 'validation' for a run evaluated on a validation split (--val-split). */
+export function writeEpochScalars(writer: ScalarWriter, r: EpochReport, evaluatedOn: 'test' | 'validation' = 'test'): void {
   const step = r.epoch + 1;
   writer.scalar('train/loss', r.trainLoss, step);
   writer.scalar('train/accuracy', r.trainAccuracy, step);
@@ -78,7 +79,7 @@ export function writeEpochScalars(writer: ScalarWriter, r: EpochReport): void {
   writer.scalar('train/lr', r.lr, step);
   writer.scalar('cost/training_seconds', r.trainingSeconds, step);
   if (r.test) {
-    writer.scalar('test/accuracy', r.test.accuracy, step);
-    writer.scalar('test/loss', r.test.loss, step);
+    writer.scalar(`${evaluatedOn}/accuracy`, r.test.accuracy, step);
+    writer.scalar(`${evaluatedOn}/loss`, r.test.loss, step);
   }
 }

@@ -1,6 +1,7 @@
-import { createPruner, getPolicy, PrunerError } from '@dp/policies';
+import { createPruner, getPolicy, policyNames, PrunerError } from '@dp/policies';
 import { CliError } from '../errors.js';
 import { validateRunConfig, type RunConfig } from './config.js';
+import { EQUAL_STEPS } from './equal-steps.js';
 
 /** Pruner options every policy takes (the rest of createPruner's config the CLI fills in itself). */
 const SCHEDULE_OPTIONS = ['interval', 'warmupEpochs', 'annealEpochs'];
@@ -10,23 +11,41 @@ function accepted(policy: string): string[] {
   return [...SCHEDULE_OPTIONS, ...getPolicy(policy).optionNames];
 }
 
+/** Whether a method of --policies trains full data (the baselines 'full' and 'equal-steps') rather than pruning. */
+export function isBaseline(policy: string): boolean {
+  return policy === 'full' || policy === EQUAL_STEPS;
+}
+
+/** A --policies item: a registered policy or 'equal-steps' (unknown names are refused with the known ones). */
+export function checkMethod(name: string): string {
+  if (name === EQUAL_STEPS) return name;
+  try {
+    getPolicy(name);
+  } catch (e) {
+    if (e instanceof PrunerError) throw new CliError(`policy = ${JSON.stringify(name)} is invalid: expected one of ${[...policyNames(), EQUAL_STEPS].join(', ')}`);
+    throw e;
+  }
+  return name;
+}
+
 /**
- * The share of a sweep's --policy-option values that one run takes: the full-data baseline none (it is the
- * reference every method is compared with), every other policy the schedule options and its own. So
+ * The share of a sweep's --policy-option values that one run takes: the baselines (full data, equal-steps) none
+ * (they are the references every method is compared with), every other policy the schedule options and its own. So
  * `--policies epsilon-greedy,ucb --policy-option epsilon=0.2` sets ε for ε-greedy alone.
  */
 export function optionsFor(policy: string, options: Record<string, number | string | boolean>): Record<string, number | string | boolean> {
-  if (policy === 'full') return {};
+  if (isBaseline(policy)) return {};
   const ok = accepted(policy);
   return Object.fromEntries(Object.entries(options).filter(([k]) => ok.includes(k)));
 }
 
 /** Refuse a --policy-option that no pruning policy of the sweep takes (it would silently change nothing). */
 export function checkSweepOptions(policies: string[], options: Record<string, unknown>): void {
-  const pruning = policies.filter((p) => p !== 'full');
+  const pruning = policies.filter((p) => !isBaseline(p));
   for (const key of Object.keys(options)) {
     if (pruning.some((p) => accepted(p).includes(key))) continue;
-    const takes = pruning.length ? pruning.map((p) => `${p}: ${accepted(p).join(', ')}`).join('; ') : 'none: the sweep has only full data, which takes no options';
+    const baselines = policies.includes(EQUAL_STEPS) ? 'full data and equal-steps, which take' : 'full data, which takes';
+    const takes = pruning.length ? pruning.map((p) => `${p}: ${accepted(p).join(', ')}`).join('; ') : `none: the sweep has only ${baselines} no options`;
     throw new CliError(`--policy-option ${key}=${String(options[key])}: no policy in this sweep takes '${key}' (${takes}); fix: drop it or add a policy that takes it`);
   }
 }

@@ -13,7 +13,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs.js';
 import { formatDuration, ProgressBar, runEta } from '../progress.js';
 import { warn } from '../warn.js';
 import { fingerprint, readConfigFile, resolveAugment, type RunConfig } from './config.js';
-import { loadData, subset } from './data.js';
+import { loadData, runSplits, type EvaluatedOn } from './data.js';
 import { compactLog, writeEpochScalars } from './log.js';
 import { buildRunModel, trainingOptions } from './recipe.js';
 
@@ -24,6 +24,13 @@ export interface RunSummary {
   runDir: string;
   finalAccuracy: number;
   finalTop5?: number;
+  /**
+   * What finalAccuracy and the epochs' testAccuracy were measured on: the test set, or the validation split carved from
+   * the training set (config.valSplit > 0); absent in results recorded before 2026-12-06 (the test set).
+   */
+  evaluatedOn?: EvaluatedOn;
+  /** Samples in the evaluation set (test subset or validation split). */
+  evaluationSamples?: number;
   /** Seconds of training cost: training + data + selection + scoring (everything but evaluation). */
   trainingSeconds: number;
   /** Extra scoring cost charged to the method (e.g. a static score file's scoring time). */
@@ -146,7 +153,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
         done = undefined; // damaged: the run is resumed from its checkpoint and result.json written again
       }
       if (done?.key === key) {
-        if (verbose) process.stdout.write(`${opts.label ? `${opts.label} · ` : ''}already finished: final test accuracy ${(100 * done.finalAccuracy).toFixed(2)}% (${runDir}; nothing to do)\n`);
+        if (verbose) process.stdout.write(`${opts.label ? `${opts.label} · ` : ''}already finished: final ${cfg.valSplit ? 'validation' : 'test'} accuracy ${(100 * done.finalAccuracy).toFixed(2)}% (${runDir}; nothing to do)\n`);
         return done;
       }
     }
@@ -154,8 +161,8 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   const log = (record: Record<string, unknown>) => appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
 
   const pair = opts.data ?? (await loadData(cfg.dataset, opts.dataDir, cfg));
-  const trainSet = subset(pair.train, cfg.trainSubset);
-  const testSet = subset(pair.test, cfg.testSubset);
+  // With --val-split, testSet is the validation split carved from the training set (and trainSet the rest).
+  const { train: trainSet, evaluation: testSet, evaluatedOn } = runSplits(pair, cfg);
   // A static method pays for its scores: the score file's scoring seconds are charged to this run.
   let staticScores: { scores: Float32Array } | Record<string, never> = {};
   let scoringSeconds = 0;
@@ -241,11 +248,11 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       tfjs: backend.tfjsVersion,
     },
     git: gitRevision(),
-    data: { source: pair.source, train: trainSet.size, test: testSet.size, shape: trainSet.shape, classes: trainSet.numClasses, ...dataId },
+    data: { source: pair.source, train: trainSet.size, [evaluatedOn]: testSet.size, evaluatedOn, shape: trainSet.shape, classes: trainSet.numClasses, ...dataId },
   });
   const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
   if (writer && keptEpochs) {
-    for (const r of keptEpochs) writeEpochScalars(writer, r);
+    for (const r of keptEpochs) writeEpochScalars(writer, r, evaluatedOn);
     writer.flush();
   }
   const out = process.stdout;
@@ -292,7 +299,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
           if (!verbose) return;
           if (evalEpoch !== p.epoch) {
             bar?.done();
-            bar = new ProgressBar(`${prefix}epoch ${p.epoch + 1}/${cfg.epochs} · test`, p.total);
+            bar = new ProgressBar(`${prefix}epoch ${p.epoch + 1}/${cfg.epochs} · ${evaluatedOn}`, p.total);
             evalEpoch = p.epoch;
           }
           bar?.update(p.done);
@@ -301,12 +308,12 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
           bar?.done();
           log({ type: 'epoch', ...r });
           if (writer) {
-            writeEpochScalars(writer, r);
+            writeEpochScalars(writer, r, evaluatedOn);
             writer.flush();
           }
           firstEpoch ??= r.epoch;
           if (verbose) {
-            const test = r.test ? ` · test acc ${(100 * r.test.accuracy).toFixed(2)}%` : '';
+            const test = r.test ? ` · ${evaluatedOn} acc ${(100 * r.test.accuracy).toFixed(2)}%` : '';
             const left = runEta((performance.now() - trainStarted) / 1000, r.epoch + 1 - firstEpoch, r.epoch + 1, cfg.epochs);
             out.write(
               `${prefix}epoch ${r.epoch + 1}/${cfg.epochs} · ${r.samples} samples · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%${test}` +
@@ -370,6 +377,8 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       selectionHash: r.selectionHash,
     })),
     selection: { flippedShare: result.selection.flippedShare(), histogram: result.selection.histogram() },
+    evaluatedOn,
+    evaluationSamples: testSet.size,
     backend: backend.backend,
     cpus: runCpus(runDir),
     finishedAt: new Date().toISOString(),
@@ -378,7 +387,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   log({ type: 'end', finalAccuracy: summary.finalAccuracy, trainingSeconds: summary.trainingSeconds, samplesTrained: summary.samplesTrained });
   if (verbose) {
     const scoring = scoringSeconds > 0 ? ` + ${scoringSeconds.toFixed(1)}s of static scoring (${cfg.scoreFile})` : '';
-    out.write(`${prefix}final test accuracy: ${(100 * summary.finalAccuracy).toFixed(2)}% · training cost ${summary.trainingSeconds.toFixed(1)}s${scoring} for ${summary.samplesTrained} samples\n`);
+    out.write(`${prefix}final ${evaluatedOn} accuracy: ${(100 * summary.finalAccuracy).toFixed(2)}% · training cost ${summary.trainingSeconds.toFixed(1)}s${scoring} for ${summary.samplesTrained} samples\n`);
   }
   // Ctrl-C during the last epoch's evaluation: the run was let finish; stop here rather than go on to the next run.
   if (interrupted) throw new CliError(`interrupted (${interrupted}) as the run finished: its result is in ${join(runDir, 'result.json')} (dp bench / dp compare: rerun the same command to go on)`, 130);

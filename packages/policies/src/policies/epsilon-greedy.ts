@@ -1,18 +1,37 @@
 import { encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { createLossEma, emaMeans, updateLossEma } from '../ema.js';
-import { checkNumber, orDefault } from '../errors.js';
+import { checkNumber, orDefault, PrunerError } from '../errors.js';
 import { sampleSubset } from '../select.js';
 import { floatBitsToKey, partitionTop } from '../top-k.js';
-import type { Policy } from '../types.js';
-import { parseDecay } from './options.js';
+import type { Json, Policy } from '../types.js';
+import { parseChoice, parseDecay } from './options.js';
 import { loadScores, stateObject } from './state.js';
 
 export interface EpsilonGreedyOptions {
-  /** Share of the k places filled at random, in [0, 1]. Default 0.1. */
+  /** Share of the k places filled at random (at epoch 0 when ε decays), in [0, 1]. Default 0.1. */
   epsilon: number;
   /** EMA decay of the loss score, in [0, 1). Default 0.9. */
   decay: number;
+  /** How ε changes over the run: 'constant' (default), or 'linear' / 'exponential' from epsilon to epsilonFinal. */
+  epsilonSchedule: EpsilonSchedule;
+  /** ε at the last epoch, in [0, epsilon] ((0, epsilon] for 'exponential'). Default epsilon / 10. Absent with 'constant'. */
+  epsilonFinal?: number;
+}
+
+export type EpsilonSchedule = 'constant' | 'linear' | 'exponential';
+
+/**
+ * ε for the selection at `epoch` (0-based) of a run of `totalEpochs`: with f = epoch / (totalEpochs - 1) (0 for a
+ * one-epoch run), 'linear' gives (1 - f) · ε + f · ε_final and 'exponential' ε^(1 - f) · ε_final^f (the same ratio
+ * every epoch), so ε at epoch 0 and ε_final at the last epoch exactly; 'constant' gives ε.
+ */
+export function scheduledEpsilon(options: Pick<EpsilonGreedyOptions, 'epsilon' | 'epsilonSchedule' | 'epsilonFinal'>, epoch: number, totalEpochs: number): number {
+  const { epsilon, epsilonSchedule, epsilonFinal } = options;
+  if (epsilonSchedule === 'constant' || epsilonFinal === undefined) return epsilon;
+  const f = totalEpochs > 1 ? Math.min(epoch / (totalEpochs - 1), 1) : 0;
+  const e = epsilonSchedule === 'linear' ? (1 - f) * epsilon + f * epsilonFinal : epsilon ** (1 - f) * epsilonFinal ** f;
+  return Math.min(Math.max(e, epsilonFinal), epsilon); // rounding never leaves [ε_final, ε]
 }
 
 /**
@@ -22,27 +41,43 @@ export interface EpsilonGreedyOptions {
  * k = N - floor(pruneRatio * N) and g = k - floor(ε k) = ceil((1 - ε) k):
  *   1. exploit: the g highest scores (ties at the boundary broken uniformly at random by the seed);
  *   2. explore: k - g samples uniformly without replacement from the N - g others.
- * Weight 1. Defaults ε = 0.1, decay = 0.9 (our choice; see docs/epsilon-greedy.md).
- * Memory: mean 4 B + key scratch 4 B + id scratch 4 B per sample.
+ * ε is constant, or decays over the run from `epsilon` to `epsilonFinal` (scheduledEpsilon, evaluated at the
+ * re-selection's epoch). Weight 1. Defaults ε = 0.1, decay = 0.9, constant; a decaying ε ends at ε / 10 unless
+ * set (our choice; see docs/epsilon-greedy.md). Memory: mean 4 B + key scratch 4 B + id scratch 4 B per sample.
  */
 export const epsilonGreedy: Policy<EpsilonGreedyOptions> = {
   name: 'epsilon-greedy',
-  summary: 'the ceil((1-ε)k) highest loss EMAs plus the rest uniformly at random (Raju et al.)',
-  optionNames: ['epsilon', 'decay'],
-  parseOptions: (raw) => ({
-    epsilon: checkNumber('epsilon', orDefault(raw.epsilon, 0.1), 0, 1),
-    decay: parseDecay(raw),
-  }),
-  create(ctx, { epsilon, decay }) {
+  summary: 'the ceil((1-ε)k) highest loss EMAs plus the rest uniformly at random, ε constant or decaying (Raju et al.)',
+  optionNames: ['epsilon', 'decay', 'epsilonSchedule', 'epsilonFinal'],
+  parseOptions: (raw) => {
+    const epsilon = checkNumber('epsilon', orDefault(raw.epsilon, 0.1), 0, 1);
+    const decay = parseDecay(raw);
+    const epsilonSchedule = parseChoice('epsilonSchedule', raw.epsilonSchedule, ['constant', 'linear', 'exponential'] as const, 'constant');
+    if (epsilonSchedule === 'constant') {
+      if (raw.epsilonFinal !== undefined) {
+        throw new PrunerError('epsilonFinal', raw.epsilonFinal, "no value with epsilonSchedule 'constant' (set epsilonSchedule to 'linear' or 'exponential')");
+      }
+      return { epsilon, decay, epsilonSchedule };
+    }
+    // An exponential decay cannot reach 0 (unless it starts there).
+    const open = epsilonSchedule === 'exponential' && epsilon > 0;
+    const epsilonFinal = checkNumber('epsilonFinal', orDefault(raw.epsilonFinal, epsilon / 10), 0, epsilon, { minOpen: open });
+    return { epsilon, decay, epsilonSchedule, epsilonFinal };
+  },
+  // 'constant' describes itself as before the schedule existed, so its fingerprint (and saved states) are unchanged.
+  describeOptions: ({ epsilon, decay, epsilonSchedule, epsilonFinal }): Json =>
+    epsilonSchedule === 'constant' ? { epsilon, decay } : { epsilon, decay, epsilonSchedule, epsilonFinal: epsilonFinal! },
+  create(ctx, options) {
+    const { decay } = options;
     const n = ctx.datasetSize;
     let ema = createLossEma(n, { variance: false });
     const bits = new Uint32Array(n);
     const order = new Uint32Array(n);
     return {
       bytesPerSample: 12,
-      choose(_epoch, rng) {
+      choose(epoch, rng) {
         const k = ctx.keep;
-        const greedy = k - floorOf(epsilon, k);
+        const greedy = k - floorOf(scheduledEpsilon(options, epoch, ctx.totalEpochs), k);
         const means = new Uint32Array(ema.data.buffer, ema.data.byteOffset, n); // stride 1: the means' bits
         const hist = new Uint32Array(2048);
         for (let i = 0; i < n; i++) {

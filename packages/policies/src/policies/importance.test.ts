@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { createPruner, PrunerError } from '../index.js';
+import { hashFloat32 } from '../codec.js';
+import { createPruner, PrunerError, type PrunerConfig } from '../index.js';
 import { fakeLoss, trainEpoch } from '../testing.js';
+
+/** Hash of every epoch's selection (ids and weights, bit for bit) of a run trained on `loss`. */
+function runHash(config: PrunerConfig, loss: (id: number, epoch: number) => number): string {
+  const p = createPruner(config);
+  const words: number[] = [];
+  for (let e = 0; e < config.totalEpochs; e++) {
+    const sel = trainEpoch(p, e, loss);
+    words.push(...sel.indices, ...new Uint32Array(sel.weights.buffer, sel.weights.byteOffset, sel.weights.length));
+  }
+  const all = Uint32Array.from(words);
+  return hashFloat32(new Float32Array(all.buffer));
+}
+
+/** runHash of the cases of the pinning test below, recorded with the code before the speed-up. */
+const PINNED = ['f32:5000:67ed882841419b37', 'f32:5444:d01ea8a6eef868b2', 'f32:2400:5d7dc7f62590fbee', 'f32:900:9ac5a9069841d88b', 'f32:1244:6eca8f6f8d660668'];
 
 describe('importance', () => {
   it('favours high-loss samples and weights them 1/p: the weighted loss is unbiased', () => {
@@ -47,6 +63,24 @@ describe('importance', () => {
     const sel = p.select(0);
     expect(sel.indices.length).toBe(20);
     expect([...sel.weights].every((w) => Math.abs(w - 1) < 1e-6)).toBe(true);
+  });
+
+  it('selections are pinned: the same seed and losses give the same ids and weights, bit for bit', () => {
+    // Hashes recorded before the selection speed-up (session 9): a faster select() must not change any selection.
+    const base = { policy: 'importance', totalEpochs: 6, seed: 7 };
+    const cases: [PrunerConfig, (id: number, epoch: number) => number][] = [
+      // Defaults, every sample observed in a full-data warm-up, then re-selection every epoch.
+      [{ ...base, datasetSize: 1000, pruneRatio: 0.7, warmupEpochs: 1 }, (id, e) => fakeLoss(1, id, e)],
+      // Not a multiple of the 64-id block; a small mix and a large c with heavy outliers: several capping rounds.
+      [{ ...base, datasetSize: 777, pruneRatio: 0.5, warmupEpochs: 1, mix: 0.02, c: 3, decay: 0.5 }, (id, e) => (id % 50 === 0 ? 40 : 0) + fakeLoss(2, id, e)],
+      // No warm-up: never-observed samples take the highest observed score; interval 2.
+      [{ ...base, datasetSize: 500, pruneRatio: 0.6, interval: 2, seed: -3 }, (id, e) => fakeLoss(3, id, e) ** 3],
+      // Negative (custom) losses count as 0; the smallest mix; c = 0.
+      [{ ...base, datasetSize: 300, pruneRatio: 0.9, warmupEpochs: 1, mix: 0.001, c: 0, decay: 0 }, (id, e) => fakeLoss(4, id, e) - 2],
+      // Ties and all-equal scores.
+      [{ ...base, datasetSize: 129, pruneRatio: 0.3, warmupEpochs: 2, mix: 0.3 }, (id) => id % 3],
+    ];
+    expect(cases.map(([config, loss]) => runHash(config, loss))).toEqual(PINNED);
   });
 
   it('validates its options, naming the field and range', () => {
