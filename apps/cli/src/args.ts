@@ -4,7 +4,7 @@ import { CliError } from './errors.js';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs with strict checking; unknown or malformed options become one-line CliErrors. */
-export function parse(argv: string[], options: OptionSpec, command: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parse(argv: string[], options: OptionSpec, command: string, allowEmpty: readonly string[] = []): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   // `--seed -1`: parseArgs takes a value that starts with a dash for another option; join it (`--seed=-1`) so the
   // value reaches the range check, which names the allowed range.
   const args: string[] = [];
@@ -14,13 +14,25 @@ export function parse(argv: string[], options: OptionSpec, command: string): { v
     if (spec?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d)/.test(argv[i + 1]!)) args.push(`${a}=${argv[++i]!}`);
     else args.push(a);
   }
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ');
     throw new CliError(`${msg}; fix: see \`dp ${command} --help\``);
   }
+  // An empty value (`--out ""`, `--data-dir "$UNSET_VAR"`) is never what was meant: it would silently fall back to
+  // the default (--resume "" trained a new run, --data-dir "" searched the usual places) or fail late with a path-less
+  // ENOENT. Refused here, before anything loads; `allowEmpty` lists the options where empty is a value (a title).
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (allowEmpty.includes(name)) continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && v.trim() === '') {
+        throw new CliError(`--${name} ${JSON.stringify(v)} is empty: expected a value; fix: give --${name} a value, or leave it out for its default (see \`dp ${command} --help\`)`);
+      }
+    }
+  }
+  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }
 
 /** A numeric option: checks it parses and lies in [min, max] (integer if asked). */
@@ -38,7 +50,7 @@ export function num(
   if (!ok) {
     const kind = integer ? 'an integer' : 'a number';
     const hi = max === Infinity ? '' : maxOpen ? ` and < ${max}` : ` and <= ${max}`;
-    throw new CliError(`--${name} ${String(raw)} is invalid: expected ${kind} ${minOpen ? '>' : '>='} ${min}${hi}`);
+    throw new CliError(`--${name} ${String(raw)} is invalid: expected ${kind} ${minOpen ? '>' : '>='} ${min}${hi}; fix: give --${name} a value in that range`);
   }
   return v;
 }

@@ -73,15 +73,15 @@ describe('dp', () => {
   it.each([
     [['--dataset', 'cifar1000'], /^dp: error: unknown dataset "cifar1000"; fix: use one of .*fashion-mnist/],
     [['--model', 'resnet9000'], /^dp: error: unknown model "resnet9000"; fix: use one of .*cnn-small.*resnet20/],
-    [['--epochs', '0'], /^dp: error: --epochs 0 is invalid: expected an integer >= 1 and <= 100000$/],
-    [['--prune-ratio', '1', '--policy', 'random'], /^dp: error: --prune-ratio 1 is invalid: expected a number >= 0 and < 1$/],
+    [['--epochs', '0'], /^dp: error: --epochs 0 is invalid: expected an integer >= 1 and <= 100000; fix: give --epochs a value in that range$/],
+    [['--prune-ratio', '1', '--policy', 'random'], /^dp: error: --prune-ratio 1 is invalid: expected a number >= 0 and < 1; fix: give --prune-ratio a value in that range$/],
     [['--bogus'], /^dp: error: Unknown option '--bogus'; fix: see `dp train --help`$/],
     [['--policy', 'full', '--prune-ratio', '0.5'], /^dp: error: pruneRatio = 0.5 conflicts with policy = "full" .*; fix: /],
     [['--policy', 'ucb', '--policy-option', 'c=-1'], /^dp: error: policy 'ucb': c = -1 is invalid: expected /],
-    [['--seed', '-1'], /^dp: error: --seed -1 is invalid: expected an integer >= 0 and <= 4294967295$/],
+    [['--seed', '-1'], /^dp: error: --seed -1 is invalid: expected an integer >= 0 and <= 4294967295; fix: give --seed a value in that range$/],
     [['--epochs', '0x10'], /^dp: error: --epochs 0x10 is invalid: expected an integer >= 1/],
     [['--test-subset', '99999'], /^dp: error: a subset of 99999 samples is larger than fashion-mnist\/test \(10000 samples\)/],
-    [['--config', '/nonexistent/run.json'], /^dp: error: cannot read config file \/nonexistent\/run.json: ENOENT$/],
+    [['--config', '/nonexistent/run.json'], /^dp: error: cannot read config file \/nonexistent\/run.json: ENOENT \(no such file\); fix: give --config the path of a JSON file/],
     [['--data-dir', '/nonexistent/dp-data'], /^dp: error: --data-dir \/nonexistent\/dp-data: no fashion-mnist IDX files there .*; fix: put the four files in/],
   ])('train %j fails with one clear error line and leaves no run directory', (args, pattern) => {
     const out = join(mkdtempSync(join(tmpdir(), 'dp-bad-')), 'run');

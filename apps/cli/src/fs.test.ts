@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutputPath, describeFsError } from './fs.js';
+import { appendFileExplained, checkOutputPath, describeFsError, writeFileAtomic } from './fs.js';
 
 describe('output paths', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dp-fs-'));
@@ -28,5 +28,46 @@ describe('output paths', () => {
     }
     expect(describeFsError(caught)).toMatch(new RegExp(`^cannot mkdir .*${file}.*: ENOTDIR \\(not a directory\\); fix: `));
     expect(describeFsError(new Error('plain'))).toBeUndefined();
+  });
+
+  it('names a read-only file system (EROFS) and missing permission before any work, and an empty path', () => {
+    const fail = (code: string) => () => {
+      throw Object.assign(new Error(`${code}: ...`), { code });
+    };
+    expect(() => checkOutputPath(join(dir, 'ro', 'run'), 'dir', '--out', fail('EROFS'))).toThrow(
+      `--out ${join(dir, 'ro', 'run')} cannot be written: ${dir} is on a read-only file system (EROFS); fix: choose another --out on a writable file system`,
+    );
+    expect(() => checkOutputPath(file, 'file', '--results', fail('EACCES'))).toThrow(/^--results .* cannot be written: .* is not writable by this user \(EACCES\); fix: /);
+    expect(() => checkOutputPath('', 'dir', '--out')).toThrow('--out is empty: expected a directory path; fix: choose another --out');
+    expect(() => checkOutputPath(' ', 'file', '--results')).toThrow('--results is empty: expected a file path; fix: choose another --results');
+  });
+
+  it('gives every file-system error its path and a fix of its own (ENOSPC, EROFS, EIO)', () => {
+    const err = (code: string, syscall: string, path?: string) => Object.assign(new Error(`${code}: some words, ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
+    expect(describeFsError(err('EROFS', 'open', '/mnt/ro/log.jsonl'))).toBe(
+      'cannot open /mnt/ro/log.jsonl: EROFS (some words); fix: the file system (/mnt/ro/log.jsonl) is mounted read-only: choose an output path on a writable one',
+    );
+    expect(describeFsError(err('ENOSPC', 'write', '/x/r.jsonl'))).toMatch(/^cannot write \/x\/r\.jsonl: ENOSPC \(some words\); fix: free space on the file system \(\/x\/r\.jsonl\)/);
+    expect(describeFsError(err('EIO', 'fsync'))).toMatch(/^cannot fsync: EIO \(some words\); fix: the device reported an I\/O error/);
+  });
+
+  it('a full disk (ENOSPC, /dev/full) names the file written, and leaves no temporary file behind', () => {
+    const d = mkdtempSync(join(tmpdir(), 'dp-fs-full-'));
+    // Appends: Node's own error for a failed write has no path; this one has.
+    symlinkSync('/dev/full', join(d, 'log.jsonl'));
+    let caught: unknown;
+    try {
+      appendFileExplained(join(d, 'log.jsonl'), 'x\n');
+    } catch (e) {
+      caught = e;
+    }
+    expect(describeFsError(caught)).toMatch(new RegExp(`^cannot write ${join(d, 'log.jsonl')}: ENOSPC .*; fix: free space`));
+    // Atomic writes: the temporary file (here a link to the full device) is removed and the target left as it was.
+    writeFileSync(join(d, 'config.json'), 'old');
+    symlinkSync('/dev/full', join(d, `config.json.tmp-${process.pid}`));
+    expect(() => writeFileAtomic(join(d, 'config.json'), 'new')).toThrow(/ENOSPC/);
+    expect(readFileSync(join(d, 'config.json'), 'utf8')).toBe('old');
+    expect(readdirSync(d).sort()).toEqual(['config.json', 'log.jsonl']);
+    expect(existsSync(join(d, `config.json.tmp-${process.pid}`))).toBe(false);
   });
 });

@@ -58,14 +58,24 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     if (e instanceof CliError || e instanceof DataError || e instanceof ModelError || e instanceof PrunerError || e instanceof ScoreError || e instanceof TrainError) {
-      process.stderr.write(`dp: error: ${e.message}\n`);
+      process.stderr.write(`dp: error: ${errorLine(e.message, command)}\n`);
       return e instanceof CliError ? e.exitCode : 2;
     }
     const fsError = describeFsError(e);
     if (fsError) {
-      process.stderr.write(`dp: error: ${fsError}\n`);
+      process.stderr.write(`dp: error: ${errorLine(fsError, command)}\n`);
       return 1;
     }
     throw e;
   }
+}
+
+/**
+ * The error as the one line every `dp: error:` is: line breaks collapsed, and a fix. The errors dp and its packages
+ * raise name their own fix; one that does not (a library error reached in a way nobody foresaw) still points at the
+ * command's help rather than leaving the user with the problem alone.
+ */
+export function errorLine(message: string, command: string): string {
+  const line = message.replace(/\s*\n\s*/g, ' ').trim();
+  return /(^|; |\. )fix: /.test(line) ? line : `${line}; fix: see \`dp ${command} --help\``;
 }

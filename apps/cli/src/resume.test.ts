@@ -197,7 +197,7 @@ describe('kill and resume', () => {
     expect(resumed.stdout.match(/^epoch \d\/3 · /gm)).toEqual(['epoch 3/3 · ']);
     expect(result(kept.dir).epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
     // Epoch 2 would not be checkpointed (every 5 epochs): nothing to keep, so the pass stops inside.
-    const cut = await interrupt('cut', ['--checkpoint-every', '5'], /^dp: error: interrupted \(SIGINT\) in epoch 2\/3, during its test evaluation; no checkpoint was written yet$/);
+    const cut = await interrupt('cut', ['--checkpoint-every', '5'], /^dp: error: interrupted \(SIGINT\) in epoch 2\/3, during its test evaluation; no checkpoint was written yet; fix: run the same command again to start the run over$/);
     expect(cut.records.at(-1)).toMatchObject({ type: 'interrupted', epoch: 1, during: 'evaluation' });
     // The last epoch's evaluation: the run finishes and is kept, and the process still stops (exit 130).
     const last = await interrupt('last', [], /^dp: error: interrupted \(SIGINT\) as the run finished: its result is in .*result\.json/, 2);
@@ -247,7 +247,7 @@ describe('kill and resume', () => {
     rmSync(join(dir, 'result.json')); // as if stopped after its last checkpoint: a resume loads the data again
     const other = run('train', '--resume', dir, '--data-dir', b);
     expect(other.status).toBe(2);
-    expect(other.stderr).toMatch(/dp: error: run directory .* was trained on other data \(.*\/a\) than this resume loaded \(.*\/b\); fix: resume with --data-dir/);
+    expect(other.stderr).toMatch(/dp: error: run directory .* was trained on other data \(.*\/a\) than this resume loaded \(.*\/b: its (labels|pixels|labels and pixels) differ\); fix: resume with --data-dir/);
     // Without --data-dir, the resume loads the data the run was started on.
     const same = run('train', '--resume', dir);
     expect(same.status, same.stderr).toBe(0);

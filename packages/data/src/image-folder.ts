@@ -79,10 +79,16 @@ export const decodeImageTfjs: ImageDecoder = markBuiltInDecoder((bytes: Uint8Arr
 /** The name decode worker threads look for in a decoder module. */
 export const decodeImage: ImageDecoder = decodeImageTfjs;
 
-/** This entry as a decoder module for decode worker threads. */
-export const TFJS_DECODER_MODULE = new URL(import.meta.url);
+/**
+ * This entry as a decoder module for decode worker threads: the ES module build `image-folder.js` beside the built
+ * files. The CommonJS build (whose `import.meta.url` is that of a shared chunk) names the same file, so both builds
+ * start the same workers and share decoded-image caches (decoder-identity.ts).
+ */
+export const TFJS_DECODER_MODULE = new URL('./image-folder.js', import.meta.url);
 
-const withTfjs = (opts: ImageFolderLoadOptions): ImageFolderLoadOptions => ({ ...opts, decodeImage: opts.decodeImage ?? decodeImageTfjs, decodeModule: opts.decodeModule ?? (import.meta.url.endsWith('.js') ? TFJS_DECODER_MODULE : undefined) });
+// Running from source (tests), there is no built entry for workers to import: decode on this thread.
+const built = /\.c?js$/.test(import.meta.url);
+const withTfjs = (opts: ImageFolderLoadOptions): ImageFolderLoadOptions => ({ ...opts, decodeImage: opts.decodeImage ?? decodeImageTfjs, decodeModule: opts.decodeModule ?? (built ? TFJS_DECODER_MODULE : undefined) });
 
 /** The CIFAR-10 JPEG folder, decoded with tfjs-node (see `loadCifar10Jpeg`). */
 export function loadCifar10JpegTfjs(opts: ImageFolderLoadOptions = {}): Promise<DatasetPair> {

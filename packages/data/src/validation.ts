@@ -60,7 +60,7 @@ export function splitValidation(labels: ArrayLike<number>, numClasses: number, n
   const what = options.what ?? 'the training set';
   const value = typeof n === 'string' ? JSON.stringify(n) : String(n);
   const given = field.startsWith('-') ? `${field} ${value}` : `${field} = ${value}`;
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new DataError(`numClasses = ${numClasses} is invalid: expected an integer >= 1`);
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new DataError(`numClasses = ${numClasses} is invalid: expected an integer >= 1`, 'pass the dataset\'s number of classes');
   const counts = classCounts(labels, numClasses);
   const total = labels.length;
   const range = validationRange(labels, numClasses);
@@ -74,7 +74,7 @@ export function splitValidation(labels: ArrayLike<number>, numClasses: number, n
   const fail = (problem: string) =>
     new DataError(`${given} ${problem}: ${what} has ${total} samples in ${classes} classes, so it allows ${allowed} (each class keeps at least one training and one validation sample)`, fix);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw fail('is invalid: expected an integer >= 0 (the number of training samples held out for validation)');
-  if (!Number.isInteger(seed)) throw new DataError(`seed = ${seed} is invalid: expected an integer`);
+  if (!Number.isInteger(seed)) throw new DataError(`seed = ${seed} is invalid: expected an integer`, 'pass an integer seed (the run\'s --seed)');
   const perClass = new Uint32Array(numClasses);
   if (n === 0) return { validation: new Uint32Array(0), train: Uint32Array.from({ length: total }, (_, i) => i), perClass };
   if (n >= total) throw fail('is not smaller than the set it is carved from (nothing would be left to train on)');

@@ -21,7 +21,7 @@ export function checkInputSize(plan: ResNetPlan, opts: ModelOptions, model: stri
     const hint = plan.stem === 'imagenet' ? ` (use stem: 'cifar' for small images)` : '';
     throw new ModelError(
       `inputShape = [${opts.inputShape.join(', ')}] is too small for ${model} with the ${plan.stem} stem: it downsamples by ${need}, ` +
-        `so height and width must be >= ${need}${hint}`,
+        `so height and width must be >= ${need}${hint}; fix: resize the images to at least ${need}x${need}, or choose a model for small images`,
     );
   }
 }

@@ -1,5 +1,17 @@
-export { createPruner, Pruner } from './pruner.js';
-export type { PrunerConfig, PrunerState, ResolvedConfig } from './pruner.js';
+export { Pruner } from './pruner.js';
+export { createPruner } from './create.js';
+export type { PrunerState, ResolvedConfig } from './pruner.js';
+export type {
+  BuiltinPolicyName,
+  BuiltinPolicyOptions,
+  CommonPrunerConfig,
+  CustomPrunerConfig,
+  PolicyConfig,
+  PolicyConfigOptions,
+  PrunerConfig,
+  PrunerFor,
+  StaticScores,
+} from './config.js';
 export type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
 export { PrunerError } from './errors.js';
 export { getPolicy, policyNames, registerPolicy } from './registry.js';
@@ -12,6 +24,8 @@ export { floatsToKeys, partitionTop, UNSEEN_KEY } from './top-k.js';
 export { hashFloat32 } from './codec.js';
 export { keepCount } from './count.js';
 export { MAX_LOSS } from './validate.js';
+export type { FullOptions } from './policies/full.js';
+export type { RandomOptions } from './policies/random.js';
 export type { EpsilonGreedyOptions } from './policies/epsilon-greedy.js';
 export type { UcbOptions } from './policies/ucb.js';
 export type { InfoBatchOptions } from './policies/infobatch.js';

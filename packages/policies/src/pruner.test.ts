@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPruner, PrunerError, type PrunerConfig } from './index.js';
+import { createPruner, PrunerError, type CustomPrunerConfig, type PrunerConfig } from './index.js';
 import { fakeLoss, trainEpoch } from './testing.js';
 
 const base = { datasetSize: 1000, pruneRatio: 0.3, totalEpochs: 5, seed: 7 };
@@ -97,7 +97,7 @@ describe('bad input throws one PrunerError naming field, value and allowed value
   const ok: PrunerConfig = { ...base, policy: 'random' };
 
   it('invalid configs', () => {
-    rejects(() => createPruner({ ...ok, policy: 'nope' }), 'policy', 'policy = "nope" is invalid: expected one of full, random, epsilon-greedy, ucb, importance, infobatch, static, orderdp, repb, seta, ramp');
+    rejects(() => createPruner({ ...ok, policy: 'nope' } as CustomPrunerConfig), 'policy', 'policy = "nope" is invalid: expected one of full, random, epsilon-greedy, ucb, importance, infobatch, static, orderdp, repb, seta, ramp');
     rejects(() => createPruner({ ...ok, pruneRatio: 1 }), 'pruneRatio', 'pruneRatio = 1 is invalid: expected a number in [0, 1)');
     rejects(() => createPruner({ ...ok, pruneRatio: -0.1 }), 'pruneRatio', /pruneRatio = -0.1/);
     rejects(() => createPruner({ ...ok, pruneRatio: Number.NaN }), 'pruneRatio', /pruneRatio = NaN/);
@@ -108,7 +108,7 @@ describe('bad input throws one PrunerError naming field, value and allowed value
     rejects(() => createPruner({ ...ok, seed: 0.5 }), 'seed', /seed = 0.5/);
     rejects(() => createPruner({ ...ok, interval: 0 }), 'interval', /interval = 0/);
     rejects(() => createPruner({ ...ok, warmupEpochs: 6 }), 'warmupEpochs', 'warmupEpochs = 6 is invalid: expected an integer in [0, 5]');
-    rejects(() => createPruner({ ...ok, epsilon: 0.1 }), 'epsilon', /no such option for policy 'random'/);
+    rejects(() => createPruner({ ...ok, epsilon: 0.1 } as CustomPrunerConfig), 'epsilon', /no such option for policy 'random'/);
     rejects(() => createPruner({ ...ok, policy: 'epsilon-greedy', epsilon: 2 }), 'epsilon', 'epsilon = 2 is invalid: expected a number in [0, 1]');
     rejects(() => createPruner({ ...ok, policy: 'ucb', c: -0.5 }), 'c', 'c = -0.5 is invalid: expected a number in [0, inf)');
     rejects(() => createPruner(null as unknown as PrunerConfig), 'config', /config = null/);

@@ -7,32 +7,17 @@ import { shuffledCopy } from './shuffle.js';
 import { shardOf } from './shard.js';
 import type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
 import { checkBatch } from './validate.js';
+import { checkKnownKeys, checkObservedCount, checkStateFields, CURRENT_KEYS, SHARD_KEYS, STATE_KEYS } from './state-check.js';
+import type { CustomPrunerConfig, PrunerConfig } from './config.js';
 
 export type { Selection, ShardOptions } from './types.js';
 
-/** Options shared by every policy. Policy-specific options (see each policy's card) go in the same object. */
-export interface PrunerConfig {
-  /** Registered policy name: 'full', 'random', 'epsilon-greedy', 'ucb', 'infobatch', 'static', 'importance' (see policyNames()). */
-  policy: string;
-  /** N, the number of training samples (integer in [1, 2^32 - 1]). */
-  datasetSize: number;
-  /** Share pruned, in [0, 1): fixed-size policies keep k = N - floor(pruneRatio * N); infobatch: its r. */
-  pruneRatio: number;
-  /** Epochs in the whole run (>= 1). */
-  totalEpochs: number;
-  /** Seed of every random choice (a safe integer). */
-  seed: number;
-  /** Re-select every `interval` epochs (counted from the end of warm-up); in between, the same subset in a new order. Default 1. */
-  interval?: number;
-  /** Full data for the first `warmupEpochs` epochs. Default 0. */
-  warmupEpochs?: number;
-  /** Full data for the last `annealEpochs` epochs. Default 0. */
-  annealEpochs?: number;
-  [option: string]: unknown;
-}
+// The config types (a union over the built-in policies, and CustomPrunerConfig for registered ones) are in config.ts;
+// the typed createPruner is in create.ts.
+export type { PrunerConfig } from './config.js';
 
 /** The validated common config, as `Pruner.config`. */
-export type ResolvedConfig = Readonly<Required<Pick<PrunerConfig, (typeof COMMON)[number]>>>;
+export type ResolvedConfig = Readonly<Required<Pick<CustomPrunerConfig, (typeof COMMON)[number]>>>;
 
 /** What `Pruner.state()` returns: plain JSON (typed arrays as base64). */
 export interface PrunerState {
@@ -129,6 +114,7 @@ export class Pruner {
     checkInt('epoch', epoch, 0, totalEpochs - 1);
     if (shard !== undefined) {
       if (shard === null || typeof shard !== 'object') throw new PrunerError('shard', shard, 'an object { rank, worldSize, dropLast? }');
+      checkKnownKeys('shard', shard, SHARD_KEYS); // a misspelt option (droplast) would be ignored
       checkInt('worldSize', shard.worldSize, 1, 2 ** 32 - 1);
       checkInt('rank', shard.rank, 0, shard.worldSize - 1);
       if (shard.dropLast !== undefined && typeof shard.dropLast !== 'boolean') throw new PrunerError('dropLast', shard.dropLast, 'true or false');
@@ -187,6 +173,7 @@ export class Pruner {
     if (saved === null || typeof saved !== 'object' || saved.version !== 1) {
       throw new PrunerError('state.version', (saved as { version?: unknown } | null)?.version, '1 (a state written by Pruner.state())');
     }
+    checkKnownKeys('state', saved, STATE_KEYS);
     if (saved.fingerprint !== this.fingerprint) {
       throw new PrunerError('state.fingerprint', saved.fingerprint, `a state saved with the same config (${this.fingerprint})`);
     }
@@ -196,7 +183,13 @@ export class Pruner {
     if (saved.current !== null) {
       const c = saved.current;
       if (typeof c !== 'object') throw new PrunerError('state.current', c, 'null or { epoch, count, indices, weights }');
+      checkKnownKeys('state.current', c, CURRENT_KEYS);
       const epoch = checkInt('state.current.epoch', c.epoch, 0, this.config.totalEpochs - 1);
+      // The selection is kept from a re-selection epoch: the end of warm-up, then every `interval` epochs.
+      const { warmupEpochs, interval } = this.config;
+      if (epoch < warmupEpochs || (epoch - warmupEpochs) % interval !== 0) {
+        throw new PrunerError('state.current.epoch', epoch, `a re-selection epoch (${warmupEpochs}, then every ${interval})`);
+      }
       const count = checkInt('state.current.count', c.count, 1, n);
       const indices = decodeUint32('state.current.indices', c.indices, count);
       const seen = new Uint8Array(n);
@@ -215,7 +208,11 @@ export class Pruner {
       }
       current = { epoch, choice: weights ? { indices, weights } : { indices } };
     }
+    // The policy's own fields only, then its load(), then its statistics against the losses the state says it saw.
+    checkStateFields('state.policy', saved.policy, this.instance.state());
+    const fresh = this.instance.scores ? this.instance.scores() : null;
     this.instance.load(saved.policy);
+    checkObservedCount(fresh, this.instance.scores ? this.instance.scores() : null, observed);
     this.observed = observed;
     this.current = current;
   }

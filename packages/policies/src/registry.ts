@@ -16,11 +16,28 @@ const registry = new Map<string, Policy<any>>();
 
 /** Register a policy under its name (throws if the name is taken). */
 export function registerPolicy(policy: Policy<any>): void {
-  if (policy === null || typeof policy !== 'object' || typeof policy.name !== 'string' || policy.name === '' || typeof policy.create !== 'function') {
-    throw new PrunerError('policy', policy, 'a Policy object with a non-empty name and create()');
-  }
+  checkPolicy(policy);
   if (registry.has(policy.name)) throw new PrunerError('policy', policy.name, 'a name not registered yet');
   registry.set(policy.name, policy);
+}
+
+/**
+ * Every member the Pruner calls must be there, with the right type, when the policy is registered: a missing
+ * parseOptions (or a misspelt optionNames) would otherwise surface as a raw TypeError at the first createPruner.
+ */
+function checkPolicy(policy: Policy<any>): void {
+  if (policy === null || typeof policy !== 'object') throw new PrunerError('policy', policy, 'a Policy object { name, summary, optionNames, parseOptions, create }');
+  const p = policy as unknown as Record<string, unknown>;
+  if (typeof p.name !== 'string' || p.name.trim() === '') throw new PrunerError('policy.name', p.name, 'a non-empty string');
+  const of = ` (policy '${p.name}')`;
+  if (typeof p.summary !== 'string') throw new PrunerError('policy.summary', p.summary, `a one-line string${of}`);
+  if (!Array.isArray(p.optionNames) || !p.optionNames.every((n) => typeof n === 'string' && n !== '')) {
+    throw new PrunerError('policy.optionNames', p.optionNames, `an array of option names, [] for none${of}`);
+  }
+  for (const m of ['parseOptions', 'create'] as const) if (typeof p[m] !== 'function') throw new PrunerError(`policy.${m}`, p[m], `a function${of}`);
+  for (const m of ['describeOptions', 'checkPruneRatio', 'isFullDataEpoch'] as const) {
+    if (p[m] !== undefined && typeof p[m] !== 'function') throw new PrunerError(`policy.${m}`, p[m], `a function, or left out${of}`);
+  }
 }
 
 /** The policy registered under `name`; throws a PrunerError listing the known names. */

@@ -121,6 +121,13 @@ describe('checkpoints', () => {
     dir = fresh();
     rmSync(join(dir, 'checkpoint', 'tensors.bin'));
     expect(() => readCheckpoint(dir)).toThrow(/damaged: tensors.bin is missing/);
+    // A checkpoint folder without its manifest is damaged too, not "no checkpoint" (which would restart the run).
+    dir = fresh();
+    rmSync(join(dir, 'checkpoint', 'manifest.json'));
+    expect(() => readCheckpoint(dir)).toThrow(new RegExp(`^the checkpoint in ${join(dir, 'checkpoint')} is damaged: manifest.json is missing; fix: delete ${join(dir, 'checkpoint')} to restart`));
+    // With no checkpoint folder at all there is no checkpoint.
+    rmSync(join(dir, 'checkpoint'), { recursive: true });
+    expect(readCheckpoint(dir)).toBeUndefined();
   });
 
   it('still reads a version-1 checkpoint (no checksums), validating its layout', () => {

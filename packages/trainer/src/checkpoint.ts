@@ -120,7 +120,9 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
     const kept = loadableEpoch(runDir);
     throw new TrainError(
       `could not write the checkpoint for epoch ${data.epoch + 1} in ${runDir}: ${what}; ` +
-        (kept === undefined ? 'no earlier checkpoint exists' : `the previous checkpoint (epoch ${kept + 1}) is intact; fix: free space and resume with --resume ${runDir}`),
+        (kept === undefined
+          ? `no earlier checkpoint exists; fix: ${code === 'ENOSPC' ? 'free space' : 'fix the cause above'} and run the same command again (the run starts from its beginning)`
+          : `the previous checkpoint (epoch ${kept + 1}) is intact; fix: ${code === 'ENOSPC' ? 'free space' : 'fix the cause above'} and resume with --resume ${runDir}`),
     );
   }
 }
@@ -144,6 +146,12 @@ export function removeStaleCheckpoint(runDir: string): void {
 
 /** Read the checkpoint in `runDir` (or the previous one if a crash happened between the final renames). */
 export function readCheckpoint(runDir: string): CheckpointData | undefined {
+  // A checkpoint folder is only ever put in place whole (a rename of a complete temporary folder), so one without its
+  // manifest was damaged afterwards: refused, not read as "no checkpoint" (which would restart the run from scratch).
+  const current = join(runDir, CURRENT);
+  if (existsSync(current) && !existsSync(join(current, 'manifest.json'))) {
+    throw new TrainError(`the checkpoint in ${current} is damaged: manifest.json is missing; fix: delete ${current} to restart the run from its beginning`);
+  }
   const dir = [CURRENT, PREVIOUS].map((d) => join(runDir, d)).find((d) => existsSync(join(d, 'manifest.json')));
   if (!dir) return undefined;
   const damaged = (what: string) => new TrainError(`the checkpoint in ${dir} is damaged: ${what}; fix: delete ${dir} to restart the run from its beginning`);

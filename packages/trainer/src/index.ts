@@ -1,5 +1,5 @@
-export { train } from './trainer.js';
-export type { BatchProgress, StepSamples, CheckpointOptions, Costs, EpochReport, TrainArgs, TrainHooks, TrainOptions, TrainResult } from './trainer.js';
+export { checkResume, train } from './trainer.js';
+export type { ResumeTarget, BatchProgress, StepSamples, CheckpointOptions, Costs, EpochReport, TrainArgs, TrainHooks, TrainOptions, TrainResult } from './trainer.js';
 export { evaluate, inferenceForward, resolveInference, INFERENCE_KINDS } from './evaluate.js';
 export type { EvalResult, EvaluateOptions, InferenceForward, InferenceKind } from './evaluate.js';
 export { InputConverter } from './input.js';

@@ -31,6 +31,26 @@ describe('packaging of the workspace libraries', () => {
     expect(problems).toEqual([]);
   });
 
+  it('exports every entry as an ES module and as CommonJS, each with its own types first (commonjs.test.ts runs them)', () => {
+    // `require()` needs a `require` condition (Node: ERR_PACKAGE_PATH_NOT_EXPORTED without one), and TypeScript reads
+    // the first matching key, so `types` leads each condition: .d.ts beside the ESM .js, .d.cts beside the .cjs.
+    const problems: string[] = [];
+    for (const name of readdirSync(packages)) {
+      const pkg = JSON.parse(readFileSync(join(packages, name, 'package.json'), 'utf8')) as { type?: string; main?: string; exports: Record<string, unknown>; tsup: { format: string[] } };
+      if (pkg.type !== 'module') problems.push(`${name}: "type" is not "module"`);
+      if (!(pkg.tsup.format.includes('esm') && pkg.tsup.format.includes('cjs'))) problems.push(`${name}: tsup format ${JSON.stringify(pkg.tsup.format)}`);
+      if (!pkg.main?.endsWith('.cjs')) problems.push(`${name}: main ${pkg.main} is not the CommonJS build`);
+      for (const [entry, target] of Object.entries(pkg.exports)) {
+        if (entry === './package.json') continue;
+        const base = entry === '.' ? 'index' : entry.slice(2);
+        const want = { import: { types: `./dist/${base}.d.ts`, default: `./dist/${base}.js` }, require: { types: `./dist/${base}.d.cts`, default: `./dist/${base}.cjs` } };
+        // JSON.stringify keeps key order, so this also checks that `types` comes first.
+        if (JSON.stringify(target) !== JSON.stringify(want)) problems.push(`${name} exports["${entry}"] = ${JSON.stringify(target)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('builds every published package before it is packed (dist/ is not committed) and ships the license', () => {
     const missing: string[] = [];
     for (const name of readdirSync(packages)) {

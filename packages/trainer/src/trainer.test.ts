@@ -6,7 +6,7 @@ import { loadDataset, type ImageDataset } from '@dp/data';
 import { buildModel } from '@dp/models';
 import { createPruner, Pruner, type PrunerConfig, type PrunerState } from '@dp/policies';
 import { describe, expect, it } from 'vitest';
-import { TrainError, train } from './index.js';
+import { checkResume, readCheckpoint, TrainError, train } from './index.js';
 
 function slice(d: ImageDataset, n: number): ImageDataset {
   const bytes = d.shape[0] * d.shape[1] * d.shape[2];
@@ -122,6 +122,27 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     for (const m of [first.model, other.model]) m.dispose();
   });
 
+  it('checkResume refuses another architecture naming the first tensor that differs, and touches nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
+    const tiny = slice(full, 300);
+    const pruner = createPruner({ policy: 'random', datasetSize: 300, pruneRatio: 0.5, totalEpochs: 2, seed: 1 });
+    const model = buildModel('cnn-small', { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, seed: 1 });
+    await train({ model, train: tiny, pruner, options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } }, checkpoint: { dir, every: 1, fingerprint: 'f' } });
+    const saved = readCheckpoint(dir)!;
+    const target = { model, pruner, epochs: 2, dir, fingerprint: 'f' };
+    expect(checkResume(target, saved)).not.toBe(pruner);
+    // Same tensor count, one shape changed: the message says which tensor and both shapes (not "14 tensors vs 14").
+    const k = saved.weights.findIndex((w) => w.shape.length > 1);
+    const reshaped = { ...saved, weights: saved.weights.map((w, i) => (i === k ? { ...w, shape: [w.values.length] } : w)) };
+    expect(() => checkResume(target, reshaped)).toThrow(
+      new RegExp(`holds weights of another architecture: tensor ${k + 1} of ${saved.weights.length} \\(.+\\) has shape \\[\\d+\\] there, the model's \\(.+\\) has \\[[\\d, ]+\\]; fix: resume with the --model`),
+    );
+    expect(() => checkResume(target, { ...saved, weights: saved.weights.slice(1) })).toThrow(`${saved.weights.length - 1} tensors, the model has ${saved.weights.length}; fix: `);
+    expect(() => checkResume({ ...target, fingerprint: 'g' }, saved)).toThrow(/written by a run with another config; fix: /);
+    expect(() => checkResume(target, { ...saved, pruner: { ...(saved.pruner as object), extra: 1 } })).toThrow(/holds a pruner state that does not load \(state\.extra = 1 is invalid.*\); fix: /);
+    model.dispose();
+  });
+
   it('resumes the pruner through the caller\'s own Pruner class (their copy of @dp/policies and its registry)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
     let made = 0;
@@ -131,7 +152,7 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
         made++;
       }
     }
-    const config = { policy: 'random', datasetSize: 300, pruneRatio: 0.5, totalEpochs: 2, seed: 1 };
+    const config: PrunerConfig = { policy: 'random', datasetSize: 300, pruneRatio: 0.5, totalEpochs: 2, seed: 1 };
     const args = () => ({
       model: buildModel('cnn-small', { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, seed: 4 }),
       train: slice(full, 300),

@@ -125,7 +125,7 @@ export interface TrainArgs {
 }
 
 function checkOptions(o: TrainOptions): void {
-  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}`);
+  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}; fix: pass ${field} as ${allowed}`);
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw bad('epochs', o.epochs, 'an integer >= 1');
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw bad('batchSize', o.batchSize, 'an integer >= 1');
   if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw bad('lr', o.schedule.lr, 'a finite number > 0');
@@ -151,13 +151,13 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
   let pruner = initialPruner;
   checkOptions(options);
   if (checkpoint && (!Number.isInteger(checkpoint.every) || checkpoint.every < 1)) {
-    throw new TrainError(`checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1`);
+    throw new TrainError(`checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1; fix: pass checkpoint.every as an integer >= 1`);
   }
   if (pruner.config.datasetSize !== data.size) {
-    throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples)`);
+    throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples); fix: create the pruner with datasetSize = ${data.size}`);
   }
   if (pruner.config.totalEpochs !== options.epochs) {
-    throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}`);
+    throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}; fix: create the pruner with totalEpochs = ${options.epochs}`);
   }
   const { epochs, batchSize } = options;
   const optimizer = tf.train.momentum(options.schedule.lr, options.momentum ?? 0.9, options.nesterov ?? false);
@@ -175,26 +175,9 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
   if (checkpoint?.resume) {
     const saved = readCheckpoint(checkpoint.dir);
     if (saved) {
-      if (saved.fingerprint !== checkpoint.fingerprint) {
-        throw new TrainError(`the checkpoint in ${checkpoint.dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
-      }
-      const savedReports = (saved.extra as { reports?: unknown } | null)?.reports;
-      if (saved.epoch >= epochs || !Array.isArray(savedReports) || savedReports.length !== saved.epoch + 1) {
-        throw new TrainError(
-          `the checkpoint in ${checkpoint.dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run; fix: delete ${checkpoint.dir}/checkpoint to restart the run`,
-        );
-      }
-      // The pruner first: a state from another pruner config is refused before the model is touched. It is rebuilt
-      // through the caller's own Pruner class, so a policy registered in the caller's copy of @dp/policies (which
-      // may not be this package's copy when their versions differ) is found.
-      try {
-        const PrunerClass = pruner.constructor as new (config: PrunerConfig, saved?: PrunerState) => Pruner;
-        pruner = new PrunerClass({ ...pruner.config, ...pruner.options } as PrunerConfig, saved.pruner as PrunerState);
-      } catch (e) {
-        if (!(e instanceof Error && e.name === 'PrunerError')) throw e;
-        throw new TrainError(`the checkpoint in ${checkpoint.dir} holds the state of another pruner config (${(e as PrunerError).field} differs); fix: resume with the same pruner options, or start a new run directory`);
-      }
-      restoreWeights(model, saved.weights, checkpoint.dir);
+      // Everything is checked (and the restored pruner built) before the model is touched.
+      pruner = checkResume({ model, pruner, epochs, dir: checkpoint.dir, fingerprint: checkpoint.fingerprint }, saved);
+      restoreWeights(model, saved.weights);
       const restored = [
         { name: 'iter', tensor: tf.scalar(saved.optimizer.iterations, 'int32') },
         ...saved.optimizer.slots.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape) })),
@@ -293,7 +276,7 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
         }
         if (diverged !== undefined) {
           throw new TrainError(
-            `training loss became ${diverged} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): the run has diverged; lower the learning rate or check the data`,
+            `training loss became ${diverged} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): the run has diverged; fix: lower the learning rate (--lr), or check the data`,
           );
         }
         t = performance.now();
@@ -353,12 +336,69 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
   return { epochs: reports, selection, ...(last ? { final: last } : {}), totals };
 }
 
-function restoreWeights(model: LayersModel, saved: NamedArray[], dir: string): void {
-  const current = model.weights;
-  const mismatch = saved.length !== current.length || saved.some((w, i) => w.shape.join('x') !== current[i]!.shape.join('x'));
-  if (mismatch) {
-    throw new TrainError(`the checkpoint in ${dir} holds weights of another architecture (${saved.length} tensors vs the model's ${current.length}); fix: resume with the same --model`);
+/** What checkResume needs to know of the run about to resume. */
+export interface ResumeTarget {
+  model: LayersModel;
+  /** The run's pruner (fresh); the checkpoint's state must restore into its class and config. */
+  pruner: Pruner;
+  /** Epochs of the whole run. */
+  epochs: number;
+  /** The run directory (for messages). */
+  dir: string;
+  /** The run's config fingerprint (CheckpointOptions.fingerprint). */
+  fingerprint: string;
+}
+
+/**
+ * Whether the checkpoint `saved` (readCheckpoint of the run directory) can resume this run: written with the same
+ * config fingerprint, an epoch within the run with one record per epoch, a pruner state the run's pruner accepts, and
+ * weights of the model's architecture (count and every shape). Throws the TrainError `train` would, without touching
+ * the model, the directory or anything else, so a caller can check before it changes the run directory (a refused
+ * resume must change nothing there). Returns the pruner restored from the checkpoint.
+ */
+export function checkResume(target: ResumeTarget, saved: CheckpointData): Pruner {
+  const { dir, epochs } = target;
+  if (saved.fingerprint !== target.fingerprint) {
+    throw new TrainError(`the checkpoint in ${dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
   }
+  const savedReports = (saved.extra as { reports?: unknown } | null)?.reports;
+  if (saved.epoch >= epochs || !Array.isArray(savedReports) || savedReports.length !== saved.epoch + 1) {
+    throw new TrainError(
+      `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run; fix: delete ${dir}/checkpoint to restart the run`,
+    );
+  }
+  checkWeights(target.model, saved.weights, dir);
+  // The pruner is rebuilt through the caller's own Pruner class, so a policy registered in the caller's copy of
+  // @dp/policies (which may not be this package's copy when their versions differ) is found.
+  try {
+    const PrunerClass = target.pruner.constructor as new (config: PrunerConfig, saved?: PrunerState) => Pruner;
+    return new PrunerClass({ ...target.pruner.config, ...target.pruner.options } as PrunerConfig, saved.pruner as PrunerState);
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'PrunerError')) throw e;
+    const field = (e as PrunerError).field;
+    const what = field === 'state.fingerprint' ? `the state of another pruner config (${field} differs)` : `a pruner state that does not load (${e.message})`;
+    throw new TrainError(`the checkpoint in ${dir} holds ${what}; fix: resume with the same pruner options, or delete ${dir}/checkpoint to restart the run`);
+  }
+}
+
+/** The checkpoint's weights have the model's architecture: as many tensors, each of the same shape (named if not). */
+function checkWeights(model: LayersModel, saved: NamedArray[], dir: string): void {
+  const current = model.weights;
+  const fix = 'fix: resume with the --model (and its options) the run was started with, or delete the checkpoint to restart the run';
+  if (saved.length !== current.length) {
+    throw new TrainError(`the checkpoint in ${dir} holds weights of another architecture: ${saved.length} tensors, the model has ${current.length}; ${fix}`);
+  }
+  const i = saved.findIndex((w, j) => w.shape.join('x') !== current[j]!.shape.join('x'));
+  if (i >= 0) {
+    const shape = (s: readonly (number | null)[]) => `[${s.join(', ')}]`;
+    throw new TrainError(
+      `the checkpoint in ${dir} holds weights of another architecture: tensor ${i + 1} of ${saved.length} (${saved[i]!.name}) has shape ${shape(saved[i]!.shape)} there, ` +
+        `the model's (${current[i]!.originalName}) has ${shape(current[i]!.shape)}; ${fix}`,
+    );
+  }
+}
+
+function restoreWeights(model: LayersModel, saved: NamedArray[]): void {
   const tensors = saved.map((w) => tf.tensor(w.values, w.shape));
   model.setWeights(tensors); // copies into the model's variables
   tf.dispose(tensors);

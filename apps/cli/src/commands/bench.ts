@@ -13,6 +13,7 @@ import { checkMethod, checkSweepOptions, optionsFor, planRun } from '../run/plan
 import { describeMethod, methodTag } from '../run/equal-steps.js';
 import { configFromFlags, rejectRunFlags, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
 import { executeRun, type RunSummary } from '../run/run.js';
+import { parseResultsLine } from '../run/results-line.js';
 import { list, ratioItem, seedItem } from './compare.js';
 import { loadData } from '../run/data.js';
 import { checkOutputPath } from '../fs.js';
@@ -27,7 +28,9 @@ Estimates the time left before it starts and after each run, from the seconds th
 setup recorded (those since the sweep's last stop of more than 10 minutes: the speed of the machine it runs on now).
 Summarise with \`dp report FILE\`.
 
-  --results FILE          results file (JSON lines), created if missing (required)
+  --results FILE          results file (JSON lines), created if missing (required); every line is checked as dp
+                          report checks it: a damaged line (a field of the wrong type or out of range) stops the
+                          sweep with its line number and field, a line cut short by a kill is redone
   --runs-dir DIR          where run directories go (default runs/bench)
   --policies A,B,...      (default full,random,ucb); 'full' runs once per seed, not per ratio; 'equal-steps' runs
                           per ratio r and seed: full data for ⌈(1 − r)·E⌉ of the --epochs E, the optimizer steps of
@@ -99,16 +102,25 @@ export async function benchCommand(argv: string[]): Promise<number> {
             plan.push(planRun({ dataset, model, seed, policy, pruneRatio, policyOptions: optionsFor(policy, base.policyOptions), ...staticFile }, base));
           }
 
+  // Two entries of the plan that are the same run (they cannot be told apart by key) would train once and be
+  // recorded twice: refused, naming both.
+  const planned = new Map<string, RunConfig>();
+  for (const c of plan) {
+    const k = fingerprint(c);
+    const other = planned.get(k);
+    if (other) throw new CliError(`the sweep plans the same run twice (${runName(c)}: ${describeMethod(other)} and ${describeMethod(c)}, seed ${c.seed}); fix: give each policy, ratio, seed, dataset and model once`);
+    planned.set(k, c);
+  }
+
+  // Every line is validated as dp report validates it (run/results-line.ts): a damaged but parseable line is refused
+  // (it cannot be counted as done, and silently redoing it would leave two lines for one run); a line that is not
+  // JSON, an append cut short by a kill, is reported and its run redone.
   const done = new Map<string, RunSummary>();
   if (existsSync(resultsPath)) {
     readFileSync(resultsPath, 'utf8').split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
-      try {
-        const r = JSON.parse(line) as RunSummary;
-        done.set(r.key, r);
-      } catch {
-        warn(`${resultsPath}:${i + 1} is not valid JSON (an interrupted write?); that run will be redone`);
-      }
+      const r = parseResultsLine(line, `${resultsPath}:${i + 1}`);
+      if (r === 'partial') warn(`${resultsPath}:${i + 1} is not valid JSON (an interrupted write?); that run will be redone`);
+      else if (r) done.set(r.key, r);
     });
   }
   const todo = plan.filter((c) => !done.has(fingerprint(c)));

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { FASHION_MNIST, locateIdx } from '@dp/data';
+import { DataError, FASHION_MNIST, locateIdx } from '@dp/data';
 import { parse } from '../args.js';
 import { describeCpu, oneDnnSafe, oneDnnState, type CpuInfo, type OneDnnState } from '@dp/trainer';
 import { loadBackend } from '../backend.js';
@@ -23,7 +23,14 @@ export async function doctor(argv: string[]): Promise<number> {
   const onednn = oneDnnState(cpu);
   const info = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: true });
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-  const fmnist = locateIdx(FASHION_MNIST, { dataDir });
+  let fmnist: string | undefined;
+  try {
+    fmnist = locateIdx(FASHION_MNIST, { dataDir });
+  } catch (e) {
+    // A --data-dir or $DP_DATA_DIR that is not a folder: what doctor is for, shown as the dataset's row.
+    if (!(e instanceof DataError)) throw e;
+    fmnist = `error: ${e.message}`;
+  }
   const rows: [string, string][] = [
     ['backend', info.backend],
     ['package', info.package],

@@ -8,6 +8,7 @@ import { MACHINE_TOLERANCE } from '../report/machine.js';
 import { machineSpeedRange } from '../report/summarize.js';
 import { writeReport } from '../report/write.js';
 import type { RunSummary } from '../run/run.js';
+import { parseResultsLine, validateRunSummary } from '../run/results-line.js';
 import { checkOutputPath } from '../fs.js';
 
 export const reportHelp = `Usage: dp report <results.jsonl | run dir | compare dir>... [--out DIR] [--title TEXT] [--adjust-machine-speed]
@@ -45,34 +46,30 @@ Examples:
 export function collectRuns(inputs: string[]): RunSummary[] {
   const runs: RunSummary[] = [];
   const visit = (p: string, depth: number) => {
-    if (!existsSync(p)) throw new CliError(`${p}: no such file or directory`);
+    if (!existsSync(p)) throw new CliError(`${p}: no such file or directory; fix: give a dp bench results file (.jsonl), a run directory or a compare directory`);
     if (statSync(p).isDirectory()) {
       if (existsSync(join(p, 'result.json'))) {
+        const path = join(p, 'result.json');
+        const fix = `write it again with \`dp train --resume ${p}\` (a finished run's checkpoint rewrites it), or leave the directory out`;
+        let raw: unknown;
         try {
-          runs.push(JSON.parse(readFileSync(join(p, 'result.json'), 'utf8')) as RunSummary);
+          raw = JSON.parse(readFileSync(path, 'utf8'));
         } catch (e) {
           if (!(e instanceof SyntaxError)) throw e;
-          throw new CliError(`${join(p, 'result.json')} is not valid JSON (${e.message}); fix: resume that run with --resume, or leave its directory out`);
+          throw new CliError(`${path} is not valid JSON (${e.message}); fix: ${fix}`);
         }
+        runs.push(validateRunSummary(raw, path, fix));
       } else if (depth < 2) {
         for (const e of readdirSync(p).sort()) if (statSync(join(p, e)).isDirectory()) visit(join(p, e), depth + 1);
       }
       return;
     }
     readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
-      let run: RunSummary;
-      try {
-        run = JSON.parse(line) as RunSummary;
-      } catch {
-        // A run interrupted while appending leaves a partial last line; dp bench redoes that run.
-        warn(`${p}:${i + 1} is not valid JSON (an interrupted write?); skipped`);
-        return;
-      }
-      if (!run || typeof run !== 'object' || !run.config || typeof run.finalAccuracy !== 'number') {
-        throw new CliError(`${p}:${i + 1} is not a dp run summary (is this a dp bench results file?)`);
-      }
-      runs.push(run);
+      // Every line is validated as dp bench validates it (run/results-line.ts): a damaged one is refused.
+      const run = parseResultsLine(line, `${p}:${i + 1}`);
+      // A run interrupted while appending leaves a partial last line; dp bench redoes that run.
+      if (run === 'partial') warn(`${p}:${i + 1} is not valid JSON (an interrupted write?); skipped`);
+      else if (run) runs.push(run);
     });
   };
   for (const i of inputs) visit(i, 0);
@@ -95,6 +92,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     argv,
     { out: { type: 'string' }, title: { type: 'string' }, 'adjust-machine-speed': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     'report',
+    ['title'],
   );
   if (values.help) {
     process.stdout.write(reportHelp);

@@ -81,7 +81,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   try {
     score = getScore(values.method);
   } catch {
-    throw new CliError(`unknown --method '${values.method}': known scores are ${scoreNames().join(', ')}${plugins ? '' : ' (load plug-ins with --score PACKAGE)'}`);
+    throw new CliError(`unknown --method '${values.method}'; fix: use one of ${scoreNames().join(', ')}${plugins ? '' : ' (or load a plug-in with --score PACKAGE)'}`);
   }
   const defaults = PROTOCOL_DEFAULTS[score.name] ?? { epochs: 2, runs: 1 };
   const epochs = num(values as Record<string, string | undefined>, 'epochs', defaults.epochs, { min: 0, integer: true });

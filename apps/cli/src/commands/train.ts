@@ -5,9 +5,11 @@ import { loadBackend } from '../backend.js';
 import { CliError } from '../errors.js';
 import { readConfigFile, validateRunConfig, type RunConfig } from '../run/config.js';
 import { configFromFlags, defaultRunDir, RUN_FLAGS, runFlagsHelp } from '../run/flags.js';
-import { executeRun, startRecord } from '../run/run.js';
+import { checkSameConfig, executeRun, startRecord } from '../run/run.js';
+import { planRun } from '../run/plan.js';
 import { checkSubsetSize, checkValSplit, loadData } from '../run/data.js';
 import { checkOutputPath } from '../fs.js';
+import { readCheckpoint, type CheckpointData } from '@dp/trainer';
 import { describeMethod } from '../run/equal-steps.js';
 
 export function trainHelp(): string {
@@ -48,10 +50,20 @@ export async function trainCommand(argv: string[]): Promise<number> {
     base = validateRunConfig(readConfigFile(path));
   }
   const cfg = configFromFlags(values, base);
+  // The policy options (built into a pruner on a nominal dataset) and, on resume, the run's own config are checked
+  // now, before any data loads or TensorFlow starts.
+  planRun({}, cfg);
+  if (resumeDir) checkSameConfig(resumeDir, cfg);
   const runDir = resumeDir ?? (typeof values.out === 'string' ? values.out : defaultRunDir(cfg));
   checkOutputPath(runDir, 'dir', resumeDir ? '--resume' : '--out');
+  // What a resume will do, said before anything loads: continue from the checkpoint, or (none yet: killed before the
+  // first, or deleted to restart) train from epoch 1 again. A damaged checkpoint is refused here, before TensorFlow starts.
+  const checkpoint = resumeDir ? readCheckpoint(resumeDir) : undefined;
   // Resuming without --data-dir: the data the run started on (recorded in its log), not whatever is found first now.
-  const recorded = resumeDir ? startRecord(resumeDir)?.data?.source : undefined;
+  const recorded = resumeDir && values['data-dir'] === undefined ? startRecord(resumeDir)?.data?.source : undefined;
+  if (recorded !== undefined && !existsSync(recorded)) {
+    throw new CliError(`run directory ${resumeDir} started on data from ${recorded}, which no longer exists; fix: restore it there, or resume with --data-dir DIR pointing at the same data (it is checked against the run's record)`);
+  }
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : recorded;
   // Data first: its errors are the most common and need no TensorFlow start-up to report.
   const data = await loadData(cfg.dataset, dataDir, cfg);
@@ -62,8 +74,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
   process.stdout.write(
     `dp train: ${cfg.dataset} (${cfg.valSplit ? `${(cfg.trainSubset || data.train.size) - cfg.valSplit} train / ${cfg.valSplit} validation` : `${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test`}, from ${data.source}) · ${cfg.model} · policy ${describeMethod(cfg)}` +
       ` · ${cfg.epochs} epochs · backend ${backend.backend}${backend.tensorflowVersion ? ` (TensorFlow ${backend.tensorflowVersion})` : ''}\n` +
-      `run directory: ${runDir}${resumeDir ? ' (resuming)' : ''}\n`,
+      `run directory: ${runDir}${resumeNote(checkpoint, cfg.epochs, Boolean(resumeDir))}\n`,
   );
   await executeRun(cfg, { runDir, resume: Boolean(resumeDir), backend, data });
   return 0;
+}
+
+/** How `dp train` describes a resume on its first lines: from which checkpoint, or that none exists and what happens. */
+function resumeNote(checkpoint: CheckpointData | undefined, epochs: number, resuming: boolean): string {
+  if (!resuming) return '';
+  if (!checkpoint) return ' (resuming: no checkpoint there yet, so the run starts again from epoch 1; its log keeps the earlier records, not their epochs)';
+  return ` (resuming from its checkpoint of epoch ${checkpoint.epoch + 1}/${epochs})`;
 }

@@ -4,22 +4,28 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../run/config.js';
+import { DEFAULTS, fingerprint, validateRunConfig } from '../run/config.js';
 import type { RunSummary } from '../run/run.js';
 import { evalSecondsPerPass, groupMachineSpeed, relativeMachineSpeed } from './machine.js';
 import { comparisonTable, summarize } from './summarize.js';
 
-/** A run of `epochs` epochs, each evaluated, whose passes took `evalPerPass` seconds. */
+/** A run of `epochs` epochs, each evaluated, whose passes took `evalPerPass` seconds (a complete, valid summary). */
 function run(config: Record<string, unknown>, cost: number, evalPerPass: number, epochs = 4): RunSummary {
+  const cfg = validateRunConfig({ epochs, ...config });
   return {
-    config: { ...DEFAULTS, epochs, ...config },
+    key: fingerprint(cfg),
+    config: { ...DEFAULTS, ...cfg },
+    runDir: 'runs/x',
     finalAccuracy: 0.9,
     trainingSeconds: cost,
     scoringSeconds: 0,
     evalSeconds: evalPerPass * epochs,
+    samplesTrained: epochs,
     trainedFraction: config.policy === 'full' ? 1 : 0.5,
     epochs: Array.from({ length: epochs }, (_, epoch) => ({ epoch, samples: 1, trainLoss: 1, trainAccuracy: 0.5, testAccuracy: 0.9, trainingSeconds: cost / epochs, selectionHash: '' })),
-    selection: { histogram: [0, 1], flippedShare: 0.5 },
+    selection: { histogram: [0, ...Array.from({ length: epochs }, (_, i) => (i === 0 ? 1 : 0))], flippedShare: 0.5 },
+    backend: 'tensorflow',
+    finishedAt: '2026-12-06T12:00:00.000Z',
   } as unknown as RunSummary;
 }
 

@@ -8,6 +8,21 @@ import { DEFAULTS, fingerprint, validateRunConfig, type RunConfig } from './conf
 const results = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'results');
 
 describe('run config', () => {
+  it('takes own fields only: __proto__, constructor and toString are unknown fields, not Object.prototype members', () => {
+    for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      // JSON.parse makes "__proto__" an own key, as a --config file would.
+      const raw = JSON.parse(`{${JSON.stringify(key)}: {}}`) as Record<string, unknown>;
+      expect(() => validateRunConfig(raw)).toThrow(new RegExp(`^unknown config field "${key}"; fix: remove it \\(known fields: dataset, `));
+    }
+    expect(() => validateRunConfig(JSON.parse('{"policyOptions": {"__proto__": {"c": 1}}}') as Record<string, unknown>)).toThrow(/^policyOptions\.__proto__ = .* is invalid: expected an option named by letters/);
+    expect(() => validateRunConfig({ policyOptions: { c: null } })).toThrow(/^policyOptions\.c = null is invalid: expected a finite number, a string or true \/ false; fix: /);
+    // A number JSON cannot hold (1e400 in a file parses to Infinity) is shown as what it is, not as null.
+    expect(() => validateRunConfig(JSON.parse('{"epochs": 1e400}') as Record<string, unknown>)).toThrow(
+      'epochs = Infinity (a number too large for a double) is invalid: expected an integer in [1, 100000]; fix: set epochs to an integer in [1, 100000] (flag --epochs, or the field in the --config file)',
+    );
+    expect(() => validateRunConfig({ batchSize: 0 })).toThrow(/; fix: set batchSize to .* \(flag --batch-size, /);
+  });
+
   it('leaves the inference path out of the fingerprint (it changes no trained number), but not the batch-norm kernels', () => {
     const base = validateRunConfig({});
     expect(fingerprint(validateRunConfig({ inference: 'reference' }))).toBe(fingerprint(base));

@@ -118,13 +118,18 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   pruneRatio: real(0, 1, { maxOpen: true }),
   policyOptions: (f, v) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(f, v, 'an object of policy options');
+    // Own keys only (JSON.parse makes "__proto__" an own key), named as --policy-option names them, with plain values.
+    for (const [k, x] of Object.entries(v)) {
+      if (!/^[A-Za-z][\w-]*$/.test(k)) throw bad(`${f}.${k}`, x, 'an option named by letters, digits, - and _ (starting with a letter)');
+      if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)))) throw bad(`${f}.${k}`, x, 'a finite number, a string or true / false');
+    }
   },
   seed: int(0, 4294967295), // the models draw 32-bit initialiser seeds
   trainSubset: int(0),
   testSubset: int(0),
   valSplit: (f, v) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new CliError(`${f} = ${JSON.stringify(v)} is invalid: expected an integer >= 0 (training samples held out for validation, 0 = none); fix: e.g. --val-split 5000, or 0 to evaluate on the test set`);
+      throw new CliError(`${f} = ${showValue(v)} is invalid: expected an integer >= 0 (training samples held out for validation, 0 = none); fix: e.g. --val-split 5000, or 0 to evaluate on the test set`);
     }
   },
   evalEvery: int(1),
@@ -147,8 +152,32 @@ const CHECKS: Record<keyof RunConfig, Check> = {
   },
 };
 
+/**
+ * A value as the user wrote it, as far as JSON can tell: JSON.stringify, except numbers JSON cannot write (1e400 in a
+ * config file parses to Infinity, which JSON.stringify would show as null) and values it drops.
+ */
+export function showValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${String(value)}${Number.isNaN(value) ? '' : ' (a number too large for a double)'}`;
+  if (value === undefined) return 'undefined';
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}
+
+/** The flag that sets a config field, for the fix of an error naming the field. */
+export function flagOf(field: string): string {
+  const top = field.split('.')[0]!;
+  if (top === 'nesterov') return '--no-nesterov';
+  if (top === 'policyOptions') return '--policy-option';
+  if (top === 'equalSteps') return '--policy equal-steps --prune-ratio R';
+  return `--${top.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 function bad(field: string, value: unknown, allowed: string): CliError {
-  return new CliError(`${field} = ${JSON.stringify(value)} is invalid: expected ${allowed}`);
+  return new CliError(`${field} = ${showValue(value)} is invalid: expected ${allowed}; fix: set ${field} to ${allowed} (flag ${flagOf(field)}, or the field in the --config file)`);
 }
 
 /** Merge `raw` over the defaults, rejecting unknown fields and invalid values (the error names field, value, range). */
@@ -156,7 +185,11 @@ export function validateRunConfig(raw: Record<string, unknown>, base: RunConfig 
   const out: Record<string, unknown> = { ...base, policyOptions: { ...base.policyOptions } };
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    if (!(key in CHECKS)) throw new CliError(`unknown config field '${key}': known fields are ${Object.keys(CHECKS).join(', ')}`);
+    // Own fields only: `key in CHECKS` would also take "constructor", "toString" or "__proto__" (an own key of
+    // JSON.parse's objects) from Object.prototype.
+    if (!Object.hasOwn(CHECKS, key)) {
+      throw new CliError(`unknown config field ${JSON.stringify(key)}; fix: remove it (known fields: ${Object.keys(CHECKS).join(', ')})`);
+    }
     CHECKS[key as keyof RunConfig](key, value);
     out[key] = value;
   }
@@ -225,14 +258,16 @@ export function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new CliError(`cannot read config file ${path}: ${code ? `${code} (${why})` : why}; fix: give --config the path of a JSON file of run fields (a run directory's config.json is one)`);
   }
   try {
     const v = JSON.parse(text) as unknown;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('the top level must be an object');
     return v as Record<string, unknown>;
   } catch (e) {
-    throw new CliError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new CliError(`config file ${path} is not valid JSON: ${(e as Error).message}; fix: make it one JSON object of run fields, e.g. {"epochs": 3, "policy": "random"}`);
   }
 }
 

@@ -147,7 +147,7 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
   try {
     set('valSplit', 'val-split', 'int', { min: 0 });
   } catch (e) {
-    throw new CliError(`${(e as Error).message} (training samples held out for validation); fix: e.g. --val-split 5000, or 0 to evaluate on the test set`);
+    throw new CliError(`${(e as Error).message.replace(/; fix: .*$/, '')} (training samples held out for validation); fix: e.g. --val-split 5000, or 0 to evaluate on the test set`);
   }
   set('evalEvery', 'eval-every', 'int', { min: 1 });
   set('checkpointEvery', 'checkpoint-every', 'int', { min: 1 });
@@ -160,10 +160,12 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
   if (v['no-nesterov']) flags.nesterov = false;
   const options = v['policy-option'];
   if (Array.isArray(options)) {
+    // The file's options are checked before the flags add to them (a non-object would otherwise vanish in the copy).
+    if (fromFile.policyOptions !== undefined) validateRunConfig({ policyOptions: fromFile.policyOptions });
     const po: Record<string, number | string | boolean> = { ...((fromFile.policyOptions as Record<string, number | string | boolean>) ?? {}) };
     for (const o of options) {
       const m = /^([A-Za-z][\w-]*)=(.*)$/.exec(o);
-      if (!m) throw new CliError(`--policy-option ${o} is invalid: expected KEY=VALUE, e.g. --policy-option epsilon=0.2`);
+      if (!m) throw new CliError(`--policy-option ${o} is invalid: expected KEY=VALUE; fix: write it as KEY=VALUE, e.g. --policy-option epsilon=0.2`);
       po[m[1]!] = parseValue(m[2]!);
     }
     flags.policyOptions = po;

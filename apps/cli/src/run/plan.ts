@@ -11,6 +11,23 @@ function accepted(policy: string): string[] {
   return [...SCHEDULE_OPTIONS, ...getPolicy(policy).optionNames];
 }
 
+/**
+ * A PrunerError from building a run's pruner, as one CLI line with a fix: the field is an option of the policy
+ * (--policy-option), the prune ratio (--prune-ratio / --ratios) or one of the schedule options.
+ */
+export function prunerCliError(policy: string, e: PrunerError): CliError {
+  const field = e.field.split(/[.[]/)[0]!;
+  const fix =
+    field === 'pruneRatio'
+      ? `give a prune ratio in the range above (--prune-ratio, or --ratios in a sweep)`
+      : field === 'policy'
+        ? `use a registered policy`
+        : e.allowed.startsWith('no such option')
+          ? `drop --policy-option ${field} (or the policyOptions field of the --config file)`
+          : `give --policy-option ${field}=VALUE with a value in the range above, or leave it out for its default (packages/policies/docs/${policy}.md)`;
+  return new CliError(`policy '${policy}': ${e.message}; fix: ${fix}`);
+}
+
 /** Whether a method of --policies trains full data (the baselines 'full' and 'equal-steps') rather than pruning. */
 export function isBaseline(policy: string): boolean {
   return policy === 'full' || policy === EQUAL_STEPS;
@@ -22,7 +39,7 @@ export function checkMethod(name: string): string {
   try {
     getPolicy(name);
   } catch (e) {
-    if (e instanceof PrunerError) throw new CliError(`policy = ${JSON.stringify(name)} is invalid: expected one of ${[...policyNames(), EQUAL_STEPS].join(', ')}`);
+    if (e instanceof PrunerError) throw new CliError(`policy = ${JSON.stringify(name)} is invalid: expected one of ${[...policyNames(), EQUAL_STEPS].join(', ')}; fix: use one of those names in --policies`);
     throw e;
   }
   return name;
@@ -60,7 +77,7 @@ export function planRun(raw: Record<string, unknown>, base: RunConfig): RunConfi
     try {
       createPruner({ ...cfg.policyOptions, policy: cfg.policy, datasetSize: 1000, pruneRatio: cfg.pruneRatio, totalEpochs: cfg.epochs, seed: cfg.seed });
     } catch (e) {
-      if (e instanceof PrunerError) throw new CliError(`policy '${cfg.policy}': ${e.message}`);
+      if (e instanceof PrunerError) throw prunerCliError(cfg.policy, e);
       throw e;
     }
   }

@@ -1,21 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatasetPair } from '@dp/data';
 import { createPruner, PrunerError } from '@dp/policies';
 import { datasetFingerprint, pixelFingerprint, readScoreFile, ScoreError } from '@dp/scores';
-import { describeCpu, formatCpu, oneDnnState, readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
+import { checkResume, describeCpu, formatCpu, oneDnnState, readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
 import type { BackendInfo } from '../backend.js';
 import { CliError } from '../errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../fs.js';
+import { appendFileExplained, writeFileAtomic, writeJsonAtomic } from '../fs.js';
 import { formatDuration, ProgressBar, runEta } from '../progress.js';
 import { warn } from '../warn.js';
 import { fingerprint, readConfigFile, resolveAugment, type RunConfig } from './config.js';
 import { loadData, runSplits, type EvaluatedOn } from './data.js';
 import { compactLog, writeEpochScalars } from './log.js';
 import { buildRunModel, trainingOptions } from './recipe.js';
+import { validateRunSummary } from './results-line.js';
+import { prunerCliError } from './plan.js';
 
 /** What a finished run reports (result.json, one line of a bench results file). */
 export interface RunSummary {
@@ -106,6 +108,46 @@ export function startRecord(runDir: string): StartRecord | undefined {
   return startRecords(runDir).find((r) => r.type === 'start');
 }
 
+/** Refuse a run directory made with another config (its config.json), naming the fields that differ. */
+export function checkSameConfig(runDir: string, cfg: RunConfig): void {
+  const configPath = join(runDir, 'config.json');
+  if (!existsSync(configPath)) return;
+  const previous = readConfigFile(configPath) as unknown as RunConfig;
+  if (fingerprint(previous) !== fingerprint(cfg)) {
+    const diff = (Object.keys(cfg) as (keyof RunConfig)[]).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(cfg[k]));
+    throw new CliError(
+      `run directory ${runDir} was created with another config (${diff.map((k) => `${k}: ${JSON.stringify(previous[k])} there vs ${JSON.stringify(cfg[k])} now`).join(', ')}); ` +
+        'fix: resume with the same options, or choose a new --out directory',
+    );
+  }
+}
+
+/**
+ * Refuse a resume on other data than the run started on (its start record's fingerprints of labels and pixels): data
+ * from another folder, or the same folder's files changed since. A run that predates fingerprints gets a warning
+ * when the folder differs.
+ */
+function checkResumedData(runDir: string, source: string, dataId: { labels: string; pixels: string }): void {
+  const first = startRecord(runDir);
+  const was = first?.data?.source;
+  if (first?.data?.pixels !== undefined && (first.data.pixels !== dataId.pixels || first.data.labels !== dataId.labels)) {
+    const what = [first.data.labels !== dataId.labels ? 'labels' : '', first.data.pixels !== dataId.pixels ? 'pixels' : ''].filter(Boolean).join(' and ');
+    if (was && resolve(was) === resolve(source)) {
+      throw new CliError(
+        `run directory ${runDir} started on the data in ${was}, and the files there have changed since (their ${what} differ from the run's record); ` +
+          `fix: restore the files the run started on in ${was} (or give --data-dir a copy of them), or train on the new data in a new run (--out DIR)`,
+      );
+    }
+    throw new CliError(
+      `run directory ${runDir} was trained on other data (${was ?? '?'}) than this resume loaded (${source}: its ${what} differ); ` +
+        `fix: resume with --data-dir pointing at the run's data${was ? ` (${was})` : ''}, or train on this data in a new run (--out DIR)`,
+    );
+  }
+  if (first?.data?.pixels === undefined && was && resolve(was) !== resolve(source)) {
+    warn(`run directory ${runDir} started on data from ${was}; this resume loaded ${source} (the run predates data fingerprints, so they cannot be compared)`);
+  }
+}
+
 /** The distinct CPUs of the run's start and resume records, in order of first use. */
 function runCpus(runDir: string): string[] {
   return [...new Set(startRecords(runDir).flatMap((r) => (typeof r.environment?.cpu === 'string' ? [r.environment.cpu] : [])))];
@@ -132,14 +174,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   const key = fingerprint(cfg);
   const configPath = join(runDir, 'config.json');
   if (existsSync(configPath)) {
-    const previous = readConfigFile(configPath) as unknown as RunConfig;
-    if (fingerprint(previous) !== key) {
-      const diff = (Object.keys(cfg) as (keyof RunConfig)[]).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(cfg[k]));
-      throw new CliError(
-        `run directory ${runDir} was created with another config (${diff.map((k) => `${k}: ${JSON.stringify(previous[k])} there vs ${JSON.stringify(cfg[k])} now`).join(', ')}); ` +
-          'fix: resume with the same options, or choose a new --out directory',
-      );
-    }
+    checkSameConfig(runDir, cfg);
     if (!opts.resume && readCheckpoint(runDir)) {
       throw new CliError(`run directory ${runDir} already holds a run; fix: pass --resume to continue it, or choose a new --out directory`);
     }
@@ -148,8 +183,9 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     if (opts.resume && existsSync(resultPath)) {
       let done: RunSummary | undefined;
       try {
-        done = JSON.parse(readFileSync(resultPath, 'utf8')) as RunSummary;
-      } catch {
+        done = validateRunSummary(JSON.parse(readFileSync(resultPath, 'utf8')), resultPath);
+      } catch (e) {
+        if (!(e instanceof SyntaxError || e instanceof CliError)) throw e;
         done = undefined; // damaged: the run is resumed from its checkpoint and result.json written again
       }
       if (done?.key === key) {
@@ -158,7 +194,7 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       }
     }
   }
-  const log = (record: Record<string, unknown>) => appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+  const log = (record: Record<string, unknown>) => appendFileExplained(join(runDir, 'log.jsonl'), `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
 
   const pair = opts.data ?? (await loadData(cfg.dataset, opts.dataDir, cfg));
   // With --val-split, testSet is the validation split carved from the training set (and trainSet the rest).
@@ -194,38 +230,41 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       seed: cfg.seed,
     });
   } catch (e) {
-    if (e instanceof PrunerError) throw new CliError(`policy '${cfg.policy}': ${e.message}`);
+    if (e instanceof PrunerError) throw prunerCliError(cfg.policy, e);
     throw e;
   }
   // The model's options are checked when it is built (e.g. an input too small for it).
   const model = buildRunModel(cfg, trainSet);
-  // Only now, with the data, the score file, the policy options and the model accepted, does the run directory
-  // appear: bad input leaves nothing behind.
-  mkdirSync(runDir, { recursive: true });
-  writeJsonAtomic(configPath, cfg);
-  const resumed = opts.resume ? readCheckpoint(runDir) : undefined;
+  // A resume is checked whole before the run directory changes, so a refused one (a damaged checkpoint, other data,
+  // a checkpoint of another config, pruner state or architecture) leaves it byte for byte as it was: the checkpoint
+  // is read and checked as the trainer will restore it (checkResume), and the data against the run's fingerprints.
+  let resumed: ReturnType<typeof readCheckpoint>;
   // The training data's identity, recorded at the start and checked on resume: a resume must not silently continue
   // on another copy of the dataset (another --data-dir, a changed folder).
   const dataId = { labels: datasetFingerprint(trainSet.labels, trainSet.size, cfg.dataset), pixels: pixelFingerprint(trainSet.images, trainSet.size) };
-  if (resumed) {
-    const first = startRecord(runDir);
-    if (first?.data?.pixels !== undefined && (first.data.pixels !== dataId.pixels || first.data.labels !== dataId.labels)) {
-      throw new CliError(
-        `run directory ${runDir} was trained on other data (${first.data.source ?? '?'}) than this resume loaded (${pair.source}); ` +
-          `fix: resume with --data-dir pointing at the run's data${first.data.source ? ` (${first.data.source})` : ''}`,
-      );
+  try {
+    resumed = opts.resume ? readCheckpoint(runDir) : undefined;
+    if (resumed) {
+      checkResumedData(runDir, pair.source, dataId);
+      checkResume({ model, pruner, epochs: cfg.epochs, dir: runDir, fingerprint: key }, resumed);
     }
-    if (first?.data?.pixels === undefined && first?.data?.source && resolve(first.data.source) !== resolve(pair.source)) {
-      warn(`run directory ${runDir} started on data from ${first.data.source}; this resume loaded ${pair.source} (the run predates data fingerprints, so they cannot be compared)`);
-    }
+  } catch (e) {
+    model.dispose();
+    throw e;
   }
-  // The epochs the checkpoint holds, for log.jsonl and TensorBoard: a resume makes them say each epoch once.
-  // (A checkpoint of another config is refused by the trainer below; the log is left as it is then.)
-  const keptEpochs = resumed?.fingerprint === key ? ((resumed.extra as { reports?: EpochReport[] } | null)?.reports ?? []) : undefined;
-  if (opts.resume && (!resumed || keptEpochs)) {
-    const lastEpoch = resumed ? resumed.epoch : -1;
-    const logPath = join(runDir, 'log.jsonl');
-    if (existsSync(logPath)) writeFileAtomic(logPath, compactLog(readFileSync(logPath, 'utf8'), lastEpoch, keptEpochs ?? []));
+  // Only now, with the data, the score file, the policy options, the model and any checkpoint accepted, does the run
+  // directory appear or change: bad input leaves nothing behind, and a refused resume changes nothing.
+  mkdirSync(runDir, { recursive: true });
+  const configText = `${JSON.stringify(cfg, null, 2)}\n`;
+  if (!existsSync(configPath) || readFileSync(configPath, 'utf8') !== configText) writeFileAtomic(configPath, configText);
+  // The epochs the checkpoint holds, for log.jsonl and TensorBoard: each epoch appears once. A run started again
+  // without a checkpoint (resumed before its first one, or the same command run again after a kill) keeps its log's
+  // other records but none of its epochs, which are trained again.
+  const keptEpochs = resumed ? ((resumed.extra as { reports?: EpochReport[] } | null)?.reports ?? []) : undefined;
+  const logPath = join(runDir, 'log.jsonl');
+  // (A log.jsonl that is not a regular file, such as a link to a device, is appended to but never read back.)
+  if (existsSync(logPath) && statSync(logPath).isFile()) {
+    writeFileAtomic(logPath, compactLog(readFileSync(logPath, 'utf8'), resumed ? resumed.epoch : -1, keptEpochs ?? []));
     // Event files are append-only: they are written again from the checkpoint's epochs instead.
     rmSync(join(runDir, 'tensorboard'), { recursive: true, force: true });
   }
@@ -340,14 +379,19 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
       }[e.where];
       throw new CliError(
         `interrupted (${interrupted}) ${where}; ` +
-          (kept ? `the last checkpoint (epoch ${kept.epoch + 1}) is in ${runDir}: continue with \`dp train --resume ${runDir}\` (dp bench / dp compare --resume: rerun the same command)` : 'no checkpoint was written yet'),
+          (kept
+            ? `the last checkpoint (epoch ${kept.epoch + 1}) is in ${runDir}; fix: continue with \`dp train --resume ${runDir}\` (dp bench / dp compare --resume: rerun the same command)`
+            : 'no checkpoint was written yet; fix: run the same command again to start the run over'),
         130,
       );
     }
     if (e instanceof TrainError) {
       const kept = readCheckpoint(runDir);
       log({ type: 'error', message: e.message });
-      throw new CliError(`${e.message}${kept ? ` (last good checkpoint: epoch ${kept.epoch + 1} in ${runDir})` : ''}`);
+      // The last good checkpoint goes with the problem, before the trainer's fix.
+      const [problem, fix] = e.message.split(/; fix: (.*)$/s);
+      const where = kept ? ` (last good checkpoint: epoch ${kept.epoch + 1} in ${runDir})` : '';
+      throw new CliError(`${problem}${where}; fix: ${fix ?? (kept ? `resume with \`dp train --resume ${runDir}\` once the cause is fixed` : 'run the same command again once the cause is fixed')}`);
     }
     throw e;
   } finally {
@@ -390,6 +434,6 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     out.write(`${prefix}final ${evaluatedOn} accuracy: ${(100 * summary.finalAccuracy).toFixed(2)}% · training cost ${summary.trainingSeconds.toFixed(1)}s${scoring} for ${summary.samplesTrained} samples\n`);
   }
   // Ctrl-C during the last epoch's evaluation: the run was let finish; stop here rather than go on to the next run.
-  if (interrupted) throw new CliError(`interrupted (${interrupted}) as the run finished: its result is in ${join(runDir, 'result.json')} (dp bench / dp compare: rerun the same command to go on)`, 130);
+  if (interrupted) throw new CliError(`interrupted (${interrupted}) as the run finished: its result is in ${join(runDir, 'result.json')}; fix: dp bench / dp compare: rerun the same command to go on`, 130);
   return summary;
 }

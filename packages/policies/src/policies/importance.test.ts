@@ -67,7 +67,7 @@ describe('importance', () => {
 
   it('selections are pinned: the same seed and losses give the same ids and weights, bit for bit', () => {
     // Hashes recorded before the selection speed-up (session 9): a faster select() must not change any selection.
-    const base = { policy: 'importance', totalEpochs: 6, seed: 7 };
+    const base = { policy: 'importance' as const, totalEpochs: 6, seed: 7 };
     const cases: [PrunerConfig, (id: number, epoch: number) => number][] = [
       // Defaults, every sample observed in a full-data warm-up, then re-selection every epoch.
       [{ ...base, datasetSize: 1000, pruneRatio: 0.7, warmupEpochs: 1 }, (id, e) => fakeLoss(1, id, e)],

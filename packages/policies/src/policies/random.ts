@@ -2,13 +2,16 @@ import type { Policy } from '../types.js';
 import { sampleSubset } from '../select.js';
 import { checkNullState } from './state.js';
 
+/** `random` takes no options of its own (only the common ones). */
+export type RandomOptions = Record<never, never>;
+
 /**
  * `random` — uniform random dynamic pruning (Raju, Daruwalla & Lipasti 2021, "Accelerating Deep Learning with
  * Dynamic Data Pruning", arXiv:2111.12621, the "uniform random dynamic" baseline). At each re-selection, k =
  * N - floor(pruneRatio * N) distinct samples drawn uniformly without replacement (sampleSubset: one sequential
  * pass, no per-sample state), independent of any loss. Weight 1. Observed losses are ignored.
  */
-export const random: Policy<Record<string, never>> = {
+export const random: Policy<RandomOptions> = {
   name: 'random',
   summary: 'a new uniform random subset of k samples at every selection (Raju et al.)',
   optionNames: [],

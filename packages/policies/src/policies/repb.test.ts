@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPruner, getPolicy, keepCount, PrunerError, Rng, type Json, type PrunerConfig } from '../index.js';
+import { createPruner, getPolicy, keepCount, PrunerError, Rng, type Json, type PolicyConfig, type PrunerConfig } from '../index.js';
 import { fakeLoss, trainEpoch } from '../testing.js';
 
 type Batch = { ids: number[]; losses: number[] };
@@ -41,7 +41,7 @@ function randomBatches(n: number, seed: number): Batch[] {
   return batches;
 }
 
-const config = (n: number, pruneRatio: number, extra: Partial<PrunerConfig> = {}): PrunerConfig => ({ policy: 'repb', datasetSize: n, pruneRatio, totalEpochs: 8, seed: 1, ...extra });
+const config = (n: number, pruneRatio: number, extra: Partial<PolicyConfig<'repb'>> = {}): PolicyConfig<'repb'> => ({ policy: 'repb', datasetSize: n, pruneRatio, totalEpochs: 8, seed: 1, ...extra });
 
 const dropped = (n: number, kept: ArrayLike<number>) => {
   const k = new Set(Array.from(kept));

@@ -40,6 +40,8 @@ export function loadMeanVariance(policy: string, state: Json, n: number): LossEm
   const variance = loadScores('state.policy.variance', s.variance!, n, { nanAllowed: false, min: 0 });
   const data = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
+    // A never-observed sample (mean NaN) has variance 0, as the EMA leaves it: anything else is an edited state.
+    if (mean[i] !== mean[i] && variance[i] !== 0) throw new PrunerError(`state.policy.mean[${i}]`, mean[i], `a finite number (the sample has variance ${variance[i]}, so it was observed)`);
     data[2 * i] = mean[i]!;
     data[2 * i + 1] = variance[i]!;
   }
