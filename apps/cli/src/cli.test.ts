@@ -38,6 +38,21 @@ describe('dp', () => {
     expect(t.stdout).toMatch(/--policy NAME[\s\S]*random[\s\S]*Examples:/);
   });
 
+  it('--version prints the package and version; `dp help train` is `dp train --help`; a near-miss command suggests the right one', () => {
+    const pkg = JSON.parse(readFileSync(join(dirname(bin), '..', 'package.json'), 'utf8')) as { name: string; version: string };
+    const v = dp('--version');
+    expect(v.code).toBe(0);
+    expect(v.stdout).toBe(`${pkg.name} ${pkg.version}\n`);
+    const h = dp('help', 'train');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toBe(dp('train', '--help').stdout);
+    const typo = dp('trian');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toEqual(["dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, bench, score, report, doctor (dp --help)"]);
+    expect(dp('xyzzy').stderr[0]).not.toMatch(/did you mean/);
+    expect(dp('constructor').stderr[0]).toMatch(/^dp: error: unknown command 'constructor'/);
+  });
+
   it('stops quietly when the reader of its output goes away (dp bench --dry-run | head -1)', () => {
     // 3,000 plan lines (~150 KB) overflow the pipe's buffer, so dp is still writing when head has exited.
     const seeds = Array.from({ length: 1000 }, (_, i) => i).join(',');

@@ -268,7 +268,7 @@ const ROWS: Row[] = [
   { group: '7', name: 'a --config that is a directory', args: () => ['train', '--config', at('cfg'), '--out', at('out-d')], error: /^cannot read config file .*cfg: EISDIR \(it is a directory\); fix: /, absent: () => at('out-d'), early: true },
   { group: '7', name: 'dp report on a path that does not exist', args: () => ['report', at('missing.jsonl')], error: /missing\.jsonl: no such file or directory; fix: give a dp bench results file/, early: true },
   { group: '7', name: 'an unknown score method', args: () => ['score', '--method', 'bogus', '--out', at('s.dpscore')], error: /^unknown --method 'bogus'; fix: use one of /, absent: () => at('s.dpscore'), early: true },
-  { group: '7', name: 'an unknown command', args: () => ['trian'], error: /^unknown command 'trian'; fix: use one of /, early: true },
+  { group: '7', name: 'an unknown command', args: () => ['trian'], error: /^unknown command 'trian'; fix: did you mean `dp train`\? use one of /, early: true },
   {
     group: '7/8',
     name: 'a full disk at the start of a run (ENOSPC names the file, no temporary file left)',

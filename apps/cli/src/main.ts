@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DataError } from '@dp/data';
 import { ModelError } from '@dp/models';
 import { PrunerError } from '@dp/policies';
@@ -14,7 +16,7 @@ import { describeFsError } from './fs.js';
 
 const HELP = `dp: dynamic data pruning for TensorFlow.js training
 
-Usage: dp <command> [options]
+Usage: dp <command> [options]      dp help <command>      dp --version
 
 Commands:
   compare   full data vs. dynamic pruning, side by side, with a report (dp compare --help)
@@ -45,13 +47,20 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 /** Run the CLI; returns the exit code. User errors print one line, never a bare stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${cliVersion()}\n`);
+    return 0;
+  }
+  // `dp help train` is `dp train --help`.
+  if (command === 'help' && rest.length > 0 && rest[0]! in COMMANDS) return main([rest[0]!, '--help']);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return command ? 0 : 2;
   }
-  const run = COMMANDS[command];
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) {
-    process.stderr.write(`dp: error: unknown command '${command}'; fix: use one of ${Object.keys(COMMANDS).join(', ')} (dp --help)\n`);
+    const near = closest(command, Object.keys(COMMANDS));
+    process.stderr.write(`dp: error: unknown command '${command}'; fix: ${near ? `did you mean \`dp ${near}\`? ` : ''}use one of ${Object.keys(COMMANDS).join(', ')} (dp --help)\n`);
     return 2;
   }
   try {
@@ -78,4 +87,29 @@ export async function main(argv: string[]): Promise<number> {
 export function errorLine(message: string, command: string): string {
   const line = message.replace(/\s*\n\s*/g, ' ').trim();
   return /(^|; |\. )fix: /.test(line) ? line : `${line}; fix: see \`dp ${command} --help\``;
+}
+
+/** The CLI package's version, from its package.json (one level above dist/). */
+function cliVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { name?: string; version?: string };
+    return `${pkg.name ?? 'dp'} ${pkg.version ?? 'unknown'}`;
+  } catch {
+    return 'dp (version unknown)';
+  }
+}
+
+/** The candidate within edit distance 2 of `word` (the nearest; none if two are equally near), for "did you mean". */
+export function closest(word: string, candidates: string[]): string | undefined {
+  const dist = (a: string, b: string) => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const cur = [i];
+      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+    return prev[b.length]!;
+  };
+  const scored = candidates.map((c) => ({ c, d: dist(word.toLowerCase(), c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
+  return scored.length && (scored.length === 1 || scored[0]!.d < scored[1]!.d) ? scored[0]!.c : undefined;
 }
