@@ -1,0 +1,101 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Issue 27: a randomized kill test. One run is killed with SIGKILL at several random moments (process start-up,
+// data loading, mid-epoch, inside a checkpoint's writes, during evaluation: wherever the draw lands), continued each
+// time the way the CLI tells a user to (`dp train --resume DIR` once config.json exists, else the same command
+// again), and must end bit-identical to an uninterrupted run: the same selection hashes, losses and accuracy, each
+// epoch logged once, and no temporary file left behind. The kill moments come from a seeded generator, so a failure
+// is reproducible: DP_KILL_SEED=<the printed seed> reruns it; DP_KILL_SEED=random explores new moments.
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
+const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
+const common = ['train', '--train-subset', '1200', '--test-subset', '300', '--epochs', '4', '--policy', 'ucb', '--prune-ratio', '0.5', '--batch-size', '50', '--seed', '11'];
+
+/** mulberry32: the test's own seeded draws (kill moments), in [0, 1). */
+const draws = (seed: number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+interface Result {
+  finalAccuracy: number;
+  epochs: { epoch: number; selectionHash: string; samples: number; trainLoss: number; testAccuracy: number }[];
+}
+const result = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Result;
+/** Every file under `dir`, relative, sorted. */
+const files = (dir: string, prefix = ''): string[] =>
+  readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(dir, join(prefix, e.name)) : [join(prefix, e.name)]))
+    .sort();
+
+/** Start `args`, SIGKILL it after `ms` unless it ended first; resolves to the signal (null when it exited by itself). */
+const killAfter = (args: string[], ms: number) =>
+  new Promise<{ signal: NodeJS.Signals | null; code: number | null }>((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ signal, code });
+    });
+  });
+
+describe('randomized kills', () => {
+  it('a run killed with SIGKILL at several random moments resumes to exactly the uninterrupted run', async () => {
+    const raw = process.env.DP_KILL_SEED;
+    const seed = raw === 'random' ? Date.now() % 2 ** 31 : raw ? Number(raw) : 20261206;
+    const next = draws(seed);
+    const root = mkdtempSync(join(tmpdir(), 'dp-kill-random-'));
+    const a = join(root, 'uninterrupted');
+    const b = join(root, 'killed');
+
+    const t0 = performance.now();
+    const clean = spawnSync(process.execPath, [bin, ...common, '--out', a], { encoding: 'utf8', env });
+    expect(clean.status, clean.stderr).toBe(0);
+    const wall = performance.now() - t0;
+
+    // Five kills, each at a uniform moment of the remaining run's wall time (at least 150 ms in: node start-up).
+    const kills: { ms: number; signal: string | null; resumed: boolean }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const resume = existsSync(join(b, 'config.json'));
+      const args = resume ? ['train', '--resume', b] : [...common, '--out', b];
+      const ms = Math.round(150 + next() * wall);
+      const { signal, code } = await killAfter(args, ms);
+      kills.push({ ms, signal, resumed: resume });
+      if (signal === null) {
+        expect(code, `seed ${seed}: attempt ${i} exited with ${code}`).toBe(0);
+        break; // finished before the kill landed
+      }
+    }
+    // The last continuation runs to the end.
+    const resume = existsSync(join(b, 'config.json'));
+    const last = spawnSync(process.execPath, [bin, ...(resume ? ['train', '--resume', b] : [...common, '--out', b])], { encoding: 'utf8', env });
+    const context = `seed ${seed}, kills ${JSON.stringify(kills)}: ${last.stderr}`;
+    console.log(`randomized kills: seed ${seed}, ${kills.map((k) => `${k.ms} ms ${k.signal ?? 'finished'}${k.resumed ? ' (resume)' : ''}`).join(', ')}`);
+    expect(last.status, context).toBe(0);
+    expect(kills.filter((k) => k.signal === 'SIGKILL').length, context).toBeGreaterThanOrEqual(2);
+
+    const ra = result(a);
+    const rb = result(b);
+    expect(rb.epochs.map((e) => e.selectionHash), context).toEqual(ra.epochs.map((e) => e.selectionHash));
+    expect(rb.epochs.map((e) => [e.samples, e.trainLoss, e.testAccuracy]), context).toEqual(ra.epochs.map((e) => [e.samples, e.trainLoss, e.testAccuracy]));
+    expect(rb.finalAccuracy, context).toBe(ra.finalAccuracy);
+    // Each epoch once, in order, in the log.
+    const log = readFileSync(join(b, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; epoch?: number });
+    expect(log.filter((r) => r.type === 'epoch').map((r) => r.epoch), context).toEqual([0, 1, 2, 3]);
+    // The same files as the uninterrupted run: no temporary, previous-checkpoint or half-written file left behind
+    // (TensorBoard may hold one events file per process that wrote to it).
+    const shape = (dir: string) => files(dir).filter((f) => !f.startsWith('tensorboard'));
+    expect(shape(b), context).toEqual(shape(a));
+  }, 600_000);
+});
