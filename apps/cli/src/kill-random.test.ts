@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Rng } from '@dp/policies';
 import { describe, expect, it } from 'vitest';
 
 // Issue 27: a randomized kill test. One run is killed with SIGKILL at several random moments (process start-up,
@@ -15,18 +16,6 @@ import { describe, expect, it } from 'vitest';
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
 const common = ['train', '--train-subset', '1200', '--test-subset', '300', '--epochs', '4', '--policy', 'ucb', '--prune-ratio', '0.5', '--batch-size', '50', '--seed', '11'];
-
-/** mulberry32: the test's own seeded draws (kill moments), in [0, 1). */
-const draws = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 interface Result {
   finalAccuracy: number;
@@ -54,7 +43,7 @@ describe('randomized kills', () => {
   it('a run killed with SIGKILL at several random moments resumes to exactly the uninterrupted run', async () => {
     const raw = process.env.DP_KILL_SEED;
     const seed = raw === 'random' ? Date.now() % 2 ** 31 : raw ? Number(raw) : 20261206;
-    const next = draws(seed);
+    const rng = new Rng(seed);
     const root = mkdtempSync(join(tmpdir(), 'dp-kill-random-'));
     const a = join(root, 'uninterrupted');
     const b = join(root, 'killed');
@@ -69,7 +58,7 @@ describe('randomized kills', () => {
     for (let i = 0; i < 5; i++) {
       const resume = existsSync(join(b, 'config.json'));
       const args = resume ? ['train', '--resume', b] : [...common, '--out', b];
-      const ms = Math.round(150 + next() * wall);
+      const ms = Math.round(150 + rng.nextFloat() * wall);
       const { signal, code } = await killAfter(args, ms);
       kills.push({ ms, signal, resumed: resume });
       if (signal === null) {
