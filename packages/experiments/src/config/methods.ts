@@ -5,11 +5,11 @@ import { EQUAL_STEPS } from './equal-steps.js';
  * What the experiment layer needs to know about a method, from the policy's metadata (or, for equal-steps, the
  * experiment layer's own method), so no code branches on a policy's name:
  * - 'full-data': the reference run of a setting (speed-ups and accuracy changes are measured against it; ratio 0);
- * - 'equal-steps': full data for the optimizer steps of a run pruned at r (equal-steps.ts), a baseline per ratio;
+ * - 'matched-steps': full data for the optimizer steps of a run pruned at r (equal-steps.ts), a baseline per ratio;
  * - 'uniform': the uniform-random reference a pruning method is compared with at its ratio;
  * - 'pruning': every other policy.
  */
-export type MethodRole = 'full-data' | 'equal-steps' | 'uniform' | 'pruning';
+export type MethodRole = 'full-data' | 'matched-steps' | 'uniform' | 'pruning';
 
 export interface MethodInfo {
   name: string;
@@ -23,7 +23,7 @@ export interface MethodInfo {
 }
 
 /** equal-steps as a method: full data (no options), trained for the steps of a pruned run. */
-const EQUAL_STEPS_INFO: MethodInfo = { name: EQUAL_STEPS, role: 'equal-steps', consumes: 'nothing', optionNames: [], defaults: {} };
+const EQUAL_STEPS_INFO: MethodInfo = { name: EQUAL_STEPS, role: 'matched-steps', consumes: 'nothing', optionNames: [], defaults: {} };
 
 function fromPolicy(p: Policy): MethodInfo {
   const role: MethodRole = p.baseline ? 'full-data' : p.reference ? 'uniform' : 'pruning';
@@ -64,7 +64,7 @@ export function roleOf(name: string): MethodRole {
 /** Whether a method trains all the data (the full-data and equal-steps baselines) rather than selecting a subset. */
 export function isBaseline(name: string): boolean {
   const role = roleOf(name);
-  return role === 'full-data' || role === 'equal-steps';
+  return role === 'full-data' || role === 'matched-steps';
 }
 
 /** The registered full-data policy (the one that declares `baseline: true`): the default policy of a run. */

@@ -49,7 +49,7 @@ export function pairedRows(ms: readonly MethodSummary[]): { title: string; rows:
       const vsFull = against(m, full);
       if (vsFull) row.vsFull = vsFull;
       if (!isFullData(m)) {
-        const vsEqual = against(m, at('equal-steps', m.pruneRatio));
+        const vsEqual = against(m, at('matched-steps', m.pruneRatio));
         const vsRandom = against(m, at('uniform', m.pruneRatio));
         if (vsEqual) row.vsEqualSteps = vsEqual;
         if (vsRandom) row.vsRandom = vsRandom;
@@ -84,7 +84,7 @@ export function pairedTable(rows: readonly PairedRow[]): string {
       `${(100 * m.trainedFraction).toFixed(1)}%`,
       n > 1 ? `${(100 * m.accuracy.mean).toFixed(2)} ± ${(100 * m.accuracy.std).toFixed(2)}` : `${(100 * m.accuracy.mean).toFixed(2)} (1 seed: no std)`,
       formatDifference(vsFull, isFullData(m)),
-      formatDifference(vsEqualSteps, isFullData(m) || roleOf(m.policy) === 'equal-steps'),
+      formatDifference(vsEqualSteps, isFullData(m) || roleOf(m.policy) === 'matched-steps'),
       formatDifference(vsRandom, isFullData(m) || (roleOf(m.policy) === 'uniform' && !Object.keys(m.options).length)),
       m.speedup !== undefined ? `${m.speedup.toFixed(2)}×` : 'n/a',
     ];

@@ -91,7 +91,7 @@ function settingLabels(keys: string[]): Map<string, string> {
 }
 
 /**
- * An equal-steps run as the method it stands for: policy 'equal-steps' at ratio r in the setting of the pruned runs
+ * An equal-steps run as the method it stands for: the equal-steps method at ratio r in the setting of the pruned runs
  * of E epochs it matches in steps (so it is compared with those and with their full-data run), its share of the data
  * trained counted against E epochs (samples trained / (E·N)). Other runs are returned as they are.
  */
@@ -107,7 +107,7 @@ export function asMethodRun(r: RunSummary): RunSummary {
 
 /** Whether a method selects a subset of the data (not full data or the equal-steps baseline, which train it all). */
 export function prunes(m: { policy: string }): boolean {
-  return !isFullData(m) && roleOf(m.policy) !== 'equal-steps';
+  return !isFullData(m) && roleOf(m.policy) !== 'matched-steps';
 }
 
 /** Whether a method is the full-data reference of its setting (its policy declares `baseline: true`). */
@@ -136,7 +136,7 @@ function flipChance(r: RunSummary): number {
  */
 export function methodLabel(policy: string, ratio: number, scoreFile = '', options: Record<string, unknown> = {}, fullPath = false): string {
   if (roleOf(policy) === 'full-data') return 'full data';
-  if (roleOf(policy) === 'equal-steps') return `equal steps @ ${ratio}`;
+  if (roleOf(policy) === 'matched-steps') return `equal steps @ ${ratio}`;
   const opts = Object.keys(options)
     .sort()
     .map((k) => `${k}=${String(options[k])}`)
@@ -262,7 +262,7 @@ export function summarize(given: RunSummary[], { onWarning = () => {} }: { onWar
       a.model.localeCompare(b.model) ||
       a.settingLabel.localeCompare(b.settingLabel, 'en', { numeric: true }) ||
       Number(isFullData(b)) - Number(isFullData(a)) ||
-      Number(roleOf(b.policy) === 'equal-steps') - Number(roleOf(a.policy) === 'equal-steps') ||
+      Number(roleOf(b.policy) === 'matched-steps') - Number(roleOf(a.policy) === 'matched-steps') ||
       a.policy.localeCompare(b.policy) ||
       compareOptions(a.options, b.options) ||
       methodName(a).localeCompare(methodName(b), 'en', { numeric: true }) ||

@@ -49,7 +49,7 @@ export function checkSweepOptions(policies: string[], options: Record<string, un
   const pruning = policies.filter((p) => !isBaseline(p));
   for (const key of Object.keys(options)) {
     if (pruning.some((p) => accepted(p).includes(key))) continue;
-    const baselines = policies.some((p) => roleOf(p) === 'equal-steps') ? 'full data and equal-steps, which take' : 'full data, which takes';
+    const baselines = policies.some((p) => roleOf(p) === 'matched-steps') ? 'full data and equal-steps, which take' : 'full data, which takes';
     const takes = pruning.length ? pruning.map((p) => `${p}: ${accepted(p).join(', ')}`).join('; ') : `none: the sweep has only ${baselines} no options`;
     throw new ExperimentError(`--policy-option ${key}=${String(options[key])}: no policy in this sweep takes '${key}' (${takes}); fix: drop it or add a policy that takes it`);
   }

@@ -41,7 +41,7 @@ export function validateRunSummary(raw: unknown, where: string, fix?: string): R
   const r = raw;
   // The config first: the other checks need its epochs.
   if (!isObj(r.config)) throw bad('config', r.config, 'the run config object');
-  if (typeof r.config.policy === 'string' && roleOf(r.config.policy) === 'equal-steps') throw bad('config.policy', r.config.policy, 'a trained policy (an equal-steps run is recorded as policy "full" with equalSteps set)');
+  if (typeof r.config.policy === 'string' && roleOf(r.config.policy) === 'matched-steps') throw bad('config.policy', r.config.policy, 'a trained policy (an equal-steps run is recorded as policy "full" with equalSteps set)');
   let cfg: RunConfig;
   try {
     cfg = validateRunConfig(r.config);
