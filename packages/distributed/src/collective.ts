@@ -1,0 +1,217 @@
+/**
+ * A process's membership of a TensorFlow collective-ops cluster: all-reduce and all-gather of typed arrays through
+ * TensorFlow's own runtime (CollectiveReduceV2 / CollectiveGatherV2, ring implementation over gRPC), with a
+ * watchdog that health-checks the peers while a collective waits and aborts it, naming the worker, when one is down.
+ *
+ * Every worker must call the same collectives in the same order: each call takes the next instance key.
+ */
+import { clusterFingerprint, type ClusterSpec, type TaskSpec } from './cluster-spec.js';
+import { DistributedError } from './errors.js';
+import { loadNative, type NativeCollective, type NativeContext } from './native.js';
+import { resolveJoinOptions, type JoinOptions, type ResolvedJoinOptions } from './options.js';
+import { encodeConfigProto, encodeServerDef } from './server-def.js';
+
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
+const REDUCE_OPS: Record<ReduceOp, readonly [merge: string, final: string]> = {
+  sum: ['Add', 'Id'],
+  mean: ['Add', 'Div'],
+  max: ['Max', 'Id'],
+  min: ['Min', 'Id'],
+};
+type Gatherable = Float32Array | Int32Array | Float64Array;
+type Reducible = Float32Array | Float64Array | Int32Array;
+
+const TF_UNAVAILABLE = 14;
+const TF_CANCELLED = 1;
+const HEALTH_ATTEMPTS = 2;
+
+const describe = (t: TaskSpec, worldSize: number): string => `worker ${t.rank} of ${worldSize} (${t.name} at ${t.address})`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Joins this process to the cluster: starts its gRPC server, then waits (at most startupTimeoutMs) until every
+ * worker has joined with the same cluster. Resolves to the membership; rejects with a DistributedError.
+ */
+export async function joinCluster(options: JoinOptions): Promise<Collective> {
+  const o = resolveJoinOptions(options);
+  const native = loadNative();
+  let ctx: NativeContext;
+  try {
+    ctx = native.open(encodeServerDef(o.cluster), encodeConfigProto(o.cluster));
+  } catch (e) {
+    const self = o.cluster.self;
+    throw new DistributedError(`${describe(self, o.cluster.worldSize)} could not start: ${(e as Error).message}`, `check that ${self.address} is this machine's address and its port is free (TF_CONFIG.task.index = ${self.index} names this process)`, 'TF_CONFIG.task', self.address, (e as { code?: string }).code);
+  }
+  const member = new Collective(native, ctx, o);
+  await member.barrier();
+  return member;
+}
+
+export class Collective {
+  readonly cluster: ClusterSpec;
+  readonly rank: number;
+  readonly worldSize: number;
+  /** The last instance key used: the number of collectives run so far. */
+  private instanceKey = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private failure: DistributedError | null = null;
+  private closed = false;
+
+  /** @internal use joinCluster */
+  constructor(
+    private readonly native: NativeCollective,
+    private readonly ctx: NativeContext,
+    private readonly options: ResolvedJoinOptions,
+  ) {
+    this.cluster = options.cluster;
+    this.rank = options.cluster.rank;
+    this.worldSize = options.cluster.worldSize;
+  }
+
+  /** Element-wise sum (or mean, max, min) of `data` over all workers; every worker gets the same result. */
+  allReduce<T extends Reducible>(data: T, op: ReduceOp = 'sum'): Promise<T> {
+    const ops = Object.prototype.hasOwnProperty.call(REDUCE_OPS, op) ? REDUCE_OPS[op] : undefined;
+    if (!ops) throw DistributedError.invalid('allReduce op', op, Object.keys(REDUCE_OPS).join(' | '), "pass 'sum' or 'mean'");
+    checkArray('allReduce data', data);
+    return this.enqueue('all-reduce', data, false, ops[0], ops[1], this.options.timeoutMs) as Promise<T>;
+  }
+
+  /**
+   * Every worker's `data`, concatenated in rank order (worker 0's first). Every worker must pass the same length;
+   * the result has worldSize times as many elements.
+   */
+  allGather<T extends Gatherable>(data: T): Promise<T> {
+    checkArray('allGather data', data);
+    return this.enqueue('all-gather', data, true, '', '', this.options.timeoutMs) as Promise<T>;
+  }
+
+  /** Refuses further collectives. The TensorFlow server itself lives until the process exits. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** @internal Start-up: every worker joined, each with the same cluster and its own rank. */
+  async barrier(): Promise<void> {
+    const mine = Int32Array.of(this.rank, this.worldSize, clusterFingerprint(this.cluster));
+    const all = (await this.enqueue('start-up barrier', mine, true, '', '', this.options.startupTimeoutMs, false)) as Int32Array;
+    for (let r = 0; r < this.worldSize; r++) {
+      const [rank, size, fingerprint] = [all[3 * r], all[3 * r + 1], all[3 * r + 2]];
+      if (rank !== r || size !== this.worldSize || fingerprint !== mine[2]) {
+        throw this.fail(
+          new DistributedError(
+            `worker ${r} joined with a different cluster (its rank ${rank}, world size ${size}) than ${describe(this.cluster.self, this.worldSize)}`,
+            'start every worker with the same TF_CONFIG.cluster, each with its own task.index',
+            'TF_CONFIG.cluster',
+            r,
+          ),
+        );
+      }
+    }
+  }
+
+  private enqueue(what: string, data: Gatherable, gather: boolean, merge: string, final: string, timeoutMs: number, watch = true): Promise<Gatherable> {
+    const input = data.slice() as Gatherable; // the caller may reuse its array while we wait our turn
+    const run = this.queue.then(() => this.execute(what, input, gather, merge, final, timeoutMs, watch));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async execute(what: string, input: Gatherable, gather: boolean, merge: string, final: string, timeoutMs: number, watch: boolean): Promise<Gatherable> {
+    if (this.closed) throw new DistributedError(`${what} after close()`, 'join the cluster again in a new process', 'collective', 'closed');
+    if (this.failure) throw this.failure;
+    if (this.instanceKey >= 2 ** 31 - 1) throw new DistributedError('more than 2^31 - 1 collectives in one process', 'restart the workers (from a checkpoint)');
+    const key = ++this.instanceKey;
+    const label = `${what} #${key} (${input.length} ${input.constructor.name.replace('Array', '')} values)`;
+    const watchdog = watch ? this.watch(label) : null;
+    try {
+      const device = this.cluster.self.device;
+      const buffer = await this.native.collective(this.ctx, gather, input, this.worldSize, this.options.groupKey, key, merge, final, timeoutMs / 1000, device);
+      return new (input.constructor as new (b: ArrayBuffer) => Gatherable)(buffer);
+    } catch (e) {
+      throw this.fail(watchdog?.found() ?? (await this.diagnose(e as Error & { code?: string }, label, timeoutMs)));
+    } finally {
+      watchdog?.stop();
+    }
+  }
+
+  /** Health-checks every peer until stopped; aborts the pending collective when one is down. */
+  private watch(label: string): { stop(): void; found(): DistributedError | null } {
+    let stopped = false;
+    let found: DistributedError | null = null;
+    const loop = async (): Promise<void> => {
+      while (!stopped) {
+        await sleep(this.options.healthCheckIntervalMs);
+        if (stopped) return;
+        const down = await this.firstDownPeer(HEALTH_ATTEMPTS, () => stopped);
+        if (down && !stopped) {
+          found = this.peerDown(down.task, down.message, label);
+          this.native.abort(this.ctx, TF_UNAVAILABLE, found.message);
+          return;
+        }
+      }
+    };
+    void loop();
+    return { stop: () => void (stopped = true), found: () => found };
+  }
+
+  /** The first peer that fails `attempts` health checks in a row, with TensorFlow's message. */
+  private async firstDownPeer(attempts: number, cancelled: () => boolean = () => false): Promise<{ task: TaskSpec; message: string } | null> {
+    const peers = this.cluster.tasks.filter((t) => t.rank !== this.rank);
+    const results = await Promise.all(
+      peers.map(async (task) => {
+        let message = '';
+        for (let a = 0; a < attempts && !cancelled(); a++) {
+          try {
+            await this.native.checkPeerHealth(this.ctx, task.name, this.options.healthCheckTimeoutMs);
+            return null;
+          } catch (e) {
+            message = (e as Error).message;
+          }
+        }
+        return cancelled() ? null : { task, message };
+      }),
+    );
+    return results.find((r) => r !== null) ?? null;
+  }
+
+  private peerDown(task: TaskSpec, message: string, label: string): DistributedError {
+    return new DistributedError(
+      `${describe(task, this.worldSize)} is down (health check: ${message.split('\n')[0]}); ${label} on worker ${this.rank} was aborted`,
+      'restart every worker with the same TF_CONFIG (training resumes from the last checkpoint)',
+      `worker ${task.rank}`,
+      task.address,
+      'TF_UNAVAILABLE',
+    );
+  }
+
+  /** After a collective failed: name the peer that is down, or explain TensorFlow's error. */
+  private async diagnose(e: Error & { code?: string }, label: string, timeoutMs: number): Promise<DistributedError> {
+    if (e instanceof DistributedError) return e;
+    const down = await this.firstDownPeer(1);
+    if (down) return this.peerDown(down.task, down.message, label);
+    const fix =
+      e.code === 'TF_DEADLINE_EXCEEDED'
+        ? `a peer did not reach the same collective within ${timeoutMs} ms: make every worker run the same steps in the same order, or raise timeoutMs (TF_CONFIG lists ${this.worldSize} workers; all must be started)`
+        : 'check the other workers’ output; restart every worker with the same TF_CONFIG';
+    return new DistributedError(`${label} failed on ${describe(this.cluster.self, this.worldSize)}: ${e.code ?? 'error'}: ${e.message.split('\n')[0]}`, fix, 'collective', label, e.code);
+  }
+
+  /** Records the first failure: later collectives fail with it at once (TensorFlow's collectives are aborted too). */
+  private fail(error: DistributedError): DistributedError {
+    if (!this.failure) {
+      this.failure = error;
+      try {
+        this.native.abort(this.ctx, TF_CANCELLED, error.message);
+      } catch {
+        // already aborted
+      }
+    }
+    return this.failure;
+  }
+}
+
+function checkArray(field: string, data: unknown): void {
+  if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Float64Array)) {
+    throw DistributedError.invalid(field, data, 'a Float32Array, Int32Array or Float64Array', 'pass tensor.dataSync() or a typed array');
+  }
+}

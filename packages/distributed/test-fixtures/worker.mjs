@@ -1,0 +1,36 @@
+// One worker of the multi-process tests (src/collective.test.ts): joins the cluster in TF_CONFIG, runs the
+// collectives a scenario names, and prints one JSON line per result on stdout. Uses the built package (dist/).
+import { joinCluster, readTfConfig } from '../dist/index.js';
+
+const scenario = process.argv[2];
+const out = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const cluster = readTfConfig();
+const t0 = Date.now();
+try {
+  const c = await joinCluster({ cluster, timeoutMs: Number(process.env.DP_TEST_TIMEOUT_MS ?? 60_000), healthCheckIntervalMs: 500, healthCheckTimeoutMs: 2000 });
+  out({ event: 'joined', rank: c.rank, worldSize: c.worldSize, ms: Date.now() - t0 });
+  const r = c.rank;
+  if (scenario === 'reduce-gather') {
+    // Known arrays: worker r holds [r+1, 2(r+1), ..., n(r+1)] (exact in float32) and ids r*10 + [0, 1, 2].
+    const n = 1000;
+    const data = Float32Array.from({ length: n }, (_, i) => (i + 1) * (r + 1));
+    const sum = await c.allReduce(data, 'sum');
+    const mean = await c.allReduce(data, 'mean');
+    const max = await c.allReduce(data, 'max');
+    const gathered = await c.allGather(Float32Array.of(r, r + 0.5));
+    const ids = await c.allGather(Int32Array.of(r * 10, r * 10 + 1, r * 10 + 2));
+    out({ event: 'result', rank: r, sum: Array.from(sum), mean: Array.from(mean), max: Array.from(max), gathered: Array.from(gathered), ids: Array.from(ids), input: Array.from(data.subarray(0, 3)) });
+  } else if (scenario === 'kill') {
+    // Steps until a collective fails; the test kills one worker after a few.
+    for (let step = 0; ; step++) {
+      const s = await c.allReduce(Float32Array.of(step, 1), 'sum');
+      out({ event: 'step', rank: r, step, sum: s[1] });
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+  out({ event: 'done', rank: r });
+  process.exit(0);
+} catch (e) {
+  out({ event: 'error', rank: cluster?.rank, ms: Date.now() - t0, name: e.name, message: e.message, code: e.code, field: e.field });
+  process.exit(3);
+}
