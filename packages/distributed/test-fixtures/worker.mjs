@@ -3,7 +3,7 @@
 import { joinCluster, readTfConfig } from '../dist/index.js';
 
 const scenario = process.argv[2];
-const out = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const out = (o) => process.stdout.write(`${JSON.stringify({ ...o, at: Date.now() })}\n`);
 const cluster = readTfConfig();
 const t0 = Date.now();
 try {
