@@ -142,9 +142,9 @@ export class Collective {
       while (!stopped) {
         await sleep(this.options.healthCheckIntervalMs);
         if (stopped) return;
-        const down = await this.firstDownPeer(HEALTH_ATTEMPTS, () => stopped);
-        if (down && !stopped) {
-          found = this.peerDown(down.task, down.message, label);
+        const down = await this.downPeers(HEALTH_ATTEMPTS, () => stopped);
+        if (down.length > 0 && !stopped) {
+          found = this.peersDown(down, label);
           this.native.abort(this.ctx, TF_UNAVAILABLE, found.message);
           return;
         }
@@ -154,8 +154,8 @@ export class Collective {
     return { stop: () => void (stopped = true), found: () => found };
   }
 
-  /** The first peer that fails `attempts` health checks in a row, with TensorFlow's message. */
-  private async firstDownPeer(attempts: number, cancelled: () => boolean = () => false): Promise<{ task: TaskSpec; message: string } | null> {
+  /** The peers that fail `attempts` health checks in a row (checked in parallel), with TensorFlow's messages. */
+  private async downPeers(attempts: number, cancelled: () => boolean = () => false): Promise<Array<{ task: TaskSpec; message: string }>> {
     const peers = this.cluster.tasks.filter((t) => t.rank !== this.rank);
     const results = await Promise.all(
       peers.map(async (task) => {
@@ -171,15 +171,17 @@ export class Collective {
         return cancelled() ? null : { task, message };
       }),
     );
-    return results.find((r) => r !== null) ?? null;
+    return results.filter((r) => r !== null);
   }
 
-  private peerDown(task: TaskSpec, message: string, label: string): DistributedError {
+  /** Names every peer found down (a worker that failed because of another may have exited too). */
+  private peersDown(down: ReadonlyArray<{ task: TaskSpec; message: string }>, label: string): DistributedError {
+    const which = down.map(({ task, message }) => `${describe(task, this.worldSize)} is down (health check: ${message.split('\n')[0]})`);
     return new DistributedError(
-      `${describe(task, this.worldSize)} is down (health check: ${message.split('\n')[0]}); ${label} on worker ${this.rank} was aborted`,
+      `${which.join('; ')}; ${label} on worker ${this.rank} was aborted`,
       'restart every worker with the same TF_CONFIG (training resumes from the last checkpoint)',
-      `worker ${task.rank}`,
-      task.address,
+      down.map(({ task }) => `worker ${task.rank}`).join(', '),
+      down.map(({ task }) => task.address).join(', '),
       'TF_UNAVAILABLE',
     );
   }
@@ -187,8 +189,8 @@ export class Collective {
   /** After a collective failed: name the peer that is down, or explain TensorFlow's error. */
   private async diagnose(e: Error & { code?: string }, label: string, timeoutMs: number): Promise<DistributedError> {
     if (e instanceof DistributedError) return e;
-    const down = await this.firstDownPeer(1);
-    if (down) return this.peerDown(down.task, down.message, label);
+    const down = await this.downPeers(1);
+    if (down.length > 0) return this.peersDown(down, label);
     const fix =
       e.code === 'TF_DEADLINE_EXCEEDED'
         ? `a peer did not reach the same collective within ${timeoutMs} ms: make every worker run the same steps in the same order, or raise timeoutMs (TF_CONFIG lists ${this.worldSize} workers; all must be started)`

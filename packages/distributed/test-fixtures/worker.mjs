@@ -7,7 +7,13 @@ const out = (o) => process.stdout.write(`${JSON.stringify({ ...o, at: Date.now()
 const cluster = readTfConfig();
 const t0 = Date.now();
 try {
-  const c = await joinCluster({ cluster, timeoutMs: Number(process.env.DP_TEST_TIMEOUT_MS ?? 60_000), healthCheckIntervalMs: 500, healthCheckTimeoutMs: 2000 });
+  const c = await joinCluster({
+    cluster,
+    timeoutMs: Number(process.env.DP_TEST_TIMEOUT_MS ?? 60_000),
+    startupTimeoutMs: Number(process.env.DP_TEST_STARTUP_MS ?? 120_000),
+    healthCheckIntervalMs: 500,
+    healthCheckTimeoutMs: 2000,
+  });
   out({ event: 'joined', rank: c.rank, worldSize: c.worldSize, ms: Date.now() - t0 });
   const r = c.rank;
   if (scenario === 'reduce-gather') {
