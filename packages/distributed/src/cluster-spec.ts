@@ -1,4 +1,5 @@
 /** A validated cluster, as TensorFlow's TF_CONFIG describes it, with every task's rank. */
+import { fnv1a31 } from './fnv.js';
 
 /** The jobs whose tasks take part in the collectives, in rank order (MultiWorkerMirroredStrategy's convention). */
 export const JOB_ORDER = ['chief', 'worker'] as const;
@@ -48,16 +49,9 @@ export function clusterSpec(jobs: readonly JobSpec[], job: JobName, index: numbe
 }
 
 /**
- * A 31-bit FNV-1a hash of the cluster's task list (names and addresses, by rank), compared across workers at start-up
+ * A 31-bit hash of the cluster's task list (names and addresses, by rank), compared across workers at start-up
  * so that workers started with different TF_CONFIG clusters fail at once instead of mixing up ranks.
  */
 export function clusterFingerprint(spec: Pick<ClusterSpec, 'tasks'>): number {
-  let h = 0x811c9dc5;
-  for (const t of spec.tasks) {
-    for (const ch of `${t.name}=${t.address};`) {
-      h ^= ch.codePointAt(0)!;
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-  }
-  return h & 0x7fffffff;
+  return fnv1a31(spec.tasks.map((t) => `${t.name}=${t.address};`).join(''));
 }

@@ -5,3 +5,5 @@ export { encodeServerDef, encodeConfigProto } from './server-def.js';
 export { resolveJoinOptions, type JoinOptions, type ResolvedJoinOptions } from './options.js';
 export { loadNative, nativeStatus, ADDON_PATH } from './native.js';
 export { DistributedError } from './errors.js';
+export { GradientAverager, type Reducer } from './average-gradients.js';
+export { fusedLayout, packArrays, unpackArrays, type FusedLayout, type NamedArray } from './fused-buffer.js';

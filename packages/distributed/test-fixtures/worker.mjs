@@ -1,6 +1,6 @@
 // One worker of the multi-process tests (src/collective.test.ts): joins the cluster in TF_CONFIG, runs the
 // collectives a scenario names, and prints one JSON line per result on stdout. Uses the built package (dist/).
-import { joinCluster, readTfConfig } from '../dist/index.js';
+import { GradientAverager, joinCluster, readTfConfig } from '../dist/index.js';
 
 const scenario = process.argv[2];
 const out = (o) => process.stdout.write(`${JSON.stringify({ ...o, at: Date.now() })}\n`);
@@ -25,7 +25,10 @@ try {
     const max = await c.allReduce(data, 'max');
     const gathered = await c.allGather(Float32Array.of(r, r + 0.5));
     const ids = await c.allGather(Int32Array.of(r * 10, r * 10 + 1, r * 10 + 2));
-    out({ event: 'result', rank: r, sum: Array.from(sum), mean: Array.from(mean), max: Array.from(max), gathered: Array.from(gathered), ids: Array.from(ids), input: Array.from(data.subarray(0, 3)) });
+    // Gradients of a two-variable model: worker r's are w = [r, 2r, 3r], b = [r + 1]; averaged in one collective.
+    const averaged = await new GradientAverager(c).average([{ name: 'w', values: Float32Array.of(r, 2 * r, 3 * r) }, { name: 'b', values: Float32Array.of(r + 1) }]);
+    const grads = Object.fromEntries(averaged.map((g) => [g.name, Array.from(g.values)]));
+    out({ event: 'result', rank: r, sum: Array.from(sum), mean: Array.from(mean), max: Array.from(max), gathered: Array.from(gathered), ids: Array.from(ids), input: Array.from(data.subarray(0, 3)), grads });
   } else if (scenario === 'kill') {
     // Steps until a collective fails; the test kills one worker after a few.
     for (let step = 0; ; step++) {
