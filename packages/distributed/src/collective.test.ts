@@ -89,7 +89,7 @@ describe('collectives across worker processes (TensorFlow collective ops over gR
     expect(status.ok ? status.tensorflow : status.reason).toMatch(/^\d+\.\d+/);
   });
 
-  it.skipIf(!run).each([2, 3])('%i workers: all-reduce gives the exact sum, mean and max on every worker; all-gather gives every worker’s data in rank order; gradients average in one fused all-reduce' + reason, async (n) => {
+  it.skipIf(!run).each([2, 3])('%i workers: all-reduce gives the exact sum, mean and max on every worker; all-gather gives every worker’s data in rank order; gradients average in one fused all-reduce; close() lets every worker exit 0' + reason, async (n) => {
     const { workers } = await startCluster(n, 'reduce-gather');
     const codes = await Promise.all(workers.map((w) => w.exit));
     expect(codes).toEqual(workers.map(() => 0));
@@ -106,6 +106,8 @@ describe('collectives across worker processes (TensorFlow collective ops over gR
       expect(res.gathered).toEqual(ranks.flatMap((q) => [q, q + 0.5]));
       expect(res.ids).toEqual(ranks.flatMap((q) => [q * 10, q * 10 + 1, q * 10 + 2]));
       expect(res.input).toEqual([1, 2, 3].map((i) => i * (r + 1))); // the caller's array is not touched
+      expect(res.big).toEqual([sumOfRanks, sumOfRanks]);
+      expect(w.lines.find((l) => l.event === 'done')!.afterClose).toMatch(/^all-reduce after close\(\); fix: /);
       const meanRank = (n - 1) / 2;
       expect(res.grads).toEqual({ w: [1, 2, 3].map((i) => Math.fround(i * meanRank)), b: [Math.fround(meanRank + 1)] });
     });

@@ -85,9 +85,26 @@ export class Collective {
     return this.enqueue('all-gather', data, true, '', '', this.options.timeoutMs) as Promise<T>;
   }
 
-  /** Refuses further collectives. The TensorFlow server itself lives until the process exits. */
-  close(): void {
-    this.closed = true;
+  /**
+   * Leaves the cluster cleanly: resolves once every worker has finished all its collectives, so that this process
+   * may exit. (TensorFlow's collectives pull data from peers: a worker that exits right after its last all-reduce
+   * can still be needed by a slower peer, which then fails.) Two barriers: when the first completes anywhere, every
+   * worker has completed all earlier collectives; a worker exits only after the second, so the first never loses a
+   * peer, and the second's failures (a peer already gone) are harmless. Further collectives are refused; the
+   * TensorFlow server itself lives until the process exits.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.enqueue('closing barrier', Float32Array.of(0), false, 'Add', 'Id', this.options.timeoutMs);
+    const last = this.queue.then(async () => {
+      this.closed = true;
+      if (this.failure) return;
+      const key = ++this.instanceKey;
+      const bound = Math.min(this.options.timeoutMs, this.options.healthCheckTimeoutMs) / 1000;
+      await this.native.collective(this.ctx, false, Float32Array.of(0), this.worldSize, this.options.groupKey, key, 'Add', 'Id', bound, this.cluster.self.device).catch(() => undefined);
+    });
+    this.queue = last;
+    await last;
   }
 
   /** @internal Start-up: every worker joined, each with the same cluster and its own rank. */

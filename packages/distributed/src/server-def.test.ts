@@ -25,6 +25,7 @@ function readServerDef(bytes: Uint8Array) {
     protocol: text(f.get(5)![0]),
     filters: (config.get(4) ?? []).map(text),
     leader: text(message(config.get(16)![0]).get(1)![0]),
+    recvBufMaxChunk: message(config.get(16)![0]).get(4)![0],
   };
 }
 
@@ -48,6 +49,7 @@ describe('ServerDef', () => {
       protocol: 'grpc',
       filters: ['/job:worker/replica:0/task:1'],
       leader: '/job:worker/replica:0/task:0',
+      recvBufMaxChunk: 2 ** 30,
     });
     expect(encodeConfigProto(spec)).toEqual(decode(encodeServerDef(spec)).get(4)![0]);
   });
