@@ -107,6 +107,7 @@ describe('collectives across worker processes (TensorFlow collective ops over gR
       expect(res.ids).toEqual(ranks.flatMap((q) => [q * 10, q * 10 + 1, q * 10 + 2]));
       expect(res.input).toEqual([1, 2, 3].map((i) => i * (r + 1))); // the caller's array is not touched
       expect(res.big).toEqual([sumOfRanks, sumOfRanks]);
+      expect(res.queued).toEqual([sumOfRanks, sumOfRanks, 100 * n, 100 * n]);
       expect(w.lines.find((l) => l.event === 'done')!.afterClose).toMatch(/^all-reduce after close\(\); fix: /);
       const meanRank = (n - 1) / 2;
       expect(res.grads).toEqual({ w: [1, 2, 3].map((i) => Math.fround(i * meanRank)), b: [Math.fround(meanRank + 1)] });

@@ -54,6 +54,8 @@ export class Collective {
   /** The last instance key used: the number of collectives run so far. */
   private instanceKey = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Collectives issued and not yet settled. */
+  private pending = 0;
   private failure: DistributedError | null = null;
   private closed = false;
 
@@ -96,15 +98,13 @@ export class Collective {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.enqueue('closing barrier', Float32Array.of(0), false, 'Add', 'Id', this.options.timeoutMs);
-    const last = this.queue.then(async () => {
+    await this.schedule(async () => {
       this.closed = true;
       if (this.failure) return;
       const key = ++this.instanceKey;
       const bound = Math.min(this.options.timeoutMs, this.options.healthCheckTimeoutMs) / 1000;
       await this.native.collective(this.ctx, false, Float32Array.of(0), this.worldSize, this.options.groupKey, key, 'Add', 'Id', bound, this.cluster.self.device).catch(() => undefined);
     });
-    this.queue = last;
-    await last;
   }
 
   /** @internal Start-up: every worker joined, each with the same cluster and its own rank. */
@@ -126,10 +126,22 @@ export class Collective {
     }
   }
 
+  /**
+   * Runs collectives one at a time, in call order. With none pending the collective starts now, and the addon copies
+   * `data` before this returns; a queued one works on a copy taken now (the caller may reuse its array).
+   */
   private enqueue(what: string, data: Gatherable, gather: boolean, merge: string, final: string, timeoutMs: number, watch = true): Promise<Gatherable> {
-    const input = data.slice() as Gatherable; // the caller may reuse its array while we wait our turn
-    const run = this.queue.then(() => this.execute(what, input, gather, merge, final, timeoutMs, watch));
-    this.queue = run.catch(() => undefined);
+    const input = this.pending === 0 ? data : (data.slice() as Gatherable);
+    return this.schedule(() => this.execute(what, input, gather, merge, final, timeoutMs, watch));
+  }
+
+  private schedule<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.pending === 0 ? task() : this.queue.then(task);
+    this.pending++;
+    this.queue = run.then(
+      () => void this.pending--,
+      () => void this.pending--,
+    );
     return run;
   }
 

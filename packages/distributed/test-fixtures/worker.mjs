@@ -28,10 +28,17 @@ try {
     // Gradients of a two-variable model: worker r's are w = [r, 2r, 3r], b = [r + 1]; averaged in one collective.
     const averaged = await new GradientAverager(c).average([{ name: 'w', values: Float32Array.of(r, 2 * r, 3 * r) }, { name: 'b', values: Float32Array.of(r + 1) }]);
     const grads = Object.fromEntries(averaged.map((g) => [g.name, Array.from(g.values)]));
+    // Issued without waiting: the first starts at once (the addon copies x then), the second is queued on a copy.
+    const x = Float32Array.of(r + 1, r + 1);
+    const p1 = c.allReduce(x);
+    x.fill(100);
+    const p2 = c.allReduce(x);
+    x.fill(-1);
+    const [q1, q2] = await Promise.all([p1, p2]);
     // Last, a large all-reduce (4 MiB): a worker that exits right after it could still be needed by its peer;
     // close() must keep every worker alive until all are done (every worker then exits 0).
     const big = await c.allReduce(new Float32Array(1 << 20).fill(r + 1));
-    out({ event: 'result', rank: r, big: [big[0], big[big.length - 1]], sum: Array.from(sum), mean: Array.from(mean), max: Array.from(max), gathered: Array.from(gathered), ids: Array.from(ids), input: Array.from(data.subarray(0, 3)), grads });
+    out({ event: 'result', rank: r, queued: [...q1, ...q2], big: [big[0], big[big.length - 1]], sum: Array.from(sum), mean: Array.from(mean), max: Array.from(max), gathered: Array.from(gathered), ids: Array.from(ids), input: Array.from(data.subarray(0, 3)), grads });
   } else if (scenario === 'kill') {
     // Steps until a collective fails; the test kills one worker after a few.
     for (let step = 0; ; step++) {
