@@ -6,7 +6,7 @@
 //   node packages/distributed/scripts/build.mjs          build (or check) and print what was done; exit 1 on failure
 //   import { setupDistributed } from '.../build.mjs'     the set-up's step (scripts/setup.mjs)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(pkgDir, 'native');
 export const ADDON = join(nativeDir, 'build', 'Release', 'dp_collective.node');
+// Which libtensorflow the addon was linked against (a switch to tfjs-node-gpu's must rebuild it).
+const BUILT_AGAINST = join(nativeDir, 'build', 'tensorflow-dir.txt');
 const SOURCES = ['collective.cc', 'binding.gyp'].map((f) => join(nativeDir, f));
 // The C API the addon calls; missing from a libtensorflow older than 2.4.
 const SYMBOLS = ['TFE_EnableCollectiveOps', 'TFE_CollectiveOpsCheckPeerHealth', 'TFE_AbortCollectiveOps'];
@@ -64,15 +66,16 @@ function loadError() {
   return r.status === 0 ? null : (r.stderr.split('\n').find((l) => /Error|error/.test(l)) ?? r.stderr.trim()).slice(0, 400);
 }
 
-const upToDate = () => existsSync(ADDON) && SOURCES.every((s) => statSync(s).mtimeMs <= statSync(ADDON).mtimeMs);
+const upToDate = (tfDir) =>
+  existsSync(ADDON) && existsSync(BUILT_AGAINST) && readFileSync(BUILT_AGAINST, 'utf8') === tfDir && SOURCES.every((s) => statSync(s).mtimeMs <= statSync(ADDON).mtimeMs);
 
 /**
  * Builds the addon unless an up-to-date one loads. Returns what was done; throws an Error whose message ends with
  * the fix.
  */
 export function buildDistributedAddon({ tfjsPkg = '@tensorflow/tfjs-node', quiet = true } = {}) {
-  if (upToDate() && !loadError()) return `already built (${ADDON})`;
   const tfDir = tensorflowDir(tfjsPkg);
+  if (upToDate(tfDir) && !loadError()) return `already built (${ADDON})`;
   const [cmd, ...pre] = nodeGyp();
   const r = spawnSync(cmd, [...pre, 'rebuild', '--directory', nativeDir], {
     encoding: 'utf8',
@@ -84,6 +87,7 @@ export function buildDistributedAddon({ tfjsPkg = '@tensorflow/tfjs-node', quiet
     throw new Error(`node-gyp could not build ${nativeDir}:\n${lines}\nfix: install a C++17 compiler, make and python3 (Debian: apt-get install build-essential python3), then run \`node packages/distributed/scripts/build.mjs\``);
   }
   const err = loadError();
+  if (!err) writeFileSync(BUILT_AGAINST, tfDir);
   if (err) throw new Error(`the addon built but does not load: ${err}; fix: run \`npm run setup\` again (libtensorflow in ${tfDir}/lib must export ${SYMBOLS.join(', ')})`);
   return `built against the libtensorflow in ${tfDir}`;
 }
