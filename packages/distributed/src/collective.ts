@@ -26,7 +26,8 @@ const TF_CANCELLED = 1;
 const HEALTH_ATTEMPTS = 2;
 
 const describe = (t: TaskSpec, worldSize: number): string => `worker ${t.rank} of ${worldSize} (${t.name} at ${t.address})`;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A pause that does not keep the process alive by itself. */
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 /**
  * Joins this process to the cluster: starts its gRPC server, then waits (at most startupTimeoutMs) until every
@@ -183,24 +184,25 @@ export class Collective {
     return { stop: () => void (stopped = true), found: () => found };
   }
 
-  /** The peers that fail `attempts` health checks in a row (checked in parallel), with TensorFlow's messages. */
+  /**
+   * The peers that fail `attempts` health checks in a row, with TensorFlow's messages. One peer at a time: a check
+   * holds one of libuv's thread-pool threads (4 by default) while it waits, and a healthy peer answers in a moment.
+   */
   private async downPeers(attempts: number, cancelled: () => boolean = () => false): Promise<Array<{ task: TaskSpec; message: string }>> {
-    const peers = this.cluster.tasks.filter((t) => t.rank !== this.rank);
-    const results = await Promise.all(
-      peers.map(async (task) => {
-        let message = '';
-        for (let a = 0; a < attempts && !cancelled(); a++) {
-          try {
-            await this.native.checkPeerHealth(this.ctx, task.name, this.options.healthCheckTimeoutMs);
-            return null;
-          } catch (e) {
-            message = (e as Error).message;
-          }
-        }
-        return cancelled() ? null : { task, message };
-      }),
-    );
-    return results.filter((r) => r !== null);
+    const down: Array<{ task: TaskSpec; message: string }> = [];
+    for (const task of this.cluster.tasks) {
+      if (task.rank === this.rank) continue;
+      let message: string | null = '';
+      for (let a = 0; a < attempts && message !== null; a++) {
+        if (cancelled()) return [];
+        message = await this.native.checkPeerHealth(this.ctx, task.name, this.options.healthCheckTimeoutMs).then(
+          () => null,
+          (e: Error) => e.message,
+        );
+      }
+      if (message !== null) down.push({ task, message });
+    }
+    return cancelled() ? [] : down;
   }
 
   /** Names every peer found down (a worker that failed because of another may have exited too). */
