@@ -17,6 +17,7 @@ import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSyn
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setupDistributed } from '../packages/distributed/scripts/build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -199,6 +200,8 @@ function localNodeHeaders() {
   const version = `v${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}`;
   return version === process.version ? { npm_config_nodedir: prefix } : {};
 }
+
+setupDistributed({ tfjsPkg, nativeReady: Boolean(native), done, warn }); // @dp/distributed's addon, same libtensorflow
 
 // ---------------------------------------------------------------- 3. Debian packages: dataset, report browser
 /** apt-get install on Debian/Ubuntu as root or with password-less sudo; returns false where that is not possible. */

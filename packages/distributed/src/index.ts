@@ -1,0 +1,9 @@
+export { joinCluster, Collective, type ReduceOp } from './collective.js';
+export { parseTfConfig, readTfConfig, MAX_TASKS } from './tf-config.js';
+export { clusterSpec, clusterFingerprint, JOB_ORDER, type ClusterSpec, type JobSpec, type TaskSpec, type JobName } from './cluster-spec.js';
+export { encodeServerDef, encodeConfigProto } from './server-def.js';
+export { resolveJoinOptions, type JoinOptions, type ResolvedJoinOptions } from './options.js';
+export { loadNative, nativeStatus, ADDON_PATH } from './native.js';
+export { DistributedError } from './errors.js';
+export { GradientAverager, type Reducer } from './average-gradients.js';
+export { fusedLayout, packArrays, unpackArrays, type FusedLayout, type NamedArray } from './fused-buffer.js';

@@ -1,0 +1,60 @@
+/** Loads the native addon (native/collective.cc) once, with an error naming the fix when it is missing or broken. */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DistributedError } from './errors.js';
+
+/** The addon's functions; see native/collective.cc. */
+export interface NativeCollective {
+  open(serverDef: Uint8Array, config: Uint8Array): NativeContext;
+  collective(
+    ctx: NativeContext,
+    gather: boolean,
+    input: Float32Array | Int32Array | Float64Array,
+    groupSize: number,
+    groupKey: number,
+    instanceKey: number,
+    mergeOp: string,
+    finalOp: string,
+    timeoutSeconds: number,
+    device: string,
+  ): Promise<ArrayBuffer>;
+  checkPeerHealth(ctx: NativeContext, task: string, timeoutMs: number): Promise<void>;
+  abort(ctx: NativeContext, code: number, message: string): void;
+  tfVersion(): string;
+}
+/** An opaque TFE_Context with collective ops enabled. */
+export type NativeContext = { readonly __brand: 'TFE_Context' };
+
+/** Where scripts/build.mjs puts the addon. */
+export const ADDON_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'build', 'Release', 'dp_collective.node');
+const BUILD_FIX = 'run `npm run setup` (it builds the addon), or `node packages/distributed/scripts/build.mjs` for its own error';
+
+let cached: NativeCollective | undefined;
+
+/** The addon, loaded on first use; throws a DistributedError naming the fix when it cannot be. */
+export function loadNative(path = ADDON_PATH): NativeCollective {
+  if (cached && path === ADDON_PATH) return cached;
+  if (!existsSync(path)) {
+    throw new DistributedError(`the @dp/distributed native addon is not built (${path} does not exist)`, BUILD_FIX, 'addon', path);
+  }
+  let addon: NativeCollective;
+  try {
+    addon = createRequire(import.meta.url)(path) as NativeCollective;
+  } catch (e) {
+    const why = (e as Error).message.split('\n')[0];
+    throw new DistributedError(`the @dp/distributed native addon ${path} does not load: ${why}`, `${BUILD_FIX}; it must find libtensorflow_cc.so.2 where it was built (node_modules/@tensorflow/tfjs-node/deps/lib)`, 'addon', path);
+  }
+  if (path === ADDON_PATH) cached = addon;
+  return addon;
+}
+
+/** Whether the addon is present and loads, with the reason when not (for tests and `dp doctor`). */
+export function nativeStatus(): { ok: true; tensorflow: string } | { ok: false; reason: string } {
+  try {
+    return { ok: true, tensorflow: loadNative().tfVersion() };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+}
