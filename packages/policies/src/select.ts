@@ -8,7 +8,9 @@ export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint
 
 /**
  * A uniformly random `count`-subset of the items pool[start, end) (of the integers start .. end-1 when `pool` is
- * null), written to out[outStart, outStart + count). `out` may be `pool`.
+ * null), written to out[outStart, outStart + count). `out` may be `pool`. `scratch` (at least end - start entries,
+ * overwritten; it must not overlap `pool` or `out`) lets a caller that selects every epoch keep one buffer instead of
+ * allocating N ids per call; the result does not depend on it.
  *
  * Method (O(m) for m = end - start, branch-free, sequential): mark every item independently with probability
  * about count/m (one uint32 draw per item against a threshold), partition marked items to the front and unmarked
@@ -17,13 +19,22 @@ export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint
  * items either way). Every step treats the items symmetrically, so the result is exactly uniform over all
  * count-subsets whatever the marking probability is; the probability only sets how much fixing is needed.
  */
-export function sampleSubset(pool: Uint32Array | null, start: number, end: number, count: number, rng: Rng, out: Uint32Array, outStart: number): void {
+export function sampleSubset(
+  pool: Uint32Array | null,
+  start: number,
+  end: number,
+  count: number,
+  rng: Rng,
+  out: Uint32Array,
+  outStart: number,
+  scratch?: Uint32Array,
+): void {
   const m = end - start;
   if (count <= 0) return;
-  const tmp = new Uint32Array(m);
+  const tmp = scratch ?? new Uint32Array(m);
   if (count >= m) {
     for (let j = 0; j < m; j++) tmp[j] = pool ? pool[start + j]! : start + j;
-    out.set(tmp, outStart);
+    out.set(tmp.subarray(0, m), outStart);
     return;
   }
   const threshold = Math.floor((count / m) * 4294967296);

@@ -20,7 +20,7 @@ export interface InfoBatchOptions {
  * nothing either); the mean is over observed samples only (our choice: InfoBatch averages its initial constant in).
  * Epochs e >= δ * totalEpochs (0-based; the last 1 - δ of training) use all data with weight 1, as the paper's
  * annealing. Defaults r = the config's pruneRatio (InfoBatch uses 0.5), δ = 0.875 (the paper's default).
- * Memory: last loss 4 B per sample.
+ * Memory: last loss 4 B + id scratch 4 B per sample.
  */
 export const infobatch: Policy<InfoBatchOptions> = {
   name: 'infobatch',
@@ -34,8 +34,9 @@ export const infobatch: Policy<InfoBatchOptions> = {
     let last: Float32Array = new Float32Array(n).fill(Number.NaN);
     const r = ctx.pruneRatio;
     const upWeight = Math.fround(1 / (1 - r));
+    const scratch = new Uint32Array(n); // every id written, the kept ones compacted to the front; the result is a copy
     return {
-      bytesPerSample: 4,
+      bytesPerSample: 8,
       choose(_epoch, rng) {
         let sum = 0;
         let count = 0;
@@ -53,7 +54,7 @@ export const infobatch: Policy<InfoBatchOptions> = {
         // flagged in bit 31 of their id (Choice.flaggedWeight), or given a weight array when N > 2^31.
         const dropBelow = r * 4294967296;
         const flagged = n <= 0x80000000;
-        const indices = new Uint32Array(n);
+        const indices = scratch;
         const weights = flagged ? null : new Float32Array(n);
         const block = new Uint32Array(4096);
         let kept = 0;

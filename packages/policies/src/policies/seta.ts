@@ -303,6 +303,7 @@ export const seta: Policy<SetaOptions> = {
     const binOf = new Uint16Array(n); // each subset entry's histogram bin (scratch)
     const subset = new Uint32Array(n); // the random subset (scratch)
     const block = new Uint32Array(4096);
+    const pilotScratch = new Uint32Array(Math.min(n, PILOT)); // the pilot's ids (scratch)
 
     /**
      * The random pruning: a uniformly random m-subset of [0, N) into subset[0, m), as sampleSubset (select.ts) but
@@ -341,7 +342,7 @@ export const seta: Policy<SetaOptions> = {
 
     const randomKeep = (rng: Rng) => {
       const indices = new Uint32Array(keep);
-      sampleSubset(null, 0, n, keep, rng, indices, 0);
+      sampleSubset(null, 0, n, keep, rng, indices, 0, subset); // the subset array is free here: scratch
       return { indices };
     };
 
@@ -349,7 +350,7 @@ export const seta: Policy<SetaOptions> = {
       // Pilot: k-means of all N scores (N <= 65,536) or of 65,536 drawn uniformly with replacement, for the
       // window's share of the samples.
       const pm = Math.min(n, PILOT);
-      const pilotIds = new Uint32Array(pm);
+      const pilotIds = pilotScratch;
       if (pm === n) {
         for (let j = 0; j < n; j++) pilotIds[j] = j;
       } else {
