@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import { SIGN, signedBelow, type Rng } from './rng.js';
 
 /** [0, 1, ..., n-1] as a Uint32Array (written into `out` when given). */
 export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint32Array {
@@ -37,21 +37,34 @@ export function sampleSubset(
     out.set(tmp.subarray(0, m), outStart);
     return;
   }
-  const threshold = Math.floor((count / m) * 4294967296);
+  // Marked iff draw < threshold (in [1, 2^32) here), compared in int32 (signedBelow).
+  const bound = signedBelow(Math.floor((count / m) * 4294967296));
   const block = new Uint32Array(Math.min(4096, m));
+  const draws = new Int32Array(block.buffer);
   let a = 0;
   let z = m - 1;
   for (let j0 = 0; j0 < m; j0 += block.length) {
     rng.fill(block);
     const stop = Math.min(block.length, m - j0);
-    for (let q = 0; q < stop; q++) {
-      const j = j0 + q;
-      const item = pool ? pool[start + j]! : start + j;
-      const take = +(block[q]! < threshold);
-      tmp[a] = item;
-      a += take;
-      tmp[z] = item;
-      z -= 1 - take;
+    // Two copies of the loop, so that neither tests `pool` per item.
+    if (pool === null) {
+      for (let q = 0; q < stop; q++) {
+        const item = start + j0 + q;
+        const take = +((draws[q]! ^ SIGN) <= bound);
+        tmp[a] = item;
+        a += take;
+        tmp[z] = item;
+        z -= 1 - take;
+      }
+    } else {
+      for (let q = 0; q < stop; q++) {
+        const item = pool[start + j0 + q]!;
+        const take = +((draws[q]! ^ SIGN) <= bound);
+        tmp[a] = item;
+        a += take;
+        tmp[z] = item;
+        z -= 1 - take;
+      }
     }
   }
   // tmp[0, a) marked, tmp[a, m) unmarked.

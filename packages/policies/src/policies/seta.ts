@@ -1,7 +1,7 @@
 import { encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from '../errors.js';
-import type { Rng } from '../rng.js';
+import { SIGN, signedBelow, type Rng } from '../rng.js';
 import { sampleSubset } from '../select.js';
 import { floatBitsToKey } from '../top-k.js';
 import type { Policy } from '../types.js';
@@ -274,7 +274,7 @@ export function kmeansLabels(values: Float32Array, k: number, initialScore = 3):
  *   is calibrated per selection so that the run's average pruned share is pruneRatio; Selection.kept reports the
  *   real count. k-means: the exact optimum of the 1-D objective on a histogram of at most 4,096 bins over the
  *   sortable float keys (kmeans1d): deterministic, no initialisation to seed. Weight 1 (as the official code).
- * Memory: last loss 4 B + subset scratch 4 B + bin scratch 2 B per sample.
+ * Memory: last loss 4 B + subset scratch 4 B + bin scratch 2 B per sample, + the pilot's ids (4 B each, <= 65,536).
  */
 export const seta: Policy<SetaOptions> = {
   name: 'seta',
@@ -303,6 +303,7 @@ export const seta: Policy<SetaOptions> = {
     const binOf = new Uint16Array(n); // each subset entry's histogram bin (scratch)
     const subset = new Uint32Array(n); // the random subset (scratch)
     const block = new Uint32Array(4096);
+    const draws = new Int32Array(block.buffer);
     const pilotScratch = new Uint32Array(Math.min(n, PILOT)); // the pilot's ids (scratch)
 
     /**
@@ -313,7 +314,8 @@ export const seta: Policy<SetaOptions> = {
      * others, are moved to the front (partial Fisher-Yates): exactly uniform over all m-subsets.
      */
     const randomSubset = (m: number, rng: Rng): ScoreRange => {
-      const threshold = Math.floor((m / n) * 4294967296);
+      // Marked iff draw < floor(m / N * 2^32) (in [1, 2^32]), compared in int32 (rng.ts signedBelow).
+      const bound = signedBelow(Math.floor((m / n) * 4294967296));
       let a = 0;
       let z = n - 1;
       let lo = Infinity;
@@ -324,7 +326,7 @@ export const seta: Policy<SetaOptions> = {
         const stop = Math.min(block.length, n - j0);
         for (let q = 0; q < stop; q++) {
           const id = j0 + q;
-          const take = +(block[q]! < threshold);
+          const take = +((draws[q]! ^ SIGN) <= bound);
           subset[a] = id;
           a += take;
           subset[z] = id;
@@ -398,7 +400,7 @@ export const seta: Policy<SetaOptions> = {
     };
 
     return {
-      bytesPerSample: 10,
+      bytesPerSample: 10 + (4 * pilotScratch.length) / n,
       choose(epoch, rng) {
         if (epoch >= windowEnd) return randomKeep(rng);
         const i = iteration++;
