@@ -15,6 +15,13 @@
 // shared with other jobs the wall-clock ratio mostly measures the scheduler, the CPU-time ratio the code.
 import { createPruner, policyNames, Rng } from '../dist/index.js';
 import { cpus, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// A full garbage collection before each policy, so that the arrays of the policies measured before it (tens of MB
+// at this N) are not collected on its clock: each policy pays for its own garbage only, as in a training run.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -104,6 +111,7 @@ const refCpuAll = [];
 const rows = [];
 for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   const extra = policy === 'static' ? { scores: staticScores } : {};
+  collectGarbage();
   const pruner = createPruner({ policy, datasetSize: N, pruneRatio: ratio, totalEpochs: 10 * REPS + 10, seed: 1, ...extra });
   // observe: one untimed pass (JIT warm-up and every sample's first observation, as select() below is warmed up
   // too), then PASSES timed passes over all samples: the steady state of training.

@@ -70,9 +70,11 @@ export function kmeans1d(counts: ArrayLike<number>, sums: ArrayLike<number>, b: 
       let best = -Infinity;
       let bestA = a0;
       const aEnd = Math.min(a1, e - 1);
+      const pse = ps[e]!;
+      const pce = pc[e]!;
       for (let a = a0; a <= aEnd; a++) {
-        const s = ps[e]! - ps[a]!;
-        const v = prev[a]! + (s * s) / (pc[e]! - pc[a]!);
+        const s = pse - ps[a]!;
+        const v = prev[a]! + (s * s) / (pce - pc[a]!);
         if (v > best) {
           best = v;
           bestA = a;
