@@ -3,7 +3,7 @@ import { floorOf } from '../count.js';
 import { createLossEma, emaMeans, updateLossEma } from '../ema.js';
 import { checkNumber, orDefault, PrunerError } from '../errors.js';
 import { sampleSubset } from '../select.js';
-import { keysAndHistogram, partitionTop } from '../top-k.js';
+import { floatBitsToKey, partitionTop } from '../top-k.js';
 import type { Json, Policy } from '../types.js';
 import { parseChoice, parseDecay } from './options.js';
 import { loadScores, stateObject } from './state.js';
@@ -78,8 +78,15 @@ export const epsilonGreedy: Policy<EpsilonGreedyOptions> = {
       choose(epoch, rng) {
         const k = ctx.keep;
         const greedy = k - floorOf(scheduledEpsilon(options, epoch, ctx.totalEpochs), k);
-        bits.set(new Uint32Array(ema.data.buffer, ema.data.byteOffset, n)); // stride 1: the means' bits
-        partitionTop(bits, greedy, rng, order, n, true, keysAndHistogram(bits, n));
+        // Keys straight from the means' bits (stride 1) and the first radix histogram, in one pass.
+        const means = new Uint32Array(ema.data.buffer, ema.data.byteOffset, n);
+        const hist = new Uint32Array(2048);
+        for (let i = 0; i < n; i++) {
+          const key = floatBitsToKey(means[i]!) >>> 0;
+          bits[i] = key;
+          hist[key >>> 21]!++;
+        }
+        partitionTop(bits, greedy, rng, order, n, true, hist);
         // The keys are no longer needed: their array is the sampling scratch.
         sampleSubset(order, greedy, n, k - greedy, rng, order, greedy, bits);
         return { indices: order.slice(0, k) };
