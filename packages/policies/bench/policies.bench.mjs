@@ -14,6 +14,7 @@
 // (cpu)" is the same ratio of CPU-time medians (both timed by process.cpuUsage, GC threads included): on a machine
 // shared with other jobs the wall-clock ratio mostly measures the scheduler, the CPU-time ratio the code.
 import { createPruner, policyNames, Rng } from '../dist/index.js';
+import { benchData, floydRivest } from './common.mjs';
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -35,61 +36,8 @@ const PASSES = arg('passes', 5);
 const BATCH = 1024;
 const ratio = 0.7;
 
-const rng = new Rng(12345);
-const losses = new Float32Array(N);
-for (let i = 0; i < N; i++) losses[i] = -Math.log(1 - rng.nextFloat() * 0.999); // exponential-ish losses
-const staticScores = new Float32Array(N);
-for (let i = 0; i < N; i++) staticScores[i] = rng.nextFloat();
-const ids = new Uint32Array(N);
-for (let i = 0; i < N; i++) ids[i] = i;
-rng.shuffle(ids);
+const { losses, staticScores, ids } = benchData(Rng, N);
 
-// Floyd-Rivest selection (Floyd & Rivest 1975, "Algorithm 489"; the form of the `quickselect` npm package) on a
-// Float32Array, ascending: afterwards a[k] is the k-th smallest, a[left, k) <= a[k] <= a(k, right].
-function floydRivest(a, k, left, right) {
-  while (right > left) {
-    if (right - left > 600) {
-      const n = right - left + 1;
-      const m = k - left + 1;
-      const z = Math.log(n);
-      const s = 0.5 * Math.exp((2 * z) / 3);
-      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
-      floydRivest(a, k, Math.max(left, Math.floor(k - (m * s) / n + sd)), Math.min(right, Math.floor(k + ((n - m) * s) / n + sd)));
-    }
-    const t = a[k];
-    let i = left;
-    let j = right;
-    let x = a[left];
-    a[left] = a[k];
-    a[k] = x;
-    if (a[right] > t) {
-      x = a[left];
-      a[left] = a[right];
-      a[right] = x;
-    }
-    while (i < j) {
-      x = a[i];
-      a[i] = a[j];
-      a[j] = x;
-      i++;
-      j--;
-      while (a[i] < t) i++;
-      while (a[j] > t) j--;
-    }
-    if (a[left] === t) {
-      x = a[left];
-      a[left] = a[j];
-      a[j] = x;
-    } else {
-      j++;
-      x = a[j];
-      a[j] = a[right];
-      a[right] = x;
-    }
-    if (j <= k) left = j + 1;
-    if (k <= j) right = j - 1;
-  }
-}
 const keep = N - Math.floor(ratio * N);
 const scratch = new Float32Array(N);
 /** One reference top-k: copy the scores, select in place; the k largest are then scratch[N - k, N). */
