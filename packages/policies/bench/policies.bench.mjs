@@ -10,9 +10,19 @@
 // Reference: "x quickselect" is each policy's select median over the median of a plain top-k quickselect (copy the N
 // float32 losses into a scratch Float32Array, then Floyd-Rivest select in place so the k largest end up at the top),
 // timed `reps` times interleaved with that policy's selections (one reference call after each select, so both see
-// the same machine load); the "quickselect (reference)" row gives the median over all of them.
+// the same machine load); the "quickselect (reference)" row gives the median over all of them. "x quickselect
+// (cpu)" is the same ratio of CPU-time medians (both timed by process.cpuUsage, GC threads included): on a machine
+// shared with other jobs the wall-clock ratio mostly measures the scheduler, the CPU-time ratio the code.
 import { createPruner, policyNames, Rng } from '../dist/index.js';
+import { benchData, floydRivest } from './common.mjs';
 import { cpus, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// A full garbage collection before each policy, so that the arrays of the policies measured before it (tens of MB
+// at this N) are not collected on its clock: each policy pays for its own garbage only, as in a training run.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,61 +36,8 @@ const PASSES = arg('passes', 5);
 const BATCH = 1024;
 const ratio = 0.7;
 
-const rng = new Rng(12345);
-const losses = new Float32Array(N);
-for (let i = 0; i < N; i++) losses[i] = -Math.log(1 - rng.nextFloat() * 0.999); // exponential-ish losses
-const staticScores = new Float32Array(N);
-for (let i = 0; i < N; i++) staticScores[i] = rng.nextFloat();
-const ids = new Uint32Array(N);
-for (let i = 0; i < N; i++) ids[i] = i;
-rng.shuffle(ids);
+const { losses, staticScores, ids } = benchData(Rng, N);
 
-// Floyd-Rivest selection (Floyd & Rivest 1975, "Algorithm 489"; the form of the `quickselect` npm package) on a
-// Float32Array, ascending: afterwards a[k] is the k-th smallest, a[left, k) <= a[k] <= a(k, right].
-function floydRivest(a, k, left, right) {
-  while (right > left) {
-    if (right - left > 600) {
-      const n = right - left + 1;
-      const m = k - left + 1;
-      const z = Math.log(n);
-      const s = 0.5 * Math.exp((2 * z) / 3);
-      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
-      floydRivest(a, k, Math.max(left, Math.floor(k - (m * s) / n + sd)), Math.min(right, Math.floor(k + ((n - m) * s) / n + sd)));
-    }
-    const t = a[k];
-    let i = left;
-    let j = right;
-    let x = a[left];
-    a[left] = a[k];
-    a[k] = x;
-    if (a[right] > t) {
-      x = a[left];
-      a[left] = a[right];
-      a[right] = x;
-    }
-    while (i < j) {
-      x = a[i];
-      a[i] = a[j];
-      a[j] = x;
-      i++;
-      j--;
-      while (a[i] < t) i++;
-      while (a[j] > t) j--;
-    }
-    if (a[left] === t) {
-      x = a[left];
-      a[left] = a[j];
-      a[j] = x;
-    } else {
-      j++;
-      x = a[j];
-      a[j] = a[right];
-      a[right] = x;
-    }
-    if (j <= k) left = j + 1;
-    if (k <= j) right = j - 1;
-  }
-}
 const keep = N - Math.floor(ratio * N);
 const scratch = new Float32Array(N);
 /** One reference top-k: copy the scores, select in place; the k largest are then scratch[N - k, N). */
@@ -97,10 +54,12 @@ const quickselectTop = () => {
   for (let w = 0; w < 2; w++) quickselectTop();
 }
 const refAll = [];
+const refCpuAll = [];
 
 const rows = [];
 for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   const extra = policy === 'static' ? { scores: staticScores } : {};
+  collectGarbage();
   const pruner = createPruner({ policy, datasetSize: N, pruneRatio: ratio, totalEpochs: 10 * REPS + 10, seed: 1, ...extra });
   // observe: one untimed pass (JIT warm-up and every sample's first observation, as select() below is warmed up
   // too), then PASSES timed passes over all samples: the steady state of training.
@@ -118,6 +77,7 @@ for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   const times = [];
   const cpuTimes = [];
   const refTimes = [];
+  const refCpuTimes = [];
   let kept = 0;
   for (let w = 0; w < 3; w++) pruner.select(w); // warm up the JIT: three full re-selections
   for (let r = 1; r <= REPS; r++) {
@@ -128,14 +88,19 @@ for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
     const used = process.cpuUsage(c);
     cpuTimes.push((used.user + used.system) / 1000);
     kept = sel.kept;
+    const rc = process.cpuUsage();
     t = performance.now();
     quickselectTop();
     refTimes.push(performance.now() - t);
+    const refUsed = process.cpuUsage(rc);
+    refCpuTimes.push((refUsed.user + refUsed.system) / 1000);
   }
   times.sort((a, b) => a - b);
   cpuTimes.sort((a, b) => a - b);
   refTimes.sort((a, b) => a - b);
+  refCpuTimes.sort((a, b) => a - b);
   refAll.push(...refTimes);
+  refCpuAll.push(...refCpuTimes);
   const median = (a) => a[Math.floor(a.length / 2)];
   rows.push({
     policy,
@@ -144,6 +109,7 @@ for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
     'select max ms': times[times.length - 1].toFixed(1),
     'select cpu median ms': cpuTimes[Math.floor(cpuTimes.length / 2)].toFixed(1),
     'x quickselect': (median(times) / median(refTimes)).toFixed(2),
+    'x quickselect (cpu)': (median(cpuTimes) / median(refCpuTimes)).toFixed(2),
     kept,
     'observe M samples/s': ((PASSES * N) / observeSeconds / 1e6).toFixed(0),
     'bytes/sample': Number(pruner.bytesPerSample.toFixed(2)),
@@ -152,13 +118,16 @@ for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
 
 if (rows.length > 0) {
   refAll.sort((a, b) => a - b);
+  refCpuAll.sort((a, b) => a - b);
   const ref = { policy: 'quickselect (reference)' };
   for (const col of Object.keys(rows[0]).slice(1)) ref[col] = '';
   Object.assign(ref, {
     'select median ms': refAll[Math.floor(refAll.length / 2)].toFixed(1),
     'select min ms': refAll[0].toFixed(1),
     'select max ms': refAll[refAll.length - 1].toFixed(1),
+    'select cpu median ms': refCpuAll[Math.floor(refCpuAll.length / 2)].toFixed(1),
     'x quickselect': '1.00',
+    'x quickselect (cpu)': '1.00',
     kept: keep,
   });
   rows.push(ref);

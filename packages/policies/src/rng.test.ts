@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng, streamRng } from './rng.js';
+import { Rng, SIGN, signedBelow, streamRng } from './rng.js';
 
 describe('Rng', () => {
   it('fill() yields exactly the nextUint32() stream and leaves the same state', () => {
@@ -111,5 +111,22 @@ describe('Rng', () => {
     for (let s = 0; s < 10; s++) for (let e = 0; e < 10; e++) for (let k = 0; k < 3; k++) seen.add(first(s, e, k));
     expect(seen.size).toBe(300);
     expect(first(2 ** 40, 0, 0)).not.toBe(first(0, 0, 0));
+  });
+});
+
+describe('signedBelow', () => {
+  it('the int32 test of a draw read through an Int32Array equals the unsigned test x < t, for t in [1, 2^32]', () => {
+    const uint32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
+    // Edges included: the smallest and largest thresholds, draws at and around the sign bit.
+    const draw = fc.oneof(uint32, fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1));
+    const threshold = fc.oneof(fc.integer({ min: 1, max: 2 ** 32 }), fc.constantFrom(1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32));
+    const view = new Int32Array(1);
+    fc.assert(
+      fc.property(draw, threshold, (x, t) => {
+        new Uint32Array(view.buffer)[0] = x;
+        expect((view[0]! ^ SIGN) <= signedBelow(t)).toBe(x < t);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import { SIGN, signedBelow, type Rng } from './rng.js';
 
 /** [0, 1, ..., n-1] as a Uint32Array (written into `out` when given). */
 export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint32Array {
@@ -8,7 +8,9 @@ export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint
 
 /**
  * A uniformly random `count`-subset of the items pool[start, end) (of the integers start .. end-1 when `pool` is
- * null), written to out[outStart, outStart + count). `out` may be `pool`.
+ * null), written to out[outStart, outStart + count). `out` may be `pool`. `scratch` (at least end - start entries,
+ * overwritten; it must not overlap `pool` or `out`) lets a caller that selects every epoch keep one buffer instead of
+ * allocating N ids per call; the result does not depend on it.
  *
  * Method (O(m) for m = end - start, branch-free, sequential): mark every item independently with probability
  * about count/m (one uint32 draw per item against a threshold), partition marked items to the front and unmarked
@@ -17,30 +19,52 @@ export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint
  * items either way). Every step treats the items symmetrically, so the result is exactly uniform over all
  * count-subsets whatever the marking probability is; the probability only sets how much fixing is needed.
  */
-export function sampleSubset(pool: Uint32Array | null, start: number, end: number, count: number, rng: Rng, out: Uint32Array, outStart: number): void {
+export function sampleSubset(
+  pool: Uint32Array | null,
+  start: number,
+  end: number,
+  count: number,
+  rng: Rng,
+  out: Uint32Array,
+  outStart: number,
+  scratch?: Uint32Array,
+): void {
   const m = end - start;
   if (count <= 0) return;
-  const tmp = new Uint32Array(m);
+  const tmp = scratch ?? new Uint32Array(m);
   if (count >= m) {
     for (let j = 0; j < m; j++) tmp[j] = pool ? pool[start + j]! : start + j;
-    out.set(tmp, outStart);
+    out.set(tmp.subarray(0, m), outStart);
     return;
   }
-  const threshold = Math.floor((count / m) * 4294967296);
+  // Marked iff draw < threshold (in [1, 2^32) here), compared in int32 (signedBelow).
+  const bound = signedBelow(Math.floor((count / m) * 4294967296));
   const block = new Uint32Array(Math.min(4096, m));
+  const draws = new Int32Array(block.buffer);
   let a = 0;
   let z = m - 1;
   for (let j0 = 0; j0 < m; j0 += block.length) {
     rng.fill(block);
     const stop = Math.min(block.length, m - j0);
-    for (let q = 0; q < stop; q++) {
-      const j = j0 + q;
-      const item = pool ? pool[start + j]! : start + j;
-      const take = +(block[q]! < threshold);
-      tmp[a] = item;
-      a += take;
-      tmp[z] = item;
-      z -= 1 - take;
+    // Two copies of the loop, so that neither tests `pool` per item.
+    if (pool === null) {
+      for (let q = 0; q < stop; q++) {
+        const item = start + j0 + q;
+        const take = +((draws[q]! ^ SIGN) <= bound);
+        tmp[a] = item;
+        a += take;
+        tmp[z] = item;
+        z -= 1 - take;
+      }
+    } else {
+      for (let q = 0; q < stop; q++) {
+        const item = pool[start + j0 + q]!;
+        const take = +((draws[q]! ^ SIGN) <= bound);
+        tmp[a] = item;
+        a += take;
+        tmp[z] = item;
+        z -= 1 - take;
+      }
     }
   }
   // tmp[0, a) marked, tmp[a, m) unmarked.

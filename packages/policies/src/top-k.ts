@@ -37,6 +37,20 @@ export function floatBitsToKey(bits: number): number {
   return (b ^ ((b >> 31) | (0x80000000 | 0))) | -nan;
 }
 
+/**
+ * floatsToKeys fused with topBitsHistogram: rewrite the float32 bits in `bits[0, n)` into sortable keys and return
+ * the histogram of their top 11 bits (partitionTop's `hist`). One pass over data the caller has just written.
+ */
+export function keysAndHistogram(bits: Uint32Array, n = bits.length): Uint32Array {
+  const hist = new Uint32Array(2048);
+  for (let i = 0; i < n; i++) {
+    const key = floatBitsToKey(bits[i]!) >>> 0;
+    bits[i] = key;
+    hist[key >>> 21]!++;
+  }
+  return hist;
+}
+
 /** Histogram of the top 11 bits of keys[0, n): the first radix pass (callers computing keys may fuse it). */
 export function topBitsHistogram(keys: Uint32Array, n = keys.length, hist: Uint32Array = new Uint32Array(2048)): Uint32Array {
   for (let i = 0; i < n; i++) hist[keys[i]! >>> 21]!++;

@@ -80,7 +80,8 @@ export const epsilonGreedy: Policy<EpsilonGreedyOptions> = {
       choose(epoch, rng) {
         const k = ctx.keep;
         const greedy = k - floorOf(scheduledEpsilon(options, epoch, ctx.totalEpochs), k);
-        const means = new Uint32Array(ema.data.buffer, ema.data.byteOffset, n); // stride 1: the means' bits
+        // Keys straight from the means' bits (stride 1) and the first radix histogram, in one pass.
+        const means = new Uint32Array(ema.data.buffer, ema.data.byteOffset, n);
         const hist = new Uint32Array(2048);
         for (let i = 0; i < n; i++) {
           const key = floatBitsToKey(means[i]!) >>> 0;
@@ -88,7 +89,8 @@ export const epsilonGreedy: Policy<EpsilonGreedyOptions> = {
           hist[key >>> 21]!++;
         }
         partitionTop(bits, greedy, rng, order, n, true, hist);
-        sampleSubset(order, greedy, n, k - greedy, rng, order, greedy);
+        // The keys are no longer needed: their array is the sampling scratch.
+        sampleSubset(order, greedy, n, k - greedy, rng, order, greedy, bits);
         return { indices: order.slice(0, k) };
       },
       observe: (ids, losses) => updateLossEma(ema, ids, losses, decay),

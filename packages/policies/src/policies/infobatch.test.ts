@@ -30,6 +30,15 @@ describe('infobatch', () => {
     expect(kepts.size).toBeGreaterThan(3);
   });
 
+  it('at the ends of the drop probability: r = 0 drops nothing, r within 2^-32 of 1 drops every below-mean sample', () => {
+    // The drop test is x < ceil(r * 2^32) on uint32 draws: t = 0 and t = 2^32 are its edge thresholds.
+    for (let seed = 0; seed < 5; seed++) {
+      expect(observed(seed, 0).select(1).kept).toBe(N);
+      const top = observed(seed, 1 - 2 ** -33).select(1);
+      expect(new Set(top.indices)).toEqual(new Set(Array.from({ length: N }, (_, id) => id).filter((id) => losses[id]! >= mean)));
+    }
+  });
+
   it('keeps the expected weighted loss of an epoch equal to the unpruned one', () => {
     const full = losses.reduce((s, x) => s + x, 0);
     const r = 0.6;

@@ -1,6 +1,7 @@
 import { encodeTyped } from '../codec.js';
 import { ceilOf } from '../count.js';
 import { checkNumber, orDefault } from '../errors.js';
+import { SIGN, signedBelow } from '../rng.js';
 import type { Policy } from '../types.js';
 import { loadScores, stateObject } from './state.js';
 
@@ -20,7 +21,7 @@ export interface InfoBatchOptions {
  * nothing either); the mean is over observed samples only (our choice: InfoBatch averages its initial constant in).
  * Epochs e >= δ * totalEpochs (0-based; the last 1 - δ of training) use all data with weight 1, as the paper's
  * annealing. Defaults r = the config's pruneRatio (InfoBatch uses 0.5), δ = 0.875 (the paper's default).
- * Memory: last loss 4 B per sample.
+ * Memory: last loss 4 B + id scratch 4 B per sample.
  */
 export const infobatch: Policy<InfoBatchOptions> = {
   name: 'infobatch',
@@ -36,8 +37,9 @@ export const infobatch: Policy<InfoBatchOptions> = {
     let last: Float32Array = new Float32Array(n).fill(Number.NaN);
     const r = ctx.pruneRatio;
     const upWeight = Math.fround(1 / (1 - r));
+    const scratch = new Uint32Array(n); // every id written, the kept ones compacted to the front; the result is a copy
     return {
-      bytesPerSample: 4,
+      bytesPerSample: 8,
       choose(_epoch, rng) {
         let sum = 0;
         let count = 0;
@@ -53,11 +55,16 @@ export const infobatch: Policy<InfoBatchOptions> = {
         // dropped iff x / 2^32 < r, i.e. x < r * 2^32 (exact in float64). Branch-free: whether a sample is below
         // the mean, and whether it is dropped, are random, so branches would mispredict. Up-weighted samples are
         // flagged in bit 31 of their id (Choice.flaggedWeight), or given a weight array when N > 2^31.
-        const dropBelow = r * 4294967296;
+        // For an integer x, x < r * 2^32 iff x < ceil(r * 2^32) =: t in [0, 2^32]: compared in int32 (rng.ts
+        // signedBelow) when t >= 1; t = 0 (r = 0) drops nothing (`live` 0).
+        const t = Math.ceil(r * 4294967296);
+        const bound = signedBelow(Math.max(t, 1));
+        const live = +(t > 0);
         const flagged = n <= 0x80000000;
-        const indices = new Uint32Array(n);
+        const indices = scratch;
         const weights = flagged ? null : new Float32Array(n);
         const block = new Uint32Array(4096);
+        const draws = new Int32Array(block.buffer);
         let kept = 0;
         for (let i0 = 0; i0 < n; i0 += block.length) {
           rng.fill(block);
@@ -67,7 +74,7 @@ export const infobatch: Policy<InfoBatchOptions> = {
               const i = i0 + q;
               const below = +(last[i]! < mean);
               indices[kept] = i | (below << 31);
-              kept += 1 - (below & +(block[q]! < dropBelow));
+              kept += 1 - (below & live & +((draws[q]! ^ SIGN) <= bound));
             }
           } else {
             for (let q = 0; q < stop; q++) {
@@ -75,7 +82,7 @@ export const infobatch: Policy<InfoBatchOptions> = {
               const below = +(last[i]! < mean);
               indices[kept] = i;
               weights[kept] = below ? upWeight : 1;
-              kept += 1 - (below & +(block[q]! < dropBelow));
+              kept += 1 - (below & live & +((draws[q]! ^ SIGN) <= bound));
             }
           }
         }

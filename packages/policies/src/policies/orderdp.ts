@@ -38,8 +38,8 @@ function poolSize(poolRatio: number, n: number, keep: number): number {
  * are derived from it: random_len_ratio = poolRatio (default 0.8), top_q_ratio = k / P (about (1 - pruneRatio) / 0.8:
  * 0.375 at 70% pruning, the official README's setting; 0.625 at 50%). When k > floor(0.8 N) (pruneRatio < 0.2) the
  * default pool is raised to k, i.e. a uniform random subset. Only observed (trained) samples' scores change. Weight
- * 1 (the official code computes no weights). Memory: last loss 4 B per sample + pool ids and key scratch 4 B each
- * per pooled sample (10.4 B per sample at the default pool share).
+ * 1 (the official code computes no weights). Memory: last loss 4 B per sample + pool ids 4 B per pooled sample +
+ * a key and sampling scratch of 4 B per sample (11.2 B per sample at the default pool share).
  */
 export const orderdp: Policy<OrderDpOptions> = {
   name: 'orderdp',
@@ -71,12 +71,13 @@ export const orderdp: Policy<OrderDpOptions> = {
     let lastBits: Uint32Array = new Uint32Array(last.buffer);
     const initBits = new Uint32Array(Float32Array.of(initialScore).buffer)[0]! | 0;
     const pool = new Uint32Array(p);
-    const keys = new Uint32Array(p);
+    // The pool's keys; N entries when the pool is drawn, so that the same array is the sampling scratch first.
+    const keys = new Uint32Array(p < n ? n : p);
     return {
-      bytesPerSample: 4 + (8 * p) / n, // last loss, plus pool ids and keys for the P pooled
+      bytesPerSample: 4 + (4 * p + 4 * keys.length) / n, // last loss, pool ids, key (and sampling) scratch
       choose(_epoch, rng) {
         // 1. The pool: P distinct ids uniformly at random (all ids, in order, when P = N).
-        if (p < n) sampleSubset(null, 0, n, p, rng, pool, 0);
+        if (p < n) sampleSubset(null, 0, n, p, rng, pool, 0, keys);
         else for (let i = 0; i < n; i++) pool[i] = i;
         // 2. P = k: the pool is the subset (the official code's top_q == random_len case).
         if (k >= p) return { indices: pool.slice(0, k) };

@@ -9,7 +9,8 @@ export type RandomOptions = Record<never, never>;
  * `random` — uniform random dynamic pruning (Raju, Daruwalla & Lipasti 2021, "Accelerating Deep Learning with
  * Dynamic Data Pruning", arXiv:2111.12621, the "uniform random dynamic" baseline). At each re-selection, k =
  * N - floor(pruneRatio * N) distinct samples drawn uniformly without replacement (sampleSubset: one sequential
- * pass, no per-sample state), independent of any loss. Weight 1. Observed losses are ignored.
+ * pass, no per-sample statistics), independent of any loss. Weight 1. Observed losses are ignored.
+ * Memory: an id scratch of 4 B per sample, kept so that a selection allocates no N-sized array.
  */
 export const random: Policy<RandomOptions> = {
   name: 'random',
@@ -20,11 +21,12 @@ export const random: Policy<RandomOptions> = {
   defaults: {},
   parseOptions: () => ({}),
   create(ctx) {
+    const scratch = new Uint32Array(ctx.datasetSize);
     return {
-      bytesPerSample: 0,
+      bytesPerSample: 4,
       choose(_epoch, rng) {
         const indices = new Uint32Array(ctx.keep);
-        sampleSubset(null, 0, ctx.datasetSize, ctx.keep, rng, indices, 0);
+        sampleSubset(null, 0, ctx.datasetSize, ctx.keep, rng, indices, 0, scratch);
         return { indices };
       },
       observe: () => {},

@@ -44,7 +44,8 @@ const WINDOW_KEYS = ['batches', 'size', 'ids', 'losses'] as const;
  *    [1, maxWeight]; the weights of a subset are fixed when it is chosen (for its whole interval).
  * Defaults W = 1 (the paper's default: scores computed before any update inside the window), maxWeight = 10 (our
  * choice: the paper does not clip). The paper trains all data in its first epoch; warmupEpochs: 1 does the same.
- * Memory: flags 1 B + selection count 4 B per sample, plus the open window's ids and losses (8 B per buffered loss).
+ * Memory: flags 1 B + selection count 4 B + two id scratch arrays 8 B per sample, plus the open window's ids and
+ * losses (8 B per buffered loss).
  */
 export const repb: Policy<RepbOptions> = {
   name: 'repb',
@@ -72,6 +73,10 @@ export const repb: Policy<RepbOptions> = {
     let winLoss: Float32Array = new Float32Array(0);
     let winSize = 0;
     let winBatches = 0;
+    // Scratch of a selection (ids split into sure and pool, and the pool draw's), kept so that a selection
+    // allocates no N-sized array.
+    const orderScratch = new Uint32Array(n);
+    const sampleScratch = new Uint32Array(n);
 
     /** Decide the outcome of every entry of one closed window against the window's mean. */
     const decide = (ids: ArrayLike<number>, losses: ArrayLike<number>, m: number): void => {
@@ -91,7 +96,7 @@ export const repb: Policy<RepbOptions> = {
     };
 
     return {
-      bytesPerSample: 5,
+      bytesPerSample: 13,
       choose(epoch, rng) {
         closeWindow();
         // Credit the epochs since the last re-selection: to everyone before the first one (full-data warm-up
@@ -100,7 +105,7 @@ export const repb: Policy<RepbOptions> = {
         const span = first ? epoch : Math.max(0, epoch - last);
         epochs += span;
         // One branch-free pass: credit counts, split ids into sure (front, increasing) and pool (back, decreasing).
-        const order = new Uint32Array(n);
+        const order = orderScratch;
         const fl = flags;
         const cnt = counts;
         let a = 0;
@@ -121,9 +126,9 @@ export const repb: Policy<RepbOptions> = {
         const indices = new Uint32Array(k);
         if (a <= k) {
           indices.set(order.subarray(0, a));
-          sampleSubset(order, a, n, k - a, rng, indices, a);
+          sampleSubset(order, a, n, k - a, rng, indices, a, sampleScratch);
         } else {
-          sampleSubset(order, 0, a, k, rng, indices, 0);
+          sampleSubset(order, 0, a, k, rng, indices, 0, sampleScratch);
         }
         const weights = new Float32Array(k);
         const e = epochs + 1;

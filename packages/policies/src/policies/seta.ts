@@ -1,7 +1,7 @@
 import { encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from '../errors.js';
-import type { Rng } from '../rng.js';
+import { SIGN, signedBelow, type Rng } from '../rng.js';
 import { sampleSubset } from '../select.js';
 import { floatBitsToKey } from '../top-k.js';
 import type { Policy } from '../types.js';
@@ -70,9 +70,11 @@ export function kmeans1d(counts: ArrayLike<number>, sums: ArrayLike<number>, b: 
       let best = -Infinity;
       let bestA = a0;
       const aEnd = Math.min(a1, e - 1);
+      const pse = ps[e]!;
+      const pce = pc[e]!;
       for (let a = a0; a <= aEnd; a++) {
-        const s = ps[e]! - ps[a]!;
-        const v = prev[a]! + (s * s) / (pc[e]! - pc[a]!);
+        const s = pse - ps[a]!;
+        const v = prev[a]! + (s * s) / (pce - pc[a]!);
         if (v > best) {
           best = v;
           bestA = a;
@@ -180,6 +182,89 @@ function scoreRange(last: Float32Array, ids: Uint32Array, m: number): ScoreRange
 }
 
 /**
+ * The marking pass of seta's random pruning (see randomSubset in `seta` below): every id of [0, n) is marked iff its
+ * uint32 draw is below the threshold whose int32 bound is `bound` (rng.ts signedBelow); marked ids go to the front
+ * of `subset` and the others to its back (branch-free two-stream writes); the range of ALL n scores is written to
+ * `range` on the way. Returns the number marked. A top-level function for V8's sake (see compactToBins).
+ */
+function markSubset(last: Float32Array, n: number, bound: number, rng: Rng, block: Uint32Array, subset: Uint32Array, range: ScoreRange): number {
+  const draws = new Int32Array(block.buffer, block.byteOffset, block.length);
+  let a = 0;
+  let z = n - 1;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let unseen = 0;
+  for (let j0 = 0; j0 < n; j0 += block.length) {
+    rng.fill(block);
+    const stop = Math.min(block.length, n - j0);
+    for (let q = 0; q < stop; q++) {
+      const id = j0 + q;
+      const take = +((draws[q]! ^ SIGN) <= bound);
+      subset[a] = id;
+      a += take;
+      subset[z] = id;
+      z -= 1 - take;
+      const x = last[id]!;
+      lo = x < lo ? x : lo;
+      hi = x > hi ? x : hi;
+      unseen += +(x !== x);
+    }
+  }
+  range.lo = lo;
+  range.hi = hi;
+  range.unseen = unseen;
+  return a;
+}
+
+/** ids[0, pm) := pm ids drawn uniformly with replacement from [0, n) (floor(draw * n / 2^32), clamped). */
+function uniformIds(ids: Uint32Array, pm: number, n: number, rng: Rng): void {
+  rng.fill(ids);
+  for (let j = 0; j < pm; j++) ids[j] = Math.min(n - 1, Math.floor(ids[j]! * n * 2 ** -32));
+}
+
+/**
+ * Compact ids[0, m) in place (c <= j, branch-free) to the ids whose bin (bins[j]) is in [binLo, binHi); returns
+ * how many. Its own function, like the histogram loops below: V8 then optimizes each hot loop as a whole function
+ * instead of by on-stack replacement inside a long one-call-per-epoch function, whose cached OSR code kept
+ * deoptimizing on the code after the loop and finishing the selection in the interpreter (~20 young-generation GCs
+ * per selection at N ~ 10^6).
+ */
+function compactToBins(ids: Uint32Array, bins: Uint16Array, m: number, binLo: number, binHi: number): number {
+  let c = 0;
+  for (let j = 0; j < m; j++) {
+    ids[c] = ids[j]!;
+    const d = bins[j]! - binLo;
+    c += +(d >= 0) & +(d < binHi - binLo);
+  }
+  return c;
+}
+
+/** The histogram pass of groupScores when every score is observed and >= +0: bin = (bits - bits(lo)) >>> shift. */
+function binObserved(last: Float32Array, bits: Uint32Array, ids: Uint32Array, m: number, base: number, shift: number, counts: Uint32Array, sums: Float64Array, bins: Uint16Array): void {
+  for (let j = 0; j < m; j++) {
+    const id = ids[j]!;
+    const b = (bits[id]! - base) >>> shift;
+    counts[b]!++;
+    sums[b]! += last[id]!;
+    bins[j] = b;
+  }
+}
+
+/** The general histogram pass of groupScores: sortable keys, never-observed scores (NaN) counted at initValue. */
+function binAny(last: Float32Array, bits: Uint32Array, ids: Uint32Array, m: number, minKey: number, initValue: number, shift: number, counts: Uint32Array, sums: Float64Array, bins: Uint16Array): void {
+  const initKey = keyOf(initValue);
+  for (let j = 0; j < m; j++) {
+    const id = ids[j]!;
+    const x = last[id]!;
+    const seen = x === x;
+    const b = ((seen ? floatBitsToKey(bits[id]!) >>> 0 : initKey) - minKey) >>> shift;
+    counts[b]!++;
+    sums[b]! += seen ? x : initValue;
+    bins[j] = b;
+  }
+}
+
+/**
  * 1-D k-means of the scores of ids[0, m) (NaN = never observed, counted at initValue) into min(k, distinct bins)
  * groups, easy -> hard; each one's bin goes to bins[0, m). `range` must cover their scores. Histogram: at most
  * 2^BIN_BITS bins over the range of the scores' sortable uint32 keys (floatBitsToKey: order-preserving, so every
@@ -213,25 +298,9 @@ function groupScores(
   if (range.unseen === 0 && lo >= 0) {
     // All observed and >= +0 (observe and load store -0 as +0): key - minKey = bits - bits(lo).
     f32[0] = lo;
-    const base = u32[0]!;
-    for (let j = 0; j < m; j++) {
-      const id = ids[j]!;
-      const b = (bits[id]! - base) >>> shift;
-      counts[b]!++;
-      sums[b]! += last[id]!;
-      bins[j] = b;
-    }
+    binObserved(last, bits, ids, m, u32[0]!, shift, counts, sums, bins);
   } else {
-    const initKey = keyOf(initValue);
-    for (let j = 0; j < m; j++) {
-      const id = ids[j]!;
-      const x = last[id]!;
-      const seen = x === x;
-      const b = ((seen ? floatBitsToKey(bits[id]!) >>> 0 : initKey) - minKey) >>> shift;
-      counts[b]!++;
-      sums[b]! += seen ? x : initValue;
-      bins[j] = b;
-    }
+    binAny(last, bits, ids, m, minKey, initValue, shift, counts, sums, bins);
   }
   return groupHistogram(counts, sums, nb, m, k);
 }
@@ -274,7 +343,7 @@ export function kmeansLabels(values: Float32Array, k: number, initialScore = 3):
  *   is calibrated per selection so that the run's average pruned share is pruneRatio; Selection.kept reports the
  *   real count. k-means: the exact optimum of the 1-D objective on a histogram of at most 4,096 bins over the
  *   sortable float keys (kmeans1d): deterministic, no initialisation to seed. Weight 1 (as the official code).
- * Memory: last loss 4 B + subset scratch 4 B + bin scratch 2 B per sample.
+ * Memory: last loss 4 B + subset scratch 4 B + bin scratch 2 B per sample, + the pilot's ids (4 B each, <= 65,536).
  */
 export const seta: Policy<SetaOptions> = {
   name: 'seta',
@@ -305,6 +374,7 @@ export const seta: Policy<SetaOptions> = {
     const binOf = new Uint16Array(n); // each subset entry's histogram bin (scratch)
     const subset = new Uint32Array(n); // the random subset (scratch)
     const block = new Uint32Array(4096);
+    const pilotScratch = new Uint32Array(Math.min(n, PILOT)); // the pilot's ids (scratch)
 
     /**
      * The random pruning: a uniformly random m-subset of [0, N) into subset[0, m), as sampleSubset (select.ts) but
@@ -314,36 +384,17 @@ export const seta: Policy<SetaOptions> = {
      * others, are moved to the front (partial Fisher-Yates): exactly uniform over all m-subsets.
      */
     const randomSubset = (m: number, rng: Rng): ScoreRange => {
-      const threshold = Math.floor((m / n) * 4294967296);
-      let a = 0;
-      let z = n - 1;
-      let lo = Infinity;
-      let hi = -Infinity;
-      let unseen = 0;
-      for (let j0 = 0; j0 < n; j0 += block.length) {
-        rng.fill(block);
-        const stop = Math.min(block.length, n - j0);
-        for (let q = 0; q < stop; q++) {
-          const id = j0 + q;
-          const take = +(block[q]! < threshold);
-          subset[a] = id;
-          a += take;
-          subset[z] = id;
-          z -= 1 - take;
-          const x = last[id]!;
-          lo = x < lo ? x : lo;
-          hi = x > hi ? x : hi;
-          unseen += +(x !== x);
-        }
-      }
+      // Marked iff draw < floor(m / N * 2^32) (in [1, 2^32]), compared in int32 (rng.ts signedBelow).
+      const range: ScoreRange = { lo: Infinity, hi: -Infinity, unseen: 0 };
+      const a = markSubset(last, n, signedBelow(Math.floor((m / n) * 4294967296)), rng, block, subset, range);
       if (a > m) rng.partialShuffle(subset, 0, a, m);
       else if (a < m) rng.partialShuffle(subset, a, n, m - a);
-      return { lo, hi, unseen };
+      return range;
     };
 
     const randomKeep = (rng: Rng) => {
       const indices = new Uint32Array(keep);
-      sampleSubset(null, 0, n, keep, rng, indices, 0);
+      sampleSubset(null, 0, n, keep, rng, indices, 0, subset); // the subset array is free here: scratch
       return { indices };
     };
 
@@ -351,12 +402,11 @@ export const seta: Policy<SetaOptions> = {
       // Pilot: k-means of all N scores (N <= 65,536) or of 65,536 drawn uniformly with replacement, for the
       // window's share of the samples.
       const pm = Math.min(n, PILOT);
-      const pilotIds = new Uint32Array(pm);
+      const pilotIds = pilotScratch;
       if (pm === n) {
         for (let j = 0; j < n; j++) pilotIds[j] = j;
       } else {
-        rng.fill(pilotIds);
-        for (let j = 0; j < pm; j++) pilotIds[j] = Math.min(n - 1, Math.floor(pilotIds[j]! * n * 2 ** -32));
+        uniformIds(pilotIds, pm, n, rng);
       }
       const pilot = groupScores(last, bits, pilotIds, pm, scoreRange(last, pilotIds, pm), initValue, k, counts, sums, binOf);
       const g = pilot.sizes.length;
@@ -384,22 +434,14 @@ export const seta: Policy<SetaOptions> = {
         indices = new Uint32Array(c);
         sampleSubset(subset, 0, m, c, rng, indices, 0);
       } else {
-        // Compact the subset in place (c <= j), branch-free: keep the ids whose bin is in the window's bin range.
-        const bLo = sub.edges[lo]!;
-        const width = sub.edges[hi]! - bLo;
-        let c = 0;
-        for (let j = 0; j < m; j++) {
-          subset[c] = subset[j]!;
-          c += +((binOf[j]! - bLo) >>> 0 < width);
-        }
-        indices = subset.slice(0, c);
+        indices = subset.slice(0, compactToBins(subset, binOf, m, sub.edges[lo]!, sub.edges[hi]!));
       }
       // An empty window (possible only for tiny N): one random sample, as seta.py.
       return { indices: indices.length > 0 ? indices : Uint32Array.of(rng.int(n)) };
     };
 
     return {
-      bytesPerSample: 10,
+      bytesPerSample: 10 + (4 * pilotScratch.length) / n,
       choose(epoch, rng) {
         if (epoch >= windowEnd) return randomKeep(rng);
         const i = iteration++;

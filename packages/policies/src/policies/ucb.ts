@@ -1,7 +1,7 @@
 import { decodeUint32, encodeTyped } from '../codec.js';
 import { createLossEma, updateLossEma } from '../ema.js';
 import { checkNumber, orDefault, PrunerError } from '../errors.js';
-import { floatBitsToKey, partitionTop } from '../top-k.js';
+import { keysAndHistogram, partitionTop } from '../top-k.js';
 import type { Json, Policy } from '../types.js';
 import { parseChoice, parseDecay } from './options.js';
 import { loadMeanVariance, meanVarianceState, stateObject } from './state.js';
@@ -80,28 +80,12 @@ export const ucb: Policy<UcbOptions> = {
     return {
       bytesPerSample: byCount ? 16 : 12,
       choose(_epoch, rng) {
-        // Score, key and first radix histogram in one pass: write the float32 score, read its bits back through
-        // the uint32 view.
-        const { data } = ema;
-        const hist = new Uint32Array(2048);
-        if (byCount) {
-          const lt = logT();
-          for (let i = 0; i < n; i++) {
-            keys[i] = countScore(data[2 * i]!, counts[i]!, lt);
-            const key = floatBitsToKey(bits[i]!) >>> 0;
-            bits[i] = key;
-            hist[key >>> 21]!++;
-          }
-        } else {
-          for (let i = 0; i < n; i++) {
-            keys[i] = ucbScore(data[2 * i]!, data[2 * i + 1]!, c);
-            const key = floatBitsToKey(bits[i]!) >>> 0;
-            bits[i] = key;
-            hist[key >>> 21]!++;
-          }
-        }
+        // The float32 scores, then (through the uint32 view) their sortable keys and the first radix histogram. Two
+        // loops, not one: reading a float's bits back right after writing it through the other view makes V8's
+        // loop ~1.5x slower than the two passes together.
+        score(keys);
         const indices = new Uint32Array(ctx.keep);
-        partitionTop(bits, ctx.keep, rng, indices, n, false, hist);
+        partitionTop(bits, ctx.keep, rng, indices, n, false, keysAndHistogram(bits, n));
         return { indices };
       },
       observe(ids, losses) {
