@@ -1,6 +1,6 @@
 export type { DatasetPair, ImageDataset } from './dataset.js';
 export { channelStats, sampleBytes } from './dataset.js';
-export { DataError } from './errors.js';
+export { DataError, DpError, isDpError } from './errors.js';
 export { parseIdx, readIdx } from './idx.js';
 export type { IdxArray } from './idx.js';
 export { FASHION_MNIST, MNIST, loadIdxDataset, locateIdx } from './mnist.js';

@@ -18,5 +18,5 @@ export * from './graph/index.js';
 export { PadShortcut } from './shortcut-a.js';
 export { modelSummary, paramTotals, type SummaryTotals } from './summary.js';
 export { loadModel, loadWeights, saveModel } from './io.js';
-export { ModelError } from './errors.js';
+export { DpError, isDpError, ModelError } from './errors.js';
 export type { BatchNormKind, ModelEntry, ModelOptions } from './types.js';

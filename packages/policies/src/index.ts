@@ -13,7 +13,7 @@ export type {
   StaticScores,
 } from './config.js';
 export type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
-export { PrunerError } from './errors.js';
+export { DpError, isDpError, PrunerError } from './errors.js';
 export { getPolicy, policyNames, registerPolicy } from './registry.js';
 export { Rng, streamRng } from './rng.js';
 export type { RngState } from './rng.js';

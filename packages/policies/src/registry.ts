@@ -26,7 +26,7 @@ export function registerPolicy(policy: Policy<any>): void {
  * parseOptions (or a misspelt optionNames) would otherwise surface as a raw TypeError at the first createPruner.
  */
 function checkPolicy(policy: Policy<any>): void {
-  if (policy === null || typeof policy !== 'object') throw new PrunerError('policy', policy, 'a Policy object { name, summary, optionNames, parseOptions, create }');
+  if (policy === null || typeof policy !== 'object') throw new PrunerError('policy', policy, 'a Policy object { name, summary, optionNames, parseOptions, create }', 'pass a Policy object (see the policies README, "Custom policies")');
   const p = policy as unknown as Record<string, unknown>;
   if (typeof p.name !== 'string' || p.name.trim() === '') throw new PrunerError('policy.name', p.name, 'a non-empty string');
   const of = ` (policy '${p.name}')`;
@@ -34,16 +34,18 @@ function checkPolicy(policy: Policy<any>): void {
   if (!Array.isArray(p.optionNames) || !p.optionNames.every((n) => typeof n === 'string' && n !== '')) {
     throw new PrunerError('policy.optionNames', p.optionNames, `an array of option names, [] for none${of}`);
   }
-  for (const m of ['parseOptions', 'create'] as const) if (typeof p[m] !== 'function') throw new PrunerError(`policy.${m}`, p[m], `a function${of}`);
+  for (const m of ['parseOptions', 'create'] as const) {
+    if (typeof p[m] !== 'function') throw new PrunerError(`policy.${m}`, p[m], `a function${of}`, `define ${m} in the policy object (see the policies README, "Custom policies")`);
+  }
   for (const m of ['describeOptions', 'checkPruneRatio', 'isFullDataEpoch'] as const) {
-    if (p[m] !== undefined && typeof p[m] !== 'function') throw new PrunerError(`policy.${m}`, p[m], `a function, or left out${of}`);
+    if (p[m] !== undefined && typeof p[m] !== 'function') throw new PrunerError(`policy.${m}`, p[m], `a function, or left out${of}`, `make ${m} a function, or leave it out`);
   }
 }
 
 /** The policy registered under `name`; throws a PrunerError listing the known names. */
 export function getPolicy(name: unknown): Policy<any> {
   const p = typeof name === 'string' ? registry.get(name) : undefined;
-  if (!p) throw new PrunerError('policy', name, `one of ${policyNames().join(', ')}`);
+  if (!p) throw new PrunerError('policy', name, `one of ${policyNames().join(', ')}`, 'use one of those names, or registerPolicy() your own policy first');
   return p;
 }
 

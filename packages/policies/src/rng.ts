@@ -22,7 +22,7 @@ export class Rng {
     if (Array.isArray(seed)) {
       for (let i = 0; i < 4; i++) s[i] = seed[i]! | 0;
     } else {
-      if (!Number.isSafeInteger(seed)) throw new PrunerError('seed', seed, 'a safe integer (or a saved RngState)');
+      if (!Number.isSafeInteger(seed)) throw new PrunerError('seed', seed, 'a safe integer (or a saved RngState)', 'pass an integer seed in [-(2^53 - 1), 2^53 - 1], or the state() of a generator');
       // Both 32-bit words of the seed (two's complement) feed the state, so seeds that differ only in the high word
       // (0, -1, 2^32 + 1, ...) give unrelated streams; seeds in [0, 2^32) keep the plain splitmix32 expansion.
       let x = seed >>> 0;

@@ -1,7 +1,7 @@
 // Core entry: pure TypeScript over typed arrays; no tfjs, no Node built-ins at import time.
 export type { Json, ResolvedBatch, Score, ScoreBatch, ScoreInput, ScoreTracker } from './types.js';
 export { SCORE_INPUTS } from './types.js';
-export { ScoreError } from './errors.js';
+export { DpError, isDpError, ScoreError } from './errors.js';
 export { MAX_CLASSES, MAX_MAGNITUDE, resolveBatch } from './batch.js';
 export { ArrayTracker, LastValueTracker } from './tracker.js';
 export type { TrackerState } from './tracker.js';

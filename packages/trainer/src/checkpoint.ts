@@ -118,11 +118,11 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
     const code = (e as NodeJS.ErrnoException).code;
     const what = code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : (e as Error).message;
     const kept = loadableEpoch(runDir);
+    const fix = code === 'ENOSPC' ? 'free space' : 'fix the cause above';
     throw new TrainError(
       `could not write the checkpoint for epoch ${data.epoch + 1} in ${runDir}: ${what}; ` +
-        (kept === undefined
-          ? `no earlier checkpoint exists; fix: ${code === 'ENOSPC' ? 'free space' : 'fix the cause above'} and run the same command again (the run starts from its beginning)`
-          : `the previous checkpoint (epoch ${kept + 1}) is intact; fix: ${code === 'ENOSPC' ? 'free space' : 'fix the cause above'} and resume with --resume ${runDir}`),
+        (kept === undefined ? 'no earlier checkpoint exists' : `the previous checkpoint (epoch ${kept + 1}) is intact`),
+      kept === undefined ? `${fix} and run the same command again (the run starts from its beginning)` : `${fix} and resume with --resume ${runDir}`,
     );
   }
 }
@@ -150,11 +150,11 @@ export function readCheckpoint(runDir: string): CheckpointData | undefined {
   // manifest was damaged afterwards: refused, not read as "no checkpoint" (which would restart the run from scratch).
   const current = join(runDir, CURRENT);
   if (existsSync(current) && !existsSync(join(current, 'manifest.json'))) {
-    throw new TrainError(`the checkpoint in ${current} is damaged: manifest.json is missing; fix: delete ${current} to restart the run from its beginning`);
+    throw new TrainError(`the checkpoint in ${current} is damaged: manifest.json is missing`, `delete ${current} to restart the run from its beginning`);
   }
   const dir = [CURRENT, PREVIOUS].map((d) => join(runDir, d)).find((d) => existsSync(join(d, 'manifest.json')));
   if (!dir) return undefined;
-  const damaged = (what: string) => new TrainError(`the checkpoint in ${dir} is damaged: ${what}; fix: delete ${dir} to restart the run from its beginning`);
+  const damaged = (what: string) => new TrainError(`the checkpoint in ${dir} is damaged: ${what}`, `delete ${dir} to restart the run from its beginning`);
   let text: string;
   let manifest: Manifest;
   try {
@@ -164,7 +164,7 @@ export function readCheckpoint(runDir: string): CheckpointData | undefined {
     throw damaged(`manifest.json is not valid JSON (${(e as Error).message})`);
   }
   if (manifest === null || typeof manifest !== 'object' || manifest.format !== 'dp-checkpoint' || (manifest.version !== 1 && manifest.version !== 2)) {
-    throw new TrainError(`${dir} is not a dp checkpoint (format ${String(manifest?.format)}, version ${String(manifest?.version)}); fix: delete ${dir}, or resume with the dp version that wrote it`);
+    throw new TrainError(`${dir} is not a dp checkpoint (format ${String(manifest?.format)}, version ${String(manifest?.version)})`, `delete ${dir}, or resume with the dp version that wrote it`);
   }
   if (manifest.version === 2) {
     const claimed = manifest.manifestSha256;

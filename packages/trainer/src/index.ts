@@ -5,7 +5,7 @@ export type { EvalResult, EvaluateOptions, InferenceForward, InferenceKind } fro
 export { InputConverter } from './input.js';
 export { checkSchedule, learningRate, SCHEDULES } from './schedule.js';
 export type { ScheduleConfig, ScheduleName } from './schedule.js';
-export { TrainError } from './errors.js';
+export { DpError, isDpError, TrainError } from './errors.js';
 export { readCheckpoint, removeStaleCheckpoint, writeCheckpoint } from './checkpoint.js';
 export type { CheckpointData, NamedArray, WriteHooks } from './checkpoint.js';
 export { SelectionStats, selectionHash } from './selection-stats.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchCount, createBatchLoader, type AugmentSpec, type ImageDataset } from '@dp/data';
-import { MAX_LOSS, type Pruner, type PrunerConfig, type PrunerError, type PrunerState } from '@dp/policies';
+import { MAX_LOSS, PrunerError, type Pruner, type PrunerConfig, type PrunerState } from '@dp/policies';
 import { readCheckpoint, removeStaleCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
 import { TrainError } from './errors.js';
 import { describeCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
@@ -125,7 +125,7 @@ export interface TrainArgs {
 }
 
 function checkOptions(o: TrainOptions): void {
-  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}; fix: pass ${field} as ${allowed}`);
+  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}`, `pass ${field} as ${allowed}`, { field, value, allowed });
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw bad('epochs', o.epochs, 'an integer >= 1');
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw bad('batchSize', o.batchSize, 'an integer >= 1');
   if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw bad('lr', o.schedule.lr, 'a finite number > 0');
@@ -151,13 +151,13 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
   let pruner = initialPruner;
   checkOptions(options);
   if (checkpoint && (!Number.isInteger(checkpoint.every) || checkpoint.every < 1)) {
-    throw new TrainError(`checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1; fix: pass checkpoint.every as an integer >= 1`);
+    throw new TrainError(`checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1`, `pass checkpoint.every as an integer >= 1`);
   }
   if (pruner.config.datasetSize !== data.size) {
-    throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples); fix: create the pruner with datasetSize = ${data.size}`);
+    throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples)`, `create the pruner with datasetSize = ${data.size}`);
   }
   if (pruner.config.totalEpochs !== options.epochs) {
-    throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}; fix: create the pruner with totalEpochs = ${options.epochs}`);
+    throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}`, `create the pruner with totalEpochs = ${options.epochs}`);
   }
   const { epochs, batchSize } = options;
   const optimizer = tf.train.momentum(options.schedule.lr, options.momentum ?? 0.9, options.nesterov ?? false);
@@ -276,7 +276,7 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
         }
         if (diverged !== undefined) {
           throw new TrainError(
-            `training loss became ${diverged} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): the run has diverged; fix: lower the learning rate (--lr), or check the data`,
+            `training loss became ${diverged} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): the run has diverged`, `lower the learning rate (--lr), or check the data`,
           );
         }
         t = performance.now();
@@ -359,12 +359,12 @@ export interface ResumeTarget {
 export function checkResume(target: ResumeTarget, saved: CheckpointData): Pruner {
   const { dir, epochs } = target;
   if (saved.fingerprint !== target.fingerprint) {
-    throw new TrainError(`the checkpoint in ${dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
+    throw new TrainError(`the checkpoint in ${dir} was written by a run with another config`, `resume with the same options, or start a new run directory`);
   }
   const savedReports = (saved.extra as { reports?: unknown } | null)?.reports;
   if (saved.epoch >= epochs || !Array.isArray(savedReports) || savedReports.length !== saved.epoch + 1) {
     throw new TrainError(
-      `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run; fix: delete ${dir}/checkpoint to restart the run`,
+      `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run`, `delete ${dir}/checkpoint to restart the run`,
     );
   }
   checkWeights(target.model, saved.weights, dir);
@@ -374,26 +374,28 @@ export function checkResume(target: ResumeTarget, saved: CheckpointData): Pruner
     const PrunerClass = target.pruner.constructor as new (config: PrunerConfig, saved?: PrunerState) => Pruner;
     return new PrunerClass({ ...target.pruner.config, ...target.pruner.options } as PrunerConfig, saved.pruner as PrunerState);
   } catch (e) {
-    if (!(e instanceof Error && e.name === 'PrunerError')) throw e;
-    const field = (e as PrunerError).field;
-    const what = field === 'state.fingerprint' ? `the state of another pruner config (${field} differs)` : `a pruner state that does not load (${e.message})`;
-    throw new TrainError(`the checkpoint in ${dir} holds ${what}; fix: resume with the same pruner options, or delete ${dir}/checkpoint to restart the run`);
+    // The brand check recognises a PrunerError of any copy of @dp/policies (instanceof would not).
+    if (!PrunerError.isInstance(e)) throw e;
+    const field = e.field;
+    const what = field === 'state.fingerprint' ? `the state of another pruner config (${field} differs)` : `a pruner state that does not load (${e.problem})`;
+    throw new TrainError(`the checkpoint in ${dir} holds ${what}`, `resume with the same pruner options, or delete ${dir}/checkpoint to restart the run`);
   }
 }
 
 /** The checkpoint's weights have the model's architecture: as many tensors, each of the same shape (named if not). */
 function checkWeights(model: LayersModel, saved: NamedArray[], dir: string): void {
   const current = model.weights;
-  const fix = 'fix: resume with the --model (and its options) the run was started with, or delete the checkpoint to restart the run';
+  const fix = 'resume with the --model (and its options) the run was started with, or delete the checkpoint to restart the run';
   if (saved.length !== current.length) {
-    throw new TrainError(`the checkpoint in ${dir} holds weights of another architecture: ${saved.length} tensors, the model has ${current.length}; ${fix}`);
+    throw new TrainError(`the checkpoint in ${dir} holds weights of another architecture: ${saved.length} tensors, the model has ${current.length}`, fix);
   }
   const i = saved.findIndex((w, j) => w.shape.join('x') !== current[j]!.shape.join('x'));
   if (i >= 0) {
     const shape = (s: readonly (number | null)[]) => `[${s.join(', ')}]`;
     throw new TrainError(
       `the checkpoint in ${dir} holds weights of another architecture: tensor ${i + 1} of ${saved.length} (${saved[i]!.name}) has shape ${shape(saved[i]!.shape)} there, ` +
-        `the model's (${current[i]!.originalName}) has ${shape(current[i]!.shape)}; ${fix}`,
+        `the model's (${current[i]!.originalName}) has ${shape(current[i]!.shape)}`,
+      fix,
     );
   }
 }

@@ -25,7 +25,7 @@ export function prunerCliError(policy: string, e: PrunerError): CliError {
         : e.allowed.startsWith('no such option')
           ? `drop --policy-option ${field} (or the policyOptions field of the --config file)`
           : `give --policy-option ${field}=VALUE with a value in the range above, or leave it out for its default (packages/policies/docs/${policy}.md)`;
-  return new CliError(`policy '${policy}': ${e.message}; fix: ${fix}`);
+  return new CliError(`policy '${policy}': ${e.problem}; fix: ${fix}`);
 }
 
 /** Whether a method of --policies trains full data (the baselines 'full' and 'equal-steps') rather than pruning. */

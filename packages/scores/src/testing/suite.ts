@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ScoreError } from '../errors.js';
 import type { Score, ScoreBatch, ScoreInput, ScoreTracker } from '../types.js';
 import { validateScore } from '../validate.js';
 
@@ -127,7 +128,7 @@ function spoilers(inputs: readonly ScoreInput[], datasetSize: number): [string, 
 }
 
 function isScoreError(e: unknown): boolean {
-  return e instanceof Error && e.name === 'ScoreError' && e.message.includes('; fix: ');
+  return ScoreError.isInstance(e) && e.fix !== '';
 }
 
 /**
