@@ -36,5 +36,5 @@ export { buildBatch, Scratch } from './batch-kernel.js';
 export type { KernelData, ReadyBatch } from './batch-kernel.js';
 export { createBatchLoader } from './loader.js';
 export type { BatchLoader, BatchLoaderOptions, BatchStream } from './loader.js';
-export { datasetNames, loadDataset, registerDataset } from './registry.js';
+export { datasetNames, loadDataset, registerDataset, unregisterDataset } from './registry.js';
 export type { DatasetEntry, LoadOptions } from './registry.js';

@@ -4,10 +4,18 @@
  * under a taken name is refused (silently replacing a built-in would change what a name means in the middle of a
  * program), and `unregister` frees a name on purpose.
  */
-import { show } from './error.js';
+import { invalidProblem, show } from './error.js';
 
-/** Builds the package's own error for a refused registration (PrunerError, ScoreError, DataError, ModelError). */
-export type RefuseEntry = (field: string, value: unknown, allowed: string, fix: string) => Error;
+/** A refused registration, for the package's own error (PrunerError, ScoreError, DataError, ModelError). */
+export interface Refusal {
+  problem: string;
+  fix: string;
+  field: string;
+  value: unknown;
+  allowed: string;
+}
+
+export type RefuseEntry = (refusal: Refusal) => Error;
 
 export class Registry<T extends { readonly name: string }> {
   private readonly entries = new Map<string, T>();
@@ -27,12 +35,10 @@ export class Registry<T extends { readonly name: string }> {
     const existing = this.entries.get(entry.name);
     if (existing === entry) return entry;
     if (existing !== undefined) {
-      throw this.refuse(
-        `${this.kind}.name`,
-        entry.name,
-        `a name no other ${this.kind} is registered under (a different ${this.kind} named ${show(entry.name)} is)`,
-        `give the new ${this.kind} a name of its own, or ${this.unregisterCall}(${show(entry.name)}) first to replace it`,
-      );
+      const field = `${this.kind}.name`;
+      const allowed = `a name no other ${this.kind} is registered under (a different ${this.kind} named ${show(entry.name)} is)`;
+      const fix = `give the new ${this.kind} a name of its own, or ${this.unregisterCall}(${show(entry.name)}) first to replace it`;
+      throw this.refuse({ problem: invalidProblem(field, entry.name, allowed), fix, field, value: entry.name, allowed });
     }
     this.entries.set(entry.name, entry);
     return entry;

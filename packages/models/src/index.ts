@@ -1,4 +1,4 @@
-export { buildModel, modelEntries, modelNames, registerModel } from './registry.js';
+export { buildModel, modelEntries, modelNames, registerModel, unregisterModel } from './registry.js';
 export { cnnSmall } from './cnn-small.js';
 export { cifarResNet, resNet } from './resnet.js';
 export { CIFAR_RESNET_DEPTHS, RESNET_DEPTHS } from './resnet-entries.js';

@@ -14,7 +14,7 @@ export type {
 } from './config.js';
 export type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
 export { DpError, isDpError, PrunerError } from './errors.js';
-export { getPolicy, policyNames, registerPolicy } from './registry.js';
+export { getPolicy, policyNames, registerPolicy, unregisterPolicy } from './registry.js';
 export { Rng, streamRng } from './rng.js';
 export type { RngState } from './rng.js';
 export { createLossEma, emaMeans, emaVariances, isObserved, updateLossEma } from './ema.js';
