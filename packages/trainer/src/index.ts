@@ -11,5 +11,5 @@ export type { CheckpointData, NamedArray, WriteHooks } from './checkpoint.js';
 export { SelectionStats, selectionHash } from './selection-stats.js';
 export { CPU_EXTENSIONS, describeCpu, formatCpu, oneDnnAdvice, oneDnnDefault, oneDnnSafe, oneDnnState } from './cpu.js';
 export type { CpuInfo, OneDnnState } from './cpu.js';
-export { fsyncDir, writeFileDurable, writeFileSynced, writeFully } from './durable.js';
-export type { WriteFn } from './durable.js';
+export { FileWriteError, fsyncDir, nodeFileSystem, writeFileAtomic, writeFileDurable, writeFileSynced, writeFully } from './durable.js';
+export type { FileContent, FileSystem, WriteFn, WriteOptions } from './durable.js';
