@@ -1,5 +1,7 @@
-export { checkResume, train } from './trainer.js';
-export type { ResumeTarget, BatchProgress, StepSamples, CheckpointOptions, Costs, EpochReport, TrainArgs, TrainHooks, TrainOptions, TrainResult } from './trainer.js';
+export { train } from './trainer.js';
+export { checkResume } from './run-state.js';
+export type { ResumeTarget } from './run-state.js';
+export type { BatchProgress, StepSamples, CheckpointOptions, Costs, EpochReport, TrainArgs, TrainHooks, TrainOptions, TrainResult } from './trainer.js';
 export { evaluate, inferenceForward, resolveInference, INFERENCE_KINDS } from './evaluate.js';
 export type { EvalResult, EvaluateOptions, InferenceForward, InferenceKind } from './evaluate.js';
 export { InputConverter } from './input.js';
