@@ -83,4 +83,18 @@ describe('the shared source is bundled into each package', () => {
     expect(out.policies.message).toBe('k = -1 is invalid: expected an integer >= 0; fix: give k an integer >= 0');
     expect(out.copies).toEqual({ instanceofSecond: false, isInstanceSecond: true, dataIsNotPruner: false });
   });
+
+  it('@dp/policies/testing loads without fast-check, and running the suite without it says how to install it', () => {
+    const file = join(project, 'suite.mjs');
+    writeFileSync(
+      file,
+      `const { runPolicySuite } = await import('@dp/policies/testing');
+      const tests = [];
+      runPolicySuite('random', { describe: (_n, f) => f(), it: (n, f) => tests.push(f), expect: () => ({}) });
+      const e = await tests[0]().then(() => undefined, (e) => e);
+      process.stdout.write(JSON.stringify({ tests: tests.length, message: e?.message, branded: e?.[Symbol.for('dp.error')] === true }));`,
+    );
+    const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8', timeout: 60_000 })) as Record<string, unknown>;
+    expect(out).toEqual({ tests: 5, message: expect.stringMatching(/needs fast-check.*; fix: npm install --save-dev fast-check$/), branded: true });
+  });
 });

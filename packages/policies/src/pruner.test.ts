@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPruner, PrunerError, type CustomPrunerConfig, type PrunerConfig } from './index.js';
-import { fakeLoss, trainEpoch } from './testing.js';
+import { fakeLoss, trainEpoch } from './testing/helpers.js';
 
 const base = { datasetSize: 1000, pruneRatio: 0.3, totalEpochs: 5, seed: 7 };
 

@@ -1,7 +1,7 @@
-// Test helpers shared by the policy test files (not exported from the package).
-import { mix32 } from './rng.js';
-import type { Pruner } from './pruner.js';
-import type { Selection } from './types.js';
+// Helpers for testing policies: deterministic fake losses and a training-loop epoch (also in @dp/policies/testing).
+import { mix32 } from '../rng.js';
+import type { Pruner } from '../pruner.js';
+import type { Selection } from '../types.js';
 
 /** A deterministic pseudo-random loss in [0, 4) for (salt, id, epoch). */
 export function fakeLoss(salt: number, id: number, epoch: number): number {
