@@ -23,8 +23,8 @@ const decoder: Promise<ImageDecoder> = import(init.module).then((mod: { decodeIm
 decoder.catch(() => undefined); // reported per job below
 
 function fatal(job: number, e: unknown): void {
-  if (e instanceof DataError && e.fix) {
-    post({ kind: 'fatal', job, message: e.message.slice(0, e.message.length - e.fix.length - '; fix: '.length), fix: e.fix });
+  if (DataError.isInstance(e)) {
+    post({ kind: 'fatal', job, message: e.problem, fix: e.fix });
   } else {
     const first = ((e as Error).message ?? String(e)).split('\n')[0];
     post({ kind: 'fatal', job, message: `image decode worker failed: ${first}`, fix: `check that decodeModule ${init.module} can be imported in a worker thread, or use decodeWorkers: 0` });

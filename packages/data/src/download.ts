@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@dp/internal/atomic-write';
 import { dirname } from 'node:path';
 import { DataError } from './errors.js';
 
@@ -47,9 +48,7 @@ export async function downloadFile(
       const md5 = createHash('md5').update(bytes).digest('hex');
       if (md5 !== file.md5) throw new Error(`checksum mismatch (md5 ${md5}, expected ${file.md5})`);
       mkdirSync(dirname(dest), { recursive: true });
-      const tmp = `${dest}.${process.pid}.tmp`;
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, dest);
+      writeFileAtomic(dest, bytes);
       return;
     } catch (e) {
       clearTimeout(timer);

@@ -1,19 +1,16 @@
-/** A data problem a user can fix: the message names the file or field, the problem, and the fix. */
-export class DataError extends Error {
-  override readonly name = 'DataError';
-  /** The message without its fix. */
-  readonly problem: string;
-  constructor(message: string, readonly fix?: string) {
-    super(fix ? `${message}; fix: ${fix}` : message);
-    this.problem = message;
-  }
-}
+import { DpError, isDpErrorNamed } from '@dp/internal/error';
+
+export { DpError, errorProblem, isDpError, type DpErrorDetails } from '@dp/internal/error';
 
 /**
- * What went wrong in `e`, on one line, for a DataError that wraps it with a fix of its own: a DataError's problem
- * without its fix, any other error's message with line breaks collapsed.
+ * A data problem a user can fix: the message names the file or field, the problem, and the fix
+ * (`<problem>; fix: <fix>`). A DpError: recognise it across copies of the package with `DataError.isInstance(e)`.
  */
-export function errorProblem(e: unknown): string {
-  const text = e instanceof DataError ? e.problem : e instanceof Error ? e.message : String(e);
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+export class DataError extends DpError {
+  override readonly name = 'DataError';
+
+  /** Whether `e` is a DataError from any copy of @dp/data. */
+  static override isInstance(e: unknown): e is DataError {
+    return isDpErrorNamed(e, 'DataError');
+  }
 }

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { writeFileAtomic } from '@dp/internal/atomic-write';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { channelStats } from './dataset.js';
@@ -146,8 +147,6 @@ export function readCache(
   }
 }
 
-let tmpCounter = 0;
-
 /**
  * Write `split` to `path` atomically (temporary file + rename), under `key` and, when given, the content keys.
  * Returns the statistics it stored.
@@ -168,30 +167,10 @@ export function writeCache(path: string, key: string, split: CachedSplit, conten
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, json.length, true);
-  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    for (const part of [MAGIC, len, json, labelBytes]) writeAll(fd, part, tmp);
-    for (let done = 0; done < split.images.length; done += CHUNK) writeAll(fd, split.images.subarray(done, Math.min(done + CHUNK, split.images.length)), tmp);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-    rmSync(tmp, { force: true });
-    throw e;
+  function* parts(): Generator<Uint8Array> {
+    yield* [MAGIC, len, json, labelBytes];
+    for (let done = 0; done < split.images.length; done += CHUNK) yield split.images.subarray(done, Math.min(done + CHUNK, split.images.length));
   }
+  writeFileAtomic(path, parts());
   return stats;
-}
-
-/** writeSync until every byte is written (it may write fewer than asked); no progress is a full disk. */
-function writeAll(fd: number, data: Uint8Array, path: string): void {
-  for (let done = 0; done < data.length; ) {
-    const n = writeSync(fd, data.subarray(done));
-    if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC', syscall: 'write', path });
-    done += n;
-  }
 }

@@ -172,7 +172,7 @@ export function decodeFolder(scan: FolderScan, decode: ImageDecoder, opts: Decod
 /** Messages of the decode workers, tagged with the job they answer. */
 export type DecodeReply =
   | { kind: 'images'; job: number; start: number; files: DecodedFile[] }
-  | { kind: 'fatal'; job: number; message: string; fix?: string }
+  | { kind: 'fatal'; job: number; message: string; fix: string }
   | { kind: 'done'; job: number };
 
 /** A decode job: files[start ..] of dir, answered in chunks then 'done'. */

@@ -1,6 +1,6 @@
 export type { DatasetPair, ImageDataset } from './dataset.js';
 export { channelStats, sampleBytes } from './dataset.js';
-export { DataError } from './errors.js';
+export { DataError, DpError, isDpError } from './errors.js';
 export { parseIdx, readIdx } from './idx.js';
 export type { IdxArray } from './idx.js';
 export { FASHION_MNIST, MNIST, loadIdxDataset, locateIdx } from './mnist.js';
@@ -36,5 +36,5 @@ export { buildBatch, Scratch } from './batch-kernel.js';
 export type { KernelData, ReadyBatch } from './batch-kernel.js';
 export { createBatchLoader } from './loader.js';
 export type { BatchLoader, BatchLoaderOptions, BatchStream } from './loader.js';
-export { datasetNames, loadDataset, registerDataset } from './registry.js';
+export { datasetNames, loadDataset, registerDataset, unregisterDataset } from './registry.js';
 export type { DatasetEntry, LoadOptions } from './registry.js';

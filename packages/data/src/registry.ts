@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CIFAR10, CIFAR100, loadCifar, type CifarLoadOptions } from './cifar.js';
 import type { DatasetPair } from './dataset.js';
+import { Registry } from '@dp/internal/registry';
 import { DataError } from './errors.js';
 import type { ImageDecoder } from './folder-decode.js';
 import { loadCifar10Jpeg, loadImageFolder, type ImageFolderLoadOptions } from './folder.js';
@@ -16,15 +17,23 @@ export interface DatasetEntry {
   load(opts: LoadOptions): Promise<DatasetPair>;
 }
 
-const datasets = new Map<string, DatasetEntry>();
+const datasets = new Registry<DatasetEntry>('dataset', 'unregisterDataset', (r) => new DataError(r.problem, r.fix, r));
 
-/** Register a dataset loader under a name (the CLI's --dataset). */
+/**
+ * Register a dataset loader under a name (the CLI's --dataset). Registering the very same entry again is a no-op; a
+ * different entry under a taken name is a DataError (unregisterDataset(name) first to replace one on purpose).
+ */
 export function registerDataset(entry: DatasetEntry): void {
-  datasets.set(entry.name, entry);
+  datasets.register(entry);
+}
+
+/** Remove the dataset registered as `name` (a built-in too); whether there was one. */
+export function unregisterDataset(name: string): boolean {
+  return datasets.unregister(name);
 }
 
 export function datasetNames(): string[] {
-  return [...datasets.keys()];
+  return datasets.names();
 }
 
 /** Load the dataset registered as `name`; an unknown name is a DataError that lists the known ones. */

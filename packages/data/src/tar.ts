@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '@dp/internal/atomic-write';
 import { dirname, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DataError } from './errors.js';
@@ -118,9 +119,7 @@ export function extractTarGz(file: string, dest: string): string[] {
     if (e.type === 'directory') mkdirSync(target, { recursive: true });
     if (e.type !== 'file') continue;
     mkdirSync(dirname(target), { recursive: true });
-    const tmp = `${target}.${process.pid}.tmp`;
-    writeFileSync(tmp, e.data);
-    renameSync(tmp, target);
+    writeFileAtomic(target, e.data);
     written.push(rel);
   }
   return written;

@@ -13,7 +13,7 @@ function checkCnnSmallInput(inputShape: readonly number[]): void {
   if (h! < CNN_SMALL_MIN_SIZE || w! < CNN_SMALL_MIN_SIZE) {
     throw new ModelError(
       `inputShape = [${inputShape.join(', ')}] is too small for cnn-small: its two 2x2 max-pools downsample by ${CNN_SMALL_MIN_SIZE}, ` +
-        `so height and width must be >= ${CNN_SMALL_MIN_SIZE}; fix: resize the images to at least ${CNN_SMALL_MIN_SIZE}x${CNN_SMALL_MIN_SIZE}`,
+        `so height and width must be >= ${CNN_SMALL_MIN_SIZE}`, `resize the images to at least ${CNN_SMALL_MIN_SIZE}x${CNN_SMALL_MIN_SIZE}`,
     );
   }
 }

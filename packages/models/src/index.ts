@@ -1,4 +1,4 @@
-export { buildModel, modelEntries, modelNames, registerModel } from './registry.js';
+export { buildModel, modelEntries, modelNames, registerModel, unregisterModel } from './registry.js';
 export { cnnSmall } from './cnn-small.js';
 export { cifarResNet, resNet } from './resnet.js';
 export { CIFAR_RESNET_DEPTHS, RESNET_DEPTHS } from './resnet-entries.js';
@@ -18,5 +18,5 @@ export * from './graph/index.js';
 export { PadShortcut } from './shortcut-a.js';
 export { modelSummary, paramTotals, type SummaryTotals } from './summary.js';
 export { loadModel, loadWeights, saveModel } from './io.js';
-export { ModelError } from './errors.js';
+export { DpError, isDpError, ModelError } from './errors.js';
 export type { BatchNormKind, ModelEntry, ModelOptions } from './types.js';

@@ -10,6 +10,7 @@ import './shortcut-a.js'; // registers the custom layers before any model is des
 const noHandler = (kind: string, url: string) =>
   new ModelError(
     `no ${kind} handler for '${url}': for file:// URLs the application must import '@tensorflow/tfjs-node' first`,
+    "import '@tensorflow/tfjs-node' before saving or loading file:// URLs",
   );
 
 /** Save topology and weights (e.g. `file:///path/to/dir` writes model.json + weights.bin). */
@@ -24,7 +25,7 @@ export async function loadModel(url: string): Promise<tfl.LayersModel> {
   try {
     return await tfl.loadLayersModel(url);
   } catch (e) {
-    throw new ModelError(`cannot load a model from '${url}': ${(e as Error).message}`);
+    throw new ModelError(`cannot load a model from '${url}': ${(e as Error).message}`, 'check the URL points at a model.json written by saveModel (or model.save)');
   }
 }
 
@@ -60,10 +61,10 @@ export async function loadWeights(model: tfl.LayersModel, url: string): Promise<
   try {
     artifacts = await handler.load();
   } catch (e) {
-    throw new ModelError(`cannot read weights from '${url}': ${(e as Error).message}`);
+    throw new ModelError(`cannot read weights from '${url}': ${(e as Error).message}`, 'check the URL points at a model.json with its weights files beside it');
   }
   const specs = artifacts.weightSpecs ?? [];
-  if (!artifacts.weightData || specs.length === 0) throw new ModelError(`'${url}' holds no weights`);
+  if (!artifacts.weightData || specs.length === 0) throw new ModelError(`'${url}' holds no weights`, 'save the model with its weights (saveModel), then load that');
   const topology = artifacts.modelTopology as { config?: { name?: string } } | undefined;
   const fileModel = topology?.config?.name ?? 'unknown';
   const expected = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
@@ -72,6 +73,7 @@ export async function loadWeights(model: tfl.LayersModel, url: string): Promise<
   if (diff) {
     throw new ModelError(
       `weights in '${url}' do not fit: they are from '${fileModel}' and the model is '${model.name}' (different architecture or options): ${diff}`,
+      'load weights saved from the same model and options (architecture, width, stem, batchNorm)',
     );
   }
   const named = tf.io.decodeWeights(artifacts.weightData, specs);

@@ -47,7 +47,7 @@ export function batchNorm({ name, kind = defaultBatchNorm(), zeroGamma = false }
     case 'fused':
       return new FusedBatchNormalization(args);
     default:
-      throw new ModelError(`batchNorm = '${String(kind)}' is invalid: expected one of reference, fused`);
+      throw new ModelError(`batchNorm = '${String(kind)}' is invalid: expected one of reference, fused`, "use batchNorm 'reference' or 'fused'");
   }
 }
 

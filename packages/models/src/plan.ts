@@ -41,7 +41,7 @@ export function scaleChannels(channels: number, width: number): number {
 /** Depths of the CIFAR ResNets of He et al. (2016), section 4.2: depth = 6n + 2. */
 export function cifarResNetPlan(depth: number, width = 1): ResNetPlan {
   if (!Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0) {
-    throw new ModelError(`depth = ${depth} is invalid: CIFAR ResNets have depth 6n + 2 with n >= 1 (20, 32, 44, 56, 110, ...)`);
+    throw new ModelError(`depth = ${depth} is invalid: CIFAR ResNets have depth 6n + 2 with n >= 1 (20, 32, 44, 56, 110, ...)`, 'use a depth of the form 6n + 2, e.g. 20, 32, 44, 56 or 110');
   }
   const n = (depth - 2) / 6;
   return {

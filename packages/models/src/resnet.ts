@@ -21,7 +21,7 @@ export function checkInputSize(plan: ResNetPlan, opts: ModelOptions, model: stri
     const hint = plan.stem === 'imagenet' ? ` (use stem: 'cifar' for small images)` : '';
     throw new ModelError(
       `inputShape = [${opts.inputShape.join(', ')}] is too small for ${model} with the ${plan.stem} stem: it downsamples by ${need}, ` +
-        `so height and width must be >= ${need}${hint}; fix: resize the images to at least ${need}x${need}, or choose a model for small images`,
+        `so height and width must be >= ${need}${hint}`, `resize the images to at least ${need}x${need}, or choose a model for small images`,
     );
   }
 }
@@ -67,7 +67,7 @@ export function buildResNet(plan: ResNetPlan, opts: ModelOptions, name: string):
 export function cifarResNet(depth: number, opts: ModelOptions): tfl.LayersModel {
   checkOptions(opts);
   if (opts.stem === 'imagenet') {
-    throw new ModelError(`stem = 'imagenet' is invalid for resnet${depth}: the CIFAR ResNets only have the cifar stem (use resnet18/34/50)`);
+    throw new ModelError(`stem = 'imagenet' is invalid for resnet${depth}: the CIFAR ResNets only have the cifar stem (use resnet18/34/50)`, "use stem 'cifar' (the default), or resnet18/34/50 for the imagenet stem");
   }
   return buildResNet(cifarResNetPlan(depth, opts.width ?? 1), opts, `resnet${depth}`);
 }

@@ -1,24 +1,17 @@
+import { SplitMix32 } from '@dp/internal/rng/splitmix32';
+
 /**
  * Deterministic seed streams for weight initialisation: every initialiser of a model gets its own 32-bit seed
  * derived from the model seed by a splitmix32 sequence, so a model is a pure function of (architecture, seed)
  * and two layers of one model never share a random stream. Draw k of seed s hashes the state s + k·0x9e3779b9, so
  * seeds less than 21,582,161 apart share no state within their first 143 draws, while seed s + m·0x9e3779b9
  * (mod 2^32) repeats seed s's draws shifted by m (kept as is: changing it would change published initialisations).
+ * The generator is splitmix32 of the dp RNG family (@dp/internal/rng).
  */
-export class SeedStream {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
+export class SeedStream extends SplitMix32 {
   /** The next derived seed, an integer in [0, 2^32). */
   next(): number {
-    this.state = (this.state + 0x9e3779b9) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
+    return this.nextUint32();
   }
 }
 

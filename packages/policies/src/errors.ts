@@ -1,30 +1,38 @@
+import { checkIntWith, checkNumberWith, type NumberRange } from '@dp/internal/checks';
+import { DpError, invalidProblem, isDpErrorNamed } from '@dp/internal/error';
+
+export { DpError, isDpError } from '@dp/internal/error';
+
 /**
- * The one error class every @dp/policies validation failure throws.
- * `field` names the offending option or argument, `value` is what was given,
- * `allowed` says what would have been accepted.
+ * The one error class every @dp/policies validation failure throws (a DpError: recognise it across copies of the
+ * package with `PrunerError.isInstance(e)`). `field` names the offending option or argument, `value` is what was
+ * given, `allowed` says what would have been accepted, `fix` what to do.
  */
-export class PrunerError extends Error {
+export class PrunerError extends DpError {
   override readonly name = 'PrunerError';
-  constructor(
-    readonly field: string,
-    readonly value: unknown,
-    readonly allowed: string,
-  ) {
-    super(`${field} = ${show(value)} is invalid: expected ${allowed}`);
+  declare readonly field: string;
+  declare readonly value: unknown;
+  declare readonly allowed: string;
+
+  constructor(field: string, value: unknown, allowed: string, fix = defaultFix(field, allowed)) {
+    super(invalidProblem(field, value, allowed), fix, { field, value, allowed });
+  }
+
+  /** Whether `e` is a PrunerError from any copy of @dp/policies. */
+  static override isInstance(e: unknown): e is PrunerError {
+    return isDpErrorNamed(e, 'PrunerError');
   }
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
-  if (Array.isArray(value)) return `Array(${value.length})`;
-  try {
-    const s = JSON.stringify(value);
-    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-  } catch {
-    return Object.prototype.toString.call(value);
+/**
+ * The fix of a throw site that names none, by the kind of field: a saved state can only be fixed by passing the state
+ * `Pruner.state()` returned, an argument or option by giving a value in its range.
+ */
+function defaultFix(field: string, allowed: string): string {
+  if (field === 'state' || field.startsWith('state.')) {
+    return 'pass the state Pruner.state() returned, unchanged, to a pruner created with the same config (or start without a state)';
   }
+  return `give ${field} ${allowed}`;
 }
 
 /**
@@ -35,33 +43,14 @@ export function orDefault<T>(value: unknown, fallback: T): unknown {
   return value === undefined ? fallback : value;
 }
 
+const refuse = (field: string, value: unknown, allowed: string) => new PrunerError(field, value, allowed);
+
 /** Throws a PrunerError unless `value` is an integer in [min, max]. */
 export function checkInt(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    // With no maximum of its own the range reads "an integer >= min", unless the value is too large for float64.
-    const range = max === Number.MAX_SAFE_INTEGER && !(typeof value === 'number' && value > max) ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
-    throw new PrunerError(field, value, range);
-  }
-  return value;
+  return checkIntWith(refuse, field, value, min, max);
 }
 
 /** Throws a PrunerError unless `value` is a finite number in the given range. */
-export function checkNumber(
-  field: string,
-  value: unknown,
-  min: number,
-  max: number,
-  { minOpen = false, maxOpen = false }: { minOpen?: boolean; maxOpen?: boolean } = {},
-): number {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (minOpen ? value > min : value >= min) &&
-    (maxOpen ? value < max : value <= max);
-  if (!ok) {
-    const lo = `${minOpen ? '(' : '['}${min}`;
-    const hi = `${max === Infinity ? 'inf' : max}${maxOpen || max === Infinity ? ')' : ']'}`;
-    throw new PrunerError(field, value, `a number in ${lo}, ${hi}`);
-  }
-  return value;
+export function checkNumber(field: string, value: unknown, min: number, max: number, range: NumberRange = {}): number {
+  return checkNumberWith(refuse, field, value, min, max, range);
 }

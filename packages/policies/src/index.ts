@@ -14,8 +14,8 @@ export type {
 } from './config.js';
 export type { Choice, Json, Policy, PolicyContext, PolicyInput, PolicyInstance, Selection, ShardOptions } from './types.js';
 export { COMMON_OPTION_DEFAULTS } from './common-options.js';
-export { PrunerError } from './errors.js';
-export { getPolicy, policyNames, registerPolicy } from './registry.js';
+export { DpError, isDpError, PrunerError } from './errors.js';
+export { getPolicy, policyNames, registerPolicy, unregisterPolicy } from './registry.js';
 export { Rng, streamRng } from './rng.js';
 export type { RngState } from './rng.js';
 export { createLossEma, emaMeans, emaVariances, isObserved, updateLossEma } from './ema.js';

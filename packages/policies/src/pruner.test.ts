@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createPruner, PrunerError, type CustomPrunerConfig, type PrunerConfig } from './index.js';
-import { fakeLoss, trainEpoch } from './testing.js';
+import { fakeLoss, trainEpoch } from './testing/helpers.js';
 
 const base = { datasetSize: 1000, pruneRatio: 0.3, totalEpochs: 5, seed: 7 };
 
-/** Expect `f` to throw a PrunerError with this field, whose message names field, value and what is allowed. */
+/** Expect `f` to throw a PrunerError with this field, whose problem names field, value and what is allowed, and a fix. */
 function rejects(f: () => unknown, field: string, message: string | RegExp): void {
   let error: unknown;
   try {
@@ -14,8 +14,11 @@ function rejects(f: () => unknown, field: string, message: string | RegExp): voi
   }
   expect(error).toBeInstanceOf(PrunerError);
   expect((error as PrunerError).field).toBe(field);
-  if (typeof message === 'string') expect((error as Error).message).toBe(message);
-  else expect((error as Error).message).toMatch(message);
+  const e = error as PrunerError;
+  if (typeof message === 'string') expect(e.problem).toBe(message);
+  else expect(e.problem).toMatch(message);
+  expect(e.fix.length).toBeGreaterThan(0);
+  expect(e.message).toBe(`${e.problem}; fix: ${e.fix}`);
 }
 
 describe('createPruner', () => {

@@ -51,7 +51,7 @@ export class Pruner {
   private current: { epoch: number; choice: Choice } | null = null;
 
   constructor(config: PrunerConfig, saved?: PrunerState) {
-    if (config === null || typeof config !== 'object') throw new PrunerError('config', config, 'an object');
+    if (config === null || typeof config !== 'object') throw new PrunerError('config', config, 'an object', 'pass a config object { policy, datasetSize, pruneRatio, totalEpochs, seed, ... }');
     const policy = getPolicy(config.policy);
     const datasetSize = checkInt('datasetSize', config.datasetSize, 1, 2 ** 32 - 1);
     const pruneRatio = checkNumber('pruneRatio', config.pruneRatio, 0, 1, { maxOpen: true });
@@ -66,7 +66,7 @@ export class Pruner {
       if ((COMMON as readonly string[]).includes(key) || value === undefined) continue;
       if (!policy.optionNames.includes(key)) {
         const known = [...COMMON, ...policy.optionNames].join(', ');
-        throw new PrunerError(key, value, `no such option for policy '${policy.name}' (options: ${known})`);
+        throw new PrunerError(key, value, `no such option for policy '${policy.name}' (options: ${known})`, `drop ${key}, or use one of the options above`);
       }
       raw[key] = value;
     }
@@ -176,7 +176,7 @@ export class Pruner {
     }
     checkKnownKeys('state', saved, STATE_KEYS);
     if (saved.fingerprint !== this.fingerprint) {
-      throw new PrunerError('state.fingerprint', saved.fingerprint, `a state saved with the same config (${this.fingerprint})`);
+      throw new PrunerError('state.fingerprint', saved.fingerprint, `a state saved with the same config (${this.fingerprint})`, 'restore the state into a pruner created with the config it was saved with, or start without a state');
     }
     const observed = checkInt('state.observed', saved.observed, 0);
     const n = this.config.datasetSize;

@@ -1,84 +1,28 @@
 /**
- * A small, fast, seedable PRNG (xoshiro128**, Blackman & Vigna 2018) whose whole state is four uint32s, so it
- * serialises to JSON and a restored generator continues the same stream. Seeds are safe integers (others throw),
- * expanded with splitmix32 from both 32-bit words, so nearby seeds (including negative ones) give unrelated streams. Only integer arithmetic (Math.imul, shifts) is used, so
- * every JavaScript engine produces the same stream.
+ * The selections' generator: xoshiro128** of the dp RNG family (whose whole state is four uint32s, so it serialises
+ * to JSON and a restored generator continues the same stream), with validated seeds (safe integers; others throw a
+ * PrunerError) and the bounded draws and shuffles the policies use. Only integer arithmetic (Math.imul, shifts) is
+ * used, so every JavaScript engine produces the same stream.
  */
+import { mix32 } from '@dp/internal/rng/mix32';
+import { Xoshiro128, type Xoshiro128State } from '@dp/internal/rng/xoshiro128';
 import { checkInt, PrunerError } from './errors.js';
 
-export type RngState = [number, number, number, number];
+export { mix32 } from '@dp/internal/rng/mix32';
+
+export type RngState = Xoshiro128State;
 
 const TWO_32 = 4294967296;
 const INV_32 = 1 / TWO_32;
 /** Bounded ints use Lemire's multiply-shift (exact in float64 while n * 2^32 <= 2^53). */
 const LEMIRE_MAX = 2 ** 21;
 
-export class Rng {
-  /** xoshiro128** state: four 32-bit words (int32 storage: typed-array fields never box). */
-  private readonly s = new Int32Array(4);
-
+export class Rng extends Xoshiro128 {
   constructor(seed: number | RngState) {
-    const s = this.s;
-    if (Array.isArray(seed)) {
-      for (let i = 0; i < 4; i++) s[i] = seed[i]! | 0;
-    } else {
-      if (!Number.isSafeInteger(seed)) throw new PrunerError('seed', seed, 'a safe integer (or a saved RngState)');
-      // Both 32-bit words of the seed (two's complement) feed the state, so seeds that differ only in the high word
-      // (0, -1, 2^32 + 1, ...) give unrelated streams; seeds in [0, 2^32) keep the plain splitmix32 expansion.
-      let x = seed >>> 0;
-      let y = Math.floor(seed / TWO_32) >>> 0;
-      const high = y !== 0;
-      for (let i = 0; i < 4; i++) {
-        x = (x + 0x9e3779b9) >>> 0;
-        y = (y + 0x7f4a7c15) >>> 0;
-        s[i] = (high ? mix32(x) ^ mix32(y) : mix32(x)) | 0;
-      }
+    if (!Array.isArray(seed) && !Number.isSafeInteger(seed)) {
+      throw new PrunerError('seed', seed, 'a safe integer (or a saved RngState)', 'pass an integer seed in [-(2^53 - 1), 2^53 - 1], or the state() of a generator');
     }
-    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
-  }
-
-  /** Next uniformly distributed uint32. */
-  nextUint32(): number {
-    const s = this.s;
-    const s0 = s[0]!;
-    const s1 = s[1]!;
-    const m = Math.imul(s1, 5);
-    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
-    const s2 = s[2]! ^ s0;
-    const s3 = s[3]! ^ s1;
-    s[1] = s1 ^ s2;
-    s[0] = s0 ^ s3;
-    s[2] = s2 ^ (s1 << 9);
-    s[3] = (s3 << 11) | (s3 >>> 21);
-    return result;
-  }
-
-  /**
-   * Fill `out` with the next out.length uint32s of the stream (the same values nextUint32() would return, in
-   * order), with the state held in locals: the fast path for loops that need many draws.
-   */
-  fill(out: Uint32Array): Uint32Array {
-    const s = this.s;
-    let s0 = s[0]!;
-    let s1 = s[1]!;
-    let s2 = s[2]!;
-    let s3 = s[3]!;
-    for (let i = 0; i < out.length; i++) {
-      const m = Math.imul(s1, 5);
-      out[i] = Math.imul((m << 7) | (m >>> 25), 9);
-      s2 ^= s0;
-      s3 ^= s1;
-      const t = s1 << 9;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-    }
-    s[0] = s0;
-    s[1] = s1;
-    s[2] = s2;
-    s[3] = s3;
-    return out;
+    super(seed);
   }
 
   /** Uniform float in [0, 1) with 32 bits of randomness (a multiple of 2^-32). */
@@ -174,10 +118,6 @@ export class Rng {
     }
   }
 
-  state(): RngState {
-    const s = this.s;
-    return [s[0]! >>> 0, s[1]! >>> 0, s[2]! >>> 0, s[3]! >>> 0];
-  }
 }
 
 const BLOCK = 4096;
@@ -218,14 +158,6 @@ export const SIGN = 0x80000000 | 0;
  */
 export function signedBelow(t: number): number {
   return (t - 1 - 2147483648) | 0;
-}
-
-/** A 32-bit finaliser (murmur3 fmix32): a bijection on uint32 with good avalanche. */
-export function mix32(x: number): number {
-  let z = x >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /**

@@ -95,7 +95,7 @@ describe('saved states are refused, naming the field, when edited', () => {
 describe('select() and registerPolicy() refuse what they would silently ignore or crash on later', () => {
   it('select refuses an unknown shard option (a misspelt dropLast would be ignored)', () => {
     const p = createPruner({ policy: 'random', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 0 });
-    expect(() => p.select(0, { rank: 0, worldSize: 2, droplast: true } as never)).toThrow(/^shard\.droplast = true is invalid: expected no such field \(shard has rank, worldSize, dropLast\)$/);
+    expect(() => p.select(0, { rank: 0, worldSize: 2, droplast: true } as never)).toThrow(/^shard\.droplast = true is invalid: expected no such field \(shard has rank, worldSize, dropLast\); fix: .+$/);
     expect(p.select(0, { rank: 1, worldSize: 2, dropLast: true }).indices.length).toBe(2);
   });
 
@@ -107,12 +107,12 @@ describe('select() and registerPolicy() refuse what they would silently ignore o
     create: () => ({ bytesPerSample: 0, choose: () => ({ indices: new Uint32Array(0) }), observe: () => {}, state: () => null, load: () => {} }),
   };
   it.each([
-    ['parseOptions', { parseOptions: undefined }, /^policy\.parseOptions = undefined is invalid: expected a function \(policy 'x'\)$/],
+    ['parseOptions', { parseOptions: undefined }, /^policy\.parseOptions = undefined is invalid: expected a function \(policy 'x'\); fix: define parseOptions in the policy object .+$/],
     ['create', { create: 'no' }, /^policy\.create = "no" is invalid: expected a function/],
     ['summary', { summary: undefined }, /^policy\.summary = undefined is invalid: expected a one-line string/],
     ['optionNames', { optionNames: 'c' }, /^policy\.optionNames = "c" is invalid: expected an array of option names/],
     ['describeOptions', { describeOptions: 1 }, /^policy\.describeOptions = 1 is invalid: expected a function, or left out/],
-    ['name', { name: '' }, /^policy\.name = "" is invalid: expected a non-empty string$/],
+    ['name', { name: '' }, /^policy\.name = "" is invalid: expected a non-empty string; fix: .+$/],
   ])('registerPolicy refuses a policy with a bad %s', (_member, change, message) => {
     expect(() => registerPolicy({ ...valid, name: 'x', ...change } as never)).toThrow(message);
     expect(policyNames()).not.toContain('x');

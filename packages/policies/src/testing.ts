@@ -1,19 +1,5 @@
-// Test helpers shared by the policy test files (not exported from the package).
-import { mix32 } from './rng.js';
-import type { Pruner } from './pruner.js';
-import type { Selection } from './types.js';
-
-/** A deterministic pseudo-random loss in [0, 4) for (salt, id, epoch). */
-export function fakeLoss(salt: number, id: number, epoch: number): number {
-  return (mix32(mix32(salt ^ 0x5bd1e995) ^ mix32(id + 1) ^ Math.imul(epoch + 1, 0x27d4eb2d)) / 4294967296) * 4;
-}
-
-/** Select `epoch`, then observe a loss for every selected sample in batches of 7 (as a training loop would). */
-export function trainEpoch(p: Pruner, epoch: number, loss: (id: number, epoch: number) => number): Selection {
-  const sel = p.select(epoch);
-  for (let s = 0; s < sel.indices.length; s += 7) {
-    const ids = sel.indices.subarray(s, s + 7);
-    p.observe(ids, Float32Array.from(ids, (id) => loss(id, epoch)));
-  }
-  return sel;
-}
+// `@dp/policies/testing`: the property suite every policy passes, to run on a custom policy (needs fast-check, an
+// optional peer dependency, loaded when the suite runs), and the helpers it uses.
+export { runPolicySuite } from './testing/suite.js';
+export type { PolicySuiteOptions, TestApi } from './testing/suite.js';
+export { fakeLoss, trainEpoch } from './testing/helpers.js';

@@ -1,63 +1,39 @@
-/**
- * The one error class @dp/scores throws. The message is always `<problem>; fix: <fix>`.
- * `field` names the offending argument or option when there is one.
- */
-export class ScoreError extends Error {
-  override readonly name = 'ScoreError';
-  constructor(
-    readonly problem: string,
-    readonly fix: string,
-    readonly field?: string,
-  ) {
-    super(`${problem}; fix: ${fix}`);
-  }
-}
+import { checkIntWith, checkNumberWith, type NumberRange } from '@dp/internal/checks';
+import { DpError, invalidProblem, isDpErrorNamed } from '@dp/internal/error';
 
-/** Short, bounded rendering of a value for error messages. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
-  if (Array.isArray(value)) return `Array(${value.length})`;
-  if (typeof value === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(value);
-    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-  } catch {
-    return Object.prototype.toString.call(value);
+export { DpError, isDpError, show } from '@dp/internal/error';
+
+/**
+ * The one error class @dp/scores throws (a DpError: recognise it across copies of the package with
+ * `ScoreError.isInstance(e)`). The message is always `<problem>; fix: <fix>`. `field` names the offending argument or
+ * option when there is one, with the `value` given and what was `allowed` for a bad value.
+ */
+export class ScoreError extends DpError {
+  override readonly name = 'ScoreError';
+
+  constructor(problem: string, fix: string, field?: string, bad?: { value: unknown; allowed: string }) {
+    super(problem, fix, { ...(field === undefined ? {} : { field }), ...bad });
+  }
+
+  /** Whether `e` is a ScoreError from any copy of @dp/scores. */
+  static override isInstance(e: unknown): e is ScoreError {
+    return isDpErrorNamed(e, 'ScoreError');
   }
 }
 
 /** A ScoreError for a bad argument/option: `<field> = <value> is invalid: expected <allowed>; fix: <fix>`. */
 export function invalid(field: string, value: unknown, allowed: string, fix = `pass ${allowed}`): ScoreError {
-  return new ScoreError(`${field} = ${show(value)} is invalid: expected ${allowed}`, fix, field);
+  return new ScoreError(invalidProblem(field, value, allowed), fix, field, { value, allowed });
 }
+
+const refuse = (field: string, value: unknown, allowed: string) => invalid(field, value, allowed);
 
 /** Throws unless `value` is an integer in [min, max]. */
 export function checkInt(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(field, value, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`);
-  }
-  return value;
+  return checkIntWith(refuse, field, value, min, max);
 }
 
 /** Throws unless `value` is a finite number in [min, max] (bounds open when asked). */
-export function checkNumber(
-  field: string,
-  value: unknown,
-  min: number,
-  max: number,
-  { minOpen = false, maxOpen = false }: { minOpen?: boolean; maxOpen?: boolean } = {},
-): number {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (minOpen ? value > min : value >= min) &&
-    (maxOpen ? value < max : value <= max);
-  if (!ok) {
-    const lo = `${minOpen ? '(' : '['}${min}`;
-    const hi = `${max === Infinity ? 'inf' : max}${maxOpen || max === Infinity ? ')' : ']'}`;
-    throw invalid(field, value, `a finite number in ${lo}, ${hi}`);
-  }
-  return value;
+export function checkNumber(field: string, value: unknown, min: number, max: number, range: NumberRange = {}): number {
+  return checkNumberWith(refuse, field, value, min, max, range, 'a finite number');
 }

@@ -1,13 +1,13 @@
 // Core entry: pure TypeScript over typed arrays; no tfjs, no Node built-ins at import time.
 export type { Json, ResolvedBatch, Score, ScoreBatch, ScoreDefaults, ScoreInput, ScoreTracker } from './types.js';
 export { DEFAULT_SCORE_DEFAULTS, SCORE_INPUTS } from './types.js';
-export { ScoreError } from './errors.js';
+export { DpError, isDpError, ScoreError } from './errors.js';
 export { MAX_CLASSES, MAX_MAGNITUDE, resolveBatch } from './batch.js';
 export { ArrayTracker, LastValueTracker } from './tracker.js';
 export type { TrackerState } from './tracker.js';
 export { readOptions } from './options.js';
 export { validateScore } from './validate.js';
-export { BUILTIN_SCORES, createScoreTracker, getScore, registerScore, scoreNames } from './registry.js';
+export { BUILTIN_SCORES, createScoreTracker, getScore, registerScore, scoreNames, unregisterScore } from './registry.js';
 export { loadScorePlugin } from './plugin.js';
 export type { LoadPluginOptions } from './plugin.js';
 export { argMax, crossEntropy, logSumExp, softmaxErrorSq } from './softmax.js';
@@ -24,3 +24,4 @@ export { sha256Hex } from './sha256.js';
 export { SCORE_FILE_MAGIC, SCORE_FILE_VERSION, decodeScoreFile, encodeScoreFile } from './score-file.js';
 export type { ScoreFile, ScoreFileExpect, ScoreFileHeader, ScoreFileHeaderInput, ScoreProtocol } from './score-file.js';
 export { readScoreFile, writeScoreFile } from './score-file-io.js';
+export type { FileSystem, WriteOptions } from '@dp/internal/atomic-write';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScoreError } from './errors.js';
-import { createScoreTracker, getScore, registerScore, scoreNames } from './registry.js';
+import { createScoreTracker, getScore, registerScore, scoreNames, unregisterScore } from './registry.js';
 import { loss } from './scores/loss.js';
 
 describe('score registry', () => {
@@ -17,7 +17,19 @@ describe('score registry', () => {
 
   it('registers once; a different score under a taken name is refused', () => {
     expect(registerScore(loss)).toBe(loss);
-    expect(() => registerScore({ ...loss })).toThrow(/a different score named 'loss' is already registered/);
+    expect(() => registerScore({ ...loss })).toThrow(/score.name = "loss" is invalid: expected a name no other score is registered under \(a different score named "loss" is\); fix: .*unregisterScore\("loss"\)/);
     expect(() => registerScore({ ...loss, name: 'Bad Name' })).toThrow(/name = "Bad Name": expected lower-case kebab-case/);
+  });
+
+  it('unregisterScore frees the name, so a replacement can be registered on purpose', () => {
+    const replacement = { ...loss, summary: 'a replacement' };
+    try {
+      expect(unregisterScore('loss')).toBe(true);
+      expect(registerScore(replacement)).toBe(replacement);
+      expect(getScore('loss')).toBe(replacement);
+    } finally {
+      unregisterScore('loss');
+      registerScore(loss);
+    }
   });
 });

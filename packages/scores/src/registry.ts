@@ -1,4 +1,5 @@
-import { ScoreError } from './errors.js';
+import { Registry } from '@dp/internal/registry';
+import { invalid, ScoreError } from './errors.js';
 import { batchLoss } from './scores/batch-loss.js';
 import { el2n } from './scores/el2n.js';
 import { forgetting } from './scores/forgetting.js';
@@ -12,26 +13,24 @@ import { validateScore } from './validate.js';
 /** The built-in scores, in listing order. */
 export const BUILTIN_SCORES: readonly Score[] = [loss, lossEma, el2n, grand, grandLastLayer, forgetting, batchLoss];
 
-const registry = new Map<string, Score>();
+const registry = new Registry<Score>('score', 'unregisterScore', (r) => invalid(r.field, r.value, r.allowed, r.fix));
 
 /**
  * Register a score under its name. Registering the very same object again is a no-op; a different score
- * with a taken name is an error.
+ * with a taken name is an error (unregisterScore(name) first to replace one on purpose).
  */
 export function registerScore(score: Score): Score {
-  const s = validateScore(score);
-  const existing = registry.get(s.name);
-  if (existing === s) return s;
-  if (existing) {
-    throw new ScoreError(`a different score named '${s.name}' is already registered`, 'give the new score a name of its own', 'score.name');
-  }
-  registry.set(s.name, s);
-  return s;
+  return registry.register(validateScore(score));
+}
+
+/** Remove the score registered as `name` (a built-in too); whether there was one. */
+export function unregisterScore(name: string): boolean {
+  return registry.unregister(name);
 }
 
 /** The score registered as `name`; a ScoreError listing the known names otherwise. */
 export function getScore(name: unknown): Score {
-  const s = typeof name === 'string' ? registry.get(name) : undefined;
+  const s = registry.get(name);
   if (!s) {
     throw new ScoreError(
       `unknown score ${JSON.stringify(name) ?? String(name)}`,
@@ -44,7 +43,7 @@ export function getScore(name: unknown): Score {
 
 /** Names of all registered scores (built-ins first, then plug-ins in load order). */
 export function scoreNames(): string[] {
-  return [...registry.keys()];
+  return registry.names();
 }
 
 /** Shortcut: `getScore(name).create(datasetSize, options)`. */

@@ -1,38 +1,30 @@
+import type { WriteOptions } from '@dp/internal/atomic-write';
 import { ScoreError } from './errors.js';
 import { decodeScoreFile, encodeScoreFile, type ScoreFile, type ScoreFileExpect, type ScoreFileHeader, type ScoreFileHeaderInput } from './score-file.js';
 
-let tempCounter = 0;
-
 /**
- * Write a score file atomically (Node only): encode and validate, write a temporary file next to `path`, fsync,
- * then rename over `path`. On any failure the temporary file is removed and `path` is untouched: nothing is ever
- * half-written. Returns the header written.
+ * Write a score file atomically (Node only): encode and validate, then write it with the dp packages' one atomic-write
+ * helper (a temporary file beside `path`, every byte's count checked, fsynced, renamed over `path`, the directory
+ * fsynced). On any failure the temporary file is removed and `path` is untouched: nothing is ever half-written.
+ * `options.fs` replaces the file-system layer (fault-injection tests). Returns the header written.
  */
-export async function writeScoreFile(path: string, header: ScoreFileHeaderInput, scores: Float32Array): Promise<ScoreFileHeader> {
+export async function writeScoreFile(path: string, header: ScoreFileHeaderInput, scores: Float32Array, options: WriteOptions = {}): Promise<ScoreFileHeader> {
   if (typeof path !== 'string' || path === '') throw new ScoreError(`path = ${JSON.stringify(path)} is invalid`, 'pass the score file path', 'path');
   const encoded = encodeScoreFile(header, scores); // throws before touching the disk
-  const fs = await import('node:fs/promises');
-  const { dirname, basename, join } = await import('node:path');
+  const { dirname } = await import('node:path');
+  const { writeFileAtomic } = await import('@dp/internal/atomic-write');
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
-  let fh: Awaited<ReturnType<typeof fs.open>> | undefined;
   try {
-    fh = await fs.open(tmp, 'wx');
-    await fh.writeFile(encoded.bytes);
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await fs.rename(tmp, path);
+    writeFileAtomic(path, encoded.bytes, options);
   } catch (e) {
-    await fh?.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    const err = e as NodeJS.ErrnoException;
+    const err = e as { code?: string; problem?: string; message: string };
     if (err.code === 'ENOENT') throw new ScoreError(`cannot write score file ${path}: directory ${dir} does not exist`, `create ${dir} first`, 'path');
     if (err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS') {
-      throw new ScoreError(`cannot write score file ${path}: ${err.code} (permission denied)`, 'write it somewhere you may write', 'path');
+      throw new ScoreError(`cannot write score file ${path}: ${err.code} (${err.code === 'EROFS' ? 'read-only file system' : 'permission denied'})`, 'write it somewhere you may write', 'path');
     }
     if (err.code === 'EISDIR') throw new ScoreError(`cannot write score file ${path}: it is a directory`, 'pass a file path', 'path');
-    throw new ScoreError(`cannot write score file ${path}: ${err.message}`, 'check the disk (space, permissions) and retry', 'path');
+    if (err.code === 'ENOSPC') throw new ScoreError(`cannot write score file ${path}: the disk is full (ENOSPC)`, `free space on the disk that holds ${dir} and write it again`, 'path');
+    throw new ScoreError(`cannot write score file ${path}: ${err.problem ?? err.message}`, 'check the disk (space, permissions) and retry', 'path');
   }
   return encoded.header;
 }

@@ -45,7 +45,7 @@ describe('score files', () => {
     expect(Array.from(back.scores)).toEqual(Array.from(scores));
     expect(back.header).toEqual({ ...header, format: 'dp-scores', version: 2, payload: written.payload, headerSha256: written.headerSha256 });
     expect(written.headerSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
   it('encode/decode is the identity on any finite scores (property)', () => {
@@ -243,7 +243,7 @@ describe('score files', () => {
     await expect(writeScoreFile(dir, header, scores)).rejects.toThrow(ScoreError);
     await expect(writeScoreFile(join(dir, 'missing', 'x.dpscore'), header, scores)).rejects.toThrow(/directory .*missing does not exist; fix: create/);
     expect(await readFile(path)).toEqual(before);
-    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
   it('says where the file should come from when it is missing', async () => {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncDir, writeFileSynced, type WriteFn } from './durable.js';
+import { fsyncDir, writeFileSynced } from '@dp/internal/atomic-write';
+import { errorProblem } from '@dp/internal/error';
+import { nodeFileSystem, withWrite, type FileSystem, type WriteFn } from './durable.js';
 import { TrainError } from './errors.js';
 
 /** A named float32 array (model weight or optimizer slot), in a fixed order. */
@@ -53,6 +55,8 @@ export interface WriteHooks {
   write?: WriteFn;
   /** Replaceable for tests (e.g. to simulate a crash between renames); defaults to node:fs renameSync. */
   rename?: (from: string, to: string) => void;
+  /** The whole file-system layer (default node:fs; `write` and `rename` above override its calls): for fault injection. */
+  fs?: FileSystem;
 }
 
 const CURRENT = 'checkpoint';
@@ -64,8 +68,9 @@ const PREVIOUS = 'checkpoint.previous';
  * checkpoint intact and loadable.
  */
 export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: WriteHooks = {}): void {
-  const write = hooks.write;
-  const rename = hooks.rename ?? renameSync;
+  const base = withWrite(hooks.write, hooks.fs ?? nodeFileSystem);
+  const fs: FileSystem = hooks.rename ? { ...base, rename: hooks.rename } : base;
+  const rename = (from: string, to: string) => fs.rename(from, to);
   // Temporary folders of crashed writers (any pid) are garbage: one run directory has one writer at a time.
   if (existsSync(runDir)) for (const e of readdirSync(runDir)) if (e.startsWith('checkpoint.tmp-')) rmSync(join(runDir, e), { recursive: true, force: true });
   const tmp = join(runDir, `checkpoint.tmp-${process.pid}`);
@@ -100,8 +105,8 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
       manifestSha256: '',
     };
     manifest.manifestSha256 = sha256(JSON.stringify(manifest));
-    writeFileSynced(join(tmp, 'tensors.bin'), tensors, write);
-    writeFileSynced(join(tmp, 'manifest.json'), JSON.stringify(manifest), write);
+    writeFileSynced(join(tmp, 'tensors.bin'), tensors, { fs });
+    writeFileSynced(join(tmp, 'manifest.json'), JSON.stringify(manifest), { fs });
     const current = join(runDir, CURRENT);
     const previous = join(runDir, PREVIOUS);
     // A loadable checkpoint exists at every moment: the old 'previous' goes only when 'current' replaces it (after a
@@ -111,18 +116,18 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
       rename(current, previous);
     }
     rename(tmp, current);
-    fsyncDir(runDir); // make the renames themselves durable
+    fsyncDir(runDir, { fs }); // make the renames themselves durable
     rmSync(previous, { recursive: true, force: true });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : (e as Error).message;
+    const what = code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : errorProblem(e);
     const kept = loadableEpoch(runDir);
+    const fix = code === 'ENOSPC' ? 'free space' : 'fix the cause above';
     throw new TrainError(
       `could not write the checkpoint for epoch ${data.epoch + 1} in ${runDir}: ${what}; ` +
-        (kept === undefined
-          ? `no earlier checkpoint exists; fix: ${code === 'ENOSPC' ? 'free space' : 'fix the cause above'} and run the same command again (the run starts from its beginning)`
-          : `the previous checkpoint (epoch ${kept + 1}) is intact; fix: ${code === 'ENOSPC' ? 'free space' : 'fix the cause above'} and resume with --resume ${runDir}`),
+        (kept === undefined ? 'no earlier checkpoint exists' : `the previous checkpoint (epoch ${kept + 1}) is intact`),
+      kept === undefined ? `${fix} and run the same command again (the run starts from its beginning)` : `${fix} and resume with --resume ${runDir}`,
     );
   }
 }
@@ -150,11 +155,11 @@ export function readCheckpoint(runDir: string): CheckpointData | undefined {
   // manifest was damaged afterwards: refused, not read as "no checkpoint" (which would restart the run from scratch).
   const current = join(runDir, CURRENT);
   if (existsSync(current) && !existsSync(join(current, 'manifest.json'))) {
-    throw new TrainError(`the checkpoint in ${current} is damaged: manifest.json is missing; fix: delete ${current} to restart the run from its beginning`);
+    throw new TrainError(`the checkpoint in ${current} is damaged: manifest.json is missing`, `delete ${current} to restart the run from its beginning`);
   }
   const dir = [CURRENT, PREVIOUS].map((d) => join(runDir, d)).find((d) => existsSync(join(d, 'manifest.json')));
   if (!dir) return undefined;
-  const damaged = (what: string) => new TrainError(`the checkpoint in ${dir} is damaged: ${what}; fix: delete ${dir} to restart the run from its beginning`);
+  const damaged = (what: string) => new TrainError(`the checkpoint in ${dir} is damaged: ${what}`, `delete ${dir} to restart the run from its beginning`);
   let text: string;
   let manifest: Manifest;
   try {
@@ -164,7 +169,7 @@ export function readCheckpoint(runDir: string): CheckpointData | undefined {
     throw damaged(`manifest.json is not valid JSON (${(e as Error).message})`);
   }
   if (manifest === null || typeof manifest !== 'object' || manifest.format !== 'dp-checkpoint' || (manifest.version !== 1 && manifest.version !== 2)) {
-    throw new TrainError(`${dir} is not a dp checkpoint (format ${String(manifest?.format)}, version ${String(manifest?.version)}); fix: delete ${dir}, or resume with the dp version that wrote it`);
+    throw new TrainError(`${dir} is not a dp checkpoint (format ${String(manifest?.format)}, version ${String(manifest?.version)})`, `delete ${dir}, or resume with the dp version that wrote it`);
   }
   if (manifest.version === 2) {
     const claimed = manifest.manifestSha256;

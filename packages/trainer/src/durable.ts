@@ -1,70 +1,50 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+/**
+ * @dp/trainer's durable-write exports, kept for their callers: thin wrappers over the one atomic-write helper of the
+ * dp packages (@dp/internal/atomic-write: every byte written with its count checked, file and directory fsynced).
+ * New code should call `writeFileAtomic` (which throws a FileWriteError naming the path and a fix); these wrappers
+ * throw the underlying errno error (code, path) as they always did.
+ */
+import * as atomic from '@dp/internal/atomic-write';
+import type { FileSystem } from '@dp/internal/file-system';
+import { nodeFileSystem } from '@dp/internal/node-fs';
+
+export { FileWriteError, writeFileAtomic, type FileContent, type WriteOptions } from '@dp/internal/atomic-write';
+export type { FileSystem } from '@dp/internal/file-system';
+export { nodeFileSystem } from '@dp/internal/node-fs';
 
 /** A write(2)-like call: writes some prefix of `data` and returns how many bytes it wrote (fs.writeSync's contract). */
 export type WriteFn = (fd: number, data: Uint8Array) => number;
 
-const defaultWrite: WriteFn = (fd, data) => writeSync(fd, data);
+/** node:fs with its write replaced by `write` (when given). */
+export function withWrite(write?: WriteFn, fs: FileSystem = nodeFileSystem): FileSystem {
+  return write ? { ...fs, write } : fs;
+}
 
-/**
- * Write all of `data`, however many calls it takes: writeSync may write fewer bytes than asked (a nearly full disk,
- * a signal), and ignoring its count leaves a truncated file that looks written. A call that writes nothing makes no
- * progress and is reported as ENOSPC, the only reason a regular file takes 0 bytes.
- */
-export function writeFully(fd: number, data: Uint8Array, write: WriteFn = defaultWrite, path = ''): void {
-  let done = 0;
-  while (done < data.length) {
-    const n = write(fd, data.subarray(done));
-    if (!Number.isInteger(n) || n <= 0 || n > data.length - done) {
-      throw Object.assign(new Error(`ENOSPC: no space left on device, write${path ? ` '${path}'` : ''} (${done} of ${data.length} bytes written)`), {
-        code: 'ENOSPC',
-        syscall: 'write',
-        ...(path ? { path } : {}),
-      });
-    }
-    done += n;
+/** Run `f`, rethrowing a FileWriteError's underlying errno error (these wrappers' contract). */
+function unwrapped(f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    throw atomic.FileWriteError.isInstance(e) && e.cause instanceof Error ? e.cause : e;
   }
 }
 
+/** Write all of `data` to `fd`, however many calls it takes (a call that writes nothing is ENOSPC). */
+export function writeFully(fd: number, data: Uint8Array, write?: WriteFn, path = ''): void {
+  unwrapped(() => atomic.writeFully(withWrite(write), fd, data, path));
+}
+
 /** Create (truncate) `path`, write all of `data`, fsync, close. */
-export function writeFileSynced(path: string, data: Uint8Array | string, write: WriteFn = defaultWrite): void {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const fd = openSync(path, 'w');
-  try {
-    writeFully(fd, bytes, write, path);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+export function writeFileSynced(path: string, data: Uint8Array | string, write?: WriteFn): void {
+  unwrapped(() => atomic.writeFileSynced(path, data, { fs: withWrite(write) }));
 }
 
 /** fsync a directory, so that renames and new entries in it survive a power loss (a no-op where unsupported). */
 export function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch (e) {
-    // Some file systems (and Windows) refuse fsync on a directory: the rename is then as durable as they make it.
-    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  unwrapped(() => atomic.fsyncDir(dir));
 }
 
-/**
- * Replace `path` atomically and durably: a temporary file beside it gets all the bytes (short writes retried) and is
- * fsynced, then renamed over `path`, then the directory is fsynced. Readers see the old file or the new one, never
- * half of one; on any error the temporary file is removed, `path` is untouched and the error is rethrown.
- */
-export function writeFileDurable(path: string, data: Uint8Array | string, write: WriteFn = defaultWrite): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSynced(tmp, data, write);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  fsyncDir(dirname(path));
+/** Replace `path` atomically and durably (atomic.writeFileAtomic), throwing the underlying errno error on failure. */
+export function writeFileDurable(path: string, data: Uint8Array | string, write?: WriteFn): void {
+  unwrapped(() => atomic.writeFileAtomic(path, data, { fs: withWrite(write) }));
 }

@@ -15,7 +15,7 @@ export const INFERENCE_KINDS: readonly InferenceKind[] = ['auto', 'compiled', 'r
 
 /** The inference path `kind` resolves to on the active backend. */
 export function resolveInference(kind: InferenceKind = 'auto'): 'compiled' | 'reference' {
-  if (!INFERENCE_KINDS.includes(kind)) throw new TrainError(`inference = ${JSON.stringify(kind)} is invalid: expected one of ${INFERENCE_KINDS.join(', ')}; fix: use one of ${INFERENCE_KINDS.join(', ')}`);
+  if (!INFERENCE_KINDS.includes(kind)) throw new TrainError(`inference = ${JSON.stringify(kind)} is invalid: expected one of ${INFERENCE_KINDS.join(', ')}`, `use one of ${INFERENCE_KINDS.join(', ')}`);
   if (kind === 'auto') return tf.getBackend() === 'tensorflow' ? 'compiled' : 'reference';
   return kind;
 }

@@ -24,7 +24,9 @@ describe('packaging of the workspace libraries', () => {
       const external = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
       for (const file of sources(join(packages, name, 'src'))) {
         for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*? from '(@dp\/[^/']+)/gm)) {
-          if (!external.has(spec!)) problems.push(`${name}/${file.slice(file.indexOf('/src/') + 1)} imports ${spec}`);
+          // @dp/internal is the exception by design: private shared source that every package bundles (its
+          // bundled.test.ts checks that no build refers to it).
+          if (!external.has(spec!) && spec !== '@dp/internal') problems.push(`${name}/${file.slice(file.indexOf('/src/') + 1)} imports ${spec}`);
         }
       }
     }
@@ -36,7 +38,8 @@ describe('packaging of the workspace libraries', () => {
     // the first matching key, so `types` leads each condition: .d.ts beside the ESM .js, .d.cts beside the .cjs.
     const problems: string[] = [];
     for (const name of readdirSync(packages)) {
-      const pkg = JSON.parse(readFileSync(join(packages, name, 'package.json'), 'utf8')) as { type?: string; main?: string; exports: Record<string, unknown>; tsup: { format: string[] } };
+      const pkg = JSON.parse(readFileSync(join(packages, name, 'package.json'), 'utf8')) as { private?: boolean; type?: string; main?: string; exports: Record<string, unknown>; tsup: { format: string[] } };
+      if (pkg.private) continue; // @dp/internal: never published, no build of its own
       if (pkg.type !== 'module') problems.push(`${name}: "type" is not "module"`);
       if (!(pkg.tsup.format.includes('esm') && pkg.tsup.format.includes('cjs'))) problems.push(`${name}: tsup format ${JSON.stringify(pkg.tsup.format)}`);
       if (!pkg.main?.endsWith('.cjs')) problems.push(`${name}: main ${pkg.main} is not the CommonJS build`);

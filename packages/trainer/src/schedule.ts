@@ -23,7 +23,7 @@ export const SCHEDULES: readonly ScheduleName[] = ['constant', 'cosine', 'step',
 
 /** Throw a TrainError naming the field unless `s` is a schedule learningRate() can follow. */
 export function checkSchedule(s: ScheduleConfig): void {
-  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`schedule.${field} = ${JSON.stringify(value) ?? String(value)} is invalid: expected ${allowed}; fix: pass schedule.${field} as ${allowed}`);
+  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`schedule.${field} = ${JSON.stringify(value) ?? String(value)} is invalid: expected ${allowed}`, `pass schedule.${field} as ${allowed}`);
   if (!SCHEDULES.includes(s.name)) throw bad('name', s.name, `one of ${SCHEDULES.join(', ')}`);
   if (!(s.lr > 0) || !Number.isFinite(s.lr)) throw bad('lr', s.lr, 'a finite number > 0');
   if (s.warmup !== undefined && !(s.warmup >= 0 && s.warmup < 1)) throw bad('warmup', s.warmup, 'a fraction of training in [0, 1)');

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { batchCount, createBatchLoader, type AugmentSpec, type ImageDataset } from '@dp/data';
-import { MAX_LOSS, type Pruner, type PrunerConfig, type PrunerError, type PrunerState } from '@dp/policies';
-import { readCheckpoint, removeStaleCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
+import { batchCount, createBatchLoader, type AugmentSpec, type BatchLoader, type ImageDataset } from '@dp/data';
+import type { Pruner } from '@dp/policies';
 import { TrainError } from './errors.js';
 import { describeCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
+import { restoreRun, saveRun, type RunState } from './run-state.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
+import { batchTensors, sgdStep, sumStep, type StepModel } from './step.js';
 import { evaluate, resolveInference, type EvalResult, type InferenceKind } from './evaluate.js';
 import { InputConverter } from './input.js';
 import { checkSchedule, learningRate, SCHEDULES, type ScheduleConfig } from './schedule.js';
@@ -125,7 +126,7 @@ export interface TrainArgs {
 }
 
 function checkOptions(o: TrainOptions): void {
-  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}; fix: pass ${field} as ${allowed}`);
+  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}`, `pass ${field} as ${allowed}`, { field, value, allowed });
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw bad('epochs', o.epochs, 'an integer >= 1');
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw bad('batchSize', o.batchSize, 'an integer >= 1');
   if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw bad('lr', o.schedule.lr, 'a finite number > 0');
@@ -146,177 +147,32 @@ function checkOptions(o: TrainOptions): void {
  * training forward pass go to `pruner.observe` (no extra forward pass); selection weights scale each sample's
  * loss: the batch objective is sum_i(w_i * loss_i) / n, n the samples in the batch (the mean; the last batch
  * of an epoch may be smaller than batchSize).
+ *
+ * The steps: check the arguments, restore the run from its checkpoint (when resuming), then per epoch select, train
+ * the selection batch by batch (sgdStep, the pruner observing each step's losses), evaluate, report and checkpoint.
  */
-export async function train({ model, train: data, test, pruner: initialPruner, options, hooks, checkpoint, augment = 'none', seed = 0, prefetch = 2 }: TrainArgs): Promise<TrainResult> {
-  let pruner = initialPruner;
-  checkOptions(options);
-  if (checkpoint && (!Number.isInteger(checkpoint.every) || checkpoint.every < 1)) {
-    throw new TrainError(`checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1; fix: pass checkpoint.every as an integer >= 1`);
-  }
-  if (pruner.config.datasetSize !== data.size) {
-    throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples); fix: create the pruner with datasetSize = ${data.size}`);
-  }
-  if (pruner.config.totalEpochs !== options.epochs) {
-    throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}; fix: create the pruner with totalEpochs = ${options.epochs}`);
-  }
-  const { epochs, batchSize } = options;
+export async function train(args: TrainArgs): Promise<TrainResult> {
+  const { model, train: data, options, hooks, checkpoint } = args;
+  checkArgs(args);
   const optimizer = tf.train.momentum(options.schedule.lr, options.momentum ?? 0.9, options.nesterov ?? false);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const decayed = model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => w.read());
-  const wd = options.weightDecay ?? 0;
-  const smoothing = options.labelSmoothing ?? 0;
-  const evalEvery = options.evalEvery ?? 1;
-  const inference = options.inference ?? 'auto';
-  resolveInference(inference); // validate now, not at the first evaluation
-  let reports: EpochReport[] = [];
-  let selection = new SelectionStats(data.size);
-  let startEpoch = 0;
-
-  if (checkpoint?.resume) {
-    const saved = readCheckpoint(checkpoint.dir);
-    if (saved) {
-      // Everything is checked (and the restored pruner built) before the model is touched.
-      pruner = checkResume({ model, pruner, epochs, dir: checkpoint.dir, fingerprint: checkpoint.fingerprint }, saved);
-      restoreWeights(model, saved.weights);
-      const restored = [
-        { name: 'iter', tensor: tf.scalar(saved.optimizer.iterations, 'int32') },
-        ...saved.optimizer.slots.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape) })),
-      ];
-      await optimizer.setWeights(restored); // the optimizer makes its own variables from these
-      tf.dispose(restored.map((r) => r.tensor));
-      const extra = saved.extra as { reports: EpochReport[]; selection: ReturnType<SelectionStats['state']>; caller?: unknown };
-      reports = extra.reports;
-      selection = SelectionStats.load(data.size, extra.selection);
-      checkpoint.restore?.(extra.caller ?? null);
-      startEpoch = saved.epoch + 1;
-      removeStaleCheckpoint(checkpoint.dir);
-    }
-  }
-
-  const save = async (epoch: number) => {
-    const values = model.getWeights();
-    const weights: NamedArray[] = model.weights.map((w, i) => ({ name: w.originalName, shape: w.shape as number[], values: values[i]!.dataSync() as Float32Array }));
-    const opt = await optimizer.getWeights();
-    const iterations = (await opt[0]!.tensor.data())[0]!;
-    const slots: NamedArray[] = opt.slice(1).map((s) => ({ name: s.name, shape: s.tensor.shape, values: s.tensor.dataSync() as Float32Array }));
-    tf.dispose(opt[0]!.tensor);
-    const data: CheckpointData = {
-      epoch,
-      fingerprint: checkpoint!.fingerprint,
-      weights,
-      optimizer: { iterations, slots },
-      pruner: pruner.state(),
-      extra: { reports, selection: selection.state(), caller: checkpoint!.extra?.() ?? null },
-    };
-    writeCheckpoint(checkpoint!.dir, data);
-  };
-
+  const fresh: RunState = { pruner: args.pruner, reports: [], selection: new SelectionStats(data.size), startEpoch: 0 };
+  const state = await restoreRun(model, optimizer, fresh, options.epochs, checkpoint);
   warnIfOneDnnOff(hooks?.onWarning ?? console.warn);
   // Batches are gathered, augmented and normalised in a worker thread, ahead of the training step.
-  const loader = await createBatchLoader(data, { batchSize, augment, seed, prefetch });
+  const loader = await createBatchLoader(data, { batchSize: options.batchSize, augment: args.augment ?? 'none', seed: args.seed ?? 0, prefetch: args.prefetch ?? 2 });
   try {
-    for (let epoch = startEpoch; epoch < epochs; epoch++) {
-      const costs: Costs = { train: 0, data: 0, select: 0, score: 0, eval: 0 };
-      let t = performance.now();
-      const { indices, weights } = pruner.select(epoch);
-      selection.record(indices);
-      costs.select += (performance.now() - t) / 1000;
-      const steps = batchCount(indices.length, batchSize);
-      let lossSum = 0;
-      let correctSum = 0;
-      let seen = 0;
-      let lr = 0;
-      let step = 0;
-      const iter = loader.epoch(indices, weights, epoch)[Symbol.iterator]();
-      for (;;) {
-        t = performance.now();
-        const next = iter.next();
-        if (next.done) break;
-        const batch = next.value;
-        const n = batch.ids.length;
-        const x = tf.tensor4d(batch.x, batch.shape, 'float32');
-        const labels = tf.tensor1d(batch.labels, 'int32');
-        const y = tf.oneHot(labels, data.numClasses);
-        const w = tf.tensor1d(batch.weights, 'float32');
-        costs.data += (performance.now() - t) / 1000;
-
-        t = performance.now();
-        // Progress is measured in epochs (fraction of an epoch done), so schedules do not depend on step counts.
-        lr = learningRate(options.schedule, (epoch + step / steps) / epochs);
-        optimizer.setLearningRate(lr);
-        let perSample: tf.Tensor1D | undefined;
-        let hits: tf.Tensor1D | undefined;
-        const cost = optimizer.minimize(
-          () => {
-            const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-            const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, smoothing, tf.Reduction.NONE) as tf.Tensor1D;
-            perSample = tf.keep(losses);
-            hits = tf.keep(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32') as tf.Tensor1D);
-            let objective = tf.div(tf.sum(tf.mul(losses, w)), n) as tf.Scalar;
-            if (wd > 0) objective = tf.add(objective, tf.mul(0.5 * wd, tf.addN(decayed.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
-            return objective;
-          },
-          true,
-          vars,
-        );
-        const lossValues = perSample!.dataSync() as Float32Array;
-        const hitValues = hits!.dataSync() as Float32Array;
-        tf.dispose([x, labels, y, w, perSample!, hits!, cost!]);
-        costs.train += (performance.now() - t) / 1000;
-
-        let batchLoss = 0;
-        let batchHits = 0;
-        // A loss beyond MAX_LOSS (the pruner's bound, 1e15) is divergence as surely as NaN or Infinity is.
-        let diverged: number | undefined;
-        for (let i = 0; i < n; i++) {
-          const v = lossValues[i]!;
-          if (!(v <= MAX_LOSS && v >= -MAX_LOSS)) diverged ??= v;
-          batchLoss += v;
-          batchHits += hitValues[i]!;
-        }
-        if (diverged !== undefined) {
-          throw new TrainError(
-            `training loss became ${diverged} at epoch ${epoch + 1}, step ${step + 1} (lr ${lr.toPrecision(3)}): the run has diverged; fix: lower the learning rate (--lr), or check the data`,
-          );
-        }
-        t = performance.now();
-        pruner.observe(batch.ids, lossValues);
-        costs.score += (performance.now() - t) / 1000;
-        // The caller's hook is in no cost bucket (its own work, e.g. score trackers, is not the method's cost).
-        hooks?.onStep?.({ epoch, ids: batch.ids, labels: batch.labels, losses: lossValues, correct: hitValues });
-        lossSum += batchLoss;
-        correctSum += batchHits;
-        seen += n;
-        step++;
-        hooks?.onBatch?.({ epoch, step, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
-        // The batch loop is otherwise synchronous for a whole epoch: yield once per batch so signal handlers
-        // (Ctrl-C), timers and I/O callbacks run between batches, not only at the epoch's end (~µs per batch).
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      let testResult: EvalResult | undefined;
-      if (test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)) {
-        testResult = await evaluate(model, test, {
-          inference,
-          ...(hooks?.onWarning ? { onWarning: hooks.onWarning } : {}),
-          ...(hooks?.onEvalBatch ? { onBatch: (done: number, total: number) => hooks.onEvalBatch!({ epoch, done, total }) } : {}),
-          converter: new InputConverter({ ...test, mean: data.mean, std: data.std }),
-        });
-        costs.eval += testResult.seconds;
-      }
-      const report: EpochReport = {
-        epoch,
-        selectionHash: selectionHash(indices, weights),
-        samples: indices.length,
-        steps,
-        lr,
-        trainLoss: lossSum / Math.max(seen, 1),
-        trainAccuracy: correctSum / Math.max(seen, 1),
-        ...(testResult ? { test: testResult } : {}),
-        costs,
-        trainingSeconds: costs.train + costs.data + costs.select + costs.score,
-      };
-      reports.push(report);
-      if (checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === epochs - 1)) await save(epoch);
+    const step: StepModel = {
+      model,
+      optimizer,
+      vars: model.trainableWeights.map((w) => w.read() as tf.Variable),
+      decayed: model.trainableWeights.filter((w) => /kernel/.test(w.name)).map((w) => w.read()),
+      weightDecay: options.weightDecay ?? 0,
+      labelSmoothing: options.labelSmoothing ?? 0,
+    };
+    for (let epoch = state.startEpoch; epoch < options.epochs; epoch++) {
+      const report = await trainEpoch(args, step, loader, state, epoch);
+      state.reports.push(report);
+      if (checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === options.epochs - 1)) await saveRun(model, optimizer, state, epoch, checkpoint);
       hooks?.onEpoch?.(report);
     }
   } finally {
@@ -326,82 +182,105 @@ export async function train({ model, train: data, test, pruner: initialPruner, o
     // tensor per train() call would leak.
     (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
   }
+  const last = state.reports[state.reports.length - 1]?.test;
+  return { epochs: state.reports, selection: state.selection, ...(last ? { final: last } : {}), totals: totalsOf(state.reports) };
+}
+
+/** Every argument of train() that can be checked before anything is touched (TrainErrors with a fix). */
+function checkArgs({ train: data, pruner, options, checkpoint }: TrainArgs): void {
+  checkOptions(options);
+  if (checkpoint && (!Number.isInteger(checkpoint.every) || checkpoint.every < 1)) {
+    throw new TrainError(`checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1`, `pass checkpoint.every as an integer >= 1`);
+  }
+  if (pruner.config.datasetSize !== data.size) {
+    throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples)`, `create the pruner with datasetSize = ${data.size}`);
+  }
+  if (pruner.config.totalEpochs !== options.epochs) {
+    throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}`, `create the pruner with totalEpochs = ${options.epochs}`);
+  }
+  resolveInference(options.inference ?? 'auto'); // validate now, not at the first evaluation
+}
+
+/** One epoch: select, train the selection batch by batch (the pruner observing every step), evaluate; its report. */
+async function trainEpoch({ train: data, test, options, hooks }: TrainArgs, step: StepModel, loader: BatchLoader, state: RunState, epoch: number): Promise<EpochReport> {
+  const { epochs, batchSize } = options;
+  const costs: Costs = { train: 0, data: 0, select: 0, score: 0, eval: 0 };
+  let t = performance.now();
+  const { indices, weights } = state.pruner.select(epoch);
+  state.selection.record(indices);
+  costs.select += (performance.now() - t) / 1000;
+  const steps = batchCount(indices.length, batchSize);
+  let lossSum = 0;
+  let correctSum = 0;
+  let seen = 0;
+  let lr = 0;
+  let k = 0;
+  const iter = loader.epoch(indices, weights, epoch)[Symbol.iterator]();
+  for (;;) {
+    t = performance.now();
+    const next = iter.next();
+    if (next.done) break;
+    const batch = next.value;
+    const tensors = batchTensors(batch, data.numClasses);
+    costs.data += (performance.now() - t) / 1000;
+
+    t = performance.now();
+    // Progress is measured in epochs (fraction of an epoch done), so schedules do not depend on step counts.
+    lr = learningRate(options.schedule, (epoch + k / steps) / epochs);
+    const result = sgdStep(step, tensors, lr);
+    costs.train += (performance.now() - t) / 1000;
+    const sums = sumStep(result, { epoch, step: k, lr });
+
+    t = performance.now();
+    state.pruner.observe(batch.ids, result.losses);
+    costs.score += (performance.now() - t) / 1000;
+    // The caller's hook is in no cost bucket (its own work, e.g. score trackers, is not the method's cost).
+    hooks?.onStep?.({ epoch, ids: batch.ids, labels: batch.labels, losses: result.losses, correct: result.hits });
+    lossSum += sums.loss;
+    correctSum += sums.hits;
+    seen += batch.ids.length;
+    k++;
+    hooks?.onBatch?.({ epoch, step: k, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
+    // The batch loop is otherwise synchronous for a whole epoch: yield once per batch so signal handlers
+    // (Ctrl-C), timers and I/O callbacks run between batches, not only at the epoch's end (~µs per batch).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const evalEvery = options.evalEvery ?? 1;
+  const testResult = test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1) ? await evaluateEpoch(step.model, data, test, options, hooks, epoch) : undefined;
+  if (testResult) costs.eval += testResult.seconds;
+  return {
+    epoch,
+    selectionHash: selectionHash(indices, weights),
+    samples: indices.length,
+    steps,
+    lr,
+    trainLoss: lossSum / Math.max(seen, 1),
+    trainAccuracy: correctSum / Math.max(seen, 1),
+    ...(testResult ? { test: testResult } : {}),
+    costs,
+    trainingSeconds: costs.train + costs.data + costs.select + costs.score,
+  };
+}
+
+/** The epoch's evaluation on the test split (normalised with the training set's statistics). */
+function evaluateEpoch(model: LayersModel, data: ImageDataset, test: ImageDataset, options: TrainOptions, hooks: TrainHooks | undefined, epoch: number): Promise<EvalResult> {
+  return evaluate(model, test, {
+    inference: options.inference ?? 'auto',
+    ...(hooks?.onWarning ? { onWarning: hooks.onWarning } : {}),
+    ...(hooks?.onEvalBatch ? { onBatch: (done: number, total: number) => hooks.onEvalBatch!({ epoch, done, total }) } : {}),
+    converter: new InputConverter({ ...test, mean: data.mean, std: data.std }),
+  });
+}
+
+/** The run's totals: every cost bucket, the training seconds and the samples trained, summed over the epochs. */
+function totalsOf(reports: EpochReport[]): TrainResult['totals'] {
   const totals = { train: 0, data: 0, select: 0, score: 0, eval: 0, trainingSeconds: 0, samples: 0 };
   for (const r of reports) {
     for (const k of ['train', 'data', 'select', 'score', 'eval'] as const) totals[k] += r.costs[k];
     totals.trainingSeconds += r.trainingSeconds;
     totals.samples += r.samples;
   }
-  const last = reports[reports.length - 1]?.test;
-  return { epochs: reports, selection, ...(last ? { final: last } : {}), totals };
-}
-
-/** What checkResume needs to know of the run about to resume. */
-export interface ResumeTarget {
-  model: LayersModel;
-  /** The run's pruner (fresh); the checkpoint's state must restore into its class and config. */
-  pruner: Pruner;
-  /** Epochs of the whole run. */
-  epochs: number;
-  /** The run directory (for messages). */
-  dir: string;
-  /** The run's config fingerprint (CheckpointOptions.fingerprint). */
-  fingerprint: string;
-}
-
-/**
- * Whether the checkpoint `saved` (readCheckpoint of the run directory) can resume this run: written with the same
- * config fingerprint, an epoch within the run with one record per epoch, a pruner state the run's pruner accepts, and
- * weights of the model's architecture (count and every shape). Throws the TrainError `train` would, without touching
- * the model, the directory or anything else, so a caller can check before it changes the run directory (a refused
- * resume must change nothing there). Returns the pruner restored from the checkpoint.
- */
-export function checkResume(target: ResumeTarget, saved: CheckpointData): Pruner {
-  const { dir, epochs } = target;
-  if (saved.fingerprint !== target.fingerprint) {
-    throw new TrainError(`the checkpoint in ${dir} was written by a run with another config; fix: resume with the same options, or start a new run directory`);
-  }
-  const savedReports = (saved.extra as { reports?: unknown } | null)?.reports;
-  if (saved.epoch >= epochs || !Array.isArray(savedReports) || savedReports.length !== saved.epoch + 1) {
-    throw new TrainError(
-      `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run; fix: delete ${dir}/checkpoint to restart the run`,
-    );
-  }
-  checkWeights(target.model, saved.weights, dir);
-  // The pruner is rebuilt through the caller's own Pruner class, so a policy registered in the caller's copy of
-  // @dp/policies (which may not be this package's copy when their versions differ) is found.
-  try {
-    const PrunerClass = target.pruner.constructor as new (config: PrunerConfig, saved?: PrunerState) => Pruner;
-    return new PrunerClass({ ...target.pruner.config, ...target.pruner.options } as PrunerConfig, saved.pruner as PrunerState);
-  } catch (e) {
-    if (!(e instanceof Error && e.name === 'PrunerError')) throw e;
-    const field = (e as PrunerError).field;
-    const what = field === 'state.fingerprint' ? `the state of another pruner config (${field} differs)` : `a pruner state that does not load (${e.message})`;
-    throw new TrainError(`the checkpoint in ${dir} holds ${what}; fix: resume with the same pruner options, or delete ${dir}/checkpoint to restart the run`);
-  }
-}
-
-/** The checkpoint's weights have the model's architecture: as many tensors, each of the same shape (named if not). */
-function checkWeights(model: LayersModel, saved: NamedArray[], dir: string): void {
-  const current = model.weights;
-  const fix = 'fix: resume with the --model (and its options) the run was started with, or delete the checkpoint to restart the run';
-  if (saved.length !== current.length) {
-    throw new TrainError(`the checkpoint in ${dir} holds weights of another architecture: ${saved.length} tensors, the model has ${current.length}; ${fix}`);
-  }
-  const i = saved.findIndex((w, j) => w.shape.join('x') !== current[j]!.shape.join('x'));
-  if (i >= 0) {
-    const shape = (s: readonly (number | null)[]) => `[${s.join(', ')}]`;
-    throw new TrainError(
-      `the checkpoint in ${dir} holds weights of another architecture: tensor ${i + 1} of ${saved.length} (${saved[i]!.name}) has shape ${shape(saved[i]!.shape)} there, ` +
-        `the model's (${current[i]!.originalName}) has ${shape(current[i]!.shape)}; ${fix}`,
-    );
-  }
-}
-
-function restoreWeights(model: LayersModel, saved: NamedArray[]): void {
-  const tensors = saved.map((w) => tf.tensor(w.values, w.shape));
-  model.setWeights(tensors); // copies into the model's variables
-  tf.dispose(tensors);
+  return totals;
 }
 
 let oneDnnChecked = false;

@@ -22,7 +22,7 @@ export function prunerError(policy: string, e: PrunerError): ExperimentError {
         : e.allowed.startsWith('no such option')
           ? `drop --policy-option ${field} (or the policyOptions field of the --config file)`
           : `give --policy-option ${field}=VALUE with a value in the range above, or leave it out for its default (packages/policies/docs/${policy}.md)`;
-  return new ExperimentError(`policy '${policy}': ${e.message}; fix: ${fix}`);
+  return new ExperimentError(`policy '${policy}': ${e.problem}; fix: ${fix}`);
 }
 
 export { isBaseline };

@@ -30,20 +30,20 @@ function as4d(x: tf.Tensor, op: string): tf.Tensor4D {
   if (s.length === 4) return x as tf.Tensor4D;
   if (s.length === 3) return tf.reshape(x, [s[0]!, 1, s[1]!, s[2]!]);
   if (s.length === 2) return tf.reshape(x, [s[0]!, 1, 1, s[1]!]);
-  throw new ModelError(`${op}: x.rank = ${s.length} is invalid: expected 2, 3 or 4 (channels last)`);
+  throw new ModelError(`${op}: x.rank = ${s.length} is invalid: expected 2, 3 or 4 (channels last)`, 'pass x of rank 2, 3 or 4, channels last');
 }
 
 function checkChannels(op: string, x: tf.Tensor, params: Record<string, tf.Tensor>): void {
   const c = x.shape[x.rank - 1]!;
   for (const [field, p] of Object.entries(params)) {
     if (p.rank !== 1 || p.shape[0] !== c) {
-      throw new ModelError(`${op}: ${field}.shape = [${p.shape.join(', ')}] is invalid: expected [${c}] (the channels of x)`);
+      throw new ModelError(`${op}: ${field}.shape = [${p.shape.join(', ')}] is invalid: expected [${c}] (the channels of x)`, `pass ${field} with one value per channel of x (${c})`);
     }
   }
 }
 
 function checkEpsilon(op: string, epsilon: number): void {
-  if (!(Number.isFinite(epsilon) && epsilon > 0)) throw new ModelError(`${op}: epsilon = ${epsilon} is invalid: expected a finite number > 0`);
+  if (!(Number.isFinite(epsilon) && epsilon > 0)) throw new ModelError(`${op}: epsilon = ${epsilon} is invalid: expected a finite number > 0`, 'pass a finite epsilon > 0 (e.g. 1e-3)');
 }
 
 /**

@@ -35,8 +35,8 @@ export function nativeBackend(): NativeBackend {
   const backend = tf.backend() as unknown as Partial<NativeBackend>;
   if (name !== 'tensorflow' || typeof backend.executeMultipleOutputs !== 'function' || backend.binding == null) {
     throw new ModelError(
-      `the fused kernels need the native TensorFlow backend of @tensorflow/tfjs-node, but the active backend is '${name}': ` +
-        `import '@tensorflow/tfjs-node' (and keep tf.setBackend('tensorflow')), or build the model with batchNorm = 'reference'`,
+      `the fused kernels need the native TensorFlow backend of @tensorflow/tfjs-node, but the active backend is '${name}'`,
+      "import '@tensorflow/tfjs-node' (and keep tf.setBackend('tensorflow')), or build the model with batchNorm = 'reference'",
     );
   }
   return backend as NativeBackend;
@@ -56,6 +56,6 @@ export function attrs(backend: NativeBackend) {
 /** Throw a ModelError unless every tensor is float32 (the fused kernels are registered for float32 here). */
 export function requireFloat32(op: string, tensors: Record<string, tf.Tensor>): void {
   for (const [field, t] of Object.entries(tensors)) {
-    if (t.dtype !== 'float32') throw new ModelError(`${op}: ${field}.dtype = '${t.dtype}' is invalid: expected 'float32'`);
+    if (t.dtype !== 'float32') throw new ModelError(`${op}: ${field}.dtype = '${t.dtype}' is invalid: expected 'float32'`, `cast ${field} to float32 (tf.cast(${field}, 'float32'))`);
   }
 }

@@ -14,6 +14,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError } from '../errors.js';
 import { DT_FLOAT, DT_INT32, type Attr, type NodeSpec } from './graph-def.js';
 
+/** The fix of every model the inference graph cannot express: evaluate it the reference way. */
+const REFERENCE_FIX = "evaluate this model with inference = 'reference' (model.predict)";
+
 export interface InferenceGraph {
   nodes: NodeSpec[];
   /** Graph name of the input tensor (float32, [batch, ...inputShape]). */
@@ -31,14 +34,14 @@ const T: Attr = { type: DT_FLOAT };
 
 function pair(v: unknown, field: string, layer: string): [number, number] {
   const a = Array.isArray(v) ? v : [v, v];
-  if (a.length !== 2 || !a.every((x) => Number.isInteger(x))) throw new ModelError(`layer '${layer}': ${field} = ${JSON.stringify(v)} is not supported: expected an integer or a pair`);
+  if (a.length !== 2 || !a.every((x) => Number.isInteger(x))) throw new ModelError(`layer '${layer}': ${field} = ${JSON.stringify(v)} is not supported: expected an integer or a pair`, REFERENCE_FIX);
   return [a[0] as number, a[1] as number];
 }
 
 /** The model's single input and output, and its layers in topological order. */
 export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new ModelError(`inference graph: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; supported: exactly one of each`);
+    throw new ModelError(`inference graph: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; supported: exactly one of each`, REFERENCE_FIX);
   }
   const nodes: NodeSpec[] = [];
   const names = new Set<string>();
@@ -67,7 +70,7 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
 
   const inputSym = model.inputs[0]!;
   const inputShape = inputSym.shape.slice(1).map((d) => {
-    if (d == null) throw new ModelError('inference graph: the input shape must be fully known (except the batch size)');
+    if (d == null) throw new ModelError('inference graph: the input shape must be fully known (except the batch size)', REFERENCE_FIX);
     return d;
   });
   const input = add('input', 'Placeholder', [], { dtype: T, shape: { shape: [-1, ...inputShape] } });
@@ -77,7 +80,7 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     if (act === 'linear' || act == null) return x;
     if (act === 'relu') return add(`${base}/relu`, 'Relu', [x], { T });
     if (act === 'softmax') return add(`${base}/softmax`, 'Softmax', [x], { T });
-    throw new ModelError(`layer '${layer}': activation '${String(act)}' is not supported by the inference graph`);
+    throw new ModelError(`layer '${layer}': activation '${String(act)}' is not supported by the inference graph`, REFERENCE_FIX);
   };
   const weight = (layer: tfl.layers.Layer, suffix: string): tf.Tensor | null => {
     const w = layer.weights.find((v) => v.originalName.endsWith(`/${suffix}`) || v.name.endsWith(`/${suffix}`));
@@ -88,12 +91,12 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     const cls = layer.getClassName();
     if (cls === 'InputLayer') continue;
     if (layer.inboundNodes.length !== 1) {
-      throw new ModelError(`inference graph: layer '${layer.name}' is applied ${layer.inboundNodes.length} times; supported: once`);
+      throw new ModelError(`inference graph: layer '${layer.name}' is applied ${layer.inboundNodes.length} times; supported: once`, REFERENCE_FIX);
     }
     const ins = (Array.isArray(layer.input) ? layer.input : [layer.input]) as tfl.SymbolicTensor[];
     const x = ins.map((s) => {
       const n = tensorName.get(s.id);
-      if (n === undefined) throw new ModelError(`inference graph: the input of layer '${layer.name}' is not produced by an earlier layer`);
+      if (n === undefined) throw new ModelError(`inference graph: the input of layer '${layer.name}' is not produced by an earlier layer`, REFERENCE_FIX);
       return n;
     });
     const cfg = layer.getConfig() as Config;
@@ -102,11 +105,11 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     let out: string;
     switch (cls) {
       case 'Conv2D': {
-        if (cfg['dataFormat'] !== 'channelsLast') throw new ModelError(`layer '${base}': dataFormat '${String(cfg['dataFormat'])}' is not supported: channelsLast only`);
+        if (cfg['dataFormat'] !== 'channelsLast') throw new ModelError(`layer '${base}': dataFormat '${String(cfg['dataFormat'])}' is not supported: channelsLast only`, REFERENCE_FIX);
         const [sh, sw] = pair(cfg['strides'], 'strides', base);
         const [dh, dw] = pair(cfg['dilationRate'], 'dilationRate', base);
         const padding = String(cfg['padding']).toUpperCase();
-        if (padding !== 'SAME' && padding !== 'VALID') throw new ModelError(`layer '${base}': padding '${String(cfg['padding'])}' is not supported`);
+        if (padding !== 'SAME' && padding !== 'VALID') throw new ModelError(`layer '${base}': padding '${String(cfg['padding'])}' is not supported`, REFERENCE_FIX);
         const k = constF(`${base}/kernel`, weight(layer, 'kernel')!);
         out = add(base, 'Conv2D', [x0, k], { T, strides: { ints: [1, sh, sw, 1] }, padding: { s: padding }, data_format: { s: 'NHWC' }, dilations: { ints: [1, dh, dw, 1] }, use_cudnn_on_gpu: { b: true } });
         if (cfg['useBias']) out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], { T, data_format: { s: 'NHWC' } });
@@ -122,7 +125,7 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
       case 'FusedBatchNormalization': {
         const rank = ins[0]!.rank;
         const axis = (cfg['axis'] as number) < 0 ? (cfg['axis'] as number) + rank : (cfg['axis'] as number);
-        if (axis !== rank - 1 || rank !== 4) throw new ModelError(`layer '${base}': batch norm over axis ${String(cfg['axis'])} of a rank-${rank} input is not supported: channels last of rank 4 only`);
+        if (axis !== rank - 1 || rank !== 4) throw new ModelError(`layer '${base}': batch norm over axis ${String(cfg['axis'])} of a rank-${rank} input is not supported: channels last of rank 4 only`, REFERENCE_FIX);
         const c = ins[0]!.shape[axis]!;
         const ones = { shape: [c], values: new Float32Array(c).fill(1) };
         const zeros = { shape: [c], values: new Float32Array(c) };
@@ -137,7 +140,7 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
       }
       case 'ReLU':
       case 'FusedReLU':
-        if (cfg['maxValue'] != null) throw new ModelError(`layer '${base}': ReLU with maxValue is not supported by the inference graph`);
+        if (cfg['maxValue'] != null) throw new ModelError(`layer '${base}': ReLU with maxValue is not supported by the inference graph`, REFERENCE_FIX);
         out = add(base, 'Relu', [x0], { T });
         break;
       case 'Activation':
@@ -173,7 +176,7 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
         break;
       }
       case 'Dense': {
-        if (ins[0]!.rank !== 2) throw new ModelError(`layer '${base}': Dense on a rank-${ins[0]!.rank} input is not supported: rank 2 only`);
+        if (ins[0]!.rank !== 2) throw new ModelError(`layer '${base}': Dense on a rank-${ins[0]!.rank} input is not supported: rank 2 only`, REFERENCE_FIX);
         out = add(base, 'MatMul', [x0, constF(`${base}/kernel`, weight(layer, 'kernel')!)], { T, transpose_a: { b: false }, transpose_b: { b: false } });
         if (cfg['useBias']) out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], { T, data_format: { s: 'NHWC' } });
         out = activation(base, out, cfg['activation'], base);
@@ -183,13 +186,13 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
         out = x0;
         break;
       default:
-        throw new ModelError(`inference graph: layer '${base}' (${cls}) is not supported; evaluate this model with inference = 'reference' (model.predict)`);
+        throw new ModelError(`inference graph: layer '${base}' (${cls}) is not supported`, REFERENCE_FIX);
     }
     tensorName.set((layer.output as tfl.SymbolicTensor).id, out);
   }
   const outSym = model.outputs[0]!;
   const output = tensorName.get(outSym.id);
-  if (output === undefined) throw new ModelError('inference graph: the model output is not produced by any layer');
+  if (output === undefined) throw new ModelError('inference graph: the model output is not produced by any layer', REFERENCE_FIX);
   // A named Identity gives the output a stable name whatever its last op is.
   const final = add('output', 'Identity', [output], { T });
   return { nodes, input, output: final, inputShape, outputShape: outSym.shape.slice(1).map((d) => d ?? -1) };

@@ -34,8 +34,8 @@ function sessionBackend(): SessionBackend {
   const backend = tf.backend() as unknown as Partial<SessionBackend>;
   if (tf.getBackend() !== 'tensorflow' || typeof backend.loadSavedModelMetaGraph !== 'function' || typeof backend.runSavedModel !== 'function') {
     throw new ModelError(
-      `compiled inference needs the native TensorFlow backend of @tensorflow/tfjs-node, but the active backend is '${tf.getBackend()}': ` +
-        `import '@tensorflow/tfjs-node', or evaluate with model.predict (inference = 'reference')`,
+      `compiled inference needs the native TensorFlow backend of @tensorflow/tfjs-node, but the active backend is '${tf.getBackend()}'`,
+      "import '@tensorflow/tfjs-node', or evaluate with model.predict (inference = 'reference')",
     );
   }
   return backend as SessionBackend;
@@ -66,9 +66,9 @@ export async function compileInference(model: tfl.LayersModel): Promise<Compiled
   return {
     nodeCount: graph.nodes.length,
     predict(x: tf.Tensor): tf.Tensor {
-      if (!live) throw new ModelError('compiled inference: predict() after dispose()');
+      if (!live) throw new ModelError('compiled inference: predict() after dispose()', 'compile the model again with compileInference(model)');
       if (x.dtype !== 'float32' || x.shape.slice(1).join(',') !== want) {
-        throw new ModelError(`compiled inference: x is ${x.dtype} [${x.shape.join(', ')}]: expected float32 [n, ${want}]`);
+        throw new ModelError(`compiled inference: x is ${x.dtype} [${x.shape.join(', ')}]: expected float32 [n, ${want}]`, `pass a float32 batch of shape [n, ${want}]`);
       }
       return backend.runSavedModel(id, [x], inputInfo, outputs)[0]!;
     },

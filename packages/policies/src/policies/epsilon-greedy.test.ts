@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashFloat32 } from '../codec.js';
 import { createPruner, PrunerError, type PrunerConfig } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing.js';
+import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 import { scheduledEpsilon } from './epsilon-greedy.js';
 
 /** Hash of every epoch's ids and of the final JSON state (fingerprint included) of a run trained on `loss`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPruner } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing.js';
+import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 
 describe('full', () => {
   it('trains every sample with weight 1 every epoch, in a new order each epoch, whatever pruneRatio says', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashFloat32 } from '../codec.js';
 import { createPruner, PrunerError, type PrunerConfig } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing.js';
+import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 
 /** Hash of every epoch's selection (ids and weights, bit for bit) of a run trained on `loss`. */
 function runHash(config: PrunerConfig, loss: (id: number, epoch: number) => number): string {

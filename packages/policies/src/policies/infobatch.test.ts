@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPruner } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing.js';
+import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 
 const N = 400;
 const loss = (id: number) => fakeLoss(21, id, 0);

@@ -4,7 +4,7 @@ import { keepCount } from '../count.js';
 import { createPruner, PrunerError, type PrunerConfig } from '../index.js';
 import { Rng } from '../rng.js';
 import { sampleSubset } from '../select.js';
-import { fakeLoss, trainEpoch } from '../testing.js';
+import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 import type { Json, PolicyContext } from '../types.js';
 import { orderdp } from './orderdp.js';
 

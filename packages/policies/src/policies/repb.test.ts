@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPruner, getPolicy, keepCount, PrunerError, Rng, type Json, type PolicyConfig, type PrunerConfig } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing.js';
+import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 
 type Batch = { ids: number[]; losses: number[] };
 

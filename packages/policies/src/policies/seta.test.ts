@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPruner, PrunerError, type PrunerConfig } from '../index.js';
 import { Rng } from '../rng.js';
-import { fakeLoss, trainEpoch } from '../testing.js';
+import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 import { kmeans1d, kmeansLabels, roundHalfEven, seta, slidingWindow } from './seta.js';
 
 /** Within-group sum of squares of a labelling. */

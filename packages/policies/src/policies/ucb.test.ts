@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashFloat32 } from '../codec.js';
 import { createPruner, getPolicy, keepCount, PrunerError, type PrunerConfig, type PrunerState } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing.js';
+import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 
 /** Hash of every epoch's ids and of the final JSON state (fingerprint included) of a run trained on `loss`. */
 function runDigest(config: PrunerConfig, loss: (id: number, epoch: number) => number): string {

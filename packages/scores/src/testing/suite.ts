@@ -1,18 +1,10 @@
 import fc from 'fast-check';
+import type { TestApi } from '@dp/internal/test-api';
+import { ScoreError } from '../errors.js';
 import type { Score, ScoreBatch, ScoreInput, ScoreTracker } from '../types.js';
 import { validateScore } from '../validate.js';
 
-/** The subset of a test framework the suite needs (vitest and jest both fit). */
-export interface TestApi {
-  describe: (name: string, fn: () => void) => void;
-  it: (name: string, fn: () => void | Promise<void>) => void;
-  expect: (actual: unknown) => {
-    toBe(expected: unknown): void;
-    toEqual(expected: unknown): void;
-    toThrow(expected?: string | RegExp): void;
-    toBeGreaterThan(n: number): void;
-  };
-}
+export type { TestApi } from '@dp/internal/test-api';
 
 export interface SuiteOptions {
   /** Options passed to `score.create` (default {}). */
@@ -127,7 +119,7 @@ function spoilers(inputs: readonly ScoreInput[], datasetSize: number): [string, 
 }
 
 function isScoreError(e: unknown): boolean {
-  return e instanceof Error && e.name === 'ScoreError' && e.message.includes('; fix: ');
+  return ScoreError.isInstance(e) && e.fix !== '';
 }
 
 /**
