@@ -42,8 +42,13 @@ describe('the run config field table', () => {
     fc.assert(
       fc.property(fc.constantFrom(...numeric), value, (f, v) => {
         // Where a field only applies with another (resize, crop: image folders), give that too.
-        const raw: Record<string, unknown> = { [f.name]: v, ...(f.name === 'resize' || f.name === 'crop' ? { dataset: 'imagefolder' } : {}) };
-        const flags: Record<string, unknown> = { [f.flag!.name]: String(v), ...(raw.dataset ? { dataset: 'imagefolder' } : {}) };
+        // Likewise a prune ratio above 0 needs a pruning policy (the default, full data, never prunes).
+        const raw: Record<string, unknown> = {
+          [f.name]: v,
+          ...(f.name === 'resize' || f.name === 'crop' ? { dataset: 'imagefolder' } : {}),
+          ...(f.name === 'pruneRatio' ? { policy: 'random' } : {}),
+        };
+        const flags: Record<string, unknown> = { [f.flag!.name]: String(v), ...(raw.dataset ? { dataset: 'imagefolder' } : {}), ...(raw.policy ? { policy: 'random' } : {}) };
         const byConfig = outcome(() => validateRunConfig(raw)) === true;
         const byFlag = outcome(() => configFromFlags(flags)) === true;
         expect(byFlag, `${f.name} = ${v}`).toBe(byConfig);
