@@ -1,4 +1,7 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as TfCore from '@tensorflow/tfjs-core';
+import { backendSetupCommand } from '@dp/setup-backend';
 import { CliError } from './errors.js';
 import { warn } from './warn.js';
 
@@ -7,6 +10,8 @@ export interface BackendOptions {
   gpu?: boolean;
   /** Allow the pure-JS `cpu` backend when the native one cannot load (300-700x slower). */
   allowCpu?: boolean;
+  /** Do not warn about the fallback: the caller (dp doctor) reports it itself. */
+  quiet?: boolean;
 }
 
 /** The tfjs-node specific API (`tf.node`): summary writers, image decoding. Absent on the pure-JS backend. */
@@ -58,14 +63,19 @@ export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInf
   }
   if (!opts.allowCpu) {
     throw new CliError(
-      `the native TensorFlow backend (${pkg}) could not load: ${nativeError}; fix: run \`npm run setup${gpu ? ' -- --gpu' : ''}\` in the repository root, ` +
+      `the native TensorFlow backend (${pkg}) could not load: ${nativeError}; fix: run \`${setupCommand(gpu)}\`, ` +
         'or pass --allow-cpu to train on the pure-JS backend (300-700x slower)',
     );
   }
   await import('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
-  warn(`native backend unavailable (${nativeError}); running on the pure-JS cpu backend because --allow-cpu was given`);
+  if (!opts.quiet) warn(`native backend unavailable (${nativeError}); running on the pure-JS cpu backend because --allow-cpu was given`);
   return { tf, backend: tf.getBackend(), package: '@tensorflow/tfjs-backend-cpu', tfjsVersion: tf.version_core, nativeError };
+}
+
+/** The set-up command that fits where this CLI runs: `npm run setup` in the repository, `npx dp setup-backend` when installed. */
+export function setupCommand(gpu: boolean): string {
+  return backendSetupCommand(dirname(fileURLToPath(import.meta.url)), gpu);
 }
 
 function firstLine(s: string): string {

@@ -10,6 +10,7 @@ import { compareCommand } from './commands/compare.js';
 import { doctor } from './commands/doctor.js';
 import { reportCommand } from './commands/report.js';
 import { scoreCommand } from './commands/score.js';
+import { setupBackendCommand } from './commands/setup-backend.js';
 import { trainCommand } from './commands/train.js';
 import { CliError } from './errors.js';
 import { describeFsError } from './fs.js';
@@ -25,6 +26,7 @@ Commands:
   score     static scores (EL2N, GraNd, forgetting, ...) with their cost  (dp score --help)
   report    Markdown + HTML report of finished runs                      (dp report --help)
   doctor    check the native backend and the default dataset            (dp doctor --help)
+  setup-backend  build the native TensorFlow backend, offline if need be  (dp setup-backend --help)
 
 Examples:
   dp compare
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   score: scoreCommand,
   report: reportCommand,
   doctor,
+  'setup-backend': setupBackendCommand,
 };
 
 /** Run the CLI; returns the exit code. User errors print one line, never a bare stack trace. */

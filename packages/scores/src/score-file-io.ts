@@ -1,3 +1,5 @@
+import * as fs from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { ScoreError } from './errors.js';
 import { decodeScoreFile, encodeScoreFile, type ScoreFile, type ScoreFileExpect, type ScoreFileHeader, type ScoreFileHeaderInput } from './score-file.js';
 
@@ -11,8 +13,6 @@ let tempCounter = 0;
 export async function writeScoreFile(path: string, header: ScoreFileHeaderInput, scores: Float32Array): Promise<ScoreFileHeader> {
   if (typeof path !== 'string' || path === '') throw new ScoreError(`path = ${JSON.stringify(path)} is invalid`, 'pass the score file path', 'path');
   const encoded = encodeScoreFile(header, scores); // throws before touching the disk
-  const fs = await import('node:fs/promises');
-  const { dirname, basename, join } = await import('node:path');
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
   let fh: Awaited<ReturnType<typeof fs.open>> | undefined;
@@ -43,7 +43,6 @@ export async function writeScoreFile(path: string, header: ScoreFileHeaderInput,
  */
 export async function readScoreFile(path: string, expect: ScoreFileExpect = {}): Promise<ScoreFile> {
   if (typeof path !== 'string' || path === '') throw new ScoreError(`path = ${JSON.stringify(path)} is invalid`, 'pass the score file path', 'path');
-  const fs = await import('node:fs/promises');
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(path);

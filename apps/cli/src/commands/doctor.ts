@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { DataError, FASHION_MNIST, locateIdx } from '@dp/data';
 import { parse } from '../args.js';
 import { describeCpu, oneDnnSafe, oneDnnState, type CpuInfo, type OneDnnState } from '@dp/trainer';
-import { loadBackend } from '../backend.js';
+import { loadBackend, setupCommand } from '../backend.js';
 
 export const doctorHelp = `Usage: dp doctor [--gpu] [--data-dir DIR]
 
@@ -21,7 +21,7 @@ export async function doctor(argv: string[]): Promise<number> {
   }
   const cpu = describeCpu();
   const onednn = oneDnnState(cpu);
-  const info = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: true });
+  const info = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: true, quiet: true });
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   let fmnist: string | undefined;
   try {
@@ -49,7 +49,7 @@ export async function doctor(argv: string[]): Promise<number> {
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
   if (info.backend !== 'tensorflow') {
-    process.stdout.write(`\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`npm run setup${info.package.endsWith('-gpu') || process.env.DP_TFJS === 'gpu' || values.gpu ? ' -- --gpu' : ''}\` in the repository root.\n`);
+    process.stdout.write(`\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`${setupCommand(info.package.endsWith('-gpu') || process.env.DP_TFJS === 'gpu' || Boolean(values.gpu))}\`.\n`);
     return 1;
   }
   process.stdout.write('\nOK: training runs on the native TensorFlow backend.\n');

@@ -1,4 +1,5 @@
-import fc from 'fast-check';
+import type * as FastCheck from 'fast-check';
+import { loadFastCheck, type Fc } from './fast-check.js';
 import type { Score, ScoreBatch, ScoreInput, ScoreTracker } from '../types.js';
 import { validateScore } from '../validate.js';
 
@@ -27,13 +28,16 @@ export interface SuiteOptions {
   seed?: number;
 }
 
+/** fast-check, loaded by the first runScoreSuite call (see loadFastCheck). */
+let fc: Fc;
+
 interface Generated {
   numClasses: number;
   batches: ScoreBatch[];
 }
 
 /** One batch with every input `inputs` lists (logits and labels always, so derived inputs can be checked). */
-function batchArb(datasetSize: number, k: number, inputs: readonly ScoreInput[]): fc.Arbitrary<ScoreBatch> {
+function batchArb(datasetSize: number, k: number, inputs: readonly ScoreInput[]): FastCheck.Arbitrary<ScoreBatch> {
   const need = new Set(inputs);
   return fc
     .uniqueArray(fc.integer({ min: 0, max: datasetSize - 1 }), { minLength: 1, maxLength: Math.min(12, datasetSize) })
@@ -61,7 +65,7 @@ function batchArb(datasetSize: number, k: number, inputs: readonly ScoreInput[])
     });
 }
 
-function runArb(datasetSize: number, inputs: readonly ScoreInput[]): fc.Arbitrary<Generated> {
+function runArb(datasetSize: number, inputs: readonly ScoreInput[]): FastCheck.Arbitrary<Generated> {
   return fc.integer({ min: 2, max: 6 }).chain((k) =>
     fc.array(batchArb(datasetSize, k, inputs), { minLength: 1, maxLength: 8 }).map((batches) => ({ numClasses: k, batches })),
   );
@@ -140,6 +144,7 @@ function isScoreError(e: unknown): boolean {
  *   runScoreSuite(myScore, { describe, it, expect });
  */
 export function runScoreSuite(score: Score, { describe, it, expect }: TestApi, options: SuiteOptions = {}): void {
+  fc ??= loadFastCheck();
   const N = options.datasetSize ?? 40;
   const numRuns = options.numRuns ?? 60;
   const seed = options.seed ?? 20260101;
