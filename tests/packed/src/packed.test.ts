@@ -106,9 +106,12 @@ describe('the packed packages, outside the repository', () => {
     });
 
     it('passes the shared suite on its own source (its devDependencies: @dp/scores, fast-check, vitest)', () => {
-      const r = sh('npx', ['vitest', 'run'], dir, { CI: '1' });
-      expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/Tests\s+\d+ passed/);
+      const r = sh('npx', ['vitest', 'run'], dir, { CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' });
+      const out = r.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+      expect(r.status, `${out}\n${r.stderr}`).toBe(0);
+      expect(out).toMatch(/score 'entropy' \(shared suite\)/);
+      expect(out).toMatch(/Tests\s+\d+ passed/);
+      expect(out).not.toMatch(/failed/);
     });
 
     it('builds and packs', () => {
