@@ -109,7 +109,7 @@ describe('the packed packages, outside the repository', () => {
       const r = sh('npx', ['vitest', 'run'], dir, { CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' });
       const out = r.stdout.replace(/\x1b\[[0-9;]*m/g, '');
       expect(r.status, `${out}\n${r.stderr}`).toBe(0);
-      expect(out).toMatch(/score 'entropy' \(shared suite\)/);
+      expect(out).toMatch(/src\/index\.test\.ts/);
       expect(out).toMatch(/Tests\s+\d+ passed/);
       expect(out).not.toMatch(/failed/);
     });
