@@ -44,7 +44,9 @@ describe('the packed packages, outside the repository', () => {
       expect(t.files.filter((f) => f.startsWith('src/') || /\.test\.[cm]?[jt]s$/.test(f)), t.name).toEqual([]);
       for (const [dep, range] of Object.entries(t.manifest.dependencies ?? {})) if (dep.startsWith('@dp/')) expect(range, `${t.name} -> ${dep}`).toMatch(/^\^/);
     }
-    expect(using.tarballs.get('@dp/cli')!.manifest.bin).toEqual({ dp: './bin/dp.mjs' });
+    // The manifest npm publishes as is (`npm publish` drops a bin path it has to correct, such as './bin/dp.mjs').
+    expect(using.tarballs.get('@dp/cli')!.manifest.bin).toEqual({ dp: 'bin/dp.mjs' });
+    expect(using.tarballs.get('@dp/setup-backend')!.manifest.bin).toEqual({ 'dp-setup-backend': 'dist/cli.js' });
   });
 
   describe('1. only @dp/policies, in a hand-written loop', () => {
