@@ -48,7 +48,7 @@ describe('dp', () => {
     expect(h.stdout).toBe(dp('train', '--help').stdout);
     const typo = dp('trian');
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toEqual(["dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, bench, score, report, doctor (dp --help)"]);
+    expect(typo.stderr).toEqual(["dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, bench, score, report, doctor, setup-backend (dp --help)"]);
     expect(dp('xyzzy').stderr[0]).not.toMatch(/did you mean/);
     expect(dp('constructor').stderr[0]).toMatch(/^dp: error: unknown command 'constructor'/);
   });
