@@ -74,6 +74,8 @@ export function scratchLockfile(repoLock: { packages: Record<string, LockEntry> 
     for (let base = repoBase; ; base = parentOf(base)) {
       const candidate = `${base ? `${base}/` : ''}node_modules/${name}`;
       const entry = repo[candidate];
+      // Another platform's optional binary (npm keeps those in lockfiles): not installed here, as npm would skip it.
+      if (entry && !required && !forThisPlatform(entry)) return;
       if (entry) {
         if (entry.link) throw new Error(`${from} depends on ${name}, a workspace package that is not published (private): it cannot be installed from the tarballs`);
         const path = toScratch(candidate);
@@ -104,4 +106,16 @@ function depsOf(e: LockEntry): [string, boolean][] {
   const required = new Set([...Object.keys(e.dependencies ?? {}), ...peers]);
   const optional = Object.keys(e.optionalDependencies ?? {}).filter((n) => !required.has(n));
   return [...[...required].map((n): [string, boolean] => [n, true]), ...optional.map((n): [string, boolean] => [n, false])];
+}
+
+/** Whether an entry's `os` / `cpu` lists (npm's syntax, with '!' negations) admit this machine. */
+export function forThisPlatform(e: LockEntry, platform: string = process.platform, arch: string = process.arch): boolean {
+  const admits = (list: unknown, value: string) => {
+    if (!Array.isArray(list) || list.length === 0) return true;
+    const items = list as string[];
+    if (items.includes(`!${value}`)) return false;
+    const positive = items.filter((x) => !x.startsWith('!'));
+    return positive.length === 0 || positive.includes(value);
+  };
+  return admits(e.os, platform) && admits(e.cpu, arch);
 }
