@@ -10,8 +10,10 @@ process.env.TF_NUM_INTEROP_THREADS ??= '1';
 // AMX; elsewhere training is 1.6-1.9x slower without them, bench/speed/README.md), except on hosts that hide their
 // cache sizes, where they crash some layer shapes (@dp/trainer oneDnnDefault). A value in the environment wins.
 if (process.env.TF_ENABLE_ONEDNN_OPTS === undefined) {
-  const { oneDnnDefault } = await import('@dp/trainer').catch(() => ({ oneDnnDefault: () => '1' }));
-  process.env.TF_ENABLE_ONEDNN_OPTS = oneDnnDefault();
+  // If @dp/trainer cannot load (an unbuilt checkout), leave the variable unset: TensorFlow's own default is the safe one
+  // on hosts where forcing oneDNN on would crash, and the command that follows reports the missing build.
+  const trainer = await import('@dp/trainer').catch(() => null);
+  if (trainer) process.env.TF_ENABLE_ONEDNN_OPTS = trainer.oneDnnDefault();
 }
 // A reader that stops early (`dp bench --dry-run | head`) closes stdout: stop quietly, as Unix tools do, rather than
 // with an EPIPE stack trace. Any other stdout error is real and is rethrown.

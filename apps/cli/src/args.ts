@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CliError } from './errors.js';
+import { ExperimentError } from '@dp/experiments';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-/** parseArgs with strict checking; unknown or malformed options become one-line CliErrors. */
+/** parseArgs with strict checking; unknown or malformed options become one-line ExperimentErrors. */
 export function parse(argv: string[], options: OptionSpec, command: string, allowEmpty: readonly string[] = []): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   // `--seed -1`: parseArgs takes a value that starts with a dash for another option; join it (`--seed=-1`) so the
   // value reaches the range check, which names the allowed range.
@@ -19,7 +19,7 @@ export function parse(argv: string[], options: OptionSpec, command: string, allo
     parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ');
-    throw new CliError(`${msg}; fix: see \`dp ${command} --help\``);
+    throw new ExperimentError(`${msg}; fix: see \`dp ${command} --help\``);
   }
   // An empty value (`--out ""`, `--data-dir "$UNSET_VAR"`) is never what was meant: it would silently fall back to
   // the default (--resume "" trained a new run, --data-dir "" searched the usual places) or fail late with a path-less
@@ -28,31 +28,11 @@ export function parse(argv: string[], options: OptionSpec, command: string, allo
     if (allowEmpty.includes(name)) continue;
     for (const v of Array.isArray(value) ? value : [value]) {
       if (typeof v === 'string' && v.trim() === '') {
-        throw new CliError(`--${name} ${JSON.stringify(v)} is empty: expected a value; fix: give --${name} a value, or leave it out for its default (see \`dp ${command} --help\`)`);
+        throw new ExperimentError(`--${name} ${JSON.stringify(v)} is empty: expected a value; fix: give --${name} a value, or leave it out for its default (see \`dp ${command} --help\`)`);
       }
     }
   }
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
-}
-
-/** A numeric option: checks it parses and lies in [min, max] (integer if asked). */
-export function num(
-  values: Record<string, string | boolean | undefined>,
-  name: string,
-  fallback: number,
-  { min = -Infinity, max = Infinity, integer = false, minOpen = false, maxOpen = false }: { min?: number; max?: number; integer?: boolean; minOpen?: boolean; maxOpen?: boolean } = {},
-): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  // Decimal notation only: Number() would also take '0x10' (16) and '' (0).
-  const v = typeof raw === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw.trim()) ? Number(raw) : Number.NaN;
-  const ok = typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(v) && (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max) && (!integer || Number.isInteger(v));
-  if (!ok) {
-    const kind = integer ? 'an integer' : 'a number';
-    const hi = max === Infinity ? '' : maxOpen ? ` and < ${max}` : ` and <= ${max}`;
-    throw new CliError(`--${name} ${String(raw)} is invalid: expected ${kind} ${minOpen ? '>' : '>='} ${min}${hi}; fix: give --${name} a value in that range`);
-  }
-  return v;
 }
 
 export function str(values: Record<string, string | boolean | undefined>, name: string, fallback: string): string {

@@ -1,85 +1,80 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DataError } from '@dp/data';
-import { ModelError } from '@dp/models';
-import { PrunerError } from '@dp/policies';
-import { ScoreError } from '@dp/scores';
-import { TrainError } from '@dp/trainer';
-import { benchCommand } from './commands/bench.js';
-import { compareCommand } from './commands/compare.js';
-import { doctor } from './commands/doctor.js';
-import { reportCommand } from './commands/report.js';
-import { scoreCommand } from './commands/score.js';
-import { setupBackendCommand } from './commands/setup-backend.js';
-import { trainCommand } from './commands/train.js';
-import { CliError } from './errors.js';
-import { describeFsError } from './fs.js';
+import { describeFsError, ExperimentError } from '@dp/experiments';
+import { parse } from './args.js';
+import { commandHelp, type Command } from './command.js';
+import { COMMANDS } from './commands/index.js';
 
-const HELP = `dp: dynamic data pruning for TensorFlow.js training
+/** `dp help`: generated from the command table. */
+function topHelp(): string {
+  const nameWidth = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const width = Math.max(...COMMANDS.map((c) => c.summary.length));
+  return `dp: dynamic data pruning for TensorFlow.js training
 
 Usage: dp <command> [options]      dp help <command>      dp --version
 
 Commands:
-  compare   full data vs. dynamic pruning, side by side, with a report (dp compare --help)
-  train     train a model with a data-pruning policy                   (dp train --help)
-  bench     a resumable sweep of policies x ratios x seeds              (dp bench --help)
-  score     static scores (EL2N, GraNd, forgetting, ...) with their cost  (dp score --help)
-  report    Markdown + HTML report of finished runs                      (dp report --help)
-  doctor    check the native backend and the default dataset            (dp doctor --help)
-  setup-backend  build the native TensorFlow backend, offline if need be  (dp setup-backend --help)
+${COMMANDS.map((c) => `  ${c.name.padEnd(nameWidth)}${c.summary.padEnd(width)}  (dp ${c.name} --help)`).join('\n')}
 
 Examples:
-  dp compare
-  dp train --dataset fashion-mnist --model cnn-small --epochs 3
-  dp train --policy random --prune-ratio 0.5 --epochs 6
-  dp bench --results results/sweep.jsonl --policies full,random,ucb --ratios 0.5,0.7 --seeds 0,1,2
-  dp report results/sweep.jsonl --out reports/sweep
-  dp doctor
+${COMMANDS.map((c) => `  ${c.examples[0]!.replace(/\s+#.*$/, '')}`).join('\n')}
 `;
+}
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  compare: compareCommand,
-  train: trainCommand,
-  bench: benchCommand,
-  score: scoreCommand,
-  report: reportCommand,
-  doctor,
-  'setup-backend': setupBackendCommand,
-};
+const byName = (name: string | undefined): Command | undefined => COMMANDS.find((c) => c.name === name);
 
 /** Run the CLI; returns the exit code. User errors print one line, never a bare stack trace. */
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === '--version' || command === '-v') {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
     process.stdout.write(`${cliVersion()}\n`);
     return 0;
   }
   // `dp help train` is `dp train --help`.
-  if (command === 'help' && rest.length > 0 && rest[0]! in COMMANDS) return main([rest[0]!, '--help']);
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP);
-    return command ? 0 : 2;
+  if (name === 'help' && byName(rest[0])) return main([rest[0]!, '--help']);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(topHelp());
+    return name ? 0 : 2;
   }
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) {
-    const near = closest(command, Object.keys(COMMANDS));
-    process.stderr.write(`dp: error: unknown command '${command}'; fix: ${near ? `did you mean \`dp ${near}\`? ` : ''}use one of ${Object.keys(COMMANDS).join(', ')} (dp --help)\n`);
+  const command = byName(name);
+  if (!command) {
+    const names = COMMANDS.map((c) => c.name);
+    const near = closest(name, names);
+    process.stderr.write(`dp: error: unknown command '${name}'; fix: ${near ? `did you mean \`dp ${near}\`? ` : ''}use one of ${names.join(', ')} (dp --help)\n`);
     return 2;
   }
   try {
-    return await run(rest);
+    const { values, positionals } = parse(rest, { ...command.flags, help: { type: 'boolean', short: 'h' } }, name, command.allowEmpty);
+    if (values.help) {
+      process.stdout.write(commandHelp(command));
+      return 0;
+    }
+    if (positionals.length && !command.positionals) throw new ExperimentError(`unexpected argument '${positionals[0]}'; fix: see \`dp ${name} --help\``);
+    return await command.run(values, positionals);
   } catch (e) {
-    if (e instanceof CliError || e instanceof DataError || e instanceof ModelError || e instanceof PrunerError || e instanceof ScoreError || e instanceof TrainError) {
-      process.stderr.write(`dp: error: ${errorLine(e.message, command)}\n`);
-      return e instanceof CliError ? e.exitCode : 2;
+    if (isUserError(e)) {
+      process.stderr.write(`dp: error: ${errorLine(e.message, name)}\n`);
+      return typeof e.exitCode === 'number' ? e.exitCode : 2;
     }
     const fsError = describeFsError(e);
     if (fsError) {
-      process.stderr.write(`dp: error: ${errorLine(fsError, command)}\n`);
+      process.stderr.write(`dp: error: ${errorLine(fsError, name)}\n`);
       return 1;
     }
     throw e;
   }
+}
+
+/** JavaScript's own error classes: a bug, printed with its stack. */
+const BUILTIN = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError', 'AggregateError']);
+
+/**
+ * An error a package raises about its input (ExperimentError, DataError, ModelError, PrunerError, ScoreError,
+ * TrainError, ...): an Error of a named class of its own, recognised by shape rather than by class, so a second copy of
+ * a package (or a new error class) needs no change here.
+ */
+function isUserError(e: unknown): e is Error & { exitCode?: number } {
+  return e instanceof Error && !BUILTIN.has(e.name) && /Error$/.test(e.name) && typeof (e as { code?: unknown }).code !== 'string';
 }
 
 /**

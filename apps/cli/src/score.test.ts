@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readScoreFile } from '@dp/scores/node';
 import * as tf from '@tensorflow/tfjs-node';
 import { describe, expect, it } from 'vitest';
-import { ScoreLog } from './commands/score.js';
+import { ScoreLog } from './score-log.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };

@@ -12,7 +12,8 @@ export type {
   PrunerFor,
   StaticScores,
 } from './config.js';
-export type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
+export type { Choice, Json, Policy, PolicyContext, PolicyInput, PolicyInstance, Selection, ShardOptions } from './types.js';
+export { COMMON_OPTION_DEFAULTS } from './common-options.js';
 export { PrunerError } from './errors.js';
 export { getPolicy, policyNames, registerPolicy } from './registry.js';
 export { Rng, streamRng } from './rng.js';

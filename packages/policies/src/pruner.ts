@@ -1,4 +1,5 @@
 import { decodeFloat32, decodeUint32, encodeTyped } from './codec.js';
+import { COMMON_OPTION_DEFAULTS } from './common-options.js';
 import { keepCount } from './count.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from './errors.js';
 import { getPolicy } from './registry.js';
@@ -57,9 +58,9 @@ export class Pruner {
     policy.checkPruneRatio?.(pruneRatio);
     const totalEpochs = checkInt('totalEpochs', config.totalEpochs, 1);
     const seed = checkInt('seed', config.seed, -Number.MAX_SAFE_INTEGER);
-    const interval = checkInt('interval', orDefault(config.interval, 1), 1);
-    const warmupEpochs = checkInt('warmupEpochs', orDefault(config.warmupEpochs, 0), 0, totalEpochs);
-    const annealEpochs = checkInt('annealEpochs', orDefault(config.annealEpochs, 0), 0, totalEpochs);
+    const interval = checkInt('interval', orDefault(config.interval, COMMON_OPTION_DEFAULTS.interval), 1);
+    const warmupEpochs = checkInt('warmupEpochs', orDefault(config.warmupEpochs, COMMON_OPTION_DEFAULTS.warmupEpochs), 0, totalEpochs);
+    const annealEpochs = checkInt('annealEpochs', orDefault(config.annealEpochs, COMMON_OPTION_DEFAULTS.annealEpochs), 0, totalEpochs);
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
       if ((COMMON as readonly string[]).includes(key) || value === undefined) continue;

@@ -72,6 +72,12 @@ export interface PolicyInstance {
   readonly bytesPerSample: number;
 }
 
+/**
+ * What a policy's selection reads: per-sample training `losses` (observe), a `score-file` of static scores given up
+ * front (its `scores` option, from `dp score`), or `nothing` (uniform choices).
+ */
+export type PolicyInput = 'losses' | 'score-file' | 'nothing';
+
 /** A selection policy: one per file, registered by name. */
 export interface Policy<Options = Record<string, unknown>> {
   /** The `policy` value that selects it. */
@@ -80,6 +86,22 @@ export interface Policy<Options = Record<string, unknown>> {
   readonly summary: string;
   /** Names of the policy-specific options it accepts. */
   readonly optionNames: readonly string[];
+  /**
+   * Metadata an application reads instead of the name (default: none of these):
+   * `baseline: true` trains every sample every epoch and is the reference speed-ups and accuracy changes are
+   * measured against (pruneRatio is 0 for it); `reference: true` is the uniform-random reference a pruning method is
+   * also compared with at its ratio.
+   */
+  readonly baseline?: boolean;
+  readonly reference?: boolean;
+  /** What its selection reads (default 'losses'). */
+  readonly consumes?: PolicyInput;
+  /**
+   * The defaults of its options that have fixed defaults, as data (what parseOptions fills in when an option is left
+   * out; options whose default depends on the run, such as a bound from the prune ratio, are given for ratio 0.5).
+   * So `epsilon=0.1` and no option at all can be told to be one method without building a policy.
+   */
+  readonly defaults?: Readonly<Record<string, Json>>;
   /** Validate policy-specific options and fill defaults; throws PrunerError naming the field. */
   parseOptions(raw: Record<string, unknown>, ctx: PolicyContext): Options;
   /** JSON form of the options for the state fingerprint (default: the options). Must not embed large arrays. */

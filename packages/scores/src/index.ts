@@ -1,6 +1,6 @@
 // Core entry: pure TypeScript over typed arrays; no tfjs, no Node built-ins at import time.
-export type { Json, ResolvedBatch, Score, ScoreBatch, ScoreInput, ScoreTracker } from './types.js';
-export { SCORE_INPUTS } from './types.js';
+export type { Json, ResolvedBatch, Score, ScoreBatch, ScoreDefaults, ScoreInput, ScoreTracker } from './types.js';
+export { DEFAULT_SCORE_DEFAULTS, SCORE_INPUTS } from './types.js';
 export { ScoreError } from './errors.js';
 export { MAX_CLASSES, MAX_MAGNITUDE, resolveBatch } from './batch.js';
 export { ArrayTracker, LastValueTracker } from './tracker.js';

@@ -68,6 +68,15 @@ export interface ScoreTracker {
 }
 
 /** A per-sample importance score: one per file, registered by name. Implement this to write a plug-in. */
+/** How a static score is made by default: training epochs before scoring and independent runs averaged. */
+export interface ScoreDefaults {
+  epochs: number;
+  runs: number;
+}
+
+/** The defaults of a score that declares none. */
+export const DEFAULT_SCORE_DEFAULTS: Readonly<ScoreDefaults> = Object.freeze({ epochs: 2, runs: 1 });
+
 export interface Score {
   /** Registry name, lower-case kebab (`[a-z][a-z0-9-]*`). */
   readonly name: string;
@@ -77,6 +86,11 @@ export interface Score {
   readonly inputs: readonly ScoreInput[];
   /** Names of the options `create` accepts. */
   readonly optionNames: readonly string[];
+  /**
+   * The scoring protocol an application uses by default, as data: training epochs before scoring (0 = at
+   * initialisation) and independent runs averaged (default DEFAULT_SCORE_DEFAULTS: 2 epochs, 1 run).
+   */
+  readonly defaults?: Readonly<ScoreDefaults>;
   /** Validates `datasetSize` and `options` (ScoreError naming the field) and returns a fresh tracker. */
   create(datasetSize: number, options?: Record<string, unknown>): ScoreTracker;
 }

@@ -7,4 +7,4 @@ export { SetupError } from './errors.js';
 export { backendSetupCommand, repositoryRoot } from './fix-command.js';
 export { TFJS_NODE_VERSION, locateTfjsNode } from './locate.js';
 export type { TfjsNodeLocation } from './locate.js';
-export { setupBackendMain, usage } from './main.js';
+export { runSetupBackend, SETUP_FLAGS, setupBackendMain, usage } from './main.js';

@@ -25,6 +25,15 @@ Exit status 0 when the native backend loads afterwards, 1 when no route worked, 
 `;
 }
 
+/** The flags of the set-up's command line (parseArgs options, without --help). */
+export const SETUP_FLAGS = {
+  gpu: { type: 'boolean' },
+  offline: { type: 'boolean' },
+  wheel: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  from: { type: 'string' },
+} as const;
+
 /**
  * The command line of the set-up (the `dp-setup-backend` bin and `dp setup-backend`): parse, run, print what was
  * done, return the exit code. `from` is the default resolution directory; `prog` names the command in messages.
@@ -35,14 +44,7 @@ export function setupBackendMain(argv: readonly string[], defaults: { from?: str
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: {
-        gpu: { type: 'boolean' },
-        offline: { type: 'boolean' },
-        wheel: { type: 'string' },
-        'cache-dir': { type: 'string' },
-        from: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...SETUP_FLAGS, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -54,6 +56,15 @@ export function setupBackendMain(argv: readonly string[], defaults: { from?: str
     process.stdout.write(usage(prog));
     return 0;
   }
+  return runSetupBackend(values, { ...defaults, prog });
+}
+
+/**
+ * The set-up from parsed flags (SETUP_FLAGS): run it, print what was done, return the exit code (0 when the native
+ * backend loads afterwards, 1 when no route worked, 2 on a bad option). For a caller that parsed the flags itself.
+ */
+export function runSetupBackend(values: Record<string, string | boolean | undefined>, defaults: { from?: string; prog?: string } = {}): number {
+  const prog = defaults.prog ?? 'dp-setup-backend';
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const from = str('from') ?? defaults.from;
   const cacheDir = str('cache-dir');

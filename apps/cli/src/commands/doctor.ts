@@ -1,27 +1,27 @@
 import { cpus } from 'node:os';
 import { DataError, FASHION_MNIST, locateIdx } from '@dp/data';
-import { parse } from '../args.js';
 import { describeCpu, oneDnnSafe, oneDnnState, type CpuInfo, type OneDnnState } from '@dp/trainer';
-import { loadBackend, setupCommand } from '../backend.js';
+import { loadBackend, setupCommand } from '@dp/experiments';
+import type { Command } from '../command.js';
 
-export const doctorHelp = `Usage: dp doctor [--gpu] [--data-dir DIR]
+export const doctor: Command = {
+  name: 'doctor',
+  summary: 'check the native backend and the default dataset',
+  help: () => `Usage: dp doctor [--gpu] [--data-dir DIR]
 
 Checks that training will run on the native TensorFlow backend and that the default dataset is found.
 Exits 1 if training would fall back to the pure-JS cpu backend.
+`,
+  examples: ['dp doctor'],
+  flags: { gpu: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+  run: checkSetup,
+};
 
-Example:
-  dp doctor
-`;
-
-export async function doctor(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { gpu: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'doctor');
-  if (values.help) {
-    process.stdout.write(doctorHelp);
-    return 0;
-  }
+async function checkSetup(values: Record<string, string | boolean | undefined>): Promise<number> {
   const cpu = describeCpu();
   const onednn = oneDnnState(cpu);
-  const info = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: true, quiet: true });
+  // No onWarning: doctor reports the fallback itself (and was not given --allow-cpu).
+  const info = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: true });
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   let fmnist: string | undefined;
   try {

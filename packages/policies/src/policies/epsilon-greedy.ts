@@ -49,6 +49,8 @@ export const epsilonGreedy: Policy<EpsilonGreedyOptions> = {
   name: 'epsilon-greedy',
   summary: 'the ceil((1-ε)k) highest loss EMAs plus the rest uniformly at random, ε constant or decaying (Raju et al.)',
   optionNames: ['epsilon', 'decay', 'epsilonSchedule', 'epsilonFinal'],
+  consumes: 'losses',
+  defaults: { epsilon: 0.1, decay: 0.9, epsilonSchedule: 'constant' },
   parseOptions: (raw) => {
     const epsilon = checkNumber('epsilon', orDefault(raw.epsilon, 0.1), 0, 1);
     const decay = parseDecay(raw);

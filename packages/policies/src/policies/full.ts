@@ -13,6 +13,9 @@ export const full: Policy<FullOptions> = {
   name: 'full',
   summary: 'every sample every epoch (the unpruned baseline)',
   optionNames: [],
+  baseline: true,
+  consumes: 'nothing',
+  defaults: {},
   parseOptions: () => ({}),
   isFullDataEpoch: () => true,
   create(ctx) {

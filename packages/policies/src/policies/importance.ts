@@ -34,6 +34,8 @@ export const importance: Policy<ImportanceOptions> = {
   name: 'importance',
   summary: 'k samples drawn with probability ∝ the UCB score, weighted 1/p so the gradient stays unbiased',
   optionNames: ['c', 'decay', 'mix'],
+  consumes: 'losses',
+  defaults: { c: 1, decay: 0.9, mix: 0.5 },
   parseOptions: (raw) => ({
     c: checkNumber('c', orDefault(raw.c, 1), 0, Infinity),
     decay: parseDecay(raw),

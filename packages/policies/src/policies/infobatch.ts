@@ -26,6 +26,8 @@ export const infobatch: Policy<InfoBatchOptions> = {
   name: 'infobatch',
   summary: 'drop a random share r of below-mean-loss samples, rescale the rest by 1/(1-r); full data at the end (Qin et al.)',
   optionNames: ['delta'],
+  consumes: 'losses',
+  defaults: { delta: 0.875 },
   parseOptions: (raw) => ({ delta: checkNumber('delta', orDefault(raw.delta, 0.875), 0, 1, { minOpen: true }) }),
   // e >= δT, with δT snapped to an integer when within float64 rounding of it (0.28 * 25 = 7.000000000000001 is 7).
   isFullDataEpoch: (epoch, ctx, { delta }) => epoch >= ceilOf(delta, ctx.totalEpochs),

@@ -45,6 +45,8 @@ export const orderdp: Policy<OrderDpOptions> = {
   name: 'orderdp',
   summary: 'the k highest last losses of a uniform random pool of floor(poolRatio * N) samples (Jin et al.)',
   optionNames: ['poolRatio', 'initialScore'],
+  consumes: 'losses',
+  defaults: { poolRatio: 0.8, initialScore: 3 },
   parseOptions(raw, ctx) {
     const n = ctx.datasetSize;
     let poolRatio = DEFAULT_POOL_RATIO;

@@ -41,6 +41,8 @@ export const ramp: Policy<RampOptions> = {
   name: 'ramp',
   summary: 'uniform random subsets growing linearly over training, mean k (ours)',
   optionNames: ['ramp'],
+  consumes: 'nothing',
+  defaults: { ramp: 0.5 },
   parseOptions: (raw, ctx) => {
     const max = Math.min(1, (ctx.datasetSize - ctx.keep) / ctx.keep); // (1 − f)/f, f = k/N, without rounding f first
     const a = checkNumber('ramp', orDefault(raw.ramp, Math.min(0.5, max)), 0, 1);

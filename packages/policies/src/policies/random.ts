@@ -15,6 +15,9 @@ export const random: Policy<RandomOptions> = {
   name: 'random',
   summary: 'a new uniform random subset of k samples at every selection (Raju et al.)',
   optionNames: [],
+  reference: true,
+  consumes: 'nothing',
+  defaults: {},
   parseOptions: () => ({}),
   create(ctx) {
     return {

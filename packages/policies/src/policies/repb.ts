@@ -50,6 +50,8 @@ export const repb: Policy<RepbOptions> = {
   name: 'repb',
   summary: 'drop samples below their local-window mean loss or left out last time (uniformly, exactly d), weight epochs / times selected (Zhou et al.)',
   optionNames: ['window', 'maxWeight'],
+  consumes: 'losses',
+  defaults: { window: 1, maxWeight: 10 },
   parseOptions: (raw) => ({
     window: checkInt('window', orDefault(raw.window, DEFAULT_WINDOW), 1),
     maxWeight: checkNumber('maxWeight', orDefault(raw.maxWeight, DEFAULT_MAX_WEIGHT), 1, Infinity),

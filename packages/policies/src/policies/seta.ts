@@ -280,6 +280,8 @@ export const seta: Policy<SetaOptions> = {
   name: 'seta',
   summary: 'random pruning, then a window sliding easy -> hard over k-means loss groups; random subset at the end (Zhou et al.)',
   optionNames: ['groups', 'windowScale', 'delta', 'initialScore'],
+  consumes: 'losses',
+  defaults: { groups: 10, windowScale: 0.5, delta: 0.875, initialScore: 3 },
   parseOptions(raw) {
     const groups = checkInt('groups', orDefault(raw.groups, 10), 1, MAX_GROUPS);
     const windowScale = checkNumber('windowScale', orDefault(raw.windowScale, 0.5), 0, 1, { minOpen: true });

@@ -25,6 +25,8 @@ export const staticPolicy: Policy<StaticOptions> = {
   name: 'static',
   summary: 'a fixed subset: score ranks [offset, offset + k) of a given score array (EL2N, GraNd, forgetting, ...)',
   optionNames: ['scores', 'offset'],
+  consumes: 'score-file',
+  defaults: { offset: 0 },
   parseOptions(raw, ctx) {
     const n = ctx.datasetSize;
     const given = raw.scores;

@@ -41,6 +41,8 @@ export const ucb: Policy<UcbOptions> = {
   name: 'ucb',
   summary: 'the k highest EMA(loss) + c * EMA-std(loss) (Raju et al.), or + c * sqrt(ln t / n) (UCB1)',
   optionNames: ['c', 'decay', 'bonus'],
+  consumes: 'losses',
+  defaults: { c: 1, decay: 0.9, bonus: 'std' },
   parseOptions: (raw) => ({
     c: checkNumber('c', orDefault(raw.c, 1), 0, Infinity),
     decay: parseDecay(raw),

@@ -9,6 +9,7 @@ export const el2n: Score = {
   summary: 'EL2N: L2 norm of softmax(logits) - onehot(label) (Paul et al. 2021)',
   inputs: ['logits', 'labels'],
   optionNames: [],
+  defaults: { epochs: 2, runs: 2 },
   create(datasetSize, options) {
     readOptions('el2n', [], options);
     return new LastValueTracker('el2n', ['logits', 'labels'], datasetSize, {}, (b, i) =>

@@ -65,6 +65,7 @@ export const forgetting: Score = {
   summary: 'forgetting events: correct -> incorrect transitions across presentations (Toneva et al. 2019)',
   inputs: ['correct'],
   optionNames: [],
+  defaults: { epochs: 3, runs: 1 },
   create(datasetSize, options) {
     readOptions('forgetting', [], options);
     return new ForgettingTracker(datasetSize);

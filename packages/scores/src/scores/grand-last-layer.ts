@@ -14,6 +14,7 @@ export const grandLastLayer: Score = {
   summary: 'GraNd of the final dense layer only, closed form ||p - y|| sqrt(||h||^2 + 1) (cheap)',
   inputs: ['logits', 'labels', 'featureSqNorms'],
   optionNames: [],
+  defaults: { epochs: 0, runs: 2 },
   create(datasetSize, options) {
     readOptions('grand-last-layer', [], options);
     return new LastValueTracker('grand-last-layer', ['logits', 'labels', 'featureSqNorms'], datasetSize, {}, (b, i) =>

@@ -11,6 +11,7 @@ export const grand: Score = {
   summary: 'GraNd: per-sample gradient norm over all parameters, exact (slow; Paul et al. 2021)',
   inputs: ['gradNorms'],
   optionNames: [],
+  defaults: { epochs: 0, runs: 1 },
   create(datasetSize, options) {
     readOptions('grand', [], options);
     return new LastValueTracker('grand', ['gradNorms'], datasetSize, {}, (b, i) => b.gradNorms![i]!);

@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { policyNames } from '@dp/policies';
+import { scoreNames } from '@dp/scores';
+import { methodNames } from '@dp/experiments';
+import { describe, expect, it } from 'vitest';
+import { commandHelp } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { closest } from './main.js';
+
+const src = dirname(fileURLToPath(import.meta.url));
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []));
+
+describe('the command table', () => {
+  it('names each command once, with a usage line, a summary and examples of itself', () => {
+    expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
+    for (const c of COMMANDS) {
+      expect(commandHelp(c), c.name).toMatch(new RegExp(`^Usage: dp ${c.name}\\b[\\s\\S]*\\nExamples:\\n`));
+      expect(c.summary.length, c.name).toBeGreaterThan(0);
+      for (const e of c.examples) expect(e, c.name).toMatch(new RegExp(`^dp ${c.name}\\b`));
+    }
+  });
+
+  it('suggests the command a near miss meant', () => {
+    for (const c of COMMANDS) expect(closest(`${c.name.slice(0, -1)}x`, COMMANDS.map((x) => x.name))).toBe(c.name);
+    expect(closest('zzzzzzzz', COMMANDS.map((x) => x.name))).toBeUndefined();
+  });
+
+  it('has no command importing another command', () => {
+    for (const file of sources(join(src, 'commands'))) {
+      if (file.endsWith('index.ts')) continue;
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/from '\.\/(?!\.)/);
+    }
+  });
+
+  it('names no policy, score or method in code outside help texts and examples (metadata decides)', () => {
+    const names = [...new Set([...policyNames(), ...scoreNames(), ...methodNames()])];
+    for (const file of sources(src)) {
+      const text = readFileSync(file, 'utf8');
+      for (const n of names) expect(text, `${file} names '${n}'`).not.toMatch(new RegExp(`['"\`]${n}['"\`]`));
+    }
+  });
+});
