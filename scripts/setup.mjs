@@ -5,24 +5,23 @@
 //   npm run setup              CPU (@tensorflow/tfjs-node)
 //   npm run setup -- --gpu     also install @tensorflow/tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1 on Linux x64)
 //
-// Native backend strategy, in order:
+// Native backend (packages/setup-backend, also `npx dp setup-backend` for projects that installed the packages):
 //   1. already built and loading -> nothing to do;
-//   2. tfjs-node's own install script (downloads libtensorflow 2.9.1 from Google storage: what a user with
-//      internet gets);
+//   2. tfjs-node's own install script (downloads libtensorflow 2.9.1 from Google storage or the mirror in
+//      TFJS_NODE_CDN_STORAGE / TFJS_NODE_BASE_URI: what a user with internet gets);
 //   3. offline route: libtensorflow from the `tensorflow-cpu` wheel on the configured pip index
 //      (TF_C/TFE_C API in libtensorflow_cc.so.2), linked into tfjs-node's deps/ folder, binding built with node-gyp;
 //   4. otherwise a loud warning: training commands then refuse to run unless given --allow-cpu.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, cpSync, renameSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setupDistributed } from '../packages/distributed/scripts/build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const GPU = args.has('--gpu') || process.env.DP_TFJS === 'gpu';
-const WHEEL_SPEC = process.env.DP_TF_WHEEL ?? 'tensorflow-cpu==2.21.0';
 const cache = process.env.DP_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dp');
 const t0 = Date.now();
 const summary = [];
@@ -33,7 +32,7 @@ const done = (step, what) => {
   say(`${step}: ${what}`);
 };
 function run(cmd, argv, opts = {}) {
-  const r = spawnSync(cmd, argv, { cwd: root, stdio: opts.quiet ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  const r = spawnSync(cmd, argv, { cwd: opts.cwd ?? root, stdio: opts.quiet ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
   return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '', status: r.status };
 }
 function warn(lines) {
@@ -66,6 +65,8 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 // ---------------------------------------------------------------- 2. native backend
+// The same code as `npx dp setup-backend` in a project that installed the packages: @dp/setup-backend (built here
+// first, since nothing else is built yet).
 const tfjsPkg = GPU ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
 if (GPU && !existsSync(join(root, 'node_modules', tfjsPkg))) {
   say(`installing ${tfjsPkg} (GPU users: needs CUDA 11.2 and cuDNN 8.1)`);
@@ -74,134 +75,30 @@ if (GPU && !existsSync(join(root, 'node_modules', tfjsPkg))) {
     process.exit(1);
   }
 }
-const tfjsDir = join(root, 'node_modules', tfjsPkg);
-
-function nativeLoads() {
-  const r = run(process.execPath, ['-e', `const tf=require(${JSON.stringify(tfjsPkg)});process.stdout.write(tf.getBackend()+' '+(tf.backend().binding.TF_Version||''))`], {
-    quiet: true,
-    env: { TF_CPP_MIN_LOG_LEVEL: '2' },
-  });
-  return r.ok && r.stdout.startsWith('tensorflow') ? `backend ${r.stdout.trim().replace(' ', ', TensorFlow ')}` : null;
-}
-
-let native = nativeLoads();
-if (native) {
-  done('native backend', `${tfjsPkg} already built (${native}): nothing rebuilt`);
-} else {
-  // Route A: the package's own install script (downloads libtensorflow 2.9.1 when Google storage is reachable).
-  say(`building ${tfjsPkg}: trying its own install script first (downloads libtensorflow from Google storage)`);
-  const a = run('npm', ['rebuild', tfjsPkg, '--foreground-scripts'], { quiet: true });
-  native = a.ok ? nativeLoads() : null;
-  if (native) {
-    done('native backend', `${tfjsPkg} built by its install script (${native})`);
-  } else if (GPU) {
-    warn([`${tfjsPkg} could not be built: its install script needs Google storage for the GPU libtensorflow.`, 'There is no offline route for the GPU build; run `npm run setup` without --gpu for the CPU backend.']);
-  } else {
-    const reason = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|getaddrinfo|EAI_AGAIN|network/i.test(a.out) ? 'Google storage unreachable' : 'install script failed';
-    say(`${reason}; building from the ${WHEEL_SPEC} wheel instead (offline route)`);
-    try {
-      native = buildFromWheel();
-      done('native backend', `${tfjsPkg} built against libtensorflow from ${WHEEL_SPEC} (${native})`);
-    } catch (e) {
-      warn([
-        `The native TensorFlow backend could not be built: ${e.message}`,
-        'Training commands (dp train, dp compare, ...) will refuse to run on the pure-JS cpu backend,',
-        'which is 300-700x slower, unless you pass --allow-cpu. To fix: give this machine access to Google',
-        `storage or to a pip index serving ${WHEEL_SPEC}, then run \`npm run setup\` again.`,
-      ]);
-      summary.push(['native backend', 'NOT AVAILABLE (see warning above)']);
-    }
+let nativeReady = false;
+{
+  const pkgDir = join(root, 'packages', 'setup-backend');
+  if (!run('npx', ['tsup'], { quiet: true, cwd: pkgDir }).ok) {
+    console.error('[setup] error: could not build packages/setup-backend; fix: run `npx tsup` in packages/setup-backend and read its errors');
+    process.exit(1);
+  }
+  const { setupBackend, SetupError } = await import(pathToFileURL(join(pkgDir, 'dist', 'index.js')).href);
+  try {
+    const r = setupBackend({ from: root, gpu: GPU, log: (line) => say(line) });
+    summary.push(['native backend', r.summary]);
+    nativeReady = true;
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    warn([
+      `The native TensorFlow backend could not be built: ${e.message}`,
+      'Training commands (dp train, dp compare, ...) will refuse to run on the pure-JS cpu backend,',
+      'which is 300-700x slower, unless you pass --allow-cpu. Then run `npm run setup` again.',
+    ]);
+    summary.push(['native backend', 'NOT AVAILABLE (see warning above)']);
   }
 }
 
-function buildFromWheel() {
-  const pip = ['-m', 'pip'];
-  const python = ['python3', 'python'].find((p) => run(p, ['--version'], { quiet: true }).ok);
-  if (!python) throw new Error('no python3 on PATH to fetch the tensorflow-cpu wheel with pip');
-  // The wheel spec names a pinned version of TensorFlow's CPU (or full) wheel; its file is <name_with_underscores>-<version>-...
-  const spec = /^(tensorflow(?:-cpu)?)==(\d+\.\d+\.\d+)$/.exec(WHEEL_SPEC);
-  if (!spec) throw new Error(`DP_TF_WHEEL = ${WHEEL_SPEC} is invalid: expected tensorflow-cpu==X.Y.Z (or tensorflow==X.Y.Z)`);
-  const [, pkgName, version] = spec;
-  const prefix = `${pkgName.replace('-', '_')}-${version}-`;
-  const libDir = join(cache, `libtensorflow-${version}`);
-  const marker = join(libDir, '.complete');
-  if (!existsSync(marker)) {
-    const wheelDir = join(cache, 'wheels');
-    mkdirSync(wheelDir, { recursive: true });
-    let wheel = readdirSync(wheelDir).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
-    if (!wheel) {
-      say(`pip download --no-deps ${WHEEL_SPEC} (about 270 MB)`);
-      const r = run(python, [...pip, 'download', '--no-deps', '--only-binary=:all:', '-d', wheelDir, WHEEL_SPEC], { quiet: true });
-      if (!r.ok) throw new Error(`pip could not download ${WHEEL_SPEC}: ${r.out.trim().split('\n').slice(-1)[0]}`);
-      wheel = readdirSync(wheelDir).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
-      if (!wheel) throw new Error(`pip reported success but no ${prefix}*.whl is in ${wheelDir}`);
-    } else {
-      say(`using cached wheel ${join(wheelDir, wheel)}`);
-    }
-    say(`extracting libtensorflow and the C API headers into ${libDir}`);
-    const tmp = `${libDir}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    // Extract with Python's zipfile (always there with pip), only the files the binding needs.
-    const extract = `
-import sys, zipfile
-wanted = ('tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2')
-prefixes = ('tensorflow/include/tensorflow/c/', 'tensorflow/include/tensorflow/core/platform/',
-            'tensorflow/include/tsl/platform/', 'tensorflow/include/xla/tsl/c/')
-with zipfile.ZipFile(sys.argv[1]) as z:
-    names = [n for n in z.namelist() if n in wanted or n.startswith(prefixes)]
-    missing = [w for w in wanted if w not in names]
-    if missing: sys.exit('wheel lacks ' + ', '.join(missing))
-    for n in names: z.extract(n, sys.argv[2])
-`;
-    const r = run(python, ['-c', extract, join(wheelDir, wheel), tmp], { quiet: true });
-    if (!r.ok) throw new Error(`could not extract the wheel: ${r.out.trim()}`);
-    rmSync(libDir, { recursive: true, force: true });
-    renameSync(join(tmp, 'tensorflow'), libDir);
-    rmSync(tmp, { recursive: true, force: true });
-    execFileSync('touch', [marker]);
-  } else {
-    say(`using cached libtensorflow in ${libDir}`);
-  }
-  // Stage it where tfjs-node's binding.gyp and install script look: deps/include and deps/lib.
-  const deps = join(tfjsDir, 'deps');
-  rmSync(deps, { recursive: true, force: true });
-  mkdirSync(join(deps, 'lib'), { recursive: true });
-  cpSync(join(libDir, 'include'), join(deps, 'include'), { recursive: true });
-  for (const lib of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2']) {
-    try {
-      linkSync(join(libDir, lib), join(deps, 'lib', lib)); // hard link: no copy, survives cache clean-up
-    } catch {
-      copyFileSync(join(libDir, lib), join(deps, 'lib', lib));
-    }
-  }
-  symlinkSync('libtensorflow_cc.so.2', join(deps, 'lib', 'libtensorflow.so.2.9.1'));
-  symlinkSync('libtensorflow_cc.so.2', join(deps, 'lib', 'libtensorflow.so'));
-  symlinkSync('libtensorflow_framework.so.2', join(deps, 'lib', 'libtensorflow_framework.so'));
-  say('building the tfjs-node binding with node-gyp (about 15 s)');
-  // node-gyp downloads Node's headers from nodejs.org unless told where local ones are: offline, point it at the
-  // headers installed with this Node (Debian's nodejs package ships them in /usr/include/node) when they match.
-  const headers = process.env.npm_config_nodedir ? {} : localNodeHeaders();
-  if (headers.npm_config_nodedir) say(`node-gyp uses the local Node headers in ${headers.npm_config_nodedir}/include/node`);
-  // With deps/lib/libtensorflow.so.2.9.1 present, tfjs-node's install script skips the download and builds.
-  const b = run('npm', ['rebuild', tfjsPkg, '--foreground-scripts'], { quiet: true, env: headers });
-  const loaded = b.ok ? nativeLoads() : null;
-  if (!loaded) throw new Error(`the binding did not build or load:\n${b.out.split('\n').filter((l) => /error|ERR!/i.test(l)).slice(0, 8).join('\n')}`);
-  return loaded;
-}
-
-/** { npm_config_nodedir } for node-gyp when this Node's own headers are installed beside it, else {}. */
-function localNodeHeaders() {
-  const prefix = dirname(dirname(process.execPath));
-  const file = join(prefix, 'include', 'node', 'node_version.h');
-  if (!existsSync(file)) return {};
-  const text = readFileSync(file, 'utf8');
-  const part = (name) => new RegExp(`#define NODE_${name}_VERSION (\\d+)`).exec(text)?.[1];
-  const version = `v${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}`;
-  return version === process.version ? { npm_config_nodedir: prefix } : {};
-}
-
-setupDistributed({ tfjsPkg, nativeReady: Boolean(native), done, warn }); // @dp/distributed's addon, same libtensorflow
+setupDistributed({ tfjsPkg, nativeReady, done, warn }); // @dp/distributed's addon, same libtensorflow
 
 // ---------------------------------------------------------------- 3. Debian packages: dataset, report browser
 /** apt-get install on Debian/Ubuntu as root or with password-less sudo; returns false where that is not possible. */

@@ -48,7 +48,7 @@ describe('dp', () => {
     expect(h.stdout).toBe(dp('train', '--help').stdout);
     const typo = dp('trian');
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toEqual(["dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, bench, score, report, doctor (dp --help)"]);
+    expect(typo.stderr).toEqual(["dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, bench, score, report, doctor, setup-backend (dp --help)"]);
     expect(dp('xyzzy').stderr[0]).not.toMatch(/did you mean/);
     expect(dp('constructor').stderr[0]).toMatch(/^dp: error: unknown command 'constructor'/);
   });
@@ -79,10 +79,13 @@ describe('dp', () => {
     expect(doc.code).toBe(1);
     expect(doc.stdout).toMatch(/^backend\s+cpu$/m);
     expect(doc.stdout).toMatch(/FAIL: training would run on the pure-JS 'cpu' backend/);
+    // Inside the repository the fix is its set-up script; doctor was not given --allow-cpu and does not claim it was.
+    expect(doc.stdout).toMatch(/fix: run `npm run setup -- --gpu`\./);
+    expect(doc.stderr.join('\n')).not.toMatch(/--allow-cpu was given/);
     const t = dpWith({ DP_TFJS: 'gpu' }, 'train', '--epochs', '1', '--train-subset', '100');
     expect(t.code).toBe(2);
     expect(t.stderr).toHaveLength(1);
-    expect(t.stderr[0]).toMatch(/^dp: error: the native TensorFlow backend \(@tensorflow\/tfjs-node-gpu\) could not load: .*; fix: run `npm run setup -- --gpu` in the repository root, or pass --allow-cpu/);
+    expect(t.stderr[0]).toMatch(/^dp: error: the native TensorFlow backend \(@tensorflow\/tfjs-node-gpu\) could not load: .*; fix: run `npm run setup -- --gpu`, or pass --allow-cpu/);
   });
 
   it.each([

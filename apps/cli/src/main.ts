@@ -7,13 +7,14 @@ import { COMMANDS } from './commands/index.js';
 
 /** `dp help`: generated from the command table. */
 function topHelp(): string {
+  const nameWidth = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   const width = Math.max(...COMMANDS.map((c) => c.summary.length));
   return `dp: dynamic data pruning for TensorFlow.js training
 
 Usage: dp <command> [options]      dp help <command>      dp --version
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary.padEnd(width)}  (dp ${c.name} --help)`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(nameWidth)}${c.summary.padEnd(width)}  (dp ${c.name} --help)`).join('\n')}
 
 Examples:
 ${COMMANDS.map((c) => `  ${c.examples[0]!.replace(/\s+#.*$/, '')}`).join('\n')}

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readScoreFile } from '@dp/scores';
+import { readScoreFile } from '@dp/scores/node';
 import * as tf from '@tensorflow/tfjs-node';
 import { describe, expect, it } from 'vitest';
 import { ScoreLog } from './score-log.js';

@@ -56,7 +56,7 @@ async function withDecoder(opts: LoadOptions): Promise<LoadOptions> {
     const decodeModule = opts.decodeModule ?? (existsSync(fileURLToPath(entry)) ? entry : undefined);
     return { ...opts, decodeImage: mod.decodeImage, ...(decodeModule ? { decodeModule } : {}) };
   } catch (e) {
-    throw new DataError(`image folders need @tensorflow/tfjs-node to decode JPEG/PNG, and it could not be loaded (${(e as Error).message.split('\n')[0]})`, 'npm install @tensorflow/tfjs-node, or pass decodeImage');
+    throw new DataError(`image folders need @tensorflow/tfjs-node to decode JPEG/PNG, and it could not be loaded (${(e as Error).message.split('\n')[0]})`, 'npm install --ignore-scripts @tensorflow/tfjs-node and build its native backend with `npx dp-setup-backend` (package @dp/setup-backend; `npx dp setup-backend` with the dp CLI, `npm run setup` in the dp repository), or pass decodeImage');
   }
 }
 

@@ -1,4 +1,7 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as TfCore from '@tensorflow/tfjs-core';
+import { backendSetupCommand } from '@dp/setup-backend';
 import { ExperimentError } from './errors.js';
 
 export interface BackendOptions {
@@ -59,7 +62,7 @@ export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInf
   }
   if (!opts.allowCpu) {
     throw new ExperimentError(
-      `the native TensorFlow backend (${pkg}) could not load: ${nativeError}; fix: run \`npm run setup${gpu ? ' -- --gpu' : ''}\` in the repository root, ` +
+      `the native TensorFlow backend (${pkg}) could not load: ${nativeError}; fix: run \`${setupCommand(gpu)}\`, ` +
         'or pass --allow-cpu to train on the pure-JS backend (300-700x slower)',
     );
   }
@@ -67,6 +70,14 @@ export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInf
   await tf.setBackend('cpu');
   opts.onWarning?.(`native backend unavailable (${nativeError}); running on the pure-JS cpu backend because --allow-cpu was given`);
   return { tf, backend: tf.getBackend(), package: '@tensorflow/tfjs-backend-cpu', tfjsVersion: tf.version_core, nativeError };
+}
+
+/**
+ * The set-up command that fits where this code runs: `npm run setup` in the repository, `npx dp setup-backend` in a
+ * project that installed the packages.
+ */
+export function setupCommand(gpu: boolean): string {
+  return backendSetupCommand(dirname(fileURLToPath(import.meta.url)), gpu);
 }
 
 function firstLine(s: string): string {

@@ -2,7 +2,7 @@
 // scoring, results files and their summaries and statistics. The library prints nothing: progress and warnings go to
 // callbacks.
 export { ExperimentError } from './errors.js';
-export { loadBackend, type BackendInfo, type BackendOptions, type TfNodeApi } from './backend.js';
+export { loadBackend, setupCommand, type BackendInfo, type BackendOptions, type TfNodeApi } from './backend.js';
 export { appendFileExplained, checkOutputPath, describeFsError, writeFileAtomic, writeJsonAtomic } from './fs.js';
 export { formatDuration, runEta } from './format.js';
 export { num } from './num.js';

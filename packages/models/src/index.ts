@@ -1,3 +1,8 @@
+import { quietTensorFlowLogs } from './quiet-tensorflow.js';
+
+// First: quiet TensorFlow's INFO lines before tfjs-node can load (see the function).
+quietTensorFlowLogs();
+export { quietTensorFlowLogs };
 export { buildModel, modelEntries, modelNames, registerModel, unregisterModel } from './registry.js';
 export { cnnSmall } from './cnn-small.js';
 export { cifarResNet, resNet } from './resnet.js';

@@ -30,9 +30,22 @@ describe('resolveBatch', () => {
     expect(b.correct![0]).toBe(0);
   });
 
+  it('gives a logits-only score its logits without asking for labels', () => {
+    const b = resolveBatch({ ids, logits, numClasses: 2 }, ['logits'], 4, 't');
+    expect(Array.from(b.logits!)).toEqual(Array.from(logits));
+    expect(b.labels).toBeUndefined();
+    // Labels passed anyway are neither required nor checked for a score that does not declare them.
+    expect(resolveBatch({ ids, logits, labels: [1, 7], numClasses: 2 }, ['logits'], 4, 't').labels).toBeUndefined();
+  });
+
+  it('still needs labels when an input is derived from logits + labels', () => {
+    expect(resolveBatch({ ids, logits, labels, numClasses: 2 }, ['logits', 'losses'], 4, 't').labels).toBeDefined();
+    expect(() => resolveBatch({ ids, logits, numClasses: 2 }, ['labels'], 4, 't')).toThrow(/needs batch\.labels/);
+  });
+
   const cases: [string, object, string[], RegExp][] = [
     ['shape mismatch', { ids, logits: logits.subarray(1), labels, numClasses: 2 }, ['logits'], /batch\.logits has length 3 but ids\.length x numClasses = 2 x 2 = 4; fix: /],
-    ['label out of range', { ids, logits, labels: [1, 2], numClasses: 2 }, ['logits'], /batch\.labels\[1\] = 2 is invalid: expected an integer in \[0, 1\]; fix: /],
+    ['label out of range', { ids, logits, labels: [1, 2], numClasses: 2 }, ['logits', 'labels'], /batch\.labels\[1\] = 2 is invalid: expected an integer in \[0, 1\]; fix: /],
     ['NaN logit', { ids, logits: [0, NaN, 1, 1], labels, numClasses: 2 }, ['logits'], /batch\.logits\[1\] = NaN is invalid.*fix: the training step diverged/],
     ['infinite loss', { ids, losses: [1, Infinity] }, ['losses'], /batch\.losses\[1\] = Infinity is invalid/],
     ['id out of range', { ids: [4, 0], losses: [1, 1] }, ['losses'], /batch\.ids\[0\] = 4 is invalid: expected an integer in \[0, 3\]/],

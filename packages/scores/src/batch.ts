@@ -63,10 +63,13 @@ export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], d
   }
   const need = new Set(inputs);
   const canDerive = batch.logits != null && batch.labels != null;
-  const wantLogits = need.has('logits') || (need.has('losses') && batch.losses == null && canDerive) ||
+  // Labels are read when the score declares them or when an input is derived from logits + labels: a score that
+  // declares only 'logits' (a logits-only score) gets no labels and needs none.
+  const derives = (need.has('losses') && batch.losses == null && canDerive) ||
     (need.has('correct') && batch.correct == null && canDerive) ||
     (need.has('batchLoss') && batch.batchLoss == null && batch.losses == null && canDerive);
-  const wantLabels = wantLogits || need.has('labels');
+  const wantLogits = need.has('logits') || derives;
+  const wantLabels = need.has('labels') || derives;
   const out: { -readonly [K in keyof ResolvedBatch]: ResolvedBatch[K] } = { n, ids, numClasses: 0 };
   if (batch.epoch !== undefined) out.epoch = checkInt('batch.epoch', batch.epoch, 0);
 

@@ -23,5 +23,4 @@ export { datasetFingerprint, pixelFingerprint } from './fingerprint.js';
 export { sha256Hex } from './sha256.js';
 export { SCORE_FILE_MAGIC, SCORE_FILE_VERSION, decodeScoreFile, encodeScoreFile } from './score-file.js';
 export type { ScoreFile, ScoreFileExpect, ScoreFileHeader, ScoreFileHeaderInput, ScoreProtocol } from './score-file.js';
-export { readScoreFile, writeScoreFile } from './score-file-io.js';
 export type { FileSystem, WriteOptions } from '@dp/internal/atomic-write';

@@ -1,4 +1,6 @@
-import type { WriteOptions } from '@dp/internal/atomic-write';
+import * as fs from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic, type WriteOptions } from '@dp/internal/atomic-write';
 import { ScoreError } from './errors.js';
 import { decodeScoreFile, encodeScoreFile, type ScoreFile, type ScoreFileExpect, type ScoreFileHeader, type ScoreFileHeaderInput } from './score-file.js';
 
@@ -11,8 +13,6 @@ import { decodeScoreFile, encodeScoreFile, type ScoreFile, type ScoreFileExpect,
 export async function writeScoreFile(path: string, header: ScoreFileHeaderInput, scores: Float32Array, options: WriteOptions = {}): Promise<ScoreFileHeader> {
   if (typeof path !== 'string' || path === '') throw new ScoreError(`path = ${JSON.stringify(path)} is invalid`, 'pass the score file path', 'path');
   const encoded = encodeScoreFile(header, scores); // throws before touching the disk
-  const { dirname } = await import('node:path');
-  const { writeFileAtomic } = await import('@dp/internal/atomic-write');
   const dir = dirname(path);
   try {
     writeFileAtomic(path, encoded.bytes, options);
@@ -35,7 +35,6 @@ export async function writeScoreFile(path: string, header: ScoreFileHeaderInput,
  */
 export async function readScoreFile(path: string, expect: ScoreFileExpect = {}): Promise<ScoreFile> {
   if (typeof path !== 'string' || path === '') throw new ScoreError(`path = ${JSON.stringify(path)} is invalid`, 'pass the score file path', 'path');
-  const fs = await import('node:fs/promises');
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(path);

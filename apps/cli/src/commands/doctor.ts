@@ -1,9 +1,8 @@
 import { cpus } from 'node:os';
 import { DataError, FASHION_MNIST, locateIdx } from '@dp/data';
 import { describeCpu, oneDnnSafe, oneDnnState, type CpuInfo, type OneDnnState } from '@dp/trainer';
-import { loadBackend } from '@dp/experiments';
+import { loadBackend, setupCommand } from '@dp/experiments';
 import type { Command } from '../command.js';
-import { warn } from '../warn.js';
 
 export const doctor: Command = {
   name: 'doctor',
@@ -21,7 +20,8 @@ Exits 1 if training would fall back to the pure-JS cpu backend.
 async function checkSetup(values: Record<string, string | boolean | undefined>): Promise<number> {
   const cpu = describeCpu();
   const onednn = oneDnnState(cpu);
-  const info = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: true, onWarning: warn });
+  // No onWarning: doctor reports the fallback itself (and was not given --allow-cpu).
+  const info = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: true });
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
   let fmnist: string | undefined;
   try {
@@ -49,7 +49,7 @@ async function checkSetup(values: Record<string, string | boolean | undefined>):
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
   if (info.backend !== 'tensorflow') {
-    process.stdout.write(`\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`npm run setup${info.package.endsWith('-gpu') || process.env.DP_TFJS === 'gpu' || values.gpu ? ' -- --gpu' : ''}\` in the repository root.\n`);
+    process.stdout.write(`\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`${setupCommand(info.package.endsWith('-gpu') || process.env.DP_TFJS === 'gpu' || Boolean(values.gpu))}\`.\n`);
     return 1;
   }
   process.stdout.write('\nOK: training runs on the native TensorFlow backend.\n');

@@ -82,4 +82,18 @@ describe('runScoreSuite catches broken scores', () => {
     expect(failures(s)).toEqual([]);
     expect(new ScoreError('p', 'f').message).toBe('p; fix: f');
   });
+
+  it('passes a correct logits-only score, fed no labels', () => {
+    const seen: boolean[] = [];
+    const maxLogit = (b: ResolvedBatch, i: number) => {
+      seen.push(b.labels !== undefined);
+      let m = -Infinity;
+      for (let j = 0; j < b.numClasses; j++) m = Math.max(m, b.logits![i * b.numClasses + j]!);
+      return m;
+    };
+    const s: Score = { ...base, name: 'max-logit', inputs: ['logits'], create: (n, o) => (readOptions('max-logit', [], o), new LastValueTracker('max-logit', ['logits'], n, {}, maxLogit)) };
+    expect(failures(s)).toEqual([]);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((x) => !x)).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
-import fc from 'fast-check';
+import type * as FastCheck from 'fast-check';
+import { loadFastCheck, type Fc } from './fast-check.js';
 import type { TestApi } from '@dp/internal/test-api';
 import { ScoreError } from '../errors.js';
 import type { Score, ScoreBatch, ScoreInput, ScoreTracker } from '../types.js';
@@ -19,14 +20,18 @@ export interface SuiteOptions {
   seed?: number;
 }
 
+/** fast-check, loaded by the first runScoreSuite call (see loadFastCheck). */
+let fc: Fc;
+
 interface Generated {
   numClasses: number;
   batches: ScoreBatch[];
 }
 
-/** One batch with every input `inputs` lists (logits and labels always, so derived inputs can be checked). */
-function batchArb(datasetSize: number, k: number, inputs: readonly ScoreInput[]): fc.Arbitrary<ScoreBatch> {
+/** One batch with every input `inputs` lists (logits always; labels when declared or derivable inputs are). */
+function batchArb(datasetSize: number, k: number, inputs: readonly ScoreInput[]): FastCheck.Arbitrary<ScoreBatch> {
   const need = new Set(inputs);
+  const withLabels = need.has('labels') || need.has('losses') || need.has('correct') || need.has('batchLoss');
   return fc
     .uniqueArray(fc.integer({ min: 0, max: datasetSize - 1 }), { minLength: 1, maxLength: Math.min(12, datasetSize) })
     .chain((ids) => {
@@ -44,7 +49,8 @@ function batchArb(datasetSize: number, k: number, inputs: readonly ScoreInput[])
         gradNorms: need.has('gradNorms') ? f(0, 1e3, n) : fc.constant(undefined),
         featureSqNorms: need.has('featureSqNorms') ? f(0, 1e4, n) : fc.constant(undefined),
       }).map((b) => {
-        const out: ScoreBatch = { ids: b.ids, numClasses: b.numClasses, logits: b.logits, labels: b.labels };
+        // A score that declares neither labels nor an input derivable from them gets none: it must work without.
+        const out: ScoreBatch = { ids: b.ids, numClasses: b.numClasses, logits: b.logits, ...(withLabels ? { labels: b.labels } : {}) };
         for (const key of ['losses', 'batchLoss', 'correct', 'gradNorms', 'featureSqNorms'] as const) {
           if (b[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = b[key];
         }
@@ -53,7 +59,7 @@ function batchArb(datasetSize: number, k: number, inputs: readonly ScoreInput[])
     });
 }
 
-function runArb(datasetSize: number, inputs: readonly ScoreInput[]): fc.Arbitrary<Generated> {
+function runArb(datasetSize: number, inputs: readonly ScoreInput[]): FastCheck.Arbitrary<Generated> {
   return fc.integer({ min: 2, max: 6 }).chain((k) =>
     fc.array(batchArb(datasetSize, k, inputs), { minLength: 1, maxLength: 8 }).map((batches) => ({ numClasses: k, batches })),
   );
@@ -97,7 +103,7 @@ function spoilers(inputs: readonly ScoreInput[], datasetSize: number): [string, 
     out.push(['logits of the wrong shape', (b) => ({ ...b, logits: Float32Array.from(list(b.logits!).slice(1)) })]);
     out.push(['missing logits', (b) => ({ ...b, logits: undefined })]);
   }
-  if (need.has('labels') || need.has('logits')) {
+  if (need.has('labels')) {
     out.push(['a label out of range', (b) => ({ ...b, labels: Int32Array.from([...list(b.labels!).slice(0, -1), b.numClasses!]) })]);
     out.push(['a negative label', (b) => ({ ...b, labels: Int32Array.from([...list(b.labels!).slice(0, -1), -1]) })]);
   }
@@ -132,6 +138,7 @@ function isScoreError(e: unknown): boolean {
  *   runScoreSuite(myScore, { describe, it, expect });
  */
 export function runScoreSuite(score: Score, { describe, it, expect }: TestApi, options: SuiteOptions = {}): void {
+  fc ??= loadFastCheck();
   const N = options.datasetSize ?? 40;
   const numRuns = options.numRuns ?? 60;
   const seed = options.seed ?? 20260101;
