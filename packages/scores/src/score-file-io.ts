@@ -1,5 +1,5 @@
 import * as fs from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { writeFileAtomic, type WriteOptions } from '@dp/internal/atomic-write';
 import { ScoreError } from './errors.js';
 import { decodeScoreFile, encodeScoreFile, type ScoreFile, type ScoreFileExpect, type ScoreFileHeader, type ScoreFileHeaderInput } from './score-file.js';
