@@ -21,7 +21,9 @@ export interface Tarball {
 export function pack(w: Workspace, outDir: string, env: NodeJS.ProcessEnv): Tarball {
   const r = spawnSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: w.dir, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`npm pack ${w.manifest.name} failed:\n${r.stderr}`);
-  const json = r.stdout.slice(r.stdout.indexOf('['));
+  // The JSON array is the last thing npm prints; a prepack script's build log may come before it (and contain '[').
+  const start = r.stdout.search(/^\[\s*\{?\s*$/m);
+  const json = r.stdout.slice(start >= 0 ? start : r.stdout.indexOf('['));
   const [info] = JSON.parse(json) as { filename: string; files: { path: string }[] }[];
   return tarballOf(join(outDir, info!.filename), w.manifest, info!.files.map((f) => f.path));
 }
