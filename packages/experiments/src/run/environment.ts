@@ -8,14 +8,15 @@ import type { BackendInfo } from '../backend.js';
 /** The machine and software a run trains on, for its start / resume record in log.jsonl. */
 export function environmentRecord(backend: BackendInfo): Record<string, unknown> {
   const cpu = describeCpu();
+  const onednn = oneDnnState(cpu);
   return {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     cpus: cpus().length,
-    cpu: formatCpu(cpu, oneDnnState(cpu)),
+    cpu: formatCpu(cpu, onednn),
     cpuModel: cpu.model,
     cpuExtensions: cpu.extensions,
-    onednn: oneDnnState(cpu),
+    onednn,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     backend: backend.backend,
     tensorflow: backend.tensorflowVersion ?? null,
