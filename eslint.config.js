@@ -7,8 +7,14 @@ export default tseslint.config(
   {
     rules: {
       // Determinism: every random choice takes an explicit seed.
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use a seeded RNG (Rng / BatchRng), never Math.random' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'use a seeded RNG (Rng / BatchRng), never Math.random' },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },

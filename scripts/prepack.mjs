@@ -11,7 +11,9 @@ const pkgDir = process.cwd();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (process.env.DP_PACK_PREBUILT === '1') {
   if (!existsSync(join(pkgDir, 'dist'))) {
-    console.error(`prepack: error: DP_PACK_PREBUILT=1 but ${join(pkgDir, 'dist')} does not exist; fix: run \`npx turbo run build\` first, or unset DP_PACK_PREBUILT`);
+    console.error(
+      `prepack: error: DP_PACK_PREBUILT=1 but ${join(pkgDir, 'dist')} does not exist; fix: run \`npx turbo run build\` first, or unset DP_PACK_PREBUILT`,
+    );
     process.exit(1);
   }
 } else {

@@ -14,7 +14,14 @@ if (!html || !prefix) {
 mkdirSync(resolve(prefix, '..'), { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.DP_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1000, height: 800 }, deviceScaleFactor: 1.5 });
 await page.goto(pathToFileURL(resolve(html)).href);

@@ -32,7 +32,12 @@ const done = (step, what) => {
   say(`${step}: ${what}`);
 };
 function run(cmd, argv, opts = {}) {
-  const r = spawnSync(cmd, argv, { cwd: opts.cwd ?? root, stdio: opts.quiet ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  const r = spawnSync(cmd, argv, {
+    cwd: opts.cwd ?? root,
+    stdio: opts.quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+  });
   return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '', status: r.status };
 }
 function warn(lines) {
@@ -58,7 +63,9 @@ if (major < 20 || (major === 20 && minor < 19)) {
   say(`npm ${npmArgs.join(' ')}`);
   const r = run('npm', npmArgs);
   if (!r.ok) {
-    console.error('[setup] error: npm could not install the dependencies (see above); fix: check access to the npm registry');
+    console.error(
+      '[setup] error: npm could not install the dependencies (see above); fix: check access to the npm registry',
+    );
     process.exit(1);
   }
   done('dependencies', fresh ? 'installed from package-lock.json' : 'up to date');
@@ -79,7 +86,9 @@ let nativeReady = false;
 {
   const pkgDir = join(root, 'packages', 'setup-backend');
   if (!run('npx', ['tsup'], { quiet: true, cwd: pkgDir }).ok) {
-    console.error('[setup] error: could not build packages/setup-backend; fix: run `npx tsup` in packages/setup-backend and read its errors');
+    console.error(
+      '[setup] error: could not build packages/setup-backend; fix: run `npx tsup` in packages/setup-backend and read its errors',
+    );
     process.exit(1);
   }
   const { setupBackend, SetupError } = await import(pathToFileURL(join(pkgDir, 'dist', 'index.js')).href);
@@ -106,7 +115,11 @@ function aptInstall(pkg) {
   if (!existsSync('/etc/debian_version') || typeof process.getuid !== 'function') return false;
   const prefix = process.getuid() === 0 ? [] : run('sudo', ['-n', 'true'], { quiet: true }).ok ? ['sudo', '-n'] : null;
   if (!prefix) return false;
-  const apt = (...a) => run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...a], { quiet: true, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (...a) =>
+    run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...a], {
+      quiet: true,
+      env: { DEBIAN_FRONTEND: 'noninteractive' },
+    });
   say(`apt-get install ${pkg}`);
   if (apt('install', '-y', '-q', pkg).ok) return true;
   apt('update', '-q');
@@ -114,30 +127,50 @@ function aptInstall(pkg) {
 }
 
 {
-  const files = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+  const files = [
+    'train-images-idx3-ubyte',
+    'train-labels-idx1-ubyte',
+    't10k-images-idx3-ubyte',
+    't10k-labels-idx1-ubyte',
+  ];
   const has = (d) => files.every((f) => existsSync(join(d, `${f}.gz`)) || existsSync(join(d, f)));
-  const candidates = [process.env.DP_DATA_DIR && join(process.env.DP_DATA_DIR, 'fashion-mnist'), process.env.DP_DATA_DIR, join(cache, 'fashion-mnist'), '/usr/share/datasets/fashion-mnist'].filter(Boolean);
+  const candidates = [
+    process.env.DP_DATA_DIR && join(process.env.DP_DATA_DIR, 'fashion-mnist'),
+    process.env.DP_DATA_DIR,
+    join(cache, 'fashion-mnist'),
+    '/usr/share/datasets/fashion-mnist',
+  ].filter(Boolean);
   let found = candidates.find(has);
   if (found) {
     done('dataset', `Fashion-MNIST found in ${found}`);
   } else if (aptInstall('dataset-fashion-mnist') && (found = candidates.find(has))) {
     done('dataset', `Fashion-MNIST installed by apt (Debian package dataset-fashion-mnist) in ${found}`);
   } else {
-    done('dataset', `Fashion-MNIST not installed; dp downloads it (checking MD5s) on first use into ${join(cache, 'fashion-mnist')} (on Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist)`);
+    done(
+      'dataset',
+      `Fashion-MNIST not installed; dp downloads it (checking MD5s) on first use into ${join(cache, 'fashion-mnist')} (on Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist)`,
+    );
   }
 }
 {
   // Headless Chromium renders the HTML report in the report tests (and for screenshots).
   const chromium = process.env.DP_CHROMIUM ?? '/usr/bin/chromium';
   if (existsSync(chromium)) done('report browser', `${chromium} present`);
-  else if (aptInstall('chromium') && existsSync(chromium)) done('report browser', `${chromium} installed by apt (Debian package chromium)`);
-  else done('report browser', 'no Chromium: the HTML report test is skipped (install Debian/Ubuntu package chromium, or set DP_CHROMIUM)');
+  else if (aptInstall('chromium') && existsSync(chromium))
+    done('report browser', `${chromium} installed by apt (Debian package chromium)`);
+  else
+    done(
+      'report browser',
+      'no Chromium: the HTML report test is skipped (install Debian/Ubuntu package chromium, or set DP_CHROMIUM)',
+    );
 }
 
 // ---------------------------------------------------------------- 4. build
 {
   say('turbo run build');
-  const r = run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { env: { TURBO_TELEMETRY_DISABLED: '1' } });
+  const r = run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+    env: { TURBO_TELEMETRY_DISABLED: '1' },
+  });
   if (!r.ok) {
     console.error('[setup] error: the build failed (see above)');
     process.exit(1);

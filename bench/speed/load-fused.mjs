@@ -22,10 +22,24 @@ export async function loadFused({ fromSource = true } = {}) {
   const out = join(outDir, 'fused.mjs');
   // The fused kernels and the compiled-inference graph (packages/models/src/{fused,graph}), nothing else of the package.
   const entry = join(outDir, 'entry.ts');
-  writeFileSync(entry, ['fused', 'graph'].map((m) => `export * from ${JSON.stringify(join(root, `packages/models/src/${m}/index.ts`))};\n`).join(''));
+  writeFileSync(
+    entry,
+    ['fused', 'graph']
+      .map((m) => `export * from ${JSON.stringify(join(root, `packages/models/src/${m}/index.ts`))};\n`)
+      .join(''),
+  );
   execFileSync(
     join(root, 'node_modules', '.bin', 'esbuild'),
-    [entry, '--bundle', '--format=esm', '--platform=node', '--target=es2022', '--external:@tensorflow/*', `--outfile=${out}`, '--log-level=warning'],
+    [
+      entry,
+      '--bundle',
+      '--format=esm',
+      '--platform=node',
+      '--target=es2022',
+      '--external:@tensorflow/*',
+      `--outfile=${out}`,
+      '--log-level=warning',
+    ],
     { stdio: 'inherit' },
   );
   return import(`${pathToFileURL(out).href}?t=${Date.now()}`);

@@ -27,7 +27,14 @@ class PadShortcutBench extends tfl.layers.Layer {
       if (this.stride > 1) x = tf.maxPool(x, 1, this.stride, 'valid');
       const extra = this.outChannels - x.shape[3];
       const before = extra >> 1;
-      return extra > 0 ? tf.pad(x, [[0, 0], [0, 0], [0, 0], [before, extra - before]]) : x;
+      return extra > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [0, 0],
+            [0, 0],
+            [before, extra - before],
+          ])
+        : x;
     });
   }
   getConfig() {
@@ -43,14 +50,22 @@ tf.serialization.registerClass(PadShortcutBench);
 export function buildBenchModel(name, { kind, fused, seed = 1, numClasses = 10 }) {
   if (kind === 'fused' && !fused) throw new Error('kind fused needs the fused module');
   let s = seed;
-  const heFanOut = (k, filters) => tfl.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: s++ });
+  const heFanOut = (k, filters) =>
+    tfl.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: s++ });
   const bn = (name) =>
     kind === 'fused'
       ? fused.fusedBatchNormalization({ name, momentum: 0.9, epsilon: 1e-5 })
       : tfl.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-5 });
   const relu = (x, name) => (kind === 'fused' ? fused.fusedReLU({ name }) : tfl.layers.reLU({ name })).apply(x);
   const conv = (x, name, filters, k, stride = 1) => {
-    const base = { name, filters, kernelSize: k, strides: stride, useBias: false, kernelInitializer: heFanOut(k, filters) };
+    const base = {
+      name,
+      filters,
+      kernelSize: k,
+      strides: stride,
+      useBias: false,
+      kernelInitializer: heFanOut(k, filters),
+    };
     if (stride === 1) return tfl.layers.conv2d({ ...base, padding: 'same' }).apply(x);
     const pad = k >> 1;
     const padded = pad > 0 ? tfl.layers.zeroPadding2d({ name: `${name}.pad`, padding: pad }).apply(x) : x;
@@ -65,12 +80,16 @@ export function buildBenchModel(name, { kind, fused, seed = 1, numClasses = 10 }
     y = convBn(y, `${p}.2`, planes, 3, 1, false);
     let sc = x;
     if (stride !== 1 || inC !== planes) {
-      sc = shortcut === 'A' ? new PadShortcutBench({ name: `${p}.shortcut`, stride, outChannels: planes }).apply(x) : convBn(x, `${p}.down`, planes, 1, stride, false);
+      sc =
+        shortcut === 'A'
+          ? new PadShortcutBench({ name: `${p}.shortcut`, stride, outChannels: planes }).apply(x)
+          : convBn(x, `${p}.down`, planes, 1, stride, false);
     }
     return relu(tfl.layers.add({ name: `${p}.add` }).apply([y, sc]), `${p}.relu`);
   };
   const input = tfl.input({ shape: [32, 32, 3], name: 'input' });
-  const [stem, widths, blocks, shortcut] = name === 'resnet20' ? [16, [16, 32, 64], 3, 'A'] : name === 'resnet18' ? [64, [64, 128, 256, 512], 2, 'B'] : [];
+  const [stem, widths, blocks, shortcut] =
+    name === 'resnet20' ? [16, [16, 32, 64], 3, 'A'] : name === 'resnet18' ? [64, [64, 128, 256, 512], 2, 'B'] : [];
   if (!stem) throw new Error(`unknown model ${name}: expected resnet20 or resnet18`);
   let x = convBn(input, 'stem', stem, 3, 1, true);
   let inC = stem;

@@ -39,12 +39,22 @@ backend.binding = timedBinding;
 for (const kind of kinds) {
   const net = buildBenchModel(model, { kind, fused, seed: 1 });
   const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 7);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
   const optimizer = tf.train.momentum(0.01, 0.9, true);
   const vars = net.trainableWeights.map((w) => w.read());
   const step = () => {
     if (mode === 'train') {
-      const c = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, net.apply(x, { training: true })), true, vars);
+      const c = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, net.apply(x, { training: true })),
+        true,
+        vars,
+      );
       c.dataSync();
       c.dispose();
     } else {
@@ -73,12 +83,16 @@ for (const kind of kinds) {
   );
   console.log(`  ${'TF op'.padEnd(28)} ${'calls'.padStart(6)} ${'ms/step'.padStart(9)} ${'share'.padStart(6)}`);
   for (const r of rows.slice(0, top)) {
-    console.log(`  ${r.name.padEnd(28)} ${String(r.calls).padStart(6)} ${r.ms.toFixed(1).padStart(9)} ${`${((100 * r.ms) / total).toFixed(1)}%`.padStart(6)}`);
+    console.log(
+      `  ${r.name.padEnd(28)} ${String(r.calls).padStart(6)} ${r.ms.toFixed(1).padStart(9)} ${`${((100 * r.ms) / total).toFixed(1)}%`.padStart(6)}`,
+    );
   }
   const rest = rows.slice(top);
   if (rest.length) {
     const ms = rest.reduce((s, r) => s + r.ms, 0);
-    console.log(`  ${`(${rest.length} other ops)`.padEnd(28)} ${String(rest.reduce((s, r) => s + r.calls, 0)).padStart(6)} ${ms.toFixed(1).padStart(9)} ${`${((100 * ms) / total).toFixed(1)}%`.padStart(6)}`);
+    console.log(
+      `  ${`(${rest.length} other ops)`.padEnd(28)} ${String(rest.reduce((s, r) => s + r.calls, 0)).padStart(6)} ${ms.toFixed(1).padStart(9)} ${`${((100 * ms) / total).toFixed(1)}%`.padStart(6)}`,
+    );
   }
   tf.dispose([x, y]);
   optimizer.dispose();

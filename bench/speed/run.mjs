@@ -24,7 +24,11 @@ const opt = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : dflt;
 };
-const list = (s) => s.split(',').map((v) => v.trim()).filter(Boolean);
+const list = (s) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 const models = list(opt('models', 'resnet20,resnet18'));
 const modes = list(opt('modes', 'train,eval'));
 const impls = list(opt('impls', 'reference,fused,compiled,torch'));
@@ -36,7 +40,13 @@ const torchThreads = opt('torch-threads', '2');
 const torchInterop = opt('torch-interop', '1');
 const jsonOut = opt('json', '');
 // Timed steps per repetition (after warm-up steps), sized for ~2-5 s per measurement on 2 cores.
-const stepsFor = (model, mode) => Number(opt(`steps-${model}-${mode}`, { resnet20: { train: 6, eval: 10 }, resnet18: { train: 2, eval: 4 } }[model]?.[mode] ?? 3));
+const stepsFor = (model, mode) =>
+  Number(
+    opt(
+      `steps-${model}-${mode}`,
+      { resnet20: { train: 6, eval: 10 }, resnet18: { train: 2, eval: 4 } }[model]?.[mode] ?? 3,
+    ),
+  );
 const warmupFor = (model, mode) => (model === 'resnet18' && mode === 'train' ? 1 : 2);
 
 for (const [field, v, allowed] of [
@@ -44,7 +54,9 @@ for (const [field, v, allowed] of [
   ['modes', modes, ['train', 'eval']],
   ['impls', impls, ['reference', 'fused', 'compiled', 'torch']],
 ]) {
-  for (const x of v) if (!allowed.includes(x)) throw new Error(`--${field} ${x} is invalid: expected a comma list of ${allowed.join(', ')}`);
+  for (const x of v)
+    if (!allowed.includes(x))
+      throw new Error(`--${field} ${x} is invalid: expected a comma list of ${allowed.join(', ')}`);
 }
 if (!(Number.isInteger(reps) && reps >= 1)) throw new Error(`--reps ${reps} is invalid: expected an integer >= 1`);
 
@@ -78,16 +90,26 @@ function worker(cmd, args, env) {
 
 // oneDNN on as `dp` runs it (bin/dp.mjs); TF_ENABLE_ONEDNN_OPTS=0 in the environment measures TensorFlow without it.
 const onednnEnv = process.env.TF_ENABLE_ONEDNN_OPTS ?? oneDnnDefault();
-const tfEnv = { TF_CPP_MIN_LOG_LEVEL: '2', TF_NUM_INTRAOP_THREADS: tfIntra, TF_NUM_INTEROP_THREADS: tfInter, TF_ENABLE_ONEDNN_OPTS: onednnEnv };
+const tfEnv = {
+  TF_CPP_MIN_LOG_LEVEL: '2',
+  TF_NUM_INTRAOP_THREADS: tfIntra,
+  TF_NUM_INTEROP_THREADS: tfInter,
+  TF_ENABLE_ONEDNN_OPTS: onednnEnv,
+};
 const cpu = describeCpu();
 const onednn = oneDnnState(cpu, { TF_ENABLE_ONEDNN_OPTS: onednnEnv });
 const needTfjs = impls.some((i) => i !== 'torch');
 const needTorch = impls.includes('torch');
 const python = join(here, '.venv', 'bin', 'python');
-if (needTorch && !existsSync(python)) throw new Error(`${python} is missing: run bash bench/speed/setup.sh first (or pass --impls reference,fused)`);
+if (needTorch && !existsSync(python))
+  throw new Error(`${python} is missing: run bash bench/speed/setup.sh first (or pass --impls reference,fused)`);
 const tfjs = needTfjs ? worker(process.execPath, [join(here, 'worker-tfjs.mjs')], tfEnv) : null;
 const torch = needTorch
-  ? worker(python, [join(here, 'torch_bench.py')], { DP_TORCH_THREADS: torchThreads, DP_TORCH_INTEROP_THREADS: torchInterop, OMP_NUM_THREADS: torchThreads })
+  ? worker(python, [join(here, 'torch_bench.py')], {
+      DP_TORCH_THREADS: torchThreads,
+      DP_TORCH_INTEROP_THREADS: torchInterop,
+      OMP_NUM_THREADS: torchThreads,
+    })
   : null;
 const info = { tfjs: tfjs ? await tfjs.ready : null, torch: torch ? await torch.ready : null };
 
@@ -111,7 +133,15 @@ for (let rep = 0; rep < reps; rep++) {
       const modeImpls = impls.filter((i) => !(i === 'compiled' && mode === 'train'));
       const order = modeImpls.map((_, i) => modeImpls[(i + rep) % modeImpls.length]);
       for (const impl of order) {
-        const msg = { cmd: 'bench', model, mode, kind: impl, steps: stepsFor(model, mode), warmup: warmupFor(model, mode), batch };
+        const msg = {
+          cmd: 'bench',
+          model,
+          mode,
+          kind: impl,
+          steps: stepsFor(model, mode),
+          warmup: warmupFor(model, mode),
+          batch,
+        };
         const r = await (impl === 'torch' ? torch : tfjs).ask(msg);
         const ips = (batch * r.msPerStep.length * 1000) / r.msPerStep.reduce((a, b) => a + b, 0);
         (results[`${model}/${mode}/${impl}`] ??= []).push(ips);
@@ -134,7 +164,11 @@ for (const model of models) {
       if (torchRuns && impl !== 'torch') {
         // Ratio of medians, and the spread of the per-repetition ratios (each pair measured back to back).
         const ratios = r.map((v, i) => v / torchRuns[i]);
-        Object.assign(row, { ratio: row.median / median(torchRuns), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios) });
+        Object.assign(row, {
+          ratio: row.median / median(torchRuns),
+          ratioMin: Math.min(...ratios),
+          ratioMax: Math.max(...ratios),
+        });
       }
       rows.push(row);
     }
@@ -142,7 +176,9 @@ for (const model of models) {
 }
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
-console.log(`\n${pad('model', 9)} ${pad('step', 5)} ${pad('impl', 10)} ${lpad('images/s', 9)} ${lpad('min-max', 15)} ${lpad('vs torch', 9)} ${lpad('per-rep ratio', 14)}`);
+console.log(
+  `\n${pad('model', 9)} ${pad('step', 5)} ${pad('impl', 10)} ${lpad('images/s', 9)} ${lpad('min-max', 15)} ${lpad('vs torch', 9)} ${lpad('per-rep ratio', 14)}`,
+);
 for (const r of rows) {
   const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`;
   const rr = r.ratio === undefined ? '' : `${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}`;
@@ -151,4 +187,8 @@ for (const r of rows) {
   );
 }
 console.log(`\n${((performance.now() - t0) / 1000).toFixed(0)} s; load average at end ${loadavg()[0].toFixed(2)}`);
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ cpu, onednn, batch, reps, tfIntra, tfInter, torchThreads, torchInterop, info, rows }, null, 2));
+if (jsonOut)
+  writeFileSync(
+    jsonOut,
+    JSON.stringify({ cpu, onednn, batch, reps, tfIntra, tfInter, torchThreads, torchInterop, info, rows }, null, 2),
+  );

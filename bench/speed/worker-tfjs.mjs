@@ -18,7 +18,10 @@ async function setup(model, kind, batch) {
     const net = buildBenchModel(model, { kind: kind === 'compiled' ? 'fused' : kind, fused, seed: 1 });
     const compiled = kind === 'compiled' ? await fused.compileInference(net) : null;
     const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 7);
-    const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7919) % 10), 'int32');
+    const labels = tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => (i * 7919) % 10),
+      'int32',
+    );
     const y = tf.oneHot(labels, 10);
     const optimizer = tf.train.momentum(0.01, 0.9, true);
     const vars = net.trainableWeights.map((w) => w.read());
@@ -40,7 +43,8 @@ function evalStep({ net, compiled, x }) {
 }
 
 async function bench({ model, kind, mode, steps, warmup, batch }) {
-  if (kind === 'compiled' && mode === 'train') throw new Error('kind compiled is inference only: use it with mode eval');
+  if (kind === 'compiled' && mode === 'train')
+    throw new Error('kind compiled is inference only: use it with mode eval');
   const s = await setup(model, kind, batch);
   const step = mode === 'train' ? trainStep : evalStep;
   for (let i = 0; i < warmup; i++) step(s);

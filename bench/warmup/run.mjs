@@ -61,7 +61,8 @@ function runOne(warmup, seed) {
     env: { ...process.env, CI: '', COLUMNS: '200' },
   });
   const seconds = (performance.now() - started) / 1000;
-  if (r.status !== 0) throw new Error(`dp train --warmup ${warmup} --seed ${seed} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`dp train --warmup ${warmup} --seed ${seed} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
   const epochs = readFileSync(join(out, 'log.jsonl'), 'utf8')
     .trim()
@@ -72,7 +73,8 @@ function runOne(warmup, seed) {
   const steps = [];
   for (let e = 1; e <= epochs.length && steps.length < firstSteps; e++) {
     const offset = epochs.slice(0, e - 1).reduce((s, x) => s + x.steps, 0);
-    for (const s of stepLosses(r.stdout, e)) if (s.step + offset <= firstSteps) steps.push({ ...s, step: s.step + offset });
+    for (const s of stepLosses(r.stdout, e))
+      if (s.step + offset <= firstSteps) steps.push({ ...s, step: s.step + offset });
   }
   const seen = steps.filter((s) => s.loss !== null);
   const peak = seen.reduce((best, s) => (s.loss > best.loss ? s : best), { loss: -Infinity, step: null });
@@ -80,7 +82,10 @@ function runOne(warmup, seed) {
   return {
     warmup,
     seed,
-    stepsSeen: `${seen.length}/${Math.min(firstSteps, epochs.reduce((s, x) => s + x.steps, 0))}`,
+    stepsSeen: `${seen.length}/${Math.min(
+      firstSteps,
+      epochs.reduce((s, x) => s + x.steps, 0),
+    )}`,
     maxStepLoss: peak.loss,
     maxStepLossAt: peak.step,
     firstStepLoss: seen[0]?.loss ?? null,
@@ -105,15 +110,34 @@ function table(runs) {
     const rs = runs.filter((r) => r.warmup === w);
     if (rs.length === 0) continue;
     lines.push(
-      `| ${w} | ${fmt(rs.map((r) => r.maxStepLoss), 2)} | ${rs.map((r) => r.maxStepLossAt).join(', ')} | ${fmt(rs.map((r) => r.epoch1TrainLoss), 3)} | ` +
-        `${fmt(rs.map((r) => 100 * r.finalAccuracy), 2)} | ${rs.length} |`,
+      `| ${w} | ${fmt(
+        rs.map((r) => r.maxStepLoss),
+        2,
+      )} | ${rs.map((r) => r.maxStepLossAt).join(', ')} | ${fmt(
+        rs.map((r) => r.epoch1TrainLoss),
+        3,
+      )} | ` +
+        `${fmt(
+          rs.map((r) => 100 * r.finalAccuracy),
+          2,
+        )} | ${rs.length} |`,
     );
   }
   return lines.join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const protocol = { dataset: 'fashion-mnist (CLI default)', model: 'cnn-small (default)', epochs: '3 (default)', lr: '0.05 (default)', trainSubset, testSubset, firstSteps, warmups, seeds };
+  const protocol = {
+    dataset: 'fashion-mnist (CLI default)',
+    model: 'cnn-small (default)',
+    epochs: '3 (default)',
+    lr: '0.05 (default)',
+    trainSubset,
+    testSubset,
+    firstSteps,
+    warmups,
+    seeds,
+  };
   const runs = [];
   mkdirSync(dirname(outFile), { recursive: true });
   for (const seed of seeds) {

@@ -23,7 +23,9 @@ process.stdout.on('error', (e) => {
 });
 const { main } = await import('../dist/main.js').catch((e) => {
   if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/main.js')) {
-    console.error('dp: error: the CLI is not built (dist/main.js is missing); fix: in the repository run `npm run setup` (or `npm run build`); an installed @dp/cli ships it built: reinstall it');
+    console.error(
+      'dp: error: the CLI is not built (dist/main.js is missing); fix: in the repository run `npm run setup` (or `npm run build`); an installed @dp/cli ships it built: reinstall it',
+    );
     process.exit(2);
   }
   throw e;

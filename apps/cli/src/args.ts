@@ -4,14 +4,20 @@ import { ExperimentError } from '@dp/experiments';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs with strict checking; unknown or malformed options become one-line ExperimentErrors. */
-export function parse(argv: string[], options: OptionSpec, command: string, allowEmpty: readonly string[] = []): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parse(
+  argv: string[],
+  options: OptionSpec,
+  command: string,
+  allowEmpty: readonly string[] = [],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   // `--seed -1`: parseArgs takes a value that starts with a dash for another option; join it (`--seed=-1`) so the
   // value reaches the range check, which names the allowed range.
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const spec = a.startsWith('--') && !a.includes('=') ? options[a.slice(2)] : undefined;
-    if (spec?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d)/.test(argv[i + 1]!)) args.push(`${a}=${argv[++i]!}`);
+    if (spec?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d)/.test(argv[i + 1]!))
+      args.push(`${a}=${argv[++i]!}`);
     else args.push(a);
   }
   let parsed: { values: Record<string, unknown>; positionals: string[] };
@@ -28,7 +34,9 @@ export function parse(argv: string[], options: OptionSpec, command: string, allo
     if (allowEmpty.includes(name)) continue;
     for (const v of Array.isArray(value) ? value : [value]) {
       if (typeof v === 'string' && v.trim() === '') {
-        throw new ExperimentError(`--${name} ${JSON.stringify(v)} is empty: expected a value; fix: give --${name} a value, or leave it out for its default (see \`dp ${command} --help\`)`);
+        throw new ExperimentError(
+          `--${name} ${JSON.stringify(v)} is empty: expected a value; fix: give --${name} a value, or leave it out for its default (see \`dp ${command} --help\`)`,
+        );
       }
     }
   }

@@ -11,7 +11,13 @@ import { closest } from './main.js';
 
 const src = dirname(fileURLToPath(import.meta.url));
 const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? sources(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
+        ? [join(dir, e.name)]
+        : [],
+  );
 
 describe('the command table', () => {
   it('names each command once, with a usage line, a summary and examples of itself', () => {
@@ -24,8 +30,19 @@ describe('the command table', () => {
   });
 
   it('suggests the command a near miss meant', () => {
-    for (const c of COMMANDS) expect(closest(`${c.name.slice(0, -1)}x`, COMMANDS.map((x) => x.name))).toBe(c.name);
-    expect(closest('zzzzzzzz', COMMANDS.map((x) => x.name))).toBeUndefined();
+    for (const c of COMMANDS)
+      expect(
+        closest(
+          `${c.name.slice(0, -1)}x`,
+          COMMANDS.map((x) => x.name),
+        ),
+      ).toBe(c.name);
+    expect(
+      closest(
+        'zzzzzzzz',
+        COMMANDS.map((x) => x.name),
+      ),
+    ).toBeUndefined();
   });
 
   it('has no command importing another command', () => {

@@ -1,6 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +29,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
 const FMNIST = '/usr/share/datasets/fashion-mnist';
-const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+];
 const root = mkdtempSync(join(tmpdir(), 'dp-hostile-'));
 const at = (...p: string[]) => join(root, ...p);
 
 function dp(args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1', DP_DATA_DIR: undefined, ...env } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1', DP_DATA_DIR: undefined, ...env },
+  });
   // TensorFlow's own start-up notices (absl) are not dp's.
   const stderr = r.stderr.split('\n').filter((l) => l && !/^(WARNING: All log messages|I0000|W0000)/.test(l));
   return { code: r.status, stdout: r.stdout, stderr };
@@ -70,8 +91,14 @@ const shiftedLabels = () => {
 };
 
 /** A results line as dp bench writes it (the first published run), with `change` applied. */
-const published = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'results', 'fashion-mnist-cnn-small.jsonl'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
-const resultsFile = (name: string, ...lines: string[]) => write(at('results', `${name}.jsonl`), lines.map((l) => `${l}\n`).join(''));
+const published = JSON.parse(
+  readFileSync(
+    join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'results', 'fashion-mnist-cnn-small.jsonl'),
+    'utf8',
+  ).split('\n')[0]!,
+) as Record<string, unknown>;
+const resultsFile = (name: string, ...lines: string[]) =>
+  write(at('results', `${name}.jsonl`), lines.map((l) => `${l}\n`).join(''));
 const line = (change: Record<string, unknown>) => JSON.stringify({ ...published, ...change });
 
 /** Edit a checkpoint's manifest and give it a matching checksum, so that the edit passes the integrity check. */
@@ -118,23 +145,143 @@ const copyRun = (name: string) => {
 
 const ROWS: Row[] = [
   // 3. Stack traces.
-  { group: '3', name: 'a --config file with {"__proto__":{}}', args: () => ['train', '--config', write(at('cfg', 'proto.json'), '{"__proto__":{}}'), '--out', at('out-proto')], error: /^unknown config field "__proto__"; fix: remove it \(known fields: /, absent: () => at('out-proto'), early: true },
-  { group: '3', name: 'a --config file with "constructor"', args: () => ['train', '--config', write(at('cfg', 'ctor.json'), '{"constructor": 1}'), '--out', at('out-ctor')], error: /^unknown config field "constructor"; fix: /, absent: () => at('out-ctor'), early: true },
-  { group: '3', name: 'a --config file with "toString"', args: () => ['train', '--config', write(at('cfg', 'tostring.json'), '{"toString": "x"}'), '--out', at('out-ts')], error: /^unknown config field "toString"; fix: /, absent: () => at('out-ts'), early: true },
-  { group: '3', name: 'a --config file with a "__proto__" policy option', args: () => ['train', '--config', write(at('cfg', 'po.json'), '{"policy": "ucb", "policyOptions": {"__proto__": {"c": 2}}}'), '--out', at('out-po')], error: /^policyOptions\.__proto__ = \{"c":2\} is invalid: expected an option named by letters.*; fix: /, absent: () => at('out-po'), early: true },
-  { group: '3', name: 'dp report on a line with "epochs": null', args: () => ['report', resultsFile('epochs-null', line({ epochs: null })), '--out', at('rep-1')], error: /^.*epochs-null\.jsonl:1: epochs = null is invalid: expected a list of 3 epoch records .*; fix: the line is damaged/, absent: () => at('rep-1'), early: true },
-  { group: '3', name: 'dp bench --dry-run with a {} line', args: () => ['bench', '--results', resultsFile('empty-object', '{}'), '--dry-run'], error: /empty-object\.jsonl:1: config is missing: expected the run config object; fix: /, early: true },
-  { group: '3', name: 'dp bench --dry-run with a line "1"', args: () => ['bench', '--results', resultsFile('one', '1'), '--dry-run'], error: /one\.jsonl:1: 1 is not a run summary: expected a JSON object written by dp bench .*; fix: /, early: true },
-  { group: '3', name: 'dp bench --dry-run with a config-less line', args: () => ['bench', '--results', resultsFile('no-config', line({}), line({ config: undefined })), '--dry-run'], error: /no-config\.jsonl:2: config is missing.*; fix: the line is damaged: replace it with the run's own result\.json \(.*\) on one line, or delete it/, early: true },
-  { group: '3', name: 'dp report on a {} line', args: () => ['report', resultsFile('report-empty', '{}'), '--out', at('rep-2')], error: /report-empty\.jsonl:1: config is missing: expected the run config object; fix: /, absent: () => at('rep-2'), early: true },
+  {
+    group: '3',
+    name: 'a --config file with {"__proto__":{}}',
+    args: () => ['train', '--config', write(at('cfg', 'proto.json'), '{"__proto__":{}}'), '--out', at('out-proto')],
+    error: /^unknown config field "__proto__"; fix: remove it \(known fields: /,
+    absent: () => at('out-proto'),
+    early: true,
+  },
+  {
+    group: '3',
+    name: 'a --config file with "constructor"',
+    args: () => ['train', '--config', write(at('cfg', 'ctor.json'), '{"constructor": 1}'), '--out', at('out-ctor')],
+    error: /^unknown config field "constructor"; fix: /,
+    absent: () => at('out-ctor'),
+    early: true,
+  },
+  {
+    group: '3',
+    name: 'a --config file with "toString"',
+    args: () => ['train', '--config', write(at('cfg', 'tostring.json'), '{"toString": "x"}'), '--out', at('out-ts')],
+    error: /^unknown config field "toString"; fix: /,
+    absent: () => at('out-ts'),
+    early: true,
+  },
+  {
+    group: '3',
+    name: 'a --config file with a "__proto__" policy option',
+    args: () => [
+      'train',
+      '--config',
+      write(at('cfg', 'po.json'), '{"policy": "ucb", "policyOptions": {"__proto__": {"c": 2}}}'),
+      '--out',
+      at('out-po'),
+    ],
+    error: /^policyOptions\.__proto__ = \{"c":2\} is invalid: expected an option named by letters.*; fix: /,
+    absent: () => at('out-po'),
+    early: true,
+  },
+  {
+    group: '3',
+    name: 'dp report on a line with "epochs": null',
+    args: () => ['report', resultsFile('epochs-null', line({ epochs: null })), '--out', at('rep-1')],
+    error:
+      /^.*epochs-null\.jsonl:1: epochs = null is invalid: expected a list of 3 epoch records .*; fix: the line is damaged/,
+    absent: () => at('rep-1'),
+    early: true,
+  },
+  {
+    group: '3',
+    name: 'dp bench --dry-run with a {} line',
+    args: () => ['bench', '--results', resultsFile('empty-object', '{}'), '--dry-run'],
+    error: /empty-object\.jsonl:1: config is missing: expected the run config object; fix: /,
+    early: true,
+  },
+  {
+    group: '3',
+    name: 'dp bench --dry-run with a line "1"',
+    args: () => ['bench', '--results', resultsFile('one', '1'), '--dry-run'],
+    error: /one\.jsonl:1: 1 is not a run summary: expected a JSON object written by dp bench .*; fix: /,
+    early: true,
+  },
+  {
+    group: '3',
+    name: 'dp bench --dry-run with a config-less line',
+    args: () => ['bench', '--results', resultsFile('no-config', line({}), line({ config: undefined })), '--dry-run'],
+    error:
+      /no-config\.jsonl:2: config is missing.*; fix: the line is damaged: replace it with the run's own result\.json \(.*\) on one line, or delete it/,
+    early: true,
+  },
+  {
+    group: '3',
+    name: 'dp report on a {} line',
+    args: () => ['report', resultsFile('report-empty', '{}'), '--out', at('rep-2')],
+    error: /report-empty\.jsonl:1: config is missing: expected the run config object; fix: /,
+    absent: () => at('rep-2'),
+    early: true,
+  },
 
   // 4. Results files half-validated.
-  { group: '4', name: 'dp report on "trainingSeconds": -5', args: () => ['report', resultsFile('negative', line({ trainingSeconds: -5 })), '--out', at('rep-3')], error: /negative\.jsonl:1: trainingSeconds = -5 is invalid: expected a finite number of seconds >= 0; fix: /, absent: () => at('rep-3'), early: true },
-  { group: '4', name: 'dp bench counting a damaged line as done (trainingSeconds -5)', args: () => ['bench', '--results', resultsFile('bench-negative', line({ trainingSeconds: -5 })), '--policies', 'full', '--epochs', '3', '--dry-run'], error: /bench-negative\.jsonl:1: trainingSeconds = -5 is invalid.*; fix: /, early: true },
-  { group: '4', name: 'dp report on an accuracy given as a string', args: () => ['report', resultsFile('string-acc', line({ finalAccuracy: '0.9' })), '--out', at('rep-4')], error: /string-acc\.jsonl:1: finalAccuracy = "0\.9" is invalid: expected a number in \[0, 1\]; fix: /, early: true },
-  { group: '4', name: 'dp report on a fraction above 1', args: () => ['report', resultsFile('fraction', line({ trainedFraction: 1.5 })), '--out', at('rep-5')], error: /fraction\.jsonl:1: trainedFraction = 1\.5 is invalid: expected a number in \[0, 1\]; fix: /, early: true },
-  { group: '4', name: 'dp report on a config the run config refuses', args: () => ['report', resultsFile('bad-config', line({ config: { ...(published.config as object), epochs: 0 } })), '--out', at('rep-6')], error: /bad-config\.jsonl:1: config: epochs = 0 is invalid: expected an integer in \[1, 100000\]; fix: the line is damaged/, early: true },
-  { group: '4', name: 'dp report on a line whose key is not its config\'s', args: () => ['report', resultsFile('key', line({ key: 'edited' })), '--out', at('rep-7')], error: /key\.jsonl:1: key = "edited" is invalid: expected the fingerprint of the line's config .*; fix: /, early: true },
+  {
+    group: '4',
+    name: 'dp report on "trainingSeconds": -5',
+    args: () => ['report', resultsFile('negative', line({ trainingSeconds: -5 })), '--out', at('rep-3')],
+    error: /negative\.jsonl:1: trainingSeconds = -5 is invalid: expected a finite number of seconds >= 0; fix: /,
+    absent: () => at('rep-3'),
+    early: true,
+  },
+  {
+    group: '4',
+    name: 'dp bench counting a damaged line as done (trainingSeconds -5)',
+    args: () => [
+      'bench',
+      '--results',
+      resultsFile('bench-negative', line({ trainingSeconds: -5 })),
+      '--policies',
+      'full',
+      '--epochs',
+      '3',
+      '--dry-run',
+    ],
+    error: /bench-negative\.jsonl:1: trainingSeconds = -5 is invalid.*; fix: /,
+    early: true,
+  },
+  {
+    group: '4',
+    name: 'dp report on an accuracy given as a string',
+    args: () => ['report', resultsFile('string-acc', line({ finalAccuracy: '0.9' })), '--out', at('rep-4')],
+    error: /string-acc\.jsonl:1: finalAccuracy = "0\.9" is invalid: expected a number in \[0, 1\]; fix: /,
+    early: true,
+  },
+  {
+    group: '4',
+    name: 'dp report on a fraction above 1',
+    args: () => ['report', resultsFile('fraction', line({ trainedFraction: 1.5 })), '--out', at('rep-5')],
+    error: /fraction\.jsonl:1: trainedFraction = 1\.5 is invalid: expected a number in \[0, 1\]; fix: /,
+    early: true,
+  },
+  {
+    group: '4',
+    name: 'dp report on a config the run config refuses',
+    args: () => [
+      'report',
+      resultsFile('bad-config', line({ config: { ...(published.config as object), epochs: 0 } })),
+      '--out',
+      at('rep-6'),
+    ],
+    error:
+      /bad-config\.jsonl:1: config: epochs = 0 is invalid: expected an integer in \[1, 100000\]; fix: the line is damaged/,
+    early: true,
+  },
+  {
+    group: '4',
+    name: "dp report on a line whose key is not its config's",
+    args: () => ['report', resultsFile('key', line({ key: 'edited' })), '--out', at('rep-7')],
+    error: /key\.jsonl:1: key = "edited" is invalid: expected the fingerprint of the line's config .*; fix: /,
+    early: true,
+  },
   {
     group: '4',
     name: 'dp report on a run directory whose result.json is damaged but parseable',
@@ -142,18 +289,70 @@ const ROWS: Row[] = [
       write(join(at('runs-damaged', 'a'), 'result.json'), line({ evalSeconds: -1 }));
       return ['report', at('runs-damaged'), '--out', at('rep-8')];
     },
-    error: /runs-damaged\/a\/result\.json: evalSeconds = -1 is invalid: expected a finite number of seconds >= 0; fix: write it again with `dp train --resume .*`/,
+    error:
+      /runs-damaged\/a\/result\.json: evalSeconds = -1 is invalid: expected a finite number of seconds >= 0; fix: write it again with `dp train --resume .*`/,
     early: true,
   },
-  { group: '4', name: 'dp bench --ratios 0.5,0.5', args: () => ['bench', '--results', at('results', 'dup.jsonl'), '--ratios', '0.5,0.5', '--dry-run'], error: /^--ratios 0\.5,0\.5: 0\.5 is given twice, which would plan the same runs twice; fix: give each ratio once$/, early: true },
-  { group: '4', name: 'dp bench --ratios 0.5,.50 (equal once parsed)', args: () => ['bench', '--results', at('results', 'dup.jsonl'), '--ratios', '0.5,.50', '--dry-run'], error: /^--ratios 0\.5,\.50: 0\.5 and \.50 are the same value.*; fix: give each ratio once$/, early: true },
-  { group: '4', name: 'dp bench --seeds 1,1', args: () => ['bench', '--results', at('results', 'dup.jsonl'), '--seeds', '1,1', '--dry-run'], error: /^--seeds 1,1: 1 is given twice.*; fix: give each seed once$/, early: true },
-  { group: '4', name: 'dp bench --policies random,ucb,random', args: () => ['bench', '--results', at('results', 'dup.jsonl'), '--policies', 'random,ucb,random', '--dry-run'], error: /^--policies random,ucb,random: random is given twice.*; fix: give each policy once$/, early: true },
-  { group: '4', name: 'dp compare --ratios 0.3,0.3', args: () => ['compare', '--ratios', '0.3,0.3', '--out', at('cmp-dup')], error: /^--ratios 0\.3,0\.3: 0\.3 is given twice.*; fix: give each ratio once$/, absent: () => at('cmp-dup'), early: true },
+  {
+    group: '4',
+    name: 'dp bench --ratios 0.5,0.5',
+    args: () => ['bench', '--results', at('results', 'dup.jsonl'), '--ratios', '0.5,0.5', '--dry-run'],
+    error: /^--ratios 0\.5,0\.5: 0\.5 is given twice, which would plan the same runs twice; fix: give each ratio once$/,
+    early: true,
+  },
+  {
+    group: '4',
+    name: 'dp bench --ratios 0.5,.50 (equal once parsed)',
+    args: () => ['bench', '--results', at('results', 'dup.jsonl'), '--ratios', '0.5,.50', '--dry-run'],
+    error: /^--ratios 0\.5,\.50: 0\.5 and \.50 are the same value.*; fix: give each ratio once$/,
+    early: true,
+  },
+  {
+    group: '4',
+    name: 'dp bench --seeds 1,1',
+    args: () => ['bench', '--results', at('results', 'dup.jsonl'), '--seeds', '1,1', '--dry-run'],
+    error: /^--seeds 1,1: 1 is given twice.*; fix: give each seed once$/,
+    early: true,
+  },
+  {
+    group: '4',
+    name: 'dp bench --policies random,ucb,random',
+    args: () => ['bench', '--results', at('results', 'dup.jsonl'), '--policies', 'random,ucb,random', '--dry-run'],
+    error: /^--policies random,ucb,random: random is given twice.*; fix: give each policy once$/,
+    early: true,
+  },
+  {
+    group: '4',
+    name: 'dp compare --ratios 0.3,0.3',
+    args: () => ['compare', '--ratios', '0.3,0.3', '--out', at('cmp-dup')],
+    error: /^--ratios 0\.3,0\.3: 0\.3 is given twice.*; fix: give each ratio once$/,
+    absent: () => at('cmp-dup'),
+    early: true,
+  },
 
   // 5. Refused resumes change nothing.
-  { group: '5', name: 'resume with another config', args: () => ['train', '--resume', run, '--lr', '0.2'], error: /^run directory .* was created with another config \(lr: 0\.05 there vs 0\.2 now\); fix: /, unchanged: () => run, early: true },
-  { group: '5', name: 'resume on other data (another folder)', args: () => ['train', '--resume', run, '--data-dir', dataDir('data-shifted', { 'train-labels-idx1-ubyte.gz': gzipSync(shiftedLabels()) })], error: /^run directory .* was trained on other data \(.*data-run\) than this resume loaded \(.*data-shifted: its (labels|pixels|labels and pixels) differ\); fix: resume with --data-dir pointing at the run's data/, unchanged: () => run },
+  {
+    group: '5',
+    name: 'resume with another config',
+    args: () => ['train', '--resume', run, '--lr', '0.2'],
+    error: /^run directory .* was created with another config \(lr: 0\.05 there vs 0\.2 now\); fix: /,
+    unchanged: () => run,
+    early: true,
+  },
+  {
+    group: '5',
+    name: 'resume on other data (another folder)',
+    args: () => [
+      'train',
+      '--resume',
+      run,
+      '--data-dir',
+      dataDir('data-shifted', { 'train-labels-idx1-ubyte.gz': gzipSync(shiftedLabels()) }),
+    ],
+    error:
+      /^run directory .* was trained on other data \(.*data-run\) than this resume loaded \(.*data-shifted: its (labels|pixels|labels and pixels) differ\); fix: resume with --data-dir pointing at the run's data/,
+    unchanged: () => run,
+  },
   {
     group: '5',
     name: 'resume on data changed at the same path (the fix must not be --data-dir <that path>)',
@@ -161,13 +360,17 @@ const ROWS: Row[] = [
       const d = copyRun('changed-data');
       // The copy's start record points at a folder of its own, whose labels then change.
       const data = dataDir('data-changed');
-      const log = readFileSync(join(d, 'log.jsonl'), 'utf8').replaceAll(JSON.stringify(at('data-run')), JSON.stringify(data));
+      const log = readFileSync(join(d, 'log.jsonl'), 'utf8').replaceAll(
+        JSON.stringify(at('data-run')),
+        JSON.stringify(data),
+      );
       writeFileSync(join(d, 'log.jsonl'), log);
       rmSync(join(data, 'train-labels-idx1-ubyte.gz'));
       writeFileSync(join(data, 'train-labels-idx1-ubyte.gz'), gzipSync(shiftedLabels()));
       return ['train', '--resume', d];
     },
-    error: /^run directory .* started on the data in .*data-changed, and the files there have changed since \(their (labels|pixels|labels and pixels) differ from the run's record\); fix: restore the files the run started on in .*data-changed/,
+    error:
+      /^run directory .* started on the data in .*data-changed, and the files there have changed since \(their (labels|pixels|labels and pixels) differ from the run's record\); fix: restore the files the run started on in .*data-changed/,
     unchanged: () => copies['changed-data']!,
   },
   {
@@ -181,7 +384,8 @@ const ROWS: Row[] = [
       writeFileSync(p, b);
       return ['train', '--resume', d];
     },
-    error: /^the checkpoint in .*run-flipped\/checkpoint is damaged: tensors\.bin does not match its checksum; fix: delete /,
+    error:
+      /^the checkpoint in .*run-flipped\/checkpoint is damaged: tensors\.bin does not match its checksum; fix: delete /,
     unchanged: () => copies.flipped!,
     early: true,
   },
@@ -205,7 +409,8 @@ const ROWS: Row[] = [
       rmSync(join(d, 'checkpoint', 'manifest.json'));
       return ['train', '--resume', d];
     },
-    error: /^the checkpoint in .*run-no-manifest\/checkpoint is damaged: manifest\.json is missing; fix: delete .*run-no-manifest\/checkpoint to restart the run from its beginning$/,
+    error:
+      /^the checkpoint in .*run-no-manifest\/checkpoint is damaged: manifest\.json is missing; fix: delete .*run-no-manifest\/checkpoint to restart the run from its beginning$/,
     unchanged: () => copies['no-manifest']!,
     early: true,
   },
@@ -217,7 +422,8 @@ const ROWS: Row[] = [
       editManifest(d, (m) => ((m.pruner as Record<string, unknown>).injected = 1));
       return ['train', '--resume', d];
     },
-    error: /^the checkpoint in .*run-pruner-edited holds a pruner state that does not load \(state\.injected = 1 is invalid: expected no such field .*\); fix: /,
+    error:
+      /^the checkpoint in .*run-pruner-edited holds a pruner state that does not load \(state\.injected = 1 is invalid: expected no such field .*\); fix: /,
     unchanged: () => copies['pruner-edited']!,
   },
   {
@@ -231,12 +437,42 @@ const ROWS: Row[] = [
     error: /^the checkpoint in .*run-other-fingerprint was written by a run with another config; fix: /,
     unchanged: () => copies['other-fingerprint']!,
   },
-  { group: '5', name: 'resume where no run is', args: () => ['train', '--resume', write(at('not-a-run', 'x'), '') && at('not-a-run')], error: /^--resume .*not-a-run: no run there \(config\.json missing\); fix: /, unchanged: () => at('not-a-run'), early: true },
+  {
+    group: '5',
+    name: 'resume where no run is',
+    args: () => ['train', '--resume', write(at('not-a-run', 'x'), '') && at('not-a-run')],
+    error: /^--resume .*not-a-run: no run there \(config\.json missing\); fix: /,
+    unchanged: () => at('not-a-run'),
+    early: true,
+  },
 
   // 6. Silently accepted.
-  { group: '6', name: '$DP_DATA_DIR pointing at a file', args: () => ['train', '--out', at('out-env')], env: () => ({ DP_DATA_DIR: write(at('a-file'), 'x') }), error: /^\$DP_DATA_DIR=.*a-file is a file, not a folder; fix: point DP_DATA_DIR at the folder/, absent: () => at('out-env'), early: true },
-  { group: '6', name: '$DP_DATA_DIR pointing nowhere', args: () => ['train', '--out', at('out-env2')], env: () => ({ DP_DATA_DIR: at('nowhere') }), error: /^\$DP_DATA_DIR=.*nowhere does not exist; fix: /, absent: () => at('out-env2'), early: true },
-  { group: '6', name: '--data-dir pointing at a file', args: () => ['train', '--data-dir', join(FMNIST, FILES[0]!), '--out', at('out-dd')], error: /^--data-dir .*train-images-idx3-ubyte\.gz is a file, not a folder; fix: /, absent: () => at('out-dd'), early: true },
+  {
+    group: '6',
+    name: '$DP_DATA_DIR pointing at a file',
+    args: () => ['train', '--out', at('out-env')],
+    env: () => ({ DP_DATA_DIR: write(at('a-file'), 'x') }),
+    error: /^\$DP_DATA_DIR=.*a-file is a file, not a folder; fix: point DP_DATA_DIR at the folder/,
+    absent: () => at('out-env'),
+    early: true,
+  },
+  {
+    group: '6',
+    name: '$DP_DATA_DIR pointing nowhere',
+    args: () => ['train', '--out', at('out-env2')],
+    env: () => ({ DP_DATA_DIR: at('nowhere') }),
+    error: /^\$DP_DATA_DIR=.*nowhere does not exist; fix: /,
+    absent: () => at('out-env2'),
+    early: true,
+  },
+  {
+    group: '6',
+    name: '--data-dir pointing at a file',
+    args: () => ['train', '--data-dir', join(FMNIST, FILES[0]!), '--out', at('out-dd')],
+    error: /^--data-dir .*train-images-idx3-ubyte\.gz is a file, not a folder; fix: /,
+    absent: () => at('out-dd'),
+    early: true,
+  },
   {
     group: '6',
     name: 'an uncompressed IDX file shadowing a different .gz of the same name',
@@ -245,30 +481,162 @@ const ROWS: Row[] = [
       writeFileSync(join(d, 'train-labels-idx1-ubyte'), shiftedLabels());
       return ['train', '--data-dir', d, '--out', at('out-shadow')];
     },
-    error: /^both .*data-shadow\/train-labels-idx1-ubyte and .*train-labels-idx1-ubyte\.gz exist and hold different data, so which one is the dataset is ambiguous; fix: delete the one/,
+    error:
+      /^both .*data-shadow\/train-labels-idx1-ubyte and .*train-labels-idx1-ubyte\.gz exist and hold different data, so which one is the dataset is ambiguous; fix: delete the one/,
     absent: () => at('out-shadow'),
     early: true,
   },
-  { group: '6', name: 'a policy option no policy of the sweep takes', args: () => ['bench', '--results', at('results', 'po.jsonl'), '--policies', 'random', '--policy-option', 'c=2', '--dry-run'], error: /^--policy-option c=2: no policy in this sweep takes 'c' .*; fix: /, early: true },
-  { group: '6', name: 'a policy option the policy does not have', args: () => ['train', '--policy', 'ucb', '--policy-option', 'epsilon=0.2', '--out', at('out-opt')], error: /^policy 'ucb': epsilon = 0\.2 is invalid: expected no such option for policy 'ucb' .*; fix: drop --policy-option epsilon/, absent: () => at('out-opt'), early: true },
+  {
+    group: '6',
+    name: 'a policy option no policy of the sweep takes',
+    args: () => [
+      'bench',
+      '--results',
+      at('results', 'po.jsonl'),
+      '--policies',
+      'random',
+      '--policy-option',
+      'c=2',
+      '--dry-run',
+    ],
+    error: /^--policy-option c=2: no policy in this sweep takes 'c' .*; fix: /,
+    early: true,
+  },
+  {
+    group: '6',
+    name: 'a policy option the policy does not have',
+    args: () => ['train', '--policy', 'ucb', '--policy-option', 'epsilon=0.2', '--out', at('out-opt')],
+    error:
+      /^policy 'ucb': epsilon = 0\.2 is invalid: expected no such option for policy 'ucb' .*; fix: drop --policy-option epsilon/,
+    absent: () => at('out-opt'),
+    early: true,
+  },
 
   // 7. Unclear messages.
-  { group: '7', name: '--out ""', args: () => ['train', '--out', ''], error: /^--out "" is empty: expected a value; fix: give --out a value, or leave it out for its default/, early: true },
-  { group: '7', name: '--resume ""', args: () => ['train', '--resume', ''], error: /^--resume "" is empty: expected a value; fix: /, early: true },
-  { group: '7', name: '--data-dir ""', args: () => ['train', '--data-dir', '', '--out', at('out-empty-dd')], error: /^--data-dir "" is empty: expected a value; fix: /, absent: () => at('out-empty-dd'), early: true },
-  { group: '7', name: 'dp bench --results ""', args: () => ['bench', '--results', ''], error: /^--results "" is empty: expected a value; fix: /, early: true },
-  { group: '7', name: 'dp report --out ""', args: () => ['report', resultsFile('ok', line({})), '--out', ''], error: /^--out "" is empty: expected a value; fix: /, early: true },
-  { group: '7', name: '--epochs 1e400 (the value given, not null)', args: () => ['train', '--epochs', '1e400', '--out', at('out-e')], error: /^--epochs 1e400 is invalid: expected an integer >= 1 and <= 100000; fix: give --epochs a value in that range$/, absent: () => at('out-e'), early: true },
-  { group: '7', name: '"epochs": 1e400 in a --config file', args: () => ['train', '--config', write(at('cfg', 'big.json'), '{"epochs": 1e400}'), '--out', at('out-e2')], error: /^epochs = Infinity \(a number too large for a double\) is invalid: expected an integer in \[1, 100000\]; fix: /, absent: () => at('out-e2'), early: true },
-  { group: '7', name: 'a range error (--prune-ratio 1) has its fix', args: () => ['train', '--policy', 'random', '--prune-ratio', '1', '--out', at('out-r')], error: /^--prune-ratio 1 is invalid: expected a number >= 0 and < 1; fix: give --prune-ratio a value in that range$/, absent: () => at('out-r'), early: true },
-  { group: '7', name: 'a range error in a policy option has its fix', args: () => ['train', '--policy', 'ucb', '--policy-option', 'c=-1', '--out', at('out-c')], error: /^policy 'ucb': c = -1 is invalid: expected a number in \[0, inf\); fix: give --policy-option c=VALUE with a value in the range above/, absent: () => at('out-c'), early: true },
-  { group: '7', name: 'a range error in --ratios has its fix', args: () => ['bench', '--results', at('results', 'r.jsonl'), '--ratios', '1.5', '--dry-run'], error: /^--ratios: 1\.5 is invalid: expected numbers in \[0, 1\); fix: /, early: true },
-  { group: '7', name: '--seeds in hexadecimal', args: () => ['bench', '--results', at('results', 'r.jsonl'), '--seeds', '0x10', '--dry-run'], error: /^--seeds: 0x10 is invalid: expected integers in \[0, 4294967295\]; fix: /, early: true },
-  { group: '7', name: 'a --config file that is not JSON', args: () => ['train', '--config', write(at('cfg', 'broken.json'), '{"epochs": 3,'), '--out', at('out-j')], error: /^config file .*broken\.json is not valid JSON: .*; fix: make it one JSON object/, absent: () => at('out-j'), early: true },
-  { group: '7', name: 'a --config that is a directory', args: () => ['train', '--config', at('cfg'), '--out', at('out-d')], error: /^cannot read config file .*cfg: EISDIR \(it is a directory\); fix: /, absent: () => at('out-d'), early: true },
-  { group: '7', name: 'dp report on a path that does not exist', args: () => ['report', at('missing.jsonl')], error: /missing\.jsonl: no such file or directory; fix: give a dp bench results file/, early: true },
-  { group: '7', name: 'an unknown score method', args: () => ['score', '--method', 'bogus', '--out', at('s.dpscore')], error: /^unknown --method 'bogus'; fix: use one of /, absent: () => at('s.dpscore'), early: true },
-  { group: '7', name: 'an unknown command', args: () => ['trian'], error: /^unknown command 'trian'; fix: did you mean `dp train`\? use one of /, early: true },
+  {
+    group: '7',
+    name: '--out ""',
+    args: () => ['train', '--out', ''],
+    error: /^--out "" is empty: expected a value; fix: give --out a value, or leave it out for its default/,
+    early: true,
+  },
+  {
+    group: '7',
+    name: '--resume ""',
+    args: () => ['train', '--resume', ''],
+    error: /^--resume "" is empty: expected a value; fix: /,
+    early: true,
+  },
+  {
+    group: '7',
+    name: '--data-dir ""',
+    args: () => ['train', '--data-dir', '', '--out', at('out-empty-dd')],
+    error: /^--data-dir "" is empty: expected a value; fix: /,
+    absent: () => at('out-empty-dd'),
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'dp bench --results ""',
+    args: () => ['bench', '--results', ''],
+    error: /^--results "" is empty: expected a value; fix: /,
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'dp report --out ""',
+    args: () => ['report', resultsFile('ok', line({})), '--out', ''],
+    error: /^--out "" is empty: expected a value; fix: /,
+    early: true,
+  },
+  {
+    group: '7',
+    name: '--epochs 1e400 (the value given, not null)',
+    args: () => ['train', '--epochs', '1e400', '--out', at('out-e')],
+    error:
+      /^--epochs 1e400 is invalid: expected an integer >= 1 and <= 100000; fix: give --epochs a value in that range$/,
+    absent: () => at('out-e'),
+    early: true,
+  },
+  {
+    group: '7',
+    name: '"epochs": 1e400 in a --config file',
+    args: () => ['train', '--config', write(at('cfg', 'big.json'), '{"epochs": 1e400}'), '--out', at('out-e2')],
+    error:
+      /^epochs = Infinity \(a number too large for a double\) is invalid: expected an integer in \[1, 100000\]; fix: /,
+    absent: () => at('out-e2'),
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'a range error (--prune-ratio 1) has its fix',
+    args: () => ['train', '--policy', 'random', '--prune-ratio', '1', '--out', at('out-r')],
+    error:
+      /^--prune-ratio 1 is invalid: expected a number >= 0 and < 1; fix: give --prune-ratio a value in that range$/,
+    absent: () => at('out-r'),
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'a range error in a policy option has its fix',
+    args: () => ['train', '--policy', 'ucb', '--policy-option', 'c=-1', '--out', at('out-c')],
+    error:
+      /^policy 'ucb': c = -1 is invalid: expected a number in \[0, inf\); fix: give --policy-option c=VALUE with a value in the range above/,
+    absent: () => at('out-c'),
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'a range error in --ratios has its fix',
+    args: () => ['bench', '--results', at('results', 'r.jsonl'), '--ratios', '1.5', '--dry-run'],
+    error: /^--ratios: 1\.5 is invalid: expected numbers in \[0, 1\); fix: /,
+    early: true,
+  },
+  {
+    group: '7',
+    name: '--seeds in hexadecimal',
+    args: () => ['bench', '--results', at('results', 'r.jsonl'), '--seeds', '0x10', '--dry-run'],
+    error: /^--seeds: 0x10 is invalid: expected integers in \[0, 4294967295\]; fix: /,
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'a --config file that is not JSON',
+    args: () => ['train', '--config', write(at('cfg', 'broken.json'), '{"epochs": 3,'), '--out', at('out-j')],
+    error: /^config file .*broken\.json is not valid JSON: .*; fix: make it one JSON object/,
+    absent: () => at('out-j'),
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'a --config that is a directory',
+    args: () => ['train', '--config', at('cfg'), '--out', at('out-d')],
+    error: /^cannot read config file .*cfg: EISDIR \(it is a directory\); fix: /,
+    absent: () => at('out-d'),
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'dp report on a path that does not exist',
+    args: () => ['report', at('missing.jsonl')],
+    error: /missing\.jsonl: no such file or directory; fix: give a dp bench results file/,
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'an unknown score method',
+    args: () => ['score', '--method', 'bogus', '--out', at('s.dpscore')],
+    error: /^unknown --method 'bogus'; fix: use one of /,
+    absent: () => at('s.dpscore'),
+    early: true,
+  },
+  {
+    group: '7',
+    name: 'an unknown command',
+    args: () => ['trian'],
+    error: /^unknown command 'trian'; fix: did you mean `dp train`\? use one of /,
+    early: true,
+  },
   {
     group: '7/8',
     name: 'a full disk at the start of a run (ENOSPC names the file, no temporary file left)',
@@ -278,14 +646,29 @@ const ROWS: Row[] = [
       return ['train', '--train-subset', '100', '--test-subset', '50', '--epochs', '1', '--out', at('out-full')];
     },
     code: 1,
-    error: /^cannot write .*out-full\/log\.jsonl: ENOSPC \(no space left on device\); fix: free space on the file system/,
+    error:
+      /^cannot write .*out-full\/log\.jsonl: ENOSPC \(no space left on device\); fix: free space on the file system/,
   },
 ];
 
 describe('hostile input: one clear line, the documented exit code, nothing changed', () => {
   beforeAll(() => {
     dataDir('data-run');
-    const first = dp(['train', '--data-dir', at('data-run'), '--train-subset', '200', '--test-subset', '100', '--epochs', '2', '--batch-size', '50', '--out', run]);
+    const first = dp([
+      'train',
+      '--data-dir',
+      at('data-run'),
+      '--train-subset',
+      '200',
+      '--test-subset',
+      '100',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '50',
+      '--out',
+      run,
+    ]);
     expect(first.code, first.stderr.join('\n')).toBe(0);
     rmSync(join(run, 'result.json'));
   });
@@ -333,7 +716,18 @@ describe('restarts say what they do, and log each epoch once', () => {
       .map((l) => JSON.parse(l) as { type: string; epoch?: number })
       .filter((r) => r.type === 'epoch')
       .map((r) => r.epoch);
-  const args = ['--train-subset', '200', '--test-subset', '100', '--epochs', '2', '--batch-size', '50', '--checkpoint-every', '2'];
+  const args = [
+    '--train-subset',
+    '200',
+    '--test-subset',
+    '100',
+    '--epochs',
+    '2',
+    '--batch-size',
+    '50',
+    '--checkpoint-every',
+    '2',
+  ];
 
   it('the same command run again after a kill before the first checkpoint logs epoch 1 once', () => {
     const dir = at('rerun');
@@ -356,7 +750,9 @@ describe('restarts say what they do, and log each epoch once', () => {
     rmSync(join(dir, 'result.json'));
     const r = dp(['train', '--resume', dir]);
     expect(r.code, r.stderr.join('\n')).toBe(0);
-    expect(r.stdout).toMatch(/^run directory: .*resume-none \(resuming: no checkpoint there yet, so the run starts again from epoch 1; /m);
+    expect(r.stdout).toMatch(
+      /^run directory: .*resume-none \(resuming: no checkpoint there yet, so the run starts again from epoch 1; /m,
+    );
     expect(logEpochs(dir)).toEqual([0, 1]);
     const done = dp(['train', '--resume', dir]);
     expect(done.stdout).toMatch(/\(resuming from its checkpoint of epoch 2\/2\)[\s\S]*already finished/);

@@ -15,7 +15,10 @@ const errors = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith
 /** An ImageNet-layout folder of JPEGs in two sizes (20x24 and 24x20), two classes told apart by brightness. */
 async function mixedSizeFolder(): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'dp-folder-'));
-  for (const [split, n] of [['train', 12], ['val', 4]] as const) {
+  for (const [split, n] of [
+    ['train', 12],
+    ['val', 4],
+  ] as const) {
     for (const [c, cls] of ['dark', 'light'].entries()) {
       mkdirSync(join(root, split, cls), { recursive: true });
       for (let i = 0; i < n; i++) {
@@ -38,14 +41,37 @@ describe('dp train on an image folder of mixed sizes', () => {
   it('refuses it without --resize / --crop, naming the files and the fix', () => {
     const r = dp('train', '--dataset', 'imagefolder', '--data-dir', root, '--epochs', '1');
     expect(r.status).toBe(2);
-    expect(errors(r.stderr)).toEqual([expect.stringMatching(/is 2\dx2\d but .* is 2\dx2\d: images of one dataset must share a size; fix: pass resize and crop/)]);
+    expect(errors(r.stderr)).toEqual([
+      expect.stringMatching(
+        /is 2\dx2\d but .* is 2\dx2\d: images of one dataset must share a size; fix: pass resize and crop/,
+      ),
+    ]);
   });
 
   it('trains at the size --resize / --crop give, and records them in the run config', () => {
     const out = join(root, 'run');
-    const r = dp('train', '--dataset', 'imagefolder', '--data-dir', root, '--resize', '18', '--crop', '16', '--epochs', '1', '--batch-size', '8', '--out', out);
+    const r = dp(
+      'train',
+      '--dataset',
+      'imagefolder',
+      '--data-dir',
+      root,
+      '--resize',
+      '18',
+      '--crop',
+      '16',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+      '--out',
+      out,
+    );
     expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { config: { resize: number; crop: number }; finalAccuracy: number };
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as {
+      config: { resize: number; crop: number };
+      finalAccuracy: number;
+    };
     expect(result.config).toMatchObject({ resize: 18, crop: 16 });
     expect(result.finalAccuracy).toBeGreaterThanOrEqual(0);
     const log = readFileSync(join(out, 'log.jsonl'), 'utf8');
@@ -54,7 +80,23 @@ describe('dp train on an image folder of mixed sizes', () => {
 
   it('refuses a model the images are too small for before the run directory appears', () => {
     const out = join(root, 'too-small');
-    const r = dp('train', '--dataset', 'imagefolder', '--data-dir', root, '--resize', '8', '--crop', '6', '--model', 'resnet18', '--epochs', '1', '--out', out);
+    const r = dp(
+      'train',
+      '--dataset',
+      'imagefolder',
+      '--data-dir',
+      root,
+      '--resize',
+      '8',
+      '--crop',
+      '6',
+      '--model',
+      'resnet18',
+      '--epochs',
+      '1',
+      '--out',
+      out,
+    );
     expect(r.status).toBe(2);
     expect(errors(r.stderr)).toEqual([expect.stringMatching(/inputShape = \[6, 6, 3\] is too small for resnet18/)]);
     expect(existsSync(out)).toBe(false);

@@ -15,7 +15,23 @@ import { describe, expect, it } from 'vitest';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
-const common = ['train', '--train-subset', '1200', '--test-subset', '300', '--epochs', '4', '--policy', 'ucb', '--prune-ratio', '0.5', '--batch-size', '50', '--seed', '11'];
+const common = [
+  'train',
+  '--train-subset',
+  '1200',
+  '--test-subset',
+  '300',
+  '--epochs',
+  '4',
+  '--policy',
+  'ucb',
+  '--prune-ratio',
+  '0.5',
+  '--batch-size',
+  '50',
+  '--seed',
+  '11',
+];
 
 interface Result {
   finalAccuracy: number;
@@ -78,16 +94,30 @@ describe('randomized kills', () => {
       // The last continuation runs to the end (a no-op when the run already finished).
       const last = spawnSync(process.execPath, [bin, ...next()], { encoding: 'utf8', env });
       const context = `seed ${seed}, ${b}, kills ${JSON.stringify(kills)}: ${last.stderr}`;
-      console.log(`randomized kills: seed ${seed}, ${b}: ${kills.map((k) => `${k.ms} ms ${k.signal ?? 'finished'}${k.resumed ? ' (resume)' : ''}`).join(', ')}`);
+      console.log(
+        `randomized kills: seed ${seed}, ${b}: ${kills.map((k) => `${k.ms} ms ${k.signal ?? 'finished'}${k.resumed ? ' (resume)' : ''}`).join(', ')}`,
+      );
       expect(last.status, context).toBe(0);
 
       const rb = result(b);
-      expect(rb.epochs.map((e) => e.selectionHash), context).toEqual(ra.epochs.map((e) => e.selectionHash));
-      expect(rb.epochs.map((e) => [e.samples, e.trainLoss, e.testAccuracy]), context).toEqual(ra.epochs.map((e) => [e.samples, e.trainLoss, e.testAccuracy]));
+      expect(
+        rb.epochs.map((e) => e.selectionHash),
+        context,
+      ).toEqual(ra.epochs.map((e) => e.selectionHash));
+      expect(
+        rb.epochs.map((e) => [e.samples, e.trainLoss, e.testAccuracy]),
+        context,
+      ).toEqual(ra.epochs.map((e) => [e.samples, e.trainLoss, e.testAccuracy]));
       expect(rb.finalAccuracy, context).toBe(ra.finalAccuracy);
       // Each epoch once, in order, in the log.
-      const log = readFileSync(join(b, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; epoch?: number });
-      expect(log.filter((r) => r.type === 'epoch').map((r) => r.epoch), context).toEqual([0, 1, 2, 3]);
+      const log = readFileSync(join(b, 'log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; epoch?: number });
+      expect(
+        log.filter((r) => r.type === 'epoch').map((r) => r.epoch),
+        context,
+      ).toEqual([0, 1, 2, 3]);
       // The same files as the uninterrupted run: no temporary, previous-checkpoint or half-written file left behind
       // (TensorBoard may hold one events file per process that wrote to it).
       expect(shape(b), context).toEqual(shape(a));

@@ -40,16 +40,24 @@ export async function main(argv: string[]): Promise<number> {
   if (!command) {
     const names = COMMANDS.map((c) => c.name);
     const near = closest(name, names);
-    process.stderr.write(`dp: error: unknown command '${name}'; fix: ${near ? `did you mean \`dp ${near}\`? ` : ''}use one of ${names.join(', ')} (dp --help)\n`);
+    process.stderr.write(
+      `dp: error: unknown command '${name}'; fix: ${near ? `did you mean \`dp ${near}\`? ` : ''}use one of ${names.join(', ')} (dp --help)\n`,
+    );
     return 2;
   }
   try {
-    const { values, positionals } = parse(rest, { ...command.flags, help: { type: 'boolean', short: 'h' } }, name, command.allowEmpty);
+    const { values, positionals } = parse(
+      rest,
+      { ...command.flags, help: { type: 'boolean', short: 'h' } },
+      name,
+      command.allowEmpty,
+    );
     if (values.help) {
       process.stdout.write(commandHelp(command));
       return 0;
     }
-    if (positionals.length && !command.positionals) throw new ExperimentError(`unexpected argument '${positionals[0]}'; fix: see \`dp ${name} --help\``);
+    if (positionals.length && !command.positionals)
+      throw new ExperimentError(`unexpected argument '${positionals[0]}'; fix: see \`dp ${name} --help\``);
     return await command.run(values, positionals);
   } catch (e) {
     if (isUserError(e)) {
@@ -66,7 +74,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** JavaScript's own error classes: a bug, printed with its stack. */
-const BUILTIN = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError', 'AggregateError']);
+const BUILTIN = new Set([
+  'Error',
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+]);
 
 /**
  * An error a package raises about its input (ExperimentError, DataError, ModelError, PrunerError, ScoreError,
@@ -74,7 +91,12 @@ const BUILTIN = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError', '
  * a package (or a new error class) needs no change here.
  */
 function isUserError(e: unknown): e is Error & { exitCode?: number } {
-  return e instanceof Error && !BUILTIN.has(e.name) && /Error$/.test(e.name) && typeof (e as { code?: unknown }).code !== 'string';
+  return (
+    e instanceof Error &&
+    !BUILTIN.has(e.name) &&
+    /Error$/.test(e.name) &&
+    typeof (e as { code?: unknown }).code !== 'string'
+  );
 }
 
 /**
@@ -90,7 +112,10 @@ export function errorLine(message: string, command: string): string {
 /** The CLI package's version, from its package.json (one level above dist/). */
 function cliVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { name?: string; version?: string };
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
+      name?: string;
+      version?: string;
+    };
     return `${pkg.name ?? 'dp'} ${pkg.version ?? 'unknown'}`;
   } catch {
     return 'dp (version unknown)';
@@ -103,11 +128,15 @@ export function closest(word: string, candidates: string[]): string | undefined 
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
       const cur = [i];
-      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      for (let j = 1; j <= b.length; j++)
+        cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = cur;
     }
     return prev[b.length]!;
   };
-  const scored = candidates.map((c) => ({ c, d: dist(word.toLowerCase(), c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
+  const scored = candidates
+    .map((c) => ({ c, d: dist(word.toLowerCase(), c) }))
+    .filter((x) => x.d <= 2)
+    .sort((x, y) => x.d - y.d);
   return scored.length && (scored.length === 1 || scored[0]!.d < scored[1]!.d) ? scored[0]!.c : undefined;
 }

@@ -58,11 +58,16 @@ export function runPrinter(cfg: RunConfig, label?: string): RunCallbacks & { clo
     },
     onFinish: (s, { alreadyFinished }) => {
       if (alreadyFinished) {
-        out.write(`${prefix}already finished: final ${cfg.valSplit ? 'validation' : 'test'} accuracy ${(100 * s.finalAccuracy).toFixed(2)}% (${s.runDir}; nothing to do)\n`);
+        out.write(
+          `${prefix}already finished: final ${cfg.valSplit ? 'validation' : 'test'} accuracy ${(100 * s.finalAccuracy).toFixed(2)}% (${s.runDir}; nothing to do)\n`,
+        );
         return;
       }
-      const scoring = s.scoringSeconds > 0 ? ` + ${s.scoringSeconds.toFixed(1)}s of static scoring (${cfg.scoreFile})` : '';
-      out.write(`${prefix}final ${s.evaluatedOn} accuracy: ${(100 * s.finalAccuracy).toFixed(2)}% · training cost ${s.trainingSeconds.toFixed(1)}s${scoring} for ${s.samplesTrained} samples\n`);
+      const scoring =
+        s.scoringSeconds > 0 ? ` + ${s.scoringSeconds.toFixed(1)}s of static scoring (${cfg.scoreFile})` : '';
+      out.write(
+        `${prefix}final ${s.evaluatedOn} accuracy: ${(100 * s.finalAccuracy).toFixed(2)}% · training cost ${s.trainingSeconds.toFixed(1)}s${scoring} for ${s.samplesTrained} samples\n`,
+      );
     },
   };
 }

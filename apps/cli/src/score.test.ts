@@ -36,7 +36,11 @@ describe('ScoreLog', () => {
     forgetting.step('epoch', 'run 1/1 · epoch 2/2', 2000);
     const grand = new ScoreLog(2, 0, true, 0, (l) => lines.push(l), true);
     grand.step('pass', 'run 1/2 · scoring pass', 5000);
-    expect(lines).toEqual(['run 1/1 · epoch 1/2 · 0:01 · 1/2 done · ETA 0:01\n', 'run 1/1 · epoch 2/2 · 0:01 · 2/2 done\n', 'run 1/2 · scoring pass · 0:05 · 1/2 done · ETA 0:05\n']);
+    expect(lines).toEqual([
+      'run 1/1 · epoch 1/2 · 0:01 · 1/2 done · ETA 0:01\n',
+      'run 1/1 · epoch 2/2 · 0:01 · 2/2 done\n',
+      'run 1/2 · scoring pass · 0:05 · 1/2 done · ETA 0:05\n',
+    ]);
   });
 
   it('reports a long pass by tenths off a terminal, and not at all on one (the progress bar does)', () => {
@@ -63,7 +67,12 @@ describe('dp score and the static policy', () => {
     expect(header.dataset).toMatchObject({ name: 'fashion-mnist', size: 1000 });
     expect(header.seconds).toBeGreaterThan(0);
     // Progress as lines, also when stdout is not a terminal (here a pipe, with CI set): each run's epoch and pass.
-    expect(r.stdout.split('\n').filter((l) => / · \d+\/4 done/.test(l)).map((l) => l.replace(/ · loss .*?%| · \d+:\d\d.*$/g, ''))).toEqual([
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => / · \d+\/4 done/.test(l))
+        .map((l) => l.replace(/ · loss .*?%| · \d+:\d\d.*$/g, '')),
+    ).toEqual([
       'run 1/2 · epoch 1/1',
       'run 1/2 · scoring pass (1000 samples)',
       'run 2/2 · epoch 1/1',
@@ -77,20 +86,53 @@ describe('dp score and the static policy', () => {
   });
 
   it('logs a score taken during training (forgetting) by its epochs, with no scoring pass', () => {
-    const r = dp('score', '--method', 'forgetting', '--epochs', '2', '--runs', '1', '--train-subset', '300', '--out', join(dir, 'forgetting.dpscore'));
+    const r = dp(
+      'score',
+      '--method',
+      'forgetting',
+      '--epochs',
+      '2',
+      '--runs',
+      '1',
+      '--train-subset',
+      '300',
+      '--out',
+      join(dir, 'forgetting.dpscore'),
+    );
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.split('\n').filter((l) => / · \d+\/\d+ done/.test(l)).map((l) => l.replace(/ · loss .*?%| · \d+:\d\d.*$/g, ''))).toEqual([
-      'run 1/1 · epoch 1/2',
-      'run 1/1 · epoch 2/2',
-    ]);
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => / · \d+\/\d+ done/.test(l))
+        .map((l) => l.replace(/ · loss .*?%| · \d+:\d\d.*$/g, '')),
+    ).toEqual(['run 1/1 · epoch 1/2', 'run 1/1 · epoch 2/2']);
     expect(r.stdout).toMatch(/ · 2\/2 done$/m);
   });
 
   it('the static policy trains on the top-scored subset and is charged the scoring time', async () => {
     const run = join(dir, 'static');
-    const r = dp('train', '--policy', 'static', '--score-file', file, '--prune-ratio', '0.6', '--train-subset', '1000', '--test-subset', '200', '--epochs', '2', '--out', run);
+    const r = dp(
+      'train',
+      '--policy',
+      'static',
+      '--score-file',
+      file,
+      '--prune-ratio',
+      '0.6',
+      '--train-subset',
+      '1000',
+      '--test-subset',
+      '200',
+      '--epochs',
+      '2',
+      '--out',
+      run,
+    );
     expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8')) as { scoringSeconds: number; epochs: { samples: number; selectionHash: string }[] };
+    const result = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8')) as {
+      scoringSeconds: number;
+      epochs: { samples: number; selectionHash: string }[];
+    };
     const { header } = await readScoreFile(file);
     expect(result.scoringSeconds).toBeCloseTo(header.seconds, 6);
     expect(result.epochs.map((e) => e.samples)).toEqual([400, 400]);
@@ -98,13 +140,39 @@ describe('dp score and the static policy', () => {
   });
 
   it('rejects a score file for another training set, a truncated one, and a missing one', () => {
-    const other = dp('train', '--policy', 'static', '--score-file', file, '--train-subset', '1200', '--epochs', '1', '--out', join(dir, 'x'));
+    const other = dp(
+      'train',
+      '--policy',
+      'static',
+      '--score-file',
+      file,
+      '--train-subset',
+      '1200',
+      '--epochs',
+      '1',
+      '--out',
+      join(dir, 'x'),
+    );
     expect(other.status).toBe(2);
-    expect(errors(other.stderr)).toEqual([expect.stringMatching(/holds scores for 1000 samples .* but the training set has 1200; fix: /)]);
+    expect(errors(other.stderr)).toEqual([
+      expect.stringMatching(/holds scores for 1000 samples .* but the training set has 1200; fix: /),
+    ]);
     const cut = join(dir, 'cut.dpscore');
     spawnSync('cp', [file, cut]);
     truncateSync(cut, 100);
-    const t = dp('train', '--policy', 'static', '--score-file', cut, '--train-subset', '1000', '--epochs', '1', '--out', join(dir, 'y'));
+    const t = dp(
+      'train',
+      '--policy',
+      'static',
+      '--score-file',
+      cut,
+      '--train-subset',
+      '1000',
+      '--epochs',
+      '1',
+      '--out',
+      join(dir, 'y'),
+    );
     expect(t.status).toBe(2);
     expect(errors(t.stderr)).toHaveLength(1);
     expect(errors(t.stderr)[0]).toMatch(/cut\.dpscore.*; fix: /);
@@ -117,7 +185,19 @@ describe('dp score and the static policy', () => {
   it('trains its scoring runs as dp train would: the augmentation is applied and recorded', async () => {
     const plain = join(dir, 'plain.dpscore');
     const augmented = join(dir, 'augmented.dpscore');
-    const common = ['score', '--method', 'el2n', '--epochs', '1', '--runs', '1', '--train-subset', '400', '--batch-size', '50'];
+    const common = [
+      'score',
+      '--method',
+      'el2n',
+      '--epochs',
+      '1',
+      '--runs',
+      '1',
+      '--train-subset',
+      '400',
+      '--batch-size',
+      '50',
+    ];
     expect(dp(...common, '--out', plain).status).toBe(0);
     expect(dp(...common, '--augment', 'crop-flip', '--out', augmented).status).toBe(0);
     const a = await readScoreFile(plain);
@@ -131,7 +211,9 @@ describe('dp score and the static policy', () => {
   it('refuses run flags that scoring would ignore, and leaves them out of its help', () => {
     const r = dp('score', '--method', 'el2n', '--policy', 'random', '--eval-every', '2');
     expect(r.status).toBe(2);
-    expect(errors(r.stderr)).toEqual([expect.stringMatching(/^dp: error: dp score does not take --policy, --eval-every: .*; fix: /)]);
+    expect(errors(r.stderr)).toEqual([
+      expect.stringMatching(/^dp: error: dp score does not take --policy, --eval-every: .*; fix: /),
+    ]);
     const help = dp('score', '--help').stdout;
     expect(help).not.toMatch(/--policy NAME|--prune-ratio|--eval-every|\(default 3\)/);
     expect(help.match(/^ {2}--epochs /gm)).toHaveLength(1);
@@ -140,18 +222,35 @@ describe('dp score and the static policy', () => {
 
   it('loads a scoring plug-in by package name', () => {
     const out = join(dir, 'margin.dpscore');
-    const r = dp('score', '--score', '@dp/score-margin', '--method', 'margin', '--epochs', '1', '--train-subset', '500', '--out', out);
+    const r = dp(
+      'score',
+      '--score',
+      '@dp/score-margin',
+      '--method',
+      'margin',
+      '--epochs',
+      '1',
+      '--train-subset',
+      '500',
+      '--out',
+      out,
+    );
     expect(r.status, r.stderr).toBe(0);
     const missing = dp('score', '--score', '@dp/score-nope', '--method', 'margin');
     expect(missing.status).toBe(2);
-    expect(errors(missing.stderr)).toEqual([expect.stringMatching(/@dp\/score-nope.*not installed.*; fix: npm install @dp\/score-nope/)]);
+    expect(errors(missing.stderr)).toEqual([
+      expect.stringMatching(/@dp\/score-nope.*not installed.*; fix: npm install @dp\/score-nope/),
+    ]);
   });
 });
 
 /** An ImageNet-layout folder of 16x16 PNGs, two classes of 4 training images; `shade` sets every pixel value. */
 async function imageFolder(shade: (cls: number, i: number) => number): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'dp-score-folder-'));
-  for (const [split, n] of [['train', 4], ['val', 1]] as const) {
+  for (const [split, n] of [
+    ['train', 4],
+    ['val', 1],
+  ] as const) {
     for (const [c, cls] of ['a', 'b'].entries()) {
       mkdirSync(join(root, split, cls), { recursive: true });
       for (let i = 0; i < n; i++) {
@@ -174,27 +273,70 @@ describe('dp train --score-file on image folders', () => {
     const common = ['--dataset', 'imagefolder', '--epochs', '1', '--batch-size', '4'];
     const scored = run('score', '--method', 'el2n', '--runs', '1', '--data-dir', mine, ...common, '--out', file);
     expect(scored.status, scored.stderr).toBe(0);
-    const train = (dataDir: string, out: string) => run('train', '--policy', 'static', '--score-file', file, '--prune-ratio', '0.5', '--data-dir', dataDir, ...common, '--out', join(mine, out));
+    const train = (dataDir: string, out: string) =>
+      run(
+        'train',
+        '--policy',
+        'static',
+        '--score-file',
+        file,
+        '--prune-ratio',
+        '0.5',
+        '--data-dir',
+        dataDir,
+        ...common,
+        '--out',
+        join(mine, out),
+      );
     const ok = train(mine, 'ok');
     expect(ok.status, ok.stderr).toBe(0);
     expect(errors(ok.stderr)).toEqual([]);
     const refused = train(other, 'other');
     expect(refused.status).toBe(2);
-    expect(errors(refused.stderr)).toEqual([expect.stringMatching(/^dp: error: score file .*el2n\.dpscore was computed on other images: pixel fingerprint \(dataset\.pixels\) [0-9a-f]{12}\.\.\. \('imagefolder', 8 samples, same labels\) differs .*; fix: /)]);
-    expect((await readScoreFile(file)).header.dataset).toMatchObject({ name: 'imagefolder', size: 8, pixels: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(errors(refused.stderr)).toEqual([
+      expect.stringMatching(
+        /^dp: error: score file .*el2n\.dpscore was computed on other images: pixel fingerprint \(dataset\.pixels\) [0-9a-f]{12}\.\.\. \('imagefolder', 8 samples, same labels\) differs .*; fix: /,
+      ),
+    ]);
+    expect((await readScoreFile(file)).header.dataset).toMatchObject({
+      name: 'imagefolder',
+      size: 8,
+      pixels: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     // A file of the previous format (version 1: no header checksum, no pixels) still loads, with one warning.
     const old = join(mine, 'v1.dpscore');
     writeFileSync(old, asVersion1(readFileSync(file)));
-    const legacy = run('train', '--policy', 'static', '--score-file', old, '--prune-ratio', '0.5', '--data-dir', mine, ...common, '--out', join(mine, 'legacy'));
+    const legacy = run(
+      'train',
+      '--policy',
+      'static',
+      '--score-file',
+      old,
+      '--prune-ratio',
+      '0.5',
+      '--data-dir',
+      mine,
+      ...common,
+      '--out',
+      join(mine, 'legacy'),
+    );
     expect(legacy.status, legacy.stderr).toBe(0);
-    expect(errors(legacy.stderr)).toEqual([expect.stringMatching(/^dp: warning: score file .*v1\.dpscore is format version 1: its header \(seconds, protocol\) has no checksum, and it has no pixel fingerprint.*; fix: regenerate it with `dp score`/)]);
+    expect(errors(legacy.stderr)).toEqual([
+      expect.stringMatching(
+        /^dp: warning: score file .*v1\.dpscore is format version 1: its header \(seconds, protocol\) has no checksum, and it has no pixel fingerprint.*; fix: regenerate it with `dp score`/,
+      ),
+    ]);
   });
 });
 
 /** The same score file as @dp/scores 0.1.0 wrote it: format version 1, without headerSha256 and dataset.pixels. */
 function asVersion1(bytes: Uint8Array): Uint8Array {
   const h = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  const { headerSha256: _, dataset: { pixels: _p, ...dataset }, ...rest } = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + h)));
+  const {
+    headerSha256: _,
+    dataset: { pixels: _p, ...dataset },
+    ...rest
+  } = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + h)));
   const json = new TextEncoder().encode(JSON.stringify({ ...rest, version: 1, dataset }));
   const padded = Math.ceil(json.length / 4) * 4;
   const out = new Uint8Array(12 + padded + bytes.length - 12 - h).fill(0x20, 12, 12 + padded);

@@ -19,7 +19,10 @@ describe('dp train selections', () => {
   it('are those of the run recorded before the experiment layer moved into @dp/experiments', () => {
     const fixture = JSON.parse(readFileSync(join(here, 'fixtures', 'selection-hashes-ucb.json'), 'utf8')) as Recorded;
     const out = join(mkdtempSync(join(tmpdir(), 'dp-hashes-')), 'run');
-    const r = spawnSync(process.execPath, [bin, ...fixture.args, '--out', out], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' } });
+    const r = spawnSync(process.execPath, [bin, ...fixture.args, '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' },
+    });
     expect(r.status, r.stderr).toBe(0);
     const epochs = readFileSync(join(out, 'log.jsonl'), 'utf8')
       .trim()

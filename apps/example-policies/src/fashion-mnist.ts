@@ -35,7 +35,8 @@ export function readIdx(path: string, limit = Infinity): { dims: number[]; data:
 export function loadSplit(dir: string, split: 'train' | 't10k', size: number): Split {
   const images = readIdx(join(dir, `${split}-images-idx3-ubyte.gz`), size);
   const labels = readIdx(join(dir, `${split}-labels-idx1-ubyte.gz`), size);
-  if (images.dims[1] !== 28 || images.dims[2] !== 28) throw new Error(`${split}: expected 28x28 images, got ${images.dims.join('x')}`);
+  if (images.dims[1] !== 28 || images.dims[2] !== 28)
+    throw new Error(`${split}: expected 28x28 images, got ${images.dims.join('x')}`);
   const n = images.dims[0]!;
   const pixels = new Float32Array(n * 784);
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;

@@ -14,7 +14,14 @@ export interface EpochLog {
 /** A small multilayer perceptron: 784 -> 128 ReLU -> 10 logits. */
 export function createModel(seed: number): tf.Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
+  model.add(
+    tf.layers.dense({
+      inputShape: [784],
+      units: 128,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    }),
+  );
   model.add(tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
   return model;
 }
@@ -23,7 +30,13 @@ export function createModel(seed: number): tf.Sequential {
  * The whole integration of @dp/policies into a training loop: per epoch, ask the pruner which samples to train
  * (with a loss weight each), train them in mini-batches, and hand every sample's training loss back to it.
  */
-export function train(model: tf.Sequential, data: Split, test: Split, pruner: Pruner, { batchSize = 64, lr = 1e-3 } = {}): EpochLog[] {
+export function train(
+  model: tf.Sequential,
+  data: Split,
+  test: Split,
+  pruner: Pruner,
+  { batchSize = 64, lr = 1e-3 } = {},
+): EpochLog[] {
   const optimizer = tf.train.adam(lr);
   const logs: EpochLog[] = [];
   for (let epoch = 0; epoch < pruner.config.totalEpochs; epoch++) {
@@ -36,14 +49,25 @@ export function train(model: tf.Sequential, data: Split, test: Split, pruner: Pr
       pruner.observe(ids, lossValues); // in data-parallel training: the all-gathered ids and losses of every worker
       for (const l of lossValues) lossSum += l;
     }
-    logs.push({ epoch, kept: indices.length, trainLoss: lossSum / indices.length, testAccuracy: accuracy(model, test) });
+    logs.push({
+      epoch,
+      kept: indices.length,
+      trainLoss: lossSum / indices.length,
+      testAccuracy: accuracy(model, test),
+    });
   }
   optimizer.dispose();
   return logs;
 }
 
 /** One SGD step on samples `ids`: minimises sum_i(w_i * loss_i) / batch and returns the per-sample losses. */
-function trainStep(model: tf.Sequential, optimizer: tf.Optimizer, data: Split, ids: Uint32Array, w: Float32Array): Float32Array {
+function trainStep(
+  model: tf.Sequential,
+  optimizer: tf.Optimizer,
+  data: Split,
+  ids: Uint32Array,
+  w: Float32Array,
+): Float32Array {
   const n = ids.length;
   const pixels = new Float32Array(n * 784);
   const labels = new Int32Array(n);
@@ -59,7 +83,9 @@ function trainStep(model: tf.Sequential, optimizer: tf.Optimizer, data: Split, i
     optimizer.minimize(() => {
       const logits = model.apply(x, { training: true }) as tf.Tensor2D;
       // Keep the per-sample losses of the training forward pass: no second forward pass for the pruner.
-      losses = tf.keep(tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE) as tf.Tensor1D);
+      losses = tf.keep(
+        tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE) as tf.Tensor1D,
+      );
       return tf.div(tf.sum(tf.mul(losses, weight)), n) as tf.Scalar;
     });
     return losses!;

@@ -57,9 +57,19 @@ const first = await loadDataset('cifar10-jpeg', {
   },
 });
 const firstSeconds = (performance.now() - t) / 1000;
-console.log(`cifar10-jpeg first load (decode ${first.train.size + first.test.size} JPEGs + write cache): ${firstSeconds.toFixed(1)} s  (bar: <= 60 s)`);
-const child = JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--cached-child', '--data-dir', dataDir], { env: { ...process.env, DP_CACHE_DIR: cache } }).toString());
-console.log(`cifar10-jpeg cached load (fresh process): ${child.seconds.toFixed(2)} s  (bar: <= 3 s);  RSS added: ${mb(child.rss)} MB for ${child.train}+${child.test} images (bar: <= 250 MB; pixels alone ${mb((child.train + child.test) * 3072)} MB)`);
+console.log(
+  `cifar10-jpeg first load (decode ${first.train.size + first.test.size} JPEGs + write cache): ${firstSeconds.toFixed(1)} s  (bar: <= 60 s)`,
+);
+const child = JSON.parse(
+  execFileSync(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), '--cached-child', '--data-dir', dataDir],
+    { env: { ...process.env, DP_CACHE_DIR: cache } },
+  ).toString(),
+);
+console.log(
+  `cifar10-jpeg cached load (fresh process): ${child.seconds.toFixed(2)} s  (bar: <= 3 s);  RSS added: ${mb(child.rss)} MB for ${child.train}+${child.test} images (bar: <= 250 MB; pixels alone ${mb((child.train + child.test) * 3072)} MB)`,
+);
 
 // ---- 2. Loader throughput, augmented CIFAR-10 batches of 128
 const train = first.train;
@@ -75,7 +85,9 @@ const throughput = async (prefetch) => {
 };
 const inlineRate = await throughput(0);
 const workerRate = await throughput(2);
-console.log(`loader, crop-flip + normalise, batch 128, one epoch of ${train.size}: main thread ${inlineRate.toFixed(0)} img/s, worker ${workerRate.toFixed(0)} img/s`);
+console.log(
+  `loader, crop-flip + normalise, batch 128, one epoch of ${train.size}: main thread ${inlineRate.toFixed(0)} img/s, worker ${workerRate.toFixed(0)} img/s`,
+);
 
 // ---- 3. ResNet-20 training step, alone and fed by the loader
 if (!values['no-train']) {
@@ -96,8 +108,12 @@ if (!values['no-train']) {
   for (let i = 0; i < steps; i++) await step(fixed.x, fixed.labels);
   const stepSeconds = (performance.now() - t) / 1000 / steps;
   const trainRate = 128 / stepSeconds;
-  console.log(`ResNet-20 (tfjs-node, batch 128) training step alone: ${(stepSeconds * 1000).toFixed(0)} ms = ${trainRate.toFixed(0)} img/s (reference quoted for this machine: 100-110 img/s)`);
-  console.log(`loader / training speed: main thread ${(inlineRate / trainRate).toFixed(1)}x, worker ${(workerRate / trainRate).toFixed(1)}x (bar: >= 5x)`);
+  console.log(
+    `ResNet-20 (tfjs-node, batch 128) training step alone: ${(stepSeconds * 1000).toFixed(0)} ms = ${trainRate.toFixed(0)} img/s (reference quoted for this machine: 100-110 img/s)`,
+  );
+  console.log(
+    `loader / training speed: main thread ${(inlineRate / trainRate).toFixed(1)}x, worker ${(workerRate / trainRate).toFixed(1)}x (bar: >= 5x)`,
+  );
   for (const prefetch of [0, 2]) {
     const loader = await createBatchLoader(train, { batchSize: 128, augment: 'crop-flip', seed: 1, prefetch });
     const waits = [];
@@ -112,7 +128,9 @@ if (!values['no-train']) {
     }
     const total = performance.now() - t0;
     const later = waits.slice(1).sort((a, b) => a - b);
-    console.log(`training fed by the loader (prefetch ${prefetch}): ${(total / waits.length).toFixed(0)} ms/step; waiting for data: first batch ${waits[0].toFixed(1)} ms, then median ${later[later.length >> 1].toFixed(1)} ms, max ${later[later.length - 1].toFixed(1)} ms`);
+    console.log(
+      `training fed by the loader (prefetch ${prefetch}): ${(total / waits.length).toFixed(0)} ms/step; waiting for data: first batch ${waits[0].toFixed(1)} ms, then median ${later[later.length >> 1].toFixed(1)} ms, max ${later[later.length - 1].toFixed(1)} ms`,
+    );
     await loader.close();
   }
 }
@@ -120,7 +138,17 @@ if (!values['keep-cache']) rmSync(cache, { recursive: true, force: true });
 
 /** ResNet-20 for CIFAR (He et al. 2016): 3 stages x 3 basic blocks of 16/32/64 filters, projection shortcuts. */
 function resnet20(tf) {
-  const conv = (x, filters, stride, k = 3) => tf.layers.conv2d({ filters, kernelSize: k, strides: stride, padding: 'same', useBias: false, kernelInitializer: 'heNormal' }).apply(x);
+  const conv = (x, filters, stride, k = 3) =>
+    tf.layers
+      .conv2d({
+        filters,
+        kernelSize: k,
+        strides: stride,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: 'heNormal',
+      })
+      .apply(x);
   const bn = (x) => tf.layers.batchNormalization().apply(x);
   const relu = (x) => tf.layers.activation({ activation: 'relu' }).apply(x);
   const input = tf.input({ shape: [32, 32, 3] });

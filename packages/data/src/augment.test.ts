@@ -9,7 +9,12 @@ function images(n: number, h: number, w: number, c: number, salt: number): Uint8
   return a;
 }
 
-const shapeArb = fc.record({ n: fc.integer({ min: 1, max: 4 }), h: fc.integer({ min: 4, max: 12 }), w: fc.integer({ min: 4, max: 12 }), c: fc.constantFrom(1, 3) });
+const shapeArb = fc.record({
+  n: fc.integer({ min: 1, max: 4 }),
+  h: fc.integer({ min: 4, max: 12 }),
+  w: fc.integer({ min: 4, max: 12 }),
+  c: fc.constantFrom(1, 3),
+});
 
 describe('crop-flip (CIFAR)', () => {
   it('is a shift of the zero-padded image by at most pad, optionally mirrored (property)', () => {
@@ -20,14 +25,16 @@ describe('crop-flip (CIFAR)', () => {
         augmentBatch(src, dst, n, [h, w, c], parseAugment({ kind: 'crop-flip', pad }), new BatchRng(seed));
         for (let i = 0; i < n; i++) {
           const off = i * h * w * c;
-          const at = (a: Uint8Array, y: number, x: number) => (y < 0 || y >= h || x < 0 || x >= w ? 0 : a[off + (y * w + x) * c]!);
+          const at = (a: Uint8Array, y: number, x: number) =>
+            y < 0 || y >= h || x < 0 || x >= w ? 0 : a[off + (y * w + x) * c]!;
           // Find the (dy, dx, flip) explaining the output; exactly the crop semantics must hold for one of them.
           let found = false;
           for (let dy = -pad; dy <= pad && !found; dy++) {
             for (let dx = -pad; dx <= pad && !found; dx++) {
               for (const flip of [false, true]) {
                 let ok = true;
-                for (let y = 0; y < h && ok; y++) for (let x = 0; x < w && ok; x++) ok = at(dst, y, flip ? w - 1 - x : x) === at(src, y + dy, x + dx);
+                for (let y = 0; y < h && ok; y++)
+                  for (let x = 0; x < w && ok; x++) ok = at(dst, y, flip ? w - 1 - x : x) === at(src, y + dy, x + dx);
                 if (ok) found = true;
               }
             }
@@ -81,7 +88,14 @@ describe('resized-crop-flip (image folders)', () => {
   it('with scale [1, 1], ratio [1, 1] and no flip it is the identity on square images', () => {
     const src = images(3, 16, 16, 3, 5);
     const dst = new Uint8Array(src.length);
-    augmentBatch(src, dst, 3, [16, 16, 3], parseAugment({ kind: 'resized-crop-flip', scale: [1, 1], ratio: [1, 1], flip: false }), new BatchRng(1));
+    augmentBatch(
+      src,
+      dst,
+      3,
+      [16, 16, 3],
+      parseAugment({ kind: 'resized-crop-flip', scale: [1, 1], ratio: [1, 1], flip: false }),
+      new BatchRng(1),
+    );
     expect(dst).toEqual(src);
   });
 
@@ -104,9 +118,15 @@ describe('resized-crop-flip (image folders)', () => {
 
 describe('parseAugment', () => {
   it('names the field, value and allowed range', () => {
-    expect(() => parseAugment('mixup' as never)).toThrow(/augment = 'mixup' is invalid; fix: use one of none, crop-flip, resized-crop-flip/);
-    expect(() => parseAugment({ kind: 'crop-flip', pad: -1 })).toThrow(/augment.pad = -1 is invalid; fix: use an integer in \[0, 64\]/);
-    expect(() => parseAugment({ kind: 'resized-crop-flip', scale: [0.5, 0.2] })).toThrow(/augment.scale = \[0.5, 0.2\]/);
+    expect(() => parseAugment('mixup' as never)).toThrow(
+      /augment = 'mixup' is invalid; fix: use one of none, crop-flip, resized-crop-flip/,
+    );
+    expect(() => parseAugment({ kind: 'crop-flip', pad: -1 })).toThrow(
+      /augment.pad = -1 is invalid; fix: use an integer in \[0, 64\]/,
+    );
+    expect(() => parseAugment({ kind: 'resized-crop-flip', scale: [0.5, 0.2] })).toThrow(
+      /augment.scale = \[0.5, 0.2\]/,
+    );
     expect(parseAugment()).toEqual({ kind: 'none', pad: 4, flip: true, scale: [0.08, 1], ratio: [0.75, 4 / 3] });
   });
 });

@@ -39,13 +39,17 @@ const KINDS: readonly AugmentKind[] = ['none', 'crop-flip', 'resized-crop-flip']
 /** Validate an augmentation spec; errors name the field, its value and the allowed range. */
 export function parseAugment(spec: AugmentSpec = 'none'): Augmentation {
   const cfg: AugmentConfig = typeof spec === 'string' ? { kind: spec } : spec;
-  if (!KINDS.includes(cfg.kind)) throw new DataError(`augment = '${String(cfg.kind)}' is invalid`, `use one of ${KINDS.join(', ')}`);
+  if (!KINDS.includes(cfg.kind))
+    throw new DataError(`augment = '${String(cfg.kind)}' is invalid`, `use one of ${KINDS.join(', ')}`);
   const pad = cfg.pad ?? 4;
-  if (!Number.isInteger(pad) || pad < 0 || pad > 64) throw new DataError(`augment.pad = ${pad} is invalid`, 'use an integer in [0, 64]');
+  if (!Number.isInteger(pad) || pad < 0 || pad > 64)
+    throw new DataError(`augment.pad = ${pad} is invalid`, 'use an integer in [0, 64]');
   const scale: [number, number] = [cfg.scale?.[0] ?? 0.08, cfg.scale?.[1] ?? 1];
-  if (!(scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1)) throw new DataError(`augment.scale = [${scale.join(', ')}] is invalid`, 'use 0 < min <= max <= 1');
+  if (!(scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1))
+    throw new DataError(`augment.scale = [${scale.join(', ')}] is invalid`, 'use 0 < min <= max <= 1');
   const ratio: [number, number] = [cfg.ratio?.[0] ?? 3 / 4, cfg.ratio?.[1] ?? 4 / 3];
-  if (!(ratio[0] > 0 && ratio[0] <= ratio[1] && Number.isFinite(ratio[1]))) throw new DataError(`augment.ratio = [${ratio.join(', ')}] is invalid`, 'use 0 < min <= max');
+  if (!(ratio[0] > 0 && ratio[0] <= ratio[1] && Number.isFinite(ratio[1])))
+    throw new DataError(`augment.ratio = [${ratio.join(', ')}] is invalid`, 'use 0 < min <= max');
   return { kind: cfg.kind, pad, flip: cfg.flip ?? true, scale, ratio };
 }
 
@@ -53,7 +57,14 @@ export function parseAugment(spec: AugmentSpec = 'none'): Augmentation {
  * Augment the `n` images of `src` (NHWC uint8, shape h x w x c) into `dst` (same size). Draws from `rng` in a
  * fixed order per image, so the same generator state gives the same batch.
  */
-export function augmentBatch(src: Uint8Array, dst: Uint8Array, n: number, shape: readonly [number, number, number], aug: Augmentation, rng: BatchRng): void {
+export function augmentBatch(
+  src: Uint8Array,
+  dst: Uint8Array,
+  n: number,
+  shape: readonly [number, number, number],
+  aug: Augmentation,
+  rng: BatchRng,
+): void {
   const [h, w, c] = shape;
   const bytes = h * w * c;
   if (aug.kind === 'none') {
@@ -76,7 +87,17 @@ export function augmentBatch(src: Uint8Array, dst: Uint8Array, n: number, shape:
 }
 
 /** out(y, x) = padded input at (y + dy, x + dx) (zero outside), mirrored horizontally when `flip`. */
-function cropShift(src: Uint8Array, dst: Uint8Array, off: number, h: number, w: number, c: number, dy: number, dx: number, flip: boolean): void {
+function cropShift(
+  src: Uint8Array,
+  dst: Uint8Array,
+  off: number,
+  h: number,
+  w: number,
+  c: number,
+  dy: number,
+  dx: number,
+  flip: boolean,
+): void {
   const row = w * c;
   for (let y = 0; y < h; y++) {
     const sy = y + dy;
@@ -100,7 +121,12 @@ function cropShift(src: Uint8Array, dst: Uint8Array, off: number, h: number, w: 
 }
 
 /** torchvision's RandomResizedCrop box: 10 tries at a random area and log-uniform ratio, else a centre crop. */
-function resizedCropBox(h: number, w: number, aug: Augmentation, rng: BatchRng): { x: number; y: number; width: number; height: number } {
+function resizedCropBox(
+  h: number,
+  w: number,
+  aug: Augmentation,
+  rng: BatchRng,
+): { x: number; y: number; width: number; height: number } {
   const area = h * w;
   const logLo = Math.log(aug.ratio[0]);
   const logHi = Math.log(aug.ratio[1]);

@@ -44,7 +44,14 @@ export class Scratch {
  * Gather `ids`, augment them with the generator of (seed, epoch, index) and normalise to float32. Pure given
  * its inputs: the worker and the main thread produce identical batches.
  */
-export function buildBatch(data: KernelData, ids: Uint32Array, weights: Float32Array, epoch: number, index: number, scratch: Scratch): ReadyBatch {
+export function buildBatch(
+  data: KernelData,
+  ids: Uint32Array,
+  weights: Float32Array,
+  epoch: number,
+  index: number,
+  scratch: Scratch,
+): ReadyBatch {
   const [h, w, c] = data.shape;
   const bytes = h * w * c;
   const n = ids.length;
@@ -61,5 +68,13 @@ export function buildBatch(data: KernelData, ids: Uint32Array, weights: Float32A
     pixels = augmented;
   }
   const x = normalizeBatch(pixels, data.table);
-  return { index, epoch, ids: Uint32Array.from(ids), labels, weights: Float32Array.from(weights), x, shape: [n, h, w, c] };
+  return {
+    index,
+    epoch,
+    ids: Uint32Array.from(ids),
+    labels,
+    weights: Float32Array.from(weights),
+    x,
+    shape: [n, h, w, c],
+  };
 }

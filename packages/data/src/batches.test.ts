@@ -31,20 +31,30 @@ describe('batches / gather', () => {
   it('rejects a batchSize that is not an integer >= 1 with a DataError when called (it used to loop forever on 0)', () => {
     for (const batchSize of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => batches(data, { batchSize })).toThrow(DataError);
-      expect(() => batches(data, { batchSize })).toThrow(`batchSize = ${batchSize} is invalid; fix: use an integer >= 1`);
+      expect(() => batches(data, { batchSize })).toThrow(
+        `batchSize = ${batchSize} is invalid; fix: use an integer >= 1`,
+      );
     }
   });
 
   it('rejects ids >= size (they used to give a black image labelled 0)', () => {
-    expect(() => batches(data, { batchSize: 2, indices: Uint32Array.from([0, 4, 5]) })).toThrow('indices[2] = 5 is out of range for toy/train; fix: use ids in [0, 4]');
-    expect(() => gather(data, Uint32Array.from([3, 7]))).toThrow('ids[1] = 7 is out of range for toy/train; fix: use ids in [0, 4]');
+    expect(() => batches(data, { batchSize: 2, indices: Uint32Array.from([0, 4, 5]) })).toThrow(
+      'indices[2] = 5 is out of range for toy/train; fix: use ids in [0, 4]',
+    );
+    expect(() => gather(data, Uint32Array.from([3, 7]))).toThrow(
+      'ids[1] = 7 is out of range for toy/train; fix: use ids in [0, 4]',
+    );
   });
 
   it('rejects a weight count other than the number of ids', () => {
-    expect(() => batches(data, { batchSize: 2, indices: Uint32Array.from([1, 2]), weights: Float32Array.from([1]) })).toThrow(
-      'weights has 1 entries but indices has 2; fix: pass one weight per entry of indices',
+    expect(() =>
+      batches(data, { batchSize: 2, indices: Uint32Array.from([1, 2]), weights: Float32Array.from([1]) }),
+    ).toThrow('weights has 1 entries but indices has 2; fix: pass one weight per entry of indices');
+    expect(() => batches(data, { batchSize: 2, weights: Float32Array.from([1, 1]) })).toThrow(
+      /weights has 2 entries but indices has 5/,
     );
-    expect(() => batches(data, { batchSize: 2, weights: Float32Array.from([1, 1]) })).toThrow(/weights has 2 entries but indices has 5/);
-    expect(() => gather(data, Uint32Array.from([3, 1]), Float32Array.from([1, 2, 3]))).toThrow('weights has 3 entries but ids has 2; fix: pass one weight per entry of ids');
+    expect(() => gather(data, Uint32Array.from([3, 1]), Float32Array.from([1, 2, 3]))).toThrow(
+      'weights has 3 entries but ids has 2; fix: pass one weight per entry of ids',
+    );
   });
 });

@@ -45,7 +45,13 @@ export function batches(data: ImageDataset, opts: BatchOptions): Generator<Batch
   return batchesOf(data, indices, batchSize, keepLast, opts.weights);
 }
 
-function* batchesOf(data: ImageDataset, indices: Uint32Array, batchSize: number, keepLast: boolean, weights: Float32Array | undefined): Generator<Batch> {
+function* batchesOf(
+  data: ImageDataset,
+  indices: Uint32Array,
+  batchSize: number,
+  keepLast: boolean,
+  weights: Float32Array | undefined,
+): Generator<Batch> {
   const count = batchCount(indices.length, batchSize, keepLast);
   for (let b = 0; b < count; b++) {
     const start = b * batchSize;
@@ -63,12 +69,20 @@ export function gather(data: ImageDataset, ids: Uint32Array, weights?: Float32Ar
 
 function checkIds(data: ImageDataset, ids: Uint32Array, field: string): void {
   for (let i = 0; i < ids.length; i++) {
-    if (ids[i]! >= data.size) throw new DataError(`${field}[${i}] = ${ids[i]} is out of range for ${data.name}/${data.split}`, `use ids in [0, ${data.size - 1}]`);
+    if (ids[i]! >= data.size)
+      throw new DataError(
+        `${field}[${i}] = ${ids[i]} is out of range for ${data.name}/${data.split}`,
+        `use ids in [0, ${data.size - 1}]`,
+      );
   }
 }
 
 function checkWeights(ids: Uint32Array, weights: Float32Array | undefined, field: string): void {
-  if (weights && weights.length !== ids.length) throw new DataError(`weights has ${weights.length} entries but ${field} has ${ids.length}`, `pass one weight per entry of ${field}`);
+  if (weights && weights.length !== ids.length)
+    throw new DataError(
+      `weights has ${weights.length} entries but ${field} has ${ids.length}`,
+      `pass one weight per entry of ${field}`,
+    );
 }
 
 function gatherChecked(data: ImageDataset, ids: Uint32Array, weights?: Float32Array): Batch {
@@ -80,5 +94,10 @@ function gatherChecked(data: ImageDataset, ids: Uint32Array, weights?: Float32Ar
     images.set(data.images.subarray(id * bytes, (id + 1) * bytes), i * bytes);
     labels[i] = data.labels[id]!;
   }
-  return { ids: Uint32Array.from(ids), images, labels, weights: weights ? Float32Array.from(weights) : new Float32Array(ids.length).fill(1) };
+  return {
+    ids: Uint32Array.from(ids),
+    images,
+    labels,
+    weights: weights ? Float32Array.from(weights) : new Float32Array(ids.length).fill(1),
+  };
 }

@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CIFAR10, CIFAR100, DataError, decodeCifarRecords, isShared, loadDataset, locateCifar, type Cifar100Dataset } from './index.js';
+import {
+  CIFAR10,
+  CIFAR100,
+  DataError,
+  decodeCifarRecords,
+  isShared,
+  loadDataset,
+  locateCifar,
+  type Cifar100Dataset,
+} from './index.js';
 import { member, removeTempDirs, sharedDatasets, sharedPath, tar, tempDir } from './test-helpers.js';
 
 afterAll(removeTempDirs);
@@ -15,22 +24,28 @@ const records = (file: string, rec: number) => readFileSync(file).length / rec;
 describe('decodeCifarRecords', () => {
   it('turns R, G, B planes into NHWC and keeps every label byte (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 2 ** 31 }), (n, nl, salt) => {
-        const rec = nl + 3072;
-        const bytes = new Uint8Array(n * rec);
-        for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761 + salt) >>> 24;
-        for (let r = 0; r < n; r++) for (let f = 0; f < nl; f++) bytes[r * rec + f] = (r + f) % 10;
-        const images = new Uint8Array(n * 3072);
-        const labels = Array.from({ length: nl }, () => new Uint8Array(n));
-        const fields = Array.from({ length: nl }, () => ({ name: 'label' as const, numClasses: 10 }));
-        expect(decodeCifarRecords(bytes, fields, images, labels, 0)).toBe(n);
-        for (let r = 0; r < n; r++) {
-          for (let f = 0; f < nl; f++) expect(labels[f]![r]).toBe((r + f) % 10);
-          for (const p of [0, 31, 32, 500, 1023]) {
-            for (let ch = 0; ch < 3; ch++) expect(images[r * 3072 + p * 3 + ch]).toBe(bytes[r * rec + nl + ch * 1024 + p]);
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (n, nl, salt) => {
+          const rec = nl + 3072;
+          const bytes = new Uint8Array(n * rec);
+          for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761 + salt) >>> 24;
+          for (let r = 0; r < n; r++) for (let f = 0; f < nl; f++) bytes[r * rec + f] = (r + f) % 10;
+          const images = new Uint8Array(n * 3072);
+          const labels = Array.from({ length: nl }, () => new Uint8Array(n));
+          const fields = Array.from({ length: nl }, () => ({ name: 'label' as const, numClasses: 10 }));
+          expect(decodeCifarRecords(bytes, fields, images, labels, 0)).toBe(n);
+          for (let r = 0; r < n; r++) {
+            for (let f = 0; f < nl; f++) expect(labels[f]![r]).toBe((r + f) % 10);
+            for (const p of [0, 31, 32, 500, 1023]) {
+              for (let ch = 0; ch < 3; ch++)
+                expect(images[r * 3072 + p * 3 + ch]).toBe(bytes[r * rec + nl + ch * 1024 + p]);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -38,10 +53,14 @@ describe('decodeCifarRecords', () => {
   it('rejects a partial record and an out-of-range label', () => {
     const fields = [{ name: 'label' as const, numClasses: 10 }];
     const out = () => [new Uint8Array(2 * 3072), [new Uint8Array(2)]] as const;
-    expect(() => decodeCifarRecords(new Uint8Array(3073 + 100), fields, ...out(), 0, 'x.bin')).toThrow(/x.bin: 3173 bytes is 1 whole 3073-byte records plus 100 bytes of a partial record/);
+    expect(() => decodeCifarRecords(new Uint8Array(3073 + 100), fields, ...out(), 0, 'x.bin')).toThrow(
+      /x.bin: 3173 bytes is 1 whole 3073-byte records plus 100 bytes of a partial record/,
+    );
     const bad = new Uint8Array(2 * 3073);
     bad[3073] = 10;
-    expect(() => decodeCifarRecords(bad, fields, ...out(), 0, 'y.bin')).toThrow(/y.bin: label byte 10 of record 1 is out of range \[0, 9\]/);
+    expect(() => decodeCifarRecords(bad, fields, ...out(), 0, 'y.bin')).toThrow(
+      /y.bin: label byte 10 of record 1 is out of range \[0, 9\]/,
+    );
   });
 });
 
@@ -53,7 +72,18 @@ describe.skipIf(!c10)('CIFAR-10 binary (byte-exact subset in ../shared/datasets)
     expect(train.size).toBe(trainCount);
     expect(test.size).toBe(records(join(c10!, 'test_batch.bin'), 3073));
     expect(train.shape).toEqual([32, 32, 3]);
-    expect(train.classNames).toEqual(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
+    expect(train.classNames).toEqual([
+      'airplane',
+      'automobile',
+      'bird',
+      'cat',
+      'deer',
+      'dog',
+      'frog',
+      'horse',
+      'ship',
+      'truck',
+    ]);
     expect(isShared(train.images)).toBe(true);
     // The first training record is a frog; its pixel (0, 0) is R 59, G 62, B 63 and (5, 7) is R 119, G 77, B 37.
     expect(train.classNames[train.labels[0]!]).toBe('frog');
@@ -68,7 +98,11 @@ describe.skipIf(!c10)('CIFAR-10 binary (byte-exact subset in ../shared/datasets)
       expect(test.labels[r]).toBe(raw[r * 3073]);
       const px = r * 3073 + 1 + ((r * 37) % 1024);
       const o = r * 3072 + ((r * 37) % 1024) * 3;
-      expect([test.images[o], test.images[o + 1], test.images[o + 2]]).toEqual([raw[px], raw[px + 1024], raw[px + 2048]]);
+      expect([test.images[o], test.images[o + 1], test.images[o + 2]]).toEqual([
+        raw[px],
+        raw[px + 1024],
+        raw[px + 2048],
+      ]);
     }
     // Class balance of the official test set's first records: every class present, none dominating.
     const counts = new Array(10).fill(0);
@@ -83,9 +117,12 @@ describe.skipIf(!c10)('CIFAR-10 binary (byte-exact subset in ../shared/datasets)
   it('accepts the official folder name cifar-10-batches-bin under --data-dir, and $DP_DATA_DIR', async () => {
     const dir = tempDir('c10name');
     mkdirSync(join(dir, 'cifar-10-batches-bin'));
-    for (const f of [...CIFAR10.train, ...CIFAR10.test, 'batches.meta.txt']) symlinkSync(join(c10!, f), join(dir, 'cifar-10-batches-bin', f));
+    for (const f of [...CIFAR10.train, ...CIFAR10.test, 'batches.meta.txt'])
+      symlinkSync(join(c10!, f), join(dir, 'cifar-10-batches-bin', f));
     expect(locateCifar(CIFAR10, { dataDir: dir })).toBe(join(dir, 'cifar-10-batches-bin'));
-    expect(locateCifar(CIFAR10, { env: { DP_DATA_DIR: dir, DP_CACHE_DIR: dir } })).toBe(join(dir, 'cifar-10-batches-bin'));
+    expect(locateCifar(CIFAR10, { env: { DP_DATA_DIR: dir, DP_CACHE_DIR: dir } })).toBe(
+      join(dir, 'cifar-10-batches-bin'),
+    );
     const { test } = await loadDataset('cifar10', { env: { DP_DATA_DIR: dir, DP_CACHE_DIR: join(dir, 'cache') } });
     expect(test.labels[0]).toBe(3);
     rmSync(dir, { recursive: true });
@@ -95,10 +132,16 @@ describe.skipIf(!c10)('CIFAR-10 binary (byte-exact subset in ../shared/datasets)
     const cache = tempDir('c10cache');
     mkdirSync(join(cache, 'downloads'));
     const files = [...CIFAR10.train, ...CIFAR10.test, 'batches.meta.txt'];
-    const archive = tar(member('cifar-10-batches-bin/', '', '5'), ...files.map((f) => member(`cifar-10-batches-bin/${f}`, readFileSync(join(c10!, f)))));
+    const archive = tar(
+      member('cifar-10-batches-bin/', '', '5'),
+      ...files.map((f) => member(`cifar-10-batches-bin/${f}`, readFileSync(join(c10!, f)))),
+    );
     writeFileSync(join(cache, 'downloads', 'cifar-10-binary.tar.gz'), gzipSync(archive, { level: 1 }));
     const phases: string[] = [];
-    const { train, source } = await loadDataset('cifar10', { env: { DP_CACHE_DIR: cache }, onProgress: (p) => phases.push(p.phase) });
+    const { train, source } = await loadDataset('cifar10', {
+      env: { DP_CACHE_DIR: cache },
+      onProgress: (p) => phases.push(p.phase),
+    });
     expect(source).toBe(join(cache, 'cifar-10-batches-bin'));
     expect(train.labels[0]).toBe(6);
     expect([...train.images.subarray(0, 3)]).toEqual([59, 62, 63]);
@@ -121,7 +164,9 @@ describe.skipIf(!c10)('CIFAR-10 binary (byte-exact subset in ../shared/datasets)
     let { dir, sub } = setup();
     rmSync(join(sub, 'test_batch.bin'));
     writeFileSync(join(sub, 'test_batch.bin'), test.subarray(0, test.length - 1000));
-    await expect(load(dir)).rejects.toThrow(/test_batch.bin: 3124241 bytes is 1016 whole 3073-byte records plus 2073 bytes of a partial record[^\n]*; fix: /);
+    await expect(load(dir)).rejects.toThrow(
+      /test_batch.bin: 3124241 bytes is 1016 whole 3073-byte records plus 2073 bytes of a partial record[^\n]*; fix: /,
+    );
 
     ({ dir, sub } = setup());
     const bad = Buffer.from(test);
@@ -132,7 +177,9 @@ describe.skipIf(!c10)('CIFAR-10 binary (byte-exact subset in ../shared/datasets)
 
     ({ dir, sub } = setup());
     rmSync(join(sub, 'data_batch_3.bin'));
-    await expect(load(dir)).rejects.toThrow(/cifar10 binary files not found: .*cifar-10-batches-bin has some of its files but lacks data_batch_3.bin; fix: put .* in .*cifar-10-batches-bin \(extract cifar-10-binary.tar.gz/);
+    await expect(load(dir)).rejects.toThrow(
+      /cifar10 binary files not found: .*cifar-10-batches-bin has some of its files but lacks data_batch_3.bin; fix: put .* in .*cifar-10-batches-bin \(extract cifar-10-binary.tar.gz/,
+    );
 
     ({ dir, sub } = setup());
     rmSync(join(sub, 'batches.meta.txt'));
@@ -150,7 +197,8 @@ describe('CIFAR search order', () => {
   /** `root/folder` holding every file `spec` needs (empty: only their presence matters to locateCifar). */
   const fake = (root: string, folder: string, spec: typeof CIFAR10) => {
     mkdirSync(join(root, folder), { recursive: true });
-    for (const f of [...spec.train, ...spec.test, ...spec.fields.map((x) => x.namesFile)]) writeFileSync(join(root, folder, f), '');
+    for (const f of [...spec.train, ...spec.test, ...spec.fields.map((x) => x.namesFile)])
+      writeFileSync(join(root, folder, f), '');
     return join(root, folder);
   };
 
@@ -176,10 +224,14 @@ describe('CIFAR search order', () => {
   it.skipIf(!c10)('loads the $DP_DATA_DIR copy although the cache holds a (corrupt) official-name folder', async () => {
     const data = tempDir('order-load');
     mkdirSync(join(data, 'cifar-10-exact-subset-bin'));
-    for (const f of [...CIFAR10.train, ...CIFAR10.test, 'batches.meta.txt']) symlinkSync(join(c10!, f), join(data, 'cifar-10-exact-subset-bin', f));
+    for (const f of [...CIFAR10.train, ...CIFAR10.test, 'batches.meta.txt'])
+      symlinkSync(join(c10!, f), join(data, 'cifar-10-exact-subset-bin', f));
     const cache = tempDir('order-decoy');
     fake(cache, 'cifar-10-batches-bin', CIFAR10);
-    const { test, source } = await loadDataset('cifar10', { env: { DP_DATA_DIR: data, DP_CACHE_DIR: cache }, download: false });
+    const { test, source } = await loadDataset('cifar10', {
+      env: { DP_DATA_DIR: data, DP_CACHE_DIR: cache },
+      download: false,
+    });
     expect(source).toBe(join(data, 'cifar-10-exact-subset-bin'));
     expect(test.labels[0]).toBe(3);
   });
@@ -190,7 +242,9 @@ describe('CIFAR location errors', () => {
     const dir = tempDir('c10none');
     const err = await loadDataset('cifar10', { env: { DP_CACHE_DIR: dir }, download: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
-    expect((err as Error).message).toMatch(/cifar10 binary files not found: none of .* has its files \(data_batch_1.bin, .*test_batch.bin, batches.meta.txt\); fix: put .* in .*cifar-10-batches-bin/);
+    expect((err as Error).message).toMatch(
+      /cifar10 binary files not found: none of .* has its files \(data_batch_1.bin, .*test_batch.bin, batches.meta.txt\); fix: put .* in .*cifar-10-batches-bin/,
+    );
     expect((err as Error).message.split('\n')).toHaveLength(1);
   });
 });
@@ -228,15 +282,22 @@ describe.skipIf(!c100)('CIFAR-100 binary (byte-exact partial set in ../shared/da
     const dir = tempDir('c100bad');
     const sub = join(dir, 'cifar-100-binary');
     mkdirSync(sub);
-    for (const f of ['coarse_label_names.txt', 'fine_label_names.txt', 'test.bin']) copyFileSync(join(c100!, f), join(sub, f));
+    for (const f of ['coarse_label_names.txt', 'fine_label_names.txt', 'test.bin'])
+      copyFileSync(join(c100!, f), join(sub, f));
     const train = readFileSync(join(c100!, 'train.bin'));
     const bad = Buffer.from(train);
     bad[3 * 3074 + 1] = 100;
     writeFileSync(join(sub, 'train.bin'), bad);
-    await expect(loadDataset('cifar100', { dataDir: dir, env: {} })).rejects.toThrow(/train.bin: fine byte 100 of record 3 is out of range \[0, 99\]/);
+    await expect(loadDataset('cifar100', { dataDir: dir, env: {} })).rejects.toThrow(
+      /train.bin: fine byte 100 of record 3 is out of range \[0, 99\]/,
+    );
     writeFileSync(join(sub, 'train.bin'), train.subarray(0, 3074 * 2 + 5));
-    await expect(loadDataset('cifar100', { dataDir: dir, env: {} })).rejects.toThrow(/train.bin: 6153 bytes is 2 whole 3074-byte records plus 5 bytes/);
-    await expect(loadDataset('cifar100', { dataDir: dir, env: {}, labels: 'medium' as never })).rejects.toThrow(/labels = 'medium' is invalid; fix: use 'fine' or 'coarse'/);
+    await expect(loadDataset('cifar100', { dataDir: dir, env: {} })).rejects.toThrow(
+      /train.bin: 6153 bytes is 2 whole 3074-byte records plus 5 bytes/,
+    );
+    await expect(loadDataset('cifar100', { dataDir: dir, env: {}, labels: 'medium' as never })).rejects.toThrow(
+      /labels = 'medium' is invalid; fix: use 'fine' or 'coarse'/,
+    );
     expect(CIFAR100.fields.map((f) => f.name)).toEqual(['coarse', 'fine']);
   });
 });

@@ -36,7 +36,11 @@ export const CIFAR10: CifarSpec = {
   train: ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'],
   test: ['test_batch.bin'],
   fields: [{ name: 'label', numClasses: 10, namesFile: 'batches.meta.txt' }],
-  remote: { url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', md5: 'c32a1d4ab5d03f1284b67883e8d87530', archive: 'cifar-10-binary.tar.gz' },
+  remote: {
+    url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
+    md5: 'c32a1d4ab5d03f1284b67883e8d87530',
+    archive: 'cifar-10-binary.tar.gz',
+  },
 };
 
 export const CIFAR100: CifarSpec = {
@@ -48,7 +52,11 @@ export const CIFAR100: CifarSpec = {
     { name: 'coarse', numClasses: 20, namesFile: 'coarse_label_names.txt' },
     { name: 'fine', numClasses: 100, namesFile: 'fine_label_names.txt' },
   ],
-  remote: { url: 'https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz', md5: '03b5dce01913d631647c71ecec9e9cb8', archive: 'cifar-100-binary.tar.gz' },
+  remote: {
+    url: 'https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz',
+    md5: '03b5dce01913d631647c71ecec9e9cb8',
+    archive: 'cifar-100-binary.tar.gz',
+  },
 };
 
 /** Bytes per record of `spec`. */
@@ -83,7 +91,10 @@ export function decodeCifarRecords(
     for (let f = 0; f < fields.length; f++) {
       const v = bytes[base + f]!;
       if (v >= fields[f]!.numClasses) {
-        throw new DataError(`${file}: ${fields[f]!.name} byte ${v} of record ${r} is out of range [0, ${fields[f]!.numClasses - 1}]`, 'the file is corrupt; download it again');
+        throw new DataError(
+          `${file}: ${fields[f]!.name} byte ${v} of record ${r} is out of range [0, ${fields[f]!.numClasses - 1}]`,
+          'the file is corrupt; download it again',
+        );
       }
       labels[f]![offset + r] = v;
     }
@@ -104,12 +115,18 @@ export function readClassNames(path: string, expected: number): string[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new DataError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'restore the meta file from the official archive');
+    throw new DataError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'restore the meta file from the official archive',
+    );
   }
   const names = text.split(/\r?\n/).map((s) => s.trim());
   while (names.length && names[names.length - 1] === '') names.pop();
   if (names.length !== expected || names.some((s) => s === '')) {
-    throw new DataError(`${path}: expected ${expected} class names, one per line, found ${names.length}${names.includes('') ? ' (with blank lines)' : ''}`, 'restore the meta file from the official archive');
+    throw new DataError(
+      `${path}: expected ${expected} class names, one per line, found ${names.length}${names.includes('') ? ' (with blank lines)' : ''}`,
+      'restore the meta file from the official archive',
+    );
   }
   return names;
 }
@@ -131,30 +148,45 @@ function missingReport(spec: CifarSpec, dirs: readonly string[]): string {
     const missing = files.filter((f) => !existsSync(join(dir, f)));
     if (missing.length < files.length && (!best || missing.length < best.missing.length)) best = { dir, missing };
   }
-  return best ? `${best.dir} has some of its files but lacks ${best.missing.join(', ')}` : `none of ${dirs.join(', ')} has its files (${files.join(', ')})`;
+  return best
+    ? `${best.dir} has some of its files but lacks ${best.missing.join(', ')}`
+    : `none of ${dirs.join(', ')} has its files (${files.join(', ')})`;
 }
 
 async function fetchOfficial(spec: CifarSpec, opts: CommonLoadOptions): Promise<string> {
   const cache = cacheDir(opts.env);
   const archive = join(cache, 'downloads', spec.remote.archive);
   if (!existsSync(archive)) {
-    await downloadFile({ name: spec.remote.archive, urls: [spec.remote.url], md5: spec.remote.md5 }, archive, (r, t) => {
-      opts.onDownloadProgress?.(spec.remote.archive, r, t);
-      opts.onProgress?.({ phase: 'download', file: spec.remote.archive, done: r, total: t });
-    });
+    await downloadFile(
+      { name: spec.remote.archive, urls: [spec.remote.url], md5: spec.remote.md5 },
+      archive,
+      (r, t) => {
+        opts.onDownloadProgress?.(spec.remote.archive, r, t);
+        opts.onProgress?.({ phase: 'download', file: spec.remote.archive, done: r, total: t });
+      },
+    );
   }
   opts.onProgress?.({ phase: 'extract', file: archive, done: 0, total: 1 });
   extractTarGz(archive, cache);
   opts.onProgress?.({ phase: 'extract', file: archive, done: 1, total: 1 });
   const dir = join(cache, spec.folders[0]!);
   if (!requiredFiles(spec).every((f) => existsSync(join(dir, f)))) {
-    throw new DataError(`${archive} did not contain the expected ${spec.folders[0]}/ folder`, `delete ${archive} and try again`);
+    throw new DataError(
+      `${archive} did not contain the expected ${spec.folders[0]}/ folder`,
+      `delete ${archive} and try again`,
+    );
   }
   return dir;
 }
 
 /** The uint8 NHWC pixels and every label field of a list of batch files, read into shared memory. */
-function readSplit(spec: CifarSpec, dir: string, files: readonly string[], split: string, opts: CommonLoadOptions): { images: Uint8Array; labels: Uint8Array[]; size: number } {
+function readSplit(
+  spec: CifarSpec,
+  dir: string,
+  files: readonly string[],
+  split: string,
+  opts: CommonLoadOptions,
+): { images: Uint8Array; labels: Uint8Array[]; size: number } {
   const rec = recordBytes(spec);
   const paths = files.map((f) => join(dir, f));
   const sizes = paths.map((p) => statSync(p).size);
@@ -182,7 +214,11 @@ function readSplit(spec: CifarSpec, dir: string, files: readonly string[], split
         if (n === 0) break;
         got += n;
       }
-      if (got !== bytes.length) throw new DataError(`${p}: file shrank while being read (${got} of ${bytes.length} bytes)`, 'do not modify dataset files during a run');
+      if (got !== bytes.length)
+        throw new DataError(
+          `${p}: file shrank while being read (${got} of ${bytes.length} bytes)`,
+          'do not modify dataset files during a run',
+        );
     } finally {
       closeSync(fd);
     }
@@ -212,7 +248,8 @@ export interface CifarLoadOptions extends CommonLoadOptions {
  */
 export async function loadCifar(spec: CifarSpec, opts: CifarLoadOptions = {}): Promise<DatasetPair> {
   const labelSet = opts.labels ?? 'fine';
-  if (labelSet !== 'fine' && labelSet !== 'coarse') throw new DataError(`labels = '${String(labelSet)}' is invalid`, "use 'fine' or 'coarse' (CIFAR-100 only)");
+  if (labelSet !== 'fine' && labelSet !== 'coarse')
+    throw new DataError(`labels = '${String(labelSet)}' is invalid`, "use 'fine' or 'coarse' (CIFAR-100 only)");
   const dirs = searchDirs(spec.folders, [], opts);
   let dir = locateCifar(spec, opts);
   const where = opts.dataDir ? join(opts.dataDir, spec.folders[0]!) : join(cacheDir(opts.env), spec.folders[0]!);
@@ -224,7 +261,10 @@ export async function loadCifar(spec: CifarSpec, opts: CifarLoadOptions = {}): P
     try {
       dir = await fetchOfficial(spec, opts);
     } catch (e) {
-      throw new DataError(`${spec.name} not found locally (${missingReport(spec, dirs)}) and the download failed: ${errorProblem(e)}`, fix);
+      throw new DataError(
+        `${spec.name} not found locally (${missingReport(spec, dirs)}) and the download failed: ${errorProblem(e)}`,
+        fix,
+      );
     }
   }
   const names = spec.fields.map((f) => readClassNames(join(dir!, f.namesFile), f.numClasses));
@@ -233,7 +273,14 @@ export async function loadCifar(spec: CifarSpec, opts: CifarLoadOptions = {}): P
   const stats = channelStats(train.images, 3);
   const make = (s: typeof train, split: string): ImageDataset => {
     const base = { split, size: s.size, shape: [SIDE, SIDE, 3] as const, images: s.images, ...stats };
-    if (spec.fields.length === 1) return { ...base, name: spec.name, labels: s.labels[0]!, numClasses: spec.fields[0]!.numClasses, classNames: names[0]! };
+    if (spec.fields.length === 1)
+      return {
+        ...base,
+        name: spec.name,
+        labels: s.labels[0]!,
+        numClasses: spec.fields[0]!.numClasses,
+        classNames: names[0]!,
+      };
     const coarse = labelSet === 'coarse';
     const d: Cifar100Dataset = {
       ...base,

@@ -17,7 +17,11 @@ const init = workerData as Init;
 const post = (m: DecodeReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
 
 const decoder: Promise<ImageDecoder> = import(init.module).then((mod: { decodeImage?: ImageDecoder }) => {
-  if (typeof mod.decodeImage !== 'function') throw new DataError(`decoder module ${init.module} does not export a decodeImage function`, 'export decodeImage(bytes, file) from it');
+  if (typeof mod.decodeImage !== 'function')
+    throw new DataError(
+      `decoder module ${init.module} does not export a decodeImage function`,
+      'export decodeImage(bytes, file) from it',
+    );
   return mod.decodeImage;
 });
 decoder.catch(() => undefined); // reported per job below
@@ -27,7 +31,12 @@ function fatal(job: number, e: unknown): void {
     post({ kind: 'fatal', job, message: e.problem, fix: e.fix });
   } else {
     const first = ((e as Error).message ?? String(e)).split('\n')[0];
-    post({ kind: 'fatal', job, message: `image decode worker failed: ${first}`, fix: `check that decodeModule ${init.module} can be imported in a worker thread, or use decodeWorkers: 0` });
+    post({
+      kind: 'fatal',
+      job,
+      message: `image decode worker failed: ${first}`,
+      fix: `check that decodeModule ${init.module} can be imported in a worker thread, or use decodeWorkers: 0`,
+    });
   }
 }
 
@@ -43,7 +52,11 @@ parentPort!.on('message', async (task: DecodeJob) => {
         if (typeof img !== 'string') {
           const buf = img.data.buffer;
           // Transfer whole, unshared buffers owned by this image; copy views into anything else.
-          const own = buf instanceof ArrayBuffer && img.data.byteOffset === 0 && img.data.byteLength === buf.byteLength && !transfer.has(buf);
+          const own =
+            buf instanceof ArrayBuffer &&
+            img.data.byteOffset === 0 &&
+            img.data.byteLength === buf.byteLength &&
+            !transfer.has(buf);
           if (!own) img = { ...img, data: img.data.slice() };
           transfer.add(img.data.buffer as ArrayBuffer);
         }

@@ -35,7 +35,8 @@ const sha1 = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 
  */
 export function decoderIdentity(opts: Pick<DecodeOptions, 'decodeImage' | 'decodeModule'>): string | undefined {
   const parts: string[] = [];
-  if (opts.decodeImage && !isBuiltIn(opts.decodeImage)) parts.push(`decodeImage ${opts.decodeImage.name || '(anonymous)'} ${sha1(opts.decodeImage.toString())}`);
+  if (opts.decodeImage && !isBuiltIn(opts.decodeImage))
+    parts.push(`decodeImage ${opts.decodeImage.name || '(anonymous)'} ${sha1(opts.decodeImage.toString())}`);
   if (opts.decodeModule !== undefined) {
     const href = opts.decodeModule instanceof URL ? opts.decodeModule.href : String(opts.decodeModule);
     if (href !== BUILT_IN_MODULE) parts.push(`decodeModule ${href}${fileStamp(href)}`);

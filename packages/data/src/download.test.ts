@@ -49,12 +49,19 @@ describe('downloadFile', () => {
     await downloadFile(file, dest, (received) => seen.push(received), { stallMs: 200 }); // /steady takes 300 ms in all
     expect(readFileSync(dest).equals(body)).toBe(true);
     expect(seen.at(-1)).toBe(5000);
-    await expect(downloadFile({ ...file, urls: [`${base}/stall`] }, dest, undefined, { stallMs: 200 })).rejects.toThrow(/could not download file\.bin \(the only mirror failed: .*\/stall: no data for 0\.2 s\); fix: /);
+    await expect(downloadFile({ ...file, urls: [`${base}/stall`] }, dest, undefined, { stallMs: 200 })).rejects.toThrow(
+      /could not download file\.bin \(the only mirror failed: .*\/stall: no data for 0\.2 s\); fix: /,
+    );
   });
 
   it('fails with a one-line DataError naming every mirror, its reason and the fix', async () => {
     const dest = join(tempDir('download'), 'file.bin');
-    const err = await downloadFile({ name: 'file.bin', urls: [`${base}/missing`, `${base}/stall`], md5 }, dest, undefined, { stallMs: 200 }).catch((e: unknown) => e);
+    const err = await downloadFile(
+      { name: 'file.bin', urls: [`${base}/missing`, `${base}/stall`], md5 },
+      dest,
+      undefined,
+      { stallMs: 200 },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     const message = (err as Error).message;
     expect(message.split('\n')).toHaveLength(1);

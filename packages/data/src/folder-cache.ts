@@ -44,7 +44,10 @@ interface Header {
 }
 
 /** `rekeyed`: the stat key did not match but the content did (the caller should rewrite the cache under its new key, with `keys`). */
-export type CacheRead = { status: 'hit'; split: CachedSplit; rekeyed?: boolean; keys?: ContentKeys } | { status: 'missing' } | { status: 'stale' | 'corrupt'; problem: string };
+export type CacheRead =
+  | { status: 'hit'; split: CachedSplit; rekeyed?: boolean; keys?: ContentKeys }
+  | { status: 'missing' }
+  | { status: 'stale' | 'corrupt'; problem: string };
 
 /** A running CRC-32. */
 class Crc {
@@ -99,9 +102,11 @@ export function readCache(
   try {
     const fileSize = fstatSync(fd).size;
     const head = new Uint8Array(12);
-    if (!readFully(fd, head, 0) || !Buffer.from(head.subarray(0, 8)).equals(MAGIC)) return { status: 'corrupt', problem: 'bad magic number (not a dp image cache, or an older format)' };
+    if (!readFully(fd, head, 0) || !Buffer.from(head.subarray(0, 8)).equals(MAGIC))
+      return { status: 'corrupt', problem: 'bad magic number (not a dp image cache, or an older format)' };
     const headerLen = new DataView(head.buffer).getUint32(8, true);
-    if (headerLen > 64 << 20 || 12 + headerLen > fileSize) return { status: 'corrupt', problem: `header length ${headerLen} exceeds the file` };
+    if (headerLen > 64 << 20 || 12 + headerLen > fileSize)
+      return { status: 'corrupt', problem: `header length ${headerLen} exceeds the file` };
     const json = new Uint8Array(headerLen);
     if (!readFully(fd, json, 12)) return { status: 'corrupt', problem: 'truncated header' };
     let h: Header;
@@ -111,15 +116,25 @@ export function readCache(
       return { status: 'corrupt', problem: 'unparseable header' };
     }
     if (h === null || typeof h !== 'object') return { status: 'corrupt', problem: 'unparseable header' };
-    const stale: CacheRead = { status: 'stale', problem: 'the folder or the load options changed since it was written' };
-    if (h.key !== key && !(fallback && typeof h.contentKey === 'string' && h.listKey === fallback.listKey)) return stale;
+    const stale: CacheRead = {
+      status: 'stale',
+      problem: 'the folder or the load options changed since it was written',
+    };
+    if (h.key !== key && !(fallback && typeof h.contentKey === 'string' && h.listKey === fallback.listKey))
+      return stale;
     const dims = Array.isArray(h.shape) && h.shape.length === 3 && h.shape.every((d) => Number.isInteger(d) && d > 0);
-    if (!dims || !Number.isInteger(h.size) || !Array.isArray(h.classNames) || !Array.isArray(h.skipped)) return { status: 'corrupt', problem: 'incomplete header' };
+    if (!dims || !Number.isInteger(h.size) || !Array.isArray(h.classNames) || !Array.isArray(h.skipped))
+      return { status: 'corrupt', problem: 'incomplete header' };
     const [hh, ww, cc] = h.shape;
     const imageBytes = h.size * hh * ww * cc;
     const expected = 12 + headerLen + 2 * h.size + imageBytes;
-    if (!h.stats || !Array.isArray(h.stats.mean) || typeof h.crc32 !== 'number') return { status: 'corrupt', problem: 'incomplete header' };
-    if (fileSize !== expected) return { status: 'corrupt', problem: `file is ${fileSize} bytes, its header needs ${expected} (truncated or overwritten)` };
+    if (!h.stats || !Array.isArray(h.stats.mean) || typeof h.crc32 !== 'number')
+      return { status: 'corrupt', problem: 'incomplete header' };
+    if (fileSize !== expected)
+      return {
+        status: 'corrupt',
+        problem: `file is ${fileSize} bytes, its header needs ${expected} (truncated or overwritten)`,
+      };
     // Only mtimes changed: read the folder's files (after the cheap checks above) to see whether the bytes did too.
     const rekeyed = h.key !== key;
     if (rekeyed && !fallback!.sameContent(h.contentKey!)) return stale;
@@ -139,9 +154,14 @@ export function readCache(
     const view = new DataView(labelBytes.buffer);
     for (let i = 0; i < h.size; i++) {
       labels[i] = view.getUint16(2 * i, true);
-      if (labels[i]! >= h.classNames.length) return { status: 'corrupt', problem: `label ${labels[i]} of sample ${i} is out of range` };
+      if (labels[i]! >= h.classNames.length)
+        return { status: 'corrupt', problem: `label ${labels[i]} of sample ${i} is out of range` };
     }
-    return { status: 'hit', split: { images, labels, shape: h.shape, classNames: h.classNames, skipped: h.skipped, stats: h.stats }, ...(rekeyed ? { rekeyed, keys: { listKey: h.listKey!, contentKey: h.contentKey! } } : {}) };
+    return {
+      status: 'hit',
+      split: { images, labels, shape: h.shape, classNames: h.classNames, skipped: h.skipped, stats: h.stats },
+      ...(rekeyed ? { rekeyed, keys: { listKey: h.listKey!, contentKey: h.contentKey! } } : {}),
+    };
   } finally {
     closeSync(fd);
   }
@@ -151,25 +171,41 @@ export function readCache(
  * Write `split` to `path` atomically (temporary file + rename), under `key` and, when given, the content keys.
  * Returns the statistics it stored.
  */
-export function writeCache(path: string, key: string, split: CachedSplit, content?: ContentKeys): { mean: number[]; std: number[] } {
+export function writeCache(
+  path: string,
+  key: string,
+  split: CachedSplit,
+  content?: ContentKeys,
+): { mean: number[]; std: number[] } {
   mkdirSync(dirname(path), { recursive: true });
   const n = split.labels.length;
   const labelBytes = new Uint8Array(2 * n);
   const view = new DataView(labelBytes.buffer);
   for (let i = 0; i < n; i++) view.setUint16(2 * i, split.labels[i]!, true);
   const stats = split.stats ?? channelStats(split.images, split.shape[2]);
-  const header: Header = { key, ...(content ? { contentKey: content.contentKey, listKey: content.listKey } : {}), size: n, shape: split.shape, classNames: split.classNames, skipped: split.skipped, stats, crc32: 0 };
+  const header: Header = {
+    key,
+    ...(content ? { contentKey: content.contentKey, listKey: content.listKey } : {}),
+    size: n,
+    shape: split.shape,
+    classNames: split.classNames,
+    skipped: split.skipped,
+    stats,
+    crc32: 0,
+  };
   const crc = new Crc();
   crc.update(headerBytes(header));
   crc.update(labelBytes);
-  for (let done = 0; done < split.images.length; done += CHUNK) crc.update(split.images.subarray(done, Math.min(done + CHUNK, split.images.length)));
+  for (let done = 0; done < split.images.length; done += CHUNK)
+    crc.update(split.images.subarray(done, Math.min(done + CHUNK, split.images.length)));
   header.crc32 = crc.value;
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, json.length, true);
   function* parts(): Generator<Uint8Array> {
     yield* [MAGIC, len, json, labelBytes];
-    for (let done = 0; done < split.images.length; done += CHUNK) yield split.images.subarray(done, Math.min(done + CHUNK, split.images.length));
+    for (let done = 0; done < split.images.length; done += CHUNK)
+      yield split.images.subarray(done, Math.min(done + CHUNK, split.images.length));
   }
   writeFileAtomic(path, parts());
   return stats;

@@ -31,7 +31,10 @@ export function combineDigests(scan: FolderScan, digests: readonly (string | und
 }
 
 /** Read every file of `scan` and return its content fingerprint (undefined when a file cannot be read). */
-export function contentFingerprint(scan: FolderScan, onProgress?: (done: number, total: number) => void): string | undefined {
+export function contentFingerprint(
+  scan: FolderScan,
+  onProgress?: (done: number, total: number) => void,
+): string | undefined {
   const digests: string[] = [];
   const total = scan.files.length;
   for (let i = 0; i < total; i++) {

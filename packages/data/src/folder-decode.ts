@@ -35,7 +35,8 @@ export interface DecodeOptions extends CommonLoadOptions, FitOptions {
 export function checkFit(opts: FitOptions): void {
   for (const field of ['resize', 'crop'] as const) {
     const v = opts[field];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 4096)) throw new DataError(`${field} = ${v} is invalid`, 'use an integer number of pixels in [1, 4096]');
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 4096))
+      throw new DataError(`${field} = ${v} is invalid`, 'use an integer number of pixels in [1, 4096]');
   }
 }
 
@@ -45,13 +46,19 @@ export class FitError extends DataError {}
 /** Check the decoder's output and apply resize / centre crop. */
 export function fitImage(img: Image, opts: FitOptions, path: string): Image {
   if (img.channels !== 3 || img.data.length !== img.height * img.width * 3) {
-    throw new FitError(`the image decoder returned ${img.height}x${img.width}x${img.channels} (${img.data.length} bytes) for ${path}`, 'the decoder must return RGB uint8 HWC pixels');
+    throw new FitError(
+      `the image decoder returned ${img.height}x${img.width}x${img.channels} (${img.data.length} bytes) for ${path}`,
+      'the decoder must return RGB uint8 HWC pixels',
+    );
   }
   let out = img;
   if (opts.resize) out = resizeShorter(out, opts.resize);
   if (opts.crop) {
     if (out.height < opts.crop || out.width < opts.crop) {
-      throw new FitError(`${path} is ${out.height}x${out.width}${opts.resize ? ` after resizing to ${opts.resize}` : ''}, smaller than crop = ${opts.crop}`, `set resize >= ${opts.crop}`);
+      throw new FitError(
+        `${path} is ${out.height}x${out.width}${opts.resize ? ` after resizing to ${opts.resize}` : ''}, smaller than crop = ${opts.crop}`,
+        `set resize >= ${opts.crop}`,
+      );
     }
     out = centreCrop(out, opts.crop);
   }
@@ -122,12 +129,21 @@ class Assembler {
         this.slots = sharedBytes(this.scan.files.length * img.data.length);
         this.firstFile = path;
       } else if (img.height !== this.shape[0] || img.width !== this.shape[1]) {
-        throw new DataError(`${path} is ${img.height}x${img.width} but ${this.firstFile} is ${this.shape[0]}x${this.shape[1]}: images of one dataset must share a size`, 'pass resize and crop options to bring them to one size (e.g. resize 36, crop 32; with dp: --resize 36 --crop 32)');
+        throw new DataError(
+          `${path} is ${img.height}x${img.width} but ${this.firstFile} is ${this.shape[0]}x${this.shape[1]}: images of one dataset must share a size`,
+          'pass resize and crop options to bring them to one size (e.g. resize 36, crop 32; with dp: --resize 36 --crop 32)',
+        );
       }
       this.slots!.set(img.data, i * img.data.length);
       this.ok[i] = 1;
     }
-    if (++this.done % 1000 === 0) this.opts.onProgress?.({ phase: 'decode', split: this.scan.split, done: this.done, total: this.scan.files.length });
+    if (++this.done % 1000 === 0)
+      this.opts.onProgress?.({
+        phase: 'decode',
+        split: this.scan.split,
+        done: this.done,
+        total: this.scan.files.length,
+      });
   }
 
   finish(): DecodedSplit {
@@ -138,10 +154,19 @@ class Assembler {
     for (let i = 0; i < total; i++) {
       if (this.ok[i]) continue;
       skipped.push(scan.files[i]!);
-      if (skipped.length <= MAX_SKIP_WARNINGS) warn(opts, `skipping ${join(scan.dir, scan.files[i]!)}: ${this.why[i] ?? 'not decoded'}`);
+      if (skipped.length <= MAX_SKIP_WARNINGS)
+        warn(opts, `skipping ${join(scan.dir, scan.files[i]!)}: ${this.why[i] ?? 'not decoded'}`);
     }
-    if (skipped.length > MAX_SKIP_WARNINGS) warn(opts, `skipped ${skipped.length} unreadable files in ${scan.dir} in all (first ${MAX_SKIP_WARNINGS} named above)`);
-    if (!this.shape || !this.slots) throw new DataError(`no image in ${scan.dir} could be decoded (${skipped.length} files tried)`, 'check that the files are JPEG or PNG images');
+    if (skipped.length > MAX_SKIP_WARNINGS)
+      warn(
+        opts,
+        `skipped ${skipped.length} unreadable files in ${scan.dir} in all (first ${MAX_SKIP_WARNINGS} named above)`,
+      );
+    if (!this.shape || !this.slots)
+      throw new DataError(
+        `no image in ${scan.dir} could be decoded (${skipped.length} files tried)`,
+        'check that the files are JPEG or PNG images',
+      );
     const bytes = this.shape[0] * this.shape[1] * 3;
     const labels = new Uint16Array(total);
     let n = 0;
@@ -154,10 +179,21 @@ class Assembler {
     const seen = new Uint8Array(scan.classNames.length);
     for (let i = 0; i < n; i++) seen[labels[i]!] = 1;
     for (const label of new Set(scan.labels)) {
-      if (!seen[label]) throw new DataError(`class folder ${join(scan.dir, scan.classNames[label]!)} has no readable image`, 'replace its files with valid JPEG or PNG images');
+      if (!seen[label])
+        throw new DataError(
+          `class folder ${join(scan.dir, scan.classNames[label]!)} has no readable image`,
+          'replace its files with valid JPEG or PNG images',
+        );
     }
     const content = combineDigests(scan, this.digests);
-    return { images: this.slots.subarray(0, n * bytes), labels: labels.subarray(0, n), shape: this.shape, classNames: scan.classNames, skipped, ...(content ? { contentFingerprint: content } : {}) };
+    return {
+      images: this.slots.subarray(0, n * bytes),
+      labels: labels.subarray(0, n),
+      shape: this.shape,
+      classNames: scan.classNames,
+      skipped,
+      ...(content ? { contentFingerprint: content } : {}),
+    };
   }
 }
 
@@ -187,7 +223,8 @@ export interface DecodeJob {
 export function decodeWorkerCount(files: number, opts: DecodeOptions): number {
   if (!opts.decodeModule) return 0;
   const n = opts.decodeWorkers ?? (files >= 1000 ? Math.min(4, availableParallelism()) : 0);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new DataError(`decodeWorkers = ${n} is invalid`, 'use an integer in [0, 64]');
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new DataError(`decodeWorkers = ${n} is invalid`, 'use an integer in [0, 64]');
   return Math.min(n, files);
 }
 
@@ -207,7 +244,13 @@ export class DecodePool {
     const script = opts.decodeWorkerScript ?? new URL('./decode-worker.js', import.meta.url);
     const module = opts.decodeModule instanceof URL ? opts.decodeModule.href : opts.decodeModule;
     if (!module) throw new DataError('a decode pool needs decodeModule', 'pass decodeModule, or decode on this thread');
-    this.workers = Array.from({ length: size }, () => new Worker(typeof script === 'string' ? script : fileURLToPath(script), { workerData: { module, resize: opts.resize, crop: opts.crop } }));
+    this.workers = Array.from(
+      { length: size },
+      () =>
+        new Worker(typeof script === 'string' ? script : fileURLToPath(script), {
+          workerData: { module, resize: opts.resize, crop: opts.crop },
+        }),
+    );
   }
 
   /** Decode every image of `scan`: the same result as `decodeFolder`, in parallel. */
@@ -253,8 +296,20 @@ export class DecodePool {
                 fail(e as Error);
               }
             };
-            const onError = (e: Error) => fail(new DataError(`image decode worker failed: ${e.message.split('\n')[0]}`, 'use decodeWorkers: 0 to decode on the main thread'));
-            const onExit = (code: number) => fail(new DataError(`image decode worker exited (code ${code}) before finishing`, 'use decodeWorkers: 0 to decode on the main thread'));
+            const onError = (e: Error) =>
+              fail(
+                new DataError(
+                  `image decode worker failed: ${e.message.split('\n')[0]}`,
+                  'use decodeWorkers: 0 to decode on the main thread',
+                ),
+              );
+            const onExit = (code: number) =>
+              fail(
+                new DataError(
+                  `image decode worker exited (code ${code}) before finishing`,
+                  'use decodeWorkers: 0 to decode on the main thread',
+                ),
+              );
             const detach = () => {
               worker.off('message', onMessage);
               worker.off('error', onError);
@@ -285,7 +340,11 @@ export class DecodePool {
 }
 
 /** Decode `scan` with `workers` threads importing `opts.decodeModule` (a pool for this one split). */
-export async function decodeFolderParallel(scan: FolderScan, workers: number, opts: DecodeOptions): Promise<DecodedSplit> {
+export async function decodeFolderParallel(
+  scan: FolderScan,
+  workers: number,
+  opts: DecodeOptions,
+): Promise<DecodedSplit> {
   const pool = new DecodePool(workers, opts);
   try {
     return await pool.decode(scan, opts);

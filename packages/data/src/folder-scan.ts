@@ -32,7 +32,10 @@ function listDir(dir: string): Dirent[] {
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new DataError(`cannot list ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path and its permissions');
+    throw new DataError(
+      `cannot list ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'check the path and its permissions',
+    );
   }
 }
 
@@ -66,9 +69,17 @@ function statParts(path: string): { size: string; mtime: string } {
  */
 export function scanImageFolder(root: string, split: string, classNames?: readonly string[]): FolderScan {
   const dir = join(root, split);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`image folder ${root} has no ${split}/ directory`, `lay it out as ${root}/${split}/<class>/*.jpg`);
-  const folders = listDir(dir).filter((d) => isDirEntry(dir, d)).map((d) => d.name).sort(byName);
-  if (folders.length === 0) throw new DataError(`${dir} has no class folders`, `put each class's images in ${dir}/<class>/`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new DataError(
+      `image folder ${root} has no ${split}/ directory`,
+      `lay it out as ${root}/${split}/<class>/*.jpg`,
+    );
+  const folders = listDir(dir)
+    .filter((d) => isDirEntry(dir, d))
+    .map((d) => d.name)
+    .sort(byName);
+  if (folders.length === 0)
+    throw new DataError(`${dir} has no class folders`, `put each class's images in ${dir}/<class>/`);
   const names = classNames ? [...classNames] : folders;
   const labelOf = new Map(names.map((n, i) => [n, i]));
   const files: string[] = [];
@@ -78,11 +89,22 @@ export function scanImageFolder(root: string, split: string, classNames?: readon
   const listing = createHash('sha1');
   for (const cls of folders) {
     const label = labelOf.get(cls);
-    if (label === undefined) throw new DataError(`${join(dir, cls)} is a class the training split does not have (its classes: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`, 'give every split the same class folders');
-    const entries = listDir(join(dir, cls)).filter((d) => !d.isDirectory()).map((d) => d.name).sort(byName);
+    if (label === undefined)
+      throw new DataError(
+        `${join(dir, cls)} is a class the training split does not have (its classes: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`,
+        'give every split the same class folders',
+      );
+    const entries = listDir(join(dir, cls))
+      .filter((d) => !d.isDirectory())
+      .map((d) => d.name)
+      .sort(byName);
     const images = entries.filter((f) => IMAGE_EXT.test(f));
     for (const f of entries) if (!IMAGE_EXT.test(f)) ignored.push(`${cls}/${f}`);
-    if (images.length === 0) throw new DataError(`empty class folder ${join(dir, cls)} (no .jpg, .jpeg or .png files)`, 'add its images or remove the folder');
+    if (images.length === 0)
+      throw new DataError(
+        `empty class folder ${join(dir, cls)} (no .jpg, .jpeg or .png files)`,
+        'add its images or remove the folder',
+      );
     for (const f of images) {
       const rel = `${cls}/${f}`;
       // A file that vanished since the listing, or a dangling symlink, stays listed: decoding skips it with a warning
@@ -94,5 +116,14 @@ export function scanImageFolder(root: string, split: string, classNames?: readon
       labels.push(label);
     }
   }
-  return { dir, split, classNames: names, files, labels: Uint16Array.from(labels), fingerprint: hash.digest('hex'), listing: listing.digest('hex'), ignored };
+  return {
+    dir,
+    split,
+    classNames: names,
+    files,
+    labels: Uint16Array.from(labels),
+    fingerprint: hash.digest('hex'),
+    listing: listing.digest('hex'),
+    ignored,
+  };
 }

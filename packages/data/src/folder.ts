@@ -6,7 +6,14 @@ import { decoderIdentity } from './decoder-identity.js';
 import { DataError } from './errors.js';
 import { readCache, writeCache } from './folder-cache.js';
 import { contentFingerprint } from './folder-content.js';
-import { checkFit, decodeFolder, DecodePool, decodeWorkerCount, type DecodedSplit, type DecodeOptions } from './folder-decode.js';
+import {
+  checkFit,
+  decodeFolder,
+  DecodePool,
+  decodeWorkerCount,
+  type DecodedSplit,
+  type DecodeOptions,
+} from './folder-decode.js';
 import { scanImageFolder, type FolderScan } from './folder-scan.js';
 import { cacheDir, searchDirs } from './locate.js';
 import { warn, type CommonLoadOptions } from './options.js';
@@ -35,7 +42,12 @@ export function folderCachePath(
   opts: Pick<ImageFolderLoadOptions, 'resize' | 'crop' | 'env' | 'decodeImage' | 'decodeModule'>,
 ): { path: string; key: string; listKey: string; contentKey: (contentFingerprint: string) => string } {
   const decoder = decoderIdentity(opts);
-  const optionKey = JSON.stringify({ format: CACHE_FORMAT, resize: opts.resize ?? null, crop: opts.crop ?? null, ...(decoder ? { decoder } : {}) });
+  const optionKey = JSON.stringify({
+    format: CACHE_FORMAT,
+    resize: opts.resize ?? null,
+    crop: opts.crop ?? null,
+    ...(decoder ? { decoder } : {}),
+  });
   let real = scan.dir;
   try {
     real = realpathSync(scan.dir);
@@ -43,8 +55,16 @@ export function folderCachePath(
     /* keep as given */
   }
   const name = createHash('sha1').update(`${real}\0${optionKey}`).digest('hex').slice(0, 24);
-  const keyOf = (fingerprint: string) => createHash('sha1').update(`${fingerprint}\0${optionKey}\0${scan.classNames.join('\0')}`).digest('hex');
-  return { path: join(cacheDir(opts.env), 'image-folder', `${name}.bin`), key: keyOf(scan.fingerprint), listKey: keyOf(`listing ${scan.listing}`), contentKey: (content) => keyOf(`content ${content}`) };
+  const keyOf = (fingerprint: string) =>
+    createHash('sha1')
+      .update(`${fingerprint}\0${optionKey}\0${scan.classNames.join('\0')}`)
+      .digest('hex');
+  return {
+    path: join(cacheDir(opts.env), 'image-folder', `${name}.bin`),
+    key: keyOf(scan.fingerprint),
+    listKey: keyOf(`listing ${scan.listing}`),
+    contentKey: (content) => keyOf(`content ${content}`),
+  };
 }
 
 /** Decode worker threads started on first need and shared by the splits of one load. */
@@ -64,10 +84,20 @@ export class LazyPool {
  * Decode root/<split> or read it from the cache (rebuilding, with a warning, a stale or corrupt cache).
  * `pool` shares decode workers between splits (default: a pool for this split when workers are used).
  */
-export async function loadFolderSplit(root: string, split: string, opts: ImageFolderLoadOptions = {}, classNames?: readonly string[], pool?: LazyPool): Promise<DecodedSplit & { cache?: string; fromCache: boolean }> {
+export async function loadFolderSplit(
+  root: string,
+  split: string,
+  opts: ImageFolderLoadOptions = {},
+  classNames?: readonly string[],
+  pool?: LazyPool,
+): Promise<DecodedSplit & { cache?: string; fromCache: boolean }> {
   checkFit(opts);
   const scan = scanImageFolder(root, split, classNames);
-  if (scan.ignored.length) warn(opts, `ignored ${scan.ignored.length} non-image files in ${scan.dir} (e.g. ${scan.ignored.slice(0, 3).join(', ')})`);
+  if (scan.ignored.length)
+    warn(
+      opts,
+      `ignored ${scan.ignored.length} non-image files in ${scan.dir} (e.g. ${scan.ignored.slice(0, 3).join(', ')})`,
+    );
   opts.onProgress?.({ phase: 'scan', split, done: scan.files.length, total: scan.files.length });
   const useCache = opts.cache ?? true;
   const { path, key, listKey, contentKey } = folderCachePath(scan, opts);
@@ -75,26 +105,45 @@ export async function loadFolderSplit(root: string, split: string, opts: ImageFo
     // Only when the stat key differs but the same files have the same sizes: are the bytes the same too (mtimes
     // reset by re-copying, re-extracting or re-mounting the folder at this path)?
     const sameContent = (recorded: string) => {
-      const content = contentFingerprint(scan, (done, total) => opts.onProgress?.({ phase: 'verify', split, done, total }));
+      const content = contentFingerprint(scan, (done, total) =>
+        opts.onProgress?.({ phase: 'verify', split, done, total }),
+      );
       return content !== undefined && contentKey(content) === recorded;
     };
-    const got = readCache(path, key, (done, total) => opts.onProgress?.({ phase: 'cache', split, file: path, done, total }), { listKey, sameContent });
+    const got = readCache(
+      path,
+      key,
+      (done, total) => opts.onProgress?.({ phase: 'cache', split, file: path, done, total }),
+      { listKey, sameContent },
+    );
     if (got.status === 'hit') {
-      if (got.split.skipped.length) warn(opts, `${scan.dir}: ${got.split.skipped.length} unreadable files were skipped when the cache was built (e.g. ${got.split.skipped.slice(0, 3).join(', ')})`);
+      if (got.split.skipped.length)
+        warn(
+          opts,
+          `${scan.dir}: ${got.split.skipped.length} unreadable files were skipped when the cache was built (e.g. ${got.split.skipped.slice(0, 3).join(', ')})`,
+        );
       if (got.rekeyed) {
         // Record the new stat key so the next load takes the fast path again.
         try {
           writeCache(path, key, got.split, got.keys);
         } catch (e) {
-          warn(opts, `could not update the image cache ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the next load checks the files' contents again`);
+          warn(
+            opts,
+            `could not update the image cache ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the next load checks the files' contents again`,
+          );
         }
       }
       return { ...got.split, cache: path, fromCache: true };
     }
-    if (got.status !== 'missing') warn(opts, `image cache ${path} for ${scan.dir} is ${got.status} (${got.problem}); rebuilding it`);
+    if (got.status !== 'missing')
+      warn(opts, `image cache ${path} for ${scan.dir} is ${got.status} (${got.problem}); rebuilding it`);
   }
   const workers = decodeWorkerCount(scan.files.length, opts);
-  if (!workers && !opts.decodeImage) throw new DataError(`no image decoder for ${scan.dir}`, "load through loadDataset, or pass decodeImage (e.g. decodeImageTfjs from '@dp/data/image-folder', which needs @tensorflow/tfjs-node)");
+  if (!workers && !opts.decodeImage)
+    throw new DataError(
+      `no image decoder for ${scan.dir}`,
+      "load through loadDataset, or pass decodeImage (e.g. decodeImageTfjs from '@dp/data/image-folder', which needs @tensorflow/tfjs-node)",
+    );
   let decoded: DecodedSplit;
   if (!workers) decoded = decodeFolder(scan, opts.decodeImage!, opts);
   else {
@@ -107,24 +156,54 @@ export async function loadFolderSplit(root: string, split: string, opts: ImageFo
   }
   if (!useCache) return { ...decoded, fromCache: false };
   try {
-    decoded = { ...decoded, stats: writeCache(path, key, decoded, decoded.contentFingerprint ? { listKey, contentKey: contentKey(decoded.contentFingerprint) } : undefined) };
+    decoded = {
+      ...decoded,
+      stats: writeCache(
+        path,
+        key,
+        decoded,
+        decoded.contentFingerprint ? { listKey, contentKey: contentKey(decoded.contentFingerprint) } : undefined,
+      ),
+    };
   } catch (e) {
-    warn(opts, `could not write the image cache ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the next load decodes again`);
+    warn(
+      opts,
+      `could not write the image cache ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the next load decodes again`,
+    );
     return { ...decoded, fromCache: false };
   }
   return { ...decoded, cache: path, fromCache: false };
 }
 
-function toDataset(name: string, split: string, s: DecodedSplit, stats: { mean: number[]; std: number[] }): ImageDataset {
+function toDataset(
+  name: string,
+  split: string,
+  s: DecodedSplit,
+  stats: { mean: number[]; std: number[] },
+): ImageDataset {
   const labels = s.classNames.length <= 256 ? Uint8Array.from(s.labels) : s.labels;
-  return { name, split, size: s.labels.length, shape: s.shape, images: s.images, labels, numClasses: s.classNames.length, classNames: s.classNames, ...stats };
+  return {
+    name,
+    split,
+    size: s.labels.length,
+    shape: s.shape,
+    images: s.images,
+    labels,
+    numClasses: s.classNames.length,
+    classNames: s.classNames,
+    ...stats,
+  };
 }
 
 /**
  * Load root/train and root/val (or root/test) as a dataset pair named `name`. Classes come from the training
  * split's folder names; both splits are normalised with the training set's statistics.
  */
-export async function loadImageFolderPair(name: string, root: string, opts: ImageFolderLoadOptions = {}): Promise<DatasetPair> {
+export async function loadImageFolderPair(
+  name: string,
+  root: string,
+  opts: ImageFolderLoadOptions = {},
+): Promise<DatasetPair> {
   const testSplit = existsSync(join(root, 'val')) ? 'val' : 'test';
   const pool = new LazyPool(opts);
   let train: Awaited<ReturnType<typeof loadFolderSplit>>;
@@ -136,7 +215,10 @@ export async function loadImageFolderPair(name: string, root: string, opts: Imag
     await pool.close();
   }
   if (test.shape[0] !== train.shape[0] || test.shape[1] !== train.shape[1]) {
-    throw new DataError(`${join(root, testSplit)} images are ${test.shape[0]}x${test.shape[1]} but ${join(root, 'train')} images are ${train.shape[0]}x${train.shape[1]}`, 'pass resize and crop options to bring both splits to one size');
+    throw new DataError(
+      `${join(root, testSplit)} images are ${test.shape[0]}x${test.shape[1]} but ${join(root, 'train')} images are ${train.shape[0]}x${train.shape[1]}`,
+      'pass resize and crop options to bring both splits to one size',
+    );
   }
   const stats = train.stats ?? channelStats(train.images, 3);
   return { train: toDataset(name, 'train', train, stats), test: toDataset(name, testSplit, test, stats), source: root };
@@ -159,7 +241,10 @@ export async function loadCifar10Jpeg(opts: ImageFolderLoadOptions = {}): Promis
   const root = locateCifar10Jpeg(opts);
   if (!root) {
     const dirs = searchDirs(JPEG_FOLDERS, [], opts);
-    throw new DataError(`cifar10-jpeg not found (looked for train/ and test/ in ${dirs.join(', ')})`, `put the folder at ${join(opts.dataDir ?? cacheDir(opts.env), 'cifar10-jpeg')} as {train,test}/<class>/*.jpg`);
+    throw new DataError(
+      `cifar10-jpeg not found (looked for train/ and test/ in ${dirs.join(', ')})`,
+      `put the folder at ${join(opts.dataDir ?? cacheDir(opts.env), 'cifar10-jpeg')} as {train,test}/<class>/*.jpg`,
+    );
   }
   return loadImageFolderPair('cifar10-jpeg', root, opts);
 }
@@ -167,7 +252,15 @@ export async function loadCifar10Jpeg(opts: ImageFolderLoadOptions = {}): Promis
 /** The `imagefolder` dataset: an ImageNet-layout folder at --data-dir (or $DP_DATA_DIR). */
 export async function loadImageFolder(opts: ImageFolderLoadOptions = {}): Promise<DatasetPair> {
   const root = opts.dataDir ?? (opts.env ?? process.env).DP_DATA_DIR;
-  if (!root) throw new DataError('the imagefolder dataset needs a folder', 'pass --data-dir DIR (dataDir) with DIR/train/<class>/*.jpg and DIR/val/<class>/*.jpg');
-  if (!isFolderRoot(root)) throw new DataError(`${root} is not an image folder (it needs train/ and val/ or test/ subfolders)`, `lay it out as ${root}/train/<class>/*.jpg and ${root}/val/<class>/*.jpg`);
+  if (!root)
+    throw new DataError(
+      'the imagefolder dataset needs a folder',
+      'pass --data-dir DIR (dataDir) with DIR/train/<class>/*.jpg and DIR/val/<class>/*.jpg',
+    );
+  if (!isFolderRoot(root))
+    throw new DataError(
+      `${root} is not an image folder (it needs train/ and val/ or test/ subfolders)`,
+      `lay it out as ${root}/train/<class>/*.jpg and ${root}/val/<class>/*.jpg`,
+    );
   return loadImageFolderPair('imagefolder', root, opts);
 }

@@ -18,18 +18,33 @@ export function parseIdx(bytes: Uint8Array, file = '<buffer>'): IdxArray {
     try {
       buf = gunzipSync(buf);
     } catch (e) {
-      throw new DataError(`${file}: corrupt gzip data (${(e as Error).message})`, 'delete the file and download it again');
+      throw new DataError(
+        `${file}: corrupt gzip data (${(e as Error).message})`,
+        'delete the file and download it again',
+      );
     }
   }
-  if (buf.length < 4) throw new DataError(`${file}: too short for an IDX file (${buf.length} bytes)`, 'delete the file and download it again');
+  if (buf.length < 4)
+    throw new DataError(
+      `${file}: too short for an IDX file (${buf.length} bytes)`,
+      'delete the file and download it again',
+    );
   if (buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 0x08) {
     const magic = [...buf.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    throw new DataError(`${file}: wrong IDX magic number 0x${magic} (expected 0x000008NN for unsigned-byte data)`, 'this is not an MNIST-format IDX file; check the path');
+    throw new DataError(
+      `${file}: wrong IDX magic number 0x${magic} (expected 0x000008NN for unsigned-byte data)`,
+      'this is not an MNIST-format IDX file; check the path',
+    );
   }
   const ndim = buf[3]!;
-  if (ndim < 1 || ndim > 4) throw new DataError(`${file}: IDX header says ${ndim} dimensions (expected 1 to 4)`, 'the file is corrupt; download it again');
+  if (ndim < 1 || ndim > 4)
+    throw new DataError(
+      `${file}: IDX header says ${ndim} dimensions (expected 1 to 4)`,
+      'the file is corrupt; download it again',
+    );
   const header = 4 + 4 * ndim;
-  if (buf.length < header) throw new DataError(`${file}: truncated IDX header`, 'the file is corrupt; download it again');
+  if (buf.length < header)
+    throw new DataError(`${file}: truncated IDX header`, 'the file is corrupt; download it again');
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < ndim; i++) dims.push(view.getUint32(4 + 4 * i, false));
@@ -51,7 +66,10 @@ export function readIdx(path: string): IdxArray {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new DataError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the file exists and is readable (its permissions), or download it again');
+    throw new DataError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'check that the file exists and is readable (its permissions), or download it again',
+    );
   }
   return parseIdx(bytes, path);
 }

@@ -4,7 +4,15 @@ import { decodeImageTfjs } from './image-folder.js';
 
 /** A JPEG of `h` x `w` pixels in a gradient (so a truncated scan cannot decode to the same pixels). */
 async function jpeg(h: number, w: number): Promise<Uint8Array> {
-  const t = tf.tidy(() => tf.cast(tf.mul(tf.add(tf.range(0, h * w * 3), 7), 3).mod(256).reshape([h, w, 3]), 'int32')) as tf.Tensor3D;
+  const t = tf.tidy(() =>
+    tf.cast(
+      tf
+        .mul(tf.add(tf.range(0, h * w * 3), 7), 3)
+        .mod(256)
+        .reshape([h, w, 3]),
+      'int32',
+    ),
+  ) as tf.Tensor3D;
   try {
     return await tf.node.encodeJpeg(t);
   } finally {
@@ -16,7 +24,12 @@ async function jpeg(h: number, w: number): Promise<Uint8Array> {
 function withThumbnail(main: Uint8Array, thumb: Uint8Array): Uint8Array {
   const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), thumb]);
   const len = payload.length + 2;
-  return Buffer.concat([Buffer.from(main.subarray(0, 2)), Buffer.from([0xff, 0xe1, len >> 8, len & 0xff]), payload, Buffer.from(main.subarray(2))]);
+  return Buffer.concat([
+    Buffer.from(main.subarray(0, 2)),
+    Buffer.from([0xff, 0xe1, len >> 8, len & 0xff]),
+    payload,
+    Buffer.from(main.subarray(2)),
+  ]);
 }
 
 describe('decodeImageTfjs', () => {

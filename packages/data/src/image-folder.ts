@@ -11,7 +11,8 @@ import type { Image } from './resample.js';
 
 function kind(bytes: Uint8Array): 'jpeg' | 'png' | undefined {
   if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)
+    return 'png';
   return undefined;
 }
 
@@ -63,7 +64,10 @@ function checkComplete(bytes: Uint8Array, k: 'jpeg' | 'png'): void {
 /** Decode JPEG or PNG bytes to RGB uint8 HWC with tfjs-node (grayscale and RGBA become RGB). The built-in decoder: not part of the image cache's key. */
 export const decodeImageTfjs: ImageDecoder = markBuiltInDecoder((bytes: Uint8Array): Image => {
   const k = kind(bytes);
-  if (!k) throw new Error(`not a JPEG or PNG file (starts with ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing'})`);
+  if (!k)
+    throw new Error(
+      `not a JPEG or PNG file (starts with ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing'})`,
+    );
   checkComplete(bytes, k);
   const t = k === 'jpeg' ? tf.node.decodeJpeg(bytes, 3) : tf.node.decodePng(bytes, 3);
   try {
@@ -88,7 +92,11 @@ export const TFJS_DECODER_MODULE = new URL('./image-folder.js', import.meta.url)
 
 // Running from source (tests), there is no built entry for workers to import: decode on this thread.
 const built = /\.c?js$/.test(import.meta.url);
-const withTfjs = (opts: ImageFolderLoadOptions): ImageFolderLoadOptions => ({ ...opts, decodeImage: opts.decodeImage ?? decodeImageTfjs, decodeModule: opts.decodeModule ?? (built ? TFJS_DECODER_MODULE : undefined) });
+const withTfjs = (opts: ImageFolderLoadOptions): ImageFolderLoadOptions => ({
+  ...opts,
+  decodeImage: opts.decodeImage ?? decodeImageTfjs,
+  decodeModule: opts.decodeModule ?? (built ? TFJS_DECODER_MODULE : undefined),
+});
 
 /** The CIFAR-10 JPEG folder, decoded with tfjs-node (see `loadCifar10Jpeg`). */
 export function loadCifar10JpegTfjs(opts: ImageFolderLoadOptions = {}): Promise<DatasetPair> {
@@ -101,7 +109,11 @@ export function loadImageFolderTfjs(opts: ImageFolderLoadOptions = {}): Promise<
 }
 
 /** Any folder root with train/ and val/ (or test/), decoded with tfjs-node. */
-export function loadImageFolderPairTfjs(name: string, root: string, opts: ImageFolderLoadOptions = {}): Promise<DatasetPair> {
+export function loadImageFolderPairTfjs(
+  name: string,
+  root: string,
+  opts: ImageFolderLoadOptions = {},
+): Promise<DatasetPair> {
   return loadImageFolderPair(name, root, withTfjs(opts));
 }
 

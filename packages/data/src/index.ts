@@ -7,7 +7,14 @@ export { FASHION_MNIST, MNIST, loadIdxDataset, locateIdx } from './mnist.js';
 export type { IdxLoadOptions } from './mnist.js';
 export { CIFAR10, CIFAR100, decodeCifarRecords, loadCifar, locateCifar, readClassNames, recordBytes } from './cifar.js';
 export type { Cifar100Dataset, CifarLoadOptions, CifarSpec } from './cifar.js';
-export { folderCachePath, loadCifar10Jpeg, loadFolderSplit, loadImageFolder, loadImageFolderPair, locateCifar10Jpeg } from './folder.js';
+export {
+  folderCachePath,
+  loadCifar10Jpeg,
+  loadFolderSplit,
+  loadImageFolder,
+  loadImageFolderPair,
+  locateCifar10Jpeg,
+} from './folder.js';
 export type { ImageFolderLoadOptions } from './folder.js';
 export { scanImageFolder } from './folder-scan.js';
 export type { FolderScan } from './folder-scan.js';

@@ -46,7 +46,12 @@ process.on('exit', (code) => die(`exited with code ${code}`));
 port.on('message', (task: Task) => {
   try {
     const b = buildBatch(data, task.ids, task.weights, task.epoch, task.index, scratch);
-    port.postMessage({ tag: task.tag, batch: b }, [b.x.buffer, b.labels.buffer, b.ids.buffer, b.weights.buffer] as ArrayBuffer[]);
+    port.postMessage({ tag: task.tag, batch: b }, [
+      b.x.buffer,
+      b.labels.buffer,
+      b.ids.buffer,
+      b.weights.buffer,
+    ] as ArrayBuffer[]);
   } catch (e) {
     port.postMessage({ tag: task.tag, error: (e as Error).stack ?? String(e) });
   }

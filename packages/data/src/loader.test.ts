@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatchLoader, gather, loadDataset, normalizeBatch, type BatchLoader, type DatasetPair, type ReadyBatch } from './index.js';
+import {
+  createBatchLoader,
+  gather,
+  loadDataset,
+  normalizeBatch,
+  type BatchLoader,
+  type DatasetPair,
+  type ReadyBatch,
+} from './index.js';
 import { removeTempDirs, sameBytes, sharedDatasets, sharedPath, workerScriptForTests } from './test-helpers.js';
 
 afterAll(removeTempDirs);
@@ -79,7 +87,8 @@ describe.skipIf(!c10)('createBatchLoader on CIFAR-10 (byte-exact subset)', () =>
   it('shuffles by (seed, epoch): a permutation that keeps each id with its weight, reproducible', async () => {
     const { ids, weights } = selection();
     const l = await loader({ batchSize: 100, shuffle: true, seed: 9, prefetch: 0 });
-    const flat = (e: number) => [...l.epoch(ids, weights, e)].flatMap((b) => [...b.ids].map((id, i) => `${id}:${b.weights[i]}`));
+    const flat = (e: number) =>
+      [...l.epoch(ids, weights, e)].flatMap((b) => [...b.ids].map((id, i) => `${id}:${b.weights[i]}`));
     const e1 = flat(1);
     const expected = [...ids].map((id, i) => `${id}:${weights[i]}`);
     expect([...e1].sort()).toEqual([...expected].sort());
@@ -103,10 +112,18 @@ describe.skipIf(!c10)('createBatchLoader on CIFAR-10 (byte-exact subset)', () =>
     }
     const third = [...l.epoch(undefined, undefined, 1)];
     expect(third.map((b) => b.index)).toEqual(third.map((_, i) => i));
-    expect(() => l.epoch(Uint32Array.from([data.train.size]))).toThrow(/indices\[0\] = \d+ is out of range for cifar10\/train; fix: use ids in \[0, \d+\]/);
-    expect(() => l.epoch(Uint32Array.from([1, 2]), Float32Array.from([1]))).toThrow(/weights has 1 entries but indices has 2/);
-    await expect(createBatchLoader(data.train, { batchSize: 0 })).rejects.toThrow(/batchSize = 0 is invalid; fix: use an integer in \[1, /);
-    await expect(createBatchLoader(data.train, { batchSize: 8, prefetch: 2, workerScript: '/nonexistent/w.js' })).rejects.toThrow(/worker script \/nonexistent\/w.js does not exist/);
+    expect(() => l.epoch(Uint32Array.from([data.train.size]))).toThrow(
+      /indices\[0\] = \d+ is out of range for cifar10\/train; fix: use ids in \[0, \d+\]/,
+    );
+    expect(() => l.epoch(Uint32Array.from([1, 2]), Float32Array.from([1]))).toThrow(
+      /weights has 1 entries but indices has 2/,
+    );
+    await expect(createBatchLoader(data.train, { batchSize: 0 })).rejects.toThrow(
+      /batchSize = 0 is invalid; fix: use an integer in \[1, /,
+    );
+    await expect(
+      createBatchLoader(data.train, { batchSize: 8, prefetch: 2, workerScript: '/nonexistent/w.js' }),
+    ).rejects.toThrow(/worker script \/nonexistent\/w.js does not exist/);
     await l.close();
     expect(() => [...l.epoch()]).toThrow(/the batch loader is closed/);
   });

@@ -73,7 +73,8 @@ function defaultWorkerScript(): URL {
 }
 
 function checkInt(field: string, v: unknown, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new DataError(`${field} = ${String(v)} is invalid`, `use an integer in [${lo}, ${hi}]`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new DataError(`${field} = ${String(v)} is invalid`, `use an integer in [${lo}, ${hi}]`);
   return v;
 }
 
@@ -92,7 +93,10 @@ export async function createBatchLoader(dataset: ImageDataset, options: BatchLoa
   const augment = parseAugment(options.augment);
   const [h, w, c] = dataset.shape;
   if (dataset.images.length !== dataset.size * h * w * c) {
-    throw new DataError(`dataset ${dataset.name}/${dataset.split}: images hold ${dataset.images.length} bytes, ${dataset.size} x ${h}x${w}x${c} needs ${dataset.size * h * w * c}`, 'build the dataset with a loader from @dp/data');
+    throw new DataError(
+      `dataset ${dataset.name}/${dataset.split}: images hold ${dataset.images.length} bytes, ${dataset.size} x ${h}x${w}x${c} needs ${dataset.size * h * w * c}`,
+      'build the dataset with a loader from @dp/data',
+    );
   }
   const data: KernelData = {
     images: prefetch > 0 ? toShared(dataset.images) : dataset.images,
@@ -108,9 +112,17 @@ export async function createBatchLoader(dataset: ImageDataset, options: BatchLoa
     checkInt('epoch', epoch, 0, 2 ** 31);
     const ids = indices ? Uint32Array.from(indices) : Uint32Array.from({ length: dataset.size }, (_, i) => i);
     for (let i = 0; i < ids.length; i++) {
-      if (ids[i]! >= dataset.size) throw new DataError(`indices[${i}] = ${ids[i]} is out of range for ${dataset.name}/${dataset.split}`, `use ids in [0, ${dataset.size - 1}]`);
+      if (ids[i]! >= dataset.size)
+        throw new DataError(
+          `indices[${i}] = ${ids[i]} is out of range for ${dataset.name}/${dataset.split}`,
+          `use ids in [0, ${dataset.size - 1}]`,
+        );
     }
-    if (weights && weights.length !== ids.length) throw new DataError(`weights has ${weights.length} entries but indices has ${ids.length}`, 'pass one weight per index');
+    if (weights && weights.length !== ids.length)
+      throw new DataError(
+        `weights has ${weights.length} entries but indices has ${ids.length}`,
+        'pass one weight per index',
+      );
     const wts = weights ? Float32Array.from(weights) : new Float32Array(ids.length).fill(1);
     if (shuffle) {
       const rng = BatchRng.forBatch(seed, epoch, 0, STREAM_SHUFFLE);
@@ -171,7 +183,10 @@ export async function createBatchLoader(dataset: ImageDataset, options: BatchLoa
   const script = options.workerScript ?? defaultWorkerScript();
   const scriptPath = typeof script === 'string' ? script : fileURLToPath(script);
   if (!existsSync(scriptPath)) {
-    throw new DataError(`batch loader worker script ${scriptPath} does not exist`, 'build @dp/data (npm run build), pass workerScript, or use prefetch: 0');
+    throw new DataError(
+      `batch loader worker script ${scriptPath} does not exist`,
+      'build @dp/data (npm run build), pass workerScript, or use prefetch: 0',
+    );
   }
   const pool = await WorkerLink.start(script, data, timeoutMs);
   let current = 0; // id of the live stream; an older stream stops when a new one starts
@@ -192,7 +207,11 @@ export async function createBatchLoader(dataset: ImageDataset, options: BatchLoa
         }
       };
       const check = () => {
-        if (streamId !== current) throw new DataError(`epoch ${epoch}'s batch stream was abandoned: a newer epoch started on the same loader`, 'finish or drop one epoch before starting the next');
+        if (streamId !== current)
+          throw new DataError(
+            `epoch ${epoch}'s batch stream was abandoned: a newer epoch started on the same loader`,
+            'finish or drop one epoch before starting the next',
+          );
       };
       const take = (batch: ReadyBatch) => {
         consumed++;
@@ -257,7 +276,13 @@ class WorkerLink {
     const signal = new Int32Array(new SharedArrayBuffer(8));
     const worker = new Worker(script, { workerData: { data, port: port2, signal }, transferList: [port2] });
     await new Promise<void>((resolve, reject) => {
-      const fail = (e: Error) => reject(new DataError(`batch loader worker failed to start: ${e.message.split('\n')[0]}`, 'rebuild @dp/data, or use prefetch: 0'));
+      const fail = (e: Error) =>
+        reject(
+          new DataError(
+            `batch loader worker failed to start: ${e.message.split('\n')[0]}`,
+            'rebuild @dp/data, or use prefetch: 0',
+          ),
+        );
       worker.once('message', () => resolve());
       worker.once('error', fail);
       worker.once('exit', (code) => fail(new Error(`exited with code ${code}`)));
@@ -289,7 +314,11 @@ class WorkerLink {
       }
       if (--this.outstanding === 0) this.worker.unref();
       if (reply.tag !== tag) continue;
-      if (reply.error) throw new DataError(`batch loader worker failed: ${reply.error.split('\n')[0]}`, 'report this bug; meanwhile use prefetch: 0');
+      if (reply.error)
+        throw new DataError(
+          `batch loader worker failed: ${reply.error.split('\n')[0]}`,
+          'report this bug; meanwhile use prefetch: 0',
+        );
       return reply.batch!;
     }
   }
@@ -309,8 +338,15 @@ class WorkerLink {
   }
 
   private fail(tag: number): never {
-    if (this.failure) throw new DataError(`batch loader worker died before task ${tag}: ${this.failure.message}`, 'report this bug; meanwhile use prefetch: 0 to build batches on the main thread');
-    throw new DataError(`batch loader worker gave no batch for ${this.timeoutMs} ms (task ${tag})`, 'use prefetch: 0 to build batches on the main thread');
+    if (this.failure)
+      throw new DataError(
+        `batch loader worker died before task ${tag}: ${this.failure.message}`,
+        'report this bug; meanwhile use prefetch: 0 to build batches on the main thread',
+      );
+    throw new DataError(
+      `batch loader worker gave no batch for ${this.timeoutMs} ms (task ${tag})`,
+      'use prefetch: 0 to build batches on the main thread',
+    );
   }
 
   /** Block until the batch for `tag` arrives (Atomics.wait on the reply counter). */
@@ -331,7 +367,16 @@ class WorkerLink {
       const b = this.poll(tag);
       if (b) return b;
       if (this.dead() || performance.now() > deadline) this.fail(tag);
-      const waiter = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync(this.signal, 0, this.received, 1000);
+      const waiter = (
+        Atomics as unknown as {
+          waitAsync(
+            a: Int32Array,
+            i: number,
+            v: number,
+            t: number,
+          ): { async: boolean; value: Promise<string> | string };
+        }
+      ).waitAsync(this.signal, 0, this.received, 1000);
       if (waiter.async) {
         // A pending waitAsync does not keep Node alive: if the worker died, the process would exit mid-epoch with
         // code 0. A ref'd timer beside it keeps the loop running until this wait resolves or fails.

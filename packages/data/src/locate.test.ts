@@ -28,7 +28,9 @@ describe('the folders a user names must be folders', () => {
     expect(() => searchDirs(['mnist'], [], { env: { DP_DATA_DIR: file } })).toThrow(
       `$DP_DATA_DIR=${file} is a file, not a folder; fix: point DP_DATA_DIR at the folder holding your datasets, or unset it`,
     );
-    expect(() => checkDataDirs({ env: { DP_DATA_DIR: join(dir, 'missing') } })).toThrow(/^\$DP_DATA_DIR=.*missing does not exist; fix: /);
+    expect(() => checkDataDirs({ env: { DP_DATA_DIR: join(dir, 'missing') } })).toThrow(
+      /^\$DP_DATA_DIR=.*missing does not exist; fix: /,
+    );
     // A folder, or no $DP_DATA_DIR at all, is fine; --data-dir wins over $DP_DATA_DIR.
     expect(searchDirs(['mnist'], [], { env: { DP_DATA_DIR: dir, DP_CACHE_DIR: dir } })[0]).toBe(join(dir, 'mnist'));
     expect(() => checkDataDirs({ env: {} })).not.toThrow();
@@ -41,7 +43,9 @@ describe('the folders a user names must be folders', () => {
     writeFileSync(file, 'x');
     expect(() => checkDataDirs({ dataDir: file })).toThrow(`--data-dir ${file} is a file, not a folder; fix: `);
     await expect(loadDataset('fashion-mnist', { dataDir: file, env: {} })).rejects.toThrow(DataError);
-    await expect(loadDataset('cifar10', { dataDir: file, env: {}, download: false })).rejects.toThrow(/is a file, not a folder/);
+    await expect(loadDataset('cifar10', { dataDir: file, env: {}, download: false })).rejects.toThrow(
+      /is a file, not a folder/,
+    );
   });
 });
 
@@ -78,6 +82,8 @@ describe('an uncompressed IDX file beside its .gz', () => {
     for (const [f, bytes] of Object.entries(files)) writeFileSync(join(dir, `${f}.gz`), gzipSync(bytes));
     await expect(loadDataset('fashion-mnist', { dataDir: dir, env: {} })).resolves.toMatchObject({ source: dir });
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx([4], 5));
-    await expect(loadDataset('fashion-mnist', { dataDir: dir, env: {} })).rejects.toThrow(/train-labels-idx1-ubyte and .*train-labels-idx1-ubyte\.gz exist and hold different data/);
+    await expect(loadDataset('fashion-mnist', { dataDir: dir, env: {} })).rejects.toThrow(
+      /train-labels-idx1-ubyte and .*train-labels-idx1-ubyte\.gz exist and hold different data/,
+    );
   });
 });

@@ -32,7 +32,11 @@ export function candidateDirs(folder: string, systemPaths: readonly string[], op
  * then $DP_DATA_DIR itself, then every name under the cache directory, then the system paths. So a copy in
  * $DP_DATA_DIR wins over one in the cache whatever folder name either uses. Duplicates are dropped.
  */
-export function searchDirs(folders: readonly string[], systemPaths: readonly string[], opts: LocateOptions = {}): string[] {
+export function searchDirs(
+  folders: readonly string[],
+  systemPaths: readonly string[],
+  opts: LocateOptions = {},
+): string[] {
   checkDataDirs(opts);
   // An explicit --data-dir is the only place searched: a user who names a folder never silently gets another copy.
   if (opts.dataDir) return unique([...folders.map((f) => join(opts.dataDir!, f)), opts.dataDir]);
@@ -53,16 +57,28 @@ const unique = (dirs: readonly string[]): string[] => [...new Set(dirs)];
  */
 export function checkDataDirs(opts: LocateOptions = {}): void {
   if (opts.dataDir !== undefined) {
-    if (opts.dataDir.trim() === '') throw new DataError('--data-dir is empty', 'give the folder holding the dataset, or leave --data-dir out');
+    if (opts.dataDir.trim() === '')
+      throw new DataError('--data-dir is empty', 'give the folder holding the dataset, or leave --data-dir out');
     if (existsSync(opts.dataDir) && !statSync(opts.dataDir).isDirectory()) {
-      throw new DataError(`--data-dir ${opts.dataDir} is a file, not a folder`, 'give the folder holding the dataset files (or its parent), not a file in it');
+      throw new DataError(
+        `--data-dir ${opts.dataDir} is a file, not a folder`,
+        'give the folder holding the dataset files (or its parent), not a file in it',
+      );
     }
     return;
   }
   const env = (opts.env ?? process.env).DP_DATA_DIR;
   if (env === undefined || env === '') return;
-  if (!existsSync(env)) throw new DataError(`$DP_DATA_DIR=${env} does not exist`, 'point DP_DATA_DIR at the folder holding your datasets, or unset it to use the cache and system copies');
-  if (!statSync(env).isDirectory()) throw new DataError(`$DP_DATA_DIR=${env} is a file, not a folder`, 'point DP_DATA_DIR at the folder holding your datasets, or unset it to use the cache and system copies');
+  if (!existsSync(env))
+    throw new DataError(
+      `$DP_DATA_DIR=${env} does not exist`,
+      'point DP_DATA_DIR at the folder holding your datasets, or unset it to use the cache and system copies',
+    );
+  if (!statSync(env).isDirectory())
+    throw new DataError(
+      `$DP_DATA_DIR=${env} is a file, not a folder`,
+      'point DP_DATA_DIR at the folder holding your datasets, or unset it to use the cache and system copies',
+    );
 }
 
 /** First directory in `dirs` holding every file in `files` (each may also exist with a `.gz` suffix). */

@@ -6,7 +6,12 @@ import { readIdx } from './idx.js';
 import { cacheDir, candidateDirs, findDirWith, resolveFile, type LocateOptions } from './locate.js';
 import type { CommonLoadOptions } from './options.js';
 
-const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
+const FILES = [
+  'train-images-idx3-ubyte',
+  'train-labels-idx1-ubyte',
+  't10k-images-idx3-ubyte',
+  't10k-labels-idx1-ubyte',
+] as const;
 
 interface IdxSpec {
   name: string;
@@ -21,9 +26,23 @@ export const FASHION_MNIST: IdxSpec = {
   name: 'fashion-mnist',
   folder: 'fashion-mnist',
   systemPaths: ['/usr/share/datasets/fashion-mnist'],
-  classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+  classNames: [
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+  ],
   remote: {
-    base: ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/', 'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/'],
+    base: [
+      'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+      'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
+    ],
     md5: {
       'train-images-idx3-ubyte': '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
       'train-labels-idx1-ubyte': '25c81989df183df01b3e8a0aad5dffbe',
@@ -72,11 +91,18 @@ export async function loadIdxDataset(spec: IdxSpec, opts: IdxLoadOptions = {}): 
     const dest = join(cacheDir(opts.env), spec.folder);
     const searched = candidateDirs(spec.folder, spec.systemPaths, opts);
     if (opts.download === false) {
-      throw new DataError(`${spec.name} not found (searched ${searched.join(', ')})`, `${spec.installHint}, or put ${FILES.map((f) => `${f}.gz`).join(', ')} in ${dest}`);
+      throw new DataError(
+        `${spec.name} not found (searched ${searched.join(', ')})`,
+        `${spec.installHint}, or put ${FILES.map((f) => `${f}.gz`).join(', ')} in ${dest}`,
+      );
     }
     try {
       for (const f of FILES) {
-        const remote: RemoteFile = { name: `${f}.gz`, urls: spec.remote.base.map((b) => `${b}${f}.gz`), md5: spec.remote.md5[f] };
+        const remote: RemoteFile = {
+          name: `${f}.gz`,
+          urls: spec.remote.base.map((b) => `${b}${f}.gz`),
+          md5: spec.remote.md5[f],
+        };
         await downloadFile(remote, join(dest, `${f}.gz`), (r, t) => {
           opts.onDownloadProgress?.(`${f}.gz`, r, t);
           opts.onProgress?.({ phase: 'download', file: `${f}.gz`, done: r, total: t });
@@ -97,20 +123,52 @@ export async function loadIdxDataset(spec: IdxSpec, opts: IdxLoadOptions = {}): 
   return { train: { ...train, ...stats }, test: { ...test, ...stats }, source: dir };
 }
 
-function split(spec: IdxSpec, dir: string, name: string, imagesFile: string, labelsFile: string, opts: IdxLoadOptions): Omit<ImageDataset, 'mean' | 'std'> {
+function split(
+  spec: IdxSpec,
+  dir: string,
+  name: string,
+  imagesFile: string,
+  labelsFile: string,
+  opts: IdxLoadOptions,
+): Omit<ImageDataset, 'mean' | 'std'> {
   const imgPath = resolveFile(dir, imagesFile);
   const lblPath = resolveFile(dir, labelsFile);
   const images = readIdx(imgPath);
   opts.onProgress?.({ phase: 'read', split: name, file: imgPath, done: 1, total: 2 });
   const labels = readIdx(lblPath);
   opts.onProgress?.({ phase: 'read', split: name, file: lblPath, done: 2, total: 2 });
-  if (images.dims.length !== 3) throw new DataError(`${imgPath}: expected 3 dims (N, rows, cols), header has ${images.dims.length}`, 'check that the images and labels files are not swapped');
-  if (labels.dims.length !== 1) throw new DataError(`${lblPath}: expected 1 dim (N), header has ${labels.dims.length}`, 'check that the images and labels files are not swapped');
+  if (images.dims.length !== 3)
+    throw new DataError(
+      `${imgPath}: expected 3 dims (N, rows, cols), header has ${images.dims.length}`,
+      'check that the images and labels files are not swapped',
+    );
+  if (labels.dims.length !== 1)
+    throw new DataError(
+      `${lblPath}: expected 1 dim (N), header has ${labels.dims.length}`,
+      'check that the images and labels files are not swapped',
+    );
   const [n, h, w] = images.dims as [number, number, number];
-  if (labels.dims[0] !== n) throw new DataError(`${name} split: ${n} images in ${imgPath} but ${labels.dims[0]} labels in ${lblPath}`, 'the files come from different releases; download both again');
+  if (labels.dims[0] !== n)
+    throw new DataError(
+      `${name} split: ${n} images in ${imgPath} but ${labels.dims[0]} labels in ${lblPath}`,
+      'the files come from different releases; download both again',
+    );
   const numClasses = spec.classNames.length;
   for (let i = 0; i < n; i++) {
-    if (labels.data[i]! >= numClasses) throw new DataError(`${lblPath}: label ${labels.data[i]} of sample ${i} is out of range [0, ${numClasses - 1}]`, 'the file is corrupt; download it again');
+    if (labels.data[i]! >= numClasses)
+      throw new DataError(
+        `${lblPath}: label ${labels.data[i]} of sample ${i} is out of range [0, ${numClasses - 1}]`,
+        'the file is corrupt; download it again',
+      );
   }
-  return { name: spec.name, split: name, size: n, shape: [h, w, 1], images: images.data, labels: labels.data, numClasses, classNames: spec.classNames };
+  return {
+    name: spec.name,
+    split: name,
+    size: n,
+    shape: [h, w, 1],
+    images: images.data,
+    labels: labels.data,
+    numClasses,
+    classNames: spec.classNames,
+  };
 }

@@ -33,10 +33,15 @@ function tableOf(norm: NormTable | Pick<ImageDataset, 'shape' | 'mean' | 'std'>)
  * float32 NHWC values (v / 255 - mean) / std of uint8 NHWC `images`, per channel, through a lookup table.
  * `norm` is a table or anything with shape, mean and std (a dataset); `out` is reused when given.
  */
-export function normalizeBatch(images: Uint8Array, norm: NormTable | Pick<ImageDataset, 'shape' | 'mean' | 'std'>, out?: Float32Array): Float32Array {
+export function normalizeBatch(
+  images: Uint8Array,
+  norm: NormTable | Pick<ImageDataset, 'shape' | 'mean' | 'std'>,
+  out?: Float32Array,
+): Float32Array {
   const { lut, channels } = tableOf(norm);
   const x = out ?? new Float32Array(images.length);
-  if (x.length < images.length) throw new RangeError(`normalizeBatch: out has ${x.length} elements, need ${images.length}`);
+  if (x.length < images.length)
+    throw new RangeError(`normalizeBatch: out has ${x.length} elements, need ${images.length}`);
   if (channels === 1) {
     for (let i = 0; i < images.length; i++) x[i] = lut[images[i]!]!;
   } else if (channels === 3) {

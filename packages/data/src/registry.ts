@@ -56,14 +56,45 @@ async function withDecoder(opts: LoadOptions): Promise<LoadOptions> {
     const decodeModule = opts.decodeModule ?? (existsSync(fileURLToPath(entry)) ? entry : undefined);
     return { ...opts, decodeImage: mod.decodeImage, ...(decodeModule ? { decodeModule } : {}) };
   } catch (e) {
-    throw new DataError(`image folders need @tensorflow/tfjs-node to decode JPEG/PNG, and it could not be loaded (${(e as Error).message.split('\n')[0]})`, 'npm install --ignore-scripts @tensorflow/tfjs-node and build its native backend with `npx dp-setup-backend` (package @dp/setup-backend; `npx dp setup-backend` with the dp CLI, `npm run setup` in the dp repository), or pass decodeImage');
+    throw new DataError(
+      `image folders need @tensorflow/tfjs-node to decode JPEG/PNG, and it could not be loaded (${(e as Error).message.split('\n')[0]})`,
+      'npm install --ignore-scripts @tensorflow/tfjs-node and build its native backend with `npx dp-setup-backend` (package @dp/setup-backend; `npx dp setup-backend` with the dp CLI, `npm run setup` in the dp repository), or pass decodeImage',
+    );
   }
 }
 
-registerDataset({ name: 'fashion-mnist', summary: 'Fashion-MNIST, 60k/10k 28x28 grayscale, 10 classes (default)', load: (o) => loadIdxDataset(FASHION_MNIST, o) });
-registerDataset({ name: 'mnist', summary: 'MNIST digits, 60k/10k 28x28 grayscale, 10 classes', load: (o) => loadIdxDataset(MNIST, o) });
-registerDataset({ name: 'cifar10', summary: 'CIFAR-10 (official binary), 50k/10k 32x32 RGB, 10 classes', load: (o) => loadCifar(CIFAR10, o) });
-registerDataset({ name: 'cifar100', summary: 'CIFAR-100 (official binary), 50k/10k 32x32 RGB, 100 fine classes', load: (o) => loadCifar(CIFAR100, o) });
-registerDataset({ name: 'cifar100-coarse', summary: 'CIFAR-100 (official binary) with its 20 coarse superclasses', load: (o) => loadCifar(CIFAR100, { ...o, labels: 'coarse' }) });
-registerDataset({ name: 'cifar10-jpeg', summary: 'CIFAR-10 as a JPEG image folder {train,test}/<class>/*.jpg (decoded once, then cached)', load: async (o) => loadCifar10Jpeg(await withDecoder(o)) });
-registerDataset({ name: 'imagefolder', summary: 'ImageNet-layout folder at --data-dir: {train,val}/<class>/*.{jpg,png} (decoded once, then cached)', load: async (o) => loadImageFolder(await withDecoder(o)) });
+registerDataset({
+  name: 'fashion-mnist',
+  summary: 'Fashion-MNIST, 60k/10k 28x28 grayscale, 10 classes (default)',
+  load: (o) => loadIdxDataset(FASHION_MNIST, o),
+});
+registerDataset({
+  name: 'mnist',
+  summary: 'MNIST digits, 60k/10k 28x28 grayscale, 10 classes',
+  load: (o) => loadIdxDataset(MNIST, o),
+});
+registerDataset({
+  name: 'cifar10',
+  summary: 'CIFAR-10 (official binary), 50k/10k 32x32 RGB, 10 classes',
+  load: (o) => loadCifar(CIFAR10, o),
+});
+registerDataset({
+  name: 'cifar100',
+  summary: 'CIFAR-100 (official binary), 50k/10k 32x32 RGB, 100 fine classes',
+  load: (o) => loadCifar(CIFAR100, o),
+});
+registerDataset({
+  name: 'cifar100-coarse',
+  summary: 'CIFAR-100 (official binary) with its 20 coarse superclasses',
+  load: (o) => loadCifar(CIFAR100, { ...o, labels: 'coarse' }),
+});
+registerDataset({
+  name: 'cifar10-jpeg',
+  summary: 'CIFAR-10 as a JPEG image folder {train,test}/<class>/*.jpg (decoded once, then cached)',
+  load: async (o) => loadCifar10Jpeg(await withDecoder(o)),
+});
+registerDataset({
+  name: 'imagefolder',
+  summary: 'ImageNet-layout folder at --data-dir: {train,val}/<class>/*.{jpg,png} (decoded once, then cached)',
+  load: async (o) => loadImageFolder(await withDecoder(o)),
+});

@@ -3,10 +3,22 @@
 // these hashes (SHA-256 of the first 1,000 values, or of the output, for a few seeds).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { augmentBatch, BatchRng, createBatchLoader, deriveSeed, parseAugment, splitValidation, type ImageDataset } from './index.js';
+import {
+  augmentBatch,
+  BatchRng,
+  createBatchLoader,
+  deriveSeed,
+  parseAugment,
+  splitValidation,
+  type ImageDataset,
+} from './index.js';
 
 const SEEDS = [0, 1, 42, -7, 2 ** 40 + 3];
-const hash = (values: ArrayLike<number>) => createHash('sha256').update(new Uint8Array(Float64Array.from(values).buffer)).digest('hex').slice(0, 16);
+const hash = (values: ArrayLike<number>) =>
+  createHash('sha256')
+    .update(new Uint8Array(Float64Array.from(values).buffer))
+    .digest('hex')
+    .slice(0, 16);
 const draws = (n: number, next: () => number) => Array.from({ length: n }, next);
 
 /** One hash per seed of `f(seed)`. */
@@ -15,11 +27,51 @@ const perSeed = (f: (seed: number) => ArrayLike<number>) => SEEDS.map((s) => has
 describe('pinned streams of @dp/data', () => {
   it('BatchRng: raw uint32s, int(n), float() and uniform()', () => {
     expect({
-      uint32: perSeed((s) => draws(1000, ((r) => () => r.nextUint32())(new BatchRng(s)))),
-      int: perSeed((s) => draws(1000, ((r) => () => r.int(33))(new BatchRng(s)))),
-      intLarge: perSeed((s) => draws(1000, ((r) => () => r.int(3_000_000_019))(new BatchRng(s)))),
-      float: perSeed((s) => draws(1000, ((r) => () => r.float())(new BatchRng(s)))),
-      uniform: perSeed((s) => draws(1000, ((r) => () => r.uniform(-2, 5))(new BatchRng(s)))),
+      uint32: perSeed((s) =>
+        draws(
+          1000,
+          (
+            (r) => () =>
+              r.nextUint32()
+          )(new BatchRng(s)),
+        ),
+      ),
+      int: perSeed((s) =>
+        draws(
+          1000,
+          (
+            (r) => () =>
+              r.int(33)
+          )(new BatchRng(s)),
+        ),
+      ),
+      intLarge: perSeed((s) =>
+        draws(
+          1000,
+          (
+            (r) => () =>
+              r.int(3_000_000_019)
+          )(new BatchRng(s)),
+        ),
+      ),
+      float: perSeed((s) =>
+        draws(
+          1000,
+          (
+            (r) => () =>
+              r.float()
+          )(new BatchRng(s)),
+        ),
+      ),
+      uniform: perSeed((s) =>
+        draws(
+          1000,
+          (
+            (r) => () =>
+              r.uniform(-2, 5)
+          )(new BatchRng(s)),
+        ),
+      ),
     }).toMatchInlineSnapshot(`
       {
         "float": [
@@ -63,8 +115,26 @@ describe('pinned streams of @dp/data', () => {
 
   it('deriveSeed and BatchRng.forBatch (every stream id)', () => {
     expect({
-      derived: perSeed((s) => draws(1000, ((i) => () => deriveSeed(s, i % 7, i++ >> 3, 2 ** 33 - i))(0))),
-      forBatch: perSeed((s) => [1, 2, 3].flatMap((stream) => draws(333, ((b) => () => BatchRng.forBatch(s, 5, b++, stream).nextUint32())(0)))),
+      derived: perSeed((s) =>
+        draws(
+          1000,
+          (
+            (i) => () =>
+              deriveSeed(s, i % 7, i++ >> 3, 2 ** 33 - i)
+          )(0),
+        ),
+      ),
+      forBatch: perSeed((s) =>
+        [1, 2, 3].flatMap((stream) =>
+          draws(
+            333,
+            (
+              (b) => () =>
+                BatchRng.forBatch(s, 5, b++, stream).nextUint32()
+            )(0),
+          ),
+        ),
+      ),
     }).toMatchInlineSnapshot(`
       {
         "derived": [
@@ -94,7 +164,10 @@ describe('pinned streams of @dp/data', () => {
       augmentBatch(src, dst, n, shape, parseAugment(spec), BatchRng.forBatch(seed, 3, 7));
       return dst;
     };
-    expect({ cropFlip: perSeed((s) => run('crop-flip', s)), resizedCropFlip: perSeed((s) => run('resized-crop-flip', s)) }).toMatchInlineSnapshot(`
+    expect({
+      cropFlip: perSeed((s) => run('crop-flip', s)),
+      resizedCropFlip: perSeed((s) => run('resized-crop-flip', s)),
+    }).toMatchInlineSnapshot(`
       {
         "cropFlip": [
           "2f27eaa4535fa4da",

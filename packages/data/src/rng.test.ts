@@ -8,10 +8,12 @@ describe('BatchRng', () => {
     const counts = new Array(9).fill(0);
     for (let i = 0; i < 90_000; i++) counts[rng.int(9)]++;
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(500);
-    fc.assert(fc.property(fc.integer(), fc.integer({ min: 1, max: 2 ** 32 }), (seed, n) => {
-      const v = new BatchRng(seed).int(n);
-      expect(v >= 0 && v < n && Number.isInteger(v)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 2 ** 32 }), (seed, n) => {
+        const v = new BatchRng(seed).int(n);
+        expect(v >= 0 && v < n && Number.isInteger(v)).toBe(true);
+      }),
+    );
   });
 
   it('each (seed, epoch, batch) has its own reproducible stream', () => {

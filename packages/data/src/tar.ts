@@ -23,7 +23,11 @@ function field(block: Uint8Array, offset: number, length: number): string {
 
 function octal(block: Uint8Array, offset: number, length: number, what: string, at: number, source: string): number {
   const text = field(block, offset, length).trim();
-  if (!/^[0-7]*$/.test(text)) throw new DataError(`${source}: tar header at byte ${at} has a malformed ${what} field '${text}'`, 'the archive is corrupt; delete it and download it again');
+  if (!/^[0-7]*$/.test(text))
+    throw new DataError(
+      `${source}: tar header at byte ${at} has a malformed ${what} field '${text}'`,
+      'the archive is corrupt; delete it and download it again',
+    );
   return text === '' ? 0 : parseInt(text, 8);
 }
 
@@ -60,12 +64,19 @@ export function readTar(bytes: Uint8Array, source = '<tar>'): TarEntry[] {
     const stored = octal(block, 148, 8, 'checksum', pos, source);
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : block[i]!;
-    if (sum !== stored) throw new DataError(`${source}: tar header at byte ${pos} fails its checksum (${sum} != ${stored})`, 'the archive is corrupt; delete it and download it again');
+    if (sum !== stored)
+      throw new DataError(
+        `${source}: tar header at byte ${pos} fails its checksum (${sum} != ${stored})`,
+        'the archive is corrupt; delete it and download it again',
+      );
     const size = octal(block, 124, 12, 'size', pos, source);
     const flag = String.fromCharCode(block[156]!);
     const start = pos + BLOCK;
     if (start + size > bytes.length) {
-      throw new DataError(`${source}: tar member at byte ${pos} needs ${size} bytes but the archive ends after ${bytes.length - start}`, 'the archive is truncated; delete it and download it again');
+      throw new DataError(
+        `${source}: tar member at byte ${pos} needs ${size} bytes but the archive ends after ${bytes.length - start}`,
+        'the archive is truncated; delete it and download it again',
+      );
     }
     const data = bytes.subarray(start, start + size);
     pos = start + Math.ceil(size / BLOCK) * BLOCK;
@@ -88,7 +99,10 @@ export function readTar(bytes: Uint8Array, source = '<tar>'): TarEntry[] {
     const type = flag === '0' || flag === '\0' || flag === '7' ? 'file' : flag === '5' ? 'directory' : 'other';
     entries.push({ path, type, data });
   }
-  throw new DataError(`${source}: tar archive ends without its end-of-archive marker`, 'the archive is truncated; delete it and download it again');
+  throw new DataError(
+    `${source}: tar archive ends without its end-of-archive marker`,
+    'the archive is truncated; delete it and download it again',
+  );
 }
 
 /** Gunzip and read a .tar.gz held in memory. */
@@ -97,7 +111,10 @@ export function readTarGz(bytes: Uint8Array, source = '<tar.gz>'): TarEntry[] {
   try {
     tar = gunzipSync(bytes);
   } catch (e) {
-    throw new DataError(`${source}: corrupt gzip data (${(e as Error).message})`, 'delete the archive and download it again');
+    throw new DataError(
+      `${source}: corrupt gzip data (${(e as Error).message})`,
+      'delete the archive and download it again',
+    );
   }
   return readTar(tar, source);
 }
@@ -113,7 +130,10 @@ export function extractTarGz(file: string, dest: string): string[] {
   for (const e of entries) {
     const rel = normalize(e.path);
     if (rel.startsWith('..') || rel.startsWith(sep) || rel.split(sep).includes('..')) {
-      throw new DataError(`${file}: member '${e.path}' would be written outside ${dest}`, 'do not extract untrusted archives; download the official file again');
+      throw new DataError(
+        `${file}: member '${e.path}' would be written outside ${dest}`,
+        'do not extract untrusted archives; download the official file again',
+      );
     }
     const target = join(dest, rel);
     if (e.type === 'directory') mkdirSync(target, { recursive: true });

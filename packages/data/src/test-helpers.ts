@@ -83,7 +83,15 @@ export async function bundleForTests(entry: 'loader-worker' | 'decode-worker'): 
   if (done) return done;
   const { buildSync } = await import('esbuild');
   const out = join(tempDir('worker'), `${entry}.mjs`);
-  buildSync({ entryPoints: [resolve(fileURLToPath(import.meta.url), `../${entry}.ts`)], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error' });
+  buildSync({
+    entryPoints: [resolve(fileURLToPath(import.meta.url), `../${entry}.ts`)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'error',
+  });
   bundled.set(entry, out);
   return out;
 }

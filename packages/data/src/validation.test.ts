@@ -50,7 +50,8 @@ describe('splitValidation', () => {
         expect(s.train).toHaveLength(labels.length - n);
         const all = [...s.validation, ...s.train].sort((a, b) => a - b);
         expect(all).toEqual(Array.from({ length: labels.length }, (_, i) => i)); // disjoint and covering
-        for (const part of [s.validation, s.train]) for (let i = 1; i < part.length; i++) expect(part[i]!).toBeGreaterThan(part[i - 1]!);
+        for (const part of [s.validation, s.train])
+          for (let i = 1; i < part.length; i++) expect(part[i]!).toBeGreaterThan(part[i - 1]!);
         const v = perClass(labels, s.validation, counts.length);
         expect(v).toEqual([...s.perClass]);
         counts.forEach((k, c) => {
@@ -72,19 +73,27 @@ describe('splitValidation', () => {
 
   it('is class-balanced on a balanced set: per-class counts differ by at most one, and the extra ones go to seeded classes (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 2, max: 50 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), (classes, each, pick, seed) => {
-        const labels = labelsOf(new Array<number>(classes).fill(each), seed % 97);
-        const n = classes + Math.min(Math.floor(pick * (labels.length - 2 * classes + 1)), labels.length - 2 * classes);
-        const v = [...splitValidation(labels, classes, n, seed).perClass];
-        expect(Math.max(...v) - Math.min(...v)).toBeLessThanOrEqual(1);
-        expect(v.reduce((a, b) => a + b, 0)).toBe(n);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 2, max: 50 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat(),
+        (classes, each, pick, seed) => {
+          const labels = labelsOf(new Array<number>(classes).fill(each), seed % 97);
+          const n =
+            classes + Math.min(Math.floor(pick * (labels.length - 2 * classes + 1)), labels.length - 2 * classes);
+          const v = [...splitValidation(labels, classes, n, seed).perClass];
+          expect(Math.max(...v) - Math.min(...v)).toBeLessThanOrEqual(1);
+          expect(v.reduce((a, b) => a + b, 0)).toBe(n);
+        },
+      ),
       { numRuns: 200 },
     );
     // 25 over 10 equal classes: 2 or 3 each, and which classes get 3 depends on the seed, not on class order.
     const labels = labelsOf(new Array<number>(10).fill(30), 3);
     const threes = new Set<string>();
-    for (let seed = 0; seed < 20; seed++) threes.add(JSON.stringify([...splitValidation(labels, 10, 25, seed).perClass].map((k) => k === 3)));
+    for (let seed = 0; seed < 20; seed++)
+      threes.add(JSON.stringify([...splitValidation(labels, 10, 25, seed).perClass].map((k) => k === 3)));
     expect(threes.size).toBeGreaterThan(10);
   });
 
@@ -107,7 +116,9 @@ describe('splitValidation', () => {
         expect([...a.train]).toEqual([...b.train]);
         // Another seed gives another split whenever there are many to choose from (>= 10^6 here).
         if (counts.filter((k) => k >= 20).length >= 2 && n >= 10 && labels.length - n >= 10) {
-          expect([...splitValidation(labels, counts.length, n, seed + delta).validation]).not.toEqual([...a.validation]);
+          expect([...splitValidation(labels, counts.length, n, seed + delta).validation]).not.toEqual([
+            ...a.validation,
+          ]);
         }
       }),
       { numRuns: 200 },
@@ -118,7 +129,8 @@ describe('splitValidation', () => {
     const labels = labelsOf([20, 40], 5);
     const hits = new Array<number>(labels.length).fill(0);
     const seeds = 2000;
-    for (let seed = 0; seed < seeds; seed++) for (const i of splitValidation(labels, 2, 15, seed).validation) hits[i]!++;
+    for (let seed = 0; seed < seeds; seed++)
+      for (const i of splitValidation(labels, 2, 15, seed).validation) hits[i]!++;
     // 5 of 20 and 10 of 40: every sample is held out a quarter of the time.
     for (const h of hits) expect(Math.abs(h / seeds - 0.25)).toBeLessThan(0.06);
   });
@@ -130,13 +142,22 @@ describe('splitValidation', () => {
   });
 
   it.each([
-    [-1, /^valSplit = -1 is invalid: expected an integer >= 0 \(.*\): fashion-mnist\/train has 60000 samples in 10 classes, so it allows 10 to 59990 \(each class keeps at least one training and one validation sample\); fix: use valSplit from 10 to 59990, or 0 for no validation split$/],
+    [
+      -1,
+      /^valSplit = -1 is invalid: expected an integer >= 0 \(.*\): fashion-mnist\/train has 60000 samples in 10 classes, so it allows 10 to 59990 \(each class keeps at least one training and one validation sample\); fix: use valSplit from 10 to 59990, or 0 for no validation split$/,
+    ],
     [1.5, /^valSplit = 1.5 is invalid: expected an integer >= 0/],
     [Number.NaN, /^valSplit = NaN is invalid/],
-    [60000, /^valSplit = 60000 is not smaller than the set it is carved from \(nothing would be left to train on\): fashion-mnist\/train has 60000 samples in 10 classes, so it allows 10 to 59990 .*; fix: use valSplit from 10 to 59990/],
+    [
+      60000,
+      /^valSplit = 60000 is not smaller than the set it is carved from \(nothing would be left to train on\): fashion-mnist\/train has 60000 samples in 10 classes, so it allows 10 to 59990 .*; fix: use valSplit from 10 to 59990/,
+    ],
     [70000, /^valSplit = 70000 is not smaller than/],
     [59991, /^valSplit = 59991 leaves a class with no training sample: .* so it allows 10 to 59990 /],
-    [9, /^valSplit = 9 leaves a class with no validation sample: fashion-mnist\/train has 60000 samples in 10 classes, so it allows 10 to 59990/],
+    [
+      9,
+      /^valSplit = 9 leaves a class with no validation sample: fashion-mnist\/train has 60000 samples in 10 classes, so it allows 10 to 59990/,
+    ],
   ])('refuses n = %s with one line naming the field, value, allowed range and fix', (n, pattern) => {
     const labels = Uint8Array.from({ length: 60000 }, (_, i) => i % 10);
     let error: unknown;
@@ -151,7 +172,9 @@ describe('splitValidation', () => {
   });
 
   it('names a class that has a single sample (no split but 0 is possible) and flag-style fields', () => {
-    expect(() => splitValidation(Uint8Array.from([0, 0, 1, 2, 2]), 3, 2, 0, { field: '--val-split', classNames: ['a', 'b', 'c'] })).toThrow(
+    expect(() =>
+      splitValidation(Uint8Array.from([0, 0, 1, 2, 2]), 3, 2, 0, { field: '--val-split', classNames: ['a', 'b', 'c'] }),
+    ).toThrow(
       /^--val-split 2 is impossible: class 1 \("b"\) has a single sample, .*, so it allows only 0 .*; fix: use a training set with at least two samples of every class \(e\.g\. a larger subset\), or --val-split 0/,
     );
     expect(validationRange(Uint8Array.from([0, 0, 1, 2, 2]), 4)).toEqual({ min: 3, max: 2, classes: 3, single: 1 });
@@ -162,7 +185,18 @@ describe('splitValidation', () => {
 function dataset(labels: number[], numClasses = 3): ImageDataset {
   // Two bytes per sample (1x2x1): the sample index and 255 - index, so a split shows which samples it holds.
   const images = Uint8Array.from(labels.flatMap((_, i) => [i, 255 - i]));
-  return { name: 'toy', split: 'train', size: labels.length, shape: [1, 2, 1], images, labels: Uint8Array.from(labels), numClasses, classNames: ['a', 'b', 'c'], mean: [0.5], std: [0.25] };
+  return {
+    name: 'toy',
+    split: 'train',
+    size: labels.length,
+    shape: [1, 2, 1],
+    images,
+    labels: Uint8Array.from(labels),
+    numClasses,
+    classNames: ['a', 'b', 'c'],
+    mean: [0.5],
+    std: [0.25],
+  };
 }
 
 describe('validationSplit / takeSamples', () => {
@@ -174,7 +208,10 @@ describe('validationSplit / takeSamples', () => {
     expect(validation.split).toBe('validation');
     expect(train.split).toBe('train');
     expect([...validation.labels].sort()).toEqual([0, 1, 2]);
-    for (const [part, ids] of [[train, indices.train], [validation, indices.validation]] as const) {
+    for (const [part, ids] of [
+      [train, indices.train],
+      [validation, indices.validation],
+    ] as const) {
       expect(part.images).toBeInstanceOf(Uint8Array);
       expect(isShared(part.images)).toBe(true);
       expect([...part.images]).toEqual([...ids].flatMap((i) => [i, 255 - i]));
@@ -186,15 +223,24 @@ describe('validationSplit / takeSamples', () => {
     const none = validationSplit(d, 0, 5);
     expect(none.train).toBe(d);
     expect(none.validation.size).toBe(0);
-    expect(() => validationSplit(d, 12, 5)).toThrow(/^validation size = 12 is not smaller than the set .*: toy\/train has 12 samples in 3 classes, so it allows 3 to 9 /);
-    expect(() => validationSplit(d, 10, 5, { field: '--val-split' })).toThrow(/^--val-split 10 leaves a class with no training sample: .*; fix: use --val-split from 3 to 9, or 0 for no validation split$/);
+    expect(() => validationSplit(d, 12, 5)).toThrow(
+      /^validation size = 12 is not smaller than the set .*: toy\/train has 12 samples in 3 classes, so it allows 3 to 9 /,
+    );
+    expect(() => validationSplit(d, 10, 5, { field: '--val-split' })).toThrow(
+      /^--val-split 10 leaves a class with no training sample: .*; fix: use --val-split from 3 to 9, or 0 for no validation split$/,
+    );
   });
 
   it("carries CIFAR-100's fine and coarse labels with the samples, in Uint16 label arrays too", () => {
     const fine = [5, 7, 5, 9, 7, 9, 5, 7];
     const coarse = [1, 2, 1, 3, 2, 3, 1, 2];
     const base = dataset([0, 1, 0, 2, 1, 2, 0, 1]);
-    const d = { ...base, labels: Uint16Array.from(base.labels), fineLabels: Uint8Array.from(fine), coarseLabels: Uint8Array.from(coarse) } as unknown as Cifar100Dataset;
+    const d = {
+      ...base,
+      labels: Uint16Array.from(base.labels),
+      fineLabels: Uint8Array.from(fine),
+      coarseLabels: Uint8Array.from(coarse),
+    } as unknown as Cifar100Dataset;
     const { train, validation, indices } = validationSplit(d, 3, 1);
     expect(train.labels).toBeInstanceOf(Uint16Array);
     expect([...validation.fineLabels]).toEqual([...indices.validation].map((i) => fine[i]));

@@ -30,7 +30,10 @@ export interface ValidationIndices {
  * so from `classes` (the classes present) to `size - classes`; `single` names a class with one sample only, which
  * makes every size but 0 impossible.
  */
-export function validationRange(labels: ArrayLike<number>, numClasses: number): { min: number; max: number; classes: number; single?: number } {
+export function validationRange(
+  labels: ArrayLike<number>,
+  numClasses: number,
+): { min: number; max: number; classes: number; single?: number } {
   const counts = classCounts(labels, numClasses);
   let classes = 0;
   let single: number | undefined;
@@ -55,30 +58,50 @@ export function validationRange(labels: ArrayLike<number>, numClasses: number): 
  * Throws a DataError (`<problem>; fix: <fix>`) when `n` is not an integer >= 0, is not smaller than the set, or
  * would leave a class with no training or no validation sample; the message names the allowed range.
  */
-export function splitValidation(labels: ArrayLike<number>, numClasses: number, n: number, seed: number, options: ValidationSplitOptions = {}): ValidationIndices {
+export function splitValidation(
+  labels: ArrayLike<number>,
+  numClasses: number,
+  n: number,
+  seed: number,
+  options: ValidationSplitOptions = {},
+): ValidationIndices {
   const field = options.field ?? 'validation size';
   const what = options.what ?? 'the training set';
   const value = typeof n === 'string' ? JSON.stringify(n) : String(n);
   const given = field.startsWith('-') ? `${field} ${value}` : `${field} = ${value}`;
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new DataError(`numClasses = ${numClasses} is invalid: expected an integer >= 1`, 'pass the dataset\'s number of classes');
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new DataError(
+      `numClasses = ${numClasses} is invalid: expected an integer >= 1`,
+      "pass the dataset's number of classes",
+    );
   const counts = classCounts(labels, numClasses);
   const total = labels.length;
   const range = validationRange(labels, numClasses);
   const { min, max, classes } = range;
-  const className = (c: number) => (options.classNames?.[c] !== undefined ? `${c} ("${options.classNames[c]}")` : String(c));
+  const className = (c: number) =>
+    options.classNames?.[c] !== undefined ? `${c} ("${options.classNames[c]}")` : String(c);
   const allowed = range.single !== undefined ? 'only 0' : min === max ? `only ${min}` : `${min} to ${max}`;
   const fix =
     range.single !== undefined
       ? `use a training set with at least two samples of every class (e.g. a larger subset), or ${field} 0 for no validation split`
       : `use ${field} ${min === max ? min : `from ${min} to ${max}`}, or 0 for no validation split`;
   const fail = (problem: string) =>
-    new DataError(`${given} ${problem}: ${what} has ${total} samples in ${classes} classes, so it allows ${allowed} (each class keeps at least one training and one validation sample)`, fix);
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw fail('is invalid: expected an integer >= 0 (the number of training samples held out for validation)');
-  if (!Number.isInteger(seed)) throw new DataError(`seed = ${seed} is invalid: expected an integer`, 'pass an integer seed (the run\'s --seed)');
+    new DataError(
+      `${given} ${problem}: ${what} has ${total} samples in ${classes} classes, so it allows ${allowed} (each class keeps at least one training and one validation sample)`,
+      fix,
+    );
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+    throw fail('is invalid: expected an integer >= 0 (the number of training samples held out for validation)');
+  if (!Number.isInteger(seed))
+    throw new DataError(`seed = ${seed} is invalid: expected an integer`, "pass an integer seed (the run's --seed)");
   const perClass = new Uint32Array(numClasses);
-  if (n === 0) return { validation: new Uint32Array(0), train: Uint32Array.from({ length: total }, (_, i) => i), perClass };
+  if (n === 0)
+    return { validation: new Uint32Array(0), train: Uint32Array.from({ length: total }, (_, i) => i), perClass };
   if (n >= total) throw fail('is not smaller than the set it is carved from (nothing would be left to train on)');
-  if (range.single !== undefined) throw fail(`is impossible: class ${className(range.single)} has a single sample, which cannot be both trained and validated on`);
+  if (range.single !== undefined)
+    throw fail(
+      `is impossible: class ${className(range.single)} has a single sample, which cannot be both trained and validated on`,
+    );
   if (n < min) throw fail('leaves a class with no validation sample');
   if (n > max) throw fail('leaves a class with no training sample');
 
@@ -102,7 +125,9 @@ export function splitValidation(labels: ArrayLike<number>, numClasses: number, n
   const score = (c: number) => n * counts[c]! - perClass[c]! * total;
   while (sum !== n) {
     const up = sum < n;
-    const eligible = [...order].filter((c) => counts[c]! > 0 && (up ? perClass[c]! < counts[c]! - 1 : perClass[c]! > 1));
+    const eligible = [...order].filter(
+      (c) => counts[c]! > 0 && (up ? perClass[c]! < counts[c]! - 1 : perClass[c]! > 1),
+    );
     if (!eligible.length) throw fail('cannot be met'); // unreachable: min <= n <= max was checked above
     eligible.sort((a, b) => (up ? score(b) - score(a) : score(a) - score(b)) || rank[a]! - rank[b]!);
     for (const c of eligible.slice(0, Math.abs(n - sum))) perClass[c]! += up ? 1 : -1;
@@ -148,7 +173,11 @@ export function takeSamples<D extends ImageDataset>(d: D, ids: ArrayLike<number>
   const bytes = sampleBytes(d);
   for (let j = 0; j < n; j++) {
     const i = ids[j]!;
-    if (!Number.isInteger(i) || i < 0 || i >= d.size) throw new DataError(`sample id ${i} is outside ${d.name}/${d.split} (${d.size} samples)`, `take ids from 0 to ${d.size - 1}`);
+    if (!Number.isInteger(i) || i < 0 || i >= d.size)
+      throw new DataError(
+        `sample id ${i} is outside ${d.name}/${d.split} (${d.size} samples)`,
+        `take ids from 0 to ${d.size - 1}`,
+      );
   }
   const images = sharedBytes(n * bytes);
   for (let j = 0; j < n; j++) {
@@ -177,16 +206,33 @@ export function takeSamples<D extends ImageDataset>(d: D, ids: ArrayLike<number>
  * samples (`validation`, split 'validation'), each in index order, with the indices. `n = 0` returns `d` itself as
  * `train` and an empty `validation`.
  */
-export function validationSplit<D extends ImageDataset>(d: D, n: number, seed: number, options: Pick<ValidationSplitOptions, 'field' | 'what'> = {}): { train: D; validation: D; indices: ValidationIndices } {
-  const indices = splitValidation(d.labels, d.numClasses, n, seed, { what: `${d.name}/${d.split}`, classNames: d.classNames, ...options });
-  return { train: n === 0 ? d : takeSamples(d, indices.train), validation: takeSamples(d, indices.validation, 'validation'), indices };
+export function validationSplit<D extends ImageDataset>(
+  d: D,
+  n: number,
+  seed: number,
+  options: Pick<ValidationSplitOptions, 'field' | 'what'> = {},
+): { train: D; validation: D; indices: ValidationIndices } {
+  const indices = splitValidation(d.labels, d.numClasses, n, seed, {
+    what: `${d.name}/${d.split}`,
+    classNames: d.classNames,
+    ...options,
+  });
+  return {
+    train: n === 0 ? d : takeSamples(d, indices.train),
+    validation: takeSamples(d, indices.validation, 'validation'),
+    indices,
+  };
 }
 
 function classCounts(labels: ArrayLike<number>, numClasses: number): Uint32Array {
   const counts = new Uint32Array(numClasses);
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
-    if (!(l >= 0 && l < numClasses && Number.isInteger(l))) throw new DataError(`label ${l} of sample ${i} is outside [0, ${numClasses})`, `pass labels from 0 to ${numClasses - 1}, or the right numClasses`);
+    if (!(l >= 0 && l < numClasses && Number.isInteger(l)))
+      throw new DataError(
+        `label ${l} of sample ${i} is outside [0, ${numClasses})`,
+        `pass labels from 0 to ${numClasses - 1}, or the right numClasses`,
+      );
     counts[l]!++;
   }
   return counts;

@@ -46,28 +46,49 @@ async function child() {
 
 async function parent() {
   const workers = Number(arg('workers', '2'));
-  const servers = await Promise.all(Array.from({ length: workers }, () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => res(s)); })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: workers },
+      () =>
+        new Promise((res) => {
+          const s = createServer();
+          s.listen(0, '127.0.0.1', () => res(s));
+        }),
+    ),
+  );
   const addresses = servers.map((s) => `127.0.0.1:${s.address().port}`);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   let out = '';
   const codes = await Promise.all(
-    addresses.map((_, index) => new Promise((resolve) => {
-      const TF_CONFIG = JSON.stringify({ cluster: { worker: addresses }, task: { type: 'worker', index } });
-      const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { env: { ...process.env, TF_CONFIG, DP_BENCH_CHILD: '1', TF_CPP_MIN_LOG_LEVEL: '2' }, stdio: ['ignore', 'pipe', 'inherit'] });
-      p.stdout.on('data', (d) => (out += d));
-      p.on('exit', resolve);
-    })),
+    addresses.map(
+      (_, index) =>
+        new Promise((resolve) => {
+          const TF_CONFIG = JSON.stringify({ cluster: { worker: addresses }, task: { type: 'worker', index } });
+          const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+            env: { ...process.env, TF_CONFIG, DP_BENCH_CHILD: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          p.stdout.on('data', (d) => (out += d));
+          p.on('exit', resolve);
+        }),
+    ),
   );
   if (codes.some((c) => c !== 0)) {
     console.error(`a worker failed (exit codes ${codes.join(', ')})`);
     process.exit(1);
   }
-  console.log(`all-reduce (mean) of one fused float32 gradient buffer, ${workers} workers on loopback (TensorFlow ring collectives over gRPC)`);
+  console.log(
+    `all-reduce (mean) of one fused float32 gradient buffer, ${workers} workers on loopback (TensorFlow ring collectives over gRPC)`,
+  );
   console.log('model      parameters   MB/step/worker   median ms   (min-max)        MB/s   bus MB/s');
   for (const r of JSON.parse(out)) {
     const mb = (4 * r.n) / 1e6;
     const bus = (2 * (workers - 1)) / workers;
-    console.log(`${r.model.padEnd(10)} ${String(r.n).padStart(10)}   ${mb.toFixed(2).padStart(14)}   ${r.ms.toFixed(1).padStart(9)}   (${r.min.toFixed(0)}-${r.max.toFixed(0)})`.padEnd(70) + `${(mb / (r.ms / 1000)).toFixed(0).padStart(5)}   ${((bus * mb) / (r.ms / 1000)).toFixed(0).padStart(8)}`);
+    console.log(
+      `${r.model.padEnd(10)} ${String(r.n).padStart(10)}   ${mb.toFixed(2).padStart(14)}   ${r.ms.toFixed(1).padStart(9)}   (${r.min.toFixed(0)}-${r.max.toFixed(0)})`.padEnd(
+        70,
+      ) + `${(mb / (r.ms / 1000)).toFixed(0).padStart(5)}   ${((bus * mb) / (r.ms / 1000)).toFixed(0).padStart(8)}`,
+    );
   }
 }
 

@@ -32,17 +32,35 @@ function tensorflowDir(tfjsPkg) {
   const header = join(dir, 'include', 'tensorflow', 'c', 'c_api_experimental.h');
   const lib = join(dir, 'lib', process.platform === 'darwin' ? 'libtensorflow.dylib' : 'libtensorflow.so');
   for (const f of [header, lib]) {
-    if (!existsSync(f)) throw new Error(`${f} does not exist (the tfjs-node binding has no libtensorflow to share); fix: run \`npm run setup\` so that it builds the native backend first`);
+    if (!existsSync(f))
+      throw new Error(
+        `${f} does not exist (the tfjs-node binding has no libtensorflow to share); fix: run \`npm run setup\` so that it builds the native backend first`,
+      );
   }
   const text = readFileSync(header, 'utf8');
   const missing = SYMBOLS.filter((s) => !text.includes(s));
-  if (missing.length) throw new Error(`${header} lacks ${missing.join(', ')} (libtensorflow too old for collective ops); fix: run \`npm run setup\` with the offline route (DP_TF_WHEEL=tensorflow-cpu==2.21.0)`);
+  if (missing.length)
+    throw new Error(
+      `${header} lacks ${missing.join(', ')} (libtensorflow too old for collective ops); fix: run \`npm run setup\` with the offline route (DP_TF_WHEEL=tensorflow-cpu==2.21.0)`,
+    );
   return dir;
 }
 
 /** node-gyp: npm's own copy (npm runs scripts with it), else one on PATH. */
 function nodeGyp() {
-  const candidates = [process.env.npm_config_node_gyp, join(dirname(dirname(process.execPath)), 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')];
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(
+      dirname(dirname(process.execPath)),
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
+  ];
   const script = candidates.find((c) => c && existsSync(c));
   if (script) return [process.execPath, script];
   if (spawnSync('node-gyp', ['--version'], { encoding: 'utf8' }).status === 0) return ['node-gyp'];
@@ -55,19 +73,34 @@ function localNodedir() {
   const prefix = dirname(dirname(process.execPath));
   const version = join(prefix, 'include', 'node', 'node_version.h');
   if (!existsSync(join(prefix, 'include', 'node', 'node_api.h')) || !existsSync(version)) return {};
-  const defines = Object.fromEntries([...readFileSync(version, 'utf8').matchAll(/#define NODE_(MAJOR|MINOR|PATCH)_VERSION (\d+)/g)].map((m) => [m[1], m[2]]));
-  return `v${defines.MAJOR}.${defines.MINOR}.${defines.PATCH}` === process.version ? { npm_config_nodedir: prefix } : {};
+  const defines = Object.fromEntries(
+    [...readFileSync(version, 'utf8').matchAll(/#define NODE_(MAJOR|MINOR|PATCH)_VERSION (\d+)/g)].map((m) => [
+      m[1],
+      m[2],
+    ]),
+  );
+  return `v${defines.MAJOR}.${defines.MINOR}.${defines.PATCH}` === process.version
+    ? { npm_config_nodedir: prefix }
+    : {};
 }
 
 /** null when the addon loads with every symbol bound now (RTLD_NOW), else the loader's message. */
 function loadError() {
   const probe = `const os=require('os');const m={exports:{}};process.dlopen(m,${JSON.stringify(ADDON)},os.constants.dlopen.RTLD_NOW);process.stdout.write(m.exports.tfVersion())`;
-  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
-  return r.status === 0 ? null : (r.stderr.split('\n').find((l) => /Error|error/.test(l)) ?? r.stderr.trim()).slice(0, 400);
+  const r = spawnSync(process.execPath, ['-e', probe], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
+  return r.status === 0
+    ? null
+    : (r.stderr.split('\n').find((l) => /Error|error/.test(l)) ?? r.stderr.trim()).slice(0, 400);
 }
 
 const upToDate = (tfDir) =>
-  existsSync(ADDON) && existsSync(BUILT_AGAINST) && readFileSync(BUILT_AGAINST, 'utf8') === tfDir && SOURCES.every((s) => statSync(s).mtimeMs <= statSync(ADDON).mtimeMs);
+  existsSync(ADDON) &&
+  existsSync(BUILT_AGAINST) &&
+  readFileSync(BUILT_AGAINST, 'utf8') === tfDir &&
+  SOURCES.every((s) => statSync(s).mtimeMs <= statSync(ADDON).mtimeMs);
 
 /**
  * Builds the addon unless an up-to-date one loads. Returns what was done; throws an Error whose message ends with
@@ -83,12 +116,21 @@ export function buildDistributedAddon({ tfjsPkg = '@tensorflow/tfjs-node', quiet
     env: { ...process.env, ...localNodedir(), DP_TF_DIR: tfDir },
   });
   if (r.status !== 0) {
-    const lines = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').filter((l) => /error|ERR!/i.test(l)).slice(0, 8).join('\n');
-    throw new Error(`node-gyp could not build ${nativeDir}:\n${lines}\nfix: install a C++17 compiler, make and python3 (Debian: apt-get install build-essential python3), then run \`node packages/distributed/scripts/build.mjs\``);
+    const lines = `${r.stdout ?? ''}${r.stderr ?? ''}`
+      .split('\n')
+      .filter((l) => /error|ERR!/i.test(l))
+      .slice(0, 8)
+      .join('\n');
+    throw new Error(
+      `node-gyp could not build ${nativeDir}:\n${lines}\nfix: install a C++17 compiler, make and python3 (Debian: apt-get install build-essential python3), then run \`node packages/distributed/scripts/build.mjs\``,
+    );
   }
   const err = loadError();
   if (!err) writeFileSync(BUILT_AGAINST, tfDir);
-  if (err) throw new Error(`the addon built but does not load: ${err}; fix: run \`npm run setup\` again (libtensorflow in ${tfDir}/lib must export ${SYMBOLS.join(', ')})`);
+  if (err)
+    throw new Error(
+      `the addon built but does not load: ${err}; fix: run \`npm run setup\` again (libtensorflow in ${tfDir}/lib must export ${SYMBOLS.join(', ')})`,
+    );
   return `built against the libtensorflow in ${tfDir}`;
 }
 

@@ -35,11 +35,15 @@ afterEach(() => {
 /** n ports free on loopback now (held open together so that they differ, then released). */
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((res, rej) => {
-      const s = createServer();
-      s.once('error', rej);
-      s.listen(0, '127.0.0.1', () => res(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((res, rej) => {
+          const s = createServer();
+          s.once('error', rej);
+          s.listen(0, '127.0.0.1', () => res(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -48,7 +52,10 @@ async function freePorts(n: number): Promise<number[]> {
 
 function startWorker(addresses: string[], index: number, scenario: string, env: Record<string, string> = {}): Worker {
   const TF_CONFIG = JSON.stringify({ cluster: { worker: addresses }, task: { type: 'worker', index } });
-  const proc = spawn(process.execPath, [WORKER, scenario], { env: { ...process.env, TF_CONFIG, TF_CPP_MIN_LOG_LEVEL: '3', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [WORKER, scenario], {
+    env: { ...process.env, TF_CONFIG, TF_CPP_MIN_LOG_LEVEL: '3', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(proc);
   const lines: Line[] = [];
   let buf = '';
@@ -68,7 +75,11 @@ function startWorker(addresses: string[], index: number, scenario: string, env: 
   return { proc, lines, exit };
 }
 
-async function startCluster(n: number, scenario: string, env: Record<string, string> = {}): Promise<{ addresses: string[]; workers: Worker[] }> {
+async function startCluster(
+  n: number,
+  scenario: string,
+  env: Record<string, string> = {},
+): Promise<{ addresses: string[]; workers: Worker[] }> {
   const addresses = (await freePorts(n)).map((p) => `127.0.0.1:${p}`);
   return { addresses, workers: addresses.map((_, i) => startWorker(addresses, i, scenario, env)) };
 }
@@ -88,30 +99,37 @@ describe('collectives across worker processes (TensorFlow collective ops over gR
     expect(status.ok ? status.tensorflow : status.reason).toMatch(/^\d+\.\d+/);
   });
 
-  it.skipIf(!run).each([2, 3])('%i workers: all-reduce gives the exact sum, mean and max on every worker; all-gather gives every worker’s data in rank order; gradients average in one fused all-reduce; close() lets every worker exit 0' + reason, async (n) => {
-    const { workers } = await startCluster(n, 'reduce-gather');
-    const codes = await Promise.all(workers.map((w) => w.exit));
-    expect(codes).toEqual(workers.map(() => 0));
-    const ranks = Array.from({ length: n }, (_, r) => r);
-    const sumOfRanks = ranks.reduce((a, r) => a + r + 1, 0); // worker r holds (i + 1) * (r + 1)
-    workers.forEach((w, r) => {
-      const res = w.lines.find((l) => l.event === 'result')!;
-      expect(res.rank).toBe(r);
-      const sum = res.sum as number[];
-      expect(sum).toHaveLength(1000);
-      expect(sum).toEqual(sum.map((_, i) => (i + 1) * sumOfRanks));
-      expect(res.mean).toEqual(sum.map((_, i) => Math.fround(((i + 1) * sumOfRanks) / n)));
-      expect(res.max).toEqual(sum.map((_, i) => (i + 1) * n));
-      expect(res.gathered).toEqual(ranks.flatMap((q) => [q, q + 0.5]));
-      expect(res.ids).toEqual(ranks.flatMap((q) => [q * 10, q * 10 + 1, q * 10 + 2]));
-      expect(res.input).toEqual([1, 2, 3].map((i) => i * (r + 1))); // the caller's array is not touched
-      expect(res.big).toEqual([sumOfRanks, sumOfRanks]);
-      expect(res.queued).toEqual([sumOfRanks, sumOfRanks, 100 * n, 100 * n]);
-      expect(w.lines.find((l) => l.event === 'done')!.afterClose).toMatch(/^all-reduce after close\(\); fix: /);
-      const meanRank = (n - 1) / 2;
-      expect(res.grads).toEqual({ w: [1, 2, 3].map((i) => Math.fround(i * meanRank)), b: [Math.fround(meanRank + 1)] });
-    });
-  });
+  it.skipIf(!run).each([2, 3])(
+    '%i workers: all-reduce gives the exact sum, mean and max on every worker; all-gather gives every worker’s data in rank order; gradients average in one fused all-reduce; close() lets every worker exit 0' +
+      reason,
+    async (n) => {
+      const { workers } = await startCluster(n, 'reduce-gather');
+      const codes = await Promise.all(workers.map((w) => w.exit));
+      expect(codes).toEqual(workers.map(() => 0));
+      const ranks = Array.from({ length: n }, (_, r) => r);
+      const sumOfRanks = ranks.reduce((a, r) => a + r + 1, 0); // worker r holds (i + 1) * (r + 1)
+      workers.forEach((w, r) => {
+        const res = w.lines.find((l) => l.event === 'result')!;
+        expect(res.rank).toBe(r);
+        const sum = res.sum as number[];
+        expect(sum).toHaveLength(1000);
+        expect(sum).toEqual(sum.map((_, i) => (i + 1) * sumOfRanks));
+        expect(res.mean).toEqual(sum.map((_, i) => Math.fround(((i + 1) * sumOfRanks) / n)));
+        expect(res.max).toEqual(sum.map((_, i) => (i + 1) * n));
+        expect(res.gathered).toEqual(ranks.flatMap((q) => [q, q + 0.5]));
+        expect(res.ids).toEqual(ranks.flatMap((q) => [q * 10, q * 10 + 1, q * 10 + 2]));
+        expect(res.input).toEqual([1, 2, 3].map((i) => i * (r + 1))); // the caller's array is not touched
+        expect(res.big).toEqual([sumOfRanks, sumOfRanks]);
+        expect(res.queued).toEqual([sumOfRanks, sumOfRanks, 100 * n, 100 * n]);
+        expect(w.lines.find((l) => l.event === 'done')!.afterClose).toMatch(/^all-reduce after close\(\); fix: /);
+        const meanRank = (n - 1) / 2;
+        expect(res.grads).toEqual({
+          w: [1, 2, 3].map((i) => Math.fround(i * meanRank)),
+          b: [Math.fround(meanRank + 1)],
+        });
+      });
+    },
+  );
 
   it.skipIf(!run)('a worker killed mid-run (SIGKILL): the others fail within seconds, naming it' + reason, async () => {
     const { addresses, workers } = await startCluster(3, 'kill');
@@ -131,27 +149,33 @@ describe('collectives across worker processes (TensorFlow collective ops over gR
     }
   });
 
-  it.skipIf(!run)('a frozen worker (SIGSTOP): the other fails within the health-check bound, naming it' + reason, async () => {
-    const { addresses, workers } = await startCluster(2, 'kill');
-    const victim = workers[1]!;
-    await until(() => victim.lines.some((l) => l.event === 'step' && (l.step as number) >= 3), 90_000, 'step 3');
-    const stoppedAt = Date.now();
-    victim.proc.kill('SIGSTOP');
-    expect(await workers[0]!.exit).toBe(3);
-    const err = last(workers[0]!)!;
-    expect(err.message).toContain(`worker 1 of 2 (/job:worker/replica:0/task:1 at ${addresses[1]}) is down`);
-    // interval 0.5 s + 2 health checks of at most 2 s each, plus scheduling slack on a loaded machine
-    expect(err.at - stoppedAt).toBeLessThan(15_000);
-  });
+  it.skipIf(!run)(
+    'a frozen worker (SIGSTOP): the other fails within the health-check bound, naming it' + reason,
+    async () => {
+      const { addresses, workers } = await startCluster(2, 'kill');
+      const victim = workers[1]!;
+      await until(() => victim.lines.some((l) => l.event === 'step' && (l.step as number) >= 3), 90_000, 'step 3');
+      const stoppedAt = Date.now();
+      victim.proc.kill('SIGSTOP');
+      expect(await workers[0]!.exit).toBe(3);
+      const err = last(workers[0]!)!;
+      expect(err.message).toContain(`worker 1 of 2 (/job:worker/replica:0/task:1 at ${addresses[1]}) is down`);
+      // interval 0.5 s + 2 health checks of at most 2 s each, plus scheduling slack on a loaded machine
+      expect(err.at - stoppedAt).toBeLessThan(15_000);
+    },
+  );
 
-  it.skipIf(!run)('a worker that never starts: joinCluster fails after startupTimeoutMs, naming it' + reason, async () => {
-    const addresses = (await freePorts(2)).map((p) => `127.0.0.1:${p}`);
-    const w = startWorker(addresses, 0, 'reduce-gather', { DP_TEST_STARTUP_MS: '3000' });
-    expect(await w.exit).toBe(3);
-    const err = last(w)!;
-    expect(err.message).toContain(`worker 1 of 2 (/job:worker/replica:0/task:1 at ${addresses[1]}) is down`);
-    expect(err.message).toContain('start-up barrier');
-  });
+  it.skipIf(!run)(
+    'a worker that never starts: joinCluster fails after startupTimeoutMs, naming it' + reason,
+    async () => {
+      const addresses = (await freePorts(2)).map((p) => `127.0.0.1:${p}`);
+      const w = startWorker(addresses, 0, 'reduce-gather', { DP_TEST_STARTUP_MS: '3000' });
+      expect(await w.exit).toBe(3);
+      const err = last(w)!;
+      expect(err.message).toContain(`worker 1 of 2 (/job:worker/replica:0/task:1 at ${addresses[1]}) is down`);
+      expect(err.message).toContain('start-up barrier');
+    },
+  );
 
   it.skipIf(!run)('a port already in use: joinCluster fails naming the address and the fix' + reason, async () => {
     const blocker = createServer();
@@ -160,7 +184,11 @@ describe('collectives across worker processes (TensorFlow collective ops over gR
       const port = (blocker.address() as { port: number }).port;
       const w = startWorker([`127.0.0.1:${port}`], 0, 'reduce-gather');
       expect(await w.exit).toBe(3);
-      expect(last(w)!.message).toMatch(new RegExp(`worker 0 of 1 .* could not start: .*; fix: check that 127.0.0.1:${port} is this machine's address and its port is free`));
+      expect(last(w)!.message).toMatch(
+        new RegExp(
+          `worker 0 of 1 .* could not start: .*; fix: check that 127.0.0.1:${port} is this machine's address and its port is free`,
+        ),
+      );
     } finally {
       await new Promise((r) => blocker.close(r));
     }

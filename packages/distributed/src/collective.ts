@@ -25,7 +25,8 @@ const TF_UNAVAILABLE = 14;
 const TF_CANCELLED = 1;
 const HEALTH_ATTEMPTS = 2;
 
-const describe = (t: TaskSpec, worldSize: number): string => `worker ${t.rank} of ${worldSize} (${t.name} at ${t.address})`;
+const describe = (t: TaskSpec, worldSize: number): string =>
+  `worker ${t.rank} of ${worldSize} (${t.name} at ${t.address})`;
 /** A pause that does not keep the process alive by itself. */
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
@@ -41,7 +42,13 @@ export async function joinCluster(options: JoinOptions): Promise<Collective> {
     ctx = native.open(encodeServerDef(o.cluster), encodeConfigProto(o.cluster));
   } catch (e) {
     const self = o.cluster.self;
-    throw new DistributedError(`${describe(self, o.cluster.worldSize)} could not start: ${(e as Error).message}`, `check that ${self.address} is this machine's address and its port is free (TF_CONFIG.task.index = ${self.index} names this process)`, 'TF_CONFIG.task', self.address, (e as { code?: string }).code);
+    throw new DistributedError(
+      `${describe(self, o.cluster.worldSize)} could not start: ${(e as Error).message}`,
+      `check that ${self.address} is this machine's address and its port is free (TF_CONFIG.task.index = ${self.index} names this process)`,
+      'TF_CONFIG.task',
+      self.address,
+      (e as { code?: string }).code,
+    );
   }
   const member = new Collective(native, ctx, o);
   await member.barrier();
@@ -74,7 +81,8 @@ export class Collective {
   /** Element-wise sum (or mean, max, min) of `data` over all workers; every worker gets the same result. */
   allReduce<T extends Reducible>(data: T, op: ReduceOp = 'sum'): Promise<T> {
     const ops = Object.prototype.hasOwnProperty.call(REDUCE_OPS, op) ? REDUCE_OPS[op] : undefined;
-    if (!ops) throw DistributedError.invalid('allReduce op', op, Object.keys(REDUCE_OPS).join(' | '), "pass 'sum' or 'mean'");
+    if (!ops)
+      throw DistributedError.invalid('allReduce op', op, Object.keys(REDUCE_OPS).join(' | '), "pass 'sum' or 'mean'");
     checkArray('allReduce data', data);
     return this.enqueue('all-reduce', data, false, ops[0], ops[1], this.options.timeoutMs) as Promise<T>;
   }
@@ -104,14 +112,35 @@ export class Collective {
       if (this.failure) return;
       const key = ++this.instanceKey;
       const bound = Math.min(this.options.timeoutMs, this.options.healthCheckTimeoutMs) / 1000;
-      await this.native.collective(this.ctx, false, Float32Array.of(0), this.worldSize, this.options.groupKey, key, 'Add', 'Id', bound, this.cluster.self.device).catch(() => undefined);
+      await this.native
+        .collective(
+          this.ctx,
+          false,
+          Float32Array.of(0),
+          this.worldSize,
+          this.options.groupKey,
+          key,
+          'Add',
+          'Id',
+          bound,
+          this.cluster.self.device,
+        )
+        .catch(() => undefined);
     });
   }
 
   /** @internal Start-up: every worker joined, each with the same cluster and its own rank. */
   async barrier(): Promise<void> {
     const mine = Int32Array.of(this.rank, this.worldSize, clusterFingerprint(this.cluster));
-    const all = (await this.enqueue('start-up barrier', mine, true, '', '', this.options.startupTimeoutMs, false)) as Int32Array;
+    const all = (await this.enqueue(
+      'start-up barrier',
+      mine,
+      true,
+      '',
+      '',
+      this.options.startupTimeoutMs,
+      false,
+    )) as Int32Array;
     for (let r = 0; r < this.worldSize; r++) {
       const [rank, size, fingerprint] = [all[3 * r], all[3 * r + 1], all[3 * r + 2]];
       if (rank !== r || size !== this.worldSize || fingerprint !== mine[2]) {
@@ -131,7 +160,15 @@ export class Collective {
    * Runs collectives one at a time, in call order. With none pending the collective starts now, and the addon copies
    * `data` before this returns; a queued one works on a copy taken now (the caller may reuse its array).
    */
-  private enqueue(what: string, data: Gatherable, gather: boolean, merge: string, final: string, timeoutMs: number, watch = true): Promise<Gatherable> {
+  private enqueue(
+    what: string,
+    data: Gatherable,
+    gather: boolean,
+    merge: string,
+    final: string,
+    timeoutMs: number,
+    watch = true,
+  ): Promise<Gatherable> {
     const input = this.pending === 0 ? data : (data.slice() as Gatherable);
     return this.schedule(() => this.execute(what, input, gather, merge, final, timeoutMs, watch));
   }
@@ -146,16 +183,45 @@ export class Collective {
     return run;
   }
 
-  private async execute(what: string, input: Gatherable, gather: boolean, merge: string, final: string, timeoutMs: number, watch: boolean): Promise<Gatherable> {
-    if (this.closed) throw new DistributedError(`${what} after close()`, 'join the cluster again in a new process', 'collective', 'closed');
+  private async execute(
+    what: string,
+    input: Gatherable,
+    gather: boolean,
+    merge: string,
+    final: string,
+    timeoutMs: number,
+    watch: boolean,
+  ): Promise<Gatherable> {
+    if (this.closed)
+      throw new DistributedError(
+        `${what} after close()`,
+        'join the cluster again in a new process',
+        'collective',
+        'closed',
+      );
     if (this.failure) throw this.failure;
-    if (this.instanceKey >= 2 ** 31 - 1) throw new DistributedError('more than 2^31 - 1 collectives in one process', 'restart the workers (from a checkpoint)');
+    if (this.instanceKey >= 2 ** 31 - 1)
+      throw new DistributedError(
+        'more than 2^31 - 1 collectives in one process',
+        'restart the workers (from a checkpoint)',
+      );
     const key = ++this.instanceKey;
     const label = `${what} #${key} (${input.length} ${input.constructor.name.replace('Array', '')} values)`;
     const watchdog = watch ? this.watch(label) : null;
     try {
       const device = this.cluster.self.device;
-      const buffer = await this.native.collective(this.ctx, gather, input, this.worldSize, this.options.groupKey, key, merge, final, timeoutMs / 1000, device);
+      const buffer = await this.native.collective(
+        this.ctx,
+        gather,
+        input,
+        this.worldSize,
+        this.options.groupKey,
+        key,
+        merge,
+        final,
+        timeoutMs / 1000,
+        device,
+      );
       return new (input.constructor as new (b: ArrayBuffer) => Gatherable)(buffer);
     } catch (e) {
       throw this.fail(watchdog?.found() ?? (await this.diagnose(e as Error & { code?: string }, label, timeoutMs)));
@@ -188,7 +254,10 @@ export class Collective {
    * The peers that fail `attempts` health checks in a row, with TensorFlow's messages. One peer at a time: a check
    * holds one of libuv's thread-pool threads (4 by default) while it waits, and a healthy peer answers in a moment.
    */
-  private async downPeers(attempts: number, cancelled: () => boolean = () => false): Promise<Array<{ task: TaskSpec; message: string }>> {
+  private async downPeers(
+    attempts: number,
+    cancelled: () => boolean = () => false,
+  ): Promise<Array<{ task: TaskSpec; message: string }>> {
     const down: Array<{ task: TaskSpec; message: string }> = [];
     for (const task of this.cluster.tasks) {
       if (task.rank === this.rank) continue;
@@ -207,7 +276,9 @@ export class Collective {
 
   /** Names every peer found down (a worker that failed because of another may have exited too). */
   private peersDown(down: ReadonlyArray<{ task: TaskSpec; message: string }>, label: string): DistributedError {
-    const which = down.map(({ task, message }) => `${describe(task, this.worldSize)} is down (health check: ${message.split('\n')[0]})`);
+    const which = down.map(
+      ({ task, message }) => `${describe(task, this.worldSize)} is down (health check: ${message.split('\n')[0]})`,
+    );
     return new DistributedError(
       `${which.join('; ')}; ${label} on worker ${this.rank} was aborted`,
       'restart every worker with the same TF_CONFIG (training resumes from the last checkpoint)',
@@ -226,7 +297,13 @@ export class Collective {
       e.code === 'TF_DEADLINE_EXCEEDED'
         ? `a peer did not reach the same collective within ${timeoutMs} ms: make every worker run the same steps in the same order, or raise timeoutMs (TF_CONFIG lists ${this.worldSize} workers; all must be started)`
         : 'check the other workers’ output; restart every worker with the same TF_CONFIG';
-    return new DistributedError(`${label} failed on ${describe(this.cluster.self, this.worldSize)}: ${e.code ?? 'error'}: ${e.message.split('\n')[0]}`, fix, 'collective', label, e.code);
+    return new DistributedError(
+      `${label} failed on ${describe(this.cluster.self, this.worldSize)}: ${e.code ?? 'error'}: ${e.message.split('\n')[0]}`,
+      fix,
+      'collective',
+      label,
+      e.code,
+    );
   }
 
   /** Records the first failure: later collectives fail with it at once (TensorFlow's collectives are aborted too). */
@@ -245,6 +322,11 @@ export class Collective {
 
 function checkArray(field: string, data: unknown): void {
   if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Float64Array)) {
-    throw DistributedError.invalid(field, data, 'a Float32Array, Int32Array or Float64Array', 'pass tensor.dataSync() or a typed array');
+    throw DistributedError.invalid(
+      field,
+      data,
+      'a Float32Array, Int32Array or Float64Array',
+      'pass tensor.dataSync() or a typed array',
+    );
   }
 }

@@ -6,7 +6,9 @@ import { fusedLayout, packArrays, unpackArrays, type NamedArray } from './fused-
 const namedArrays = (maxLength = 50): fc.Arbitrary<NamedArray[]> =>
   fc
     .uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 8 })
-    .chain((names) => fc.tuple(...names.map((name) => fc.float32Array({ maxLength, noNaN: true }).map((values) => ({ name, values })))));
+    .chain((names) =>
+      fc.tuple(...names.map((name) => fc.float32Array({ maxLength, noNaN: true }).map((values) => ({ name, values })))),
+    );
 
 describe('fused buffer', () => {
   it('pack then unpack gives back every array, in order, as views into one buffer', () => {
@@ -31,7 +33,9 @@ describe('fused buffer', () => {
         const zeros = arrays.map((a) => ({ name: a.name, values: new Float32Array(a.values.length) }));
         expect(fusedLayout(zeros).fingerprint).toBe(fusedLayout(arrays).fingerprint);
         if (arrays.length > 0) {
-          const longer = arrays.map((a, i) => (i === 0 ? { name: a.name, values: new Float32Array(a.values.length + 1) } : a));
+          const longer = arrays.map((a, i) =>
+            i === 0 ? { name: a.name, values: new Float32Array(a.values.length + 1) } : a,
+          );
           expect(fusedLayout(longer).fingerprint).not.toBe(fusedLayout(arrays).fingerprint);
         }
       }),
@@ -39,7 +43,14 @@ describe('fused buffer', () => {
   });
 
   it.each([
-    ['a duplicate name', [{ name: 'w', values: new Float32Array(1) }, { name: 'w', values: new Float32Array(1) }], 'gradients[1].name'],
+    [
+      'a duplicate name',
+      [
+        { name: 'w', values: new Float32Array(1) },
+        { name: 'w', values: new Float32Array(1) },
+      ],
+      'gradients[1].name',
+    ],
     ['an empty name', [{ name: '', values: new Float32Array(1) }], 'gradients[0].name'],
     ['float64 values', [{ name: 'w', values: new Float64Array(1) }], 'gradients[0].values'],
     ['not an array', { w: new Float32Array(1) }, 'gradients'],

@@ -1,6 +1,14 @@
 export { joinCluster, Collective, type ReduceOp } from './collective.js';
 export { parseTfConfig, readTfConfig, MAX_TASKS } from './tf-config.js';
-export { clusterSpec, clusterFingerprint, JOB_ORDER, type ClusterSpec, type JobSpec, type TaskSpec, type JobName } from './cluster-spec.js';
+export {
+  clusterSpec,
+  clusterFingerprint,
+  JOB_ORDER,
+  type ClusterSpec,
+  type JobSpec,
+  type TaskSpec,
+  type JobName,
+} from './cluster-spec.js';
 export { encodeServerDef, encodeConfigProto } from './server-def.js';
 export { resolveJoinOptions, type JoinOptions, type ResolvedJoinOptions } from './options.js';
 export { loadNative, nativeStatus, ADDON_PATH } from './native.js';

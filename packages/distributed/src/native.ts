@@ -28,8 +28,16 @@ export interface NativeCollective {
 export type NativeContext = { readonly __brand: 'TFE_Context' };
 
 /** Where scripts/build.mjs puts the addon. */
-export const ADDON_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'build', 'Release', 'dp_collective.node');
-const BUILD_FIX = 'run `npm run setup` (it builds the addon), or `node packages/distributed/scripts/build.mjs` for its own error';
+export const ADDON_PATH = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'native',
+  'build',
+  'Release',
+  'dp_collective.node',
+);
+const BUILD_FIX =
+  'run `npm run setup` (it builds the addon), or `node packages/distributed/scripts/build.mjs` for its own error';
 
 let cached: NativeCollective | undefined;
 
@@ -37,14 +45,24 @@ let cached: NativeCollective | undefined;
 export function loadNative(path = ADDON_PATH): NativeCollective {
   if (cached && path === ADDON_PATH) return cached;
   if (!existsSync(path)) {
-    throw new DistributedError(`the @dp/distributed native addon is not built (${path} does not exist)`, BUILD_FIX, 'addon', path);
+    throw new DistributedError(
+      `the @dp/distributed native addon is not built (${path} does not exist)`,
+      BUILD_FIX,
+      'addon',
+      path,
+    );
   }
   let addon: NativeCollective;
   try {
     addon = createRequire(import.meta.url)(path) as NativeCollective;
   } catch (e) {
     const why = (e as Error).message.split('\n')[0];
-    throw new DistributedError(`the @dp/distributed native addon ${path} does not load: ${why}`, `${BUILD_FIX}; it must find libtensorflow_cc.so.2 where it was built (node_modules/@tensorflow/tfjs-node/deps/lib)`, 'addon', path);
+    throw new DistributedError(
+      `the @dp/distributed native addon ${path} does not load: ${why}`,
+      `${BUILD_FIX}; it must find libtensorflow_cc.so.2 where it was built (node_modules/@tensorflow/tfjs-node/deps/lib)`,
+      'addon',
+      path,
+    );
   }
   if (path === ADDON_PATH) cached = addon;
   return addon;

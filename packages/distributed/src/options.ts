@@ -38,19 +38,57 @@ function int(field: string, value: unknown, fallback: number, min: number, max: 
 
 export function resolveJoinOptions(options: JoinOptions): ResolvedJoinOptions {
   if (typeof options !== 'object' || options === null) {
-    throw DistributedError.invalid('joinCluster options', options, 'an object { cluster, ... }', 'pass { cluster: readTfConfig() }');
+    throw DistributedError.invalid(
+      'joinCluster options',
+      options,
+      'an object { cluster, ... }',
+      'pass { cluster: readTfConfig() }',
+    );
   }
   const c = options.cluster as unknown as Partial<ClusterSpec> | null | undefined;
   if (typeof c !== 'object' || c === null || !Array.isArray(c.tasks) || typeof c.self !== 'object' || c.self === null) {
-    throw DistributedError.invalid('joinCluster options.cluster', c, 'a ClusterSpec from readTfConfig() or parseTfConfig()', 'set TF_CONFIG and pass { cluster: readTfConfig() }');
+    throw DistributedError.invalid(
+      'joinCluster options.cluster',
+      c,
+      'a ClusterSpec from readTfConfig() or parseTfConfig()',
+      'set TF_CONFIG and pass { cluster: readTfConfig() }',
+    );
   }
-  const timeoutMs = int('timeoutMs', options.timeoutMs, 120_000, 100, DAY, 'give the longest a step may wait for the slowest worker, in ms');
+  const timeoutMs = int(
+    'timeoutMs',
+    options.timeoutMs,
+    120_000,
+    100,
+    DAY,
+    'give the longest a step may wait for the slowest worker, in ms',
+  );
   return {
     cluster: options.cluster,
     timeoutMs,
-    startupTimeoutMs: int('startupTimeoutMs', options.startupTimeoutMs, 300_000, 100, DAY, 'give how long to wait for all workers to start, in ms'),
-    healthCheckIntervalMs: int('healthCheckIntervalMs', options.healthCheckIntervalMs, 2000, 10, DAY, 'give the health-check period in ms'),
-    healthCheckTimeoutMs: int('healthCheckTimeoutMs', options.healthCheckTimeoutMs, 5000, 10, DAY, 'give how long a peer may take to answer, in ms'),
+    startupTimeoutMs: int(
+      'startupTimeoutMs',
+      options.startupTimeoutMs,
+      300_000,
+      100,
+      DAY,
+      'give how long to wait for all workers to start, in ms',
+    ),
+    healthCheckIntervalMs: int(
+      'healthCheckIntervalMs',
+      options.healthCheckIntervalMs,
+      2000,
+      10,
+      DAY,
+      'give the health-check period in ms',
+    ),
+    healthCheckTimeoutMs: int(
+      'healthCheckTimeoutMs',
+      options.healthCheckTimeoutMs,
+      5000,
+      10,
+      DAY,
+      'give how long a peer may take to answer, in ms',
+    ),
     groupKey: int('groupKey', options.groupKey, 1, 1, 2 ** 31 - 1, 'give a positive int32, the same on every worker'),
   };
 }

@@ -25,12 +25,20 @@ describe('protobuf wire format', () => {
 
   it('fields decode to their numbers and values, in order', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 536_870_910 }), fc.maxSafeNat(), fc.string(), fc.uint8Array({ maxLength: 300 }), (field, n, s, b) => {
-        const fields = decode(Uint8Array.from([...varintField(field, n), ...stringField(field + 1, s), ...bytesField(field, b)]));
-        expect(fields.get(field)![0]).toBe(n);
-        expect(Array.from(fields.get(field)![1] as Uint8Array)).toEqual(Array.from(b));
-        expect(text(fields.get(field + 1)![0])).toBe(s);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 536_870_910 }),
+        fc.maxSafeNat(),
+        fc.string(),
+        fc.uint8Array({ maxLength: 300 }),
+        (field, n, s, b) => {
+          const fields = decode(
+            Uint8Array.from([...varintField(field, n), ...stringField(field + 1, s), ...bytesField(field, b)]),
+          );
+          expect(fields.get(field)![0]).toBe(n);
+          expect(Array.from(fields.get(field)![1] as Uint8Array)).toEqual(Array.from(b));
+          expect(text(fields.get(field + 1)![0])).toBe(s);
+        },
+      ),
     );
   });
 });

@@ -31,10 +31,18 @@ function readServerDef(bytes: Uint8Array) {
 
 const host = fc.constantFrom('127.0.0.1', 'localhost', 'node-1.example.org', '[::1]');
 const clusterArb = fc
-  .record({ chief: fc.boolean(), workers: fc.integer({ min: 1, max: 9 }), port: fc.integer({ min: 1, max: 60000 }), host })
+  .record({
+    chief: fc.boolean(),
+    workers: fc.integer({ min: 1, max: 9 }),
+    port: fc.integer({ min: 1, max: 60000 }),
+    host,
+  })
   .chain(({ chief, workers, port, host: h }) => {
     const address = (i: number) => `${h}:${port + i}`;
-    const jobs: JobSpec[] = [...(chief ? [{ name: 'chief' as const, addresses: [address(0)] }] : []), { name: 'worker' as const, addresses: Array.from({ length: workers }, (_, i) => address(i + 1)) }];
+    const jobs: JobSpec[] = [
+      ...(chief ? [{ name: 'chief' as const, addresses: [address(0)] }] : []),
+      { name: 'worker' as const, addresses: Array.from({ length: workers }, (_, i) => address(i + 1)) },
+    ];
     const total = workers + (chief ? 1 : 0);
     return fc.record({ jobs: fc.constant(jobs), rank: fc.integer({ min: 0, max: total - 1 }) });
   });
@@ -61,7 +69,9 @@ describe('ServerDef', () => {
         const me = ranked[rank]!;
         const spec = clusterSpec(jobs, me.job, me.index);
         const read = readServerDef(encodeServerDef(spec));
-        expect(read.jobs).toEqual(Object.fromEntries(jobs.map((j) => [j.name, Object.fromEntries(j.addresses.map((a, i) => [i, a]))])));
+        expect(read.jobs).toEqual(
+          Object.fromEntries(jobs.map((j) => [j.name, Object.fromEntries(j.addresses.map((a, i) => [i, a]))])),
+        );
         expect([read.jobName, read.taskIndex]).toEqual([me.job, me.index]);
         expect(read.leader).toBe(`/job:${jobs[0]!.name}/replica:0/task:0`);
         expect(read.filters).toEqual([`/job:${me.job}/replica:0/task:${me.index}`]);

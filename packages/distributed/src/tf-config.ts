@@ -28,9 +28,15 @@ export function parseTfConfig(text: string): ClusterSpec {
   } catch (e) {
     throw DistributedError.invalid('TF_CONFIG', text, `JSON (${(e as Error).message})`, FIX);
   }
-  if (!isRecord(config)) throw DistributedError.invalid('TF_CONFIG', config, 'a JSON object with "cluster" and "task"', FIX);
+  if (!isRecord(config))
+    throw DistributedError.invalid('TF_CONFIG', config, 'a JSON object with "cluster" and "task"', FIX);
   if (own(config, 'rpc_layer') && config.rpc_layer !== 'grpc') {
-    throw DistributedError.invalid('TF_CONFIG.rpc_layer', config.rpc_layer, '"grpc" (or no rpc_layer)', 'remove rpc_layer: the collectives run over gRPC');
+    throw DistributedError.invalid(
+      'TF_CONFIG.rpc_layer',
+      config.rpc_layer,
+      '"grpc" (or no rpc_layer)',
+      'remove rpc_layer: the collectives run over gRPC',
+    );
   }
   const jobs = parseCluster(own(config, 'cluster') ? config.cluster : undefined);
   const { type, index } = parseTask(own(config, 'task') ? config.task : undefined, jobs);
@@ -44,11 +50,22 @@ export function readTfConfig(env: Readonly<Record<string, string | undefined>> =
 }
 
 function parseCluster(cluster: unknown): JobSpec[] {
-  if (!isRecord(cluster)) throw DistributedError.invalid('TF_CONFIG.cluster', cluster, 'an object like {"worker": ["host:port", ...]}', FIX);
+  if (!isRecord(cluster))
+    throw DistributedError.invalid('TF_CONFIG.cluster', cluster, 'an object like {"worker": ["host:port", ...]}', FIX);
   for (const key of Object.keys(cluster)) {
     if ((JOB_ORDER as readonly string[]).includes(key)) continue;
-    const why = key === 'ps' ? 'parameter-server training is not supported (collective all-reduce only)' : key === 'evaluator' ? 'a side evaluator takes no part in the collectives' : 'an unknown job';
-    throw DistributedError.invalid(`TF_CONFIG.cluster.${key}`, cluster[key], `no such job: ${why}; jobs allowed: ${JOB_ORDER.join(', ')}`, `remove "${key}" from TF_CONFIG.cluster and list every training process under "worker" (and optionally one "chief")`);
+    const why =
+      key === 'ps'
+        ? 'parameter-server training is not supported (collective all-reduce only)'
+        : key === 'evaluator'
+          ? 'a side evaluator takes no part in the collectives'
+          : 'an unknown job';
+    throw DistributedError.invalid(
+      `TF_CONFIG.cluster.${key}`,
+      cluster[key],
+      `no such job: ${why}; jobs allowed: ${JOB_ORDER.join(', ')}`,
+      `remove "${key}" from TF_CONFIG.cluster and list every training process under "worker" (and optionally one "chief")`,
+    );
   }
   const jobs: JobSpec[] = [];
   const seen = new Map<string, string>();
@@ -66,31 +83,61 @@ function parseCluster(cluster: unknown): JobSpec[] {
       const m = typeof address === 'string' ? ADDRESS.exec(address) : null;
       const port = m ? Number(m[1]) : NaN;
       if (!m || port < 1 || port > 65535) {
-        throw DistributedError.invalid(f, address, '"host:port" with a port in [1, 65535] (IPv6 hosts in brackets: "[::1]:2222")', FIX);
+        throw DistributedError.invalid(
+          f,
+          address,
+          '"host:port" with a port in [1, 65535] (IPv6 hosts in brackets: "[::1]:2222")',
+          FIX,
+        );
       }
       const other = seen.get(address as string);
-      if (other) throw DistributedError.invalid(f, address, `an address no other task uses (${other} has it)`, 'give every task its own host:port');
+      if (other)
+        throw DistributedError.invalid(
+          f,
+          address,
+          `an address no other task uses (${other} has it)`,
+          'give every task its own host:port',
+        );
       seen.set(address as string, f);
       return address as string;
     });
     total += addresses.length;
     jobs.push({ name, addresses });
   }
-  if (jobs.length === 0) throw DistributedError.invalid('TF_CONFIG.cluster', cluster, 'at least one of the jobs "worker", "chief"', FIX);
-  if (total > MAX_TASKS) throw DistributedError.invalid('TF_CONFIG.cluster', `${total} tasks`, `at most ${MAX_TASKS} tasks`, 'list fewer tasks');
+  if (jobs.length === 0)
+    throw DistributedError.invalid('TF_CONFIG.cluster', cluster, 'at least one of the jobs "worker", "chief"', FIX);
+  if (total > MAX_TASKS)
+    throw DistributedError.invalid(
+      'TF_CONFIG.cluster',
+      `${total} tasks`,
+      `at most ${MAX_TASKS} tasks`,
+      'list fewer tasks',
+    );
   return jobs;
 }
 
 function parseTask(task: unknown, jobs: readonly JobSpec[]): { type: JobName; index: number } {
-  if (!isRecord(task)) throw DistributedError.invalid('TF_CONFIG.task', task, 'an object like {"type": "worker", "index": 0}', FIX);
+  if (!isRecord(task))
+    throw DistributedError.invalid('TF_CONFIG.task', task, 'an object like {"type": "worker", "index": 0}', FIX);
   const names = jobs.map((j) => j.name);
   const type = own(task, 'type') ? task.type : undefined;
   const job = jobs.find((j) => j.name === type);
-  if (!job) throw DistributedError.invalid('TF_CONFIG.task.type', type, `one of the cluster's jobs: ${names.map((n) => `"${n}"`).join(', ')}`, FIX);
+  if (!job)
+    throw DistributedError.invalid(
+      'TF_CONFIG.task.type',
+      type,
+      `one of the cluster's jobs: ${names.map((n) => `"${n}"`).join(', ')}`,
+      FIX,
+    );
   const index = own(task, 'index') ? task.index : undefined;
   const n = job.addresses.length;
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= n) {
-    throw DistributedError.invalid('TF_CONFIG.task.index', index, `an integer in [0, ${n - 1}] (TF_CONFIG.cluster.${job.name} lists ${n} task${n === 1 ? '' : 's'})`, 'give each process its own task.index, 0 to N-1');
+    throw DistributedError.invalid(
+      'TF_CONFIG.task.index',
+      index,
+      `an integer in [0, ${n - 1}] (TF_CONFIG.cluster.${job.name} lists ${n} task${n === 1 ? '' : 's'})`,
+      'give each process its own task.index, 0 to N-1',
+    );
   }
   return { type: job.name, index };
 }

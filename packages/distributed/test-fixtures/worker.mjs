@@ -26,7 +26,10 @@ try {
     const gathered = await c.allGather(Float32Array.of(r, r + 0.5));
     const ids = await c.allGather(Int32Array.of(r * 10, r * 10 + 1, r * 10 + 2));
     // Gradients of a two-variable model: worker r's are w = [r, 2r, 3r], b = [r + 1]; averaged in one collective.
-    const averaged = await new GradientAverager(c).average([{ name: 'w', values: Float32Array.of(r, 2 * r, 3 * r) }, { name: 'b', values: Float32Array.of(r + 1) }]);
+    const averaged = await new GradientAverager(c).average([
+      { name: 'w', values: Float32Array.of(r, 2 * r, 3 * r) },
+      { name: 'b', values: Float32Array.of(r + 1) },
+    ]);
     const grads = Object.fromEntries(averaged.map((g) => [g.name, Array.from(g.values)]));
     // Issued without waiting: the first starts at once (the addon copies x then), the second is queued on a copy.
     const x = Float32Array.of(r + 1, r + 1);
@@ -38,7 +41,19 @@ try {
     // Last, a large all-reduce (4 MiB): a worker that exits right after it could still be needed by its peer;
     // close() must keep every worker alive until all are done (every worker then exits 0).
     const big = await c.allReduce(new Float32Array(1 << 20).fill(r + 1));
-    out({ event: 'result', rank: r, queued: [...q1, ...q2], big: [big[0], big[big.length - 1]], sum: Array.from(sum), mean: Array.from(mean), max: Array.from(max), gathered: Array.from(gathered), ids: Array.from(ids), input: Array.from(data.subarray(0, 3)), grads });
+    out({
+      event: 'result',
+      rank: r,
+      queued: [...q1, ...q2],
+      big: [big[0], big[big.length - 1]],
+      sum: Array.from(sum),
+      mean: Array.from(mean),
+      max: Array.from(max),
+      gathered: Array.from(gathered),
+      ids: Array.from(ids),
+      input: Array.from(data.subarray(0, 3)),
+      grads,
+    });
   } else if (scenario === 'kill') {
     // Steps until a collective fails; the test kills one worker after a few.
     for (let step = 0; ; step++) {
@@ -48,10 +63,21 @@ try {
     }
   }
   await c.close();
-  const afterClose = await c.allReduce(Float32Array.of(1)).then(() => 'resolved', (e) => e.message);
+  const afterClose = await c.allReduce(Float32Array.of(1)).then(
+    () => 'resolved',
+    (e) => e.message,
+  );
   out({ event: 'done', rank: r, afterClose });
   process.exit(0);
 } catch (e) {
-  out({ event: 'error', rank: cluster?.rank, ms: Date.now() - t0, name: e.name, message: e.message, code: e.code, field: e.field });
+  out({
+    event: 'error',
+    rank: cluster?.rank,
+    ms: Date.now() - t0,
+    name: e.name,
+    message: e.message,
+    code: e.code,
+    field: e.field,
+  });
   process.exit(3);
 }

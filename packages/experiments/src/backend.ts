@@ -68,8 +68,16 @@ export async function loadBackend(opts: BackendOptions = {}): Promise<BackendInf
   }
   await import('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
-  opts.onWarning?.(`native backend unavailable (${nativeError}); running on the pure-JS cpu backend because --allow-cpu was given`);
-  return { tf, backend: tf.getBackend(), package: '@tensorflow/tfjs-backend-cpu', tfjsVersion: tf.version_core, nativeError };
+  opts.onWarning?.(
+    `native backend unavailable (${nativeError}); running on the pure-JS cpu backend because --allow-cpu was given`,
+  );
+  return {
+    tf,
+    backend: tf.getBackend(),
+    package: '@tensorflow/tfjs-backend-cpu',
+    tfjsVersion: tf.version_core,
+    nativeError,
+  };
 }
 
 /**

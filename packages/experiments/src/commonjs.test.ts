@@ -16,12 +16,17 @@ const probe = (load: string) => `
 
 describe('@dp/experiments builds', () => {
   it('compute the same in CommonJS (require) as in ES modules (import)', () => {
-    const run = (code: string, type: string) => spawnSync(process.execPath, ['--input-type', type, '-e', code], { encoding: 'utf8' });
+    const run = (code: string, type: string) =>
+      spawnSync(process.execPath, ['--input-type', type, '-e', code], { encoding: 'utf8' });
     const cjs = run(probe(`require(${JSON.stringify(join(dist, 'index.cjs'))})`), 'commonjs');
     const esm = run(probe(`await import(${JSON.stringify(join(dist, 'index.js'))})`), 'module');
     expect(cjs.status, cjs.stderr).toBe(0);
     expect(esm.status, esm.stderr).toBe(0);
     expect(JSON.parse(cjs.stdout)).toEqual(JSON.parse(esm.stdout));
-    expect(JSON.parse(esm.stdout)).toMatchObject({ role: 'matched-steps', error: ['ExperimentError', true, expect.stringContaining('epochs')], method: 'ucb (decay=0.5) @ 0.5' });
+    expect(JSON.parse(esm.stdout)).toMatchObject({
+      role: 'matched-steps',
+      error: ['ExperimentError', true, expect.stringContaining('epochs')],
+      method: 'ucb (decay=0.5) @ 0.5',
+    });
   });
 });

@@ -10,9 +10,15 @@ describe('output paths', () => {
   writeFileSync(file, 'x');
 
   it('refuses, before any work, paths that cannot be created, naming the flag and the fix', () => {
-    expect(() => checkOutputPath(file, 'dir', '--out')).toThrow(`--out ${file} is a file, expected a directory; fix: choose another --out`);
-    expect(() => checkOutputPath(dir, 'file', '--results')).toThrow(`--results ${dir} is a directory, expected a file path; fix: choose another --results`);
-    expect(() => checkOutputPath(join(file, 'sub', 'x.dpscore'), 'file', '--out')).toThrow(`cannot be created: ${file} is not a directory`);
+    expect(() => checkOutputPath(file, 'dir', '--out')).toThrow(
+      `--out ${file} is a file, expected a directory; fix: choose another --out`,
+    );
+    expect(() => checkOutputPath(dir, 'file', '--results')).toThrow(
+      `--results ${dir} is a directory, expected a file path; fix: choose another --results`,
+    );
+    expect(() => checkOutputPath(join(file, 'sub', 'x.dpscore'), 'file', '--out')).toThrow(
+      `cannot be created: ${file} is not a directory`,
+    );
     // Paths that can be created pass, however deep.
     checkOutputPath(join(dir, 'new', 'deeper', 'run'), 'dir', '--out');
     checkOutputPath(join(dir, 'new', 'x.jsonl'), 'file', '--results');
@@ -26,7 +32,9 @@ describe('output paths', () => {
     } catch (e) {
       caught = e;
     }
-    expect(describeFsError(caught)).toMatch(new RegExp(`^cannot mkdir .*${file}.*: ENOTDIR \\(not a directory\\); fix: `));
+    expect(describeFsError(caught)).toMatch(
+      new RegExp(`^cannot mkdir .*${file}.*: ENOTDIR \\(not a directory\\); fix: `),
+    );
     expect(describeFsError(new Error('plain'))).toBeUndefined();
   });
 
@@ -37,18 +45,29 @@ describe('output paths', () => {
     expect(() => checkOutputPath(join(dir, 'ro', 'run'), 'dir', '--out', fail('EROFS'))).toThrow(
       `--out ${join(dir, 'ro', 'run')} cannot be written: ${dir} is on a read-only file system (EROFS); fix: choose another --out on a writable file system`,
     );
-    expect(() => checkOutputPath(file, 'file', '--results', fail('EACCES'))).toThrow(/^--results .* cannot be written: .* is not writable by this user \(EACCES\); fix: /);
-    expect(() => checkOutputPath('', 'dir', '--out')).toThrow('--out is empty: expected a directory path; fix: choose another --out');
-    expect(() => checkOutputPath(' ', 'file', '--results')).toThrow('--results is empty: expected a file path; fix: choose another --results');
+    expect(() => checkOutputPath(file, 'file', '--results', fail('EACCES'))).toThrow(
+      /^--results .* cannot be written: .* is not writable by this user \(EACCES\); fix: /,
+    );
+    expect(() => checkOutputPath('', 'dir', '--out')).toThrow(
+      '--out is empty: expected a directory path; fix: choose another --out',
+    );
+    expect(() => checkOutputPath(' ', 'file', '--results')).toThrow(
+      '--results is empty: expected a file path; fix: choose another --results',
+    );
   });
 
   it('gives every file-system error its path and a fix of its own (ENOSPC, EROFS, EIO)', () => {
-    const err = (code: string, syscall: string, path?: string) => Object.assign(new Error(`${code}: some words, ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
+    const err = (code: string, syscall: string, path?: string) =>
+      Object.assign(new Error(`${code}: some words, ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
     expect(describeFsError(err('EROFS', 'open', '/mnt/ro/log.jsonl'))).toBe(
       'cannot open /mnt/ro/log.jsonl: EROFS (some words); fix: the file system (/mnt/ro/log.jsonl) is mounted read-only: choose an output path on a writable one',
     );
-    expect(describeFsError(err('ENOSPC', 'write', '/x/r.jsonl'))).toMatch(/^cannot write \/x\/r\.jsonl: ENOSPC \(some words\); fix: free space on the file system \(\/x\/r\.jsonl\)/);
-    expect(describeFsError(err('EIO', 'fsync'))).toMatch(/^cannot fsync: EIO \(some words\); fix: the device reported an I\/O error/);
+    expect(describeFsError(err('ENOSPC', 'write', '/x/r.jsonl'))).toMatch(
+      /^cannot write \/x\/r\.jsonl: ENOSPC \(some words\); fix: free space on the file system \(\/x\/r\.jsonl\)/,
+    );
+    expect(describeFsError(err('EIO', 'fsync'))).toMatch(
+      /^cannot fsync: EIO \(some words\); fix: the device reported an I\/O error/,
+    );
   });
 
   it('a full disk (ENOSPC, /dev/full) names the file appended to', () => {
@@ -61,7 +80,9 @@ describe('output paths', () => {
     } catch (e) {
       caught = e;
     }
-    expect(describeFsError(caught)).toMatch(new RegExp(`^cannot write ${join(d, 'log.jsonl')}: ENOSPC .*; fix: free space`));
+    expect(describeFsError(caught)).toMatch(
+      new RegExp(`^cannot write ${join(d, 'log.jsonl')}: ENOSPC .*; fix: free space`),
+    );
     // Atomic writes (a short write, ENOSPC, EROFS at every open / write / fsync / rename, the target left as it was and
     // no temporary file behind) are tested with an injected file system where the helper lives:
     // packages/internal/src/atomic-write.test.ts, and through the trainer's and scores' write paths.

@@ -40,12 +40,19 @@ export function writeJsonAtomic(path: string, value: unknown): void {
  * Refuse, before any work, an output path that cannot be created: `kind` 'file' must not be a directory, 'dir' must
  * not be a file, and the nearest existing ancestor must be a directory (not a file such as /dev/null).
  */
-export function checkOutputPath(path: string, kind: 'file' | 'dir', flag: string, access: (dir: string) => void = writable): void {
+export function checkOutputPath(
+  path: string,
+  kind: 'file' | 'dir',
+  flag: string,
+  access: (dir: string) => void = writable,
+): void {
   const fix = `fix: choose another ${flag}`;
-  if (path.trim() === '') throw new ExperimentError(`${flag} is empty: expected a ${kind === 'dir' ? 'directory' : 'file'} path; ${fix}`);
+  if (path.trim() === '')
+    throw new ExperimentError(`${flag} is empty: expected a ${kind === 'dir' ? 'directory' : 'file'} path; ${fix}`);
   if (existsSync(path)) {
     const isDir = statSync(path).isDirectory();
-    if (kind === 'file' && isDir) throw new ExperimentError(`${flag} ${path} is a directory, expected a file path; ${fix}`);
+    if (kind === 'file' && isDir)
+      throw new ExperimentError(`${flag} ${path} is a directory, expected a file path; ${fix}`);
     if (kind === 'dir' && !isDir) throw new ExperimentError(`${flag} ${path} is a file, expected a directory; ${fix}`);
     checkWritable(kind === 'dir' ? path : dirname(resolve(path)), path, flag, access);
     if (kind === 'file') checkWritable(path, path, flag, access);
@@ -53,7 +60,8 @@ export function checkOutputPath(path: string, kind: 'file' | 'dir', flag: string
   }
   let p = dirname(resolve(path));
   while (!existsSync(p)) p = dirname(p);
-  if (!statSync(p).isDirectory()) throw new ExperimentError(`${flag} ${path} cannot be created: ${p} is not a directory; ${fix}`);
+  if (!statSync(p).isDirectory())
+    throw new ExperimentError(`${flag} ${path} cannot be created: ${p} is not a directory; ${fix}`);
   checkWritable(p, path, flag, access);
 }
 
@@ -69,8 +77,15 @@ function checkWritable(dir: string, path: string, flag: string, access: (dir: st
     access(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'EACCES';
-    const why = code === 'EROFS' ? `${dir} is on a read-only file system (EROFS)` : code === 'EACCES' || code === 'EPERM' ? `${dir} is not writable by this user (${code})` : `${dir} cannot be written (${code})`;
-    throw new ExperimentError(`${flag} ${path} cannot be written: ${why}; fix: choose another ${flag} on a writable file system${code === 'EROFS' ? '' : ', or change the permissions of ' + dir}`);
+    const why =
+      code === 'EROFS'
+        ? `${dir} is on a read-only file system (EROFS)`
+        : code === 'EACCES' || code === 'EPERM'
+          ? `${dir} is not writable by this user (${code})`
+          : `${dir} cannot be written (${code})`;
+    throw new ExperimentError(
+      `${flag} ${path} cannot be written: ${why}; fix: choose another ${flag} on a writable file system${code === 'EROFS' ? '' : ', or change the permissions of ' + dir}`,
+    );
   }
 }
 

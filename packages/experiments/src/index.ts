@@ -21,34 +21,96 @@ export {
   validateRunConfig,
   type RunConfig,
 } from './config/config.js';
-export { RUN_FLAGS, configFromFlags, defaultRunDir, rejectRunFlags, runFlagsHelp, type FlagSpec } from './config/flags.js';
+export {
+  RUN_FLAGS,
+  configFromFlags,
+  defaultRunDir,
+  rejectRunFlags,
+  runFlagsHelp,
+  type FlagSpec,
+} from './config/flags.js';
 export { EQUAL_STEPS, describeMethod, equalStepsEpochs, methodTag, type EqualStepsOf } from './config/equal-steps.js';
-export { consumesScoreFile, fullDataMethod, isBaseline, knownMethod, methodInfo, methodNames, roleOf, type MethodInfo, type MethodRole } from './config/methods.js';
+export {
+  consumesScoreFile,
+  fullDataMethod,
+  isBaseline,
+  knownMethod,
+  methodInfo,
+  methodNames,
+  roleOf,
+  type MethodInfo,
+  type MethodRole,
+} from './config/methods.js';
 export { buildRunModel, trainingOptions } from './config/recipe.js';
 
-export { checkSubsetSize, checkValSplit, loadData, runSplits, subset, type EvaluatedOn, type LoadCallbacks } from './run/data.js';
+export {
+  checkSubsetSize,
+  checkValSplit,
+  loadData,
+  runSplits,
+  subset,
+  type EvaluatedOn,
+  type LoadCallbacks,
+} from './run/data.js';
 export { compactLog, writeEpochScalars, type LogRecord, type ScalarWriter } from './run/log.js';
 export { checkMethod, checkSweepOptions, optionsFor, planRun, prunerError } from './run/plan.js';
 export { parseResultsLine, validateRunSummary } from './run/results-line.js';
-export { checkResumedData, checkSameConfig, guardRunDir, resumeDataDir, runCpus, startRecord, startRecords, type StartRecord } from './run/run-dir.js';
+export {
+  checkResumedData,
+  checkSameConfig,
+  guardRunDir,
+  resumeDataDir,
+  runCpus,
+  startRecord,
+  startRecords,
+  type StartRecord,
+} from './run/run-dir.js';
 export { executeRun, type RunCallbacks, type RunOptions } from './run/run.js';
 export type { RunSummary } from './run/summary.js';
 
 export { list, ratioItem, seedItem } from './sweep/lists.js';
-export { DEFAULT_COMPARE_METHODS, DEFAULT_SWEEP_METHODS, planComparison, planSweep, type SweepSpec } from './sweep/plan.js';
+export {
+  DEFAULT_COMPARE_METHODS,
+  DEFAULT_SWEEP_METHODS,
+  planComparison,
+  planSweep,
+  type SweepSpec,
+} from './sweep/plan.js';
 export { appendResult, endsMidLine, readResultsFile, runName } from './sweep/results-file.js';
 export { runSweep, sweepStatus, type SweepCallbacks, type SweepOptions, type SweepStatus } from './sweep/run-sweep.js';
 export { STRETCH_GAP_MINUTES, expectedWork, latestStretch, sweepEta } from './sweep/time-model.js';
 export { fitsBefore, formatDeadline, parseUntil } from './sweep/until.js';
 
-export { NOT_SCORING_FLAGS, defaultScoreFile, scoreDataset, scoreMethod, scoringProtocol, trainingTime, type ScoringCallbacks } from './score/protocol.js';
+export {
+  NOT_SCORING_FLAGS,
+  defaultScoreFile,
+  scoreDataset,
+  scoreMethod,
+  scoringProtocol,
+  trainingTime,
+  type ScoringCallbacks,
+} from './score/protocol.js';
 
 export { collectRuns, defaultReportDir, machineSpeedWarning } from './report/collect.js';
 export { cpuCounts, cpuNote } from './report/cpus.js';
-export { MACHINE_KEY, MACHINE_TOLERANCE, evalSecondsPerPass, groupMachineSpeed, relativeMachineSpeed } from './report/machine.js';
+export {
+  MACHINE_KEY,
+  MACHINE_TOLERANCE,
+  evalSecondsPerPass,
+  groupMachineSpeed,
+  relativeMachineSpeed,
+} from './report/machine.js';
 export { effectiveOptions } from './report/options.js';
 export { pairedDifference, seedsToResolve, type PairedDifference } from './report/paired.js';
-export { PAIRED_KEY, TARGET_PP, formatDifference, pairedResolution, pairedRows, pairedSection, type PairedRow } from './report/paired-table.js';
+export {
+  PAIRED_KEY,
+  TARGET_PP,
+  formatDifference,
+  pairedResolution,
+  pairedRows,
+  pairedSection,
+  type PairedRow,
+} from './report/paired-table.js';
 export { ratioTableKey, ratioTables } from './report/pivot.js';
 export { SPREAD_KEY, methodSpread, spreadTable } from './report/spread.js';
 export {

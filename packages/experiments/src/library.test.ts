@@ -17,7 +17,14 @@ import { runSweep, sweepStatus } from './sweep/run-sweep.js';
  * file (resumable: a second call has nothing left), and a summary of that file. The library prints nothing.
  */
 describe('@dp/experiments from TypeScript', () => {
-  const cfg = validateRunConfig({ trainSubset: 600, testSubset: 200, epochs: 2, policy: 'random', pruneRatio: 0.5, seed: 2 });
+  const cfg = validateRunConfig({
+    trainSubset: 600,
+    testSubset: 200,
+    epochs: 2,
+    policy: 'random',
+    pruneRatio: 0.5,
+    seed: 2,
+  });
   const root = mkdtempSync(join(tmpdir(), 'dp-experiments-'));
   let backend: BackendInfo;
   let writes: ReturnType<typeof vi.spyOn>[] = [];
@@ -38,7 +45,12 @@ describe('@dp/experiments from TypeScript', () => {
 
   it('runs, reporting every epoch to its callbacks', async () => {
     const epochs: number[] = [];
-    whole = await executeRun(cfg, { runDir: join(root, 'whole'), resume: false, backend, callbacks: { onEpoch: (r) => epochs.push(r.epoch) } });
+    whole = await executeRun(cfg, {
+      runDir: join(root, 'whole'),
+      resume: false,
+      backend,
+      callbacks: { onEpoch: (r) => epochs.push(r.epoch) },
+    });
     expect(epochs).toEqual([0, 1]);
     expect(whole.samplesTrained).toBe(600);
     expect(whole.finalAccuracy).toBeGreaterThan(0.2);
@@ -54,10 +66,18 @@ describe('@dp/experiments from TypeScript', () => {
     await expect(executeRun(cfg, { runDir, resume: false, backend, callbacks: { onEpoch } })).rejects.toBe(stop);
     const resumed = await executeRun(cfg, { runDir, resume: true, backend });
     expect(hashes(resumed)).toEqual(hashes(whole));
-    const logged = readFileSync(join(runDir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; epoch?: number });
+    const logged = readFileSync(join(runDir, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; epoch?: number });
     expect(logged.filter((r) => r.type === 'epoch').map((r) => r.epoch)).toEqual([0, 1]);
     let again: boolean | undefined;
-    const done = await executeRun(cfg, { runDir, resume: true, backend, callbacks: { onFinish: (_s, i) => (again = i.alreadyFinished) } });
+    const done = await executeRun(cfg, {
+      runDir,
+      resume: true,
+      backend,
+      callbacks: { onFinish: (_s, i) => (again = i.alreadyFinished) },
+    });
     expect(again).toBe(true);
     expect(done).toEqual(resumed);
   });
@@ -65,7 +85,10 @@ describe('@dp/experiments from TypeScript', () => {
   it('sweeps into a results file that a second call finds done, and summarises it', async () => {
     const results = join(root, 'sweep.jsonl');
     const runsDir = join(root, 'runs');
-    const plan = planSweep({ datasets: [cfg.dataset], models: [cfg.model], seeds: [cfg.seed], policies: ['full', 'random'], ratios: [0.5] }, cfg);
+    const plan = planSweep(
+      { datasets: [cfg.dataset], models: [cfg.model], seeds: [cfg.seed], policies: ['full', 'random'], ratios: [0.5] },
+      cfg,
+    );
     expect(plan.map((c) => [c.policy, c.pruneRatio])).toEqual([
       ['full', 0],
       ['random', 0.5],
@@ -73,7 +96,9 @@ describe('@dp/experiments from TypeScript', () => {
     const status = sweepStatus(plan, results, runsDir);
     expect(status.todo).toHaveLength(2);
     const finished: RunSummary[] = [];
-    expect(await runSweep(status, { backend, callbacks: { onRunDone: (p) => finished.push(p.summary) } })).toEqual({ skipped: 0 });
+    expect(await runSweep(status, { backend, callbacks: { onRunDone: (p) => finished.push(p.summary) } })).toEqual({
+      skipped: 0,
+    });
     expect(finished).toHaveLength(2);
     // The sweep's random run is the run trained above: the same config, the same selections.
     expect(hashes(finished[1]!)).toEqual(hashes(whole));

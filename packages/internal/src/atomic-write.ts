@@ -44,15 +44,24 @@ export function writeFailure(path: string, e: unknown): FileWriteError {
   const code = (e as { code?: unknown } | null)?.code;
   const c = typeof code === 'string' ? code : undefined;
   const what: Record<string, [string, string]> = {
-    ENOSPC: ['the disk is full (ENOSPC)', `free space on the disk that holds ${dirname(path)}, then run the same command again`],
+    ENOSPC: [
+      'the disk is full (ENOSPC)',
+      `free space on the disk that holds ${dirname(path)}, then run the same command again`,
+    ],
     EDQUOT: ['the disk quota is exhausted (EDQUOT)', 'free space within your quota, then run the same command again'],
     EROFS: ['the file system is read-only (EROFS)', `write to a writable location instead of ${dirname(path)}`],
     EACCES: ['permission denied (EACCES)', `write somewhere you may write, or fix the permissions of ${dirname(path)}`],
-    EPERM: ['operation not permitted (EPERM)', `write somewhere you may write, or fix the permissions of ${dirname(path)}`],
+    EPERM: [
+      'operation not permitted (EPERM)',
+      `write somewhere you may write, or fix the permissions of ${dirname(path)}`,
+    ],
     ENOENT: [`the directory ${dirname(path)} does not exist (ENOENT)`, `create ${dirname(path)} first`],
     EISDIR: ['it is a directory (EISDIR)', 'give the path of a file'],
   };
-  const [why, fix] = (c !== undefined ? what[c] : undefined) ?? [(e as Error)?.message ?? String(e), 'fix the cause above and run the same command again'];
+  const [why, fix] = (c !== undefined ? what[c] : undefined) ?? [
+    (e as Error)?.message ?? String(e),
+    'fix the cause above and run the same command again',
+  ];
   return new FileWriteError(path, c, `could not write ${path}: ${why}`, fix, e);
 }
 
@@ -66,7 +75,10 @@ export function writeFully(fs: FileSystem, fd: number, data: Uint8Array, path: s
   while (done < data.length) {
     const n = fs.write(fd, data.subarray(done));
     if (!Number.isInteger(n) || n <= 0 || n > data.length - done) {
-      const e = Object.assign(new Error(`ENOSPC: no space left on device, write '${path}' (${done} of ${data.length} bytes written)`), { code: 'ENOSPC', path });
+      const e = Object.assign(
+        new Error(`ENOSPC: no space left on device, write '${path}' (${done} of ${data.length} bytes written)`),
+        { code: 'ENOSPC', path },
+      );
       throw writeFailure(path, e);
     }
     done += n;
@@ -108,7 +120,8 @@ export function fsyncDir(dir: string, { fs = nodeFileSystem }: WriteOptions = {}
     fs.fsync(fd);
   } catch (e) {
     // Some file systems (and Windows) refuse fsync on a directory: the rename is then as durable as they make it.
-    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes((e as { code?: string }).code ?? '')) throw writeFailure(dir, e);
+    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes((e as { code?: string }).code ?? ''))
+      throw writeFailure(dir, e);
   } finally {
     if (fd !== undefined) fs.close(fd);
   }
@@ -134,13 +147,21 @@ export function writeFileAtomic(path: string, data: FileContent, options: WriteO
     }
     const failure = writeFailure(path, e);
     // Report the target, not the temporary file.
-    throw failure.path === path ? failure : new FileWriteError(path, failure.code, failure.problem.replace(tmp, path), failure.fix, e);
+    throw failure.path === path
+      ? failure
+      : new FileWriteError(path, failure.code, failure.problem.replace(tmp, path), failure.fix, e);
   }
   try {
     fsyncDir(dirname(path), { fs });
   } catch (e) {
     // The new file is complete and in place, but whether its rename survives a power loss is unknown: still a failure.
     const failure = writeFailure(dirname(path), e);
-    throw new FileWriteError(path, failure.code, `${path} was written, but fsync of its directory failed: ${failure.problem}`, failure.fix, e);
+    throw new FileWriteError(
+      path,
+      failure.code,
+      `${path} was written, but fsync of its directory failed: ${failure.problem}`,
+      failure.fix,
+      e,
+    );
   }
 }

@@ -4,7 +4,17 @@
 // this repository), with import() and with require(), and checks that the errors of every package (and of two copies
 // of one package) recognise each other by their brand. Needs the built dist/ (`npm run build`, as `npm test` does).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,9 +60,11 @@ describe('the shared source is bundled into each package', () => {
     for (const f of files) expect(readFileSync(join(dist, f), 'utf8'), f).not.toContain('@dp/internal');
   });
 
-  it.each(['cjs', 'mjs'])('loads without @dp/internal and recognises every error across packages and copies (%s)', (kind) => {
-    const load = kind === 'cjs' ? 'require' : 'await import';
-    const body = `
+  it.each(['cjs', 'mjs'])(
+    'loads without @dp/internal and recognises every error across packages and copies (%s)',
+    (kind) => {
+      const load = kind === 'cjs' ? 'require' : 'await import';
+      const body = `
       const mods = {};
       ${Object.keys(PACKAGES)
         .map((p) => `mods[${JSON.stringify(p)}] = ${load}('@dp/${p}');`)
@@ -73,16 +85,29 @@ describe('the shared source is bundled into each package', () => {
       const pe = made.policies;
       out.copies = { instanceofSecond: pe instanceof second.PrunerError, isInstanceSecond: second.PrunerError.isInstance(pe), dataIsNotPruner: second.PrunerError.isInstance(made.data) };
       return out;`;
-    const file = join(project, `check.${kind}`);
-    writeFileSync(file, kind === 'cjs' ? `(async () => {${body}})().then((r) => process.stdout.write(JSON.stringify(r)));` : `const r = await (async () => {${body}})();\nprocess.stdout.write(JSON.stringify(r));`);
-    const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, timeout: 120_000 })) as Record<string, any>;
-    for (const p of Object.keys(PACKAGES)) {
-      expect(out[p].everyPackageSeesIt, p).toBe(true);
-      expect(out[p].message, p).toMatch(/; fix: ./);
-    }
-    expect(out.policies.message).toBe('k = -1 is invalid: expected an integer >= 0; fix: give k an integer >= 0');
-    expect(out.copies).toEqual({ instanceofSecond: false, isInstanceSecond: true, dataIsNotPruner: false });
-  });
+      const file = join(project, `check.${kind}`);
+      writeFileSync(
+        file,
+        kind === 'cjs'
+          ? `(async () => {${body}})().then((r) => process.stdout.write(JSON.stringify(r)));`
+          : `const r = await (async () => {${body}})();\nprocess.stdout.write(JSON.stringify(r));`,
+      );
+      const out = JSON.parse(
+        execFileSync(process.execPath, [file], {
+          cwd: project,
+          encoding: 'utf8',
+          env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+          timeout: 120_000,
+        }),
+      ) as Record<string, any>;
+      for (const p of Object.keys(PACKAGES)) {
+        expect(out[p].everyPackageSeesIt, p).toBe(true);
+        expect(out[p].message, p).toMatch(/; fix: ./);
+      }
+      expect(out.policies.message).toBe('k = -1 is invalid: expected an integer >= 0; fix: give k an integer >= 0');
+      expect(out.copies).toEqual({ instanceofSecond: false, isInstanceSecond: true, dataIsNotPruner: false });
+    },
+  );
 
   it('@dp/policies/testing loads without fast-check, and running the suite without it says how to install it', () => {
     const file = join(project, 'suite.mjs');
@@ -94,7 +119,13 @@ describe('the shared source is bundled into each package', () => {
       const e = await tests[0]().then(() => undefined, (e) => e);
       process.stdout.write(JSON.stringify({ tests: tests.length, message: e?.message, branded: e?.[Symbol.for('dp.error')] === true }));`,
     );
-    const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8', timeout: 60_000 })) as Record<string, unknown>;
-    expect(out).toEqual({ tests: 5, message: expect.stringMatching(/needs fast-check.*; fix: npm install --save-dev fast-check$/), branded: true });
+    const out = JSON.parse(
+      execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8', timeout: 60_000 }),
+    ) as Record<string, unknown>;
+    expect(out).toEqual({
+      tests: 5,
+      message: expect.stringMatching(/needs fast-check.*; fix: npm install --save-dev fast-check$/),
+      branded: true,
+    });
   });
 });

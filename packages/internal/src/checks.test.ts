@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkIntWith, checkNumberWith } from './checks.js';
 
-const refuse = (field: string, value: unknown, allowed: string) => new RangeError(`${field}|${String(value)}|${allowed}`);
+const refuse = (field: string, value: unknown, allowed: string) =>
+  new RangeError(`${field}|${String(value)}|${allowed}`);
 
 describe('checkIntWith', () => {
   it('returns integers in range and refuses everything else with the range in words', () => {
@@ -28,7 +29,9 @@ describe('checkNumberWith', () => {
   it('honours open bounds, refuses non-finite numbers and names the noun', () => {
     expect(checkNumberWith(refuse, 'r', 0, 0, 1)).toBe(0);
     expect(() => checkNumberWith(refuse, 'r', 1, 0, 1, { maxOpen: true })).toThrow('r|1|a number in [0, 1)');
-    expect(() => checkNumberWith(refuse, 'r', 0, 0, Infinity, { minOpen: true }, 'a finite number')).toThrow('r|0|a finite number in (0, inf)');
+    expect(() => checkNumberWith(refuse, 'r', 0, 0, Infinity, { minOpen: true }, 'a finite number')).toThrow(
+      'r|0|a finite number in (0, inf)',
+    );
     expect(() => checkNumberWith(refuse, 'r', NaN, -Infinity, Infinity)).toThrow(RangeError);
   });
 });

@@ -5,7 +5,13 @@
 export type Refuse = (field: string, value: unknown, allowed: string) => Error;
 
 /** `value` if it is an integer in [min, max], else throws `refuse(field, value, <the range in words>)`. */
-export function checkIntWith(refuse: Refuse, field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function checkIntWith(
+  refuse: Refuse,
+  field: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     // With no maximum of its own the range reads "an integer >= min", unless the value is too large for float64.
     const open = max === Number.MAX_SAFE_INTEGER && !(typeof value === 'number' && value > max);
@@ -29,7 +35,11 @@ export function checkNumberWith(
   { minOpen = false, maxOpen = false }: NumberRange = {},
   noun = 'a number',
 ): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (minOpen ? value > min : value >= min) && (maxOpen ? value < max : value <= max);
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (minOpen ? value > min : value >= min) &&
+    (maxOpen ? value < max : value <= max);
   if (!ok) {
     const lo = `${minOpen ? '(' : '['}${min}`;
     const hi = `${max === Infinity ? 'inf' : max}${maxOpen || max === Infinity ? ')' : ']'}`;

@@ -8,9 +8,19 @@ class KindError extends DpError {
 
 describe('DpError', () => {
   it('carries problem, fix and the bad value, and its message is "<problem>; fix: <fix>"', () => {
-    const e = new KindError(invalidProblem('lr', -1, 'a number > 0'), 'give lr a number > 0', { field: 'lr', value: -1, allowed: 'a number > 0' });
+    const e = new KindError(invalidProblem('lr', -1, 'a number > 0'), 'give lr a number > 0', {
+      field: 'lr',
+      value: -1,
+      allowed: 'a number > 0',
+    });
     expect(e.message).toBe('lr = -1 is invalid: expected a number > 0; fix: give lr a number > 0');
-    expect([e.problem, e.fix, e.field, e.value, e.allowed]).toEqual(['lr = -1 is invalid: expected a number > 0', 'give lr a number > 0', 'lr', -1, 'a number > 0']);
+    expect([e.problem, e.fix, e.field, e.value, e.allowed]).toEqual([
+      'lr = -1 is invalid: expected a number > 0',
+      'give lr a number > 0',
+      'lr',
+      -1,
+      'a number > 0',
+    ]);
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe('KindError');
   });

@@ -36,7 +36,10 @@ export class DpError extends Error {
    * @param fix what the user can do about it
    */
   constructor(problem: string, fix: string, details: DpErrorDetails = {}) {
-    super(`${oneLine(problem)}; fix: ${oneLine(fix)}`, details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      `${oneLine(problem)}; fix: ${oneLine(fix)}`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.problem = problem;
     this.fix = fix;
     if (details.field !== undefined) this.field = details.field;

@@ -33,13 +33,18 @@ export function countingFileSystem(): { fs: FileSystem; calls: Record<Call, numb
   return { fs, calls };
 }
 
-const errno = (code: string, call: string) => Object.assign(new Error(`${code}: simulated fault, ${call}`), { code, syscall: call });
+const errno = (code: string, call: string) =>
+  Object.assign(new Error(`${code}: simulated fault, ${call}`), { code, syscall: call });
 
 /**
  * node:fs with `fault` at the `at`-th (0-based) call of kind `call` ('write', 'open', 'fsync' or 'rename'); every
  * later write also fails for 'short-then-full' (the disk stays full). `injected()` says whether the fault fired.
  */
-export function faultyFileSystem(call: 'write' | 'open' | 'fsync' | 'rename', at: number, fault: Fault): FileSystem & { injected(): boolean } {
+export function faultyFileSystem(
+  call: 'write' | 'open' | 'fsync' | 'rename',
+  at: number,
+  fault: Fault,
+): FileSystem & { injected(): boolean } {
   let n = 0;
   let fired = false;
   const hit = () => {

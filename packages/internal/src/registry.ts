@@ -38,7 +38,13 @@ export class Registry<T extends { readonly name: string }> {
       const field = `${this.kind}.name`;
       const allowed = `a name no other ${this.kind} is registered under (a different ${this.kind} named ${show(entry.name)} is)`;
       const fix = `give the new ${this.kind} a name of its own, or ${this.unregisterCall}(${show(entry.name)}) first to replace it`;
-      throw this.refuse({ problem: invalidProblem(field, entry.name, allowed), fix, field, value: entry.name, allowed });
+      throw this.refuse({
+        problem: invalidProblem(field, entry.name, allowed),
+        fix,
+        field,
+        value: entry.name,
+        allowed,
+      });
     }
     this.entries.set(entry.name, entry);
     return entry;

@@ -43,13 +43,27 @@ function measure(f) {
   return rates;
 }
 
-console.log(`backend ${tf.getBackend()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`batch ${batch}, ${size}x${size}x3, 10 classes, ${warmup} warm-up + ${reps} timed repetitions; images/s as median (min–max)`);
+console.log(
+  `backend ${tf.getBackend()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average before ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  `batch ${batch}, ${size}x${size}x3, 10 classes, ${warmup} warm-up + ${reps} timed repetitions; images/s as median (min–max)`,
+);
 const rows = [];
 for (const name of values.models.split(',')) {
-  const model = buildModel(name, { inputShape: [size, size, 3], numClasses: 10, seed: 1, batchNorm: values['batch-norm'] });
+  const model = buildModel(name, {
+    inputShape: [size, size, 3],
+    numClasses: 10,
+    seed: 1,
+    batchNorm: values['batch-norm'],
+  });
   const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1);
-  const labels = tf.tensor1d(Int32Array.from({ length: batch }, (_, i) => i % 10), 'int32');
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: batch }, (_, i) => i % 10),
+    'int32',
+  );
   const y = tf.oneHot(labels, 10);
   const vars = model.trainableWeights.map((w) => w.read());
   const optimizer = tf.train.momentum(0.01, 0.9);
@@ -75,9 +89,15 @@ for (const name of values.models.split(',')) {
     tf.dispose([perSample, cost]);
   });
   rows.push({ name, params: paramTotals(model).trainable, forward, train });
-  console.log(`${name.padEnd(10)} ${String(paramTotals(model).trainable).padStart(10)} params  forward ${fmt(forward)} img/s  train step ${fmt(train)} img/s`);
+  console.log(
+    `${name.padEnd(10)} ${String(paramTotals(model).trainable).padStart(10)} params  forward ${fmt(forward)} img/s  train step ${fmt(train)} img/s`,
+  );
   tf.dispose([x, labels, y]);
   optimizer.dispose();
   model.dispose();
 }
-console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average after ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -31,9 +31,23 @@ export interface BlockSpec {
 export function convBn(
   x: Sym,
   ctx: BlockContext,
-  o: { conv: string; bn: string; filters: number; kernelSize: number; stride?: number; zeroGamma?: boolean; reluName?: string },
+  o: {
+    conv: string;
+    bn: string;
+    filters: number;
+    kernelSize: number;
+    stride?: number;
+    zeroGamma?: boolean;
+    reluName?: string;
+  },
 ): Sym {
-  const c = conv(x, { name: o.conv, filters: o.filters, kernelSize: o.kernelSize, stride: o.stride ?? 1, seed: ctx.seeds.next() });
+  const c = conv(x, {
+    name: o.conv,
+    filters: o.filters,
+    kernelSize: o.kernelSize,
+    stride: o.stride ?? 1,
+    seed: ctx.seeds.next(),
+  });
   const y = batchNorm({ name: o.bn, kind: ctx.batchNorm, zeroGamma: o.zeroGamma ?? false }).apply(c) as Sym;
   return o.reluName ? relu(y, o.reluName, ctx.batchNorm) : y;
 }
@@ -45,18 +59,44 @@ export function residualBlock(x: Sym, ctx: BlockContext, b: BlockSpec): Sym {
   const z = ctx.zeroInitResidual;
   let y: Sym;
   if (b.kind === 'basic') {
-    y = convBn(x, ctx, { conv: `${p}.conv1`, bn: `${p}.bn1`, filters: b.planes, kernelSize: 3, stride: b.stride, reluName: `${p}.relu1` });
+    y = convBn(x, ctx, {
+      conv: `${p}.conv1`,
+      bn: `${p}.bn1`,
+      filters: b.planes,
+      kernelSize: 3,
+      stride: b.stride,
+      reluName: `${p}.relu1`,
+    });
     y = convBn(y, ctx, { conv: `${p}.conv2`, bn: `${p}.bn2`, filters: b.planes, kernelSize: 3, zeroGamma: z });
   } else {
-    y = convBn(x, ctx, { conv: `${p}.conv1`, bn: `${p}.bn1`, filters: b.planes, kernelSize: 1, reluName: `${p}.relu1` });
-    y = convBn(y, ctx, { conv: `${p}.conv2`, bn: `${p}.bn2`, filters: b.planes, kernelSize: 3, stride: b.stride, reluName: `${p}.relu2` });
+    y = convBn(x, ctx, {
+      conv: `${p}.conv1`,
+      bn: `${p}.bn1`,
+      filters: b.planes,
+      kernelSize: 1,
+      reluName: `${p}.relu1`,
+    });
+    y = convBn(y, ctx, {
+      conv: `${p}.conv2`,
+      bn: `${p}.bn2`,
+      filters: b.planes,
+      kernelSize: 3,
+      stride: b.stride,
+      reluName: `${p}.relu2`,
+    });
     y = convBn(y, ctx, { conv: `${p}.conv3`, bn: `${p}.bn3`, filters: out, kernelSize: 1, zeroGamma: z });
   }
   let shortcut = x;
   if (b.stride !== 1 || b.inChannels !== out) {
     shortcut =
       b.shortcut === 'projection'
-        ? convBn(x, ctx, { conv: `${p}.downsample.0`, bn: `${p}.downsample.1`, filters: out, kernelSize: 1, stride: b.stride })
+        ? convBn(x, ctx, {
+            conv: `${p}.downsample.0`,
+            bn: `${p}.downsample.1`,
+            filters: out,
+            kernelSize: 1,
+            stride: b.stride,
+          })
         : (new PadShortcut({ name: `${p}.shortcut`, stride: b.stride, outChannels: out }).apply(x) as Sym);
   }
   const sum = tfl.layers.add({ name: `${p}.add` }).apply([y, shortcut]) as Sym;

@@ -21,7 +21,7 @@ describe('cnn-small', () => {
     expect(a.getWeights()[0]!.dataSync()).toEqual(b.getWeights()[0]!.dataSync());
   });
 
-  it('gives neighbouring seeds unrelated layers (no layer of seed s repeats another layer\'s stream of seed s + 1)', () => {
+  it("gives neighbouring seeds unrelated layers (no layer of seed s repeats another layer's stream of seed s + 1)", () => {
     // Compare the first 144 draws of every kernel (the smallest kernel's size), normalised by their first value:
     // two initialisers on the same stream differ only by their scale.
     const firstDraws = (seed: number) =>
@@ -35,11 +35,19 @@ describe('cnn-small', () => {
     const one = firstDraws(1);
     const two = new Set(firstDraws(2));
     expect(one.filter((k) => two.has(k))).toEqual([]);
-    expect(() => buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 ** 32 })).toThrow('seed = 4294967296 is invalid: expected an integer in [0, 4294967295]');
+    expect(() => buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 ** 32 })).toThrow(
+      'seed = 4294967296 is invalid: expected an integer in [0, 4294967295]',
+    );
   });
 
   it('rejects inputs smaller than its two 2x2 max-pools need (4x4) with a ModelError, and builds 4x4', () => {
-    for (const shape of [[1, 1, 1], [2, 2, 1], [3, 3, 3], [3, 28, 1], [28, 2, 1]] as [number, number, number][]) {
+    for (const shape of [
+      [1, 1, 1],
+      [2, 2, 1],
+      [3, 3, 3],
+      [3, 28, 1],
+      [28, 2, 1],
+    ] as [number, number, number][]) {
       expect(() => buildModel('cnn-small', { inputShape: shape, numClasses: 10 })).toThrow(ModelError);
     }
     expect(() => buildModel('cnn-small', { inputShape: [3, 3, 1], numClasses: 10 })).toThrow(
@@ -56,7 +64,9 @@ describe('cnn-small', () => {
 
   it('rejects unknown names and bad options with a clear error', () => {
     expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(ModelError);
-    expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(`known models are ${modelNames().join(', ')}`);
+    expect(() => buildModel('resnet9000', { inputShape: [28, 28, 1], numClasses: 10 })).toThrow(
+      `known models are ${modelNames().join(', ')}`,
+    );
     expect(() => buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 1 })).toThrow(/numClasses = 1/);
   });
 });

@@ -13,7 +13,8 @@ function checkCnnSmallInput(inputShape: readonly number[]): void {
   if (h! < CNN_SMALL_MIN_SIZE || w! < CNN_SMALL_MIN_SIZE) {
     throw new ModelError(
       `inputShape = [${inputShape.join(', ')}] is too small for cnn-small: its two 2x2 max-pools downsample by ${CNN_SMALL_MIN_SIZE}, ` +
-        `so height and width must be >= ${CNN_SMALL_MIN_SIZE}`, `resize the images to at least ${CNN_SMALL_MIN_SIZE}x${CNN_SMALL_MIN_SIZE}`,
+        `so height and width must be >= ${CNN_SMALL_MIN_SIZE}`,
+      `resize the images to at least ${CNN_SMALL_MIN_SIZE}x${CNN_SMALL_MIN_SIZE}`,
     );
   }
 }
@@ -24,7 +25,12 @@ function checkCnnSmallInput(inputShape: readonly number[]): void {
  * before batch norm. About 0.2M parameters at 28x28. Batch norm and ReLU come from the shared factories, so they use
  * the fused TensorFlow kernels on the native backend (`batchNorm: 'reference'` for the tfjs-layers ones).
  */
-export function cnnSmall({ inputShape, numClasses, seed = 0, batchNorm: kind = defaultBatchNorm() }: ModelOptions): tfl.LayersModel {
+export function cnnSmall({
+  inputShape,
+  numClasses,
+  seed = 0,
+  batchNorm: kind = defaultBatchNorm(),
+}: ModelOptions): tfl.LayersModel {
   checkCnnSmallInput(inputShape);
   // One splitmix32 stream per model seed (as the ResNets): layer k of seed s never shares a random stream with
   // another layer of seed s + 1 (the earlier seed, seed + 1, ... numbering made them overlap).
@@ -33,7 +39,14 @@ export function cnnSmall({ inputShape, numClasses, seed = 0, batchNorm: kind = d
   // Named layers: weights are saved and loaded by name, and tfjs' automatic names depend on how many models the
   // process built before.
   const convBnRelu = (filters: number, i: number) => [
-    tfl.layers.conv2d({ name: `conv${i}`, filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init() }),
+    tfl.layers.conv2d({
+      name: `conv${i}`,
+      filters,
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: init(),
+    }),
     batchNorm({ name: `bn${i}`, kind }),
     reluLayer(`relu${i}`, kind),
   ];
@@ -47,7 +60,11 @@ export function cnnSmall({ inputShape, numClasses, seed = 0, batchNorm: kind = d
       tfl.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }),
       tfl.layers.flatten({ name: 'flatten' }),
       tfl.layers.dense({ name: 'fc1', units: 128, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ name: 'fc2', units: numClasses, kernelInitializer: tfl.initializers.glorotUniform({ seed: tfjsSeed(seeds.next()) }) }),
+      tfl.layers.dense({
+        name: 'fc2',
+        units: numClasses,
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: tfjsSeed(seeds.next()) }),
+      }),
     ],
   });
 }

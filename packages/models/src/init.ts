@@ -9,7 +9,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { tfjsSeed } from './seeds.js';
 
 export function heNormalFanOut(kernelSize: number, filters: number, seed: number) {
-  return tfl.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / (kernelSize * kernelSize * filters)), seed: tfjsSeed(seed) });
+  return tfl.initializers.randomNormal({
+    mean: 0,
+    stddev: Math.sqrt(2 / (kernelSize * kernelSize * filters)),
+    seed: tfjsSeed(seed),
+  });
 }
 
 export function linearDefault(fanIn: number, seed: number) {

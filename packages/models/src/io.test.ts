@@ -64,15 +64,21 @@ describe('save and load through file:// handlers', () => {
     );
     other.dispose();
     const resnet18 = buildModel('resnet18', opts);
-    await expect(loadWeights(resnet18, `${url}/model.json`)).rejects.toThrow(/from 'resnet20' and the model is 'resnet18'.*'conv1\/kernel' is \[3, 3, 3, 16\] in the file but \[3, 3, 3, 64\]/);
+    await expect(loadWeights(resnet18, `${url}/model.json`)).rejects.toThrow(
+      /from 'resnet20' and the model is 'resnet18'.*'conv1\/kernel' is \[3, 3, 3, 16\] in the file but \[3, 3, 3, 64\]/,
+    );
     resnet18.dispose();
     const moreClasses = buildModel('resnet20', { ...opts, numClasses: 100 });
-    await expect(loadWeights(moreClasses, `${url}/model.json`)).rejects.toThrow(/'fc\/kernel' is \[64, 10\] in the file but \[64, 100\] in the model/);
+    await expect(loadWeights(moreClasses, `${url}/model.json`)).rejects.toThrow(
+      /'fc\/kernel' is \[64, 10\] in the file but \[64, 100\] in the model/,
+    );
     moreClasses.dispose();
   });
 
   it('reports missing files and URLs without a handler as ModelErrors', async () => {
-    await expect(loadModel(`file://${dir}/nothing/model.json`)).rejects.toThrow(/cannot load a model from 'file:\/\/.*nothing\/model.json'/);
+    await expect(loadModel(`file://${dir}/nothing/model.json`)).rejects.toThrow(
+      /cannot load a model from 'file:\/\/.*nothing\/model.json'/,
+    );
     await expect(loadWeights(original, `file://${dir}/nothing/model.json`)).rejects.toThrow(/cannot read weights from/);
     await expect(saveModel(original, 'nowhere://x')).rejects.toThrow(/no save handler for 'nowhere:\/\/x'.*tfjs-node/);
     original.dispose();

@@ -25,7 +25,10 @@ export async function loadModel(url: string): Promise<tfl.LayersModel> {
   try {
     return await tfl.loadLayersModel(url);
   } catch (e) {
-    throw new ModelError(`cannot load a model from '${url}': ${(e as Error).message}`, 'check the URL points at a model.json written by saveModel (or model.save)');
+    throw new ModelError(
+      `cannot load a model from '${url}': ${(e as Error).message}`,
+      'check the URL points at a model.json written by saveModel (or model.save)',
+    );
   }
 }
 
@@ -40,7 +43,8 @@ function firstDifference(file: readonly Spec[], model: readonly Spec[]): string 
   for (const w of model) {
     const shape = inFile.get(w.name);
     if (!shape) return `the model's weight '${w.name}' is not in the file`;
-    if (shape.join() !== w.shape.join()) return `'${w.name}' is [${shape.join(', ')}] in the file but [${w.shape.join(', ')}] in the model`;
+    if (shape.join() !== w.shape.join())
+      return `'${w.name}' is [${shape.join(', ')}] in the file but [${w.shape.join(', ')}] in the model`;
   }
   if (file.length !== model.length) {
     const names = new Set(model.map((w) => w.name));
@@ -61,15 +65,22 @@ export async function loadWeights(model: tfl.LayersModel, url: string): Promise<
   try {
     artifacts = await handler.load();
   } catch (e) {
-    throw new ModelError(`cannot read weights from '${url}': ${(e as Error).message}`, 'check the URL points at a model.json with its weights files beside it');
+    throw new ModelError(
+      `cannot read weights from '${url}': ${(e as Error).message}`,
+      'check the URL points at a model.json with its weights files beside it',
+    );
   }
   const specs = artifacts.weightSpecs ?? [];
-  if (!artifacts.weightData || specs.length === 0) throw new ModelError(`'${url}' holds no weights`, 'save the model with its weights (saveModel), then load that');
+  if (!artifacts.weightData || specs.length === 0)
+    throw new ModelError(`'${url}' holds no weights`, 'save the model with its weights (saveModel), then load that');
   const topology = artifacts.modelTopology as { config?: { name?: string } } | undefined;
   const fileModel = topology?.config?.name ?? 'unknown';
   const expected = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
   // A model saved with includeOptimizer also holds the optimizer's slots: they are not model weights.
-  const diff = firstDifference(specs.filter((s) => s.group !== 'optimizer'), expected);
+  const diff = firstDifference(
+    specs.filter((s) => s.group !== 'optimizer'),
+    expected,
+  );
   if (diff) {
     throw new ModelError(
       `weights in '${url}' do not fit: they are from '${fileModel}' and the model is '${model.name}' (different architecture or options): ${diff}`,

@@ -7,14 +7,26 @@ import { batchNorm, BN_EPSILON, BN_MOMENTUM, conv, defaultBatchNorm } from './la
 
 describe('batchNorm factory', () => {
   it("builds the reference or fused BatchNormalization with PyTorch's momentum/epsilon, gamma 1 or 0", () => {
-    for (const [kind, zeroGamma] of [['reference', false], ['reference', true], ['fused', false], ['fused', true]] as const) {
+    for (const [kind, zeroGamma] of [
+      ['reference', false],
+      ['reference', true],
+      ['fused', false],
+      ['fused', true],
+    ] as const) {
       const input = tfl.input({ shape: [2, 2, 3] });
       const layer = batchNorm({ name: `bn_${zeroGamma}`, zeroGamma, kind });
       const model = tfl.model({ inputs: input, outputs: layer.apply(input) as tfl.SymbolicTensor });
       const cfg = layer.getConfig();
-      expect([layer.getClassName(), cfg.momentum, cfg.epsilon]).toEqual([kind === 'fused' ? 'FusedBatchNormalization' : 'BatchNormalization', BN_MOMENTUM, BN_EPSILON]);
+      expect([layer.getClassName(), cfg.momentum, cfg.epsilon]).toEqual([
+        kind === 'fused' ? 'FusedBatchNormalization' : 'BatchNormalization',
+        BN_MOMENTUM,
+        BN_EPSILON,
+      ]);
       expect(Array.from(layer.getWeights()[0]!.dataSync())).toEqual([0, 0, 0].map(() => (zeroGamma ? 0 : 1)));
-      expect(layer.trainableWeights.map((w) => w.originalName)).toEqual([`bn_${zeroGamma}/gamma`, `bn_${zeroGamma}/beta`]);
+      expect(layer.trainableWeights.map((w) => w.originalName)).toEqual([
+        `bn_${zeroGamma}/gamma`,
+        `bn_${zeroGamma}/beta`,
+      ]);
       model.dispose();
     }
   });
@@ -24,7 +36,9 @@ describe('batchNorm factory', () => {
     expect(defaultBatchNorm()).toBe('fused');
     expect(batchNorm({ name: 'bn_default' }).getClassName()).toBe('FusedBatchNormalization');
     expect(() => batchNorm({ name: 'bn', kind: 'turbo' as never })).toThrow(ModelError);
-    expect(() => batchNorm({ name: 'bn', kind: 'turbo' as never })).toThrow(/batchNorm = 'turbo' is invalid: expected one of reference, fused/);
+    expect(() => batchNorm({ name: 'bn', kind: 'turbo' as never })).toThrow(
+      /batchNorm = 'turbo' is invalid: expected one of reference, fused/,
+    );
   });
 });
 
@@ -37,7 +51,12 @@ describe('conv', () => {
     const layer = model.getLayer(`c${stride}`);
     expect(layer.getWeights()).toHaveLength(1); // no bias before batch norm
     layer.setWeights([tf.ones([3, 3, 1, 1])]);
-    const y = model.predict(tf.tensor4d(Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1])) as tf.Tensor;
+    const y = model.predict(
+      tf.tensor4d(
+        Array.from({ length: 16 }, (_, i) => i + 1),
+        [1, 4, 4, 1],
+      ),
+    ) as tf.Tensor;
     const values = Array.from(y.dataSync());
     tf.dispose(y);
     model.dispose();

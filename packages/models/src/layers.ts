@@ -47,7 +47,10 @@ export function batchNorm({ name, kind = defaultBatchNorm(), zeroGamma = false }
     case 'fused':
       return new FusedBatchNormalization(args);
     default:
-      throw new ModelError(`batchNorm = '${String(kind)}' is invalid: expected one of reference, fused`, "use batchNorm 'reference' or 'fused'");
+      throw new ModelError(
+        `batchNorm = '${String(kind)}' is invalid: expected one of reference, fused`,
+        "use batchNorm 'reference' or 'fused'",
+      );
   }
 }
 
@@ -66,7 +69,14 @@ export interface ConvOptions {
  * 'same' would pad only bottom/right there), so the windows are exactly torchvision's.
  */
 export function conv(x: Sym, { name, filters, kernelSize, stride = 1, seed }: ConvOptions): Sym {
-  const base = { name, filters, kernelSize, strides: stride, useBias: false, kernelInitializer: heNormalFanOut(kernelSize, filters, seed) };
+  const base = {
+    name,
+    filters,
+    kernelSize,
+    strides: stride,
+    useBias: false,
+    kernelInitializer: heNormalFanOut(kernelSize, filters, seed),
+  };
   if (stride === 1) return tfl.layers.conv2d({ ...base, padding: 'same' }).apply(x) as Sym;
   const pad = kernelSize >> 1;
   const padded = pad > 0 ? (tfl.layers.zeroPadding2d({ name: `${name}.pad`, padding: pad }).apply(x) as Sym) : x;
@@ -84,8 +94,16 @@ export function relu(x: Sym, name: string, kind?: BatchNormKind): Sym {
 }
 
 /** The classifier: a dense layer producing logits, PyTorch `nn.Linear` default initialisation. */
-export function linear(x: Sym, { name, units, fanIn, seeds }: { name: string; units: number; fanIn: number; seeds: [number, number] }): Sym {
+export function linear(
+  x: Sym,
+  { name, units, fanIn, seeds }: { name: string; units: number; fanIn: number; seeds: [number, number] },
+): Sym {
   return tfl.layers
-    .dense({ name, units, kernelInitializer: linearDefault(fanIn, seeds[0]), biasInitializer: linearDefault(fanIn, seeds[1]) })
+    .dense({
+      name,
+      units,
+      kernelInitializer: linearDefault(fanIn, seeds[0]),
+      biasInitializer: linearDefault(fanIn, seeds[1]),
+    })
     .apply(x) as Sym;
 }

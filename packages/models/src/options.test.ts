@@ -8,7 +8,9 @@ const base: ModelOptions = { inputShape: [32, 32, 3], numClasses: 10 };
 describe('model options', () => {
   it('accepts the defaults and every documented value', () => {
     expect(() => checkOptions(base)).not.toThrow();
-    expect(() => checkOptions({ ...base, seed: 7, stem: 'imagenet', width: 0.5, zeroInitResidual: true, batchNorm: 'fused' })).not.toThrow();
+    expect(() =>
+      checkOptions({ ...base, seed: 7, stem: 'imagenet', width: 0.5, zeroInitResidual: true, batchNorm: 'fused' }),
+    ).not.toThrow();
   });
 
   it('names field, value and allowed range in each error', () => {

@@ -9,15 +9,20 @@ export const MAX_WIDTH = 16;
 export const CIFAR_STEM_MAX_SIZE = 64;
 
 const bad = (field: string, value: unknown, allowed: string) =>
-  new ModelError(`${field} = ${typeof value === 'string' ? `'${value}'` : String(value)} is invalid: expected ${allowed}`, `pass ${field} as ${allowed}`);
+  new ModelError(
+    `${field} = ${typeof value === 'string' ? `'${value}'` : String(value)} is invalid: expected ${allowed}`,
+    `pass ${field} as ${allowed}`,
+  );
 
 /** Check the options every model shares (name-independent). */
 export function checkOptions(opts: ModelOptions): void {
-  if (!Number.isInteger(opts.numClasses) || opts.numClasses < 2) throw bad('numClasses', opts.numClasses, 'an integer >= 2');
+  if (!Number.isInteger(opts.numClasses) || opts.numClasses < 2)
+    throw bad('numClasses', opts.numClasses, 'an integer >= 2');
   const shape = opts.inputShape;
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new ModelError(
-      `inputShape = [${Array.isArray(shape) ? shape.join(', ') : String(shape)}] is invalid: expected three positive integers [height, width, channels]`, `pass the images' [height, width, channels]`,
+      `inputShape = [${Array.isArray(shape) ? shape.join(', ') : String(shape)}] is invalid: expected three positive integers [height, width, channels]`,
+      `pass the images' [height, width, channels]`,
     );
   }
   // Initialisers draw 32-bit seeds: a larger model seed would wrap around onto a smaller one (2^32 + 1 -> 1).

@@ -42,23 +42,35 @@ describe('ResNet plans (pure arithmetic)', () => {
 
   it('property: feature sizes are ceil(size / stride so far) and never below 1 from the minimum input up', () => {
     fc.assert(
-      fc.property(fc.constantFrom(cifarResNetPlan(20), resNetPlan(18, 'cifar'), resNetPlan(50, 'imagenet')), fc.integer({ min: 1, max: 600 }), (plan, k) => {
-        const size = totalStride(plan) + k - 1;
-        const sizes = featureSizes(plan, size);
-        expect(sizes[sizes.length - 1]).toBe(Math.ceil(size / totalStride(plan)));
-        for (let i = 1; i < sizes.length; i++) expect(sizes[i]).toBeLessThanOrEqual(sizes[i - 1]!);
-        expect(Math.min(...sizes)).toBeGreaterThanOrEqual(1);
-      }),
+      fc.property(
+        fc.constantFrom(cifarResNetPlan(20), resNetPlan(18, 'cifar'), resNetPlan(50, 'imagenet')),
+        fc.integer({ min: 1, max: 600 }),
+        (plan, k) => {
+          const size = totalStride(plan) + k - 1;
+          const sizes = featureSizes(plan, size);
+          expect(sizes[sizes.length - 1]).toBe(Math.ceil(size / totalStride(plan)));
+          for (let i = 1; i < sizes.length; i++) expect(sizes[i]).toBeLessThanOrEqual(sizes[i - 1]!);
+          expect(Math.min(...sizes)).toBeGreaterThanOrEqual(1);
+        },
+      ),
     );
   });
 
   it('property: the width multiplier scales every channel count and parameters grow with width', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.05, max: 4, noNaN: true }), fc.double({ min: 0.05, max: 4, noNaN: true }), (a, b) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        expect(cifarResNetPlan(20, lo).stages.map((s) => s.planes)).toEqual([16, 32, 64].map((c) => scaleChannels(c, lo)));
-        expect(paramCounts(resNetPlan(18, 'cifar', lo), 3, 10).trainable).toBeLessThanOrEqual(paramCounts(resNetPlan(18, 'cifar', hi), 3, 10).trainable);
-      }),
+      fc.property(
+        fc.double({ min: 0.05, max: 4, noNaN: true }),
+        fc.double({ min: 0.05, max: 4, noNaN: true }),
+        (a, b) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          expect(cifarResNetPlan(20, lo).stages.map((s) => s.planes)).toEqual(
+            [16, 32, 64].map((c) => scaleChannels(c, lo)),
+          );
+          expect(paramCounts(resNetPlan(18, 'cifar', lo), 3, 10).trainable).toBeLessThanOrEqual(
+            paramCounts(resNetPlan(18, 'cifar', hi), 3, 10).trainable,
+          );
+        },
+      ),
     );
   });
 

@@ -41,7 +41,10 @@ export function scaleChannels(channels: number, width: number): number {
 /** Depths of the CIFAR ResNets of He et al. (2016), section 4.2: depth = 6n + 2. */
 export function cifarResNetPlan(depth: number, width = 1): ResNetPlan {
   if (!Number.isInteger(depth) || depth < 8 || (depth - 2) % 6 !== 0) {
-    throw new ModelError(`depth = ${depth} is invalid: CIFAR ResNets have depth 6n + 2 with n >= 1 (20, 32, 44, 56, 110, ...)`, 'use a depth of the form 6n + 2, e.g. 20, 32, 44, 56 or 110');
+    throw new ModelError(
+      `depth = ${depth} is invalid: CIFAR ResNets have depth 6n + 2 with n >= 1 (20, 32, 44, 56, 110, ...)`,
+      'use a depth of the form 6n + 2, e.g. 20, 32, 44, 56 or 110',
+    );
   }
   const n = (depth - 2) / 6;
   return {
@@ -69,7 +72,11 @@ export function resNetPlan(depth: ResNetDepth, stem: StemKind, width = 1): ResNe
     stemChannels: scaleChannels(64, width),
     block: layout.block,
     shortcut: 'projection',
-    stages: layout.blocks.map((blocks, i) => ({ blocks, planes: scaleChannels(64 << i, width), stride: i === 0 ? 1 : 2 })),
+    stages: layout.blocks.map((blocks, i) => ({
+      blocks,
+      planes: scaleChannels(64 << i, width),
+      stride: i === 0 ? 1 : 2,
+    })),
   };
 }
 

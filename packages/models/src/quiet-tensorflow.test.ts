@@ -17,7 +17,10 @@ function run(env: Record<string, string | undefined>) {
   const clean = { ...process.env };
   delete clean.TF_CPP_MIN_LOG_LEVEL;
   delete clean.DP_TF_LOG;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...clean, TF_ENABLE_ONEDNN_OPTS: '0', ...env } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...clean, TF_ENABLE_ONEDNN_OPTS: '0', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -7,7 +7,9 @@ describe('the model registry (the rule every dp registry shares)', () => {
     registerModel(cnn);
     expect(modelNames().filter((n) => n === 'cnn-small')).toHaveLength(1);
     expect(() => registerModel({ ...cnn })).toThrow(ModelError);
-    expect(() => registerModel({ ...cnn })).toThrow(/^model\.name = "cnn-small" is invalid: .*; fix: .*unregisterModel\("cnn-small"\) first/);
+    expect(() => registerModel({ ...cnn })).toThrow(
+      /^model\.name = "cnn-small" is invalid: .*; fix: .*unregisterModel\("cnn-small"\) first/,
+    );
     expect(modelEntries().find((e) => e.name === 'cnn-small')).toBe(cnn);
   });
 

@@ -32,7 +32,11 @@ export function modelEntries(): ModelEntry[] {
 /** Build the model registered as `name`; unknown names and bad options are ModelErrors. */
 export function buildModel(name: string, opts: ModelOptions): LayersModel {
   const entry = models.get(name);
-  if (!entry) throw new ModelError(`unknown model '${name}': known models are ${modelNames().join(', ')}`, `use one of those names`);
+  if (!entry)
+    throw new ModelError(
+      `unknown model '${name}': known models are ${modelNames().join(', ')}`,
+      `use one of those names`,
+    );
   checkOptions(opts);
   return entry.build(opts);
 }

@@ -7,7 +7,15 @@ import { residualBlock, convBn, type BlockContext } from './blocks.js';
 import { ModelError } from './errors.js';
 import { defaultBatchNorm, linear } from './layers.js';
 import { checkOptions, defaultStem } from './options.js';
-import { cifarResNetPlan, featureChannels, resNetPlan, stageChannels, totalStride, type ResNetDepth, type ResNetPlan } from './plan.js';
+import {
+  cifarResNetPlan,
+  featureChannels,
+  resNetPlan,
+  stageChannels,
+  totalStride,
+  type ResNetDepth,
+  type ResNetPlan,
+} from './plan.js';
 import { SeedStream } from './seeds.js';
 import type { ModelOptions } from './types.js';
 
@@ -21,7 +29,8 @@ export function checkInputSize(plan: ResNetPlan, opts: ModelOptions, model: stri
     const hint = plan.stem === 'imagenet' ? ` (use stem: 'cifar' for small images)` : '';
     throw new ModelError(
       `inputShape = [${opts.inputShape.join(', ')}] is too small for ${model} with the ${plan.stem} stem: it downsamples by ${need}, ` +
-        `so height and width must be >= ${need}${hint}`, `resize the images to at least ${need}x${need}, or choose a model for small images`,
+        `so height and width must be >= ${need}${hint}`,
+      `resize the images to at least ${need}x${need}, or choose a model for small images`,
     );
   }
 }
@@ -36,7 +45,14 @@ export function buildResNet(plan: ResNetPlan, opts: ModelOptions, name: string):
   const input = tfl.input({ shape: [...opts.inputShape], name: 'input' });
   let x: Sym;
   if (plan.stem === 'imagenet') {
-    x = convBn(input, ctx, { conv: 'conv1', bn: 'bn1', filters: plan.stemChannels, kernelSize: 7, stride: 2, reluName: 'relu' });
+    x = convBn(input, ctx, {
+      conv: 'conv1',
+      bn: 'bn1',
+      filters: plan.stemChannels,
+      kernelSize: 7,
+      stride: 2,
+      reluName: 'relu',
+    });
     // PyTorch's MaxPool2d(3, 2, padding=1) pads with -inf; after a ReLU, zero padding selects the same maxima.
     x = tfl.layers.zeroPadding2d({ name: 'maxpool.pad', padding: 1 }).apply(x) as Sym;
     x = tfl.layers.maxPooling2d({ name: 'maxpool', poolSize: 3, strides: 2, padding: 'valid' }).apply(x) as Sym;
@@ -67,7 +83,10 @@ export function buildResNet(plan: ResNetPlan, opts: ModelOptions, name: string):
 export function cifarResNet(depth: number, opts: ModelOptions): tfl.LayersModel {
   checkOptions(opts);
   if (opts.stem === 'imagenet') {
-    throw new ModelError(`stem = 'imagenet' is invalid for resnet${depth}: the CIFAR ResNets only have the cifar stem (use resnet18/34/50)`, "use stem 'cifar' (the default), or resnet18/34/50 for the imagenet stem");
+    throw new ModelError(
+      `stem = 'imagenet' is invalid for resnet${depth}: the CIFAR ResNets only have the cifar stem (use resnet18/34/50)`,
+      "use stem 'cifar' (the default), or resnet18/34/50 for the imagenet stem",
+    );
   }
   return buildResNet(cifarResNetPlan(depth, opts.width ?? 1), opts, `resnet${depth}`);
 }

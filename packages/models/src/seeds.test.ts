@@ -36,14 +36,25 @@ describe('SeedStream', () => {
       // m = 89 is the smallest multiple of 0x9e3779b9 that comes back within 21,582,161 of 0 (mod 2^32).
       expect(draws((s + Math.imul(89, 0x9e3779b9)) >>> 0, 5)).toEqual(draws(s, 94).slice(89));
     }
-    expect(Math.min(...Array.from({ length: 142 }, (_, m) => {
-      const v = Number((BigInt(m + 1) * 0x9e3779b9n) % 2n ** 32n);
-      return Math.min(v, 2 ** 32 - v);
-    }))).toBe(21_582_161);
+    expect(
+      Math.min(
+        ...Array.from({ length: 142 }, (_, m) => {
+          const v = Number((BigInt(m + 1) * 0x9e3779b9n) % 2n ** 32n);
+          return Math.min(v, 2 ** 32 - v);
+        }),
+      ),
+    ).toBe(21_582_161);
   });
 
   it('different seeds give different streams', () => {
-    const first = (s: number) => Array.from({ length: 4 }, ((st) => () => st.next())(new SeedStream(s)));
+    const first = (s: number) =>
+      Array.from(
+        { length: 4 },
+        (
+          (st) => () =>
+            st.next()
+        )(new SeedStream(s)),
+      );
     expect(first(1)).not.toEqual(first(2));
     expect(first(0)).not.toEqual(first(1));
   });
@@ -60,10 +71,13 @@ describe('a model is a pure function of (architecture, seed)', () => {
   it.each([
     ['cnn-small', { inputShape: [28, 28, 1], numClasses: 10 }],
     ['resnet20', { inputShape: [32, 32, 3], numClasses: 10 }],
-  ] as [string, ModelOptions][])('%s: the same seed, 0 included, builds identical weights; another seed does not', (name, opts) => {
-    for (const seed of [0, 1]) expect(weights(name, { ...opts, seed })).toEqual(weights(name, { ...opts, seed }));
-    expect(weights(name, { ...opts, seed: 0 })[0]).not.toEqual(weights(name, { ...opts, seed: 1 })[0]);
-  });
+  ] as [string, ModelOptions][])(
+    '%s: the same seed, 0 included, builds identical weights; another seed does not',
+    (name, opts) => {
+      for (const seed of [0, 1]) expect(weights(name, { ...opts, seed })).toEqual(weights(name, { ...opts, seed }));
+      expect(weights(name, { ...opts, seed: 0 })[0]).not.toEqual(weights(name, { ...opts, seed: 1 })[0]);
+    },
+  );
 
   it('tfjsSeed replaces only 0', () => {
     expect(tfjsSeed(0)).not.toBe(0);

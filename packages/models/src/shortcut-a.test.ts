@@ -13,7 +13,8 @@ function reference(x: Float32Array, [n, h, w, c]: number[], stride: number, out:
   for (let b = 0; b < n!; b++)
     for (let i = 0; i < ho; i++)
       for (let j = 0; j < wo; j++)
-        for (let k = 0; k < c!; k++) y[((b * ho + i) * wo + j) * out + before + k] = x[((b * h! + i * stride) * w! + j * stride) * c! + k]!;
+        for (let k = 0; k < c!; k++)
+          y[((b * ho + i) * wo + j) * out + before + k] = x[((b * h! + i * stride) * w! + j * stride) * c! + k]!;
   return y;
 }
 
@@ -33,7 +34,9 @@ describe('PadShortcut (option A)', () => {
           const layer = new PadShortcut({ stride, outChannels: c + extra });
           const y = layer.apply(x) as tf.Tensor;
           expect(y.shape).toEqual(layer.computeOutputShape([null, h, w, c]).map((d) => d ?? 2));
-          expect(Array.from(y.dataSync())).toEqual(Array.from(reference(x.dataSync() as Float32Array, shape, stride, c + extra)));
+          expect(Array.from(y.dataSync())).toEqual(
+            Array.from(reference(x.dataSync() as Float32Array, shape, stride, c + extra)),
+          );
           tf.dispose([x, y]);
         },
       ),
@@ -48,7 +51,9 @@ describe('PadShortcut (option A)', () => {
     const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, weights)))(x);
     const wv = weights.dataSync();
     const expected = new Float32Array(18);
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) expected[((i * 2) * 3 + j * 2) * 2 + k] = wv[(i * 2 + j) * 4 + 1 + k]!;
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++)
+        for (let k = 0; k < 2; k++) expected[(i * 2 * 3 + j * 2) * 2 + k] = wv[(i * 2 + j) * 4 + 1 + k]!;
     expect(Array.from(g.dataSync())).toEqual(Array.from(expected));
     tf.dispose([x, weights, g]);
   });

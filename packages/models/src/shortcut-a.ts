@@ -40,7 +40,12 @@ export class PadShortcut extends tfl.layers.Layer {
       const extra = this.outChannels - x.shape[3];
       if (extra > 0) {
         const before = extra >> 1;
-        x = tf.pad(x, [[0, 0], [0, 0], [0, 0], [before, extra - before]]);
+        x = tf.pad(x, [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+          [before, extra - before],
+        ]);
       }
       return x;
     });

@@ -16,7 +16,11 @@ describe('modelSummary', () => {
     expect(row('layer2.0.shortcut')).toEqual(['layer2.0.shortcut', 'PadShortcut', '[?, 16, 16, 32]', '0']);
     expect(row('layer3.2.bn2')).toEqual(['layer3.2.bn2', 'FusedBatchNormalization', '[?, 8, 8, 64]', '256']);
     expect(row('fc')).toEqual(['fc', 'Dense', '[?, 10]', '650']);
-    expect(lines.slice(-3)).toEqual(['Total params: 271,098', 'Trainable params: 269,722', 'Non-trainable params: 1,376']);
+    expect(lines.slice(-3)).toEqual([
+      'Total params: 271,098',
+      'Trainable params: 269,722',
+      'Non-trainable params: 1,376',
+    ]);
     // The Params column adds up to the total.
     const body = lines.slice(4, 4 + model.layers.length);
     const sum = body.reduce((s, l) => s + Number(l.split(/\s+/).pop()!.replaceAll(',', '')), 0);

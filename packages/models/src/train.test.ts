@@ -26,42 +26,50 @@ function cifarSubset(): { x: Float32Array; y: Int32Array } {
     const rec = n * 3073;
     y[n] = bytes[rec]!;
     for (let c = 0; c < 3; c++)
-      for (let p = 0; p < 1024; p++) x[(n * 1024 + p) * 3 + c] = (bytes[rec + 1 + c * 1024 + p]! / 255 - MEAN[c]!) / STD[c]!;
+      for (let p = 0; p < 1024; p++)
+        x[(n * 1024 + p) * 3 + c] = (bytes[rec + 1 + c * 1024 + p]! / 255 - MEAN[c]!) / STD[c]!;
   }
   return { x, y };
 }
 
 describe('training a ResNet on real data', () => {
-  it.skipIf(!haveData)(`resnet20 (option-A shortcuts, half width) fits 128 CIFAR-10 images with the trainer's SGD step${haveData ? '' : ` (skipped: ${batchFile} not found)`}`, () => {
-    const { x, y } = cifarSubset();
-    const model = buildModel('resnet20', { inputShape: [32, 32, 3], numClasses: 10, seed: 1, width: 0.5 });
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const optimizer = tf.train.momentum(0.1, 0.9);
-    const batch = 32;
-    const epochLoss: number[] = [];
-    const tensorsBefore = tf.memory().numTensors + vars.length; // + one momentum slot per variable: nothing leaks
-    for (let epoch = 0; epoch < EPOCHS; epoch++) {
-      let sum = 0;
-      for (let start = 0; start < N; start += batch) {
-        const xs = tf.tensor4d(x.subarray(start * 3072, (start + batch) * 3072), [batch, 32, 32, 3]);
-        const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(y.subarray(start, start + batch), 'int32'), 10));
-        let losses: tf.Tensor | undefined;
-        const cost = optimizer.minimize(() => {
-          const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
-          const l = tf.losses.softmaxCrossEntropy(ys, logits, undefined, 0, tf.Reduction.NONE);
-          losses = tf.keep(l);
-          return tf.mean(l) as tf.Scalar;
-        }, true, vars);
-        sum += (losses!.dataSync() as Float32Array).reduce((a, b) => a + b, 0);
-        tf.dispose([xs, ys, losses!, cost!]);
+  it.skipIf(!haveData)(
+    `resnet20 (option-A shortcuts, half width) fits 128 CIFAR-10 images with the trainer's SGD step${haveData ? '' : ` (skipped: ${batchFile} not found)`}`,
+    () => {
+      const { x, y } = cifarSubset();
+      const model = buildModel('resnet20', { inputShape: [32, 32, 3], numClasses: 10, seed: 1, width: 0.5 });
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const optimizer = tf.train.momentum(0.1, 0.9);
+      const batch = 32;
+      const epochLoss: number[] = [];
+      const tensorsBefore = tf.memory().numTensors + vars.length; // + one momentum slot per variable: nothing leaks
+      for (let epoch = 0; epoch < EPOCHS; epoch++) {
+        let sum = 0;
+        for (let start = 0; start < N; start += batch) {
+          const xs = tf.tensor4d(x.subarray(start * 3072, (start + batch) * 3072), [batch, 32, 32, 3]);
+          const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(y.subarray(start, start + batch), 'int32'), 10));
+          let losses: tf.Tensor | undefined;
+          const cost = optimizer.minimize(
+            () => {
+              const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
+              const l = tf.losses.softmaxCrossEntropy(ys, logits, undefined, 0, tf.Reduction.NONE);
+              losses = tf.keep(l);
+              return tf.mean(l) as tf.Scalar;
+            },
+            true,
+            vars,
+          );
+          sum += (losses!.dataSync() as Float32Array).reduce((a, b) => a + b, 0);
+          tf.dispose([xs, ys, losses!, cost!]);
+        }
+        epochLoss.push(sum / N);
       }
-      epochLoss.push(sum / N);
-    }
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-    expect(epochLoss[0]).toBeGreaterThan(2);
-    expect(epochLoss.every(Number.isFinite)).toBe(true);
-    expect(epochLoss[epochLoss.length - 1]).toBeLessThan(0.8 * epochLoss[0]!);
-    model.dispose();
-    optimizer.dispose();
-  });
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+      expect(epochLoss[0]).toBeGreaterThan(2);
+      expect(epochLoss.every(Number.isFinite)).toBe(true);
+      expect(epochLoss[epochLoss.length - 1]).toBeLessThan(0.8 * epochLoss[0]!);
+      model.dispose();
+      optimizer.dispose();
+    },
+  );
 });

@@ -16,8 +16,11 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
-const paths = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--')));
-if (paths.length < 1) throw new Error('usage: node bench/ab.bench.mjs OLD_DIST_INDEX_JS [NEW_DIST_INDEX_JS] [--reps N] [--policies a,b]');
+const paths = process.argv
+  .slice(2)
+  .filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--')));
+if (paths.length < 1)
+  throw new Error('usage: node bench/ab.bench.mjs OLD_DIST_INDEX_JS [NEW_DIST_INDEX_JS] [--reps N] [--policies a,b]');
 const load = (p) => import(pathToFileURL(resolve(p)).href);
 const A = await load(paths[0]);
 const B = await load(paths[1] ?? new URL('../dist/index.js', import.meta.url).pathname);
@@ -49,12 +52,23 @@ const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const least = (a) => Math.min(...a);
 const f1 = (x) => x.toFixed(1);
 
-console.log(`A ${paths[0]} vs B ${paths[1] ?? 'this dist'}: N = ${N.toLocaleString('en')}, pruneRatio ${ratio}, ${REPS} interleaved selections, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()[0].toFixed(1)}`);
-console.log('| policy | A cpu median / min ms | B cpu median / min ms | reference cpu median / min ms | A x ref (median) | B x ref (median) | B x ref (min) | B / A (median) |');
+console.log(
+  `A ${paths[0]} vs B ${paths[1] ?? 'this dist'}: N = ${N.toLocaleString('en')}, pruneRatio ${ratio}, ${REPS} interleaved selections, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()[0].toFixed(1)}`,
+);
+console.log(
+  '| policy | A cpu median / min ms | B cpu median / min ms | reference cpu median / min ms | A x ref (median) | B x ref (median) | B x ref (min) | B / A (median) |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const policy of B.policyNames().filter((p) => !only || only.includes(p))) {
   collectGarbage();
-  const config = { policy, datasetSize: N, pruneRatio: ratio, totalEpochs: 10 * REPS + 10, seed: 1, ...(policy === 'static' ? { scores: staticScores } : {}) };
+  const config = {
+    policy,
+    datasetSize: N,
+    pruneRatio: ratio,
+    totalEpochs: 10 * REPS + 10,
+    seed: 1,
+    ...(policy === 'static' ? { scores: staticScores } : {}),
+  };
   const a = A.createPruner(config);
   const b = B.createPruner(config);
   for (let pass = 0; pass < 3; pass++) {
@@ -79,7 +93,9 @@ for (const policy of B.policyNames().filter((p) => !only || only.includes(p))) {
     ta.push(cpuMs(() => (sa = a.select(r + 3))));
     if (r % 2 === 1) tb.push(cpuMs(() => (sb = b.select(r + 3))));
     tr.push(cpuMs(reference));
-    const same = sa.indices.length === sb.indices.length && sa.indices.every((id, i) => id === sb.indices[i] && sa.weights[i] === sb.weights[i]);
+    const same =
+      sa.indices.length === sb.indices.length &&
+      sa.indices.every((id, i) => id === sb.indices[i] && sa.weights[i] === sb.weights[i]);
     if (!same) throw new Error(`${policy}: the two builds selected differently at epoch ${r + 3}`);
   }
   const [ma, mb, mr] = [median(ta), median(tb), median(tr)];

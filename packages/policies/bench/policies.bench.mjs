@@ -30,7 +30,9 @@ const arg = (name, fallback) => {
 };
 const N = arg('n', 1_281_167);
 // --policies a,b: measure only these (default: every registered policy, one after another in this process).
-const only = process.argv.includes('--policies') ? process.argv[process.argv.indexOf('--policies') + 1].split(',') : null;
+const only = process.argv.includes('--policies')
+  ? process.argv[process.argv.indexOf('--policies') + 1].split(',')
+  : null;
 const REPS = arg('reps', 15);
 const PASSES = arg('passes', 5);
 const BATCH = 1024;
@@ -50,7 +52,8 @@ const quickselectTop = () => {
   // Check the reference once (untimed), then warm it up like the policies' select.
   quickselectTop();
   const t = scratch[N - keep];
-  for (let i = 0; i < N; i++) if (i < N - keep ? scratch[i] > t : scratch[i] < t) throw new Error('quickselect reference is wrong');
+  for (let i = 0; i < N; i++)
+    if (i < N - keep ? scratch[i] > t : scratch[i] < t) throw new Error('quickselect reference is wrong');
   for (let w = 0; w < 2; w++) quickselectTop();
 }
 const refAll = [];
@@ -60,7 +63,14 @@ const rows = [];
 for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   const extra = policy === 'static' ? { scores: staticScores } : {};
   collectGarbage();
-  const pruner = createPruner({ policy, datasetSize: N, pruneRatio: ratio, totalEpochs: 10 * REPS + 10, seed: 1, ...extra });
+  const pruner = createPruner({
+    policy,
+    datasetSize: N,
+    pruneRatio: ratio,
+    totalEpochs: 10 * REPS + 10,
+    seed: 1,
+    ...extra,
+  });
   // observe: one untimed pass (JIT warm-up and every sample's first observation, as select() below is warmed up
   // too), then PASSES timed passes over all samples: the steady state of training.
   const pass = () => {
@@ -133,7 +143,9 @@ if (rows.length > 0) {
   rows.push(ref);
 }
 
-console.log(`@dp/policies benchmark: N = ${N.toLocaleString('en')}, pruneRatio ${ratio}, ${REPS} selections, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()[0].toFixed(1)}`);
+console.log(
+  `@dp/policies benchmark: N = ${N.toLocaleString('en')}, pruneRatio ${ratio}, ${REPS} selections, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()[0].toFixed(1)}`,
+);
 const cols = Object.keys(rows[0]);
 const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
 const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(width[i])).join(' | ')} |`;

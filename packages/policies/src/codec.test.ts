@@ -56,7 +56,8 @@ describe('counts', () => {
         const got = floorOf(pct / 100, n);
         if (got !== exact) throw new Error(`floorOf(${pct / 100}, ${n}) = ${got}, exact ${exact}`);
         const up = ceilOf(pct / 100, n);
-        const exactUp = Math.ceil((pct * n) / 100) === (pct * n) / 100 ? (pct * n) / 100 : Math.floor((pct * n) / 100) + 1;
+        const exactUp =
+          Math.ceil((pct * n) / 100) === (pct * n) / 100 ? (pct * n) / 100 : Math.floor((pct * n) / 100) + 1;
         if (up !== exactUp) throw new Error(`ceilOf(${pct / 100}, ${n}) = ${up}, exact ${exactUp}`);
       }
     }

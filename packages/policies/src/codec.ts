@@ -8,7 +8,8 @@ import { mix32 } from './rng.js';
 export function encodeTyped(a: Uint32Array | Float32Array): string {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += 0x8000) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]));
   return btoa(parts.join(''));
 }
 

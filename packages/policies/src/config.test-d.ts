@@ -20,7 +20,14 @@ describe('built-in policies: checked at compile time', () => {
   it('accepts each policy with the common options and its own options, all optional', () => {
     createPruner({ policy: 'full', ...common });
     createPruner({ policy: 'random', ...common, interval: 2, warmupEpochs: 1, annealEpochs: 1 });
-    createPruner({ policy: 'epsilon-greedy', ...common, epsilon: 0.2, decay: 0.8, epsilonSchedule: 'linear', epsilonFinal: 0.01 });
+    createPruner({
+      policy: 'epsilon-greedy',
+      ...common,
+      epsilon: 0.2,
+      decay: 0.8,
+      epsilonSchedule: 'linear',
+      epsilonFinal: 0.01,
+    });
     createPruner({ policy: 'ucb', ...common, c: 2, decay: 0.9, bonus: 'count' });
     createPruner({ policy: 'importance', ...common, c: 1, mix: 0.3 });
     createPruner({ policy: 'infobatch', ...common, delta: 0.8 });
@@ -75,7 +82,7 @@ describe('built-in policies: checked at compile time', () => {
     createPruner({ policy: 'static', ...common, scores: ['1', '2'] });
   });
 
-  it('requires the common options and the static policy\'s scores', () => {
+  it("requires the common options and the static policy's scores", () => {
     // @ts-expect-error -- datasetSize is missing
     createPruner({ policy: 'random', pruneRatio: 0.5, totalEpochs: 10, seed: 1 });
     // @ts-expect-error -- static ranks a given score array
@@ -93,7 +100,9 @@ describe('built-in policies: checked at compile time', () => {
     const eg = createPruner({ policy: 'epsilon-greedy', ...common, epsilonSchedule: 'exponential' });
     expectTypeOf(eg.options).toExtend<Readonly<EpsilonGreedyOptions>>();
     expectTypeOf(eg.options.epsilonFinal).toEqualTypeOf<number | undefined>();
-    expectTypeOf(createPruner({ policy: 'static', ...common, scores: [1, 2] }).options.scores).toEqualTypeOf<Float32Array>();
+    expectTypeOf(
+      createPruner({ policy: 'static', ...common, scores: [1, 2] }).options.scores,
+    ).toEqualTypeOf<Float32Array>();
     // A union of policies gives the union of their options.
     const either = (policy: 'ucb' | 'importance') => createPruner({ policy, ...common, c: 2 });
     expectTypeOf(either).returns.toEqualTypeOf<PrunerFor<'ucb' | 'importance'>>();
@@ -121,7 +130,13 @@ describe('the escape hatch: CustomPrunerConfig, checked at run time only', () =>
     summary: 'a registered policy',
     optionNames: ['alpha'],
     parseOptions: (raw) => ({ alpha: typeof raw.alpha === 'number' ? raw.alpha : 1 }),
-    create: (ctx) => ({ bytesPerSample: 0, choose: () => ({ indices: new Uint32Array(ctx.keep) }), observe: () => {}, state: () => null, load: () => {} }),
+    create: (ctx) => ({
+      bytesPerSample: 0,
+      choose: () => ({ indices: new Uint32Array(ctx.keep) }),
+      observe: () => {},
+      state: () => null,
+      load: () => {},
+    }),
   };
 
   it('accepts a registered policy through a config typed CustomPrunerConfig', () => {
@@ -135,7 +150,10 @@ describe('the escape hatch: CustomPrunerConfig, checked at run time only', () =>
   });
 
   it('accepts names and options only known at run time (what the dp CLI passes)', () => {
-    const parsed: { policy: string; options: Record<string, number | string | boolean> } = { policy: 'ucb', options: { c: 2 } };
+    const parsed: { policy: string; options: Record<string, number | string | boolean> } = {
+      policy: 'ucb',
+      options: { c: 2 },
+    };
     expectTypeOf(createPruner({ ...parsed.options, policy: parsed.policy, ...common })).toEqualTypeOf<Pruner>();
   });
 

@@ -50,7 +50,17 @@ export interface BuiltinPolicyOptions {
 export type BuiltinPolicyName = keyof BuiltinPolicyOptions;
 
 /** The score arrays `static` accepts (copied to float32 and checked finite). */
-export type StaticScores = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | readonly number[];
+export type StaticScores =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | readonly number[];
 
 /** What a config gives for the options of policy `P`: each optional (left out = its default); `static` needs `scores`. */
 export type PolicyConfigOptions<P extends BuiltinPolicyName> = P extends 'static'
@@ -60,7 +70,9 @@ export type PolicyConfigOptions<P extends BuiltinPolicyName> = P extends 'static
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
 /** The config of built-in policy `P`: its name, the common options and its own options, nothing else. */
-export type PolicyConfig<P extends BuiltinPolicyName> = Flatten<{ policy: P } & CommonPrunerConfig & PolicyConfigOptions<P>>;
+export type PolicyConfig<P extends BuiltinPolicyName> = Flatten<
+  { policy: P } & CommonPrunerConfig & PolicyConfigOptions<P>
+>;
 
 /**
  * A config of a built-in policy, discriminated by `policy`: an unknown name, another policy's option or a wrongly

@@ -52,7 +52,12 @@ function updateMean(data: Float32Array, ids: ArrayLike<number>, losses: ArrayLik
   }
 }
 
-function updateMeanVariance(data: Float32Array, ids: ArrayLike<number>, losses: ArrayLike<number>, decay: number): void {
+function updateMeanVariance(
+  data: Float32Array,
+  ids: ArrayLike<number>,
+  losses: ArrayLike<number>,
+  decay: number,
+): void {
   const a = 1 - decay;
   for (let i = 0; i < ids.length; i++) {
     const j = ids[i]! * 2;

@@ -12,7 +12,16 @@ export type {
   PrunerFor,
   StaticScores,
 } from './config.js';
-export type { Choice, Json, Policy, PolicyContext, PolicyInput, PolicyInstance, Selection, ShardOptions } from './types.js';
+export type {
+  Choice,
+  Json,
+  Policy,
+  PolicyContext,
+  PolicyInput,
+  PolicyInstance,
+  Selection,
+  ShardOptions,
+} from './types.js';
 export { COMMON_OPTION_DEFAULTS } from './common-options.js';
 export { DpError, isDpError, PrunerError } from './errors.js';
 export { getPolicy, policyNames, registerPolicy, unregisterPolicy } from './registry.js';

@@ -8,21 +8,29 @@ import { createPruner } from './create.js';
 describe('policy metadata', () => {
   it('declares the defaults parseOptions fills in (at any run size, seed and epochs, prune ratio 0.5)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 20, max: 100000 }), fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (datasetSize, totalEpochs, seed) => {
-        for (const name of policyNames()) {
-          const p = getPolicy(name);
-          if (p.consumes === 'score-file') continue; // needs its scores; checked below
-          const ctx = { datasetSize, pruneRatio: 0.5, totalEpochs, seed, keep: keepCount(0.5, datasetSize) };
-          expect(p.parseOptions({}, ctx), name).toEqual(p.defaults);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 20, max: 100000 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        (datasetSize, totalEpochs, seed) => {
+          for (const name of policyNames()) {
+            const p = getPolicy(name);
+            if (p.consumes === 'score-file') continue; // needs its scores; checked below
+            const ctx = { datasetSize, pruneRatio: 0.5, totalEpochs, seed, keep: keepCount(0.5, datasetSize) };
+            expect(p.parseOptions({}, ctx), name).toEqual(p.defaults);
+          }
+        },
+      ),
       { numRuns: 20 },
     );
   });
 
   it('gives the score-file policy its offset default', () => {
     const p = getPolicy(policyNames().find((n) => getPolicy(n).consumes === 'score-file')!);
-    const parsed = p.parseOptions({ scores: new Float32Array(10) }, { datasetSize: 10, pruneRatio: 0.5, totalEpochs: 3, seed: 0, keep: 5 }) as Record<string, unknown>;
+    const parsed = p.parseOptions(
+      { scores: new Float32Array(10) },
+      { datasetSize: 10, pruneRatio: 0.5, totalEpochs: 3, seed: 0, keep: 5 },
+    ) as Record<string, unknown>;
     expect({ offset: parsed.offset }).toEqual(p.defaults);
   });
 
@@ -41,6 +49,10 @@ describe('policy metadata', () => {
 
   it('the common option defaults are the pruner defaults', () => {
     const pruner = createPruner({ policy: 'random', datasetSize: 50, pruneRatio: 0.5, totalEpochs: 3, seed: 1 });
-    expect({ interval: pruner.config.interval, warmupEpochs: pruner.config.warmupEpochs, annealEpochs: pruner.config.annealEpochs }).toEqual(COMMON_OPTION_DEFAULTS);
+    expect({
+      interval: pruner.config.interval,
+      warmupEpochs: pruner.config.warmupEpochs,
+      annealEpochs: pruner.config.annealEpochs,
+    }).toEqual(COMMON_OPTION_DEFAULTS);
   });
 });

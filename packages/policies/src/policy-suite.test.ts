@@ -13,15 +13,45 @@ const OPTIONS: Record<string, Extra> = {
   ramp: (n, keep) => fc.double({ min: 0, max: Math.min(1, (n - keep) / keep), noNaN: true }).map((ramp) => ({ ramp })),
   'epsilon-greedy': () =>
     fc
-      .record({ epsilon: fc.double({ min: 0, max: 1, noNaN: true }), decay: fc.double({ min: 0, max: 0.99, noNaN: true }), epsilonSchedule: fc.constantFrom('constant', 'linear', 'exponential'), share: fc.double({ min: 0.01, max: 1, noNaN: true }) })
+      .record({
+        epsilon: fc.double({ min: 0, max: 1, noNaN: true }),
+        decay: fc.double({ min: 0, max: 0.99, noNaN: true }),
+        epsilonSchedule: fc.constantFrom('constant', 'linear', 'exponential'),
+        share: fc.double({ min: 0.01, max: 1, noNaN: true }),
+      })
       // epsilonFinal only with a decaying schedule, in (0, epsilon] (a subnormal epsilon * share can round to 0).
-      .map(({ share, ...o }) => (o.epsilonSchedule === 'constant' ? o : { ...o, epsilonFinal: o.epsilon * share || o.epsilon })),
-  ucb: () => fc.record({ c: fc.double({ min: 0, max: 5, noNaN: true }), decay: fc.double({ min: 0, max: 0.99, noNaN: true }), bonus: fc.constantFrom('std', 'count') }),
-  importance: () => fc.record({ c: fc.double({ min: 0, max: 5, noNaN: true }), decay: fc.double({ min: 0, max: 0.99, noNaN: true }), mix: fc.double({ min: 0.01, max: 1, noNaN: true }) }),
+      .map(({ share, ...o }) =>
+        o.epsilonSchedule === 'constant' ? o : { ...o, epsilonFinal: o.epsilon * share || o.epsilon },
+      ),
+  ucb: () =>
+    fc.record({
+      c: fc.double({ min: 0, max: 5, noNaN: true }),
+      decay: fc.double({ min: 0, max: 0.99, noNaN: true }),
+      bonus: fc.constantFrom('std', 'count'),
+    }),
+  importance: () =>
+    fc.record({
+      c: fc.double({ min: 0, max: 5, noNaN: true }),
+      decay: fc.double({ min: 0, max: 0.99, noNaN: true }),
+      mix: fc.double({ min: 0.01, max: 1, noNaN: true }),
+    }),
   infobatch: () => fc.record({ delta: fc.double({ min: 0.05, max: 1, noNaN: true }) }),
-  repb: () => fc.record({ window: fc.integer({ min: 1, max: 4 }), maxWeight: fc.double({ min: 1, max: 20, noNaN: true }) }),
-  orderdp: (n, keep) => fc.record({ poolRatio: fc.option(fc.double({ min: keep / n, max: 1, noNaN: true }), { nil: undefined }), initialScore: fc.double({ min: -5, max: 5, noNaN: true }) }),
-  seta: () => fc.integer({ min: 1, max: 12 }).chain((groups) => fc.record({ groups: fc.constant(groups), windowScale: fc.double({ min: 0.6 / groups, max: 1, noNaN: true }), delta: fc.double({ min: 0.05, max: 1, noNaN: true }), initialScore: fc.double({ min: -5, max: 5, noNaN: true }) })),
+  repb: () =>
+    fc.record({ window: fc.integer({ min: 1, max: 4 }), maxWeight: fc.double({ min: 1, max: 20, noNaN: true }) }),
+  orderdp: (n, keep) =>
+    fc.record({
+      poolRatio: fc.option(fc.double({ min: keep / n, max: 1, noNaN: true }), { nil: undefined }),
+      initialScore: fc.double({ min: -5, max: 5, noNaN: true }),
+    }),
+  seta: () =>
+    fc.integer({ min: 1, max: 12 }).chain((groups) =>
+      fc.record({
+        groups: fc.constant(groups),
+        windowScale: fc.double({ min: 0.6 / groups, max: 1, noNaN: true }),
+        delta: fc.double({ min: 0.05, max: 1, noNaN: true }),
+        initialScore: fc.double({ min: -5, max: 5, noNaN: true }),
+      }),
+    ),
   static: (n, keep, salt) =>
     fc.record({
       // Few distinct values, so ties are common.
@@ -35,5 +65,12 @@ it('the suite covers every registered policy', () => {
 });
 
 for (const policy of policyNames()) {
-  runPolicySuite(policy, { describe, it, expect }, { options: (_fc, n, keep, salt) => OPTIONS[policy]!(n, keep, salt), variableSize: ['infobatch', 'seta', 'ramp'].includes(policy) });
+  runPolicySuite(
+    policy,
+    { describe, it, expect },
+    {
+      options: (_fc, n, keep, salt) => OPTIONS[policy]!(n, keep, salt),
+      variableSize: ['infobatch', 'seta', 'ramp'].includes(policy),
+    },
+  );
 }

@@ -47,34 +47,47 @@ function referenceProbabilities(sizes: number[], k: number, mix: number): Float6
   }
 }
 
-const sizesArb = fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 300 });
+const sizesArb = fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })), {
+  minLength: 1,
+  maxLength: 300,
+});
 
 describe('inclusionProbabilities', () => {
   it('property: sums to k, each in (0, 1], at least k·mix/n, ordered like the sizes', () => {
     fc.assert(
-      fc.property(sizesArb, fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1e-12, 1e-20)), fc.nat(), (sizes, mix, kSeed) => {
-        const n = sizes.length;
-        const k = kSeed % (n + 1);
-        const p = inclusionProbabilities(sizes, k, mix);
-        const sum = p.reduce((a, b) => a + b, 0);
-        expect(Math.abs(sum - k)).toBeLessThan(1e-9 * Math.max(k, 1));
-        for (let i = 0; i < n; i++) {
-          if (k > 0 && mix >= 1e-12) expect(p[i]).toBeGreaterThan(0); // below that, mix/n is lost next to 1 in float64
-          expect(p[i]).toBeLessThanOrEqual(1);
-          expect(p[i]).toBeGreaterThanOrEqual((k * mix) / n - 1e-12);
-          for (let j = 0; j < n; j++) if (sizes[i]! > sizes[j]!) expect(p[i]).toBeGreaterThanOrEqual(p[j]! - 1e-12);
-        }
-      }),
+      fc.property(
+        sizesArb,
+        fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1e-12, 1e-20)),
+        fc.nat(),
+        (sizes, mix, kSeed) => {
+          const n = sizes.length;
+          const k = kSeed % (n + 1);
+          const p = inclusionProbabilities(sizes, k, mix);
+          const sum = p.reduce((a, b) => a + b, 0);
+          expect(Math.abs(sum - k)).toBeLessThan(1e-9 * Math.max(k, 1));
+          for (let i = 0; i < n; i++) {
+            if (k > 0 && mix >= 1e-12) expect(p[i]).toBeGreaterThan(0); // below that, mix/n is lost next to 1 in float64
+            expect(p[i]).toBeLessThanOrEqual(1);
+            expect(p[i]).toBeGreaterThanOrEqual((k * mix) / n - 1e-12);
+            for (let j = 0; j < n; j++) if (sizes[i]! > sizes[j]!) expect(p[i]).toBeGreaterThanOrEqual(p[j]! - 1e-12);
+          }
+        },
+      ),
     );
   });
 
   it('property: bit for bit the straightforward algorithm (fused first round, skipped last round)', () => {
     const fewValues = fc.array(fc.constantFrom(0, 0.1, 0.3, 1, 2, 3), { minLength: 1, maxLength: 40 });
     fc.assert(
-      fc.property(fc.oneof(sizesArb, fewValues), fc.constantFrom(0, 1e-20, 0.001, 0.1, 0.3, 0.5, 1), fc.nat(), (sizes, mix, kSeed) => {
-        const k = kSeed % (sizes.length + 1);
-        expect(inclusionProbabilities(sizes, k, mix)).toEqual(referenceProbabilities(sizes, k, mix));
-      }),
+      fc.property(
+        fc.oneof(sizesArb, fewValues),
+        fc.constantFrom(0, 1e-20, 0.001, 0.1, 0.3, 0.5, 1),
+        fc.nat(),
+        (sizes, mix, kSeed) => {
+          const k = kSeed % (sizes.length + 1);
+          expect(inclusionProbabilities(sizes, k, mix)).toEqual(referenceProbabilities(sizes, k, mix));
+        },
+      ),
       { numRuns: 500 },
     );
     // Shares within rounding of 1 / k, where the guessed first capping round is wrong and is redone in full.
@@ -89,7 +102,9 @@ describe('inclusionProbabilities', () => {
 
   it('caps items above 1 and spreads their excess over the rest', () => {
     // Uncapped: 2 · 100/103 > 1, so item 0 is certain and the other place is shared by three equal items.
-    expect([...inclusionProbabilities([100, 1, 1, 1], 2, 0)].map((x) => +x.toFixed(12))).toEqual([1, 1 / 3, 1 / 3, 1 / 3].map((x) => +x.toFixed(12)));
+    expect([...inclusionProbabilities([100, 1, 1, 1], 2, 0)].map((x) => +x.toFixed(12))).toEqual(
+      [1, 1 / 3, 1 / 3, 1 / 3].map((x) => +x.toFixed(12)),
+    );
     // Two rounds: 50 is certain only once 100 has left the pool.
     const p = inclusionProbabilities([100, 50, 1, 1, 1], 3, 0);
     expect(p[0]).toBe(1);
@@ -145,16 +160,22 @@ function referenceSystematic(p: Float64Array, n: number, k: number, rng: Rng): U
 describe('systematicSample', () => {
   it('property: bit for bit the plain threshold walk (below and above the closed-form limit k < 2^21 - 2)', () => {
     fc.assert(
-      fc.property(sizesArb, fc.double({ min: 0.001, max: 1, noNaN: true }), fc.nat(), fc.integer(), (sizes, mix, kSeed, seed) => {
-        const n = sizes.length;
-        const k = kSeed % (n + 1);
-        const p = inclusionProbabilities(sizes, k, mix);
-        const expected = referenceSystematic(p, n, k, new Rng(seed));
-        if (expected.includes(0xffffffff)) return; // Σp rounded below k: the top-up draws differ from the reference
-        const out = new Uint32Array(k);
-        systematicSample(p, n, k, new Rng(seed), out);
-        expect(out).toEqual(expected);
-      }),
+      fc.property(
+        sizesArb,
+        fc.double({ min: 0.001, max: 1, noNaN: true }),
+        fc.nat(),
+        fc.integer(),
+        (sizes, mix, kSeed, seed) => {
+          const n = sizes.length;
+          const k = kSeed % (n + 1);
+          const p = inclusionProbabilities(sizes, k, mix);
+          const expected = referenceSystematic(p, n, k, new Rng(seed));
+          if (expected.includes(0xffffffff)) return; // Σp rounded below k: the top-up draws differ from the reference
+          const out = new Uint32Array(k);
+          systematicSample(p, n, k, new Rng(seed), out);
+          expect(out).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
     // k >= 2^21 - 2 takes the plain walk: ~2.1 million items.
@@ -173,27 +194,41 @@ describe('systematicSample', () => {
 
   it('property: exactly k distinct ids', () => {
     fc.assert(
-      fc.property(sizesArb, fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.integer(), (sizes, mix, kSeed, seed) => {
-        const n = sizes.length;
-        const k = kSeed % (n + 1);
-        const p = inclusionProbabilities(sizes, k, mix);
-        const out = new Uint32Array(k);
-        systematicSample(p, n, k, new Rng(seed), out);
-        expect(new Set(out).size).toBe(k);
-        for (const id of out) expect(id).toBeLessThan(n);
-      }),
+      fc.property(
+        sizesArb,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat(),
+        fc.integer(),
+        (sizes, mix, kSeed, seed) => {
+          const n = sizes.length;
+          const k = kSeed % (n + 1);
+          const p = inclusionProbabilities(sizes, k, mix);
+          const out = new Uint32Array(k);
+          systematicSample(p, n, k, new Rng(seed), out);
+          expect(new Set(out).size).toBe(k);
+          for (const id of out) expect(id).toBeLessThan(n);
+        },
+      ),
     );
   });
 
   it('refuses a k or n that does not fit, naming it', () => {
     const p = Float64Array.from([0.5, 0.5]);
-    expect(() => systematicSample(p, 3, 1, new Rng(1), new Uint32Array(1))).toThrow(/n = 3 is invalid: expected an integer in \[0, 2\]/);
-    expect(() => systematicSample(p, 2, 2, new Rng(1), new Uint32Array(1))).toThrow(/k = 2 is invalid: expected an integer in \[0, 1\]/);
+    expect(() => systematicSample(p, 3, 1, new Rng(1), new Uint32Array(1))).toThrow(
+      /n = 3 is invalid: expected an integer in \[0, 2\]/,
+    );
+    expect(() => systematicSample(p, 2, 2, new Rng(1), new Uint32Array(1))).toThrow(
+      /k = 2 is invalid: expected an integer in \[0, 1\]/,
+    );
   });
 
   it('includes each item with its probability across the block order (n = 200, 4,000 draws)', () => {
     const n = 200;
-    const p = inclusionProbabilities(Array.from({ length: n }, (_, i) => (i % 10) + (i < 64 ? 20 : 0)), 50, 0.2);
+    const p = inclusionProbabilities(
+      Array.from({ length: n }, (_, i) => (i % 10) + (i < 64 ? 20 : 0)),
+      50,
+      0.2,
+    );
     const hits = new Float64Array(n);
     const rng = new Rng(5);
     const out = new Uint32Array(50);

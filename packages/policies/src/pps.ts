@@ -11,7 +11,12 @@ import type { Rng } from './rng.js';
  * mix = 1) give the uniform k / n; with mix = 0, items of size 0 get 0 unless places are left for them. O(n) per capping round; each round makes at least one more item certain and in
  * practice two or three rounds suffice. `out` (length >= n) receives the probabilities.
  */
-export function inclusionProbabilities(sizes: ArrayLike<number>, k: number, mix: number, out: Float64Array = new Float64Array(sizes.length)): Float64Array {
+export function inclusionProbabilities(
+  sizes: ArrayLike<number>,
+  k: number,
+  mix: number,
+  out: Float64Array = new Float64Array(sizes.length),
+): Float64Array {
   const n = sizes.length;
   if (!(Number.isInteger(k) && k >= 0 && k <= n)) throw new PrunerError('k', k, `an integer in [0, ${n}]`);
   if (!(mix >= 0 && mix <= 1)) throw new PrunerError('mix', mix, 'a number in [0, 1]');
@@ -106,7 +111,11 @@ export function cappedShares(out: Float64Array, n: number, k: number, mix: numbe
 }
 
 /** One capping round: every pooled item with q · scale >= 1 becomes certain (stored as −q). */
-function capRound(out: Float64Array, n: number, scale: number): { capped: number; pool: number; pooled: number; poolMax: number } {
+function capRound(
+  out: Float64Array,
+  n: number,
+  scale: number,
+): { capped: number; pool: number; pooled: number; poolMax: number } {
   let capped = 0;
   let pool = 0;
   let pooled = 0;
@@ -133,7 +142,17 @@ function capRound(out: Float64Array, n: number, scale: number): { capped: number
  * most one threshold. Branch-free (an item is taken with probability p, unpredictably): every item is written at
  * out[count], and count (and the threshold, by 0 or 1: exact) advances only when it is taken; count < k at every write.
  */
-function thresholdPass(q: Float64Array, scale: number, n: number, k: number, nb: number, blocks: Uint32Array, start: number, out: Uint32Array, weights: Float32Array | null): number {
+function thresholdPass(
+  q: Float64Array,
+  scale: number,
+  n: number,
+  k: number,
+  nb: number,
+  blocks: Uint32Array,
+  start: number,
+  out: Uint32Array,
+  weights: Float32Array | null,
+): number {
   let threshold = start;
   let acc = 0;
   let count = 0;
@@ -166,7 +185,17 @@ const CLOSED_FORM_MAX = 2 ** 21 - 2;
  * thresholds, which p <= 1 rules out (start + m + 1 is exact, so rounding cannot carry acc + p past it); the check
  * stays as a guard (returns -1: the caller then runs thresholdPass). ~40% faster at N ~ 10^6.
  */
-function crossingsPass(q: Float64Array, scale: number, n: number, k: number, nb: number, blocks: Uint32Array, start: number, out: Uint32Array, weights: Float32Array | null): number {
+function crossingsPass(
+  q: Float64Array,
+  scale: number,
+  n: number,
+  k: number,
+  nb: number,
+  blocks: Uint32Array,
+  start: number,
+  out: Uint32Array,
+  weights: Float32Array | null,
+): number {
   let acc = 0;
   let count = 0;
   for (let j = 0; j < nb && count < k; j++) {
@@ -199,8 +228,10 @@ export const PPS_BLOCK = 64;
  * Consumes the block shuffle's draws plus one.
  */
 export function systematicSample(p: Float64Array, n: number, k: number, rng: Rng, out: Uint32Array): void {
-  if (!(Number.isInteger(n) && n >= 0 && n <= p.length)) throw new PrunerError('n', n, `an integer in [0, ${p.length}] (the length of p)`);
-  if (!(Number.isInteger(k) && k >= 0 && k <= n && k <= out.length)) throw new PrunerError('k', k, `an integer in [0, ${Math.min(n, out.length)}]`);
+  if (!(Number.isInteger(n) && n >= 0 && n <= p.length))
+    throw new PrunerError('n', n, `an integer in [0, ${p.length}] (the length of p)`);
+  if (!(Number.isInteger(k) && k >= 0 && k <= n && k <= out.length))
+    throw new PrunerError('k', k, `an integer in [0, ${Math.min(n, out.length)}]`);
   samplePps(p, 1, n, k, rng, out, null, new Uint32Array(Math.ceil(n / PPS_BLOCK)));
 }
 
@@ -210,7 +241,16 @@ export function systematicSample(p: Float64Array, n: number, k: number, rng: Rng
  * item j also gets weights[j] = k / (n · p) (the inverse-probability weight, importance.ts), computed as it is
  * chosen. `blocks` is scratch of at least ceil(n / 64) entries. Same draws, same choice as systematicSample.
  */
-export function samplePps(q: Float64Array, scale: number, n: number, k: number, rng: Rng, out: Uint32Array, weights: Float32Array | null, blocks: Uint32Array): void {
+export function samplePps(
+  q: Float64Array,
+  scale: number,
+  n: number,
+  k: number,
+  rng: Rng,
+  out: Uint32Array,
+  weights: Float32Array | null,
+  blocks: Uint32Array,
+): void {
   const nb = Math.ceil(n / PPS_BLOCK);
   for (let b = 0; b < nb; b++) blocks[b] = b;
   rng.shuffle(blocks, nb);
@@ -239,7 +279,8 @@ export function samplePps(q: Float64Array, scale: number, n: number, k: number, 
       if (r < w) pick = id;
       else r -= w;
     }
-    if (pick < 0) for (let id = n - 1; id >= 0 && pick < 0; id--) if (!chosen[id] && (total === 0 || prob(id) > 0)) pick = id; // rounding
+    if (pick < 0)
+      for (let id = n - 1; id >= 0 && pick < 0; id--) if (!chosen[id] && (total === 0 || prob(id) > 0)) pick = id; // rounding
     out[count] = pick;
     if (weights !== null) weights[count] = k / (n * prob(pick));
     count++;

@@ -41,7 +41,14 @@ describe('createPruner', () => {
   });
 
   it('interval re-selects every n epochs after warm-up; in between the same subset in a new order', () => {
-    const p = createPruner({ ...base, policy: 'random', totalEpochs: 8, interval: 3, warmupEpochs: 1, annealEpochs: 1 });
+    const p = createPruner({
+      ...base,
+      policy: 'random',
+      totalEpochs: 8,
+      interval: 3,
+      warmupEpochs: 1,
+      annealEpochs: 1,
+    });
     const sets = [0, 1, 2, 3, 4, 5, 6, 7].map((e) => trainEpoch(p, e, (id) => fakeLoss(1, id, e)));
     expect(sets.map((s) => s.kept)).toEqual([1000, 700, 700, 700, 700, 700, 700, 1000]);
     const set = (e: number) => [...sets[e]!.indices].sort((x, y) => x - y);
@@ -100,25 +107,73 @@ describe('bad input throws one PrunerError naming field, value and allowed value
   const ok: PrunerConfig = { ...base, policy: 'random' };
 
   it('invalid configs', () => {
-    rejects(() => createPruner({ ...ok, policy: 'nope' } as CustomPrunerConfig), 'policy', 'policy = "nope" is invalid: expected one of full, random, epsilon-greedy, ucb, importance, infobatch, static, orderdp, repb, seta, ramp');
-    rejects(() => createPruner({ ...ok, pruneRatio: 1 }), 'pruneRatio', 'pruneRatio = 1 is invalid: expected a number in [0, 1)');
+    rejects(
+      () => createPruner({ ...ok, policy: 'nope' } as CustomPrunerConfig),
+      'policy',
+      'policy = "nope" is invalid: expected one of full, random, epsilon-greedy, ucb, importance, infobatch, static, orderdp, repb, seta, ramp',
+    );
+    rejects(
+      () => createPruner({ ...ok, pruneRatio: 1 }),
+      'pruneRatio',
+      'pruneRatio = 1 is invalid: expected a number in [0, 1)',
+    );
     rejects(() => createPruner({ ...ok, pruneRatio: -0.1 }), 'pruneRatio', /pruneRatio = -0.1/);
     rejects(() => createPruner({ ...ok, pruneRatio: Number.NaN }), 'pruneRatio', /pruneRatio = NaN/);
-    rejects(() => createPruner({ ...ok, datasetSize: 2.5 }), 'datasetSize', 'datasetSize = 2.5 is invalid: expected an integer in [1, 4294967295]');
+    rejects(
+      () => createPruner({ ...ok, datasetSize: 2.5 }),
+      'datasetSize',
+      'datasetSize = 2.5 is invalid: expected an integer in [1, 4294967295]',
+    );
     rejects(() => createPruner({ ...ok, datasetSize: 0 }), 'datasetSize', /datasetSize = 0/);
-    rejects(() => createPruner({ ...ok, totalEpochs: 0 }), 'totalEpochs', 'totalEpochs = 0 is invalid: expected an integer >= 1');
-    rejects(() => createPruner({ ...ok, totalEpochs: 2 ** 53 }), 'totalEpochs', 'totalEpochs = 9007199254740992 is invalid: expected an integer in [1, 9007199254740991]');
+    rejects(
+      () => createPruner({ ...ok, totalEpochs: 0 }),
+      'totalEpochs',
+      'totalEpochs = 0 is invalid: expected an integer >= 1',
+    );
+    rejects(
+      () => createPruner({ ...ok, totalEpochs: 2 ** 53 }),
+      'totalEpochs',
+      'totalEpochs = 9007199254740992 is invalid: expected an integer in [1, 9007199254740991]',
+    );
     rejects(() => createPruner({ ...ok, seed: 0.5 }), 'seed', /seed = 0.5/);
     rejects(() => createPruner({ ...ok, interval: 0 }), 'interval', /interval = 0/);
-    rejects(() => createPruner({ ...ok, warmupEpochs: 6 }), 'warmupEpochs', 'warmupEpochs = 6 is invalid: expected an integer in [0, 5]');
-    rejects(() => createPruner({ ...ok, epsilon: 0.1 } as CustomPrunerConfig), 'epsilon', /no such option for policy 'random'/);
-    rejects(() => createPruner({ ...ok, policy: 'epsilon-greedy', epsilon: 2 }), 'epsilon', 'epsilon = 2 is invalid: expected a number in [0, 1]');
-    rejects(() => createPruner({ ...ok, policy: 'ucb', c: -0.5 }), 'c', 'c = -0.5 is invalid: expected a number in [0, inf)');
+    rejects(
+      () => createPruner({ ...ok, warmupEpochs: 6 }),
+      'warmupEpochs',
+      'warmupEpochs = 6 is invalid: expected an integer in [0, 5]',
+    );
+    rejects(
+      () => createPruner({ ...ok, epsilon: 0.1 } as CustomPrunerConfig),
+      'epsilon',
+      /no such option for policy 'random'/,
+    );
+    rejects(
+      () => createPruner({ ...ok, policy: 'epsilon-greedy', epsilon: 2 }),
+      'epsilon',
+      'epsilon = 2 is invalid: expected a number in [0, 1]',
+    );
+    rejects(
+      () => createPruner({ ...ok, policy: 'ucb', c: -0.5 }),
+      'c',
+      'c = -0.5 is invalid: expected a number in [0, inf)',
+    );
     rejects(() => createPruner(null as unknown as PrunerConfig), 'config', /config = null/);
     // Only a left-out option takes its default: null is rejected like any other wrong value.
-    rejects(() => createPruner({ ...ok, policy: 'ucb', c: null as unknown as number }), 'c', 'c = null is invalid: expected a number in [0, inf)');
-    rejects(() => createPruner({ ...ok, interval: null as unknown as number }), 'interval', 'interval = null is invalid: expected an integer >= 1');
-    rejects(() => createPruner({ ...ok, policy: 'epsilon-greedy', decay: null as unknown as number }), 'decay', /decay = null is invalid/);
+    rejects(
+      () => createPruner({ ...ok, policy: 'ucb', c: null as unknown as number }),
+      'c',
+      'c = null is invalid: expected a number in [0, inf)',
+    );
+    rejects(
+      () => createPruner({ ...ok, interval: null as unknown as number }),
+      'interval',
+      'interval = null is invalid: expected an integer >= 1',
+    );
+    rejects(
+      () => createPruner({ ...ok, policy: 'epsilon-greedy', decay: null as unknown as number }),
+      'decay',
+      /decay = null is invalid/,
+    );
     rejects(() => createPruner(ok).isFullDataEpoch(-1), 'epoch', /epoch = -1 is invalid: expected an integer in \[0, /);
   });
 
@@ -126,15 +181,35 @@ describe('bad input throws one PrunerError naming field, value and allowed value
     const p = createPruner({ ...ok, policy: 'ucb' });
     trainEpoch(p, 0, (id) => id);
     const before = JSON.stringify(p.state());
-    rejects(() => p.observe([1, 2], [0.1]), 'losses.length', 'losses.length = 1 is invalid: expected the same length as sampleIds (2)');
-    rejects(() => p.observe([5, 1000], [0.1, 0.2]), 'sampleIds[1]', 'sampleIds[1] = 1000 is invalid: expected an integer in [0, 999]');
+    rejects(
+      () => p.observe([1, 2], [0.1]),
+      'losses.length',
+      'losses.length = 1 is invalid: expected the same length as sampleIds (2)',
+    );
+    rejects(
+      () => p.observe([5, 1000], [0.1, 0.2]),
+      'sampleIds[1]',
+      'sampleIds[1] = 1000 is invalid: expected an integer in [0, 999]',
+    );
     rejects(() => p.observe(Uint32Array.of(5, 1000), [0.1, 0.2]), 'sampleIds[1]', /= 1000/);
     rejects(() => p.observe(Int32Array.of(5, -1), [0.1, 0.2]), 'sampleIds[1]', /= -1/);
     rejects(() => p.observe([5, 1.5], [0.1, 0.2]), 'sampleIds[1]', /sampleIds\[1\] = 1.5/);
-    rejects(() => p.observe([5, 6], [0.1, Number.NaN]), 'losses[1]', /^losses\[1\] = NaN is invalid: expected a finite number in \[-1000000000000000, 1000000000000000\]/);
+    rejects(
+      () => p.observe([5, 6], [0.1, Number.NaN]),
+      'losses[1]',
+      /^losses\[1\] = NaN is invalid: expected a finite number in \[-1000000000000000, 1000000000000000\]/,
+    );
     // Finite but beyond the float32 statistics (UCB's variance would overflow and the saved state could not load).
-    rejects(() => p.observe([5, 6], [0.1, 1e20]), 'losses[1]', /losses\[1\] = 100000000000000000000 is invalid: .*has the run diverged\?/);
-    rejects(() => p.observe(Uint32Array.of(5, 6), Float32Array.of(-1e30, 0.1)), 'losses[0]', /losses\[0\] = -1\.0000000150474662e\+30/);
+    rejects(
+      () => p.observe([5, 6], [0.1, 1e20]),
+      'losses[1]',
+      /losses\[1\] = 100000000000000000000 is invalid: .*has the run diverged\?/,
+    );
+    rejects(
+      () => p.observe(Uint32Array.of(5, 6), Float32Array.of(-1e30, 0.1)),
+      'losses[0]',
+      /losses\[0\] = -1\.0000000150474662e\+30/,
+    );
     rejects(() => p.observe([5, 6], Float32Array.of(0.1, Infinity)), 'losses[1]', /losses\[1\] = Infinity/);
     rejects(() => p.observe([5, 6], ['1', 2] as unknown as number[]), 'losses[0]', /losses\[0\] = "1"/);
     rejects(() => p.observe(null as unknown as number[], []), 'sampleIds', /sampleIds = null/);
@@ -148,19 +223,35 @@ describe('bad input throws one PrunerError naming field, value and allowed value
     rejects(() => p.select(-1), 'epoch', /epoch = -1/);
     rejects(() => p.select(0, { rank: 2, worldSize: 2 }), 'rank', 'rank = 2 is invalid: expected an integer in [0, 1]');
     rejects(() => p.select(0, { rank: 0, worldSize: 0 }), 'worldSize', /worldSize = 0/);
-    rejects(() => p.select(0, { rank: 0, worldSize: 2, dropLast: 'yes' as unknown as boolean }), 'dropLast', /dropLast = "yes"/);
+    rejects(
+      () => p.select(0, { rank: 0, worldSize: 2, dropLast: 'yes' as unknown as boolean }),
+      'dropLast',
+      /dropLast = "yes"/,
+    );
   });
 
   it('a saved state from a different config or a damaged one', () => {
     const p = createPruner({ ...ok, policy: 'ucb' });
     trainEpoch(p, 0, (id) => id);
     const saved = p.state();
-    rejects(() => createPruner({ ...ok, policy: 'ucb', seed: 9 }, saved), 'state.fingerprint', /expected a state saved with the same config/);
+    rejects(
+      () => createPruner({ ...ok, policy: 'ucb', seed: 9 }, saved),
+      'state.fingerprint',
+      /expected a state saved with the same config/,
+    );
     rejects(() => createPruner({ ...ok, policy: 'ucb', c: 2 }, saved), 'state.fingerprint', /"c":2/);
-    rejects(() => createPruner({ ...ok, policy: 'ucb' }, { ...saved, version: 2 } as never), 'state.version', /state.version = 2/);
+    rejects(
+      () => createPruner({ ...ok, policy: 'ucb' }, { ...saved, version: 2 } as never),
+      'state.version',
+      /state.version = 2/,
+    );
     const damaged = JSON.parse(JSON.stringify(saved));
     damaged.policy.variance = btoa(String.fromCharCode(...new Uint8Array(new Float32Array(1000).fill(-1).buffer)));
-    rejects(() => createPruner({ ...ok, policy: 'ucb' }, damaged), 'state.policy.variance[0]', /= -1 is invalid: expected a finite number >= 0/);
+    rejects(
+      () => createPruner({ ...ok, policy: 'ucb' }, damaged),
+      'state.policy.variance[0]',
+      /= -1 is invalid: expected a finite number >= 0/,
+    );
     const cut = JSON.parse(JSON.stringify(saved));
     cut.current.count = 3;
     rejects(() => createPruner({ ...ok, policy: 'ucb' }, cut), 'state.current.indices.length', /= 700 is invalid/);

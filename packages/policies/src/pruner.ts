@@ -8,7 +8,14 @@ import { shuffledCopy } from './shuffle.js';
 import { shardOf } from './shard.js';
 import type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
 import { checkBatch } from './validate.js';
-import { checkKnownKeys, checkObservedCount, checkStateFields, CURRENT_KEYS, SHARD_KEYS, STATE_KEYS } from './state-check.js';
+import {
+  checkKnownKeys,
+  checkObservedCount,
+  checkStateFields,
+  CURRENT_KEYS,
+  SHARD_KEYS,
+  STATE_KEYS,
+} from './state-check.js';
 import type { CustomPrunerConfig, PrunerConfig } from './config.js';
 
 export type { Selection, ShardOptions } from './types.js';
@@ -32,7 +39,16 @@ export interface PrunerState {
   current: { epoch: number; count: number; indices: string; weights: string | null } | null;
 }
 
-const COMMON = ['policy', 'datasetSize', 'pruneRatio', 'totalEpochs', 'seed', 'interval', 'warmupEpochs', 'annealEpochs'] as const;
+const COMMON = [
+  'policy',
+  'datasetSize',
+  'pruneRatio',
+  'totalEpochs',
+  'seed',
+  'interval',
+  'warmupEpochs',
+  'annealEpochs',
+] as const;
 
 /**
  * A configured, validated pruner: the object users drive from their training loop. Per epoch: `select(epoch)`
@@ -51,7 +67,13 @@ export class Pruner {
   private current: { epoch: number; choice: Choice } | null = null;
 
   constructor(config: PrunerConfig, saved?: PrunerState) {
-    if (config === null || typeof config !== 'object') throw new PrunerError('config', config, 'an object', 'pass a config object { policy, datasetSize, pruneRatio, totalEpochs, seed, ... }');
+    if (config === null || typeof config !== 'object')
+      throw new PrunerError(
+        'config',
+        config,
+        'an object',
+        'pass a config object { policy, datasetSize, pruneRatio, totalEpochs, seed, ... }',
+      );
     const policy = getPolicy(config.policy);
     const datasetSize = checkInt('datasetSize', config.datasetSize, 1, 2 ** 32 - 1);
     const pruneRatio = checkNumber('pruneRatio', config.pruneRatio, 0, 1, { maxOpen: true });
@@ -59,14 +81,29 @@ export class Pruner {
     const totalEpochs = checkInt('totalEpochs', config.totalEpochs, 1);
     const seed = checkInt('seed', config.seed, -Number.MAX_SAFE_INTEGER);
     const interval = checkInt('interval', orDefault(config.interval, COMMON_OPTION_DEFAULTS.interval), 1);
-    const warmupEpochs = checkInt('warmupEpochs', orDefault(config.warmupEpochs, COMMON_OPTION_DEFAULTS.warmupEpochs), 0, totalEpochs);
-    const annealEpochs = checkInt('annealEpochs', orDefault(config.annealEpochs, COMMON_OPTION_DEFAULTS.annealEpochs), 0, totalEpochs);
+    const warmupEpochs = checkInt(
+      'warmupEpochs',
+      orDefault(config.warmupEpochs, COMMON_OPTION_DEFAULTS.warmupEpochs),
+      0,
+      totalEpochs,
+    );
+    const annealEpochs = checkInt(
+      'annealEpochs',
+      orDefault(config.annealEpochs, COMMON_OPTION_DEFAULTS.annealEpochs),
+      0,
+      totalEpochs,
+    );
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
       if ((COMMON as readonly string[]).includes(key) || value === undefined) continue;
       if (!policy.optionNames.includes(key)) {
         const known = [...COMMON, ...policy.optionNames].join(', ');
-        throw new PrunerError(key, value, `no such option for policy '${policy.name}' (options: ${known})`, `drop ${key}, or use one of the options above`);
+        throw new PrunerError(
+          key,
+          value,
+          `no such option for policy '${policy.name}' (options: ${known})`,
+          `drop ${key}, or use one of the options above`,
+        );
       }
       raw[key] = value;
     }
@@ -75,8 +112,20 @@ export class Pruner {
     this.policy = policy;
     this.ctx = ctx;
     this.options = Object.freeze(options);
-    this.config = Object.freeze({ policy: policy.name, datasetSize, pruneRatio, totalEpochs, seed, interval, warmupEpochs, annealEpochs });
-    this.fingerprint = JSON.stringify({ ...this.config, options: policy.describeOptions ? policy.describeOptions(options) : (options as Json) });
+    this.config = Object.freeze({
+      policy: policy.name,
+      datasetSize,
+      pruneRatio,
+      totalEpochs,
+      seed,
+      interval,
+      warmupEpochs,
+      annealEpochs,
+    });
+    this.fingerprint = JSON.stringify({
+      ...this.config,
+      options: policy.describeOptions ? policy.describeOptions(options) : (options as Json),
+    });
     this.instance = policy.create(ctx, options);
     if (saved !== undefined) this.restore(saved);
   }
@@ -114,11 +163,13 @@ export class Pruner {
     const { totalEpochs, warmupEpochs, interval, seed, datasetSize } = this.config;
     checkInt('epoch', epoch, 0, totalEpochs - 1);
     if (shard !== undefined) {
-      if (shard === null || typeof shard !== 'object') throw new PrunerError('shard', shard, 'an object { rank, worldSize, dropLast? }');
+      if (shard === null || typeof shard !== 'object')
+        throw new PrunerError('shard', shard, 'an object { rank, worldSize, dropLast? }');
       checkKnownKeys('shard', shard, SHARD_KEYS); // a misspelt option (droplast) would be ignored
       checkInt('worldSize', shard.worldSize, 1, 2 ** 32 - 1);
       checkInt('rank', shard.rank, 0, shard.worldSize - 1);
-      if (shard.dropLast !== undefined && typeof shard.dropLast !== 'boolean') throw new PrunerError('dropLast', shard.dropLast, 'true or false');
+      if (shard.dropLast !== undefined && typeof shard.dropLast !== 'boolean')
+        throw new PrunerError('dropLast', shard.dropLast, 'true or false');
     }
     const rng = streamRng(seed, epoch, 1);
     let shuffled: { indices: Uint32Array; weights: Float32Array | null };
@@ -128,7 +179,10 @@ export class Pruner {
       // The re-selection epoch this epoch belongs to: the end of warm-up, then every `interval` epochs.
       const selectionEpoch = epoch - ((epoch - warmupEpochs) % interval);
       if (this.current?.epoch !== selectionEpoch) {
-        this.current = { epoch: selectionEpoch, choice: this.instance.choose(selectionEpoch, streamRng(seed, selectionEpoch, 0)) };
+        this.current = {
+          epoch: selectionEpoch,
+          choice: this.instance.choose(selectionEpoch, streamRng(seed, selectionEpoch, 0)),
+        };
       }
       const { choice } = this.current;
       shuffled = shuffledCopy(choice.indices.length, choice.indices, choice.weights ?? null, rng);
@@ -153,7 +207,8 @@ export class Pruner {
   /** JSON-serialisable state: `createPruner(sameConfig, state)` continues with exactly the same future selections. */
   state(): PrunerState {
     let cur = this.current;
-    if (cur?.choice.flaggedWeight !== undefined) cur = { epoch: cur.epoch, choice: unflag(cur.choice.indices.slice(), cur.choice.flaggedWeight) as Choice };
+    if (cur?.choice.flaggedWeight !== undefined)
+      cur = { epoch: cur.epoch, choice: unflag(cur.choice.indices.slice(), cur.choice.flaggedWeight) as Choice };
     return {
       version: 1,
       fingerprint: this.fingerprint,
@@ -172,31 +227,46 @@ export class Pruner {
 
   private restore(saved: PrunerState): void {
     if (saved === null || typeof saved !== 'object' || saved.version !== 1) {
-      throw new PrunerError('state.version', (saved as { version?: unknown } | null)?.version, '1 (a state written by Pruner.state())');
+      throw new PrunerError(
+        'state.version',
+        (saved as { version?: unknown } | null)?.version,
+        '1 (a state written by Pruner.state())',
+      );
     }
     checkKnownKeys('state', saved, STATE_KEYS);
     if (saved.fingerprint !== this.fingerprint) {
-      throw new PrunerError('state.fingerprint', saved.fingerprint, `a state saved with the same config (${this.fingerprint})`, 'restore the state into a pruner created with the config it was saved with, or start without a state');
+      throw new PrunerError(
+        'state.fingerprint',
+        saved.fingerprint,
+        `a state saved with the same config (${this.fingerprint})`,
+        'restore the state into a pruner created with the config it was saved with, or start without a state',
+      );
     }
     const observed = checkInt('state.observed', saved.observed, 0);
     const n = this.config.datasetSize;
     let current: Pruner['current'] = null;
     if (saved.current !== null) {
       const c = saved.current;
-      if (typeof c !== 'object') throw new PrunerError('state.current', c, 'null or { epoch, count, indices, weights }');
+      if (typeof c !== 'object')
+        throw new PrunerError('state.current', c, 'null or { epoch, count, indices, weights }');
       checkKnownKeys('state.current', c, CURRENT_KEYS);
       const epoch = checkInt('state.current.epoch', c.epoch, 0, this.config.totalEpochs - 1);
       // The selection is kept from a re-selection epoch: the end of warm-up, then every `interval` epochs.
       const { warmupEpochs, interval } = this.config;
       if (epoch < warmupEpochs || (epoch - warmupEpochs) % interval !== 0) {
-        throw new PrunerError('state.current.epoch', epoch, `a re-selection epoch (${warmupEpochs}, then every ${interval})`);
+        throw new PrunerError(
+          'state.current.epoch',
+          epoch,
+          `a re-selection epoch (${warmupEpochs}, then every ${interval})`,
+        );
       }
       const count = checkInt('state.current.count', c.count, 1, n);
       const indices = decodeUint32('state.current.indices', c.indices, count);
       const seen = new Uint8Array(n);
       for (let i = 0; i < count; i++) {
         const id = indices[i]!;
-        if (id >= n || seen[id]) throw new PrunerError(`state.current.indices[${i}]`, id, `distinct integers in [0, ${n - 1}]`);
+        if (id >= n || seen[id])
+          throw new PrunerError(`state.current.indices[${i}]`, id, `distinct integers in [0, ${n - 1}]`);
         seen[id] = 1;
       }
       let weights: Float32Array | undefined;

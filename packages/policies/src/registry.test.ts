@@ -8,7 +8,9 @@ describe('the policy registry (the rule every dp registry shares)', () => {
     expect(policyNames().filter((n) => n === 'ucb')).toHaveLength(1);
     const impostor = { ...ucb };
     expect(() => registerPolicy(impostor)).toThrow(PrunerError);
-    expect(() => registerPolicy(impostor)).toThrow(/^policy\.name = "ucb" is invalid: .*; fix: .*unregisterPolicy\("ucb"\) first/);
+    expect(() => registerPolicy(impostor)).toThrow(
+      /^policy\.name = "ucb" is invalid: .*; fix: .*unregisterPolicy\("ucb"\) first/,
+    );
     expect(getPolicy('ucb')).toBe(ucb);
   });
 

@@ -13,7 +13,11 @@ import { seta } from './policies/seta.js';
 import { staticPolicy } from './policies/static.js';
 import { ucb } from './policies/ucb.js';
 
-const registry = new Registry<Policy<any>>('policy', 'unregisterPolicy', (r) => new PrunerError(r.field, r.value, r.allowed, r.fix));
+const registry = new Registry<Policy<any>>(
+  'policy',
+  'unregisterPolicy',
+  (r) => new PrunerError(r.field, r.value, r.allowed, r.fix),
+);
 
 /**
  * Register a policy under its name. Registering the very same object again is a no-op; a different policy under a
@@ -34,26 +38,51 @@ export function unregisterPolicy(name: string): boolean {
  * parseOptions (or a misspelt optionNames) would otherwise surface as a raw TypeError at the first createPruner.
  */
 function checkPolicy(policy: Policy<any>): void {
-  if (policy === null || typeof policy !== 'object') throw new PrunerError('policy', policy, 'a Policy object { name, summary, optionNames, parseOptions, create }', 'pass a Policy object (see the policies README, "Custom policies")');
+  if (policy === null || typeof policy !== 'object')
+    throw new PrunerError(
+      'policy',
+      policy,
+      'a Policy object { name, summary, optionNames, parseOptions, create }',
+      'pass a Policy object (see the policies README, "Custom policies")',
+    );
   const p = policy as unknown as Record<string, unknown>;
-  if (typeof p.name !== 'string' || p.name.trim() === '') throw new PrunerError('policy.name', p.name, 'a non-empty string');
+  if (typeof p.name !== 'string' || p.name.trim() === '')
+    throw new PrunerError('policy.name', p.name, 'a non-empty string');
   const of = ` (policy '${p.name}')`;
   if (typeof p.summary !== 'string') throw new PrunerError('policy.summary', p.summary, `a one-line string${of}`);
   if (!Array.isArray(p.optionNames) || !p.optionNames.every((n) => typeof n === 'string' && n !== '')) {
     throw new PrunerError('policy.optionNames', p.optionNames, `an array of option names, [] for none${of}`);
   }
   for (const m of ['parseOptions', 'create'] as const) {
-    if (typeof p[m] !== 'function') throw new PrunerError(`policy.${m}`, p[m], `a function${of}`, `define ${m} in the policy object (see the policies README, "Custom policies")`);
+    if (typeof p[m] !== 'function')
+      throw new PrunerError(
+        `policy.${m}`,
+        p[m],
+        `a function${of}`,
+        `define ${m} in the policy object (see the policies README, "Custom policies")`,
+      );
   }
   for (const m of ['describeOptions', 'checkPruneRatio', 'isFullDataEpoch'] as const) {
-    if (p[m] !== undefined && typeof p[m] !== 'function') throw new PrunerError(`policy.${m}`, p[m], `a function, or left out${of}`, `make ${m} a function, or leave it out`);
+    if (p[m] !== undefined && typeof p[m] !== 'function')
+      throw new PrunerError(
+        `policy.${m}`,
+        p[m],
+        `a function, or left out${of}`,
+        `make ${m} a function, or leave it out`,
+      );
   }
 }
 
 /** The policy registered under `name`; throws a PrunerError listing the known names. */
 export function getPolicy(name: unknown): Policy<any> {
   const p = registry.get(name);
-  if (!p) throw new PrunerError('policy', name, `one of ${policyNames().join(', ')}`, 'use one of those names, or registerPolicy() your own policy first');
+  if (!p)
+    throw new PrunerError(
+      'policy',
+      name,
+      `one of ${policyNames().join(', ')}`,
+      'use one of those names, or registerPolicy() your own policy first',
+    );
   return p;
 }
 
@@ -62,4 +91,5 @@ export function policyNames(): string[] {
   return registry.names();
 }
 
-for (const p of [full, random, epsilonGreedy, ucb, importance, infobatch, staticPolicy, orderdp, repb, seta, ramp]) registerPolicy(p);
+for (const p of [full, random, epsilonGreedy, ucb, importance, infobatch, staticPolicy, orderdp, repb, seta, ramp])
+  registerPolicy(p);

@@ -42,7 +42,8 @@ describe('Rng', () => {
 
   it('int(n) refuses n outside [1, 2^32] instead of looping forever or returning NaN', () => {
     const r = new Rng(1);
-    for (const n of [0, -1, 2.5, Number.NaN, Infinity, 2 ** 32 + 1]) expect(() => r.int(n)).toThrow(`n = ${n} is invalid: expected an integer in [1, 4294967296]`);
+    for (const n of [0, -1, 2.5, Number.NaN, Infinity, 2 ** 32 + 1])
+      expect(() => r.int(n)).toThrow(`n = ${n} is invalid: expected an integer in [1, 4294967296]`);
     expect(r.int(1)).toBe(0);
     expect(r.int(2 ** 32)).toBeLessThan(2 ** 32);
   });
@@ -119,7 +120,10 @@ describe('signedBelow', () => {
     const uint32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
     // Edges included: the smallest and largest thresholds, draws at and around the sign bit.
     const draw = fc.oneof(uint32, fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1));
-    const threshold = fc.oneof(fc.integer({ min: 1, max: 2 ** 32 }), fc.constantFrom(1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32));
+    const threshold = fc.oneof(
+      fc.integer({ min: 1, max: 2 ** 32 }),
+      fc.constantFrom(1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32),
+    );
     const view = new Int32Array(1);
     fc.assert(
       fc.property(draw, threshold, (x, t) => {

@@ -20,7 +20,12 @@ const LEMIRE_MAX = 2 ** 21;
 export class Rng extends Xoshiro128 {
   constructor(seed: number | RngState) {
     if (!Array.isArray(seed) && !Number.isSafeInteger(seed)) {
-      throw new PrunerError('seed', seed, 'a safe integer (or a saved RngState)', 'pass an integer seed in [-(2^53 - 1), 2^53 - 1], or the state() of a generator');
+      throw new PrunerError(
+        'seed',
+        seed,
+        'a safe integer (or a saved RngState)',
+        'pass an integer seed in [-(2^53 - 1), 2^53 - 1], or the state() of a generator',
+      );
     }
     super(seed);
   }
@@ -54,7 +59,13 @@ export class Rng extends Xoshiro128 {
    * Partial Fisher-Yates: move `count` entries drawn uniformly without replacement from a[start, end) to
    * a[start, start + count), in the order drawn (applying the same swaps to `b` when given).
    */
-  partialShuffle(a: { [i: number]: number }, start: number, end: number, count: number, b: { [i: number]: number } | null = null): void {
+  partialShuffle(
+    a: { [i: number]: number },
+    start: number,
+    end: number,
+    count: number,
+    b: { [i: number]: number } | null = null,
+  ): void {
     const block = new Uint32Array(Math.min(BLOCK, Math.max(count, 1)));
     let p = block.length;
     for (let i = start; i < start + count; i++) {
@@ -117,7 +128,6 @@ export class Rng extends Xoshiro128 {
       }
     }
   }
-
 }
 
 const BLOCK = 4096;
@@ -177,4 +187,3 @@ export function streamRng(seed: number, epoch: number, stream: number): Rng {
   const s: RngState = [h, mix32(h ^ 0xa4093822), mix32(h ^ 0x299f31d0), mix32(h ^ 0x082efa98)];
   return new Rng(s);
 }
-

@@ -58,7 +58,14 @@ describe('sampleSubset', () => {
 
 describe('shuffledCopy', () => {
   it('returns a permutation with weights carried along, small (Fisher-Yates) and large (Rao-Sandelius)', () => {
-    for (const [n, small] of [[0, 16], [1, 16], [1000, 2048], [1000, 16], [5003, 1024], [600000, 1 << 19]] as const) {
+    for (const [n, small] of [
+      [0, 16],
+      [1, 16],
+      [1000, 2048],
+      [1000, 16],
+      [5003, 1024],
+      [600000, 1 << 19],
+    ] as const) {
       const src = Uint32Array.from({ length: n }, (_, i) => i * 3);
       const w = Float32Array.from(src, (x) => x + 0.5);
       const { indices, weights } = shuffledCopy(n, src, w, new Rng(n), small);

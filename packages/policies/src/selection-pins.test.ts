@@ -2,50 +2,32 @@
 // code path of the selection: small N (plain Fisher-Yates shuffle, tiny radix buckets), and N = 600,000 (the
 // bucketed shuffle of shuffle.ts, radix boundary buckets solved by selectSmall, many ties). Recorded before the
 // selection speed-up of session 14: a faster select() must not change a single selection.
-import { describe, expect, it } from "vitest";
-import { hashFloat32 } from "./codec.js";
-import { createPruner, policyNames, type PrunerConfig } from "./index.js";
-import { mix32 } from "./rng.js";
+import { describe, expect, it } from 'vitest';
+import { hashFloat32 } from './codec.js';
+import { createPruner, policyNames, type PrunerConfig } from './index.js';
+import { mix32 } from './rng.js';
 
 /** A deterministic loss for (salt, id, epoch): continuous in [0, 4) for 3 ids in 4, 1/16-quantised (ties) for the rest. */
 function loss(salt: number, id: number, epoch: number): number {
-  const u =
-    mix32(
-      mix32(salt ^ 0x5bd1e995) ^
-        mix32(id + 1) ^
-        Math.imul(epoch + 1, 0x27d4eb2d)
-    ) / 4294967296;
+  const u = mix32(mix32(salt ^ 0x5bd1e995) ^ mix32(id + 1) ^ Math.imul(epoch + 1, 0x27d4eb2d)) / 4294967296;
   return (id & 3) === 0 ? Math.floor(u * 64) / 16 : u * 4;
 }
 
 /** One run: per epoch, select, hash ids and weights, then observe every selected sample's loss in batches of 4,096. */
-function runHashes(
-  config: PrunerConfig,
-  epochs: number,
-  salt: number
-): string[] {
+function runHashes(config: PrunerConfig, epochs: number, salt: number): string[] {
   const p = createPruner(config);
   const out: string[] = [];
   for (let e = 0; e < epochs; e++) {
     const sel = p.select(e);
     const words = new Uint32Array(2 * sel.indices.length);
     words.set(sel.indices);
-    words.set(
-      new Uint32Array(
-        sel.weights.buffer,
-        sel.weights.byteOffset,
-        sel.weights.length
-      ),
-      sel.indices.length
-    );
-    out.push(
-      `${sel.kept}:${hashFloat32(new Float32Array(words.buffer)).slice(-16)}`
-    );
+    words.set(new Uint32Array(sel.weights.buffer, sel.weights.byteOffset, sel.weights.length), sel.indices.length);
+    out.push(`${sel.kept}:${hashFloat32(new Float32Array(words.buffer)).slice(-16)}`);
     for (let s = 0; s < sel.indices.length; s += 4096) {
       const ids = sel.indices.subarray(s, s + 4096);
       p.observe(
         ids,
-        Float32Array.from(ids, (id) => loss(salt, id, e))
+        Float32Array.from(ids, (id) => loss(salt, id, e)),
       );
     }
   }
@@ -62,7 +44,7 @@ interface Case {
 }
 const CASES: Case[] = [
   {
-    name: "N 1,000 at 0.3, no warm-up",
+    name: 'N 1,000 at 0.3, no warm-up',
     n: 1000,
     pruneRatio: 0.3,
     epochs: 5,
@@ -70,7 +52,7 @@ const CASES: Case[] = [
     seed: 11,
   },
   {
-    name: "N 20,011 at 0.7, one warm-up epoch",
+    name: 'N 20,011 at 0.7, one warm-up epoch',
     n: 20011,
     pruneRatio: 0.7,
     epochs: 5,
@@ -78,7 +60,7 @@ const CASES: Case[] = [
     seed: -5,
   },
   {
-    name: "N 600,000 at 0.1 (bucketed shuffle)",
+    name: 'N 600,000 at 0.1 (bucketed shuffle)',
     n: 600_000,
     pruneRatio: 0.1,
     epochs: 4,
@@ -89,322 +71,293 @@ const CASES: Case[] = [
 
 /** Options per policy variant (the defaults, and the non-default code paths of ucb and epsilon-greedy). */
 function variants(n: number): [string, Record<string, unknown>][] {
-  const scores = Float32Array.from({ length: n }, (_, i) =>
-    Math.floor(loss(99, i, 0) * 8)
-  );
-  return policyNames().flatMap(
-    (policy): [string, Record<string, unknown>][] => {
-      if (policy === "static")
-        return [
-          [policy, { policy, scores }],
-          [`${policy} offset`, { policy, scores, offset: Math.floor(n / 20) }],
-        ];
-      if (policy === "ucb")
-        return [
-          [policy, { policy }],
-          [`${policy} count`, { policy, bonus: "count" }],
-        ];
-      if (policy === "epsilon-greedy")
-        return [
-          [policy, { policy }],
-          [`${policy} linear`, { policy, epsilonSchedule: "linear" }],
-        ];
-      return [[policy, { policy }]];
-    }
-  );
+  const scores = Float32Array.from({ length: n }, (_, i) => Math.floor(loss(99, i, 0) * 8));
+  return policyNames().flatMap((policy): [string, Record<string, unknown>][] => {
+    if (policy === 'static')
+      return [
+        [policy, { policy, scores }],
+        [`${policy} offset`, { policy, scores, offset: Math.floor(n / 20) }],
+      ];
+    if (policy === 'ucb')
+      return [
+        [policy, { policy }],
+        [`${policy} count`, { policy, bonus: 'count' }],
+      ];
+    if (policy === 'epsilon-greedy')
+      return [
+        [policy, { policy }],
+        [`${policy} linear`, { policy, epsilonSchedule: 'linear' }],
+      ];
+    return [[policy, { policy }]];
+  });
 }
 
 /** runHashes per case and policy variant; regenerate with PRINT_PINS=1 (only when a change of selections is intended). */
 const PINNED: Record<string, Record<string, string[]>> = {
-  "N 1,000 at 0.3, no warm-up": {
+  'N 1,000 at 0.3, no warm-up': {
     full: [
-      "1000:d5bc60581f0cbbe6",
-      "1000:5722140f724bc7c3",
-      "1000:eec613d2be3fb9e8",
-      "1000:83c47f6377cedcec",
-      "1000:8c010e38d5d4062f",
+      '1000:d5bc60581f0cbbe6',
+      '1000:5722140f724bc7c3',
+      '1000:eec613d2be3fb9e8',
+      '1000:83c47f6377cedcec',
+      '1000:8c010e38d5d4062f',
     ],
     random: [
-      "700:87e6189747220381",
-      "700:a4cb959cf3809457",
-      "700:986ffbc7475e152f",
-      "700:6786be2dd434d9ad",
-      "700:053a218c280377bf",
+      '700:87e6189747220381',
+      '700:a4cb959cf3809457',
+      '700:986ffbc7475e152f',
+      '700:6786be2dd434d9ad',
+      '700:053a218c280377bf',
     ],
-    "epsilon-greedy": [
-      "700:beaee5bd9ceb2841",
-      "700:d5ab242ef5721905",
-      "700:40d791ac8bd1e416",
-      "700:3f4580b39622808e",
-      "700:71b1050457b4aa24",
+    'epsilon-greedy': [
+      '700:beaee5bd9ceb2841',
+      '700:d5ab242ef5721905',
+      '700:40d791ac8bd1e416',
+      '700:3f4580b39622808e',
+      '700:71b1050457b4aa24',
     ],
-    "epsilon-greedy linear": [
-      "700:beaee5bd9ceb2841",
-      "700:c57c2db324a5a008",
-      "700:06d597e2d09248a6",
-      "700:8857bbe1157d085a",
-      "700:a507f062b341d6f9",
+    'epsilon-greedy linear': [
+      '700:beaee5bd9ceb2841',
+      '700:c57c2db324a5a008',
+      '700:06d597e2d09248a6',
+      '700:8857bbe1157d085a',
+      '700:a507f062b341d6f9',
     ],
     ucb: [
-      "700:df2a9ba00fe5d504",
-      "700:13f7f6ddc3093446",
-      "700:602a5bfb191a11a6",
-      "700:9a998b38d0a4d582",
-      "700:0fda9bc10b3c5fb2",
+      '700:df2a9ba00fe5d504',
+      '700:13f7f6ddc3093446',
+      '700:602a5bfb191a11a6',
+      '700:9a998b38d0a4d582',
+      '700:0fda9bc10b3c5fb2',
     ],
-    "ucb count": [
-      "700:df2a9ba00fe5d504",
-      "700:13f7f6ddc3093446",
-      "700:0e876ef33528c0e3",
-      "700:ab1ac448d0fa399a",
-      "700:705bed7903b17196",
+    'ucb count': [
+      '700:df2a9ba00fe5d504',
+      '700:13f7f6ddc3093446',
+      '700:0e876ef33528c0e3',
+      '700:ab1ac448d0fa399a',
+      '700:705bed7903b17196',
     ],
     importance: [
-      "700:890ccbf2159a027c",
-      "700:9f6c98a78ea76767",
-      "700:6036e1348fa1b806",
-      "700:108a0b3839576fb0",
-      "700:b45ff0aa54d00952",
+      '700:890ccbf2159a027c',
+      '700:9f6c98a78ea76767',
+      '700:6036e1348fa1b806',
+      '700:108a0b3839576fb0',
+      '700:b45ff0aa54d00952',
     ],
     infobatch: [
-      "1000:d5bc60581f0cbbe6",
-      "858:ce078a5fbcf54323",
-      "865:761e575dfbcdce36",
-      "818:2d172bbaa846ccd7",
-      "823:8addaf34868c565b",
+      '1000:d5bc60581f0cbbe6',
+      '858:ce078a5fbcf54323',
+      '865:761e575dfbcdce36',
+      '818:2d172bbaa846ccd7',
+      '823:8addaf34868c565b',
     ],
     static: [
-      "700:3f455a2792e43c2a",
-      "700:46438c4c85a19306",
-      "700:e54509859866417f",
-      "700:5187fcf8f233e230",
-      "700:e0392ffaff9d73e4",
+      '700:3f455a2792e43c2a',
+      '700:46438c4c85a19306',
+      '700:e54509859866417f',
+      '700:5187fcf8f233e230',
+      '700:e0392ffaff9d73e4',
     ],
-    "static offset": [
-      "700:de6668c2156c8a62",
-      "700:af3ad1bbe47a2ea4",
-      "700:bb4636ac130eee23",
-      "700:709aa38b1ef8df45",
-      "700:d236314c5f37e14b",
+    'static offset': [
+      '700:de6668c2156c8a62',
+      '700:af3ad1bbe47a2ea4',
+      '700:bb4636ac130eee23',
+      '700:709aa38b1ef8df45',
+      '700:d236314c5f37e14b',
     ],
     orderdp: [
-      "700:3ba54924ed0c1f4e",
-      "700:f4be6ba27c7d473b",
-      "700:5486e1d0892aa6aa",
-      "700:c4738e47c3679ece",
-      "700:8a79426c17c9585e",
+      '700:3ba54924ed0c1f4e',
+      '700:f4be6ba27c7d473b',
+      '700:5486e1d0892aa6aa',
+      '700:c4738e47c3679ece',
+      '700:8a79426c17c9585e',
     ],
     repb: [
-      "700:0a909c5f07b0444f",
-      "700:4750da49abadedc8",
-      "700:db7be19b9dff7502",
-      "700:abfc41dbf62451c4",
-      "700:02753a2889bce677",
+      '700:0a909c5f07b0444f',
+      '700:4750da49abadedc8',
+      '700:db7be19b9dff7502',
+      '700:abfc41dbf62451c4',
+      '700:02753a2889bce677',
     ],
     seta: [
-      "700:87e6189747220381",
-      "705:22cc727597f44cd4",
-      "688:cbf106756615db50",
-      "714:a4b9859f4ffc0a6c",
-      "701:67b8d84a4b5bb2fc",
+      '700:87e6189747220381',
+      '705:22cc727597f44cd4',
+      '688:cbf106756615db50',
+      '714:a4b9859f4ffc0a6c',
+      '701:67b8d84a4b5bb2fc',
     ],
     ramp: [
-      "400:7e233564589cff62",
-      "486:fb710b7bdee127de",
-      "571:d5b94fea8b9f2d24",
-      "657:2f0628a1d95b0747",
-      "743:af2ffe9ea3f2ab13",
+      '400:7e233564589cff62',
+      '486:fb710b7bdee127de',
+      '571:d5b94fea8b9f2d24',
+      '657:2f0628a1d95b0747',
+      '743:af2ffe9ea3f2ab13',
     ],
   },
-  "N 20,011 at 0.7, one warm-up epoch": {
+  'N 20,011 at 0.7, one warm-up epoch': {
     full: [
-      "20011:c1f8dab6116b8a6f",
-      "20011:83a869a698c8e796",
-      "20011:c14c8d38c0594563",
-      "20011:6c4f8226bf59b7d8",
-      "20011:03f8352d5ac6c16c",
+      '20011:c1f8dab6116b8a6f',
+      '20011:83a869a698c8e796',
+      '20011:c14c8d38c0594563',
+      '20011:6c4f8226bf59b7d8',
+      '20011:03f8352d5ac6c16c',
     ],
     random: [
-      "20011:c1f8dab6116b8a6f",
-      "6004:07560c9a0ae70a80",
-      "6004:d6fe1aedba003b2b",
-      "6004:065439009a17e647",
-      "6004:1ef7dc8a1dc7420f",
+      '20011:c1f8dab6116b8a6f',
+      '6004:07560c9a0ae70a80',
+      '6004:d6fe1aedba003b2b',
+      '6004:065439009a17e647',
+      '6004:1ef7dc8a1dc7420f',
     ],
-    "epsilon-greedy": [
-      "20011:c1f8dab6116b8a6f",
-      "6004:c04644c84a4302ce",
-      "6004:cafcef74ed3910ca",
-      "6004:e2bd1e16f8ca5e3b",
-      "6004:7f68529ffa16d4f0",
+    'epsilon-greedy': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:c04644c84a4302ce',
+      '6004:cafcef74ed3910ca',
+      '6004:e2bd1e16f8ca5e3b',
+      '6004:7f68529ffa16d4f0',
     ],
-    "epsilon-greedy linear": [
-      "20011:c1f8dab6116b8a6f",
-      "6004:e79cce05b30ef046",
-      "6004:8ea11efeb459b648",
-      "6004:0102f04d39fd02b4",
-      "6004:370b0cf03197f761",
+    'epsilon-greedy linear': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:e79cce05b30ef046',
+      '6004:8ea11efeb459b648',
+      '6004:0102f04d39fd02b4',
+      '6004:370b0cf03197f761',
     ],
     ucb: [
-      "20011:c1f8dab6116b8a6f",
-      "6004:a56d7cf2b4cc3fdc",
-      "6004:ee7f3351e9975bf1",
-      "6004:b5eaedaa1e8b09c6",
-      "6004:c76c510633432577",
+      '20011:c1f8dab6116b8a6f',
+      '6004:a56d7cf2b4cc3fdc',
+      '6004:ee7f3351e9975bf1',
+      '6004:b5eaedaa1e8b09c6',
+      '6004:c76c510633432577',
     ],
-    "ucb count": [
-      "20011:c1f8dab6116b8a6f",
-      "6004:a56d7cf2b4cc3fdc",
-      "6004:e0b3136005bad0ee",
-      "6004:7e56fdafee3cf1b6",
-      "6004:1192d0105ce8cd7d",
+    'ucb count': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:a56d7cf2b4cc3fdc',
+      '6004:e0b3136005bad0ee',
+      '6004:7e56fdafee3cf1b6',
+      '6004:1192d0105ce8cd7d',
     ],
     importance: [
-      "20011:c1f8dab6116b8a6f",
-      "6004:520f2760e091acf6",
-      "6004:cd48f33a8408cc9c",
-      "6004:6e4238fa70d19e14",
-      "6004:3b044c3fe5901332",
+      '20011:c1f8dab6116b8a6f',
+      '6004:520f2760e091acf6',
+      '6004:cd48f33a8408cc9c',
+      '6004:6e4238fa70d19e14',
+      '6004:3b044c3fe5901332',
     ],
     infobatch: [
-      "20011:c1f8dab6116b8a6f",
-      "12993:020b197f166070d4",
-      "12074:43ac93801f3579f8",
-      "11676:928b7e46a2a2e840",
-      "11282:79d49472d4da6344",
+      '20011:c1f8dab6116b8a6f',
+      '12993:020b197f166070d4',
+      '12074:43ac93801f3579f8',
+      '11676:928b7e46a2a2e840',
+      '11282:79d49472d4da6344',
     ],
     static: [
-      "20011:c1f8dab6116b8a6f",
-      "6004:44be90d9c52737c8",
-      "6004:7ae101f087b27205",
-      "6004:efa579a87b20ccaf",
-      "6004:5159495f7c4679db",
+      '20011:c1f8dab6116b8a6f',
+      '6004:44be90d9c52737c8',
+      '6004:7ae101f087b27205',
+      '6004:efa579a87b20ccaf',
+      '6004:5159495f7c4679db',
     ],
-    "static offset": [
-      "20011:c1f8dab6116b8a6f",
-      "6004:6ccc2c96e422def4",
-      "6004:96895218ad94f7b0",
-      "6004:397ca4649e0982ce",
-      "6004:766be017f6abbd83",
+    'static offset': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:6ccc2c96e422def4',
+      '6004:96895218ad94f7b0',
+      '6004:397ca4649e0982ce',
+      '6004:766be017f6abbd83',
     ],
     orderdp: [
-      "20011:c1f8dab6116b8a6f",
-      "6004:132ad5a1b134ec95",
-      "6004:6f00fa6e4efd0a35",
-      "6004:e1dda1d4ade62376",
-      "6004:5e4191530b01f991",
+      '20011:c1f8dab6116b8a6f',
+      '6004:132ad5a1b134ec95',
+      '6004:6f00fa6e4efd0a35',
+      '6004:e1dda1d4ade62376',
+      '6004:5e4191530b01f991',
     ],
     repb: [
-      "20011:c1f8dab6116b8a6f",
-      "6004:b14ec185ad4e8276",
-      "6004:bb2487b85692350f",
-      "6004:0fc89a8f4cc31174",
-      "6004:acf39339f162f642",
+      '20011:c1f8dab6116b8a6f',
+      '6004:b14ec185ad4e8276',
+      '6004:bb2487b85692350f',
+      '6004:0fc89a8f4cc31174',
+      '6004:acf39339f162f642',
     ],
     seta: [
-      "20011:c1f8dab6116b8a6f",
-      "6004:07560c9a0ae70a80",
-      "5987:5cfda68e2e45a89e",
-      "6132:97a68050c43ba2a6",
-      "6025:795fd64010bfbd9c",
+      '20011:c1f8dab6116b8a6f',
+      '6004:07560c9a0ae70a80',
+      '5987:5cfda68e2e45a89e',
+      '6132:97a68050c43ba2a6',
+      '6025:795fd64010bfbd9c',
     ],
     ramp: [
-      "20011:c1f8dab6116b8a6f",
-      "3860:adfd63add46694b0",
-      "4717:a4ffb8ad4087c28f",
-      "5575:25ae3084e41af614",
-      "6433:7deaadfb4dc0ff72",
+      '20011:c1f8dab6116b8a6f',
+      '3860:adfd63add46694b0',
+      '4717:a4ffb8ad4087c28f',
+      '5575:25ae3084e41af614',
+      '6433:7deaadfb4dc0ff72',
     ],
   },
-  "N 600,000 at 0.1 (bucketed shuffle)": {
-    full: [
-      "600000:927a19d28534baac",
-      "600000:7af2dfed290d57dd",
-      "600000:4e244dc27f2026e1",
-      "600000:5c72a25b54fdf203",
-    ],
+  'N 600,000 at 0.1 (bucketed shuffle)': {
+    full: ['600000:927a19d28534baac', '600000:7af2dfed290d57dd', '600000:4e244dc27f2026e1', '600000:5c72a25b54fdf203'],
     random: [
-      "540000:f9d393d9ba02869e",
-      "540000:4bbd8fc04f9e1d4e",
-      "540000:278d6e98c4eac6c5",
-      "540000:1bd2295fd42eb1ae",
+      '540000:f9d393d9ba02869e',
+      '540000:4bbd8fc04f9e1d4e',
+      '540000:278d6e98c4eac6c5',
+      '540000:1bd2295fd42eb1ae',
     ],
-    "epsilon-greedy": [
-      "540000:780c54dc0271d148",
-      "540000:c46f9ec7056cd17a",
-      "540000:0483c7d808aa331f",
-      "540000:b34d8053a8f3dbbc",
+    'epsilon-greedy': [
+      '540000:780c54dc0271d148',
+      '540000:c46f9ec7056cd17a',
+      '540000:0483c7d808aa331f',
+      '540000:b34d8053a8f3dbbc',
     ],
-    "epsilon-greedy linear": [
-      "540000:780c54dc0271d148",
-      "540000:f1ef6d1e104f3c18",
-      "540000:94b6742c21a0ce4e",
-      "540000:4e2a652ac60444e4",
+    'epsilon-greedy linear': [
+      '540000:780c54dc0271d148',
+      '540000:f1ef6d1e104f3c18',
+      '540000:94b6742c21a0ce4e',
+      '540000:4e2a652ac60444e4',
     ],
-    ucb: [
-      "540000:a3d29dd95a022463",
-      "540000:ac73abf5c3482029",
-      "540000:1f2187d1e3763ea3",
-      "540000:e10112a8bdae0cde",
-    ],
-    "ucb count": [
-      "540000:a3d29dd95a022463",
-      "540000:ac73abf5c3482029",
-      "540000:e24422b4d2451f60",
-      "540000:0d1148f923c1fed6",
+    ucb: ['540000:a3d29dd95a022463', '540000:ac73abf5c3482029', '540000:1f2187d1e3763ea3', '540000:e10112a8bdae0cde'],
+    'ucb count': [
+      '540000:a3d29dd95a022463',
+      '540000:ac73abf5c3482029',
+      '540000:e24422b4d2451f60',
+      '540000:0d1148f923c1fed6',
     ],
     importance: [
-      "540000:e8a3f68b340398d1",
-      "540000:6e9855f5d6b5dd77",
-      "540000:a9bafd8da82286ae",
-      "540000:da9536b901321277",
+      '540000:e8a3f68b340398d1',
+      '540000:6e9855f5d6b5dd77',
+      '540000:a9bafd8da82286ae',
+      '540000:da9536b901321277',
     ],
     infobatch: [
-      "600000:927a19d28534baac",
-      "570128:d61dd4c5a14acf5b",
-      "569466:017effdbf219e648",
-      "568961:da0a1df54d7825a2",
+      '600000:927a19d28534baac',
+      '570128:d61dd4c5a14acf5b',
+      '569466:017effdbf219e648',
+      '568961:da0a1df54d7825a2',
     ],
     static: [
-      "540000:e6a660320452afeb",
-      "540000:e527f4eb76a067dc",
-      "540000:d000fd376945feed",
-      "540000:59aea4c2c3afd273",
+      '540000:e6a660320452afeb',
+      '540000:e527f4eb76a067dc',
+      '540000:d000fd376945feed',
+      '540000:59aea4c2c3afd273',
     ],
-    "static offset": [
-      "540000:e919c6e3b3b6d89b",
-      "540000:159718cc7580e697",
-      "540000:fd533ef1bdb6118e",
-      "540000:1e4a29089d57055e",
+    'static offset': [
+      '540000:e919c6e3b3b6d89b',
+      '540000:159718cc7580e697',
+      '540000:fd533ef1bdb6118e',
+      '540000:1e4a29089d57055e',
     ],
     orderdp: [
-      "540000:f9d393d9ba02869e",
-      "540000:4bbd8fc04f9e1d4e",
-      "540000:278d6e98c4eac6c5",
-      "540000:1bd2295fd42eb1ae",
+      '540000:f9d393d9ba02869e',
+      '540000:4bbd8fc04f9e1d4e',
+      '540000:278d6e98c4eac6c5',
+      '540000:1bd2295fd42eb1ae',
     ],
-    repb: [
-      "540000:9fa1aa8468693e62",
-      "540000:9386f7ae1357f941",
-      "540000:b68ce9b4c814bf7b",
-      "540000:4056143feab998b7",
-    ],
-    seta: [
-      "540000:f9d393d9ba02869e",
-      "537301:03fa4ec0ac5a43e6",
-      "540000:a3ff8970de4904f0",
-      "540000:502d733c2a721504",
-    ],
-    ramp: [
-      "480000:11bb23f4409c238b",
-      "497143:02e2f7b9a468d9f6",
-      "514286:04ca3a9886864336",
-      "531428:dad76808a938d585",
-    ],
+    repb: ['540000:9fa1aa8468693e62', '540000:9386f7ae1357f941', '540000:b68ce9b4c814bf7b', '540000:4056143feab998b7'],
+    seta: ['540000:f9d393d9ba02869e', '537301:03fa4ec0ac5a43e6', '540000:a3ff8970de4904f0', '540000:502d733c2a721504'],
+    ramp: ['480000:11bb23f4409c238b', '497143:02e2f7b9a468d9f6', '514286:04ca3a9886864336', '531428:dad76808a938d585'],
   },
 };
 
-describe("selection pins", () => {
+describe('selection pins', () => {
   for (const c of CASES) {
     it(`${c.name}: every policy's selections are bit for bit the recorded ones`, () => {
       const got: Record<string, string[]> = {};
@@ -419,8 +372,7 @@ describe("selection pins", () => {
         } as PrunerConfig;
         got[name] = runHashes(config, c.epochs, c.n);
       }
-      if (process.env.PRINT_PINS)
-        console.log(JSON.stringify({ [c.name]: got }));
+      if (process.env.PRINT_PINS) console.log(JSON.stringify({ [c.name]: got }));
       expect(got).toEqual(PINNED[c.name]);
     }, 300_000);
   }

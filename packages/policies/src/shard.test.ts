@@ -17,7 +17,9 @@ describe('shardOf (DistributedSampler rule)', () => {
   });
 
   it('repeats the list cyclically when there are fewer entries than workers', () => {
-    const s = [0, 1, 2, 3, 4].map((rank) => [...shardOf(list.subarray(0, 2), w.subarray(0, 2), { rank, worldSize: 5 }).indices]);
+    const s = [0, 1, 2, 3, 4].map((rank) => [
+      ...shardOf(list.subarray(0, 2), w.subarray(0, 2), { rank, worldSize: 5 }).indices,
+    ]);
     expect(s).toEqual([[10], [11], [10], [11], [10]]);
   });
 
@@ -33,9 +35,15 @@ describe('shardOf (DistributedSampler rule)', () => {
   });
 
   it('refuses a rank outside the world, an empty world, and weights that do not match the indices', () => {
-    expect(() => shardOf(list, w, { rank: 5, worldSize: 2 })).toThrow('rank = 5 is invalid: expected an integer in [0, 1]');
-    expect(() => shardOf(list, w, { rank: 0, worldSize: 0 })).toThrow('worldSize = 0 is invalid: expected an integer in [1, 4294967295]');
-    expect(() => shardOf(list, w.subarray(0, 3), { rank: 0, worldSize: 2 })).toThrow('weights.length = 3 is invalid: expected 7 (one weight per index)');
+    expect(() => shardOf(list, w, { rank: 5, worldSize: 2 })).toThrow(
+      'rank = 5 is invalid: expected an integer in [0, 1]',
+    );
+    expect(() => shardOf(list, w, { rank: 0, worldSize: 0 })).toThrow(
+      'worldSize = 0 is invalid: expected an integer in [1, 4294967295]',
+    );
+    expect(() => shardOf(list, w.subarray(0, 3), { rank: 0, worldSize: 2 })).toThrow(
+      'weights.length = 3 is invalid: expected 7 (one weight per index)',
+    );
     expect(() => shardSlack(10, 0)).toThrow(/worldSize = 0 is invalid/);
     expect(() => shardSlack(Number.NaN, 2)).toThrow(/n = NaN is invalid/);
   });

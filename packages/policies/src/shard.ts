@@ -17,7 +17,11 @@ import type { Selection, ShardOptions } from './types.js';
  *
  * Because the list is reshuffled every epoch, padded or dropped entries differ from epoch to epoch.
  */
-export function shardOf(indices: Uint32Array, weights: Float32Array, { rank, worldSize, dropLast = false }: ShardOptions): Selection {
+export function shardOf(
+  indices: Uint32Array,
+  weights: Float32Array,
+  { rank, worldSize, dropLast = false }: ShardOptions,
+): Selection {
   const n = indices.length;
   checkInt('worldSize', worldSize, 1, 2 ** 32 - 1);
   checkInt('rank', rank, 0, worldSize - 1);

@@ -14,11 +14,17 @@ const configOf = (policy: string) => ({
 });
 
 /** A pruner of `policy` after two epochs of observed losses and the third epoch's selection, and its state. */
-function trained(policy: string, config: Record<string, unknown> = configOf(policy)): { pruner: Pruner; state: PrunerState } {
+function trained(
+  policy: string,
+  config: Record<string, unknown> = configOf(policy),
+): { pruner: Pruner; state: PrunerState } {
   const pruner = createPruner(config as never);
   for (let e = 0; e < 2; e++) {
     const { indices } = pruner.select(e);
-    pruner.observe(indices, Array.from(indices, (i) => 0.1 + ((i + e) % 7) / 3));
+    pruner.observe(
+      indices,
+      Array.from(indices, (i) => 0.1 + ((i + e) % 7) / 3),
+    );
   }
   pruner.select(2);
   return { pruner, state: JSON.parse(JSON.stringify(pruner.state())) as PrunerState };
@@ -48,7 +54,10 @@ describe('saved states are refused, naming the field, when edited', () => {
     const config = configOf(policy);
     const { state } = trained(policy);
     expect(refusal(config, { ...state, extra: 1 }).field).toBe('state.extra');
-    if (state.current) expect(refusal(config, { ...state, current: { ...state.current, bogus: true } }).field).toBe('state.current.bogus');
+    if (state.current)
+      expect(refusal(config, { ...state, current: { ...state.current, bogus: true } }).field).toBe(
+        'state.current.bogus',
+      );
     if (state.policy !== null && typeof state.policy === 'object' && !Array.isArray(state.policy)) {
       expect(refusal(config, { ...state, policy: { ...state.policy, bogus: 1 } }).field).toBe('state.policy.bogus');
       const [first] = Object.keys(state.policy);
@@ -60,15 +69,20 @@ describe('saved states are refused, naming the field, when edited', () => {
     expect(Array.from(again.select(3).indices)).toEqual(Array.from(trained(policy).pruner.select(3).indices));
   });
 
-  it.each(['ucb', 'importance', 'epsilon-greedy', 'infobatch', 'orderdp', 'seta'])('%s: statistics for more samples than the losses observed', (policy) => {
-    const config = configOf(policy);
-    const { state } = trained(policy);
-    const e = refusal(config, { ...state, observed: 0 });
-    expect(e.field).toBe('state.observed');
-    expect(e.message).toMatch(/state\.observed = 0 is invalid: expected at least \d+: the policy's statistics hold losses of \d+ samples/);
-  });
+  it.each(['ucb', 'importance', 'epsilon-greedy', 'infobatch', 'orderdp', 'seta'])(
+    '%s: statistics for more samples than the losses observed',
+    (policy) => {
+      const config = configOf(policy);
+      const { state } = trained(policy);
+      const e = refusal(config, { ...state, observed: 0 });
+      expect(e.field).toBe('state.observed');
+      expect(e.message).toMatch(
+        /state\.observed = 0 is invalid: expected at least \d+: the policy's statistics hold losses of \d+ samples/,
+      );
+    },
+  );
 
-  it('ucb: a NaN injected into an observed sample\'s mean (its variance says it was observed)', () => {
+  it("ucb: a NaN injected into an observed sample's mean (its variance says it was observed)", () => {
     // Two full-data epochs: every sample observed twice, with different losses, so its variance is > 0.
     const config = { ...configOf('ucb'), warmupEpochs: 2 };
     const { state } = trained('ucb', config);
@@ -76,10 +90,18 @@ describe('saved states are refused, naming the field, when edited', () => {
     const variance = new Float32Array(Uint8Array.from(atob(policyState.variance), (c) => c.charCodeAt(0)).buffer);
     const i = variance.findIndex((v) => v > 0);
     expect(i).toBeGreaterThanOrEqual(0);
-    const e = refusal(config, { ...state, policy: { ...policyState, mean: withFloat(policyState.mean, i, Number.NaN) } });
+    const e = refusal(config, {
+      ...state,
+      policy: { ...policyState, mean: withFloat(policyState.mean, i, Number.NaN) },
+    });
     expect(e.field).toBe(`state.policy.mean[${i}]`);
     // NaN where NaN is never allowed (a variance) names its entry too.
-    expect(refusal(config, { ...state, policy: { ...policyState, variance: withFloat(policyState.variance, 0, Number.NaN) } }).field).toBe('state.policy.variance[0]');
+    expect(
+      refusal(config, {
+        ...state,
+        policy: { ...policyState, variance: withFloat(policyState.variance, 0, Number.NaN) },
+      }).field,
+    ).toBe('state.policy.variance[0]');
   });
 
   it('a selection saved at an epoch that is not a re-selection epoch', () => {
@@ -95,7 +117,9 @@ describe('saved states are refused, naming the field, when edited', () => {
 describe('select() and registerPolicy() refuse what they would silently ignore or crash on later', () => {
   it('select refuses an unknown shard option (a misspelt dropLast would be ignored)', () => {
     const p = createPruner({ policy: 'random', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 0 });
-    expect(() => p.select(0, { rank: 0, worldSize: 2, droplast: true } as never)).toThrow(/^shard\.droplast = true is invalid: expected no such field \(shard has rank, worldSize, dropLast\); fix: .+$/);
+    expect(() => p.select(0, { rank: 0, worldSize: 2, droplast: true } as never)).toThrow(
+      /^shard\.droplast = true is invalid: expected no such field \(shard has rank, worldSize, dropLast\); fix: .+$/,
+    );
     expect(p.select(0, { rank: 1, worldSize: 2, dropLast: true }).indices.length).toBe(2);
   });
 
@@ -104,14 +128,28 @@ describe('select() and registerPolicy() refuse what they would silently ignore o
     summary: 'for the test',
     optionNames: [],
     parseOptions: () => ({}),
-    create: () => ({ bytesPerSample: 0, choose: () => ({ indices: new Uint32Array(0) }), observe: () => {}, state: () => null, load: () => {} }),
+    create: () => ({
+      bytesPerSample: 0,
+      choose: () => ({ indices: new Uint32Array(0) }),
+      observe: () => {},
+      state: () => null,
+      load: () => {},
+    }),
   };
   it.each([
-    ['parseOptions', { parseOptions: undefined }, /^policy\.parseOptions = undefined is invalid: expected a function \(policy 'x'\); fix: define parseOptions in the policy object .+$/],
+    [
+      'parseOptions',
+      { parseOptions: undefined },
+      /^policy\.parseOptions = undefined is invalid: expected a function \(policy 'x'\); fix: define parseOptions in the policy object .+$/,
+    ],
     ['create', { create: 'no' }, /^policy\.create = "no" is invalid: expected a function/],
     ['summary', { summary: undefined }, /^policy\.summary = undefined is invalid: expected a one-line string/],
     ['optionNames', { optionNames: 'c' }, /^policy\.optionNames = "c" is invalid: expected an array of option names/],
-    ['describeOptions', { describeOptions: 1 }, /^policy\.describeOptions = 1 is invalid: expected a function, or left out/],
+    [
+      'describeOptions',
+      { describeOptions: 1 },
+      /^policy\.describeOptions = 1 is invalid: expected a function, or left out/,
+    ],
     ['name', { name: '' }, /^policy\.name = "" is invalid: expected a non-empty string; fix: .+$/],
   ])('registerPolicy refuses a policy with a bad %s', (_member, change, message) => {
     expect(() => registerPolicy({ ...valid, name: 'x', ...change } as never)).toThrow(message);

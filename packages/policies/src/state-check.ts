@@ -15,11 +15,17 @@ export const CURRENT_KEYS = ['epoch', 'count', 'indices', 'weights'] as const;
 /** Refuse an own field of `value` that is not in `keys`, naming it (`field.key`) and the known ones. */
 export function checkKnownKeys(field: string, value: object, keys: readonly string[]): void {
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw new PrunerError(`${field}.${key}`, (value as Record<string, unknown>)[key], `no such field (${field} has ${keys.join(', ')})`);
+    if (!keys.includes(key))
+      throw new PrunerError(
+        `${field}.${key}`,
+        (value as Record<string, unknown>)[key],
+        `no such field (${field} has ${keys.join(', ')})`,
+      );
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, Json> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * A saved policy state has the fields of the state the policy writes (`template`: a fresh instance's state()),
@@ -30,7 +36,8 @@ export function checkStateFields(field: string, saved: Json, template: Json): vo
   const keys = Object.keys(template);
   checkKnownKeys(field, saved, keys);
   for (const key of keys) {
-    if (!Object.hasOwn(saved, key)) throw new PrunerError(`${field}.${key}`, undefined, `a field of the policy's state (it has ${keys.join(', ')})`);
+    if (!Object.hasOwn(saved, key))
+      throw new PrunerError(`${field}.${key}`, undefined, `a field of the policy's state (it has ${keys.join(', ')})`);
     checkStateFields(`${field}.${key}`, saved[key]!, template[key]!);
   }
 }
@@ -54,9 +61,17 @@ export function checkObservedCount(fresh: Float32Array | null, loaded: Float32Ar
     }
   }
   if (seen > observed) {
-    throw new PrunerError('state.observed', observed, `at least ${seen}: the policy's statistics hold losses of ${seen} samples (the first is sample ${first}), so at least that many losses were observed`);
+    throw new PrunerError(
+      'state.observed',
+      observed,
+      `at least ${seen}: the policy's statistics hold losses of ${seen} samples (the first is sample ${first}), so at least that many losses were observed`,
+    );
   }
   if (observed > 0 && seen === 0 && fresh.some((f) => f !== f)) {
-    throw new PrunerError('state.observed', observed, "0: the policy's statistics hold no sample's loss, so none was observed");
+    throw new PrunerError(
+      'state.observed',
+      observed,
+      "0: the policy's statistics hold no sample's loss, so none was observed",
+    );
   }
 }

@@ -20,7 +20,10 @@ describe('partitionTop', () => {
   it('puts exactly the k largest keys first (any boundary ties), the rest after, a permutation of 0..n-1', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })), {
+          minLength: 1,
+          maxLength: 300,
+        }),
         fc.nat(),
         fc.integer(),
         (values, kRaw, seed) => {

@@ -52,7 +52,11 @@ export function keysAndHistogram(bits: Uint32Array, n = bits.length): Uint32Arra
 }
 
 /** Histogram of the top 11 bits of keys[0, n): the first radix pass (callers computing keys may fuse it). */
-export function topBitsHistogram(keys: Uint32Array, n = keys.length, hist: Uint32Array = new Uint32Array(2048)): Uint32Array {
+export function topBitsHistogram(
+  keys: Uint32Array,
+  n = keys.length,
+  hist: Uint32Array = new Uint32Array(2048),
+): Uint32Array {
   for (let i = 0; i < n; i++) hist[keys[i]! >>> 21]!++;
   return hist;
 }
@@ -69,7 +73,15 @@ export function topBitsHistogram(keys: Uint32Array, n = keys.length, hist: Uint3
  * bucket b's ids; the boundary bucket (a few per cent of N for real scores) is then solved by radix select on
  * its remaining 21 bits (selectSmall). Two full passes over the keys in all.
  */
-export function partitionTop(keys: Uint32Array, k: number, rng: Rng, out: Uint32Array, n = keys.length, rest = true, hist?: Uint32Array): void {
+export function partitionTop(
+  keys: Uint32Array,
+  k: number,
+  rng: Rng,
+  out: Uint32Array,
+  n = keys.length,
+  rest = true,
+  hist?: Uint32Array,
+): void {
   if (k <= 0 || k >= n) {
     const m = rest ? n : Math.max(k, 0);
     for (let i = 0; i < m; i++) out[i] = i;
@@ -97,7 +109,7 @@ export function partitionTop(keys: Uint32Array, k: number, rng: Rng, out: Uint32
       out[a] = i;
       a += +(key >= high);
       cand[c] = i;
-      c += +((key >>> 21) === b);
+      c += +(key >>> 21 === b);
       out[z] = i;
       z -= +(key < low);
     }
@@ -107,7 +119,7 @@ export function partitionTop(keys: Uint32Array, k: number, rng: Rng, out: Uint32
       out[a] = i;
       a += +(key >= high);
       cand[c] = i;
-      c += +((key >>> 21) === b);
+      c += +(key >>> 21 === b);
     }
   }
   // Solve the boundary bucket; its positions [above, above + size) in `out` are rewritten here (speculative

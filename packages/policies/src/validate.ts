@@ -14,28 +14,62 @@ const LOSS_RANGE = `a finite number in [-${MAX_LOSS}, ${MAX_LOSS}] (a larger los
  * need only the upper bound).
  */
 export function checkBatch(sampleIds: ArrayLike<number>, losses: ArrayLike<number>, n: number): void {
-  if (sampleIds == null || typeof sampleIds.length !== 'number') throw new PrunerError('sampleIds', sampleIds, 'an array or typed array of sample ids');
-  if (losses == null || typeof losses.length !== 'number') throw new PrunerError('losses', losses, 'an array or typed array of losses');
+  if (sampleIds == null || typeof sampleIds.length !== 'number')
+    throw new PrunerError('sampleIds', sampleIds, 'an array or typed array of sample ids');
+  if (losses == null || typeof losses.length !== 'number')
+    throw new PrunerError('losses', losses, 'an array or typed array of losses');
   const m = sampleIds.length;
   if (losses.length !== m) throw new PrunerError('losses.length', losses.length, `the same length as sampleIds (${m})`);
   let bad = -1;
   if (sampleIds instanceof Uint32Array && losses instanceof Float32Array) {
     // The common case (what a tfjs training step hands back), both checks in one pass.
-    for (let i = 0; i < m; i++) if (sampleIds[i]! >= n || !(losses[i]! <= MAX_LOSS && losses[i]! >= -MAX_LOSS)) { bad = i; break; }
+    for (let i = 0; i < m; i++)
+      if (sampleIds[i]! >= n || !(losses[i]! <= MAX_LOSS && losses[i]! >= -MAX_LOSS)) {
+        bad = i;
+        break;
+      }
     if (bad < 0) return;
     if (sampleIds[bad]! < n) throw new PrunerError(`losses[${bad}]`, losses[bad], LOSS_RANGE);
   } else if (sampleIds instanceof Uint32Array) {
-    for (let i = 0; i < m; i++) if (sampleIds[i]! >= n) { bad = i; break; }
+    for (let i = 0; i < m; i++)
+      if (sampleIds[i]! >= n) {
+        bad = i;
+        break;
+      }
   } else if (sampleIds instanceof Int32Array) {
-    for (let i = 0; i < m; i++) { const id = sampleIds[i]!; if (id < 0 || id >= n) { bad = i; break; } }
+    for (let i = 0; i < m; i++) {
+      const id = sampleIds[i]!;
+      if (id < 0 || id >= n) {
+        bad = i;
+        break;
+      }
+    }
   } else {
-    for (let i = 0; i < m; i++) { const id = sampleIds[i]; if (!Number.isInteger(id) || id! < 0 || id! >= n) { bad = i; break; } }
+    for (let i = 0; i < m; i++) {
+      const id = sampleIds[i];
+      if (!Number.isInteger(id) || id! < 0 || id! >= n) {
+        bad = i;
+        break;
+      }
+    }
   }
   if (bad >= 0) throw new PrunerError(`sampleIds[${bad}]`, sampleIds[bad], `an integer in [0, ${n - 1}]`);
   if (losses instanceof Float32Array || losses instanceof Float64Array) {
-    for (let i = 0; i < m; i++) { const x = losses[i]!; if (!(x <= MAX_LOSS && x >= -MAX_LOSS)) { bad = i; break; } }
+    for (let i = 0; i < m; i++) {
+      const x = losses[i]!;
+      if (!(x <= MAX_LOSS && x >= -MAX_LOSS)) {
+        bad = i;
+        break;
+      }
+    }
   } else {
-    for (let i = 0; i < m; i++) { const x = losses[i]; if (typeof x !== 'number' || !(x <= MAX_LOSS && x >= -MAX_LOSS)) { bad = i; break; } }
+    for (let i = 0; i < m; i++) {
+      const x = losses[i];
+      if (typeof x !== 'number' || !(x <= MAX_LOSS && x >= -MAX_LOSS)) {
+        bad = i;
+        break;
+      }
+    }
   }
   if (bad >= 0) throw new PrunerError(`losses[${bad}]`, losses[bad], LOSS_RANGE);
 }

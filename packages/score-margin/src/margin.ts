@@ -22,7 +22,9 @@ const margin: Score = {
   optionNames: [],
   create(datasetSize, options) {
     readOptions('margin', [], options);
-    return new LastValueTracker('margin', ['logits', 'labels'], datasetSize, {}, (b, i) => negatedMargin(b.logits!, i, b.numClasses, b.labels![i]!));
+    return new LastValueTracker('margin', ['logits', 'labels'], datasetSize, {}, (b, i) =>
+      negatedMargin(b.logits!, i, b.numClasses, b.labels![i]!),
+    );
   },
 };
 

@@ -34,16 +34,23 @@ function trainingStepMs() {
   const opt = tf.train.momentum(0.01, 0.9);
   const vars = model.trainableWeights.map((w) => w.read());
   const x = tf.randomUniform([B, 28, 28, 1], 0, 1, 'float32', 1);
-  const labels = tf.tensor1d(Int32Array.from({ length: B }, (_, i) => i % 10), 'int32');
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: B }, (_, i) => i % 10),
+    'int32',
+  );
   const y = tf.oneHot(labels, 10);
   const step = () => {
     let per;
-    const cost = opt.minimize(() => {
-      const logits = model.apply(x, { training: true });
-      const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.NONE);
-      per = tf.keep(losses);
-      return tf.mean(losses);
-    }, true, vars);
+    const cost = opt.minimize(
+      () => {
+        const logits = model.apply(x, { training: true });
+        const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.NONE);
+        per = tf.keep(losses);
+        return tf.mean(losses);
+      },
+      true,
+      vars,
+    );
     per.dataSync();
     tf.dispose([per, cost]);
   };
@@ -109,9 +116,13 @@ function updateUs(name, batches, derive = false) {
 }
 
 const step = trainingStepMs();
-console.log(`training step, cnn-small, batch ${B}, 28x28x1, 10 classes (tfjs-node ${tf.version.tfjs}, backend ${tf.getBackend()}): ${step.ms.toFixed(1)} ms (median)`);
+console.log(
+  `training step, cnn-small, batch ${B}, 28x28x1, 10 classes (tfjs-node ${tf.version.tfjs}, backend ${tf.getBackend()}): ${step.ms.toFixed(1)} ms (median)`,
+);
 console.log('');
-console.log('score              inputs given                     classes  update µs/batch  % of measured step  % of 100 ms step');
+console.log(
+  'score              inputs given                     classes  update µs/batch  % of measured step  % of 100 ms step',
+);
 const rows = [];
 for (const k of [10, 100]) {
   const batches = makeBatches(k, quick ? 100 : 400, 7 + k);
@@ -126,7 +137,9 @@ for (const k of [10, 100]) {
 }
 for (const [name, inputs, k, us] of rows) {
   const pct = (ms) => `${((us / 1000 / ms) * 100).toFixed(3)}%`;
-  console.log(`${name.padEnd(18)} ${inputs.padEnd(32)} ${String(k).padStart(7)}  ${us.toFixed(1).padStart(15)}  ${pct(step.ms).padStart(18)}  ${pct(100).padStart(16)}`);
+  console.log(
+    `${name.padEnd(18)} ${inputs.padEnd(32)} ${String(k).padStart(7)}  ${us.toFixed(1).padStart(15)}  ${pct(step.ms).padStart(18)}  ${pct(100).padStart(16)}`,
+  );
 }
 
 // ---- the tfjs parts: exact GraNd (per-sample gradients) and the last-layer inputs ----
@@ -140,7 +153,9 @@ for (let r = 0; r < (quick ? 1 : 3); r++) {
   g.push(performance.now() - t0);
 }
 const gm = median(g);
-console.log(`grand (exact): perSampleGradNorms, batch ${B}, cnn-small: ${gm.toFixed(0)} ms = ${(gm / B).toFixed(2)} ms/sample = ${(gm / step.ms).toFixed(1)}x a training step`);
+console.log(
+  `grand (exact): perSampleGradNorms, batch ${B}, cnn-small: ${gm.toFixed(0)} ms = ${(gm / B).toFixed(2)} ms/sample = ${(gm / step.ms).toFixed(1)}x a training step`,
+);
 lastLayerInputs(step.model, step.x);
 const l = [];
 for (let r = 0; r < (quick ? 3 : 7); r++) {
@@ -149,5 +164,11 @@ for (let r = 0; r < (quick ? 3 : 7); r++) {
   l.push(performance.now() - t0);
 }
 const lm = median(l);
-console.log(`grand-last-layer: lastLayerInputs forward pass (static scoring only), batch ${B}: ${lm.toFixed(1)} ms = ${((lm / step.ms) * 100).toFixed(0)}% of a step; in training use withPenultimate(model) instead (no extra pass)`);
-console.log(`memory: ${scoreNames().map((n) => `${n} ${getScore(n).create(1).bytesPerSample} B`).join(', ')} per sample`);
+console.log(
+  `grand-last-layer: lastLayerInputs forward pass (static scoring only), batch ${B}: ${lm.toFixed(1)} ms = ${((lm / step.ms) * 100).toFixed(0)}% of a step; in training use withPenultimate(model) instead (no extra pass)`,
+);
+console.log(
+  `memory: ${scoreNames()
+    .map((n) => `${n} ${getScore(n).create(1).bytesPerSample} B`)
+    .join(', ')} per sample`,
+);

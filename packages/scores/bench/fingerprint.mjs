@@ -27,5 +27,9 @@ function time(fn, repeats) {
 }
 
 const how = process.getBuiltinModule ? 'node:crypto' : 'pure TypeScript';
-console.log(`pixelFingerprint (${how}), ${(images.length / 1e6).toFixed(1)} MB: ${time(() => pixelFingerprint(images, N), process.getBuiltinModule ? 7 : 2).toFixed(0)} ms (median)`);
-console.log(`datasetFingerprint, ${N} labels: ${time(() => datasetFingerprint(labels, N, 'cifar10'), 5).toFixed(1)} ms (median)`);
+console.log(
+  `pixelFingerprint (${how}), ${(images.length / 1e6).toFixed(1)} MB: ${time(() => pixelFingerprint(images, N), process.getBuiltinModule ? 7 : 2).toFixed(0)} ms (median)`,
+);
+console.log(
+  `datasetFingerprint, ${N} labels: ${time(() => datasetFingerprint(labels, N, 'cifar10'), 5).toFixed(1)} ms (median)`,
+);

@@ -22,7 +22,11 @@ describe('averageScores', () => {
 
   it('refuses empty input, length mismatch and non-finite scores', () => {
     expect(() => averageScores([])).toThrow(/runs = Array\(0\) is invalid/);
-    expect(() => averageScores([new Float32Array(2), new Float32Array(3)])).toThrow(/runs\[1\] has 3 scores but runs\[0\] has 2/);
-    expect(() => averageScores([Float32Array.from([NaN])])).toThrow(/runs\[0\]\[0\] = NaN is not finite; fix: discard the diverged run/);
+    expect(() => averageScores([new Float32Array(2), new Float32Array(3)])).toThrow(
+      /runs\[1\] has 3 scores but runs\[0\] has 2/,
+    );
+    expect(() => averageScores([Float32Array.from([NaN])])).toThrow(
+      /runs\[0\]\[0\] = NaN is not finite; fix: discard the diverged run/,
+    );
   });
 });

@@ -44,12 +44,37 @@ describe('resolveBatch', () => {
   });
 
   const cases: [string, object, string[], RegExp][] = [
-    ['shape mismatch', { ids, logits: logits.subarray(1), labels, numClasses: 2 }, ['logits'], /batch\.logits has length 3 but ids\.length x numClasses = 2 x 2 = 4; fix: /],
-    ['label out of range', { ids, logits, labels: [1, 2], numClasses: 2 }, ['logits', 'labels'], /batch\.labels\[1\] = 2 is invalid: expected an integer in \[0, 1\]; fix: /],
-    ['NaN logit', { ids, logits: [0, NaN, 1, 1], labels, numClasses: 2 }, ['logits'], /batch\.logits\[1\] = NaN is invalid.*fix: the training step diverged/],
+    [
+      'shape mismatch',
+      { ids, logits: logits.subarray(1), labels, numClasses: 2 },
+      ['logits'],
+      /batch\.logits has length 3 but ids\.length x numClasses = 2 x 2 = 4; fix: /,
+    ],
+    [
+      'label out of range',
+      { ids, logits, labels: [1, 2], numClasses: 2 },
+      ['logits', 'labels'],
+      /batch\.labels\[1\] = 2 is invalid: expected an integer in \[0, 1\]; fix: /,
+    ],
+    [
+      'NaN logit',
+      { ids, logits: [0, NaN, 1, 1], labels, numClasses: 2 },
+      ['logits'],
+      /batch\.logits\[1\] = NaN is invalid.*fix: the training step diverged/,
+    ],
     ['infinite loss', { ids, losses: [1, Infinity] }, ['losses'], /batch\.losses\[1\] = Infinity is invalid/],
-    ['id out of range', { ids: [4, 0], losses: [1, 1] }, ['losses'], /batch\.ids\[0\] = 4 is invalid: expected an integer in \[0, 3\]/],
-    ['missing input', { ids, labels }, ['losses'], /score 't' needs batch\.losses, which is missing; fix: pass the per-sample losses/],
+    [
+      'id out of range',
+      { ids: [4, 0], losses: [1, 1] },
+      ['losses'],
+      /batch\.ids\[0\] = 4 is invalid: expected an integer in \[0, 3\]/,
+    ],
+    [
+      'missing input',
+      { ids, labels },
+      ['losses'],
+      /score 't' needs batch\.losses, which is missing; fix: pass the per-sample losses/,
+    ],
     ['missing numClasses', { ids, logits, labels }, ['logits'], /needs batch\.numClasses/],
     ['wrong losses length', { ids, losses: [1] }, ['losses'], /batch\.losses has length 1 but the batch has 2 rows/],
     ['bad epoch', { ids, losses: [1, 1], epoch: -1 }, ['losses'], /batch\.epoch = -1 is invalid/],

@@ -16,7 +16,11 @@ function arrayLike(field: string, value: unknown, n: number, what: string): Arra
   }
   const a = value as ArrayLike<number>;
   if (a.length !== n) {
-    throw new ScoreError(`${field} has length ${a.length} but the batch has ${n} rows (ids.length)`, `pass one ${field.replace('batch.', '')} entry per id`, field);
+    throw new ScoreError(
+      `${field} has length ${a.length} but the batch has ${n} rows (ids.length)`,
+      `pass one ${field.replace('batch.', '')} entry per id`,
+      field,
+    );
   }
   return a;
 }
@@ -28,7 +32,9 @@ function checkFinite(field: string, a: ArrayLike<number>, min = -MAX_MAGNITUDE):
       const allowed = `a finite number in [${min === -MAX_MAGNITUDE ? '-1e15' : min}, 1e15]`;
       throw new ScoreError(
         `${field}[${i}] = ${String(v)} is invalid: expected ${allowed}`,
-        Number.isFinite(v) ? `pass ${allowed}` : 'the training step diverged or the tensor was read wrongly: check the learning rate and the data',
+        Number.isFinite(v)
+          ? `pass ${allowed}`
+          : 'the training step diverged or the tensor was read wrongly: check the learning rate and the data',
         field,
       );
     }
@@ -44,7 +50,12 @@ function missing(score: string, input: string, how: string): ScoreError {
  * derived (losses and correct from logits + labels; batchLoss from losses). Throws one ScoreError naming the
  * first problem. Pure: reads the batch, allocates only derived arrays.
  */
-export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], datasetSize: number, score: string): ResolvedBatch {
+export function resolveBatch(
+  batch: ScoreBatch,
+  inputs: readonly ScoreInput[],
+  datasetSize: number,
+  score: string,
+): ResolvedBatch {
   if (batch === null || typeof batch !== 'object') throw invalid('batch', batch, 'an object { ids, ... }');
   const ids = batch.ids;
   if (ids == null || typeof ids !== 'object' || typeof ids.length !== 'number') {
@@ -65,7 +76,8 @@ export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], d
   const canDerive = batch.logits != null && batch.labels != null;
   // Labels are read when the score declares them or when an input is derived from logits + labels: a score that
   // declares only 'logits' (a logits-only score) gets no labels and needs none.
-  const derives = (need.has('losses') && batch.losses == null && canDerive) ||
+  const derives =
+    (need.has('losses') && batch.losses == null && canDerive) ||
     (need.has('correct') && batch.correct == null && canDerive) ||
     (need.has('batchLoss') && batch.batchLoss == null && batch.losses == null && canDerive);
   const wantLogits = need.has('logits') || derives;
@@ -74,7 +86,12 @@ export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], d
   if (batch.epoch !== undefined) out.epoch = checkInt('batch.epoch', batch.epoch, 0);
 
   if (wantLogits) {
-    if (batch.logits == null) throw missing(score, 'logits', 'pass the training step\'s logits (row-major Float32Array, ids.length x numClasses) and numClasses');
+    if (batch.logits == null)
+      throw missing(
+        score,
+        'logits',
+        "pass the training step's logits (row-major Float32Array, ids.length x numClasses) and numClasses",
+      );
     if (batch.numClasses == null) throw missing(score, 'numClasses', 'pass numClasses with the logits');
     const k = checkInt('batch.numClasses', batch.numClasses, 2, MAX_CLASSES);
     const logits = arrayLike('batch.logits', batch.logits, batch.logits.length, 'a Float32Array of logits');
@@ -92,14 +109,19 @@ export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], d
     out.numClasses = checkInt('batch.numClasses', batch.numClasses, 2, MAX_CLASSES);
   }
   if (wantLabels) {
-    if (batch.labels == null) throw missing(score, 'labels', 'pass the integer class labels of the batch (Int32Array, one per id)');
+    if (batch.labels == null)
+      throw missing(score, 'labels', 'pass the integer class labels of the batch (Int32Array, one per id)');
     const labels = arrayLike('batch.labels', batch.labels, n, 'an Int32Array of class labels');
     const k = out.numClasses;
     for (let i = 0; i < n; i++) {
       const y = labels[i]!;
       if (!Number.isInteger(y) || y < 0 || (k > 0 && y >= k)) {
         const allowed = k > 0 ? `an integer in [0, ${k - 1}]` : 'an integer >= 0';
-        throw new ScoreError(`batch.labels[${i}] = ${String(y)} is invalid: expected ${allowed}`, 'labels are class indices in [0, numClasses): check the dataset and numClasses', 'batch.labels');
+        throw new ScoreError(
+          `batch.labels[${i}] = ${String(y)} is invalid: expected ${allowed}`,
+          'labels are class indices in [0, numClasses): check the dataset and numClasses',
+          'batch.labels',
+        );
       }
     }
     out.labels = labels;
@@ -114,13 +136,21 @@ export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], d
       for (let i = 0; i < n; i++) losses[i] = crossEntropy(out.logits, i, out.numClasses, out.labels[i]!);
       out.losses = losses;
     } else if (need.has('losses')) {
-      throw missing(score, 'losses', 'pass the per-sample losses of the training step (or logits + labels + numClasses to derive them)');
+      throw missing(
+        score,
+        'losses',
+        'pass the per-sample losses of the training step (or logits + labels + numClasses to derive them)',
+      );
     }
   }
   if (need.has('batchLoss')) {
     if (batch.batchLoss != null) {
       if (typeof batch.batchLoss !== 'number' || !(Math.abs(batch.batchLoss) <= MAX_MAGNITUDE)) {
-        throw new ScoreError(`batch.batchLoss = ${String(batch.batchLoss)} is invalid: expected a finite number in [-1e15, 1e15]`, 'the training step diverged: check the learning rate and the data', 'batch.batchLoss');
+        throw new ScoreError(
+          `batch.batchLoss = ${String(batch.batchLoss)} is invalid: expected a finite number in [-1e15, 1e15]`,
+          'the training step diverged: check the learning rate and the data',
+          'batch.batchLoss',
+        );
       }
       out.batchLoss = batch.batchLoss;
     } else if (out.losses) {
@@ -128,7 +158,7 @@ export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], d
       for (let i = 0; i < n; i++) s += out.losses[i]!;
       out.batchLoss = n > 0 ? s / n : 0;
     } else {
-      throw missing(score, 'batchLoss', 'pass the batch\'s mean loss (what model.fit reports), or per-sample losses');
+      throw missing(score, 'batchLoss', "pass the batch's mean loss (what model.fit reports), or per-sample losses");
     }
   }
   if (need.has('correct')) {
@@ -136,7 +166,12 @@ export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], d
       const correct = arrayLike('batch.correct', batch.correct, n, 'a Uint8Array of 0/1 flags');
       for (let i = 0; i < n; i++) {
         const c = correct[i]!;
-        if (c !== 0 && c !== 1) throw new ScoreError(`batch.correct[${i}] = ${String(c)} is invalid: expected 0 or 1`, 'pass 1 where argmax(logits) equals the label, else 0', 'batch.correct');
+        if (c !== 0 && c !== 1)
+          throw new ScoreError(
+            `batch.correct[${i}] = ${String(c)} is invalid: expected 0 or 1`,
+            'pass 1 where argmax(logits) equals the label, else 0',
+            'batch.correct',
+          );
       }
       out.correct = correct;
     } else if (out.logits && out.labels) {
@@ -151,9 +186,13 @@ export function resolveBatch(batch: ScoreBatch, inputs: readonly ScoreInput[], d
     if (!need.has(key)) continue;
     const v = batch[key];
     if (v == null) {
-      throw missing(score, key, key === 'gradNorms'
-        ? 'compute them with perSampleGradNorms(model, x, labels) from @dp/scores/tfjs'
-        : 'compute them with lastLayerInputs / featureSqNorms from @dp/scores/tfjs');
+      throw missing(
+        score,
+        key,
+        key === 'gradNorms'
+          ? 'compute them with perSampleGradNorms(model, x, labels) from @dp/scores/tfjs'
+          : 'compute them with lastLayerInputs / featureSqNorms from @dp/scores/tfjs',
+      );
     }
     const a = arrayLike(`batch.${key}`, v, n, `a Float32Array of per-sample ${key}`);
     checkFinite(`batch.${key}`, a, 0);

@@ -25,5 +25,9 @@ export function decodeTyped(text: string, dtype: DType): TypedArray | null {
   if (bin.length % width !== 0) return null;
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return dtype === 'float32' ? new Float32Array(bytes.buffer) : dtype === 'uint32' ? new Uint32Array(bytes.buffer) : bytes;
+  return dtype === 'float32'
+    ? new Float32Array(bytes.buffer)
+    : dtype === 'uint32'
+      ? new Uint32Array(bytes.buffer)
+      : bytes;
 }

@@ -48,7 +48,9 @@ describe('pixelFingerprint', () => {
   it('refuses pixels that do not fit the size', () => {
     expect(() => pixelFingerprint(a, 5)).toThrow(/images has 48 bytes, not a positive multiple of size 5; fix: /);
     expect(() => pixelFingerprint(new Uint8Array(0), 1)).toThrow(/images has 0 bytes/);
-    expect(() => pixelFingerprint(Array.from(a) as unknown as Uint8Array, 4)).toThrow(/images = Array\(48\) is invalid: expected the pixels as a Uint8Array/);
+    expect(() => pixelFingerprint(Array.from(a) as unknown as Uint8Array, 4)).toThrow(
+      /images = Array\(48\) is invalid: expected the pixels as a Uint8Array/,
+    );
     expect(() => pixelFingerprint(a, 0)).toThrow(/size = 0 is invalid/);
   });
 });

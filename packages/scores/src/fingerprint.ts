@@ -12,7 +12,11 @@ export function datasetFingerprint(labels: ArrayLike<number>, size: number, name
   if (typeof name !== 'string' || name === '') throw invalid('name', name, 'the dataset name (non-empty string)');
   if (labels == null || typeof labels.length !== 'number') throw invalid('labels', labels, 'an array of class labels');
   if (labels.length !== size) {
-    throw new ScoreError(`labels has length ${labels.length} but size is ${size}`, 'pass all training labels, one per sample', 'labels');
+    throw new ScoreError(
+      `labels has length ${labels.length} but size is ${size}`,
+      'pass all training labels, one per sample',
+      'labels',
+    );
   }
   const h = new Sha256();
   const head = new TextEncoder().encode(`dp-dataset-fingerprint/v1\0${name}\0${size}\0`);
@@ -24,7 +28,8 @@ export function datasetFingerprint(labels: ArrayLike<number>, size: number, name
     const m = Math.min(chunk.length, size - i);
     for (let j = 0; j < m; j++) {
       const y = labels[i + j]!;
-      if (!Number.isInteger(y) || y < 0 || y > 0x7fffffff) throw invalid(`labels[${i + j}]`, y, 'an integer class label >= 0');
+      if (!Number.isInteger(y) || y < 0 || y > 0x7fffffff)
+        throw invalid(`labels[${i + j}]`, y, 'an integer class label >= 0');
       chunk[j] = little ? y : ((y & 0xff) << 24) | ((y & 0xff00) << 8) | ((y >>> 8) & 0xff00) | (y >>> 24);
     }
     h.update(bytes.subarray(0, m * 4));
@@ -40,9 +45,14 @@ export function datasetFingerprint(labels: ArrayLike<number>, size: number, name
  */
 export function pixelFingerprint(images: Uint8Array, size: number): string {
   checkInt('size', size, 1, 2 ** 32 - 1);
-  if (!(images instanceof Uint8Array)) throw invalid('images', images, 'the pixels as a Uint8Array (size x height x width x channels bytes)');
+  if (!(images instanceof Uint8Array))
+    throw invalid('images', images, 'the pixels as a Uint8Array (size x height x width x channels bytes)');
   if (images.length === 0 || images.length % size !== 0) {
-    throw new ScoreError(`images has ${images.length} bytes, not a positive multiple of size ${size}`, 'pass every training sample\'s pixels, sample-major (the dataset\'s images array)', 'images');
+    throw new ScoreError(
+      `images has ${images.length} bytes, not a positive multiple of size ${size}`,
+      "pass every training sample's pixels, sample-major (the dataset's images array)",
+      'images',
+    );
   }
   return sha256Hex(images);
 }

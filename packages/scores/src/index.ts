@@ -7,7 +7,14 @@ export { ArrayTracker, LastValueTracker } from './tracker.js';
 export type { TrackerState } from './tracker.js';
 export { readOptions } from './options.js';
 export { validateScore } from './validate.js';
-export { BUILTIN_SCORES, createScoreTracker, getScore, registerScore, scoreNames, unregisterScore } from './registry.js';
+export {
+  BUILTIN_SCORES,
+  createScoreTracker,
+  getScore,
+  registerScore,
+  scoreNames,
+  unregisterScore,
+} from './registry.js';
 export { loadScorePlugin } from './plugin.js';
 export type { LoadPluginOptions } from './plugin.js';
 export { argMax, crossEntropy, logSumExp, softmaxErrorSq } from './softmax.js';

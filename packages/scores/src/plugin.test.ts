@@ -23,7 +23,9 @@ describe('loadScorePlugin', () => {
 
   it('says a missing package is not installed and how to install it', async () => {
     await expect(loadScorePlugin('@dp/score-does-not-exist')).rejects.toThrow(ScoreError);
-    await expect(loadScorePlugin('@dp/score-does-not-exist')).rejects.toThrow(/score plug-in '@dp\/score-does-not-exist' is not installed .*; fix: npm install @dp\/score-does-not-exist/);
+    await expect(loadScorePlugin('@dp/score-does-not-exist')).rejects.toThrow(
+      /score plug-in '@dp\/score-does-not-exist' is not installed .*; fix: npm install @dp\/score-does-not-exist/,
+    );
   });
 
   describe('in an app with its own node_modules', () => {
@@ -34,14 +36,21 @@ describe('loadScorePlugin', () => {
       app = await mkdtemp(join(tmpdir(), 'dp-plugin-app-'));
       const pkg = join(app, 'node_modules', 'dp-plugin-broken');
       await mkdir(pkg, { recursive: true });
-      await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'dp-plugin-broken', version: '1.0.0', type: 'module', exports: './index.js' }));
+      await writeFile(
+        join(pkg, 'package.json'),
+        JSON.stringify({ name: 'dp-plugin-broken', version: '1.0.0', type: 'module', exports: './index.js' }),
+      );
       await writeFile(join(pkg, 'index.js'), "import 'dp-missing-dependency';\nexport default {};\n");
       // The app's own importer, as `dp` passes it: resolves bare specifiers from the app's node_modules.
       await writeFile(join(app, 'load.mjs'), 'export default (s) => import(s);\n');
-      return ((await import(/* @vite-ignore */ pathToFileURL(join(app, 'load.mjs')).href)) as { default: (s: string) => Promise<unknown> }).default;
+      return (
+        (await import(/* @vite-ignore */ pathToFileURL(join(app, 'load.mjs')).href)) as {
+          default: (s: string) => Promise<unknown>;
+        }
+      ).default;
     }
 
-    it("says a plug-in whose own dependency is missing failed to load (naming the dependency), not that it is not installed", async () => {
+    it('says a plug-in whose own dependency is missing failed to load (naming the dependency), not that it is not installed', async () => {
       const importer = await appImporter();
       const load = loadScorePlugin('dp-plugin-broken', { importer });
       await expect(load).rejects.toThrow(ScoreError);
@@ -50,15 +59,25 @@ describe('loadScorePlugin', () => {
       );
       await expect(loadScorePlugin('dp-plugin-broken', { importer })).rejects.not.toThrow(/not installed/);
       // The same importer still says a plug-in that is itself missing is not installed.
-      await expect(loadScorePlugin('dp-plugin-absent', { importer })).rejects.toThrow(/^score plug-in 'dp-plugin-absent' is not installed \(Cannot find package 'dp-plugin-absent' .*\); fix: npm install dp-plugin-absent$/);
-      await expect(loadScorePlugin('dp-plugin-absent/extra', { importer })).rejects.toThrow(/^score plug-in 'dp-plugin-absent\/extra' is not installed .*; fix: npm install dp-plugin-absent$/);
+      await expect(loadScorePlugin('dp-plugin-absent', { importer })).rejects.toThrow(
+        /^score plug-in 'dp-plugin-absent' is not installed \(Cannot find package 'dp-plugin-absent' .*\); fix: npm install dp-plugin-absent$/,
+      );
+      await expect(loadScorePlugin('dp-plugin-absent/extra', { importer })).rejects.toThrow(
+        /^score plug-in 'dp-plugin-absent\/extra' is not installed .*; fix: npm install dp-plugin-absent$/,
+      );
     });
   });
 
   it('refuses malformed plug-ins with one clear error each', async () => {
-    await expect(loadScorePlugin(fixture('no-default'))).rejects.toThrow(/has no default export; fix: export the Score object as the module's default export/);
-    await expect(loadScorePlugin(fixture('malformed'))).rejects.toThrow(/is not a valid score: inputs contains "pixels": allowed are logits, labels/);
-    await expect(loadScorePlugin(fixture('throws'))).rejects.toThrow(/failed to load: plug-in exploded at import time; fix: fix or reinstall/);
+    await expect(loadScorePlugin(fixture('no-default'))).rejects.toThrow(
+      /has no default export; fix: export the Score object as the module's default export/,
+    );
+    await expect(loadScorePlugin(fixture('malformed'))).rejects.toThrow(
+      /is not a valid score: inputs contains "pixels": allowed are logits, labels/,
+    );
+    await expect(loadScorePlugin(fixture('throws'))).rejects.toThrow(
+      /failed to load: plug-in exploded at import time; fix: fix or reinstall/,
+    );
     await expect(loadScorePlugin('')).rejects.toThrow(/plug-in = "" is invalid/);
     expect(scoreNames()).not.toContain('malformed');
   });

@@ -17,7 +17,10 @@ export interface LoadPluginOptions {
  * Null for any other error.
  */
 function missingModule(message: string): string | null {
-  const m = /Cannot find (?:package|module) '([^']+)'/.exec(message) ?? /Failed to resolve import "([^"]+)"/.exec(message) ?? /Failed to load url (\S+)/.exec(message);
+  const m =
+    /Cannot find (?:package|module) '([^']+)'/.exec(message) ??
+    /Failed to resolve import "([^"]+)"/.exec(message) ??
+    /Failed to load url (\S+)/.exec(message);
   return m ? m[1]! : null;
 }
 
@@ -32,7 +35,10 @@ function isThePlugin(missing: string, specifier: string): boolean {
 
 /** The npm package of a bare specifier: '@scope/name' or 'name', without a subpath. */
 function packageOf(specifier: string): string {
-  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 }
 
 /**
@@ -43,7 +49,11 @@ function packageOf(specifier: string): string {
  */
 export async function loadScorePlugin(specifier: string, options: LoadPluginOptions = {}): Promise<Score> {
   if (typeof specifier !== 'string' || specifier.trim() === '') {
-    throw new ScoreError(`plug-in = ${JSON.stringify(specifier) ?? String(specifier)} is invalid`, "pass a package name such as '@dp/score-margin'", 'plugin');
+    throw new ScoreError(
+      `plug-in = ${JSON.stringify(specifier) ?? String(specifier)} is invalid`,
+      "pass a package name such as '@dp/score-margin'",
+      'plugin',
+    );
   }
   const importer = options.importer ?? ((s: string) => import(/* @vite-ignore */ s));
   let mod: unknown;
@@ -57,13 +67,25 @@ export async function loadScorePlugin(specifier: string, options: LoadPluginOpti
     // specifier in the message proves nothing).
     const missing = missingModule(msg);
     if (missing !== null && isThePlugin(missing, specifier)) {
-      throw new ScoreError(`score plug-in '${specifier}' is not installed (${line})`, `npm install ${packageOf(specifier)}`, 'plugin');
+      throw new ScoreError(
+        `score plug-in '${specifier}' is not installed (${line})`,
+        `npm install ${packageOf(specifier)}`,
+        'plugin',
+      );
     }
-    throw new ScoreError(`score plug-in '${specifier}' failed to load: ${line}`, 'fix or reinstall the plug-in package (and the packages it imports)', 'plugin');
+    throw new ScoreError(
+      `score plug-in '${specifier}' failed to load: ${line}`,
+      'fix or reinstall the plug-in package (and the packages it imports)',
+      'plugin',
+    );
   }
   const def = mod !== null && typeof mod === 'object' ? (mod as { default?: unknown }).default : undefined;
   if (def === undefined) {
-    throw new ScoreError(`score plug-in '${specifier}' has no default export`, 'export the Score object as the module\'s default export (export default myScore)', 'plugin');
+    throw new ScoreError(
+      `score plug-in '${specifier}' has no default export`,
+      "export the Score object as the module's default export (export default myScore)",
+      'plugin',
+    );
   }
   return registerScore(validateScore(def, `the default export of '${specifier}'`));
 }

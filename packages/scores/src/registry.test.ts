@@ -5,7 +5,9 @@ import { loss } from './scores/loss.js';
 
 describe('score registry', () => {
   it('lists the built-in scores', () => {
-    expect(scoreNames()).toEqual(expect.arrayContaining(['loss', 'loss-ema', 'el2n', 'grand', 'grand-last-layer', 'forgetting', 'batch-loss']));
+    expect(scoreNames()).toEqual(
+      expect.arrayContaining(['loss', 'loss-ema', 'el2n', 'grand', 'grand-last-layer', 'forgetting', 'batch-loss']),
+    );
     expect(getScore('el2n').name).toBe('el2n');
     expect(createScoreTracker('loss', 5).datasetSize).toBe(5);
   });
@@ -17,8 +19,12 @@ describe('score registry', () => {
 
   it('registers once; a different score under a taken name is refused', () => {
     expect(registerScore(loss)).toBe(loss);
-    expect(() => registerScore({ ...loss })).toThrow(/score.name = "loss" is invalid: expected a name no other score is registered under \(a different score named "loss" is\); fix: .*unregisterScore\("loss"\)/);
-    expect(() => registerScore({ ...loss, name: 'Bad Name' })).toThrow(/name = "Bad Name": expected lower-case kebab-case/);
+    expect(() => registerScore({ ...loss })).toThrow(
+      /score.name = "loss" is invalid: expected a name no other score is registered under \(a different score named "loss" is\); fix: .*unregisterScore\("loss"\)/,
+    );
+    expect(() => registerScore({ ...loss, name: 'Bad Name' })).toThrow(
+      /name = "Bad Name": expected lower-case kebab-case/,
+    );
   });
 
   it('unregisterScore frees the name, so a replacement can be registered on purpose', () => {

@@ -52,7 +52,8 @@ describe('score-file writes under injected faults', () => {
         expect((outcome as ScoreError).fix.length, where).toBeGreaterThan(0);
         // The directory's open and fsync (the second of each) come after the rename: the new file is complete and in place, but its
         // durability is unknown, so the write still fails. Every earlier fault keeps the previous file byte for byte.
-        if ((call === 'fsync' || call === 'open') && at === 1) expect(Array.from((await readScoreFile(path)).scores), where).toEqual(Array.from(after));
+        if ((call === 'fsync' || call === 'open') && at === 1)
+          expect(Array.from((await readScoreFile(path)).scores), where).toEqual(Array.from(after));
         else expect(readFileSync(path).equals(good), where).toBe(true);
         if (!readFileSync(path).equals(good)) await writeScoreFile(path, header, before);
         expect(readdirSync(dir), where).toEqual(['el2n.dpscore']);

@@ -83,11 +83,15 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Validate a header (input or decoded); returns a problem description or null. */
 function headerProblem(h: Record<string, unknown>): string | null {
-  if (typeof h.method !== 'string' || !/^[a-z][a-z0-9-]*$/.test(h.method)) return `method = ${show(h.method)}: expected a score name such as 'el2n'`;
+  if (typeof h.method !== 'string' || !/^[a-z][a-z0-9-]*$/.test(h.method))
+    return `method = ${show(h.method)}: expected a score name such as 'el2n'`;
   const p = h.protocol as Record<string, unknown> | null;
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) return 'protocol: expected an object { epochs, runs, model, seeds }';
-  if (!Number.isInteger(p.epochs) || (p.epochs as number) < 0) return `protocol.epochs = ${show(p.epochs)}: expected an integer >= 0`;
-  if (!Number.isInteger(p.runs) || (p.runs as number) < 1) return `protocol.runs = ${show(p.runs)}: expected an integer >= 1`;
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    return 'protocol: expected an object { epochs, runs, model, seeds }';
+  if (!Number.isInteger(p.epochs) || (p.epochs as number) < 0)
+    return `protocol.epochs = ${show(p.epochs)}: expected an integer >= 0`;
+  if (!Number.isInteger(p.runs) || (p.runs as number) < 1)
+    return `protocol.runs = ${show(p.runs)}: expected an integer >= 1`;
   if (typeof p.model !== 'string' || p.model === '') return `protocol.model = ${show(p.model)}: expected a model name`;
   if (!Array.isArray(p.seeds) || p.seeds.length !== p.runs || !p.seeds.every((s) => Number.isSafeInteger(s))) {
     return `protocol.seeds = ${show(p.seeds)}: expected ${String(p.runs)} integer seeds (one per run)`;
@@ -95,11 +99,16 @@ function headerProblem(h: Record<string, unknown>): string | null {
   const d = h.dataset as Record<string, unknown> | null;
   if (d === null || typeof d !== 'object') return 'dataset: expected an object { name, size, fingerprint }';
   if (typeof d.name !== 'string' || d.name === '') return `dataset.name = ${show(d.name)}: expected the dataset name`;
-  if (!Number.isInteger(d.size) || (d.size as number) < 1 || (d.size as number) > 2 ** 32 - 1) return `dataset.size = ${show(d.size)}: expected an integer >= 1`;
-  if (typeof d.fingerprint !== 'string' || !HEX64.test(d.fingerprint)) return `dataset.fingerprint = ${show(d.fingerprint)}: expected 64 hex digits from datasetFingerprint()`;
-  if (d.pixels !== undefined && (typeof d.pixels !== 'string' || !HEX64.test(d.pixels))) return `dataset.pixels = ${show(d.pixels)}: expected 64 hex digits from pixelFingerprint()`;
-  if (typeof h.seconds !== 'number' || !Number.isFinite(h.seconds) || h.seconds < 0) return `seconds = ${show(h.seconds)}: expected a finite number >= 0`;
-  if (h.createdAt !== undefined && typeof h.createdAt !== 'string') return `createdAt = ${show(h.createdAt)}: expected an ISO date string`;
+  if (!Number.isInteger(d.size) || (d.size as number) < 1 || (d.size as number) > 2 ** 32 - 1)
+    return `dataset.size = ${show(d.size)}: expected an integer >= 1`;
+  if (typeof d.fingerprint !== 'string' || !HEX64.test(d.fingerprint))
+    return `dataset.fingerprint = ${show(d.fingerprint)}: expected 64 hex digits from datasetFingerprint()`;
+  if (d.pixels !== undefined && (typeof d.pixels !== 'string' || !HEX64.test(d.pixels)))
+    return `dataset.pixels = ${show(d.pixels)}: expected 64 hex digits from pixelFingerprint()`;
+  if (typeof h.seconds !== 'number' || !Number.isFinite(h.seconds) || h.seconds < 0)
+    return `seconds = ${show(h.seconds)}: expected a finite number >= 0`;
+  if (h.createdAt !== undefined && typeof h.createdAt !== 'string')
+    return `createdAt = ${show(h.createdAt)}: expected an ISO date string`;
   try {
     JSON.stringify(p);
   } catch {
@@ -133,21 +142,53 @@ function headerSumProblem(raw: Uint8Array): string | null {
   const tail = new TextDecoder().decode(raw.subarray(end - SUM_TAIL, end));
   const m = /^,"headerSha256":"([0-9a-f]{64})"\}$/.exec(tail);
   if (!m) return 'no header checksum (headerSha256 is not its last member)';
-  const sum = new Sha256().update(raw.subarray(0, end - SUM_TAIL)).update(Uint8Array.of(0x7d)).hex();
-  return sum === m[1] ? null : `header checksum mismatch: headerSha256 = ${m[1]!.slice(0, 12)}..., expected the sha256 of the rest of the header, ${sum.slice(0, 12)}...`;
+  const sum = new Sha256()
+    .update(raw.subarray(0, end - SUM_TAIL))
+    .update(Uint8Array.of(0x7d))
+    .hex();
+  return sum === m[1]
+    ? null
+    : `header checksum mismatch: headerSha256 = ${m[1]!.slice(0, 12)}..., expected the sha256 of the rest of the header, ${sum.slice(0, 12)}...`;
 }
 
 /** Encode a score file in memory (validates header and scores). */
-export function encodeScoreFile(input: ScoreFileHeaderInput, scores: Float32Array): { bytes: Uint8Array; header: ScoreFileHeader } {
-  if (input === null || typeof input !== 'object') throw new ScoreError(`score-file header = ${show(input)} is invalid`, 'pass { method, protocol, dataset, seconds }', 'header');
+export function encodeScoreFile(
+  input: ScoreFileHeaderInput,
+  scores: Float32Array,
+): { bytes: Uint8Array; header: ScoreFileHeader } {
+  if (input === null || typeof input !== 'object')
+    throw new ScoreError(
+      `score-file header = ${show(input)} is invalid`,
+      'pass { method, protocol, dataset, seconds }',
+      'header',
+    );
   const problem = headerProblem(input as unknown as Record<string, unknown>);
-  if (problem) throw new ScoreError(`score-file header: ${problem}`, 'pass a complete header (see ScoreFileHeaderInput)', 'header');
-  if (!(scores instanceof Float32Array)) throw new ScoreError(`scores = ${show(scores)} is invalid: expected a Float32Array`, 'pass the scores as a Float32Array', 'scores');
+  if (problem)
+    throw new ScoreError(
+      `score-file header: ${problem}`,
+      'pass a complete header (see ScoreFileHeaderInput)',
+      'header',
+    );
+  if (!(scores instanceof Float32Array))
+    throw new ScoreError(
+      `scores = ${show(scores)} is invalid: expected a Float32Array`,
+      'pass the scores as a Float32Array',
+      'scores',
+    );
   if (scores.length !== input.dataset.size) {
-    throw new ScoreError(`scores has ${scores.length} values but dataset.size is ${input.dataset.size}`, 'pass one score per training sample', 'scores');
+    throw new ScoreError(
+      `scores has ${scores.length} values but dataset.size is ${input.dataset.size}`,
+      'pass one score per training sample',
+      'scores',
+    );
   }
   for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i]!)) throw new ScoreError(`scores[${i}] = ${scores[i]} is not finite`, 'a scoring run diverged: re-run it with a lower learning rate', 'scores');
+    if (!Number.isFinite(scores[i]!))
+      throw new ScoreError(
+        `scores[${i}] = ${scores[i]} is not finite`,
+        'a scoring run diverged: re-run it with a lower learning rate',
+        'scores',
+      );
   }
   const payload = new Uint8Array(scores.length * 4);
   const view = new DataView(payload.buffer);
@@ -186,57 +227,115 @@ const REGENERATE = 'the file is damaged: regenerate it with `dp score` (or copy 
  */
 export function decodeScoreFile(bytes: Uint8Array, expect: ScoreFileExpect = {}, where = 'score file'): ScoreFile {
   if (bytes.length < PREAMBLE) {
-    throw new ScoreError(`${where} is truncated: ${bytes.length} bytes, shorter than the ${PREAMBLE}-byte preamble`, REGENERATE, 'file');
+    throw new ScoreError(
+      `${where} is truncated: ${bytes.length} bytes, shorter than the ${PREAMBLE}-byte preamble`,
+      REGENERATE,
+      'file',
+    );
   }
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== SCORE_FILE_MAGIC) {
-    throw new ScoreError(`${where} is not a dp score file (magic ${JSON.stringify(magic)}, expected "${SCORE_FILE_MAGIC}")`, 'pass a file written by `dp score` / writeScoreFile', 'file');
+    throw new ScoreError(
+      `${where} is not a dp score file (magic ${JSON.stringify(magic)}, expected "${SCORE_FILE_MAGIC}")`,
+      'pass a file written by `dp score` / writeScoreFile',
+      'file',
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerBytes = view.getUint32(8, true);
   if (PREAMBLE + headerBytes > bytes.length) {
-    throw new ScoreError(`${where} is truncated inside its header (${bytes.length} bytes, header needs ${PREAMBLE + headerBytes})`, REGENERATE, 'file');
+    throw new ScoreError(
+      `${where} is truncated inside its header (${bytes.length} bytes, header needs ${PREAMBLE + headerBytes})`,
+      REGENERATE,
+      'file',
+    );
   }
   const rawHeader = bytes.subarray(PREAMBLE, PREAMBLE + headerBytes);
   let header: ScoreFileHeader;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawHeader)) as ScoreFileHeader;
   } catch (e) {
-    throw new ScoreError(`${where} has a corrupt header (not valid JSON: ${(e as Error).message})`, REGENERATE, 'header');
+    throw new ScoreError(
+      `${where} has a corrupt header (not valid JSON: ${(e as Error).message})`,
+      REGENERATE,
+      'header',
+    );
   }
   if (header === null || typeof header !== 'object' || header.format !== 'dp-scores') {
-    throw new ScoreError(`${where} has a bad header (format ${show((header as { format?: unknown } | null)?.format)}, expected "dp-scores")`, REGENERATE, 'header');
+    throw new ScoreError(
+      `${where} has a bad header (format ${show((header as { format?: unknown } | null)?.format)}, expected "dp-scores")`,
+      REGENERATE,
+      'header',
+    );
   }
   if (!READABLE_VERSIONS.includes(header.version)) {
-    throw new ScoreError(`${where} has format version ${show(header.version)}; this @dp/scores reads versions ${READABLE_VERSIONS.join(' and ')}`, 'upgrade @dp/scores, or regenerate the file with this version', 'header.version');
+    throw new ScoreError(
+      `${where} has format version ${show(header.version)}; this @dp/scores reads versions ${READABLE_VERSIONS.join(' and ')}`,
+      'upgrade @dp/scores, or regenerate the file with this version',
+      'header.version',
+    );
   }
   const legacy = header.version === 1;
   if (legacy) {
     // Version 1 never wrote these: a version-2 file whose version digit was damaged.
-    const v2Fields = ['headerSha256' in header ? 'headerSha256' : '', header.dataset !== null && typeof header.dataset === 'object' && 'pixels' in header.dataset ? 'dataset.pixels' : ''].filter(Boolean);
-    if (v2Fields.length) throw new ScoreError(`${where} has a corrupt header: version 1 with version-2 fields (${v2Fields.join(', ')})`, REGENERATE, 'header.version');
+    const v2Fields = [
+      'headerSha256' in header ? 'headerSha256' : '',
+      header.dataset !== null && typeof header.dataset === 'object' && 'pixels' in header.dataset
+        ? 'dataset.pixels'
+        : '',
+    ].filter(Boolean);
+    if (v2Fields.length)
+      throw new ScoreError(
+        `${where} has a corrupt header: version 1 with version-2 fields (${v2Fields.join(', ')})`,
+        REGENERATE,
+        'header.version',
+      );
   } else {
     const sumProblem = headerSumProblem(rawHeader);
-    if (sumProblem) throw new ScoreError(`${where} has a corrupt header: ${sumProblem}`, REGENERATE, 'header.headerSha256');
+    if (sumProblem)
+      throw new ScoreError(`${where} has a corrupt header: ${sumProblem}`, REGENERATE, 'header.headerSha256');
   }
   const problem = headerProblem(header as unknown as Record<string, unknown>);
   if (problem) throw new ScoreError(`${where} has a bad header: ${problem}`, REGENERATE, 'header');
   const p = header.payload;
-  if (p === null || typeof p !== 'object' || p.dtype !== 'float32' || p.count !== header.dataset.size || typeof p.sha256 !== 'string' || !HEX64.test(p.sha256)) {
-    throw new ScoreError(`${where} has a bad header: payload = ${show(p)}, expected { dtype: "float32", count: ${header.dataset.size}, sha256 }`, REGENERATE, 'header.payload');
+  if (
+    p === null ||
+    typeof p !== 'object' ||
+    p.dtype !== 'float32' ||
+    p.count !== header.dataset.size ||
+    typeof p.sha256 !== 'string' ||
+    !HEX64.test(p.sha256)
+  ) {
+    throw new ScoreError(
+      `${where} has a bad header: payload = ${show(p)}, expected { dtype: "float32", count: ${header.dataset.size}, sha256 }`,
+      REGENERATE,
+      'header.payload',
+    );
   }
   const start = PREAMBLE + headerBytes;
   const want = p.count * 4;
   const have = bytes.length - start;
   if (have < want) {
-    throw new ScoreError(`${where} is truncated: payload has ${have} bytes, expected ${want} (${p.count} float32 scores)`, REGENERATE, 'file');
+    throw new ScoreError(
+      `${where} is truncated: payload has ${have} bytes, expected ${want} (${p.count} float32 scores)`,
+      REGENERATE,
+      'file',
+    );
   }
   if (have > want) {
-    throw new ScoreError(`${where} has ${have - want} unexpected bytes after its ${p.count} scores`, REGENERATE, 'file');
+    throw new ScoreError(
+      `${where} has ${have - want} unexpected bytes after its ${p.count} scores`,
+      REGENERATE,
+      'file',
+    );
   }
   const payload = bytes.subarray(start);
   if (payloadHash(payload) !== p.sha256) {
-    throw new ScoreError(`${where} is corrupt: payload checksum mismatch (sha256 differs from the header's)`, REGENERATE, 'file');
+    throw new ScoreError(
+      `${where} is corrupt: payload checksum mismatch (sha256 differs from the header's)`,
+      REGENERATE,
+      'file',
+    );
   }
   const { name, size, fingerprint, pixels } = header.dataset;
   if (expect.expectSize !== undefined && size !== expect.expectSize) {
@@ -264,16 +363,23 @@ export function decodeScoreFile(bytes: Uint8Array, expect: ScoreFileExpect = {},
   const pv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   for (let i = 0; i < scores.length; i++) {
     const v = pv.getFloat32(i * 4, true);
-    if (!Number.isFinite(v)) throw new ScoreError(`${where} holds a non-finite score at index ${i}`, REGENERATE, 'file');
+    if (!Number.isFinite(v))
+      throw new ScoreError(`${where} holds a non-finite score at index ${i}`, REGENERATE, 'file');
     scores[i] = v;
   }
   if (expect.onWarning) {
     const unchecked = [
       ...(legacy ? ['its header (seconds, protocol) has no checksum'] : []),
-      ...(expect.expectPixels !== undefined && pixels === undefined ? ['it has no pixel fingerprint, so its images were not compared with the training set\'s (only size and labels)'] : []),
+      ...(expect.expectPixels !== undefined && pixels === undefined
+        ? [
+            "it has no pixel fingerprint, so its images were not compared with the training set's (only size and labels)",
+          ]
+        : []),
     ];
     if (unchecked.length) {
-      expect.onWarning(`${where} is format version ${header.version}: ${unchecked.join(', and ')}; fix: regenerate it with \`dp score\` to have it fully checked`);
+      expect.onWarning(
+        `${where} is format version ${header.version}: ${unchecked.join(', and ')}; fix: regenerate it with \`dp score\` to have it fully checked`,
+      );
     }
   }
   return { header, scores };

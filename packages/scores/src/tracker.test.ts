@@ -17,7 +17,9 @@ describe('ArrayTracker.load checks values, not only lengths', () => {
     t.update({ ids: [0, 1], logits: Float32Array.from([0, 1, 2, 0]), labels: [0, 0], numClasses: 2 });
     const before = JSON.stringify(t.state());
     for (const bad of [Number.NaN, Infinity]) {
-      expect(() => t.load(withArray(t.state(), 'last', Float32Array.of(0.5, bad)))).toThrow(new RegExp(`array 'last' holds ${bad} at index 1: expected finite values`));
+      expect(() => t.load(withArray(t.state(), 'last', Float32Array.of(0.5, bad)))).toThrow(
+        new RegExp(`array 'last' holds ${bad} at index 1: expected finite values`),
+      );
     }
     expect(JSON.stringify(t.state())).toBe(before);
     expect(t.values().every(Number.isFinite)).toBe(true);
@@ -29,7 +31,11 @@ describe('ArrayTracker.load checks values, not only lengths', () => {
     const fresh = lossEma.create(2);
     fresh.load(JSON.parse(JSON.stringify(t.state())));
     expect(Array.from(fresh.values())).toEqual(Array.from(t.values()));
-    expect(() => fresh.load(withArray(t.state(), 'ema', Float32Array.of(0.7, 0, Infinity, 0)))).toThrow(/holds mean Infinity for sample 1/);
-    expect(() => fresh.load(withArray(t.state(), 'ema', Float32Array.of(0.7, -1, Number.NaN, 0)))).toThrow(/holds variance -1 for sample 0: expected a finite number >= 0/);
+    expect(() => fresh.load(withArray(t.state(), 'ema', Float32Array.of(0.7, 0, Infinity, 0)))).toThrow(
+      /holds mean Infinity for sample 1/,
+    );
+    expect(() => fresh.load(withArray(t.state(), 'ema', Float32Array.of(0.7, -1, Number.NaN, 0)))).toThrow(
+      /holds variance -1 for sample 0: expected a finite number >= 0/,
+    );
   });
 });

@@ -39,13 +39,18 @@ export abstract class ArrayTracker implements ScoreTracker {
     this.seen = new Uint32Array(this.datasetSize);
     for (const [key, a] of Object.entries(arrays)) {
       if (a.length === 0 || a.length % this.datasetSize !== 0) {
-        throw new Error(`internal: array '${key}' of score '${score}' has length ${a.length}, not a multiple of ${this.datasetSize}`);
+        throw new Error(
+          `internal: array '${key}' of score '${score}' has length ${a.length}, not a multiple of ${this.datasetSize}`,
+        );
       }
     }
   }
 
   get bytesPerSample(): number {
-    return Object.values(this.arrays).reduce((s, a) => s + a.byteLength / this.datasetSize, Uint32Array.BYTES_PER_ELEMENT);
+    return Object.values(this.arrays).reduce(
+      (s, a) => s + a.byteLength / this.datasetSize,
+      Uint32Array.BYTES_PER_ELEMENT,
+    );
   }
 
   update(batch: ScoreBatch): void {
@@ -74,12 +79,19 @@ export abstract class ArrayTracker implements ScoreTracker {
   }
 
   load(state: unknown): void {
-    const bad = (problem: string) => new ScoreError(`cannot load ${this.score} state: ${problem}`, `pass a state() saved by a '${this.score}' tracker with the same dataset size and options`, 'state');
-    if (state === null || typeof state !== 'object') throw bad(`expected an object, got ${state === null ? 'null' : typeof state}`);
+    const bad = (problem: string) =>
+      new ScoreError(
+        `cannot load ${this.score} state: ${problem}`,
+        `pass a state() saved by a '${this.score}' tracker with the same dataset size and options`,
+        'state',
+      );
+    if (state === null || typeof state !== 'object')
+      throw bad(`expected an object, got ${state === null ? 'null' : typeof state}`);
     const s = state as Partial<TrackerState>;
     if (s.score !== this.score) throw bad(`it was saved by score ${JSON.stringify(s.score)}`);
     if (s.version !== 1) throw bad(`unsupported version ${JSON.stringify(s.version)} (expected 1)`);
-    if (s.datasetSize !== this.datasetSize) throw bad(`it is for ${String(s.datasetSize)} samples, this tracker has ${this.datasetSize}`);
+    if (s.datasetSize !== this.datasetSize)
+      throw bad(`it is for ${String(s.datasetSize)} samples, this tracker has ${this.datasetSize}`);
     if (JSON.stringify(s.options) !== JSON.stringify(this.options)) {
       throw bad(`its options ${JSON.stringify(s.options)} differ from this tracker's ${JSON.stringify(this.options)}`);
     }
@@ -89,7 +101,8 @@ export abstract class ArrayTracker implements ScoreTracker {
     for (const [key, target] of Object.entries(targets)) {
       const text = (s.arrays as Record<string, unknown>)[key];
       const a = typeof text === 'string' ? decodeTyped(text, dtypeOf(target)) : null;
-      if (!a || a.length !== target.length) throw bad(`array '${key}' is missing or not ${target.length} ${dtypeOf(target)} values`);
+      if (!a || a.length !== target.length)
+        throw bad(`array '${key}' is missing or not ${target.length} ${dtypeOf(target)} values`);
       decoded.push([target, a]);
       const problem = this.checkLoaded(key, a);
       if (problem) throw bad(problem);
@@ -104,7 +117,9 @@ export abstract class ArrayTracker implements ScoreTracker {
    */
   protected checkLoaded(key: string, a: TypedArray): string | undefined {
     if (!(a instanceof Float32Array || a instanceof Float64Array)) return undefined;
-    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return `array '${key}' holds ${a[i]} at index ${i}: expected finite values (a damaged state?)`;
+    for (let i = 0; i < a.length; i++)
+      if (!Number.isFinite(a[i]!))
+        return `array '${key}' holds ${a[i]} at index ${i}: expected finite values (a damaged state?)`;
     return undefined;
   }
 }

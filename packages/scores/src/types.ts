@@ -13,7 +13,15 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  */
 export type ScoreInput = 'logits' | 'labels' | 'losses' | 'batchLoss' | 'correct' | 'gradNorms' | 'featureSqNorms';
 
-export const SCORE_INPUTS: readonly ScoreInput[] = ['logits', 'labels', 'losses', 'batchLoss', 'correct', 'gradNorms', 'featureSqNorms'];
+export const SCORE_INPUTS: readonly ScoreInput[] = [
+  'logits',
+  'labels',
+  'losses',
+  'batchLoss',
+  'correct',
+  'gradNorms',
+  'featureSqNorms',
+];
 
 /** One training batch, as the training step computed it. Rows are aligned with `ids`. */
 export interface ScoreBatch {

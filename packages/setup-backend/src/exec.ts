@@ -16,5 +16,9 @@ export function run(cmd: string, argv: readonly string[], cwd: string, env: Node
 
 /** The lines of a failed build's output worth showing (errors), at most `max`. */
 export function errorLines(out: string, max = 8): string {
-  return out.split('\n').filter((l) => /error|ERR!/i.test(l)).slice(0, max).join('\n');
+  return out
+    .split('\n')
+    .filter((l) => /error|ERR!/i.test(l))
+    .slice(0, max)
+    .join('\n');
 }

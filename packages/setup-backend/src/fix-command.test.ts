@@ -23,7 +23,10 @@ describe('backendSetupCommand', () => {
     // A project that looks like the repository around an installed copy is still not the repository.
     mkdirSync(join(project, 'scripts'));
     writeFileSync(join(project, 'scripts', 'setup.mjs'), '');
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ workspaces: ['packages/*'], scripts: { setup: 'node scripts/setup.mjs' } }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ workspaces: ['packages/*'], scripts: { setup: 'node scripts/setup.mjs' } }),
+    );
     expect(backendSetupCommand(installed)).toBe('npx dp setup-backend');
     expect(repositoryRoot(project)).toBe(project);
     // Without the workspace set-up script it is not the repository.

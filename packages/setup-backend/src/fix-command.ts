@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
  * installed the packages. `gpu` adds the GPU flag in the form each command takes.
  */
 export function backendSetupCommand(dir: string, gpu = false): string {
-  return repositoryRoot(dir) !== null ? `npm run setup${gpu ? ' -- --gpu' : ''}` : `npx dp setup-backend${gpu ? ' --gpu' : ''}`;
+  return repositoryRoot(dir) !== null
+    ? `npm run setup${gpu ? ' -- --gpu' : ''}`
+    : `npx dp setup-backend${gpu ? ' --gpu' : ''}`;
 }
 
 /** The @dp repository's root above `dir`, or null when `dir` is not inside a clone of it. */
@@ -18,7 +20,10 @@ export function repositoryRoot(dir: string): string | null {
     const manifest = join(d, 'package.json');
     if (existsSync(manifest) && existsSync(join(d, 'scripts', 'setup.mjs'))) {
       try {
-        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { workspaces?: unknown; scripts?: Record<string, unknown> };
+        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+          workspaces?: unknown;
+          scripts?: Record<string, unknown>;
+        };
         if (Array.isArray(pkg.workspaces) && String(pkg.scripts?.setup ?? '').includes('scripts/setup.mjs')) return d;
       } catch {
         // an unreadable manifest is not the repository's

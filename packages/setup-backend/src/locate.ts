@@ -48,5 +48,9 @@ export function notInstalled(pkg: string, from: string): SetupError {
 
 /** Whether the libtensorflow tfjs-node's install script checks for is staged in `dir`/deps/lib. */
 export function hasStagedLibrary(dir: string): boolean {
-  return existsSync(join(dir, 'deps', 'lib', 'libtensorflow.so.2.9.1')) || existsSync(join(dir, 'deps', 'lib', 'libtensorflow.dylib')) || existsSync(join(dir, 'deps', 'lib', 'tensorflow.dll'));
+  return (
+    existsSync(join(dir, 'deps', 'lib', 'libtensorflow.so.2.9.1')) ||
+    existsSync(join(dir, 'deps', 'lib', 'libtensorflow.dylib')) ||
+    existsSync(join(dir, 'deps', 'lib', 'tensorflow.dll'))
+  );
 }

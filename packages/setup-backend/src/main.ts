@@ -19,7 +19,7 @@ Options:
   --offline        skip the install script's download; go straight to the offline route
   --wheel SPEC     the wheel of the offline route (default ${DEFAULT_WHEEL}; also DP_TF_WHEEL)
   --cache-dir DIR  where the wheel and libtensorflow are cached (default $DP_CACHE_DIR, else ~/.cache/dp)
-  --from DIR       build the tfjs-node that DIR resolves (default: ${prog.startsWith('dp ') ? "the one dp loads" : 'the current directory'})
+  --from DIR       build the tfjs-node that DIR resolves (default: ${prog.startsWith('dp ') ? 'the one dp loads' : 'the current directory'})
 
 Exit status 0 when the native backend loads afterwards, 1 when no route worked, 2 on a usage error.
 `;
@@ -63,7 +63,10 @@ export function setupBackendMain(argv: readonly string[], defaults: { from?: str
  * The set-up from parsed flags (SETUP_FLAGS): run it, print what was done, return the exit code (0 when the native
  * backend loads afterwards, 1 when no route worked, 2 on a bad option). For a caller that parsed the flags itself.
  */
-export function runSetupBackend(values: Record<string, string | boolean | undefined>, defaults: { from?: string; prog?: string } = {}): number {
+export function runSetupBackend(
+  values: Record<string, string | boolean | undefined>,
+  defaults: { from?: string; prog?: string } = {},
+): number {
   const prog = defaults.prog ?? 'dp-setup-backend';
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const from = str('from') ?? defaults.from;

@@ -6,7 +6,11 @@ import { dirname, join } from 'node:path';
  * them in /usr/include/node) when their version matches, so the binding builds offline; `{}` otherwise (node-gyp
  * then downloads them from nodejs.org), or when the user already set npm_config_nodedir.
  */
-export function localNodeHeaders(env: NodeJS.ProcessEnv, execPath = process.execPath, version = process.version): { npm_config_nodedir?: string } {
+export function localNodeHeaders(
+  env: NodeJS.ProcessEnv,
+  execPath = process.execPath,
+  version = process.version,
+): { npm_config_nodedir?: string } {
   if (env.npm_config_nodedir) return {};
   const prefix = dirname(dirname(execPath));
   const file = join(prefix, 'include', 'node', 'node_version.h');

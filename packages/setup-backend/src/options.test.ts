@@ -16,12 +16,18 @@ describe('resolveOptions', () => {
   });
 
   it('an explicit option wins over the environment', () => {
-    expect(resolveOptions({ wheel: 'tensorflow-cpu==2.19.1', env: { DP_TF_WHEEL: 'tensorflow==2.20.0' } }).wheel.spec).toBe('tensorflow-cpu==2.19.1');
+    expect(
+      resolveOptions({ wheel: 'tensorflow-cpu==2.19.1', env: { DP_TF_WHEEL: 'tensorflow==2.20.0' } }).wheel.spec,
+    ).toBe('tensorflow-cpu==2.19.1');
     expect(resolveOptions({ cacheDir: '/mine', env: { DP_CACHE_DIR: '/c' } }).cacheDir).toBe('/mine');
   });
 
   it.each([
-    [{ wheel: 'tensorflow' }, /wheel = "tensorflow" is invalid: expected tensorflow-cpu==X\.Y\.Z or tensorflow==X\.Y\.Z; fix: /, 'wheel'],
+    [
+      { wheel: 'tensorflow' },
+      /wheel = "tensorflow" is invalid: expected tensorflow-cpu==X\.Y\.Z or tensorflow==X\.Y\.Z; fix: /,
+      'wheel',
+    ],
     [{ env: { DP_TF_WHEEL: 'torch==2.0.0' } }, /DP_TF_WHEEL = "torch==2\.0\.0" is invalid/, 'DP_TF_WHEEL'],
     [{ from: '' }, /from = "" is invalid: expected a non-empty string; fix: /, 'from'],
     [{ gpu: 'yes' }, /gpu = "yes" is invalid: expected true or false/, 'gpu'],

@@ -35,30 +35,51 @@ const WHEEL_RE = /^(tensorflow(?:-cpu)?)==(\d+\.\d+\.\d+)$/;
 
 /** Validate and default the options (one SetupError naming the field, its value, what is allowed, and a fix). */
 export function resolveOptions(opts: SetupOptions = {}): ResolvedOptions {
-  if (opts === null || typeof opts !== 'object') throw new SetupError(`options = ${String(opts)} is invalid: expected an object`, 'pass { from?, gpu?, wheel?, cacheDir?, offline? }', 'options');
+  if (opts === null || typeof opts !== 'object')
+    throw new SetupError(
+      `options = ${String(opts)} is invalid: expected an object`,
+      'pass { from?, gpu?, wheel?, cacheDir?, offline? }',
+      'options',
+    );
   const env = opts.env ?? process.env;
   const str = (field: string, v: unknown): string | undefined => {
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v === '') throw new SetupError(`${field} = ${JSON.stringify(v)} is invalid: expected a non-empty string`, `pass a ${field === 'wheel' ? 'pip requirement such as tensorflow-cpu==2.21.0' : 'directory path'} or leave it out`, field);
+    if (typeof v !== 'string' || v === '')
+      throw new SetupError(
+        `${field} = ${JSON.stringify(v)} is invalid: expected a non-empty string`,
+        `pass a ${field === 'wheel' ? 'pip requirement such as tensorflow-cpu==2.21.0' : 'directory path'} or leave it out`,
+        field,
+      );
     return v;
   };
   const bool = (field: string, v: unknown): boolean => {
     if (v === undefined) return false;
-    if (typeof v !== 'boolean') throw new SetupError(`${field} = ${JSON.stringify(v)} is invalid: expected true or false`, `pass a boolean ${field}`, field);
+    if (typeof v !== 'boolean')
+      throw new SetupError(
+        `${field} = ${JSON.stringify(v)} is invalid: expected true or false`,
+        `pass a boolean ${field}`,
+        field,
+      );
     return v;
   };
   const spec = str('wheel', opts.wheel) ?? (env.DP_TF_WHEEL || DEFAULT_WHEEL);
   const m = WHEEL_RE.exec(spec);
   if (!m) {
     const where = opts.wheel !== undefined ? 'wheel' : 'DP_TF_WHEEL';
-    throw new SetupError(`${where} = ${JSON.stringify(spec)} is invalid: expected tensorflow-cpu==X.Y.Z or tensorflow==X.Y.Z`, `set it to a pinned TensorFlow wheel such as ${DEFAULT_WHEEL}`, where);
+    throw new SetupError(
+      `${where} = ${JSON.stringify(spec)} is invalid: expected tensorflow-cpu==X.Y.Z or tensorflow==X.Y.Z`,
+      `set it to a pinned TensorFlow wheel such as ${DEFAULT_WHEEL}`,
+      where,
+    );
   }
   const gpu = bool('gpu', opts.gpu) || env.DP_TFJS === 'gpu';
   return {
     from: str('from', opts.from) ?? process.cwd(),
     gpu,
     wheel: { spec, name: m[1]!, version: m[2]! },
-    cacheDir: str('cacheDir', opts.cacheDir) ?? (env.DP_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dp')),
+    cacheDir:
+      str('cacheDir', opts.cacheDir) ??
+      (env.DP_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dp')),
     offline: bool('offline', opts.offline),
     log: opts.log ?? ((line) => console.log(`[setup-backend] ${line}`)),
     env,

@@ -11,9 +11,11 @@ describe('setupBackend', () => {
     expect(lines.at(-1)).toMatch(/already loads its native binding: nothing rebuilt \(backend tensorflow, TensorFlow /);
   });
 
-  it('names the mirror tfjs-node\'s install script will use, in that script\'s order', () => {
+  it("names the mirror tfjs-node's install script will use, in that script's order", () => {
     expect(mirrorOf({})).toBe('https://storage.googleapis.com/');
     expect(mirrorOf({ TFJS_NODE_CDN_STORAGE: 'https://m/' })).toBe('https://m/');
-    expect(mirrorOf({ TFJS_NODE_CDN_STORAGE: 'https://m/', TFJS_NODE_BASE_URI: 'https://b/lib-' })).toBe('https://b/lib-');
+    expect(mirrorOf({ TFJS_NODE_CDN_STORAGE: 'https://m/', TFJS_NODE_BASE_URI: 'https://b/lib-' })).toBe(
+      'https://b/lib-',
+    );
   });
 });

@@ -53,7 +53,9 @@ export function setupBackend(options: SetupOptions = {}): SetupResult {
     scriptOutput = a.out;
     const native = a.ok ? probeNative(location.dir, location.project, o.env) : null;
     if (native) return result('install-script', native, `${pkg} built by its own install script`);
-    o.log(`its install script did not give a working binding (${NETWORK.test(a.out) ? 'download failed: no network access to the storage' : 'install script failed'})`);
+    o.log(
+      `its install script did not give a working binding (${NETWORK.test(a.out) ? 'download failed: no network access to the storage' : 'install script failed'})`,
+    );
   }
   if (o.gpu) {
     throw new SetupError(
@@ -66,7 +68,9 @@ export function setupBackend(options: SetupOptions = {}): SetupResult {
   const libDir = libtensorflowFromWheel(o);
   stageLibrary(libDir, location.dir);
   const headers = localNodeHeaders(o.env);
-  o.log(`building the binding with node-gyp${headers.npm_config_nodedir ? ` (local Node headers in ${headers.npm_config_nodedir}/include/node)` : ''}`);
+  o.log(
+    `building the binding with node-gyp${headers.npm_config_nodedir ? ` (local Node headers in ${headers.npm_config_nodedir}/include/node)` : ''}`,
+  );
   const b = rebuild(location, o, headers);
   const native = b.ok ? probeNative(location.dir, location.project, o.env) : null;
   if (!native) {
@@ -81,7 +85,10 @@ export function setupBackend(options: SetupOptions = {}): SetupResult {
 
 /** `npm rebuild <pkg>` in the owning project: runs tfjs-node's install script (download unless deps/ is staged, then node-pre-gyp). */
 function rebuild(loc: TfjsNodeLocation, o: ResolvedOptions, extraEnv: NodeJS.ProcessEnv) {
-  return run(npmCommand(), ['rebuild', loc.pkg, '--foreground-scripts', '--no-audit', '--no-fund'], loc.project, { ...o.env, ...extraEnv });
+  return run(npmCommand(), ['rebuild', loc.pkg, '--foreground-scripts', '--no-audit', '--no-fund'], loc.project, {
+    ...o.env,
+    ...extraEnv,
+  });
 }
 
 function npmCommand(): string {
@@ -90,5 +97,12 @@ function npmCommand(): string {
 
 /** Where tfjs-node's install script will download libtensorflow from, per its own settings. */
 export function mirrorOf(env: NodeJS.ProcessEnv): string {
-  return env.TFJS_NODE_BASE_URI || env.npm_config_TFJS_NODE_BASE_URI || env.TFJS_NODE_CDN_STORAGE || env.npm_config_TFJS_NODE_CDN_STORAGE || env.CDN_STORAGE || 'https://storage.googleapis.com/';
+  return (
+    env.TFJS_NODE_BASE_URI ||
+    env.npm_config_TFJS_NODE_BASE_URI ||
+    env.TFJS_NODE_CDN_STORAGE ||
+    env.npm_config_TFJS_NODE_CDN_STORAGE ||
+    env.CDN_STORAGE ||
+    'https://storage.googleapis.com/'
+  );
 }

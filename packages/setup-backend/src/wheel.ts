@@ -1,4 +1,15 @@
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from './errors.js';
 import { run } from './exec.js';
@@ -31,10 +42,19 @@ export function libtensorflowFromWheel(o: ResolvedOptions): string {
     return libDir;
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new SetupError(`the offline route supports Linux x64 only (this is ${process.platform} ${process.arch})`, 'give this machine access to Google storage or a mirror of it (TFJS_NODE_CDN_STORAGE) so tfjs-node\'s own install script can download libtensorflow', 'offline route');
+    throw new SetupError(
+      `the offline route supports Linux x64 only (this is ${process.platform} ${process.arch})`,
+      "give this machine access to Google storage or a mirror of it (TFJS_NODE_CDN_STORAGE) so tfjs-node's own install script can download libtensorflow",
+      'offline route',
+    );
   }
   const python = ['python3', 'python'].find((p) => run(p, ['--version'], process.cwd(), o.env).ok);
-  if (!python) throw new SetupError('no python3 on PATH to fetch and unpack the TensorFlow wheel', 'install Python 3 with pip (Debian/Ubuntu: apt-get install python3-pip)', 'offline route');
+  if (!python)
+    throw new SetupError(
+      'no python3 on PATH to fetch and unpack the TensorFlow wheel',
+      'install Python 3 with pip (Debian/Ubuntu: apt-get install python3-pip)',
+      'offline route',
+    );
   const prefix = `${name.replace('-', '_')}-${version}-`;
   const wheelDir = join(o.cacheDir, 'wheels');
   mkdirSync(wheelDir, { recursive: true });
@@ -44,10 +64,25 @@ export function libtensorflowFromWheel(o: ResolvedOptions): string {
     o.log(`using the cached wheel ${join(wheelDir, wheel)}`);
   } else {
     o.log(`pip download --no-deps ${spec} (about 270 MB, from your pip index: PIP_INDEX_URL / pip.conf)`);
-    const r = run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', wheelDir, spec], wheelDir, o.env);
-    if (!r.ok) throw new SetupError(`pip could not download ${spec}: ${r.out.trim().split('\n').slice(-1)[0]}`, `give pip access to an index serving ${spec} (PIP_INDEX_URL), or put the wheel file in ${wheelDir}`, 'offline route');
+    const r = run(
+      python,
+      ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', wheelDir, spec],
+      wheelDir,
+      o.env,
+    );
+    if (!r.ok)
+      throw new SetupError(
+        `pip could not download ${spec}: ${r.out.trim().split('\n').slice(-1)[0]}`,
+        `give pip access to an index serving ${spec} (PIP_INDEX_URL), or put the wheel file in ${wheelDir}`,
+        'offline route',
+      );
     wheel = cached();
-    if (!wheel) throw new SetupError(`pip reported success but no ${prefix}*.whl is in ${wheelDir}`, `download ${spec} into ${wheelDir} by hand`, 'offline route');
+    if (!wheel)
+      throw new SetupError(
+        `pip reported success but no ${prefix}*.whl is in ${wheelDir}`,
+        `download ${spec} into ${wheelDir} by hand`,
+        'offline route',
+      );
   }
   o.log(`extracting libtensorflow and the C API headers into ${libDir}`);
   const tmp = `${libDir}.tmp-${process.pid}`;
@@ -56,7 +91,11 @@ export function libtensorflowFromWheel(o: ResolvedOptions): string {
   const x = run(python, ['-c', EXTRACT, join(wheelDir, wheel), tmp], tmp, o.env);
   if (!x.ok) {
     rmSync(tmp, { recursive: true, force: true });
-    throw new SetupError(`could not extract ${wheel}: ${x.out.trim()}`, `delete ${join(wheelDir, wheel)} (it may be truncated) and run again`, 'offline route');
+    throw new SetupError(
+      `could not extract ${wheel}: ${x.out.trim()}`,
+      `delete ${join(wheelDir, wheel)} (it may be truncated) and run again`,
+      'offline route',
+    );
   }
   rmSync(libDir, { recursive: true, force: true });
   renameSync(join(tmp, 'tensorflow'), libDir);

@@ -46,13 +46,18 @@ describe('checkpoint writes under injected faults', () => {
         injected++;
         const where = `${fault} at ${call} #${at}`;
         expect(error, where).toBeInstanceOf(TrainError);
-        expect((error as TrainError).message, where).toMatch(/^could not write the checkpoint for epoch 3 in .*; fix: .+/);
+        expect((error as TrainError).message, where).toMatch(
+          /^could not write the checkpoint for epoch 3 in .*; fix: .+/,
+        );
         const back = readCheckpoint(dir)!;
         // Faults before the new checkpoint is complete (every write) keep the previous one; a later fault (the
         // directory's fsync after the renames) may leave the new one in place, complete.
         if (call === 'write') expect(back.epoch, where).toBe(1);
         expect([...back.weights[0]!.values], where).toEqual([...data(back.epoch).weights[0]!.values]);
-        expect(readdirSync(dir).filter((f) => f.startsWith('checkpoint.tmp-')), where).toEqual([]);
+        expect(
+          readdirSync(dir).filter((f) => f.startsWith('checkpoint.tmp-')),
+          where,
+        ).toEqual([]);
       }
     }
     expect(injected).toBeGreaterThan(6);

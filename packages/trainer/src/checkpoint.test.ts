@@ -10,7 +10,10 @@ function data(epoch: number): CheckpointData {
     epoch,
     fingerprint: 'cfg',
     weights: [{ name: 'w', shape: [2, 2], values: Float32Array.from([1, 2, 3, epoch]) }],
-    optimizer: { iterations: 10 * epoch, slots: [{ name: 'w/momentum', shape: [2, 2], values: Float32Array.from([0.5, 0, 0, epoch]) }] },
+    optimizer: {
+      iterations: 10 * epoch,
+      slots: [{ name: 'w/momentum', shape: [2, 2], values: Float32Array.from([0.5, 0, 0, epoch]) }],
+    },
     pruner: { version: 1, epoch },
     extra: { reports: [epoch] },
   };
@@ -40,7 +43,9 @@ describe('checkpoints', () => {
       return d.length;
     };
     expect(() => writeCheckpoint(dir, data(2), { write: full })).toThrow(TrainError);
-    expect(() => writeCheckpoint(dir, data(2), { write: full })).toThrow(/disk is full \(ENOSPC\); the previous checkpoint \(epoch 2\) is intact/);
+    expect(() => writeCheckpoint(dir, data(2), { write: full })).toThrow(
+      /disk is full \(ENOSPC\); the previous checkpoint \(epoch 2\) is intact/,
+    );
     expect(readCheckpoint(dir)!.epoch).toBe(1);
     expect(readdirSync(dir)).toEqual(['checkpoint']);
   });
@@ -54,7 +59,7 @@ describe('checkpoints', () => {
     expect(readCheckpoint(dir)!.epoch).toBe(3);
   });
 
-  it('keeps the only loadable checkpoint through a second crash between renames, and clears crashed writers\' folders', async () => {
+  it("keeps the only loadable checkpoint through a second crash between renames, and clears crashed writers' folders", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
     writeCheckpoint(dir, data(3));
     const { mkdirSync, renameSync } = await import('node:fs');
@@ -64,7 +69,9 @@ describe('checkpoints', () => {
       if (to.endsWith('checkpoint')) throw new Error('killed');
       renameSync(from, to);
     };
-    expect(() => writeCheckpoint(dir, data(4), { rename: crash })).toThrow(/the previous checkpoint \(epoch 4\) is intact/);
+    expect(() => writeCheckpoint(dir, data(4), { rename: crash })).toThrow(
+      /the previous checkpoint \(epoch 4\) is intact/,
+    );
     expect(readCheckpoint(dir)!.epoch).toBe(3);
     writeCheckpoint(dir, data(4));
     expect(readCheckpoint(dir)!.epoch).toBe(4);
@@ -76,7 +83,9 @@ describe('checkpoints', () => {
     writeCheckpoint(dir, data(1));
     const { truncateSync } = await import('node:fs');
     truncateSync(join(dir, 'checkpoint', 'tensors.bin'), 8);
-    expect(() => readCheckpoint(dir)).toThrow(/damaged: tensors.bin has 8 bytes, the manifest says 32; fix: delete .*checkpoint to restart/);
+    expect(() => readCheckpoint(dir)).toThrow(
+      /damaged: tensors.bin has 8 bytes, the manifest says 32; fix: delete .*checkpoint to restart/,
+    );
   });
 
   it('writes all bytes through short writes, and reports a write that makes no progress as a full disk', () => {
@@ -92,7 +101,9 @@ describe('checkpoints', () => {
       budget -= n;
       return n === 0 ? 0 : writeSync(fd, d.subarray(0, n));
     };
-    expect(() => writeCheckpoint(dir, data(2), { write: filling })).toThrow(/disk is full \(ENOSPC\); the previous checkpoint \(epoch 2\) is intact/);
+    expect(() => writeCheckpoint(dir, data(2), { write: filling })).toThrow(
+      /disk is full \(ENOSPC\); the previous checkpoint \(epoch 2\) is intact/,
+    );
     expect(readCheckpoint(dir)!.epoch).toBe(1);
     expect(readdirSync(dir)).toEqual(['checkpoint']);
   });
@@ -110,7 +121,11 @@ describe('checkpoints', () => {
     writeFileSync(bin, bytes);
     expect(() => readCheckpoint(dir)).toThrow(/damaged: tensors.bin does not match its checksum/);
 
-    for (const edit of [(m: Record<string, unknown>) => (m.epoch = 10), (m: Record<string, unknown>) => (m.epoch = -1), (m: Record<string, unknown>) => ((m.pruner as { epoch: number }).epoch = 7)]) {
+    for (const edit of [
+      (m: Record<string, unknown>) => (m.epoch = 10),
+      (m: Record<string, unknown>) => (m.epoch = -1),
+      (m: Record<string, unknown>) => ((m.pruner as { epoch: number }).epoch = 7),
+    ]) {
       dir = fresh();
       const path = join(dir, 'checkpoint', 'manifest.json');
       const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -124,7 +139,11 @@ describe('checkpoints', () => {
     // A checkpoint folder without its manifest is damaged too, not "no checkpoint" (which would restart the run).
     dir = fresh();
     rmSync(join(dir, 'checkpoint', 'manifest.json'));
-    expect(() => readCheckpoint(dir)).toThrow(new RegExp(`^the checkpoint in ${join(dir, 'checkpoint')} is damaged: manifest.json is missing; fix: delete ${join(dir, 'checkpoint')} to restart`));
+    expect(() => readCheckpoint(dir)).toThrow(
+      new RegExp(
+        `^the checkpoint in ${join(dir, 'checkpoint')} is damaged: manifest.json is missing; fix: delete ${join(dir, 'checkpoint')} to restart`,
+      ),
+    );
     // With no checkpoint folder at all there is no checkpoint.
     rmSync(join(dir, 'checkpoint'), { recursive: true });
     expect(readCheckpoint(dir)).toBeUndefined();

@@ -72,7 +72,9 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
   const fs: FileSystem = hooks.rename ? { ...base, rename: hooks.rename } : base;
   const rename = (from: string, to: string) => fs.rename(from, to);
   // Temporary folders of crashed writers (any pid) are garbage: one run directory has one writer at a time.
-  if (existsSync(runDir)) for (const e of readdirSync(runDir)) if (e.startsWith('checkpoint.tmp-')) rmSync(join(runDir, e), { recursive: true, force: true });
+  if (existsSync(runDir))
+    for (const e of readdirSync(runDir))
+      if (e.startsWith('checkpoint.tmp-')) rmSync(join(runDir, e), { recursive: true, force: true });
   const tmp = join(runDir, `checkpoint.tmp-${process.pid}`);
   try {
     mkdirSync(tmp, { recursive: true });
@@ -127,7 +129,9 @@ export function writeCheckpoint(runDir: string, data: CheckpointData, hooks: Wri
     throw new TrainError(
       `could not write the checkpoint for epoch ${data.epoch + 1} in ${runDir}: ${what}; ` +
         (kept === undefined ? 'no earlier checkpoint exists' : `the previous checkpoint (epoch ${kept + 1}) is intact`),
-      kept === undefined ? `${fix} and run the same command again (the run starts from its beginning)` : `${fix} and resume with --resume ${runDir}`,
+      kept === undefined
+        ? `${fix} and run the same command again (the run starts from its beginning)`
+        : `${fix} and resume with --resume ${runDir}`,
     );
   }
 }
@@ -146,7 +150,8 @@ function loadableEpoch(runDir: string): number | undefined {
  * resume changes nothing.
  */
 export function removeStaleCheckpoint(runDir: string): void {
-  if (existsSync(join(runDir, CURRENT, 'manifest.json'))) rmSync(join(runDir, PREVIOUS), { recursive: true, force: true });
+  if (existsSync(join(runDir, CURRENT, 'manifest.json')))
+    rmSync(join(runDir, PREVIOUS), { recursive: true, force: true });
 }
 
 /** Read the checkpoint in `runDir` (or the previous one if a crash happened between the final renames). */
@@ -155,11 +160,18 @@ export function readCheckpoint(runDir: string): CheckpointData | undefined {
   // manifest was damaged afterwards: refused, not read as "no checkpoint" (which would restart the run from scratch).
   const current = join(runDir, CURRENT);
   if (existsSync(current) && !existsSync(join(current, 'manifest.json'))) {
-    throw new TrainError(`the checkpoint in ${current} is damaged: manifest.json is missing`, `delete ${current} to restart the run from its beginning`);
+    throw new TrainError(
+      `the checkpoint in ${current} is damaged: manifest.json is missing`,
+      `delete ${current} to restart the run from its beginning`,
+    );
   }
   const dir = [CURRENT, PREVIOUS].map((d) => join(runDir, d)).find((d) => existsSync(join(d, 'manifest.json')));
   if (!dir) return undefined;
-  const damaged = (what: string) => new TrainError(`the checkpoint in ${dir} is damaged: ${what}`, `delete ${dir} to restart the run from its beginning`);
+  const damaged = (what: string) =>
+    new TrainError(
+      `the checkpoint in ${dir} is damaged: ${what}`,
+      `delete ${dir} to restart the run from its beginning`,
+    );
   let text: string;
   let manifest: Manifest;
   try {
@@ -168,19 +180,30 @@ export function readCheckpoint(runDir: string): CheckpointData | undefined {
   } catch (e) {
     throw damaged(`manifest.json is not valid JSON (${(e as Error).message})`);
   }
-  if (manifest === null || typeof manifest !== 'object' || manifest.format !== 'dp-checkpoint' || (manifest.version !== 1 && manifest.version !== 2)) {
-    throw new TrainError(`${dir} is not a dp checkpoint (format ${String(manifest?.format)}, version ${String(manifest?.version)})`, `delete ${dir}, or resume with the dp version that wrote it`);
+  if (
+    manifest === null ||
+    typeof manifest !== 'object' ||
+    manifest.format !== 'dp-checkpoint' ||
+    (manifest.version !== 1 && manifest.version !== 2)
+  ) {
+    throw new TrainError(
+      `${dir} is not a dp checkpoint (format ${String(manifest?.format)}, version ${String(manifest?.version)})`,
+      `delete ${dir}, or resume with the dp version that wrote it`,
+    );
   }
   if (manifest.version === 2) {
     const claimed = manifest.manifestSha256;
-    if (typeof claimed !== 'string' || sha256(JSON.stringify({ ...manifest, manifestSha256: '' })) !== claimed) throw damaged('manifest.json does not match its checksum');
+    if (typeof claimed !== 'string' || sha256(JSON.stringify({ ...manifest, manifestSha256: '' })) !== claimed)
+      throw damaged('manifest.json does not match its checksum');
   }
   checkLayout(manifest, damaged);
   const binPath = join(dir, 'tensors.bin');
   if (!existsSync(binPath)) throw damaged('tensors.bin is missing');
   const bin = readFileSync(binPath);
-  if (bin.length !== manifest.bytes) throw damaged(`tensors.bin has ${bin.length} bytes, the manifest says ${manifest.bytes}`);
-  if (manifest.version === 2 && sha256(bin) !== manifest.tensorsSha256) throw damaged('tensors.bin does not match its checksum');
+  if (bin.length !== manifest.bytes)
+    throw damaged(`tensors.bin has ${bin.length} bytes, the manifest says ${manifest.bytes}`);
+  if (manifest.version === 2 && sha256(bin) !== manifest.tensorsSha256)
+    throw damaged('tensors.bin does not match its checksum');
   const aligned = new Uint8Array(bin.length);
   aligned.set(bin);
   const arr = (e: { name: string; shape: number[]; offset: number; length: number }): NamedArray => ({
@@ -203,8 +226,10 @@ function checkLayout(m: Manifest, damaged: (what: string) => TrainError): void {
   const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
   if (!isCount(m.epoch)) throw damaged(`epoch = ${JSON.stringify(m.epoch)} is not an integer >= 0`);
   if (typeof m.fingerprint !== 'string') throw damaged('fingerprint is missing');
-  if (!m.optimizer || typeof m.optimizer !== 'object' || !isCount(m.optimizer.iterations)) throw damaged('optimizer.iterations is not an integer >= 0');
-  if (!Array.isArray(m.weights) || !Array.isArray(m.optimizer.slots)) throw damaged('weights or optimizer.slots is not a list');
+  if (!m.optimizer || typeof m.optimizer !== 'object' || !isCount(m.optimizer.iterations))
+    throw damaged('optimizer.iterations is not an integer >= 0');
+  if (!Array.isArray(m.weights) || !Array.isArray(m.optimizer.slots))
+    throw damaged('weights or optimizer.slots is not a list');
   let offset = 0;
   for (const e of [...m.weights, ...m.optimizer.slots]) {
     const ok =
@@ -215,7 +240,10 @@ function checkLayout(m: Manifest, damaged: (what: string) => TrainError): void {
       e.shape.every(isCount) &&
       e.length === e.shape.reduce((a, b) => a * b, 1) &&
       e.offset === offset;
-    if (!ok) throw damaged(`the entry for ${JSON.stringify((e as { name?: unknown })?.name)} does not fit the layout (shape, length or offset)`);
+    if (!ok)
+      throw damaged(
+        `the entry for ${JSON.stringify((e as { name?: unknown })?.name)} does not fit the layout (shape, length or offset)`,
+      );
     offset += e.length * 4;
   }
   if (m.bytes !== offset) throw damaged(`bytes = ${JSON.stringify(m.bytes)}, the arrays need ${offset}`);

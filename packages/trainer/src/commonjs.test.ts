@@ -46,13 +46,22 @@ interface Run {
 function runBoth(name: string, specs: string[], body: string): { cjs: Run; esm: Run } {
   const rel = (f: string) => f.slice(f.indexOf('/packages/') + '/packages/'.length);
   const main = `(async () => {\n${body}\n})().then((result) => process.stdout.write(JSON.stringify({ files: ${JSON.stringify(specs)}.map(where).map(${rel.toString()}), result })), (e) => { console.error(e); process.exit(1); });\n`;
-  writeFileSync(join(project, `${name}.cjs`), `'use strict';\nconst load = async (s) => require(s);\nconst where = (s) => require.resolve(s);\n${main}`);
+  writeFileSync(
+    join(project, `${name}.cjs`),
+    `'use strict';\nconst load = async (s) => require(s);\nconst where = (s) => require.resolve(s);\n${main}`,
+  );
   writeFileSync(
     join(project, `${name}.mjs`),
     `import { fileURLToPath } from 'node:url';\nconst load = (s) => import(s);\nconst where = (s) => fileURLToPath(import.meta.resolve(s));\n${main}`,
   );
   const run = (file: string): Run => {
-    const out = execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    const out = execFileSync(process.execPath, [file], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
     return JSON.parse(out) as Run;
   };
   return { cjs: run(`${name}.cjs`), esm: run(`${name}.mjs`) };
@@ -67,7 +76,10 @@ function expectSame({ cjs, esm }: { cjs: Run; esm: Run }, files: string[]): void
 
 describe('require() from a CommonJS project gives what import gives', () => {
   it('@dp/policies: createPruner, select and observe make the same selections and state', () => {
-    const runs = runBoth('policies', ['@dp/policies'], `
+    const runs = runBoth(
+      'policies',
+      ['@dp/policies'],
+      `
       const { createPruner, policyNames, PrunerError } = await load('@dp/policies');
       const p = createPruner({ policy: 'ucb', datasetSize: 1000, pruneRatio: 0.7, totalEpochs: 4, seed: 3 });
       const first = p.select(0);
@@ -76,7 +88,8 @@ describe('require() from a CommonJS project gives what import gives', () => {
       let field = null;
       try { createPruner({ policy: 'nope', datasetSize: 1, pruneRatio: 0, totalEpochs: 1, seed: 0 }); } catch (e) { field = e instanceof PrunerError ? e.field : 'another error'; }
       return { names: policyNames(), first: [...first.indices], second: [...second.indices], weights: [...second.weights], state: p.state(), field };
-    `);
+    `,
+    );
     expectSame(runs, ['policies/dist/index']);
     const result = runs.cjs.result as { first: number[]; second: number[]; field: string };
     expect(result.first).toHaveLength(300);
@@ -85,7 +98,10 @@ describe('require() from a CommonJS project gives what import gives', () => {
   });
 
   it('@dp/data and @dp/data/image-folder: splits, batches built in the loader worker, one DataError class', () => {
-    const runs = runBoth('data', ['@dp/data', '@dp/data/image-folder'], `
+    const runs = runBoth(
+      'data',
+      ['@dp/data', '@dp/data/image-folder'],
+      `
       const data = await load('@dp/data');
       const labels = Uint8Array.from({ length: 60 }, (_, i) => i % 3);
       const split = data.splitValidation(labels, 3, 12, 5);
@@ -102,7 +118,8 @@ describe('require() from a CommonJS project gives what import gives', () => {
       try { await folder.loadImageFolderPairTfjs('none', '/nonexistent/dp-cjs-test'); } catch (e) { sameError = e instanceof data.DataError; }
       const decoder = folder.TFJS_DECODER_MODULE.href.slice(folder.TFJS_DECODER_MODULE.href.indexOf('/packages/'));
       return { validation: [...split.validation], perClass: [...split.perClass], mode, batches, sameError, decoder, datasets: data.datasetNames() };
-    `);
+    `,
+    );
     expectSame(runs, ['data/dist/index', 'data/dist/image-folder']);
     const result = runs.cjs.result as { mode: string; batches: unknown[]; sameError: boolean; decoder: string };
     expect(result.mode).toBe('worker');
@@ -113,19 +130,26 @@ describe('require() from a CommonJS project gives what import gives', () => {
   });
 
   it('@dp/models: builds the same seeded cnn-small on the tfjs-node backend', () => {
-    const runs = runBoth('models', ['@dp/models'], `
+    const runs = runBoth(
+      'models',
+      ['@dp/models'],
+      `
       const tf = await load('@tensorflow/tfjs-node');
       const m = await load('@dp/models');
       const model = m.buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
       const sums = model.getWeights().map((w) => w.dataSync().reduce((s, v) => s + v, 0));
       return { backend: tf.getBackend(), names: m.modelNames(), params: model.countParams(), sums };
-    `);
+    `,
+    );
     expectSame(runs, ['models/dist/index']);
     expect((runs.cjs.result as { backend: string }).backend).toBe('tensorflow');
   });
 
   it('@dp/scores, @dp/scores/testing and @dp/scores/tfjs: trackers, the shared suite and the tfjs edge', () => {
-    const runs = runBoth('scores', ['@dp/scores', '@dp/scores/testing', '@dp/scores/tfjs'], `
+    const runs = runBoth(
+      'scores',
+      ['@dp/scores', '@dp/scores/testing', '@dp/scores/tfjs'],
+      `
       const tf = await load('@tensorflow/tfjs-node');
       const scores = await load('@dp/scores');
       const t = scores.createScoreTracker('el2n', 4);
@@ -139,27 +163,35 @@ describe('require() from a CommonJS project gives what import gives', () => {
       const expect = (a) => ({ toBe: (b) => { if (!Object.is(a, b)) throw new Error('toBe'); }, toEqual: (b) => { if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error('toEqual'); }, toThrow: () => { try { a(); } catch { return; } throw new Error('toThrow'); }, toBeGreaterThan: (n) => { if (!(a > n)) throw new Error('toBeGreaterThan'); } });
       runScoreSuite(scores.getScore('loss'), { describe: (_n, fn) => fn(), it: (n) => cases.push(n), expect }, { numRuns: 5 });
       return { names: scores.scoreNames(), values: [...t.values()], counts: [...t.counts()], norms, suite: cases.length };
-    `);
+    `,
+    );
     expectSame(runs, ['scores/dist/index', 'scores/dist/testing', 'scores/dist/tfjs']);
     expect((runs.cjs.result as { suite: number }).suite).toBeGreaterThan(3);
   });
 
   it('@dp/score-margin: a CommonJS @dp/scores loads the plug-in by name into its own registry', () => {
-    const runs = runBoth('score-margin', ['@dp/score-margin'], `
+    const runs = runBoth(
+      'score-margin',
+      ['@dp/score-margin'],
+      `
       const scores = await load('@dp/scores');
       const margin = await scores.loadScorePlugin('@dp/score-margin');
       const direct = (await load('@dp/score-margin')).default;
       const t = scores.createScoreTracker('margin', 3);
       t.update({ ids: Uint32Array.of(1, 0), numClasses: 2, logits: Float32Array.of(3, 1, -1, 2), labels: Int32Array.of(0, 0) });
       return { registered: scores.getScore('margin') === margin, sameObject: direct === margin, values: [...t.values()] };
-    `);
+    `,
+    );
     expectSame(runs, ['score-margin/dist/index']);
     // The plug-in resolves to the caller's format, so it is the very object the caller's require/import gives.
     expect(runs.cjs.result).toMatchObject({ registered: true, sameObject: true });
   });
 
   it('@dp/trainer: trains a tiny cnn-small one epoch with a CommonJS pruner (loader worker, costs, pruner feed)', () => {
-    const runs = runBoth('trainer', ['@dp/trainer'], `
+    const runs = runBoth(
+      'trainer',
+      ['@dp/trainer'],
+      `
       const tf = await load('@tensorflow/tfjs-node');
       const { buildModel } = await load('@dp/models');
       const { createPruner } = await load('@dp/policies');
@@ -173,7 +205,8 @@ describe('require() from a CommonJS project gives what import gives', () => {
       const r = await train({ model, train: set, pruner, options: { epochs: 1, batchSize: 16, schedule: { name: 'constant', lr: 0.01 } } });
       const lr = learningRate({ name: 'cosine', lr: 0.1 }, 0.5);
       return { epochs: r.epochs.length, kept: r.epochs[0].samples, hash: r.epochs[0].selectionHash, observed: pruner.observedCount, finite: Number.isFinite(r.epochs[0].trainLoss), lr, backend: tf.getBackend() };
-    `);
+    `,
+    );
     expectSame(runs, ['trainer/dist/index']);
     expect(runs.cjs.result).toMatchObject({ epochs: 1, kept: 48, observed: 48, finite: true, backend: 'tensorflow' });
   });
@@ -183,9 +216,30 @@ describe('require() from a CommonJS project gives what import gives', () => {
     mkdirSync(dir);
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['main.cts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['main.cts'],
+      }),
     );
-    const entries = ['@dp/policies', '@dp/data', '@dp/data/image-folder', '@dp/models', '@dp/scores', '@dp/scores/testing', '@dp/scores/tfjs', '@dp/score-margin', '@dp/trainer'];
+    const entries = [
+      '@dp/policies',
+      '@dp/data',
+      '@dp/data/image-folder',
+      '@dp/models',
+      '@dp/scores',
+      '@dp/scores/testing',
+      '@dp/scores/tfjs',
+      '@dp/score-margin',
+      '@dp/trainer',
+    ];
     writeFileSync(
       join(dir, 'main.cts'),
       [
@@ -200,7 +254,17 @@ describe('require() from a CommonJS project gives what import gives', () => {
     const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
     const listed = execFileSync(process.execPath, [tsc, '-p', dir, '--listFiles'], { cwd: dir, encoding: 'utf8' });
     const ours = listed.split('\n').filter((f) => f.includes('/packages/') && /\/dist\/[\w-]+\.d\.c?ts$/.test(f));
-    for (const e of ['policies/dist/index', 'data/dist/index', 'data/dist/image-folder', 'models/dist/index', 'scores/dist/index', 'scores/dist/testing', 'scores/dist/tfjs', 'score-margin/dist/index', 'trainer/dist/index']) {
+    for (const e of [
+      'policies/dist/index',
+      'data/dist/index',
+      'data/dist/image-folder',
+      'models/dist/index',
+      'scores/dist/index',
+      'scores/dist/testing',
+      'scores/dist/tfjs',
+      'score-margin/dist/index',
+      'trainer/dist/index',
+    ]) {
       expect(ours.some((f) => f.endsWith(`/packages/${e}.d.cts`))).toBe(true);
     }
     expect(ours.filter((f) => f.endsWith('.d.ts'))).toEqual([]);

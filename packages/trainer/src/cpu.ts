@@ -2,7 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** The vector extensions that decide TensorFlow's CPU kernels (and whether oneDNN is on by default). */
-export const CPU_EXTENSIONS = ['avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'avx_vnni', 'amx_tile', 'amx_int8', 'amx_bf16'] as const;
+export const CPU_EXTENSIONS = [
+  'avx2',
+  'fma',
+  'avx512f',
+  'avx512_vnni',
+  'avx512_bf16',
+  'avx_vnni',
+  'amx_tile',
+  'amx_int8',
+  'amx_bf16',
+] as const;
 
 /** What a run or benchmark records about the processor it ran on. */
 export interface CpuInfo {
@@ -80,14 +90,21 @@ export function oneDnnState(cpu: CpuInfo, env: Record<string, string | undefined
   const v = raw?.trim().toLowerCase();
   if (v === '1' || v === 'true') return { enabled: true, source: 'env', env: raw! };
   if (v === '0' || v === 'false') return { enabled: false, source: 'env', env: raw! };
-  const byDefault = process.platform === 'linux' && ['avx512_vnni', 'avx512_bf16', 'avx_vnni', 'amx_tile', 'amx_int8', 'amx_bf16'].some((x) => cpu.extensions.includes(x));
+  const byDefault =
+    process.platform === 'linux' &&
+    ['avx512_vnni', 'avx512_bf16', 'avx_vnni', 'amx_tile', 'amx_int8', 'amx_bf16'].some((x) =>
+      cpu.extensions.includes(x),
+    );
   return { enabled: byDefault, source: 'cpu-default', ...(raw === undefined ? {} : { env: raw }) };
 }
 
 /** One line for logs and `dp doctor`: "AMD EPYC · 2 cores · avx2 fma avx512f · oneDNN on (TF_ENABLE_ONEDNN_OPTS=1)". */
 export function formatCpu(cpu: CpuInfo, onednn?: OneDnnState): string {
   const parts = [cpu.model, `${cpu.cores} cores`, cpu.extensions.length ? cpu.extensions.join(' ') : 'no AVX2'];
-  if (onednn) parts.push(`oneDNN ${onednn.enabled ? 'on' : 'off'} (${onednn.source === 'env' ? `TF_ENABLE_ONEDNN_OPTS=${onednn.env}` : "TensorFlow's default for this CPU"})`);
+  if (onednn)
+    parts.push(
+      `oneDNN ${onednn.enabled ? 'on' : 'off'} (${onednn.source === 'env' ? `TF_ENABLE_ONEDNN_OPTS=${onednn.env}` : "TensorFlow's default for this CPU"})`,
+    );
   return parts.join(' · ');
 }
 
@@ -100,7 +117,10 @@ export function oneDnnAdvice(cpu: CpuInfo, state: OneDnnState): string | undefin
     return `TensorFlow's oneDNN optimisations are on (${state.source === 'env' ? `TF_ENABLE_ONEDNN_OPTS=${state.env}` : "TensorFlow's default for this CPU"}) on a CPU that hides its cache sizes, where they crash some layer shapes with SIGFPE (e.g. ResNet-50); fix: set TF_ENABLE_ONEDNN_OPTS=0 if training dies with "Floating point exception"`;
   }
   if (state.enabled || !['x64', 'ia32'].includes(process.arch) || !oneDnnSafe(cpu)) return undefined;
-  const why = state.source === 'env' ? `TF_ENABLE_ONEDNN_OPTS=${state.env} turns them off` : `TensorFlow leaves them off on this CPU (${cpu.model})`;
+  const why =
+    state.source === 'env'
+      ? `TF_ENABLE_ONEDNN_OPTS=${state.env} turns them off`
+      : `TensorFlow leaves them off on this CPU (${cpu.model})`;
   return `TensorFlow's oneDNN optimisations are off (${why}); training is up to 1.9x faster with them: fix: set TF_ENABLE_ONEDNN_OPTS=1 in the environment before @tensorflow/tfjs-node is imported`;
 }
 

@@ -21,7 +21,12 @@ describe('evaluate: compiled (native graph) and reference inference agree on a t
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 3 });
     const pruner = createPruner({ policy: 'full', datasetSize: 2000, pruneRatio: 0, totalEpochs: 2, seed: 1 });
     // Training moves the batch-norm moving statistics away from their initial values, so inference mode matters.
-    await train({ model, train: data, pruner, options: { epochs: 2, batchSize: 64, schedule: { name: 'cosine', lr: 0.05 } } });
+    await train({
+      model,
+      train: data,
+      pruner,
+      options: { epochs: 2, batchSize: 64, schedule: { name: 'cosine', lr: 0.05 } },
+    });
     expect(resolveInference()).toBe('compiled');
     const compiled = await evaluate(model, test);
     const reference = await evaluate(model, test, { inference: 'reference' });
@@ -34,14 +39,20 @@ describe('evaluate: compiled (native graph) and reference inference agree on a t
 
   it('under auto, a model the graph cannot hold is evaluated the reference way with a warning; asked for explicitly, it is an error', async () => {
     const input = tfl.input({ shape: [28, 28, 1] });
-    const h = tfl.layers.layerNormalization({ name: 'ln' }).apply(tfl.layers.flatten().apply(input)) as tfl.SymbolicTensor;
+    const h = tfl.layers
+      .layerNormalization({ name: 'ln' })
+      .apply(tfl.layers.flatten().apply(input)) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 10 }).apply(h) as tfl.SymbolicTensor });
     const test = slice(fullTest, 200);
     const warnings: string[] = [];
     const r = await evaluate(model, test, { onWarning: (m) => warnings.push(m) });
     expect(r.samples).toBe(200);
     expect(Number.isFinite(r.loss)).toBe(true);
-    expect(warnings).toEqual([expect.stringMatching(/compiled inference failed \(.*layer 'ln' \(LayerNormalization\) is not supported.*\); evaluating with the reference forward pass/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /compiled inference failed \(.*layer 'ln' \(LayerNormalization\) is not supported.*\); evaluating with the reference forward pass/,
+      ),
+    ]);
     await expect(evaluate(model, test, { inference: 'compiled' })).rejects.toThrow(/layer 'ln'/);
     model.dispose();
   });
@@ -67,6 +78,8 @@ describe('evaluate: compiled (native graph) and reference inference agree on a t
 
   it('names a bad inference kind', () => {
     expect(() => resolveInference('fast' as never)).toThrow(TrainError);
-    expect(() => resolveInference('fast' as never)).toThrow(/inference = "fast" is invalid: expected one of auto, compiled, reference/);
+    expect(() => resolveInference('fast' as never)).toThrow(
+      /inference = "fast" is invalid: expected one of auto, compiled, reference/,
+    );
   });
 });

@@ -15,7 +15,11 @@ export const INFERENCE_KINDS: readonly InferenceKind[] = ['auto', 'compiled', 'r
 
 /** The inference path `kind` resolves to on the active backend. */
 export function resolveInference(kind: InferenceKind = 'auto'): 'compiled' | 'reference' {
-  if (!INFERENCE_KINDS.includes(kind)) throw new TrainError(`inference = ${JSON.stringify(kind)} is invalid: expected one of ${INFERENCE_KINDS.join(', ')}`, `use one of ${INFERENCE_KINDS.join(', ')}`);
+  if (!INFERENCE_KINDS.includes(kind))
+    throw new TrainError(
+      `inference = ${JSON.stringify(kind)} is invalid: expected one of ${INFERENCE_KINDS.join(', ')}`,
+      `use one of ${INFERENCE_KINDS.join(', ')}`,
+    );
   if (kind === 'auto') return tf.getBackend() === 'tensorflow' ? 'compiled' : 'reference';
   return kind;
 }
@@ -41,7 +45,11 @@ export interface InferenceForward {
  * failed compile (e.g. no space for the temporary graph file), falls back to the reference pass with a warning, so
  * that an evaluation never ends a long training run; asked for explicitly ('compiled'), the error is the caller's.
  */
-export async function inferenceForward(model: LayersModel, kind: InferenceKind = 'auto', onWarning: (message: string) => void = console.warn): Promise<InferenceForward> {
+export async function inferenceForward(
+  model: LayersModel,
+  kind: InferenceKind = 'auto',
+  onWarning: (message: string) => void = console.warn,
+): Promise<InferenceForward> {
   let compiled: CompiledInference | null = null;
   if (resolveInference(kind) === 'compiled') {
     try {
@@ -69,7 +77,11 @@ export interface EvaluateOptions {
 }
 
 /** Test-set evaluation in inference mode (batch norm uses moving statistics; no gradients). */
-export async function evaluate(model: LayersModel, data: ImageDataset, opts: EvaluateOptions = {}): Promise<EvalResult> {
+export async function evaluate(
+  model: LayersModel,
+  data: ImageDataset,
+  opts: EvaluateOptions = {},
+): Promise<EvalResult> {
   const t0 = performance.now();
   const net = await inferenceForward(model, opts.inference, opts.onWarning);
   try {
@@ -80,7 +92,12 @@ export async function evaluate(model: LayersModel, data: ImageDataset, opts: Eva
 }
 
 /** `seconds`: the evaluation's own time so far (building the inference graph); the batches add theirs. */
-async function run(net: InferenceForward, data: ImageDataset, opts: EvaluateOptions, seconds: number): Promise<EvalResult> {
+async function run(
+  net: InferenceForward,
+  data: ImageDataset,
+  opts: EvaluateOptions,
+  seconds: number,
+): Promise<EvalResult> {
   const converter = opts.converter ?? new InputConverter(data);
   const withTop5 = data.numClasses > 10;
   let lossSum = 0;

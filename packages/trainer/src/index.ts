@@ -1,7 +1,17 @@
 export { train } from './trainer.js';
 export { checkResume } from './run-state.js';
 export type { ResumeTarget } from './run-state.js';
-export type { BatchProgress, StepSamples, CheckpointOptions, Costs, EpochReport, TrainArgs, TrainHooks, TrainOptions, TrainResult } from './trainer.js';
+export type {
+  BatchProgress,
+  StepSamples,
+  CheckpointOptions,
+  Costs,
+  EpochReport,
+  TrainArgs,
+  TrainHooks,
+  TrainOptions,
+  TrainResult,
+} from './trainer.js';
 export { evaluate, inferenceForward, resolveInference, INFERENCE_KINDS } from './evaluate.js';
 export type { EvalResult, EvaluateOptions, InferenceForward, InferenceKind } from './evaluate.js';
 export { InputConverter } from './input.js';
@@ -13,5 +23,13 @@ export type { CheckpointData, NamedArray, WriteHooks } from './checkpoint.js';
 export { SelectionStats, selectionHash } from './selection-stats.js';
 export { CPU_EXTENSIONS, describeCpu, formatCpu, oneDnnAdvice, oneDnnDefault, oneDnnSafe, oneDnnState } from './cpu.js';
 export type { CpuInfo, OneDnnState } from './cpu.js';
-export { FileWriteError, fsyncDir, nodeFileSystem, writeFileAtomic, writeFileDurable, writeFileSynced, writeFully } from './durable.js';
+export {
+  FileWriteError,
+  fsyncDir,
+  nodeFileSystem,
+  writeFileAtomic,
+  writeFileDurable,
+  writeFileSynced,
+  writeFully,
+} from './durable.js';
 export type { FileContent, FileSystem, WriteFn, WriteOptions } from './durable.js';

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { PrunerError, type Pruner, type PrunerConfig, type PrunerState } from '@dp/policies';
-import { readCheckpoint, removeStaleCheckpoint, writeCheckpoint, type CheckpointData, type NamedArray } from './checkpoint.js';
+import {
+  readCheckpoint,
+  removeStaleCheckpoint,
+  writeCheckpoint,
+  type CheckpointData,
+  type NamedArray,
+} from './checkpoint.js';
 import { SelectionStats } from './selection-stats.js';
 import { TrainError } from './errors.js';
 import type { CheckpointOptions, EpochReport } from './trainer.js';
@@ -36,7 +42,10 @@ export async function restoreRun(
   if (!checkpoint?.resume) return fresh;
   const saved = readCheckpoint(checkpoint.dir);
   if (!saved) return fresh;
-  const pruner = checkResume({ model, pruner: fresh.pruner, epochs, dir: checkpoint.dir, fingerprint: checkpoint.fingerprint }, saved);
+  const pruner = checkResume(
+    { model, pruner: fresh.pruner, epochs, dir: checkpoint.dir, fingerprint: checkpoint.fingerprint },
+    saved,
+  );
   restoreWeights(model, saved.weights);
   const restored = [
     { name: 'iter', tensor: tf.scalar(saved.optimizer.iterations, 'int32') },
@@ -45,22 +54,50 @@ export async function restoreRun(
   await optimizer.setWeights(restored); // the optimizer makes its own variables from these
   tf.dispose(restored.map((r) => r.tensor));
   const extra = saved.extra as SavedExtra;
-  const state = { pruner, reports: extra.reports, selection: SelectionStats.load(fresh.selection.size, extra.selection), startEpoch: saved.epoch + 1 };
+  const state = {
+    pruner,
+    reports: extra.reports,
+    selection: SelectionStats.load(fresh.selection.size, extra.selection),
+    startEpoch: saved.epoch + 1,
+  };
   checkpoint.restore?.(extra.caller ?? null);
   removeStaleCheckpoint(checkpoint.dir);
   return state;
 }
 
 /** Write the checkpoint of the run after `epoch`: weights, optimizer slots, the pruner's state and the run's records. */
-export async function saveRun(model: LayersModel, optimizer: tf.MomentumOptimizer, state: RunState, epoch: number, checkpoint: CheckpointOptions): Promise<void> {
+export async function saveRun(
+  model: LayersModel,
+  optimizer: tf.MomentumOptimizer,
+  state: RunState,
+  epoch: number,
+  checkpoint: CheckpointOptions,
+): Promise<void> {
   const values = model.getWeights();
-  const weights: NamedArray[] = model.weights.map((w, i) => ({ name: w.originalName, shape: w.shape as number[], values: values[i]!.dataSync() as Float32Array }));
+  const weights: NamedArray[] = model.weights.map((w, i) => ({
+    name: w.originalName,
+    shape: w.shape as number[],
+    values: values[i]!.dataSync() as Float32Array,
+  }));
   const opt = await optimizer.getWeights();
   const iterations = (await opt[0]!.tensor.data())[0]!;
-  const slots: NamedArray[] = opt.slice(1).map((s) => ({ name: s.name, shape: s.tensor.shape, values: s.tensor.dataSync() as Float32Array }));
+  const slots: NamedArray[] = opt
+    .slice(1)
+    .map((s) => ({ name: s.name, shape: s.tensor.shape, values: s.tensor.dataSync() as Float32Array }));
   tf.dispose(opt[0]!.tensor);
-  const extra: SavedExtra = { reports: state.reports, selection: state.selection.state(), caller: checkpoint.extra?.() ?? null };
-  const data: CheckpointData = { epoch, fingerprint: checkpoint.fingerprint, weights, optimizer: { iterations, slots }, pruner: state.pruner.state(), extra };
+  const extra: SavedExtra = {
+    reports: state.reports,
+    selection: state.selection.state(),
+    caller: checkpoint.extra?.() ?? null,
+  };
+  const data: CheckpointData = {
+    epoch,
+    fingerprint: checkpoint.fingerprint,
+    weights,
+    optimizer: { iterations, slots },
+    pruner: state.pruner.state(),
+    extra,
+  };
   writeCheckpoint(checkpoint.dir, data);
 }
 
@@ -93,12 +130,16 @@ export interface ResumeTarget {
 export function checkResume(target: ResumeTarget, saved: CheckpointData): Pruner {
   const { dir, epochs } = target;
   if (saved.fingerprint !== target.fingerprint) {
-    throw new TrainError(`the checkpoint in ${dir} was written by a run with another config`, `resume with the same options, or start a new run directory`);
+    throw new TrainError(
+      `the checkpoint in ${dir} was written by a run with another config`,
+      `resume with the same options, or start a new run directory`,
+    );
   }
   const savedReports = (saved.extra as { reports?: unknown } | null)?.reports;
   if (saved.epoch >= epochs || !Array.isArray(savedReports) || savedReports.length !== saved.epoch + 1) {
     throw new TrainError(
-      `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run`, `delete ${dir}/checkpoint to restart the run`,
+      `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run`,
+      `delete ${dir}/checkpoint to restart the run`,
     );
   }
   checkWeights(target.model, saved.weights, dir);
@@ -106,22 +147,35 @@ export function checkResume(target: ResumeTarget, saved: CheckpointData): Pruner
   // @dp/policies (which may not be this package's copy when their versions differ) is found.
   try {
     const PrunerClass = target.pruner.constructor as new (config: PrunerConfig, saved?: PrunerState) => Pruner;
-    return new PrunerClass({ ...target.pruner.config, ...target.pruner.options } as PrunerConfig, saved.pruner as PrunerState);
+    return new PrunerClass(
+      { ...target.pruner.config, ...target.pruner.options } as PrunerConfig,
+      saved.pruner as PrunerState,
+    );
   } catch (e) {
     // The brand check recognises a PrunerError of any copy of @dp/policies (instanceof would not).
     if (!PrunerError.isInstance(e)) throw e;
     const field = e.field;
-    const what = field === 'state.fingerprint' ? `the state of another pruner config (${field} differs)` : `a pruner state that does not load (${e.problem})`;
-    throw new TrainError(`the checkpoint in ${dir} holds ${what}`, `resume with the same pruner options, or delete ${dir}/checkpoint to restart the run`);
+    const what =
+      field === 'state.fingerprint'
+        ? `the state of another pruner config (${field} differs)`
+        : `a pruner state that does not load (${e.problem})`;
+    throw new TrainError(
+      `the checkpoint in ${dir} holds ${what}`,
+      `resume with the same pruner options, or delete ${dir}/checkpoint to restart the run`,
+    );
   }
 }
 
 /** The checkpoint's weights have the model's architecture: as many tensors, each of the same shape (named if not). */
 function checkWeights(model: LayersModel, saved: NamedArray[], dir: string): void {
   const current = model.weights;
-  const fix = 'resume with the --model (and its options) the run was started with, or delete the checkpoint to restart the run';
+  const fix =
+    'resume with the --model (and its options) the run was started with, or delete the checkpoint to restart the run';
   if (saved.length !== current.length) {
-    throw new TrainError(`the checkpoint in ${dir} holds weights of another architecture: ${saved.length} tensors, the model has ${current.length}`, fix);
+    throw new TrainError(
+      `the checkpoint in ${dir} holds weights of another architecture: ${saved.length} tensors, the model has ${current.length}`,
+      fix,
+    );
   }
   const i = saved.findIndex((w, j) => w.shape.join('x') !== current[j]!.shape.join('x'));
   if (i >= 0) {

@@ -23,14 +23,22 @@ export const SCHEDULES: readonly ScheduleName[] = ['constant', 'cosine', 'step',
 
 /** Throw a TrainError naming the field unless `s` is a schedule learningRate() can follow. */
 export function checkSchedule(s: ScheduleConfig): void {
-  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`schedule.${field} = ${JSON.stringify(value) ?? String(value)} is invalid: expected ${allowed}`, `pass schedule.${field} as ${allowed}`);
+  const bad = (field: string, value: unknown, allowed: string) =>
+    new TrainError(
+      `schedule.${field} = ${JSON.stringify(value) ?? String(value)} is invalid: expected ${allowed}`,
+      `pass schedule.${field} as ${allowed}`,
+    );
   if (!SCHEDULES.includes(s.name)) throw bad('name', s.name, `one of ${SCHEDULES.join(', ')}`);
   if (!(s.lr > 0) || !Number.isFinite(s.lr)) throw bad('lr', s.lr, 'a finite number > 0');
-  if (s.warmup !== undefined && !(s.warmup >= 0 && s.warmup < 1)) throw bad('warmup', s.warmup, 'a fraction of training in [0, 1)');
+  if (s.warmup !== undefined && !(s.warmup >= 0 && s.warmup < 1))
+    throw bad('warmup', s.warmup, 'a fraction of training in [0, 1)');
   if (s.gamma !== undefined && !(s.gamma > 0 && s.gamma <= 1)) throw bad('gamma', s.gamma, 'a number in (0, 1]');
   if (s.milestones !== undefined) {
-    const ok = Array.isArray(s.milestones) && s.milestones.every((m, i) => m > 0 && m < 1 && (i === 0 || m > s.milestones![i - 1]!));
-    if (!ok) throw bad('milestones', s.milestones, 'ascending fractions of training in (0, 1), e.g. [0.5, 0.75] (not epochs)');
+    const ok =
+      Array.isArray(s.milestones) &&
+      s.milestones.every((m, i) => m > 0 && m < 1 && (i === 0 || m > s.milestones![i - 1]!));
+    if (!ok)
+      throw bad('milestones', s.milestones, 'ascending fractions of training in (0, 1), e.g. [0.5, 0.75] (not epochs)');
   }
 }
 

@@ -35,7 +35,12 @@ export interface BatchTensors {
 /** The tensors of `batch` (the data side of a step: its cost is data preparation, not training). */
 export function batchTensors(batch: StepBatch, numClasses: number): BatchTensors {
   const labels = tf.tensor1d(batch.labels, 'int32');
-  return { x: tf.tensor4d(batch.x, batch.shape, 'float32'), labels, y: tf.oneHot(labels, numClasses) as tf.Tensor2D, w: tf.tensor1d(batch.weights, 'float32') };
+  return {
+    x: tf.tensor4d(batch.x, batch.shape, 'float32'),
+    labels,
+    y: tf.oneHot(labels, numClasses) as tf.Tensor2D,
+    w: tf.tensor1d(batch.weights, 'float32'),
+  };
 }
 
 /** The per-sample numbers of the training forward pass (no extra pass: what the pruner and score trackers observe). */
@@ -59,11 +64,21 @@ export function sgdStep(m: StepModel, { x, labels, y, w }: BatchTensors, lr: num
   const cost = m.optimizer.minimize(
     () => {
       const logits = m.model.apply(x, { training: true }) as tf.Tensor2D;
-      const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, m.labelSmoothing, tf.Reduction.NONE) as tf.Tensor1D;
+      const losses = tf.losses.softmaxCrossEntropy(
+        y,
+        logits,
+        undefined,
+        m.labelSmoothing,
+        tf.Reduction.NONE,
+      ) as tf.Tensor1D;
       perSample = tf.keep(losses);
       hits = tf.keep(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32') as tf.Tensor1D);
       let objective = tf.div(tf.sum(tf.mul(losses, w)), n) as tf.Scalar;
-      if (m.weightDecay > 0) objective = tf.add(objective, tf.mul(0.5 * m.weightDecay, tf.addN(m.decayed.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+      if (m.weightDecay > 0)
+        objective = tf.add(
+          objective,
+          tf.mul(0.5 * m.weightDecay, tf.addN(m.decayed.map((v) => tf.sum(tf.square(v))))),
+        ) as tf.Scalar;
       return objective;
     },
     true,
@@ -75,7 +90,10 @@ export function sgdStep(m: StepModel, { x, labels, y, w }: BatchTensors, lr: num
 }
 
 /** The sums of a step's losses and hits; a TrainError if any loss is beyond MAX_LOSS, NaN or infinite (divergence). */
-export function sumStep({ losses, hits }: StepResult, where: { epoch: number; step: number; lr: number }): { loss: number; hits: number } {
+export function sumStep(
+  { losses, hits }: StepResult,
+  where: { epoch: number; step: number; lr: number },
+): { loss: number; hits: number } {
   let loss = 0;
   let hit = 0;
   // A loss beyond MAX_LOSS (the pruner's bound, 1e15) is divergence as surely as NaN or Infinity is.

@@ -18,7 +18,7 @@ const small = slice(full, 3000);
 const smallTest = slice(fullTest, 1000);
 
 describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
-  it('learns with random pruning and feeds every trained sample\'s loss to the pruner', async () => {
+  it("learns with random pruning and feeds every trained sample's loss to the pruner", async () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
     const pruner = createPruner({ policy: 'random', datasetSize: 3000, pruneRatio: 0.5, totalEpochs: 3, seed: 1 });
     const observed: number[] = [];
@@ -53,18 +53,28 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 });
     const pruner = createPruner({ policy: 'full', datasetSize: 3000, pruneRatio: 0, totalEpochs: 1, seed: 1 });
     await expect(
-      train({ model, train: small, pruner, options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 1e30 }, momentum: 0.9 } }),
+      train({
+        model,
+        train: small,
+        pruner,
+        options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 1e30 }, momentum: 0.9 },
+      }),
     ).rejects.toThrow(TrainError);
     model.dispose();
   });
 
-  it('stops with a TrainError, not the pruner\'s error, when a loss is finite but beyond MAX_LOSS', async () => {
+  it("stops with a TrainError, not the pruner's error, when a loss is finite but beyond MAX_LOSS", async () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 2 });
     // Logits of order 1e17 give cross-entropy losses far above 1e15 that float32 still holds.
     const last = model.layers[model.layers.length - 1]!;
     last.setWeights(last.getWeights().map((w, i) => (i === 0 ? w.mul(1e17) : w)));
     const pruner = createPruner({ policy: 'random', datasetSize: 3000, pruneRatio: 0.5, totalEpochs: 1, seed: 1 });
-    const run = train({ model, train: small, pruner, options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 1e-9 } } });
+    const run = train({
+      model,
+      train: small,
+      pruner,
+      options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 1e-9 } },
+    });
     await expect(run).rejects.toThrow(TrainError);
     await expect(run).rejects.toThrow(/training loss became \d{16,} at epoch 1, step 1 .*the run has diverged/);
     model.dispose();
@@ -73,13 +83,18 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
   it('rejects a pruner sized for another dataset', async () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10 });
     const pruner = createPruner({ policy: 'full', datasetSize: 10, pruneRatio: 0, totalEpochs: 1, seed: 1 });
-    await expect(train({ model, train: small, pruner, options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 0.1 } } })).rejects.toThrow(
-      /pruner.datasetSize = 10 does not match the training set \(3000 samples\)/,
-    );
+    await expect(
+      train({
+        model,
+        train: small,
+        pruner,
+        options: { epochs: 1, batchSize: 64, schedule: { name: 'constant', lr: 0.1 } },
+      }),
+    ).rejects.toThrow(/pruner.datasetSize = 10 does not match the training set \(3000 samples\)/);
     model.dispose();
   });
 
-  it('hands the caller\'s checkpoint data back on resume, and validates evalEvery and checkpoint.every', async () => {
+  it("hands the caller's checkpoint data back on resume, and validates evalEvery and checkpoint.every", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
     const tiny = slice(full, 300);
     const args = () => ({
@@ -90,16 +105,27 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     });
     let steps = 0;
     const first = args();
-    await train({ ...first, hooks: { onStep: () => void steps++ }, checkpoint: { dir, every: 1, fingerprint: 'f', extra: () => ({ steps }) } });
+    await train({
+      ...first,
+      hooks: { onStep: () => void steps++ },
+      checkpoint: { dir, every: 1, fingerprint: 'f', extra: () => ({ steps }) },
+    });
     expect(steps).toBe(6);
     const restored: unknown[] = [];
     const again = args();
-    const result = await train({ ...again, checkpoint: { dir, every: 1, fingerprint: 'f', resume: true, restore: (x) => restored.push(x) } });
+    const result = await train({
+      ...again,
+      checkpoint: { dir, every: 1, fingerprint: 'f', resume: true, restore: (x) => restored.push(x) },
+    });
     expect(restored).toEqual([{ steps: 6 }]);
     expect(result.epochs).toHaveLength(2); // restored, nothing left to train
     const bad = args();
-    await expect(train({ ...bad, options: { ...bad.options, evalEvery: 0 } })).rejects.toThrow('evalEvery = 0 is invalid: expected an integer >= 1');
-    await expect(train({ ...bad, checkpoint: { dir, every: 0, fingerprint: 'f' } })).rejects.toThrow('checkpoint.every = 0 is invalid: expected an integer >= 1');
+    await expect(train({ ...bad, options: { ...bad.options, evalEvery: 0 } })).rejects.toThrow(
+      'evalEvery = 0 is invalid: expected an integer >= 1',
+    );
+    await expect(train({ ...bad, checkpoint: { dir, every: 0, fingerprint: 'f' } })).rejects.toThrow(
+      'checkpoint.every = 0 is invalid: expected an integer >= 1',
+    );
     for (const m of [first.model, again.model, bad.model]) m.dispose();
   });
 
@@ -117,7 +143,9 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     await train(first);
     const other = run(0.3, 5);
     const before = other.model.getWeights().map((w) => Array.from(w.dataSync()));
-    await expect(train(other)).rejects.toThrow(/^the checkpoint in .* holds the state of another pruner config \(state.fingerprint differs\); fix: /);
+    await expect(train(other)).rejects.toThrow(
+      /^the checkpoint in .* holds the state of another pruner config \(state.fingerprint differs\); fix: /,
+    );
     expect(other.model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
     for (const m of [first.model, other.model]) m.dispose();
   });
@@ -126,24 +154,45 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
     const tiny = slice(full, 300);
     const pruner = createPruner({ policy: 'random', datasetSize: 300, pruneRatio: 0.5, totalEpochs: 2, seed: 1 });
-    const model = buildModel('cnn-small', { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, seed: 1 });
-    await train({ model, train: tiny, pruner, options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } }, checkpoint: { dir, every: 1, fingerprint: 'f' } });
+    const model = buildModel('cnn-small', {
+      inputShape: [28, 28, 1] as [number, number, number],
+      numClasses: 10,
+      seed: 1,
+    });
+    await train({
+      model,
+      train: tiny,
+      pruner,
+      options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } },
+      checkpoint: { dir, every: 1, fingerprint: 'f' },
+    });
     const saved = readCheckpoint(dir)!;
     const target = { model, pruner, epochs: 2, dir, fingerprint: 'f' };
     expect(checkResume(target, saved)).not.toBe(pruner);
     // Same tensor count, one shape changed: the message says which tensor and both shapes (not "14 tensors vs 14").
     const k = saved.weights.findIndex((w) => w.shape.length > 1);
-    const reshaped = { ...saved, weights: saved.weights.map((w, i) => (i === k ? { ...w, shape: [w.values.length] } : w)) };
+    const reshaped = {
+      ...saved,
+      weights: saved.weights.map((w, i) => (i === k ? { ...w, shape: [w.values.length] } : w)),
+    };
     expect(() => checkResume(target, reshaped)).toThrow(
-      new RegExp(`holds weights of another architecture: tensor ${k + 1} of ${saved.weights.length} \\(.+\\) has shape \\[\\d+\\] there, the model's \\(.+\\) has \\[[\\d, ]+\\]; fix: resume with the --model`),
+      new RegExp(
+        `holds weights of another architecture: tensor ${k + 1} of ${saved.weights.length} \\(.+\\) has shape \\[\\d+\\] there, the model's \\(.+\\) has \\[[\\d, ]+\\]; fix: resume with the --model`,
+      ),
     );
-    expect(() => checkResume(target, { ...saved, weights: saved.weights.slice(1) })).toThrow(`${saved.weights.length - 1} tensors, the model has ${saved.weights.length}; fix: `);
-    expect(() => checkResume({ ...target, fingerprint: 'g' }, saved)).toThrow(/written by a run with another config; fix: /);
-    expect(() => checkResume(target, { ...saved, pruner: { ...(saved.pruner as object), extra: 1 } })).toThrow(/holds a pruner state that does not load \(state\.extra = 1 is invalid.*\); fix: /);
+    expect(() => checkResume(target, { ...saved, weights: saved.weights.slice(1) })).toThrow(
+      `${saved.weights.length - 1} tensors, the model has ${saved.weights.length}; fix: `,
+    );
+    expect(() => checkResume({ ...target, fingerprint: 'g' }, saved)).toThrow(
+      /written by a run with another config; fix: /,
+    );
+    expect(() => checkResume(target, { ...saved, pruner: { ...(saved.pruner as object), extra: 1 } })).toThrow(
+      /holds a pruner state that does not load \(state\.extra = 1 is invalid.*\); fix: /,
+    );
     model.dispose();
   });
 
-  it('resumes the pruner through the caller\'s own Pruner class (their copy of @dp/policies and its registry)', async () => {
+  it("resumes the pruner through the caller's own Pruner class (their copy of @dp/policies and its registry)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
     let made = 0;
     class CallersPruner extends Pruner {
@@ -168,10 +217,15 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     for (const m of [first.model, again.model]) m.dispose();
   });
 
-  it('leaks no tensor per run, and keeps the caller\'s onStep time out of the cost buckets', async () => {
+  it("leaks no tensor per run, and keeps the caller's onStep time out of the cost buckets", async () => {
     const tiny = slice(full, 300);
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 6 });
-    const args = () => ({ model, train: tiny, pruner: createPruner({ policy: 'full', datasetSize: 300, pruneRatio: 0, totalEpochs: 1, seed: 1 }), options: { epochs: 1, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } } });
+    const args = () => ({
+      model,
+      train: tiny,
+      pruner: createPruner({ policy: 'full', datasetSize: 300, pruneRatio: 0, totalEpochs: 1, seed: 1 }),
+      options: { epochs: 1, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } },
+    });
     await train(args()); // first call: kernels and model variables settle
     const tensors = tf.memory().numTensors;
     const busy = (ms: number) => {
@@ -216,7 +270,12 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     const tiny = slice(full, 200);
     const test = { ...slice(fullTest, 1200), mean: full.mean, std: full.std };
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 8 });
-    const args = { model, train: tiny, test, options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } } };
+    const args = {
+      model,
+      train: tiny,
+      test,
+      options: { epochs: 2, batchSize: 100, schedule: { name: 'constant' as const, lr: 0.05 } },
+    };
     const pruner = () => createPruner({ policy: 'full', datasetSize: 200, pruneRatio: 0, totalEpochs: 2, seed: 1 });
     const progress: string[] = [];
     let fired = false;

@@ -126,7 +126,12 @@ export interface TrainArgs {
 }
 
 function checkOptions(o: TrainOptions): void {
-  const bad = (field: string, value: unknown, allowed: string) => new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}`, `pass ${field} as ${allowed}`, { field, value, allowed });
+  const bad = (field: string, value: unknown, allowed: string) =>
+    new TrainError(`${field} = ${String(value)} is invalid: expected ${allowed}`, `pass ${field} as ${allowed}`, {
+      field,
+      value,
+      allowed,
+    });
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw bad('epochs', o.epochs, 'an integer >= 1');
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw bad('batchSize', o.batchSize, 'an integer >= 1');
   if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw bad('lr', o.schedule.lr, 'a finite number > 0');
@@ -159,7 +164,12 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
   const state = await restoreRun(model, optimizer, fresh, options.epochs, checkpoint);
   warnIfOneDnnOff(hooks?.onWarning ?? console.warn);
   // Batches are gathered, augmented and normalised in a worker thread, ahead of the training step.
-  const loader = await createBatchLoader(data, { batchSize: options.batchSize, augment: args.augment ?? 'none', seed: args.seed ?? 0, prefetch: args.prefetch ?? 2 });
+  const loader = await createBatchLoader(data, {
+    batchSize: options.batchSize,
+    augment: args.augment ?? 'none',
+    seed: args.seed ?? 0,
+    prefetch: args.prefetch ?? 2,
+  });
   try {
     const step: StepModel = {
       model,
@@ -172,7 +182,8 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
     for (let epoch = state.startEpoch; epoch < options.epochs; epoch++) {
       const report = await trainEpoch(args, step, loader, state, epoch);
       state.reports.push(report);
-      if (checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === options.epochs - 1)) await saveRun(model, optimizer, state, epoch, checkpoint);
+      if (checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === options.epochs - 1))
+        await saveRun(model, optimizer, state, epoch, checkpoint);
       hooks?.onEpoch?.(report);
     }
   } finally {
@@ -183,26 +194,46 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
     (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
   }
   const last = state.reports[state.reports.length - 1]?.test;
-  return { epochs: state.reports, selection: state.selection, ...(last ? { final: last } : {}), totals: totalsOf(state.reports) };
+  return {
+    epochs: state.reports,
+    selection: state.selection,
+    ...(last ? { final: last } : {}),
+    totals: totalsOf(state.reports),
+  };
 }
 
 /** Every argument of train() that can be checked before anything is touched (TrainErrors with a fix). */
 function checkArgs({ train: data, pruner, options, checkpoint }: TrainArgs): void {
   checkOptions(options);
   if (checkpoint && (!Number.isInteger(checkpoint.every) || checkpoint.every < 1)) {
-    throw new TrainError(`checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1`, `pass checkpoint.every as an integer >= 1`);
+    throw new TrainError(
+      `checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1`,
+      `pass checkpoint.every as an integer >= 1`,
+    );
   }
   if (pruner.config.datasetSize !== data.size) {
-    throw new TrainError(`pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples)`, `create the pruner with datasetSize = ${data.size}`);
+    throw new TrainError(
+      `pruner.datasetSize = ${pruner.config.datasetSize} does not match the training set (${data.size} samples)`,
+      `create the pruner with datasetSize = ${data.size}`,
+    );
   }
   if (pruner.config.totalEpochs !== options.epochs) {
-    throw new TrainError(`pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}`, `create the pruner with totalEpochs = ${options.epochs}`);
+    throw new TrainError(
+      `pruner.totalEpochs = ${pruner.config.totalEpochs} does not match epochs = ${options.epochs}`,
+      `create the pruner with totalEpochs = ${options.epochs}`,
+    );
   }
   resolveInference(options.inference ?? 'auto'); // validate now, not at the first evaluation
 }
 
 /** One epoch: select, train the selection batch by batch (the pruner observing every step), evaluate; its report. */
-async function trainEpoch({ train: data, test, options, hooks }: TrainArgs, step: StepModel, loader: BatchLoader, state: RunState, epoch: number): Promise<EpochReport> {
+async function trainEpoch(
+  { train: data, test, options, hooks }: TrainArgs,
+  step: StepModel,
+  loader: BatchLoader,
+  state: RunState,
+  epoch: number,
+): Promise<EpochReport> {
   const { epochs, batchSize } = options;
   const costs: Costs = { train: 0, data: 0, select: 0, score: 0, eval: 0 };
   let t = performance.now();
@@ -246,7 +277,10 @@ async function trainEpoch({ train: data, test, options, hooks }: TrainArgs, step
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const evalEvery = options.evalEvery ?? 1;
-  const testResult = test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1) ? await evaluateEpoch(step.model, data, test, options, hooks, epoch) : undefined;
+  const testResult =
+    test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)
+      ? await evaluateEpoch(step.model, data, test, options, hooks, epoch)
+      : undefined;
   if (testResult) costs.eval += testResult.seconds;
   return {
     epoch,
@@ -263,11 +297,20 @@ async function trainEpoch({ train: data, test, options, hooks }: TrainArgs, step
 }
 
 /** The epoch's evaluation on the test split (normalised with the training set's statistics). */
-function evaluateEpoch(model: LayersModel, data: ImageDataset, test: ImageDataset, options: TrainOptions, hooks: TrainHooks | undefined, epoch: number): Promise<EvalResult> {
+function evaluateEpoch(
+  model: LayersModel,
+  data: ImageDataset,
+  test: ImageDataset,
+  options: TrainOptions,
+  hooks: TrainHooks | undefined,
+  epoch: number,
+): Promise<EvalResult> {
   return evaluate(model, test, {
     inference: options.inference ?? 'auto',
     ...(hooks?.onWarning ? { onWarning: hooks.onWarning } : {}),
-    ...(hooks?.onEvalBatch ? { onBatch: (done: number, total: number) => hooks.onEvalBatch!({ epoch, done, total }) } : {}),
+    ...(hooks?.onEvalBatch
+      ? { onBatch: (done: number, total: number) => hooks.onEvalBatch!({ epoch, done, total }) }
+      : {}),
     converter: new InputConverter({ ...test, mean: data.mean, std: data.std }),
   });
 }

@@ -38,16 +38,32 @@ function parentOf(path: string): string {
  * registry for anything (a lockfile needs no package documents). `workspaceNames` maps a workspace folder
  * ('packages/scores') to its package name. Throws when a dependency is in neither.
  */
-export function scratchLockfile(repoLock: { packages: Record<string, LockEntry> }, project: ProjectSpec, tarballs: ReadonlyMap<string, Tarball>, workspaceNames: ReadonlyMap<string, string>, projectDir: string): object {
+export function scratchLockfile(
+  repoLock: { packages: Record<string, LockEntry> },
+  project: ProjectSpec,
+  tarballs: ReadonlyMap<string, Tarball>,
+  workspaceNames: ReadonlyMap<string, string>,
+  projectDir: string,
+): object {
   const repo = repoLock.packages;
   const packages: Record<string, LockEntry> = {
-    '': { name: project.name, version: '1.0.0', ...(project.dependencies ? { dependencies: project.dependencies } : {}), ...(project.devDependencies ? { devDependencies: project.devDependencies } : {}) },
+    '': {
+      name: project.name,
+      version: '1.0.0',
+      ...(project.dependencies ? { dependencies: project.dependencies } : {}),
+      ...(project.devDependencies ? { devDependencies: project.devDependencies } : {}),
+    },
   };
   const queue: { repoBase: string; deps: [string, boolean][]; from: string }[] = [
-    { repoBase: '', deps: Object.keys({ ...project.dependencies, ...project.devDependencies }).map((n) => [n, true]), from: project.name },
+    {
+      repoBase: '',
+      deps: Object.keys({ ...project.dependencies, ...project.devDependencies }).map((n) => [n, true]),
+      from: project.name,
+    },
   ];
   const toScratch = (repoPath: string): string => {
-    for (const [rel, name] of workspaceNames) if (repoPath.startsWith(`${rel}/`)) return `node_modules/${name}${repoPath.slice(rel.length)}`;
+    for (const [rel, name] of workspaceNames)
+      if (repoPath.startsWith(`${rel}/`)) return `node_modules/${name}${repoPath.slice(rel.length)}`;
     return repoPath;
   };
   const place = (name: string, repoBase: string, required: boolean, from: string): void => {
@@ -77,11 +93,15 @@ export function scratchLockfile(repoLock: { packages: Record<string, LockEntry> 
       // Another platform's optional binary (npm keeps those in lockfiles): not installed here, as npm would skip it.
       if (entry && !required && !forThisPlatform(entry)) return;
       if (entry) {
-        if (entry.link) throw new Error(`${from} depends on ${name}, a workspace package that is not published (private): it cannot be installed from the tarballs`);
+        if (entry.link)
+          throw new Error(
+            `${from} depends on ${name}, a workspace package that is not published (private): it cannot be installed from the tarballs`,
+          );
         const path = toScratch(candidate);
         if (packages[path]) return;
         const copy: LockEntry = {};
-        for (const [k, v] of Object.entries(entry)) if (!['dev', 'devOptional', 'optional', 'peer', 'resolved'].includes(k)) copy[k] = v;
+        for (const [k, v] of Object.entries(entry))
+          if (!['dev', 'devOptional', 'optional', 'peer', 'resolved'].includes(k)) copy[k] = v;
         packages[path] = copy;
         queue.push({ repoBase: candidate, deps: depsOf(entry), from: name });
         return;
@@ -105,11 +125,18 @@ function depsOf(e: LockEntry): [string, boolean][] {
   const peers = Object.keys(e.peerDependencies ?? {}).filter((n) => !e.peerDependenciesMeta?.[n]?.optional);
   const required = new Set([...Object.keys(e.dependencies ?? {}), ...peers]);
   const optional = Object.keys(e.optionalDependencies ?? {}).filter((n) => !required.has(n));
-  return [...[...required].map((n): [string, boolean] => [n, true]), ...optional.map((n): [string, boolean] => [n, false])];
+  return [
+    ...[...required].map((n): [string, boolean] => [n, true]),
+    ...optional.map((n): [string, boolean] => [n, false]),
+  ];
 }
 
 /** Whether an entry's `os` / `cpu` lists (npm's syntax, with '!' negations) admit this machine. */
-export function forThisPlatform(e: LockEntry, platform: string = process.platform, arch: string = process.arch): boolean {
+export function forThisPlatform(
+  e: LockEntry,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): boolean {
   const admits = (list: unknown, value: string) => {
     if (!Array.isArray(list) || list.length === 0) return true;
     const items = list as string[];

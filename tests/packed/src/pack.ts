@@ -25,10 +25,20 @@ export function pack(w: Workspace, outDir: string, env: NodeJS.ProcessEnv): Tarb
   const start = r.stdout.search(/^\[\s*\{?\s*$/m);
   const json = r.stdout.slice(start >= 0 ? start : r.stdout.indexOf('['));
   const [info] = JSON.parse(json) as { filename: string; files: { path: string }[] }[];
-  return tarballOf(join(outDir, info!.filename), w.manifest, info!.files.map((f) => f.path));
+  return tarballOf(
+    join(outDir, info!.filename),
+    w.manifest,
+    info!.files.map((f) => f.path),
+  );
 }
 
 /** A packed file with its manifest, and the sha512 integrity npm records for it. */
 export function tarballOf(file: string, manifest: Manifest, files: string[]): Tarball {
-  return { name: manifest.name, file, integrity: `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`, manifest, files };
+  return {
+    name: manifest.name,
+    file,
+    integrity: `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`,
+    manifest,
+    files,
+  };
 }

@@ -21,7 +21,11 @@ const TSC = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const NO_GOOGLE = { TFJS_NODE_CDN_STORAGE: 'http://127.0.0.1:9/' };
 
 const scratch = mkdtempSync(join(tmpdir(), 'dp-packed-'));
-const using: Installer = { root, tarballs: new Map<string, Tarball>(), workspaceNames: new Map(workspaces(root).map((w) => [w.rel, w.manifest.name])) };
+const using: Installer = {
+  root,
+  tarballs: new Map<string, Tarball>(),
+  workspaceNames: new Map(workspaces(root).map((w) => [w.rel, w.manifest.name])),
+};
 
 function project(name: string): string {
   const dir = join(scratch, name);
@@ -33,16 +37,26 @@ describe('the packed packages, outside the repository', () => {
   beforeAll(() => {
     const out = project('tarballs');
     // Every public workspace package (packages/*, apps/*, not private): what a release publishes.
-    for (const w of publicWorkspaces(root)) using.tarballs.set(w.manifest.name, pack(w, out, { ...process.env, DP_PACK_PREBUILT: '1' }));
+    for (const w of publicWorkspaces(root))
+      using.tarballs.set(w.manifest.name, pack(w, out, { ...process.env, DP_PACK_PREBUILT: '1' }));
   });
 
   it('every public package packs its build, README and LICENSE, and no sources or tests', () => {
-    expect([...using.tarballs.keys()]).toEqual(expect.arrayContaining(['@dp/policies', '@dp/scores', '@dp/cli', '@dp/setup-backend']));
+    expect([...using.tarballs.keys()]).toEqual(
+      expect.arrayContaining(['@dp/policies', '@dp/scores', '@dp/cli', '@dp/setup-backend']),
+    );
     for (const t of using.tarballs.values()) {
       expect(t.files, t.name).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
-      expect(t.files.some((f) => f.startsWith('dist/')), t.name).toBe(true);
-      expect(t.files.filter((f) => f.startsWith('src/') || /\.test\.[cm]?[jt]s$/.test(f)), t.name).toEqual([]);
-      for (const [dep, range] of Object.entries(t.manifest.dependencies ?? {})) if (dep.startsWith('@dp/')) expect(range, `${t.name} -> ${dep}`).toMatch(/^\^/);
+      expect(
+        t.files.some((f) => f.startsWith('dist/')),
+        t.name,
+      ).toBe(true);
+      expect(
+        t.files.filter((f) => f.startsWith('src/') || /\.test\.[cm]?[jt]s$/.test(f)),
+        t.name,
+      ).toEqual([]);
+      for (const [dep, range] of Object.entries(t.manifest.dependencies ?? {}))
+        if (dep.startsWith('@dp/')) expect(range, `${t.name} -> ${dep}`).toMatch(/^\^/);
     }
     // The manifest npm publishes as is (`npm publish` drops a bin path it has to correct, such as './bin/dp.mjs').
     expect(using.tarballs.get('@dp/cli')!.manifest.bin).toEqual({ dp: 'bin/dp.mjs' });
@@ -55,7 +69,11 @@ describe('the packed packages, outside the repository', () => {
     beforeAll(() => {
       dir = project('policies-user');
       cpSync(join(fixtures, 'policies'), dir, { recursive: true });
-      install(dir, { name: 'policies-user', private: true, type: 'commonjs', dependencies: { '@dp/policies': '^0.1.0' } }, using);
+      install(
+        dir,
+        { name: 'policies-user', private: true, type: 'commonjs', dependencies: { '@dp/policies': '^0.1.0' } },
+        using,
+      );
       const r = sh(process.execPath, ['esm.mjs'], dir);
       expect(r.stderr).toBe('');
       node = r.stdout.trim();
@@ -82,20 +100,34 @@ describe('the packed packages, outside the repository', () => {
       expect(bundler.status, bundler.stdout).toBe(0);
     });
 
-    it.skipIf(!existsSync(CHROMIUM))('a browser bundle run in headless Chromium gives the same selections', async () => {
-      const bundle = await build({ entryPoints: [join(dir, 'browser.mjs')], bundle: true, platform: 'browser', format: 'iife', write: false, absWorkingDir: dir, logLevel: 'silent' });
-      const code = bundle.outputFiles[0]!.text;
-      expect(code).not.toMatch(/require\(["']node:|from ["']node:/);
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-      try {
-        const page = await browser.newPage();
-        await page.setContent('<!doctype html><title>policies</title>');
-        await page.addScriptTag({ content: code });
-        expect(await page.evaluate(() => (globalThis as { __selections?: string }).__selections)).toBe(node);
-      } finally {
-        await browser.close();
-      }
-    });
+    it.skipIf(!existsSync(CHROMIUM))(
+      'a browser bundle run in headless Chromium gives the same selections',
+      async () => {
+        const bundle = await build({
+          entryPoints: [join(dir, 'browser.mjs')],
+          bundle: true,
+          platform: 'browser',
+          format: 'iife',
+          write: false,
+          absWorkingDir: dir,
+          logLevel: 'silent',
+        });
+        const code = bundle.outputFiles[0]!.text;
+        expect(code).not.toMatch(/require\(["']node:|from ["']node:/);
+        const browser = await chromium.launch({
+          executablePath: CHROMIUM,
+          args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+        });
+        try {
+          const page = await browser.newPage();
+          await page.setContent('<!doctype html><title>policies</title>');
+          await page.addScriptTag({ content: code });
+          expect(await page.evaluate(() => (globalThis as { __selections?: string }).__selections)).toBe(node);
+        } finally {
+          await browser.close();
+        }
+      },
+    );
   });
 
   describe('3. a scoring plug-in written outside the repository', () => {
@@ -103,7 +135,10 @@ describe('the packed packages, outside the repository', () => {
     beforeAll(() => {
       dir = project('score-entropy');
       cpSync(join(fixtures, 'score-plugin'), dir, { recursive: true });
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; devDependencies: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name: string;
+        devDependencies: Record<string, string>;
+      };
       install(dir, manifest, using);
     });
 
@@ -121,7 +156,10 @@ describe('the packed packages, outside the repository', () => {
       expect(r.status, r.stderr).toBe(0);
       const [info] = JSON.parse(r.stdout.slice(r.stdout.indexOf('['))) as { filename: string }[];
       const file = join(scratch, 'tarballs', info!.filename);
-      using.tarballs.set('@example/score-entropy', tarballOf(file, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest, []));
+      using.tarballs.set(
+        '@example/score-entropy',
+        tarballOf(file, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest, []),
+      );
     });
   });
 
@@ -130,7 +168,11 @@ describe('the packed packages, outside the repository', () => {
     const dp = (...args: string[]) => sh('npx', ['dp', ...args], dir, NO_GOOGLE);
     beforeAll(() => {
       dir = project('cli-user');
-      install(dir, { name: 'cli-user', private: true, dependencies: { '@dp/cli': '^0.1.0', '@example/score-entropy': '^1.0.0' } }, using);
+      install(
+        dir,
+        { name: 'cli-user', private: true, dependencies: { '@dp/cli': '^0.1.0', '@example/score-entropy': '^1.0.0' } },
+        using,
+      );
     });
 
     it('before the backend is set up, dp doctor fails with the command that fits an installed package', () => {
@@ -163,7 +205,21 @@ describe('the packed packages, outside the repository', () => {
 
     it('a tiny dp train', () => {
       const out = join(dir, 'runs', 'tiny');
-      const r = dp('train', '--policy', 'random', '--prune-ratio', '0.5', '--epochs', '1', '--train-subset', '256', '--test-subset', '128', '--out', out);
+      const r = dp(
+        'train',
+        '--policy',
+        'random',
+        '--prune-ratio',
+        '0.5',
+        '--epochs',
+        '1',
+        '--train-subset',
+        '256',
+        '--test-subset',
+        '128',
+        '--out',
+        out,
+      );
       expect(r.status, r.stderr).toBe(0);
       const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { backend?: unknown };
       expect(JSON.stringify(result)).toContain('tensorflow');
@@ -171,10 +227,23 @@ describe('the packed packages, outside the repository', () => {
 
     it('dp score loads the outside plug-in by name and scores with it (logits only)', () => {
       const file = join(dir, 'entropy.dpscore');
-      const r = dp('score', '--score', '@example/score-entropy', '--method', 'entropy', '--epochs', '1', '--runs', '1', '--train-subset', '256', '--out', file);
+      const r = dp(
+        'score',
+        '--score',
+        '@example/score-entropy',
+        '--method',
+        'entropy',
+        '--epochs',
+        '1',
+        '--runs',
+        '1',
+        '--train-subset',
+        '256',
+        '--out',
+        file,
+      );
       expect(r.status, r.stderr).toBe(0);
       expect(existsSync(file)).toBe(true);
     });
   });
 });
-

@@ -16,7 +16,8 @@ export interface Ran {
  */
 export function outsideEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE_PATH' && k !== 'INIT_CWD') env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^npm_/i.test(k) && k !== 'NODE_PATH' && k !== 'INIT_CWD') env[k] = v;
   return { ...env, ...extra };
 }
 
@@ -38,11 +39,23 @@ export interface Installer {
  */
 export function install(dir: string, manifest: ProjectSpec & Record<string, unknown>, using: Installer): void {
   const withFiles = (deps?: Record<string, string>) =>
-    deps && Object.fromEntries(Object.entries(deps).map(([n, v]) => [n, using.tarballs.has(n) ? `file:${using.tarballs.get(n)!.file}` : v]));
-  const pkg = { ...manifest, ...(manifest.dependencies ? { dependencies: withFiles(manifest.dependencies) } : {}), ...(manifest.devDependencies ? { devDependencies: withFiles(manifest.devDependencies) } : {}) };
+    deps &&
+    Object.fromEntries(
+      Object.entries(deps).map(([n, v]) => [n, using.tarballs.has(n) ? `file:${using.tarballs.get(n)!.file}` : v]),
+    );
+  const pkg = {
+    ...manifest,
+    ...(manifest.dependencies ? { dependencies: withFiles(manifest.dependencies) } : {}),
+    ...(manifest.devDependencies ? { devDependencies: withFiles(manifest.devDependencies) } : {}),
+  };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  const repoLock = JSON.parse(readFileSync(join(using.root, 'package-lock.json'), 'utf8')) as Parameters<typeof scratchLockfile>[0];
-  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(scratchLockfile(repoLock, pkg as ProjectSpec, using.tarballs, using.workspaceNames, dir), null, 2));
+  const repoLock = JSON.parse(readFileSync(join(using.root, 'package-lock.json'), 'utf8')) as Parameters<
+    typeof scratchLockfile
+  >[0];
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify(scratchLockfile(repoLock, pkg as ProjectSpec, using.tarballs, using.workspaceNames, dir), null, 2),
+  );
   const r = sh('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
   if (r.status !== 0) throw new Error(`npm install --offline in ${dir} failed:\n${r.stdout}\n${r.stderr}`);
 }

@@ -21,14 +21,22 @@ export interface Workspace {
 
 /** Every workspace package of the repository (its root package.json's `workspaces`, 'dir/*' patterns). */
 export function workspaces(root: string): Workspace[] {
-  const { workspaces: patterns } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces?: string[] };
+  const { workspaces: patterns } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    workspaces?: string[];
+  };
   const out: Workspace[] = [];
   for (const pattern of patterns ?? []) {
-    if (!pattern.endsWith('/*')) throw new Error(`workspace pattern ${pattern} is not of the form dir/*: extend workspaces()`);
+    if (!pattern.endsWith('/*'))
+      throw new Error(`workspace pattern ${pattern} is not of the form dir/*: extend workspaces()`);
     const parent = pattern.slice(0, -2);
     for (const name of readdirSync(join(root, parent)).sort()) {
       const manifest = join(root, parent, name, 'package.json');
-      if (existsSync(manifest)) out.push({ rel: `${parent}/${name}`, dir: join(root, parent, name), manifest: JSON.parse(readFileSync(manifest, 'utf8')) as Manifest });
+      if (existsSync(manifest))
+        out.push({
+          rel: `${parent}/${name}`,
+          dir: join(root, parent, name),
+          manifest: JSON.parse(readFileSync(manifest, 'utf8')) as Manifest,
+        });
     }
   }
   return out;

@@ -78,7 +78,8 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
   },
   async run(values) {
     rejectRunFlags(values, ['policy', 'prune-ratio'], 'bench', 'it takes lists, --policies and --ratios');
-    if (typeof values.results !== 'string') throw new ExperimentError('--results FILE is required; fix: e.g. dp bench --results results/sweep.jsonl');
+    if (typeof values.results !== 'string')
+      throw new ExperimentError('--results FILE is required; fix: e.g. dp bench --results results/sweep.jsonl');
     const resultsPath = values.results;
     const runsDir = typeof values['runs-dir'] === 'string' ? values['runs-dir'] : join('runs', 'bench');
     checkOutputPath(resultsPath, 'file', '--results');
@@ -95,22 +96,36 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
     const untilText = typeof values.until === 'string' ? values.until : process.env.DP_BENCH_UNTIL || undefined;
     const until = untilText === undefined ? undefined : parseUntil(untilText, new Date(), untilSource);
     const deadline = until === undefined ? '' : formatDeadline(until);
-    const plan = planSweep({ datasets, models, seeds, policies, ratios, scoreFile: typeof scoreFile === 'string' ? scoreFile : undefined }, base);
-    const status = sweepStatus(plan, resultsPath, runsDir, (where) => warn(`${where} is not valid JSON (an interrupted write?); that run will be redone`));
+    const plan = planSweep(
+      { datasets, models, seeds, policies, ratios, scoreFile: typeof scoreFile === 'string' ? scoreFile : undefined },
+      base,
+    );
+    const status = sweepStatus(plan, resultsPath, runsDir, (where) =>
+      warn(`${where} is not valid JSON (an interrupted write?); that run will be redone`),
+    );
     const { todo } = status;
     process.stdout.write(
       `dp bench: ${plan.length} run${plan.length === 1 ? '' : 's'} in the sweep, ${plan.length - todo.length} already in ${resultsPath}, ${todo.length} to run` +
-        (status.etaSeconds > 0 ? ` (about ${formatDuration(status.etaSeconds)} at the latest finished runs' speed)` : '') +
+        (status.etaSeconds > 0
+          ? ` (about ${formatDuration(status.etaSeconds)} at the latest finished runs' speed)`
+          : '') +
         (until !== undefined ? ` · runs must end by ${deadline} (${untilSource})` : '') +
         '\n',
     );
     if (values['dry-run']) {
       const method = (c: RunConfig) => (c.equalSteps ? describeMethod(c) : `${c.policy} ${c.pruneRatio}`);
-      for (const c of plan) process.stdout.write(`  ${status.done.has(fingerprint(c)) ? 'done' : 'todo'}  ${c.dataset} ${c.model} ${method(c)} seed ${c.seed}\n`);
+      for (const c of plan)
+        process.stdout.write(
+          `  ${status.done.has(fingerprint(c)) ? 'done' : 'todo'}  ${c.dataset} ${c.model} ${method(c)} seed ${c.seed}\n`,
+        );
       return 0;
     }
     if (!todo.length) return 0;
-    const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']), onWarning: warn });
+    const backend = await loadBackend({
+      gpu: Boolean(values.gpu),
+      allowCpu: Boolean(values['allow-cpu']),
+      onWarning: warn,
+    });
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
     let printer: ReturnType<typeof runPrinter> | undefined;
     try {
@@ -127,10 +142,16 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
               `bench: [${p.index + 1}/${p.total}] ${p.name} not started: it needs about ${formatDuration(p.needSeconds)} at the latest finished runs' speed, ` +
                 `${p.leftSeconds > 0 ? `${formatDuration(p.leftSeconds)} left before ${deadline}` : `the time is up (${deadline})`}\n`,
             ),
-          onRunDone: (p) => process.stdout.write(`bench: ${p.index + 1}/${p.total} done · elapsed ${formatDuration(p.elapsedSeconds)} · ETA ${formatDuration(p.etaSeconds)}\n`),
+          onRunDone: (p) =>
+            process.stdout.write(
+              `bench: ${p.index + 1}/${p.total} done · elapsed ${formatDuration(p.elapsedSeconds)} · ETA ${formatDuration(p.etaSeconds)}\n`,
+            ),
         },
       });
-      if (skipped) process.stdout.write(`bench: ${skipped} run${skipped === 1 ? '' : 's'} not started before ${deadline}; run the same command again to do ${skipped === 1 ? 'it' : 'them'}\n`);
+      if (skipped)
+        process.stdout.write(
+          `bench: ${skipped} run${skipped === 1 ? '' : 's'} not started before ${deadline}; run the same command again to do ${skipped === 1 ? 'it' : 'them'}\n`,
+        );
     } finally {
       printer?.close();
     }

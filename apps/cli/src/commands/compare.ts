@@ -52,7 +52,14 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
     'dp compare --policies equal-steps,random,infobatch --ratios 0.5,0.7 --seeds 0,1,2',
     'dp compare --dataset cifar10 --model resnet20 --epochs 30 --seeds 0,1,2',
   ],
-  flags: { ...RUN_FLAGS, policies: { type: 'string' }, ratios: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' } },
+  flags: {
+    ...RUN_FLAGS,
+    policies: { type: 'string' },
+    ratios: { type: 'string' },
+    seeds: { type: 'string' },
+    out: { type: 'string' },
+    resume: { type: 'string' },
+  },
   async run(values) {
     rejectRunFlags(values, ['policy', 'prune-ratio'], 'compare', 'it takes lists, --policies and --ratios');
     const policies = list(values.policies, 'policies', [...DEFAULT_COMPARE_METHODS], checkMethod);
@@ -62,14 +69,26 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
     // them, and the whole plan is checked before any data loads or any run trains.
     const { 'score-file': scoreFile, ...rest } = values;
     const base = configFromFlags(rest);
-    const plan = planComparison({ policies, ratios, seeds, scoreFile: typeof scoreFile === 'string' ? scoreFile : undefined }, base);
+    const plan = planComparison(
+      { policies, ratios, seeds, scoreFile: typeof scoreFile === 'string' ? scoreFile : undefined },
+      base,
+    );
     const shown = policies.filter((p) => p !== fullDataMethod());
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-    const outDir = typeof values.resume === 'string' ? values.resume : typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
+    const outDir =
+      typeof values.resume === 'string'
+        ? values.resume
+        : typeof values.out === 'string'
+          ? values.out
+          : join('runs', `compare-${stamp}`);
     checkOutputPath(outDir, 'dir', typeof values.resume === 'string' ? '--resume' : '--out');
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
     const data = await loadData(base.dataset, dataDir, base, loadPrinter(base.dataset));
-    const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']), onWarning: warn });
+    const backend = await loadBackend({
+      gpu: Boolean(values.gpu),
+      allowCpu: Boolean(values['allow-cpu']),
+      onWarning: warn,
+    });
     process.stdout.write(
       `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs · ${plan.length} runs (full + ${shown.join(', ')} @ ${ratios.join(', ')}; seeds ${seeds.join(', ')}) · backend ${backend.backend}\n` +
         `output: ${outDir}\n`,
@@ -80,14 +99,28 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
       const name = `${methodTag(cfg)}-s${cfg.seed}`;
       const printer = runPrinter(cfg, `[${i + 1}/${plan.length}] ${name}`);
       try {
-        results.push(await executeRun(cfg, { runDir: join(outDir, name), resume: true, backend, data, signals: true, callbacks: printer }));
+        results.push(
+          await executeRun(cfg, {
+            runDir: join(outDir, name),
+            resume: true,
+            backend,
+            data,
+            signals: true,
+            callbacks: printer,
+          }),
+        );
       } finally {
         printer.close();
       }
     }
-    const { markdown, html, table } = writeReport(results, outDir, { title: `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs`, onWarning: warn });
+    const { markdown, html, table } = writeReport(results, outDir, {
+      title: `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs`,
+      onWarning: warn,
+    });
     process.stdout.write(`\n${table}\n`);
-    process.stdout.write(`\nreport: ${html}\n        ${markdown}\nwall-clock ${formatDuration((performance.now() - started) / 1000)}\n`);
+    process.stdout.write(
+      `\nreport: ${html}\n        ${markdown}\nwall-clock ${formatDuration((performance.now() - started) / 1000)}\n`,
+    );
     return 0;
   },
 };

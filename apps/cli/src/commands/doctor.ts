@@ -41,15 +41,33 @@ async function checkSetup(values: Record<string, string | boolean | undefined>):
     ['cpu cores', String(cpus().length)],
     ['vector extensions', cpu.extensions.length ? cpu.extensions.join(' ') : 'none of AVX2 / AVX-512 / AMX'],
     ['oneDNN', oneDnnLine(cpu, onednn)],
-    ['intra-op threads', `${process.env.TF_NUM_INTRAOP_THREADS ?? `TensorFlow default (${cpus().length})`} (TF_NUM_INTRAOP_THREADS)`],
-    ['inter-op threads', `${process.env.TF_NUM_INTEROP_THREADS ?? `TensorFlow default (${cpus().length})`} (TF_NUM_INTEROP_THREADS)`],
-    ['batch norm / ReLU', info.backend === 'tensorflow' ? 'fused TensorFlow kernels (models default; batchNorm: reference for tfjs-layers)' : 'tfjs-layers reference layers'],
-    ['inference', info.backend === 'tensorflow' ? await checkCompiledInference() : 'tfjs-layers forward pass (compiled graphs need the native backend)'],
+    [
+      'intra-op threads',
+      `${process.env.TF_NUM_INTRAOP_THREADS ?? `TensorFlow default (${cpus().length})`} (TF_NUM_INTRAOP_THREADS)`,
+    ],
+    [
+      'inter-op threads',
+      `${process.env.TF_NUM_INTEROP_THREADS ?? `TensorFlow default (${cpus().length})`} (TF_NUM_INTEROP_THREADS)`,
+    ],
+    [
+      'batch norm / ReLU',
+      info.backend === 'tensorflow'
+        ? 'fused TensorFlow kernels (models default; batchNorm: reference for tfjs-layers)'
+        : 'tfjs-layers reference layers',
+    ],
+    [
+      'inference',
+      info.backend === 'tensorflow'
+        ? await checkCompiledInference()
+        : 'tfjs-layers forward pass (compiled graphs need the native backend)',
+    ],
     ['fashion-mnist', fmnist ?? 'not found (apt-get install dataset-fashion-mnist, or it downloads on first use)'],
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
   if (info.backend !== 'tensorflow') {
-    process.stdout.write(`\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`${setupCommand(info.package.endsWith('-gpu') || process.env.DP_TFJS === 'gpu' || Boolean(values.gpu))}\`.\n`);
+    process.stdout.write(
+      `\nFAIL: training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'}).\n      fix: run \`${setupCommand(info.package.endsWith('-gpu') || process.env.DP_TFJS === 'gpu' || Boolean(values.gpu))}\`.\n`,
+    );
     return 1;
   }
   process.stdout.write('\nOK: training runs on the native TensorFlow backend.\n');
@@ -58,7 +76,10 @@ async function checkSetup(values: Record<string, string | boolean | undefined>):
 
 /** Compile and run a small model as one native graph: the path evaluation and scoring take by default. */
 async function checkCompiledInference(): Promise<string> {
-  const [{ buildModel, compileInference }, tf] = await Promise.all([import('@dp/models'), import('@tensorflow/tfjs-core')]);
+  const [{ buildModel, compileInference }, tf] = await Promise.all([
+    import('@dp/models'),
+    import('@tensorflow/tfjs-core'),
+  ]);
   const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 0 });
   try {
     const compiled = await compileInference(model);
@@ -67,7 +88,9 @@ async function checkCompiledInference(): Promise<string> {
     const ok = y.shape.join('x') === '2x10' && Array.from(y.dataSync()).every(Number.isFinite);
     tf.dispose([x, y]);
     compiled.dispose();
-    return ok ? 'compiled TensorFlow graph, checked (--inference reference for tfjs-layers)' : 'compiled graph gave a wrong output: use --inference reference';
+    return ok
+      ? 'compiled TensorFlow graph, checked (--inference reference for tfjs-layers)'
+      : 'compiled graph gave a wrong output: use --inference reference';
   } catch (e) {
     return `compiled graph failed (${(e as Error).message}): use --inference reference`;
   } finally {
@@ -80,7 +103,8 @@ function oneDnnLine(cpu: CpuInfo, s: OneDnnState): string {
   if (!oneDnnSafe(cpu)) {
     return `${s.enabled ? 'on' : 'off'} (this CPU hides its cache sizes, where oneDNN crashes some layer shapes with SIGFPE: dp leaves it off unless TF_ENABLE_ONEDNN_OPTS=1${s.source === 'env' ? `; TF_ENABLE_ONEDNN_OPTS=${s.env}` : ''})`;
   }
-  if (s.source === 'env') return `${s.enabled ? 'on' : 'off'} (TF_ENABLE_ONEDNN_OPTS=${s.env}${s.enabled ? '' : '; unset it, or set 1, for up to 1.9x faster training'})`;
+  if (s.source === 'env')
+    return `${s.enabled ? 'on' : 'off'} (TF_ENABLE_ONEDNN_OPTS=${s.env}${s.enabled ? '' : '; unset it, or set 1, for up to 1.9x faster training'})`;
   const has = cpu.extensions.filter((x) => /vnni|bf16|amx/.test(x));
   return `${s.enabled ? 'on' : 'off'} (TensorFlow's default for this CPU: ${has.length ? `it has ${has.join(', ')}` : 'no AVX512_VNNI / AVX_VNNI / AMX'}; TF_ENABLE_ONEDNN_OPTS=1 turns it on)`;
 }

@@ -1,4 +1,12 @@
-import { checkOutputPath, collectRuns, cpuNote, defaultReportDir, ExperimentError, machineSpeedWarning, writeReport } from '@dp/experiments';
+import {
+  checkOutputPath,
+  collectRuns,
+  cpuNote,
+  defaultReportDir,
+  ExperimentError,
+  machineSpeedWarning,
+  writeReport,
+} from '@dp/experiments';
 import type { Command } from '../command.js';
 import { warn } from '../warn.js';
 
@@ -40,9 +48,13 @@ full-data run's machine speed) and uses the adjusted costs in the ratio table an
   allowEmpty: ['title'],
   positionals: true,
   async run(values, positionals) {
-    if (!positionals.length) throw new ExperimentError('no input given; fix: dp report <results.jsonl | run dir>... (see dp report --help)');
+    if (!positionals.length)
+      throw new ExperimentError('no input given; fix: dp report <results.jsonl | run dir>... (see dp report --help)');
     const runs = collectRuns(positionals, warn);
-    if (!runs.length) throw new ExperimentError(`no finished runs found in ${positionals.join(', ')}; fix: point at a results file or a directory with result.json files`);
+    if (!runs.length)
+      throw new ExperimentError(
+        `no finished runs found in ${positionals.join(', ')}; fix: point at a results file or a directory with result.json files`,
+      );
     const out = typeof values.out === 'string' ? values.out : defaultReportDir(positionals[0]!);
     checkOutputPath(out, 'dir', '--out');
     const adjustForMachine = values['adjust-machine-speed'] === true;

@@ -53,9 +53,20 @@ ${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}`,
     'dp score --method forgetting --epochs 3 --out scores/fmnist-forgetting.dpscore',
     'dp score --score @dp/score-margin --method margin --epochs 2',
   ],
-  flags: { ...RUN_FLAGS, method: { type: 'string' }, score: { type: 'string', multiple: true }, runs: { type: 'string' }, out: { type: 'string' } },
+  flags: {
+    ...RUN_FLAGS,
+    method: { type: 'string' },
+    score: { type: 'string', multiple: true },
+    runs: { type: 'string' },
+    out: { type: 'string' },
+  },
   async run(values) {
-    rejectRunFlags(values, NOT_SCORING_FLAGS, 'score', 'scoring runs train on all the data and do not evaluate or checkpoint');
+    rejectRunFlags(
+      values,
+      NOT_SCORING_FLAGS,
+      'score',
+      'scoring runs train on all the data and do not evaluate or checkpoint',
+    );
     const plugins = values.score as unknown as string[] | undefined;
     try {
       for (const spec of plugins ?? []) await loadScorePlugin(spec, { importer: (s: string) => import(s) });
@@ -74,8 +85,14 @@ ${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}`,
     const { train: data } = runSplits(pair, base);
     const out = typeof values.out === 'string' ? values.out : defaultScoreFile(base, method, epochs, runs);
     checkOutputPath(out, 'file', '--out'); // before the scoring runs, not after them
-    const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']), onWarning: warn });
-    process.stdout.write(`dp score: ${method.name} on ${base.dataset} (${data.size} samples) · ${base.model} · ${epochs} epochs x ${runs} runs · backend ${backend.backend}\n`);
+    const backend = await loadBackend({
+      gpu: Boolean(values.gpu),
+      allowCpu: Boolean(values['allow-cpu']),
+      onWarning: warn,
+    });
+    process.stdout.write(
+      `dp score: ${method.name} on ${base.dataset} (${data.size} samples) · ${base.model} · ${epochs} epochs x ${runs} runs · backend ${backend.backend}\n`,
+    );
     const log = new ScoreLog(runs, epochs, !trainingTime(method), performance.now());
     const label = (run: number) => `run ${run + 1}/${runs}`;
     let bar: ProgressBar | undefined;
@@ -88,7 +105,10 @@ ${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}`,
         },
         onEpoch: (run, r) => {
           bar?.done();
-          log.step('epoch', `${label(run)} · epoch ${r.epoch + 1}/${epochs} · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%`);
+          log.step(
+            'epoch',
+            `${label(run)} · epoch ${r.epoch + 1}/${epochs} · loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(2)}%`,
+          );
         },
         onPassBatch: (run, k, n) => {
           if (k === 1) bar = new ProgressBar(`${label(run)} scoring`, n);
@@ -100,7 +120,9 @@ ${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}`,
           log.step('pass', `${label(run)} · scoring pass (${data.size} samples)`);
         },
       });
-      process.stdout.write(`score file: ${out} (${data.size} scores, ${formatDuration(seconds)} of scoring charged to methods that use it)\n`);
+      process.stdout.write(
+        `score file: ${out} (${data.size} scores, ${formatDuration(seconds)} of scoring charged to methods that use it)\n`,
+      );
     } finally {
       bar?.done();
     }

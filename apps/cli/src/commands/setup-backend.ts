@@ -10,7 +10,10 @@ export const setupBackend: Command = {
   name: 'setup-backend',
   summary: 'build the native TensorFlow backend, offline if need be',
   help: () => usage(PROG),
-  examples: ['dp setup-backend', 'dp setup-backend --offline   # skip the download; build from the tensorflow-cpu wheel'],
+  examples: [
+    'dp setup-backend',
+    'dp setup-backend --offline   # skip the download; build from the tensorflow-cpu wheel',
+  ],
   flags: SETUP_FLAGS,
   run: async (values) => runSetupBackend(values, { from: dirname(fileURLToPath(import.meta.url)), prog: PROG }),
 };

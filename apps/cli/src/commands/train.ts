@@ -49,12 +49,17 @@ ${runFlagsHelp()}`,
   async run(values) {
     const resumeDir = typeof values.resume === 'string' ? values.resume : undefined;
     if (resumeDir && values.out !== undefined && values.out !== resumeDir) {
-      throw new ExperimentError(`--out ${String(values.out)} conflicts with --resume ${resumeDir}; fix: give only --resume (the run continues in its own directory)`);
+      throw new ExperimentError(
+        `--out ${String(values.out)} conflicts with --resume ${resumeDir}; fix: give only --resume (the run continues in its own directory)`,
+      );
     }
     let base: RunConfig | undefined;
     if (resumeDir) {
       const path = join(resumeDir, 'config.json');
-      if (!existsSync(path)) throw new ExperimentError(`--resume ${resumeDir}: no run there (config.json missing); fix: give the directory a previous dp train wrote`);
+      if (!existsSync(path))
+        throw new ExperimentError(
+          `--resume ${resumeDir}: no run there (config.json missing); fix: give the directory a previous dp train wrote`,
+        );
       base = validateRunConfig(readConfigFile(path));
     }
     const cfg = configFromFlags(values, base);
@@ -72,7 +77,11 @@ ${runFlagsHelp()}`,
     checkSubsetSize(data.train, cfg.trainSubset);
     checkSubsetSize(data.test, cfg.testSubset);
     checkValSplit(data.train, cfg);
-    const backend = await loadBackend({ gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']), onWarning: warn });
+    const backend = await loadBackend({
+      gpu: Boolean(values.gpu),
+      allowCpu: Boolean(values['allow-cpu']),
+      onWarning: warn,
+    });
     const sizes = cfg.valSplit
       ? `${(cfg.trainSubset || data.train.size) - cfg.valSplit} train / ${cfg.valSplit} validation`
       : `${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test`;
@@ -94,6 +103,7 @@ ${runFlagsHelp()}`,
 /** How `dp train` describes a resume on its first lines: from which checkpoint, or that none exists and what happens. */
 function resumeNote(checkpoint: CheckpointData | undefined, epochs: number, resuming: boolean): string {
   if (!resuming) return '';
-  if (!checkpoint) return ' (resuming: no checkpoint there yet, so the run starts again from epoch 1; its log keeps the earlier records, not their epochs)';
+  if (!checkpoint)
+    return ' (resuming: no checkpoint there yet, so the run starts again from epoch 1; its log keeps the earlier records, not their epochs)';
   return ` (resuming from its checkpoint of epoch ${checkpoint.epoch + 1}/${epochs})`;
 }

@@ -12,10 +12,16 @@ describe('run config', () => {
     for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       // JSON.parse makes "__proto__" an own key, as a --config file would.
       const raw = JSON.parse(`{${JSON.stringify(key)}: {}}`) as Record<string, unknown>;
-      expect(() => validateRunConfig(raw)).toThrow(new RegExp(`^unknown config field "${key}"; fix: remove it \\(known fields: dataset, `));
+      expect(() => validateRunConfig(raw)).toThrow(
+        new RegExp(`^unknown config field "${key}"; fix: remove it \\(known fields: dataset, `),
+      );
     }
-    expect(() => validateRunConfig(JSON.parse('{"policyOptions": {"__proto__": {"c": 1}}}') as Record<string, unknown>)).toThrow(/^policyOptions\.__proto__ = .* is invalid: expected an option named by letters/);
-    expect(() => validateRunConfig({ policyOptions: { c: null } })).toThrow(/^policyOptions\.c = null is invalid: expected a finite number, a string or true \/ false; fix: /);
+    expect(() =>
+      validateRunConfig(JSON.parse('{"policyOptions": {"__proto__": {"c": 1}}}') as Record<string, unknown>),
+    ).toThrow(/^policyOptions\.__proto__ = .* is invalid: expected an option named by letters/);
+    expect(() => validateRunConfig({ policyOptions: { c: null } })).toThrow(
+      /^policyOptions\.c = null is invalid: expected a finite number, a string or true \/ false; fix: /,
+    );
     // A number JSON cannot hold (1e400 in a file parses to Infinity) is shown as what it is, not as null.
     expect(() => validateRunConfig(JSON.parse('{"epochs": 1e400}') as Record<string, unknown>)).toThrow(
       'epochs = Infinity (a number too large for a double) is invalid: expected an integer in [1, 100000]; fix: set epochs to an integer in [1, 100000] (flag --epochs, or the field in the --config file)',
@@ -43,7 +49,13 @@ describe('run config', () => {
     }
     expect(checked).toBeGreaterThan(100);
     // The CIFAR-10 full-data run's directory name carries the first 8 hex digits of its key's SHA-256.
-    const cifarFull = validateRunConfig({ dataset: 'cifar10-jpeg', model: 'resnet20', epochs: 80, lr: 0.1, warmup: 0.02 });
+    const cifarFull = validateRunConfig({
+      dataset: 'cifar10-jpeg',
+      model: 'resnet20',
+      epochs: 80,
+      lr: 0.1,
+      warmup: 0.02,
+    });
     expect(createHash('sha256').update(fingerprint(cifarFull)).digest('hex').slice(0, 8)).toBe('8125d074');
     const resized = validateRunConfig({ dataset: 'imagefolder', resize: 72, crop: 64 });
     expect(fingerprint(resized)).not.toBe(fingerprint(validateRunConfig({ dataset: 'imagefolder', resize: 72 })));
@@ -51,13 +63,21 @@ describe('run config', () => {
   });
 
   it('resizes and crops image folders only, and only to a crop that fits', () => {
-    expect(() => validateRunConfig({ resize: 32 })).toThrow('resize = 32 conflicts with dataset = "fashion-mnist": only image folders (imagefolder, cifar10-jpeg) are resized or cropped; fix: drop --resize');
-    expect(() => validateRunConfig({ dataset: 'imagefolder', resize: 32, crop: 40 })).toThrow(/crop = 40 is invalid with resize = 32: .*fix: --crop 32 or less/);
-    expect(() => validateRunConfig({ dataset: 'imagefolder', crop: -1 })).toThrow('crop = -1 is invalid: expected an integer in [0, 4096]');
+    expect(() => validateRunConfig({ resize: 32 })).toThrow(
+      'resize = 32 conflicts with dataset = "fashion-mnist": only image folders (imagefolder, cifar10-jpeg) are resized or cropped; fix: drop --resize',
+    );
+    expect(() => validateRunConfig({ dataset: 'imagefolder', resize: 32, crop: 40 })).toThrow(
+      /crop = 40 is invalid with resize = 32: .*fix: --crop 32 or less/,
+    );
+    expect(() => validateRunConfig({ dataset: 'imagefolder', crop: -1 })).toThrow(
+      'crop = -1 is invalid: expected an integer in [0, 4096]',
+    );
     expect(validateRunConfig({ dataset: 'cifar10-jpeg', crop: 28 }).crop).toBe(28);
   });
 
   it('names an invalid inference kind and the allowed ones', () => {
-    expect(() => validateRunConfig({ inference: 'graph' })).toThrow('unknown inference "graph"; fix: use one of auto, compiled, reference');
+    expect(() => validateRunConfig({ inference: 'graph' })).toThrow(
+      'unknown inference "graph"; fix: use one of auto, compiled, reference',
+    );
   });
 });

@@ -39,8 +39,14 @@ export function equalStepsEpochs(epochs: number, pruneRatio: number): number {
 }
 
 /** A run's method in words: 'full', 'random @ 0.5', 'equal-steps @ 0.5 (full data, 40 of 80 epochs)'. */
-export function describeMethod(cfg: { policy: string; pruneRatio: number; epochs: number; equalSteps?: EqualStepsOf | null }): string {
-  if (cfg.equalSteps) return `${EQUAL_STEPS} @ ${cfg.equalSteps.pruneRatio} (full data, ${cfg.epochs} of ${cfg.equalSteps.epochs} epochs)`;
+export function describeMethod(cfg: {
+  policy: string;
+  pruneRatio: number;
+  epochs: number;
+  equalSteps?: EqualStepsOf | null;
+}): string {
+  if (cfg.equalSteps)
+    return `${EQUAL_STEPS} @ ${cfg.equalSteps.pruneRatio} (full data, ${cfg.epochs} of ${cfg.equalSteps.epochs} epochs)`;
   return isFullData(cfg.policy) ? cfg.policy : `${cfg.policy} @ ${cfg.pruneRatio}`;
 }
 

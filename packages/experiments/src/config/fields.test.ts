@@ -48,11 +48,17 @@ describe('the run config field table', () => {
           ...(f.name === 'resize' || f.name === 'crop' ? { dataset: 'imagefolder' } : {}),
           ...(f.name === 'pruneRatio' ? { policy: 'random' } : {}),
         };
-        const flags: Record<string, unknown> = { [f.flag!.name]: String(v), ...(raw.dataset ? { dataset: 'imagefolder' } : {}), ...(raw.policy ? { policy: 'random' } : {}) };
+        const flags: Record<string, unknown> = {
+          [f.flag!.name]: String(v),
+          ...(raw.dataset ? { dataset: 'imagefolder' } : {}),
+          ...(raw.policy ? { policy: 'random' } : {}),
+        };
         const byConfig = outcome(() => validateRunConfig(raw)) === true;
         const byFlag = outcome(() => configFromFlags(flags)) === true;
         expect(byFlag, `${f.name} = ${v}`).toBe(byConfig);
-        expect(byConfig, `${f.name} = ${v}`).toBe(inRange(f, v) || (f.name === 'valSplit' && Number.isInteger(v) && v >= 0));
+        expect(byConfig, `${f.name} = ${v}`).toBe(
+          inRange(f, v) || (f.name === 'valSplit' && Number.isInteger(v) && v >= 0),
+        );
       }),
       { numRuns: 400 },
     );
@@ -60,21 +66,26 @@ describe('the run config field table', () => {
 
   it('refuses a resize or crop above 4096 by flag as in a config file (they used to drift)', () => {
     for (const flag of ['resize', 'crop']) {
-      expect(outcome(() => configFromFlags({ dataset: 'imagefolder', [flag]: '5000' }))).toMatch(new RegExp(`--${flag} 5000 is invalid: expected an integer >= 0 and <= 4096`));
+      expect(outcome(() => configFromFlags({ dataset: 'imagefolder', [flag]: '5000' }))).toMatch(
+        new RegExp(`--${flag} 5000 is invalid: expected an integer >= 0 and <= 4096`),
+      );
     }
   });
 
   it("keys a run by every field except the ones that change no trained number, and by 'when-set' fields only when set", () => {
     const base = validateRunConfig({});
     for (const f of FIELDS) {
-      const changed = { ...base, [f.name]: f.name === 'inference' ? 'reference' : f.name === 'nesterov' ? false : f.default } as RunConfig;
+      const changed = {
+        ...base,
+        [f.name]: f.name === 'inference' ? 'reference' : f.name === 'nesterov' ? false : f.default,
+      } as RunConfig;
       if (f.fingerprint === 'never') expect(fingerprint(changed), f.name).toBe(fingerprint(base));
       if (f.fingerprint === 'when-set') expect(fingerprint(base), f.name).not.toContain(`"${f.name}"`);
       if (f.fingerprint === 'always') expect(fingerprint(base), f.name).toContain(`"${f.name}"`);
     }
   });
 
-  it("prices runs of one setup together: the sameSetup fields, with a field a run predates at its default", () => {
+  it('prices runs of one setup together: the sameSetup fields, with a field a run predates at its default', () => {
     const a = validateRunConfig({ trainSubset: 100 });
     expect(sameSetup(a, { ...a, seed: 5, policy: 'random', pruneRatio: 0.5 })).toBe(true);
     for (const f of FIELDS.filter((x) => x.sameSetup && (x.type === 'int' || x.type === 'number'))) {

@@ -110,13 +110,43 @@ export const FIELDS: readonly FieldSpec[] = [
     default: 'cnn-small',
     choices: modelNames,
     flag: { name: 'model', arg: 'NAME' },
-    help: () => `(default {default})${modelEntries().map((m) => `\n${' '.repeat(28)}${m.name.padEnd(12)} ${m.summary}`).join('')}`,
+    help: () =>
+      `(default {default})${modelEntries()
+        .map((m) => `\n${' '.repeat(28)}${m.name.padEnd(12)} ${m.summary}`)
+        .join('')}`,
     fingerprint: 'always',
     sameSetup: true,
   },
-  { name: 'epochs', type: 'int', default: 3, range: { min: 1, max: 100000 }, flag: { name: 'epochs', arg: 'N' }, help: () => '(default {default})', fingerprint: 'always', sameSetup: false },
-  { name: 'batchSize', type: 'int', default: 128, range: { min: 1, max: 65536 }, flag: { name: 'batch-size', arg: 'N' }, help: () => '(default {default})', fingerprint: 'always', sameSetup: true },
-  { name: 'lr', type: 'number', default: 0.05, range: { min: 0, max: Infinity, minOpen: true }, flag: { name: 'lr', arg: 'X' }, help: () => 'peak learning rate (default {default})', fingerprint: 'always', sameSetup: false },
+  {
+    name: 'epochs',
+    type: 'int',
+    default: 3,
+    range: { min: 1, max: 100000 },
+    flag: { name: 'epochs', arg: 'N' },
+    help: () => '(default {default})',
+    fingerprint: 'always',
+    sameSetup: false,
+  },
+  {
+    name: 'batchSize',
+    type: 'int',
+    default: 128,
+    range: { min: 1, max: 65536 },
+    flag: { name: 'batch-size', arg: 'N' },
+    help: () => '(default {default})',
+    fingerprint: 'always',
+    sameSetup: true,
+  },
+  {
+    name: 'lr',
+    type: 'number',
+    default: 0.05,
+    range: { min: 0, max: Infinity, minOpen: true },
+    flag: { name: 'lr', arg: 'X' },
+    help: () => 'peak learning rate (default {default})',
+    fingerprint: 'always',
+    sameSetup: false,
+  },
   {
     name: 'momentum',
     type: 'number',
@@ -127,8 +157,26 @@ export const FIELDS: readonly FieldSpec[] = [
     fingerprint: 'always',
     sameSetup: false,
   },
-  { name: 'nesterov', type: 'boolean', default: true, flag: null, setBy: '--no-nesterov', help: () => '', fingerprint: 'always', sameSetup: false },
-  { name: 'weightDecay', type: 'number', default: 5e-4, range: { min: 0, max: Infinity }, flag: { name: 'weight-decay', arg: 'X' }, help: () => 'L2 weight decay on kernels (default {default})', fingerprint: 'always', sameSetup: false },
+  {
+    name: 'nesterov',
+    type: 'boolean',
+    default: true,
+    flag: null,
+    setBy: '--no-nesterov',
+    help: () => '',
+    fingerprint: 'always',
+    sameSetup: false,
+  },
+  {
+    name: 'weightDecay',
+    type: 'number',
+    default: 5e-4,
+    range: { min: 0, max: Infinity },
+    flag: { name: 'weight-decay', arg: 'X' },
+    help: () => 'L2 weight decay on kernels (default {default})',
+    fingerprint: 'always',
+    sameSetup: false,
+  },
   {
     name: 'schedule',
     type: 'choice',
@@ -139,8 +187,26 @@ export const FIELDS: readonly FieldSpec[] = [
     fingerprint: 'always',
     sameSetup: false,
   },
-  { name: 'warmup', type: 'number', default: 0, range: { min: 0, max: 1, maxOpen: true }, flag: { name: 'warmup', arg: 'X' }, help: () => 'fraction of training in linear LR warm-up (default 0)', fingerprint: 'always', sameSetup: false },
-  { name: 'labelSmoothing', type: 'number', default: 0, range: { min: 0, max: 1, maxOpen: true }, flag: { name: 'label-smoothing', arg: 'X' }, help: () => 'in [0, 1) (default 0)', fingerprint: 'always', sameSetup: false },
+  {
+    name: 'warmup',
+    type: 'number',
+    default: 0,
+    range: { min: 0, max: 1, maxOpen: true },
+    flag: { name: 'warmup', arg: 'X' },
+    help: () => 'fraction of training in linear LR warm-up (default 0)',
+    fingerprint: 'always',
+    sameSetup: false,
+  },
+  {
+    name: 'labelSmoothing',
+    type: 'number',
+    default: 0,
+    range: { min: 0, max: 1, maxOpen: true },
+    flag: { name: 'label-smoothing', arg: 'X' },
+    help: () => 'in [0, 1) (default 0)',
+    fingerprint: 'always',
+    sameSetup: false,
+  },
   {
     name: 'policy',
     type: 'choice',
@@ -172,16 +238,20 @@ export const FIELDS: readonly FieldSpec[] = [
     type: 'custom',
     default: {},
     check: (v, bad) => {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad('policyOptions', v, 'an object of policy options');
+      if (v === null || typeof v !== 'object' || Array.isArray(v))
+        throw bad('policyOptions', v, 'an object of policy options');
       // Own keys only (JSON.parse makes "__proto__" an own key), named as --policy-option names them, with plain values.
       for (const [k, x] of Object.entries(v)) {
-        if (!/^[A-Za-z][\w-]*$/.test(k)) throw bad(`policyOptions.${k}`, x, 'an option named by letters, digits, - and _ (starting with a letter)');
-        if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)))) throw bad(`policyOptions.${k}`, x, 'a finite number, a string or true / false');
+        if (!/^[A-Za-z][\w-]*$/.test(k))
+          throw bad(`policyOptions.${k}`, x, 'an option named by letters, digits, - and _ (starting with a letter)');
+        if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x))))
+          throw bad(`policyOptions.${k}`, x, 'a finite number, a string or true / false');
       }
     },
     flag: { name: 'policy-option', arg: 'K=V' },
     help: () =>
-      'a policy option, repeatable (e.g. --policy-option epsilon=0.2); in a sweep (compare,' + more('bench) each policy takes the ones it knows and full data none'),
+      'a policy option, repeatable (e.g. --policy-option epsilon=0.2); in a sweep (compare,' +
+      more('bench) each policy takes the ones it knows and full data none'),
     fingerprint: 'always',
     sameSetup: false,
   },
@@ -222,19 +292,45 @@ export const FIELDS: readonly FieldSpec[] = [
     range: { min: 0, max: INT_MAX },
     check: (v) => {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new ExperimentError(`valSplit = ${showValue(v)} is invalid: expected an integer >= 0 (training samples held out for validation, 0 = none); fix: e.g. --val-split 5000, or 0 to evaluate on the test set`);
+        throw new ExperimentError(
+          `valSplit = ${showValue(v)} is invalid: expected an integer >= 0 (training samples held out for validation, 0 = none); fix: e.g. --val-split 5000, or 0 to evaluate on the test set`,
+        );
       }
     },
     flag: { name: 'val-split', arg: 'N' },
-    flagFix: { means: 'training samples held out for validation', fix: 'e.g. --val-split 5000, or 0 to evaluate on the test set' },
+    flagFix: {
+      means: 'training samples held out for validation',
+      fix: 'e.g. --val-split 5000, or 0 to evaluate on the test set',
+    },
     help: () =>
       'hold out N training samples (after --train-subset; seeded by --seed, stratified by class,' +
-      more('at least one per class on each side) and evaluate on them instead of the test set: choose', 'options on it, never on the test set (e.g. --val-split 5000; default 0 = off)'),
+      more(
+        'at least one per class on each side) and evaluate on them instead of the test set: choose',
+        'options on it, never on the test set (e.g. --val-split 5000; default 0 = off)',
+      ),
     fingerprint: 'when-set',
     sameSetup: true,
   },
-  { name: 'evalEvery', type: 'int', default: 1, range: { min: 1, max: INT_MAX }, flag: { name: 'eval-every', arg: 'N' }, help: () => 'evaluate every N epochs and after the last (default 1)', fingerprint: 'always', sameSetup: false },
-  { name: 'checkpointEvery', type: 'int', default: 1, range: { min: 1, max: INT_MAX }, flag: { name: 'checkpoint-every', arg: 'N' }, help: () => 'checkpoint every N epochs and after the last (default 1)', fingerprint: 'always', sameSetup: false },
+  {
+    name: 'evalEvery',
+    type: 'int',
+    default: 1,
+    range: { min: 1, max: INT_MAX },
+    flag: { name: 'eval-every', arg: 'N' },
+    help: () => 'evaluate every N epochs and after the last (default 1)',
+    fingerprint: 'always',
+    sameSetup: false,
+  },
+  {
+    name: 'checkpointEvery',
+    type: 'int',
+    default: 1,
+    range: { min: 1, max: INT_MAX },
+    flag: { name: 'checkpoint-every', arg: 'N' },
+    help: () => 'checkpoint every N epochs and after the last (default 1)',
+    fingerprint: 'always',
+    sameSetup: false,
+  },
   {
     name: 'augment',
     type: 'choice',
@@ -242,7 +338,8 @@ export const FIELDS: readonly FieldSpec[] = [
     choices: () => ['auto', 'none', 'crop-flip', 'resized-crop-flip'],
     flag: { name: 'augment', arg: 'NAME' },
     help: () =>
-      'auto | none | crop-flip | resized-crop-flip (default auto: crop-flip for CIFAR,' + more('resized-crop-flip for image folders, none for (Fashion-)MNIST); seeded by (seed, epoch, batch)'),
+      'auto | none | crop-flip | resized-crop-flip (default auto: crop-flip for CIFAR,' +
+      more('resized-crop-flip for image folders, none for (Fashion-)MNIST); seeded by (seed, epoch, batch)'),
     fingerprint: 'always',
     sameSetup: false,
   },
@@ -252,7 +349,9 @@ export const FIELDS: readonly FieldSpec[] = [
     default: 'auto',
     choices: () => ['auto', 'fused', 'reference'],
     flag: { name: 'batch-norm', arg: 'KIND' },
-    help: () => "auto | fused | reference (default auto: TensorFlow's fused batch-norm and ReLU kernels on" + more("the native backend, about 2.5x faster training; reference = tfjs-layers' own layers)"),
+    help: () =>
+      "auto | fused | reference (default auto: TensorFlow's fused batch-norm and ReLU kernels on" +
+      more("the native backend, about 2.5x faster training; reference = tfjs-layers' own layers)"),
     fingerprint: 'always',
     sameSetup: false,
   },
@@ -262,7 +361,9 @@ export const FIELDS: readonly FieldSpec[] = [
     default: 'auto',
     choices: () => ['auto', 'compiled', 'reference'],
     flag: { name: 'inference', arg: 'KIND' },
-    help: () => 'auto | compiled | reference (default auto: evaluation and scoring run the network as one' + more('compiled TensorFlow graph on the native backend, 1.5-4x faster; reference = tfjs-layers)'),
+    help: () =>
+      'auto | compiled | reference (default auto: evaluation and scoring run the network as one' +
+      more('compiled TensorFlow graph on the native backend, 1.5-4x faster; reference = tfjs-layers)'),
     fingerprint: 'never',
     sameSetup: false,
   },
@@ -295,7 +396,8 @@ export const FIELDS: readonly FieldSpec[] = [
     range: { min: 0, max: 4096 },
     flag: { name: 'crop', arg: 'PX' },
     help: () =>
-      'image folders: then keep the centred PX x PX square; a folder of mixed sizes needs it,' + more('with --resize if some images are smaller (e.g. ImageNet at 64 px: --resize 72 --crop 64)'),
+      'image folders: then keep the centred PX x PX square; a folder of mixed sizes needs it,' +
+      more('with --resize if some images are smaller (e.g. ImageNet at 64 px: --resize 72 --crop 64)'),
     fingerprint: 'when-set',
     sameSetup: true,
   },
@@ -309,7 +411,12 @@ export const FIELDS: readonly FieldSpec[] = [
       const ok = typeof o === 'object' && !Array.isArray(o) && Object.keys(o).sort().join() === 'epochs,pruneRatio';
       if (!ok) throw bad('equalSteps', v, 'null or { "epochs": E, "pruneRatio": r }');
       checkValue({ type: 'int', range: { min: 1, max: 100000 } }, 'equalSteps.epochs', o.epochs, bad);
-      checkValue({ type: 'number', range: { min: 0, max: 1, minOpen: true, maxOpen: true } }, 'equalSteps.pruneRatio', o.pruneRatio, bad);
+      checkValue(
+        { type: 'number', range: { min: 0, max: 1, minOpen: true, maxOpen: true } },
+        'equalSteps.pruneRatio',
+        o.pruneRatio,
+        bad,
+      );
     },
     flag: null,
     setBy: `--policy ${EQUAL_STEPS} --prune-ratio R`,
@@ -320,7 +427,9 @@ export const FIELDS: readonly FieldSpec[] = [
 ];
 
 /** The field table by name. */
-export const FIELD: Readonly<Record<keyof RunConfig, FieldSpec>> = Object.fromEntries(FIELDS.map((f) => [f.name, f])) as Record<keyof RunConfig, FieldSpec>;
+export const FIELD: Readonly<Record<keyof RunConfig, FieldSpec>> = Object.fromEntries(
+  FIELDS.map((f) => [f.name, f]),
+) as Record<keyof RunConfig, FieldSpec>;
 
 /** The allowed values of a numeric field, in words: 'an integer in [1, 100000]', 'a number in (0, inf)'. */
 export function allowedText(spec: Pick<FieldSpec, 'type' | 'range'>): string {
@@ -337,7 +446,12 @@ export function inRange(spec: Pick<FieldSpec, 'type' | 'range'>, v: unknown): v 
 }
 
 /** Check one value of a typed field (int, number, boolean) against its spec. */
-export function checkValue(spec: Pick<FieldSpec, 'type' | 'range'>, field: string, v: unknown, bad: (field: string, value: unknown, allowed: string) => Error): void {
+export function checkValue(
+  spec: Pick<FieldSpec, 'type' | 'range'>,
+  field: string,
+  v: unknown,
+  bad: (field: string, value: unknown, allowed: string) => Error,
+): void {
   if (spec.type === 'boolean') {
     if (typeof v !== 'boolean') throw bad(field, v, 'true or false');
   } else if (!inRange(spec, v)) throw bad(field, v, allowedText(spec));
@@ -348,7 +462,8 @@ export function checkValue(spec: Pick<FieldSpec, 'type' | 'range'>, field: strin
  * config file parses to Infinity, which JSON.stringify would show as null) and values it drops.
  */
 export function showValue(value: unknown): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) return `${String(value)}${Number.isNaN(value) ? '' : ' (a number too large for a double)'}`;
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return `${String(value)}${Number.isNaN(value) ? '' : ' (a number too large for a double)'}`;
   if (value === undefined) return 'undefined';
   try {
     const s = JSON.stringify(value);

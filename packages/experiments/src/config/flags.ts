@@ -11,28 +11,56 @@ import { roleOf } from './methods.js';
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
 
 /** Run flags that set no config field: where the data is, the config file, the backend, help. */
-const EXTRA_FLAGS: { name: string; arg: string; after: keyof RunConfig | null; type: 'string' | 'boolean'; help: string }[] = [
+const EXTRA_FLAGS: {
+  name: string;
+  arg: string;
+  after: keyof RunConfig | null;
+  type: 'string' | 'boolean';
+  help: string;
+}[] = [
   { name: 'config', arg: 'FILE', after: null, type: 'string', help: '' },
-  { name: 'data-dir', arg: 'DIR', after: 'dataset', type: 'string', help: 'look for dataset files only here (else $DP_DATA_DIR, the cache, system paths)' },
+  {
+    name: 'data-dir',
+    arg: 'DIR',
+    after: 'dataset',
+    type: 'string',
+    help: 'look for dataset files only here (else $DP_DATA_DIR, the cache, system paths)',
+  },
   { name: 'no-nesterov', arg: '', after: null, type: 'boolean', help: '' },
   { name: 'gpu', arg: '', after: 'equalSteps', type: 'boolean', help: 'use @tensorflow/tfjs-node-gpu (README: GPU)' },
-  { name: 'allow-cpu', arg: '', after: 'equalSteps', type: 'boolean', help: 'run on the pure-JS backend if the native one cannot load (300-700x slower)' },
+  {
+    name: 'allow-cpu',
+    arg: '',
+    after: 'equalSteps',
+    type: 'boolean',
+    help: 'run on the pure-JS backend if the native one cannot load (300-700x slower)',
+  },
 ];
 
 /** Flags that set RunConfig fields (shared by train, compare, bench, score), derived from the field table. */
 export const RUN_FLAGS: FlagSpec = {
-  ...Object.fromEntries(FIELDS.flatMap((f) => (f.flag ? [[f.flag.name, { type: 'string' as const, ...(f.name === 'policyOptions' ? { multiple: true } : {}) }]] : []))),
+  ...Object.fromEntries(
+    FIELDS.flatMap((f) =>
+      f.flag
+        ? [[f.flag.name, { type: 'string' as const, ...(f.name === 'policyOptions' ? { multiple: true } : {}) }]]
+        : [],
+    ),
+  ),
   ...Object.fromEntries(EXTRA_FLAGS.map((f) => [f.name, { type: f.type }])),
   help: { type: 'boolean', short: 'h' },
 };
 
 /** One flag's help: the flag and its argument in a 24-column field, then its text. */
-const helpLine = (flag: string, arg: string, text: string) => `  ${`--${flag}${arg ? ` ${arg}` : ''}`.padEnd(24)}${text}`;
+const helpLine = (flag: string, arg: string, text: string) =>
+  `  ${`--${flag}${arg ? ` ${arg}` : ''}`.padEnd(24)}${text}`;
 
 /** The run options' help, from the field table (defaults filled in), with the flags that set no field in place. */
 function runFlagsText(): string {
-  const lines: string[] = ['Run options (or put the same fields, camelCased, in a JSON file given with --config; flags win):'];
-  const extras = (after: keyof RunConfig) => EXTRA_FLAGS.filter((x) => x.after === after).map((x) => helpLine(x.name, x.arg, x.help));
+  const lines: string[] = [
+    'Run options (or put the same fields, camelCased, in a JSON file given with --config; flags win):',
+  ];
+  const extras = (after: keyof RunConfig) =>
+    EXTRA_FLAGS.filter((x) => x.after === after).map((x) => helpLine(x.name, x.arg, x.help));
   for (const f of FIELDS) {
     if (f.flag) lines.push(helpLine(f.flag.name, f.flag.arg, f.help().replaceAll('{default}', String(f.default))));
     lines.push(...extras(f.name));
@@ -59,9 +87,17 @@ export function runFlagsHelp(omit: readonly string[] = []): string {
 }
 
 /** Refuse run flags a command does not use, rather than ignoring them: `why` says what to use instead. */
-export function rejectRunFlags(values: Record<string, unknown>, flags: readonly string[], command: string, why: string): void {
+export function rejectRunFlags(
+  values: Record<string, unknown>,
+  flags: readonly string[],
+  command: string,
+  why: string,
+): void {
   const given = flags.filter((f) => values[f] !== undefined);
-  if (given.length) throw new ExperimentError(`dp ${command} does not take ${given.map((f) => `--${f}`).join(', ')}: ${why}; fix: see \`dp ${command} --help\``);
+  if (given.length)
+    throw new ExperimentError(
+      `dp ${command} does not take ${given.map((f) => `--${f}`).join(', ')}: ${why}; fix: see \`dp ${command} --help\``,
+    );
 }
 
 function parseValue(v: string): number | string | boolean {
@@ -86,10 +122,15 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
     try {
       // A range without an upper end of its own (MAX_SAFE_INTEGER) is named by its lower end only.
       const range = f.range && f.range.max >= Number.MAX_SAFE_INTEGER ? { ...f.range, max: Infinity } : f.range;
-      flags[f.name] = num(v as Record<string, string | undefined>, f.flag!.name, 0, { ...range, integer: f.type === 'int' });
+      flags[f.name] = num(v as Record<string, string | undefined>, f.flag!.name, 0, {
+        ...range,
+        integer: f.type === 'int',
+      });
     } catch (e) {
       if (!f.flagFix) throw e;
-      throw new ExperimentError(`${(e as Error).message.replace(/; fix: .*$/, '')} (${f.flagFix.means}); fix: ${f.flagFix.fix}`);
+      throw new ExperimentError(
+        `${(e as Error).message.replace(/; fix: .*$/, '')} (${f.flagFix.means}); fix: ${f.flagFix.fix}`,
+      );
     }
   }
   if (v['no-nesterov']) flags.nesterov = false;
@@ -97,17 +138,28 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
   if (Array.isArray(options)) {
     // The file's options are checked before the flags add to them (a non-object would otherwise vanish in the copy).
     if (fromFile.policyOptions !== undefined) validateRunConfig({ policyOptions: fromFile.policyOptions });
-    const po: Record<string, number | string | boolean> = { ...((fromFile.policyOptions as Record<string, number | string | boolean>) ?? {}) };
+    const po: Record<string, number | string | boolean> = {
+      ...((fromFile.policyOptions as Record<string, number | string | boolean>) ?? {}),
+    };
     for (const o of options) {
       const m = /^([A-Za-z][\w-]*)=(.*)$/.exec(o);
-      if (!m) throw new ExperimentError(`--policy-option ${o} is invalid: expected KEY=VALUE; fix: write it as KEY=VALUE, e.g. --policy-option epsilon=0.2`);
+      if (!m)
+        throw new ExperimentError(
+          `--policy-option ${o} is invalid: expected KEY=VALUE; fix: write it as KEY=VALUE, e.g. --policy-option epsilon=0.2`,
+        );
       po[m[1]!] = parseValue(m[2]!);
     }
     flags.policyOptions = po;
   }
   const merged = { ...fromFile, ...flags };
   // A pruning policy without an explicit ratio prunes half the data.
-  if (merged.policy !== undefined && roleOf(String(merged.policy)) !== 'full-data' && merged.pruneRatio === undefined && base.pruneRatio === 0) merged.pruneRatio = 0.5;
+  if (
+    merged.policy !== undefined &&
+    roleOf(String(merged.policy)) !== 'full-data' &&
+    merged.pruneRatio === undefined &&
+    base.pruneRatio === 0
+  )
+    merged.pruneRatio = 0.5;
   return validateRunConfig(merged, base);
 }
 

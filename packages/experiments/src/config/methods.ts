@@ -1,4 +1,12 @@
-import { COMMON_OPTION_DEFAULTS, getPolicy, policyNames, PrunerError, type Json, type Policy, type PolicyInput } from '@dp/policies';
+import {
+  COMMON_OPTION_DEFAULTS,
+  getPolicy,
+  policyNames,
+  PrunerError,
+  type Json,
+  type Policy,
+  type PolicyInput,
+} from '@dp/policies';
 import { EQUAL_STEPS } from './equal-steps.js';
 
 /**
@@ -23,7 +31,13 @@ export interface MethodInfo {
 }
 
 /** equal-steps as a method: full data (no options), trained for the steps of a pruned run. */
-const EQUAL_STEPS_INFO: MethodInfo = { name: EQUAL_STEPS, role: 'matched-steps', consumes: 'nothing', optionNames: [], defaults: {} };
+const EQUAL_STEPS_INFO: MethodInfo = {
+  name: EQUAL_STEPS,
+  role: 'matched-steps',
+  consumes: 'nothing',
+  optionNames: [],
+  defaults: {},
+};
 
 function fromPolicy(p: Policy): MethodInfo {
   const role: MethodRole = p.baseline ? 'full-data' : p.reference ? 'uniform' : 'pruning';

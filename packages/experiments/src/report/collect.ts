@@ -10,7 +10,10 @@ import { machineSpeedRange, type MethodSummary } from './summarize.js';
 export function collectRuns(inputs: string[], onWarning: (message: string) => void = () => {}): RunSummary[] {
   const runs: RunSummary[] = [];
   const visit = (p: string, depth: number) => {
-    if (!existsSync(p)) throw new ExperimentError(`${p}: no such file or directory; fix: give a dp bench results file (.jsonl), a run directory or a compare directory`);
+    if (!existsSync(p))
+      throw new ExperimentError(
+        `${p}: no such file or directory; fix: give a dp bench results file (.jsonl), a run directory or a compare directory`,
+      );
     if (statSync(p).isDirectory()) {
       if (existsSync(join(p, 'result.json'))) {
         const path = join(p, 'result.json');
@@ -28,20 +31,23 @@ export function collectRuns(inputs: string[], onWarning: (message: string) => vo
       }
       return;
     }
-    readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
-      // Every line is validated as dp bench validates it (run/results-line.ts): a damaged one is refused.
-      const run = parseResultsLine(line, `${p}:${i + 1}`);
-      // A run interrupted while appending leaves a partial last line; dp bench redoes that run.
-      if (run === 'partial') onWarning(`${p}:${i + 1} is not valid JSON (an interrupted write?); skipped`);
-      else if (run) runs.push(run);
-    });
+    readFileSync(p, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        // Every line is validated as dp bench validates it (run/results-line.ts): a damaged one is refused.
+        const run = parseResultsLine(line, `${p}:${i + 1}`);
+        // A run interrupted while appending leaves a partial last line; dp bench redoes that run.
+        if (run === 'partial') onWarning(`${p}:${i + 1} is not valid JSON (an interrupted write?); skipped`);
+        else if (run) runs.push(run);
+      });
   };
   for (const i of inputs) visit(i, 0);
   // The same run given twice (a results file and the run directories it came from, or a file listed twice) would
   // count as extra seeds: keep one summary per run key, the last one read.
   const byKey = new Map<string, RunSummary>();
   for (const r of runs) byKey.set(r.key ?? JSON.stringify(r.config), r);
-  if (byKey.size < runs.length) onWarning(`${runs.length - byKey.size} run(s) given more than once (same config and seed); each is counted once`);
+  if (byKey.size < runs.length)
+    onWarning(`${runs.length - byKey.size} run(s) given more than once (same config and seed); each is counted once`);
   return [...byKey.values()];
 }
 

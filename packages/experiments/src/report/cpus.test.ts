@@ -11,7 +11,13 @@ describe('cpuNote', () => {
     expect(cpuNote([run([A]), run([A])])).toBeUndefined();
   });
   it('names each CPU with its run count, a resumed run counting for each host', () => {
-    expect(cpuCounts([run([A]), run([A, B]), run()])).toEqual(new Map([[A, 2], [B, 1], ['unknown (recorded before 2026-12-06)', 1]]));
+    expect(cpuCounts([run([A]), run([A, B]), run()])).toEqual(
+      new Map([
+        [A, 2],
+        [B, 1],
+        ['unknown (recorded before 2026-12-06)', 1],
+      ]),
+    );
     const note = cpuNote([run([A]), run([B])])!;
     expect(note).toContain('2 different CPUs');
     expect(note).toContain(`${A}: 1 run;`);

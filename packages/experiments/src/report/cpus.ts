@@ -3,7 +3,9 @@ import type { RunSummary } from '../run/summary.js';
 /** How many runs trained on each CPU (formatCpu strings; "unknown" for runs recorded before CPUs were). */
 export function cpuCounts(runs: RunSummary[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const r of runs) for (const c of r.cpus?.length ? r.cpus : ['unknown (recorded before 2026-12-06)']) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const r of runs)
+    for (const c of r.cpus?.length ? r.cpus : ['unknown (recorded before 2026-12-06)'])
+      counts.set(c, (counts.get(c) ?? 0) + 1);
   return counts;
 }
 

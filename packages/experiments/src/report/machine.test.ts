@@ -18,7 +18,15 @@ function run(config: Record<string, unknown>, cost: number, evalPerPass: number,
     evalSeconds: evalPerPass * epochs,
     samplesTrained: epochs,
     trainedFraction: config.policy === 'full' ? 1 : 0.5,
-    epochs: Array.from({ length: epochs }, (_, epoch) => ({ epoch, samples: 1, trainLoss: 1, trainAccuracy: 0.5, testAccuracy: 0.9, trainingSeconds: cost / epochs, selectionHash: '' })),
+    epochs: Array.from({ length: epochs }, (_, epoch) => ({
+      epoch,
+      samples: 1,
+      trainLoss: 1,
+      trainAccuracy: 0.5,
+      testAccuracy: 0.9,
+      trainingSeconds: cost / epochs,
+      selectionHash: '',
+    })),
     selection: { histogram: [0, ...Array.from({ length: epochs }, (_, i) => (i === 0 ? 1 : 0))], flippedShare: 0.5 },
     backend: 'tensorflow',
     finishedAt: '2026-12-06T12:00:00.000Z',
@@ -29,9 +37,17 @@ describe('machine speed from evaluation passes', () => {
   it('counts only evaluated epochs as passes, and has no speed for a run that never evaluated', () => {
     const r = run({}, 100, 5);
     expect(evalSecondsPerPass(r)).toBeCloseTo(5);
-    const once = { ...r, evalSeconds: 6, epochs: r.epochs.map((e, i) => (i === 3 ? e : { ...e, testAccuracy: undefined })) } as RunSummary;
+    const once = {
+      ...r,
+      evalSeconds: 6,
+      epochs: r.epochs.map((e, i) => (i === 3 ? e : { ...e, testAccuracy: undefined })),
+    } as RunSummary;
     expect(evalSecondsPerPass(once)).toBeCloseTo(6);
-    const never = { ...r, evalSeconds: 0, epochs: r.epochs.map((e) => ({ ...e, testAccuracy: undefined })) } as RunSummary;
+    const never = {
+      ...r,
+      evalSeconds: 0,
+      epochs: r.epochs.map((e) => ({ ...e, testAccuracy: undefined })),
+    } as RunSummary;
     expect(evalSecondsPerPass(never)).toBeUndefined();
     expect(relativeMachineSpeed([r, never], [r, run({}, 100, 7.5)])).toEqual([1.25, undefined]);
   });
@@ -44,7 +60,10 @@ describe('machine speed from evaluation passes', () => {
     expect(r.machineSpeed).toBeCloseTo(0.8);
     expect(r.adjustedCost!.mean).toBeCloseTo(50);
     expect(r.adjustedSpeedup).toBeCloseTo(2);
-    const table = comparisonTable([run({ policy: 'full' }, 100, 5), run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 6.25)], { adjustForMachine: true });
+    const table = comparisonTable(
+      [run({ policy: 'full' }, 100, 5), run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 6.25)],
+      { adjustForMachine: true },
+    );
     expect(table.split('\n')[0]).toMatch(/\| speed-up \| machine \| adj\. speed-up \|/);
     expect(table).toMatch(/\| random @ 0\.5 .*\| 1\.60× +\| 0\.80× +\| 2\.00× +\|/);
   });
@@ -52,7 +71,10 @@ describe('machine speed from evaluation passes', () => {
   it("gives a method's machine speed as a ratio of mean passes, so full data against itself is exactly 1", () => {
     // Two full-data seeds with noisy passes (4 s and 6 s): a mean of per-run ratios would say (5/4 + 5/6) / 2 = 1.04.
     const full = [run({ policy: 'full', seed: 0 }, 100, 4), run({ policy: 'full', seed: 1 }, 100, 6)];
-    const half = [run({ policy: 'random', pruneRatio: 0.5, seed: 0 }, 50, 5), run({ policy: 'random', pruneRatio: 0.5, seed: 1 }, 50, 7.5)];
+    const half = [
+      run({ policy: 'random', pruneRatio: 0.5, seed: 0 }, 50, 5),
+      run({ policy: 'random', pruneRatio: 0.5, seed: 1 }, 50, 7.5),
+    ];
     expect(groupMachineSpeed(full, full)).toBe(1);
     expect(groupMachineSpeed(half, full)).toBeCloseTo(5 / 6.25);
     expect(groupMachineSpeed([run({}, 1, 5), { ...run({}, 1, 5), evalSeconds: 0 }], full)).toBeUndefined();
@@ -70,10 +92,16 @@ describe('machine speed from evaluation passes', () => {
   it('warns when runs ran at different machine speeds, and not once the costs are adjusted', () => {
     const runs = [run({ policy: 'full' }, 100, 5), run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 6.25)];
     const ms = summarize(runs);
-    expect(machineSpeedWarning(ms, false)).toMatch(/^some runs ran on a machine 0\.80-1\.00x as fast as their full-data run .*--adjust-machine-speed/);
+    expect(machineSpeedWarning(ms, false)).toMatch(
+      /^some runs ran on a machine 0\.80-1\.00x as fast as their full-data run .*--adjust-machine-speed/,
+    );
     expect(machineSpeedWarning(ms, true)).toBeUndefined();
-    expect(machineSpeedWarning(summarize([runs[0]!, run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 5)]), false)).toBeUndefined();
+    expect(
+      machineSpeedWarning(summarize([runs[0]!, run({ policy: 'random', pruneRatio: 0.5 }, 62.5, 5)]), false),
+    ).toBeUndefined();
     expect(comparisonTable(runs)).not.toMatch(/adj\. speed-up/);
-    expect(comparisonTable(runs, { adjustForMachine: true })).toMatch(/\| random @ 0\.5 .*\| 1\.60× +\| 0\.80× +\| 2\.00× +\|/);
+    expect(comparisonTable(runs, { adjustForMachine: true })).toMatch(
+      /\| random @ 0\.5 .*\| 1\.60× +\| 0\.80× +\| 2\.00× +\|/,
+    );
   });
 });

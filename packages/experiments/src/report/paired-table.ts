@@ -43,7 +43,8 @@ export function pairedRows(ms: readonly MethodSummary[]): { title: string; rows:
   for (const m of ms) settings.set(settingName(m), [...(settings.get(settingName(m)) ?? []), m]);
   return [...settings.values()].map((group) => {
     const full = group.find(isFullData);
-    const at = (role: MethodRole, ratio: number) => group.find((b) => roleOf(b.policy) === role && b.pruneRatio === ratio && !Object.keys(b.options).length);
+    const at = (role: MethodRole, ratio: number) =>
+      group.find((b) => roleOf(b.policy) === role && b.pruneRatio === ratio && !Object.keys(b.options).length);
     const rows = group.map((m) => {
       const row: PairedRow = { method: m };
       const vsFull = against(m, full);
@@ -74,7 +75,17 @@ export function formatDifference(d: PairedDifference | 'none' | undefined, self:
 
 /** The rows of one setting as a Markdown table. */
 export function pairedTable(rows: readonly PairedRow[]): string {
-  const head = ['method', 'ratio', 'seeds', 'data trained', 'final acc (%)', 'Δ vs full, pp [95% CI] (pairs)', 'Δ vs equal steps (same ratio)', 'Δ vs random (same ratio)', 'speed-up'];
+  const head = [
+    'method',
+    'ratio',
+    'seeds',
+    'data trained',
+    'final acc (%)',
+    'Δ vs full, pp [95% CI] (pairs)',
+    'Δ vs equal steps (same ratio)',
+    'Δ vs random (same ratio)',
+    'speed-up',
+  ];
   const body = rows.map(({ method: m, vsFull, vsEqualSteps, vsRandom }) => {
     const n = m.seeds.length;
     return [
@@ -82,7 +93,9 @@ export function pairedTable(rows: readonly PairedRow[]): string {
       isFullData(m) ? '–' : String(m.pruneRatio),
       String(n),
       `${(100 * m.trainedFraction).toFixed(1)}%`,
-      n > 1 ? `${(100 * m.accuracy.mean).toFixed(2)} ± ${(100 * m.accuracy.std).toFixed(2)}` : `${(100 * m.accuracy.mean).toFixed(2)} (1 seed: no std)`,
+      n > 1
+        ? `${(100 * m.accuracy.mean).toFixed(2)} ± ${(100 * m.accuracy.std).toFixed(2)}`
+        : `${(100 * m.accuracy.mean).toFixed(2)} (1 seed: no std)`,
       formatDifference(vsFull, isFullData(m)),
       formatDifference(vsEqualSteps, isFullData(m) || roleOf(m.policy) === 'matched-steps'),
       formatDifference(vsRandom, isFullData(m) || (roleOf(m.policy) === 'uniform' && !Object.keys(m.options).length)),
@@ -94,9 +107,9 @@ export function pairedTable(rows: readonly PairedRow[]): string {
 
 /** What the columns mean (printed above the tables). */
 export const PAIRED_KEY =
-  'Final test accuracy (after the last epoch, not the best one) as mean ± sample std over seeds (n − 1); data trained = samples trained / (epochs × training-set size), as recorded, mean over seeds (for equal steps: of the pruned runs\' epochs). ' +
+  "Final test accuracy (after the last epoch, not the best one) as mean ± sample std over seeds (n − 1); data trained = samples trained / (epochs × training-set size), as recorded, mean over seeds (for equal steps: of the pruned runs' epochs). " +
   'Δ = this method minus the baseline, in percentage points, paired by seed: only seeds both methods ran pair (their number in brackets); the 95% confidence interval is mean ± t(0.975, n − 1) · sd / √n over the n per-seed differences (Student t). ' +
-  '* marks an interval that excludes 0. Equal steps @ r = full data for ⌈(1 − r) · E⌉ of the E epochs (the optimizer steps of a run pruned at r); random = uniform random at the same ratio. Speed-up = full-data training cost / this method\'s, measured.';
+  "* marks an interval that excludes 0. Equal steps @ r = full data for ⌈(1 − r) · E⌉ of the E epochs (the optimizer steps of a run pruned at r); random = uniform random at the same ratio. Speed-up = full-data training cost / this method's, measured.";
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -105,7 +118,9 @@ const median = (xs: number[]) => {
 
 /** One sentence per report on what the intervals resolve and what they do not, from the intervals it holds. */
 export function pairedResolution(groups: readonly { rows: readonly PairedRow[] }[]): string {
-  const ds = groups.flatMap((g) => g.rows.flatMap((r) => [r.vsFull, r.vsEqualSteps, r.vsRandom])).filter((d): d is PairedDifference => typeof d === 'object');
+  const ds = groups
+    .flatMap((g) => g.rows.flatMap((r) => [r.vsFull, r.vsEqualSteps, r.vsRandom]))
+    .filter((d): d is PairedDifference => typeof d === 'object');
   const withCi = ds.filter((d) => d.interval);
   if (!withCi.length) {
     const single = ds.length ? ' (a single seed gives a difference, not an interval)' : '';
@@ -133,7 +148,13 @@ export function pairedResolution(groups: readonly { rows: readonly PairedRow[] }
 }
 
 /** The paired-statistics section: per setting a title and a Markdown table, and the sentence on what they resolve. */
-export function pairedSection(ms: readonly MethodSummary[]): { tables: { title: string; table: string }[]; resolution: string } {
+export function pairedSection(ms: readonly MethodSummary[]): {
+  tables: { title: string; table: string }[];
+  resolution: string;
+} {
   const groups = pairedRows(ms);
-  return { tables: groups.map((g) => ({ title: g.title, table: pairedTable(g.rows) })), resolution: pairedResolution(groups) };
+  return {
+    tables: groups.map((g) => ({ title: g.title, table: pairedTable(g.rows) })),
+    resolution: pairedResolution(groups),
+  };
 }

@@ -24,7 +24,10 @@ export interface PairedDifference {
  * a − b paired by seed (maps from seed to a value, e.g. final test accuracy); only seeds present in both pair.
  * Undefined when no seed pairs.
  */
-export function pairedDifference(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): PairedDifference | undefined {
+export function pairedDifference(
+  a: ReadonlyMap<number, number>,
+  b: ReadonlyMap<number, number>,
+): PairedDifference | undefined {
   const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
   const n = seeds.length;
   if (!n) return undefined;

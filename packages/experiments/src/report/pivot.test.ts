@@ -29,8 +29,16 @@ describe('ratioTables', () => {
       run({ policy: 'ucb', pruneRatio: 0.5, seed: 0, epochs: 9 }, 0.8, 10, 0.5), // another setting: its own table
     ];
     const tables = ratioTables(summarize(runs));
-    expect(tables.map((t) => t.title)).toEqual(['fashion-mnist / cnn-small · 3 epochs', 'fashion-mnist / cnn-small · 9 epochs']);
-    const lines = tables[0]!.table.split('\n').map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    expect(tables.map((t) => t.title)).toEqual([
+      'fashion-mnist / cnn-small · 3 epochs',
+      'fashion-mnist / cnn-small · 9 epochs',
+    ]);
+    const lines = tables[0]!.table.split('\n').map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
     expect(lines[0]).toEqual(['method', 'full data', '@ 0.5', '@ 0.7']);
     const row = (name: string) => lines.find((l) => l[0] === name)!;
     expect(row('full data')).toEqual(['full data', '91.00 ± 1.41', '', '']);

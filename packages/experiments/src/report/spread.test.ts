@@ -5,7 +5,16 @@ import { bandOf, chanceHistogram, epochFractions, methodSpread, spreadOf } from 
 
 describe('selection spread', () => {
   it('puts k of E epochs in its band: never, ≤ 10%, between, ≥ 90% (not all), every epoch', () => {
-    expect([0, 1, 8, 9, 71, 72, 79, 80].map((k) => bandOf(k, 80))).toEqual(['never', 'rarely', 'rarely', 'sometimes', 'sometimes', 'mostly', 'mostly', 'always']);
+    expect([0, 1, 8, 9, 71, 72, 79, 80].map((k) => bandOf(k, 80))).toEqual([
+      'never',
+      'rarely',
+      'rarely',
+      'sometimes',
+      'sometimes',
+      'mostly',
+      'mostly',
+      'always',
+    ]);
     // Three epochs: no room for "rarely" or "mostly".
     expect([0, 1, 2, 3].map((k) => bandOf(k, 3))).toEqual(['never', 'sometimes', 'sometimes', 'always']);
     expect(spreadOf([1, 2, 3, 4], 3)).toEqual({ never: 0.1, rarely: 0, sometimes: 0.5, mostly: 0, always: 0.4 });
@@ -22,7 +31,10 @@ describe('selection spread', () => {
         expect(p.length).toBe(fs.length + 1);
         expect(p.every((x) => x >= 0)).toBe(true);
         expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-        expect(p.reduce((a, x, k) => a + k * x, 0)).toBeCloseTo(fs.reduce((a, b) => a + b, 0), 6);
+        expect(p.reduce((a, x, k) => a + k * x, 0)).toBeCloseTo(
+          fs.reduce((a, b) => a + b, 0),
+          6,
+        );
       }),
     );
   });
@@ -30,7 +42,13 @@ describe('selection spread', () => {
   it("a method's bands: measured from its histograms, chance from the sizes it trained, averaged over seeds", () => {
     // 10 samples, 2 epochs of 5 samples: a static subset (5 always, 5 never) against 1/4, 1/2, 1/4 by chance.
     const run = (histogram: number[]) =>
-      ({ config: { epochs: 2 }, trainedFraction: 0.5, samplesTrained: 10, epochs: [{ samples: 5 }, { samples: 5 }], selection: { histogram } }) as unknown as RunSummary;
+      ({
+        config: { epochs: 2 },
+        trainedFraction: 0.5,
+        samplesTrained: 10,
+        epochs: [{ samples: 5 }, { samples: 5 }],
+        selection: { histogram },
+      }) as unknown as RunSummary;
     expect(epochFractions(run([5, 0, 5]))).toEqual([0.5, 0.5]);
     const { measured, chance } = methodSpread([run([5, 0, 5]), run([0, 10, 0])], 2);
     expect(measured).toEqual({ never: 0.25, rarely: 0, sometimes: 0.5, mostly: 0, always: 0.25 });

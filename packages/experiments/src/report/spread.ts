@@ -65,7 +65,10 @@ export function epochFractions(r: RunSummary): number[] {
 }
 
 /** Measured and chance bands of a method, averaged over its runs (seeds). */
-export function methodSpread(runs: readonly RunSummary[], epochs: number): { measured: SelectionSpread; chance: SelectionSpread } {
+export function methodSpread(
+  runs: readonly RunSummary[],
+  epochs: number,
+): { measured: SelectionSpread; chance: SelectionSpread } {
   const measured: SelectionSpread = { never: 0, rarely: 0, sometimes: 0, mostly: 0, always: 0 };
   const chance: SelectionSpread = { never: 0, rarely: 0, sometimes: 0, mostly: 0, always: 0 };
   for (const r of runs) {
@@ -92,5 +95,8 @@ export function spreadTable(ms: readonly MethodSummary[]): string {
     const { measured, chance } = methodSpread(m.runs, m.epochs);
     return [m.label, settingName(m), ...SPREAD_BANDS.map((b) => cell(measured[b], chance[b]))];
   });
-  return markdownTable(['method', 'dataset / model', 'never', '≤ 10% of epochs', '10–90%', '≥ 90%', 'every epoch'], rows);
+  return markdownTable(
+    ['method', 'dataset / model', 'never', '≤ 10% of epochs', '10–90%', '≥ 90%', 'every epoch'],
+    rows,
+  );
 }

@@ -66,9 +66,10 @@ describe('summarize', () => {
   });
 
   it('treats options at their default values as unset, counts each seed once, and orders option values numerically', () => {
-    const eg = (seed: number, policyOptions: Record<string, unknown>, acc: number) => run({ policy: 'epsilon-greedy', pruneRatio: 0.7, seed, policyOptions }, acc, 10);
+    const eg = (seed: number, policyOptions: Record<string, unknown>, acc: number) =>
+      run({ policy: 'epsilon-greedy', pruneRatio: 0.7, seed, policyOptions }, acc, 10);
     const ms = summarize([
-      eg(0, { epsilon: 0.1 }, 0.90),
+      eg(0, { epsilon: 0.1 }, 0.9),
       eg(1, { epsilon: 0.1, interval: 1 }, 0.91),
       eg(1, {}, 0.91), // seed 1 again, spelled without options: the same experiment, counted once (the last read)
       eg(2, {}, 0.92),
@@ -88,8 +89,14 @@ describe('summarize', () => {
   });
 
   it('tells static methods apart by their options, and score files of one name by their path', () => {
-    const st = (scoreFile: string, policyOptions: Record<string, unknown>) => run({ policy: 'static', pruneRatio: 0.7, scoreFile, policyOptions }, 0.8, 10);
-    const ms = summarize([st('a/el2n.dpscore', {}), st('a/el2n.dpscore', { offset: 5000 }), st('b/el2n.dpscore', {}), st('a/el2n.dpscore', { offset: 0 })]);
+    const st = (scoreFile: string, policyOptions: Record<string, unknown>) =>
+      run({ policy: 'static', pruneRatio: 0.7, scoreFile, policyOptions }, 0.8, 10);
+    const ms = summarize([
+      st('a/el2n.dpscore', {}),
+      st('a/el2n.dpscore', { offset: 5000 }),
+      st('b/el2n.dpscore', {}),
+      st('a/el2n.dpscore', { offset: 0 }),
+    ]);
     expect(ms.map((m) => [m.label, m.seeds.length])).toEqual([
       ['static a/el2n @ 0.7', 1],
       ['static b/el2n @ 0.7', 1],
@@ -108,7 +115,11 @@ describe('summarize', () => {
     const full = run({ epochs: 80 }, 0.92, 800);
     const random = run({ epochs: 80, policy: 'random', pruneRatio: 0.7 }, 0.9, 250);
     // As dp bench records it: full data for ⌈0.3 · 80⌉ = 24 epochs, all of the data each epoch.
-    const equal = { ...run({ epochs: 24, equalSteps: { epochs: 80, pruneRatio: 0.7 } }, 0.905, 200), trainedFraction: 1, samplesTrained: 24 * 1000 } as RunSummary;
+    const equal = {
+      ...run({ epochs: 24, equalSteps: { epochs: 80, pruneRatio: 0.7 } }, 0.905, 200),
+      trainedFraction: 1,
+      samplesTrained: 24 * 1000,
+    } as RunSummary;
     const ms = summarize([random, equal, full]);
     expect(ms.map((m) => [m.label, m.settingLabel, m.epochs])).toEqual([
       ['full data', '', 80],

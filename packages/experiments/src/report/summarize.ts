@@ -59,7 +59,15 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
  * the fields that change no trained number (NOT_FINGERPRINTED); fields a run predates take their defaults.
  */
 function setting(r: RunSummary): string {
-  const { policy: _p, pruneRatio: _r, seed: _s, policyOptions: _o, scoreFile: _f, equalSteps: _e, ...rest } = { ...DEFAULTS, ...r.config };
+  const {
+    policy: _p,
+    pruneRatio: _r,
+    seed: _s,
+    policyOptions: _o,
+    scoreFile: _f,
+    equalSteps: _e,
+    ...rest
+  } = { ...DEFAULTS, ...r.config };
   const kept = Object.entries(rest).filter(([k]) => !NOT_FINGERPRINTED.has(k));
   return JSON.stringify(kept.sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -118,7 +126,10 @@ export function isFullData(m: { policy: string }): boolean {
 /** 1 − Π f_e − Π (1 − f_e): the share of samples a uniform random choice of these per-epoch shares would flip. */
 function flipChance(r: RunSummary): number {
   // N = samples trained / (trainedFraction · the config's epochs), as trainedFraction was defined.
-  const n = r.trainedFraction > 0 && r.epochs.length ? r.epochs.reduce((a, e) => a + e.samples, 0) / (r.trainedFraction * r.config.epochs) : 0;
+  const n =
+    r.trainedFraction > 0 && r.epochs.length
+      ? r.epochs.reduce((a, e) => a + e.samples, 0) / (r.trainedFraction * r.config.epochs)
+      : 0;
   if (!(n > 0)) return 0;
   let allIn = 1;
   let allOut = 1;
@@ -134,14 +145,23 @@ function flipChance(r: RunSummary): number {
  * 'full data', 'ucb @ 0.5', 'ucb (c=2) @ 0.5' when policy options are set, or for static methods the score file's
  * name: 'static fashion-mnist-el2n-... @ 0.7'.
  */
-export function methodLabel(policy: string, ratio: number, scoreFile = '', options: Record<string, unknown> = {}, fullPath = false): string {
+export function methodLabel(
+  policy: string,
+  ratio: number,
+  scoreFile = '',
+  options: Record<string, unknown> = {},
+  fullPath = false,
+): string {
   if (roleOf(policy) === 'full-data') return 'full data';
   if (roleOf(policy) === 'matched-steps') return `equal steps @ ${ratio}`;
   const opts = Object.keys(options)
     .sort()
     .map((k) => `${k}=${String(options[k])}`)
     .join(', ');
-  const name = consumesScoreFile(policy) && scoreFile ? `${policy} ${(fullPath ? scoreFile : scoreFile.replace(/^.*\//, '')).replace(/\.dpscore$/, '')}` : policy;
+  const name =
+    consumesScoreFile(policy) && scoreFile
+      ? `${policy} ${(fullPath ? scoreFile : scoreFile.replace(/^.*\//, '')).replace(/\.dpscore$/, '')}`
+      : policy;
   return opts ? `${name} (${opts}) @ ${ratio}` : `${name} @ ${ratio}`;
 }
 
@@ -181,7 +201,10 @@ export function markdownTable(head: string[], cells: string[][]): string {
 }
 
 /** Group runs by method and compute means, spreads, speed-ups and accuracy changes against full data. */
-export function summarize(given: RunSummary[], { onWarning = () => {} }: { onWarning?: (message: string) => void } = {}): MethodSummary[] {
+export function summarize(
+  given: RunSummary[],
+  { onWarning = () => {} }: { onWarning?: (message: string) => void } = {},
+): MethodSummary[] {
   const runs = given.map(asMethodRun);
   // Runs of one method: same setting, policy, ratio, score file and effective options (an option spelled out at its
   // default value, e.g. epsilon=0.1, is the same method as the default). One run per seed: a repeat of a seed is
@@ -189,14 +212,19 @@ export function summarize(given: RunSummary[], { onWarning = () => {} }: { onWar
   const groups = new Map<string, Map<number, RunSummary>>();
   let repeats = 0;
   for (const r of runs) {
-    const options = Object.entries(effectiveOptions(r.config.policy, r.config.policyOptions ?? {})).sort(([x], [y]) => x.localeCompare(y));
+    const options = Object.entries(effectiveOptions(r.config.policy, r.config.policyOptions ?? {})).sort(([x], [y]) =>
+      x.localeCompare(y),
+    );
     const key = JSON.stringify([setting(r), r.config.policy, r.config.pruneRatio, options, r.config.scoreFile ?? '']);
     const bySeed = groups.get(key) ?? new Map<number, RunSummary>();
     if (bySeed.has(r.config.seed)) repeats++;
     bySeed.set(r.config.seed, r);
     groups.set(key, bySeed);
   }
-  if (repeats) onWarning(`${repeats} run(s) repeat the seed of a run with the same effective settings (options at their defaults count as unset); the last one read is used`);
+  if (repeats)
+    onWarning(
+      `${repeats} run(s) repeat the seed of a run with the same effective settings (options at their defaults count as unset); the last one read is used`,
+    );
   const grouped = [...groups.values()].map((bySeed) => [...bySeed.values()]);
   const labels = settingLabels(grouped.map((rs) => setting(rs[0]!)));
   const out: MethodSummary[] = [];
@@ -205,7 +233,9 @@ export function summarize(given: RunSummary[], { onWarning = () => {} }: { onWar
     const epochs = c.epochs;
     const perEpoch: (number | null)[] = [];
     for (let e = 0; e < epochs; e++) {
-      const vals = rs.map((r) => r.epochs.find((x) => x.epoch === e)?.testAccuracy).filter((v): v is number => v !== undefined);
+      const vals = rs
+        .map((r) => r.epochs.find((x) => x.epoch === e)?.testAccuracy)
+        .filter((v): v is number => v !== undefined);
       perEpoch.push(vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null);
     }
     const hist = new Array<number>(epochs + 1).fill(0);
@@ -236,7 +266,18 @@ export function summarize(given: RunSummary[], { onWarning = () => {} }: { onWar
     });
   }
   // Static methods from score files of one name in different folders: named by their whole path.
-  const clashing = out.filter((m) => consumesScoreFile(m.policy) && out.some((o) => o !== m && o.label === m.label && o.settingLabel === m.settingLabel && o.dataset === m.dataset && o.model === m.model));
+  const clashing = out.filter(
+    (m) =>
+      consumesScoreFile(m.policy) &&
+      out.some(
+        (o) =>
+          o !== m &&
+          o.label === m.label &&
+          o.settingLabel === m.settingLabel &&
+          o.dataset === m.dataset &&
+          o.model === m.model,
+      ),
+  );
   for (const m of clashing) m.label = methodLabel(m.policy, m.pruneRatio, m.runs[0]!.config.scoreFile, m.options, true);
   // Each method against the full-data runs of its setting; the full-data summaries first, so that their own
   // adjusted costs exist when the other methods divide by them.
@@ -271,7 +312,8 @@ export function summarize(given: RunSummary[], { onWarning = () => {} }: { onWar
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const pm = (m: { mean: number; std: number }, n: number, f: (x: number) => string) => (n > 1 ? `${f(m.mean)} ± ${f(m.std)}` : f(m.mean));
+const pm = (m: { mean: number; std: number }, n: number, f: (x: number) => string) =>
+  n > 1 ? `${f(m.mean)} ± ${f(m.std)}` : f(m.mean);
 
 /** The lowest and highest machine speed of any method relative to its full-data run, or undefined if unknown. */
 export function machineSpeedRange(ms: MethodSummary[]): [number, number] | undefined {
@@ -305,7 +347,21 @@ export function summaryTable(ms: MethodSummary[], { adjustForMachine = false }: 
     !prunes(m) ? '–' : `${pct(m.flippedShare)} (${(100 * m.flipChance).toFixed(0)}%)`,
   ]);
   // Runs with --val-split were evaluated on a validation split carved from the training set, not on the test set.
-  const on = [...new Set(ms.flatMap((m) => m.runs.map((r) => (r.config.valSplit ? 'validation' : 'test'))))].sort().join(' / ') || 'test';
-  const head = ['method', 'dataset / model', 'seeds', 'data trained', `${on} acc (%)`, 'training cost', 'speed-up', ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []), 'acc change', 'flipped (chance)'];
+  const on =
+    [...new Set(ms.flatMap((m) => m.runs.map((r) => (r.config.valSplit ? 'validation' : 'test'))))]
+      .sort()
+      .join(' / ') || 'test';
+  const head = [
+    'method',
+    'dataset / model',
+    'seeds',
+    'data trained',
+    `${on} acc (%)`,
+    'training cost',
+    'speed-up',
+    ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []),
+    'acc change',
+    'flipped (chance)',
+  ];
   return markdownTable(head, rows);
 }

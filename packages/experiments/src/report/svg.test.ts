@@ -3,7 +3,13 @@ import { barChart, lineChart, niceTicks } from './svg.js';
 
 describe('svg charts', () => {
   it('ticks always cover the data range', () => {
-    for (const [lo, hi] of [[58, 73.5], [0, 66.2], [1.6, 6.5], [0.5, 0.7], [5, 5]] as const) {
+    for (const [lo, hi] of [
+      [58, 73.5],
+      [0, 66.2],
+      [1.6, 6.5],
+      [0.5, 0.7],
+      [5, 5],
+    ] as const) {
       const t = niceTicks(lo, hi);
       expect(t[0]!).toBeLessThanOrEqual(lo);
       expect(t[t.length - 1]!).toBeGreaterThanOrEqual(hi);
@@ -12,19 +18,37 @@ describe('svg charts', () => {
   });
 
   it('puts ticks of a count axis (epochs) on whole numbers only, still covering the data', () => {
-    for (const [lo, hi] of [[1, 3], [1, 2], [4, 4], [1, 80], [1, 7]] as const) {
+    for (const [lo, hi] of [
+      [1, 3],
+      [1, 2],
+      [4, 4],
+      [1, 80],
+      [1, 7],
+    ] as const) {
       const t = niceTicks(lo, hi, 5, true);
       for (const v of t) expect(Number.isInteger(v)).toBe(true);
       expect(t[0]!).toBeLessThanOrEqual(lo);
       expect(t[t.length - 1]!).toBeGreaterThanOrEqual(hi);
     }
-    const svg = lineChart({ id: 'e', title: 't', xLabel: 'epoch', yLabel: 'y', integerX: true }, [{ name: 'a', points: [1, 2, 3].map((x) => ({ x, y: 80 + x })) }]);
-    const labels = [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="middle" font-size="11">([^<]+)<\/text>/g)].map((m) => m[1]);
+    const svg = lineChart({ id: 'e', title: 't', xLabel: 'epoch', yLabel: 'y', integerX: true }, [
+      { name: 'a', points: [1, 2, 3].map((x) => ({ x, y: 80 + x })) },
+    ]);
+    const labels = [
+      ...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="middle" font-size="11">([^<]+)<\/text>/g),
+    ].map((m) => m[1]);
     expect(labels).toEqual(['1', '2', '3']);
   });
 
   it('draws every point inside the plot area', () => {
-    const svg = lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y' }, [{ name: 'a', points: [{ x: 1, y: 58 }, { x: 2, y: 73.5, err: 1 }] }]);
+    const svg = lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y' }, [
+      {
+        name: 'a',
+        points: [
+          { x: 1, y: 58 },
+          { x: 2, y: 73.5, err: 1 },
+        ],
+      },
+    ]);
     const ys = [...svg.matchAll(/<circle class="point" cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => Number(m[2]));
     expect(ys).toHaveLength(2);
     for (const y of ys) expect(y).toBeGreaterThanOrEqual(36 - 1e-6);

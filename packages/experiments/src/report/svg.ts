@@ -22,10 +22,22 @@ export interface ChartOptions {
 }
 
 export { niceTicks };
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+export const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 /** Escape text for HTML / SVG content and attributes. */
-export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function niceTicks(lo: number, hi: number, count = 5, integer = false): number[] {
   if (!(hi > lo)) {
@@ -69,27 +81,41 @@ function frame(o: ChartOptions, xs: number[], ys: number[], legendNames: string[
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
   const parts: string[] = [];
   parts.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`);
-  parts.push(`<text x="${W / 2 - m.r / 2 + m.l / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${esc(o.title)}</text>`);
+  parts.push(
+    `<text x="${W / 2 - m.r / 2 + m.l / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${esc(o.title)}</text>`,
+  );
   for (const t of yt) {
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#e5e5e5"/>`);
     parts.push(`<text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end" font-size="11">${fmt(t)}</text>`);
   }
   xt.forEach((t, i) => {
     parts.push(`<line x1="${sx(t)}" x2="${sx(t)}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#333"/>`);
-    parts.push(`<text x="${sx(t)}" y="${H - m.b + 17}" text-anchor="middle" font-size="11">${esc(xTickLabels ? xTickLabels[i]! : fmt(t))}</text>`);
+    parts.push(
+      `<text x="${sx(t)}" y="${H - m.b + 17}" text-anchor="middle" font-size="11">${esc(xTickLabels ? xTickLabels[i]! : fmt(t))}</text>`,
+    );
   });
-  parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/>`);
-  parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 10}" text-anchor="middle" font-size="12">${esc(o.xLabel)}</text>`);
-  parts.push(`<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(o.yLabel)}</text>`);
+  parts.push(
+    `<line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/>`,
+  );
+  parts.push(
+    `<text x="${(m.l + W - m.r) / 2}" y="${H - 10}" text-anchor="middle" font-size="12">${esc(o.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(o.yLabel)}</text>`,
+  );
   const legend = (names: string[], dashed: boolean[] = []) =>
     names.forEach((n, i) => {
       const y = m.t + 8 + i * 18;
       const { color: c, hollow } = seriesStyle(i);
-      parts.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="3"${dashed[i] ? ' stroke-dasharray="5 3"' : ''}/>`);
-      if (hollow) parts.push(`<circle cx="${W - m.r + 22}" cy="${y}" r="4" fill="#fff" stroke="${c}" stroke-width="2"/>`);
+      parts.push(
+        `<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="3"${dashed[i] ? ' stroke-dasharray="5 3"' : ''}/>`,
+      );
+      if (hollow)
+        parts.push(`<circle cx="${W - m.r + 22}" cy="${y}" r="4" fill="#fff" stroke="${c}" stroke-width="2"/>`);
       parts.push(`<text x="${W - m.r + 38}" y="${y + 4}" font-size="11">${esc(n)}</text>`);
     });
-  const close = () => `<svg xmlns="http://www.w3.org/2000/svg" id="${esc(o.id)}" class="plot" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}" font-family="system-ui, sans-serif">${parts.join('')}</svg>`;
+  const close = () =>
+    `<svg xmlns="http://www.w3.org/2000/svg" id="${esc(o.id)}" class="plot" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}" font-family="system-ui, sans-serif">${parts.join('')}</svg>`;
   return { parts, sx, sy, legend, close };
 }
 
@@ -99,19 +125,34 @@ export function lineChart(o: ChartOptions, series: Series[]): string {
   if (!pts.length) return emptyChart(o);
   const xs = pts.map((p) => p.x);
   const ys = pts.flatMap((p) => [p.y - (p.err ?? 0), p.y + (p.err ?? 0)]);
-  const f = frame(o, xs, ys, series.map((s) => s.name));
+  const f = frame(
+    o,
+    xs,
+    ys,
+    series.map((s) => s.name),
+  );
   series.forEach((s, i) => {
     const { color: c, hollow } = seriesStyle(i);
     const sorted = [...s.points].sort((a, b) => a.x - b.x);
     if ((s.line ?? true) && sorted.length > 1) {
-      f.parts.push(`<polyline class="series" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${sorted.map((p) => `${f.sx(p.x)},${f.sy(p.y)}`).join(' ')}"/>`);
+      f.parts.push(
+        `<polyline class="series" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${sorted.map((p) => `${f.sx(p.x)},${f.sy(p.y)}`).join(' ')}"/>`,
+      );
     }
     for (const p of sorted) {
-      if (p.err) f.parts.push(`<line x1="${f.sx(p.x)}" x2="${f.sx(p.x)}" y1="${f.sy(p.y - p.err)}" y2="${f.sy(p.y + p.err)}" stroke="${c}" stroke-width="1.5"/>`);
-      f.parts.push(`<circle class="point" cx="${f.sx(p.x)}" cy="${f.sy(p.y)}" r="4" fill="${hollow ? '#fff' : c}"${hollow ? ` stroke="${c}" stroke-width="2"` : ''}><title>${esc(`${s.name}${p.label ? ` (${p.label})` : ''}: ${fmt(p.y)}${p.err ? ` ± ${fmt(p.err)}` : ''} at ${fmt(p.x)}`)}</title></circle>`);
+      if (p.err)
+        f.parts.push(
+          `<line x1="${f.sx(p.x)}" x2="${f.sx(p.x)}" y1="${f.sy(p.y - p.err)}" y2="${f.sy(p.y + p.err)}" stroke="${c}" stroke-width="1.5"/>`,
+        );
+      f.parts.push(
+        `<circle class="point" cx="${f.sx(p.x)}" cy="${f.sy(p.y)}" r="4" fill="${hollow ? '#fff' : c}"${hollow ? ` stroke="${c}" stroke-width="2"` : ''}><title>${esc(`${s.name}${p.label ? ` (${p.label})` : ''}: ${fmt(p.y)}${p.err ? ` ± ${fmt(p.err)}` : ''} at ${fmt(p.x)}`)}</title></circle>`,
+      );
     }
   });
-  f.legend(series.map((s) => s.name), series.map((s) => Boolean(s.dashed)));
+  f.legend(
+    series.map((s) => s.name),
+    series.map((s) => Boolean(s.dashed)),
+  );
   return f.close();
 }
 
@@ -119,7 +160,13 @@ export function lineChart(o: ChartOptions, series: Series[]): string {
 export function barChart(o: ChartOptions, categories: string[], series: { name: string; values: number[] }[]): string {
   if (!categories.length || !series.length) return emptyChart(o);
   const ys = [0, ...series.flatMap((s) => s.values)];
-  const f = frame(o, [0], ys, series.map((s) => s.name), categories);
+  const f = frame(
+    o,
+    [0],
+    ys,
+    series.map((s) => s.name),
+    categories,
+  );
   const groupWidth = f.sx(1) - f.sx(0);
   const bw = (groupWidth * 0.8) / series.length;
   series.forEach((s, i) => {
@@ -127,7 +174,9 @@ export function barChart(o: ChartOptions, categories: string[], series: { name: 
     s.values.forEach((v, k) => {
       const x = f.sx(k) - groupWidth * 0.4 + i * bw;
       const y = f.sy(Math.max(v, 0));
-      f.parts.push(`<rect class="bar" x="${x}" y="${y}" width="${Math.max(bw - 1, 1)}" height="${Math.max(f.sy(0) - y, 0)}" fill="${hollow ? '#fff' : c}"${hollow ? ` stroke="${c}"` : ''}><title>${esc(`${s.name}, ${categories[k]}: ${fmt(v)}`)}</title></rect>`);
+      f.parts.push(
+        `<rect class="bar" x="${x}" y="${y}" width="${Math.max(bw - 1, 1)}" height="${Math.max(f.sy(0) - y, 0)}" fill="${hollow ? '#fff' : c}"${hollow ? ` stroke="${c}"` : ''}><title>${esc(`${s.name}, ${categories[k]}: ${fmt(v)}`)}</title></rect>`,
+      );
     });
   });
   f.legend(series.map((s) => s.name));

@@ -5,7 +5,10 @@ import { tQuantile975, Z975 } from './t-quantile.js';
 function tCdf(x: number, df: number): number {
   const lgamma = (z: number): number => {
     // Lanczos (g = 7, n = 9), accurate to ~1e-15 for z > 0.5.
-    const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+    const c = [
+      0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+      12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    ];
     const zz = z - 1;
     let a = c[0]!;
     const t = zz + 7.5;
@@ -47,7 +50,8 @@ describe('tQuantile975', () => {
   });
 
   it('is the 0.975 quantile: the t distribution puts 97.5% of its mass below it', () => {
-    for (const df of [1, 2, 3, 7, 30, 31, 45, 200]) expect(tCdf(tQuantile975(df), df), `df ${df}`).toBeCloseTo(0.975, 6);
+    for (const df of [1, 2, 3, 7, 30, 31, 45, 200])
+      expect(tCdf(tQuantile975(df), df), `df ${df}`).toBeCloseTo(0.975, 6);
   });
 
   it('falls with df towards the normal quantile, and joins the table smoothly', () => {

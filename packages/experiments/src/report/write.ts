@@ -5,7 +5,15 @@ import { writeFileAtomic } from '../fs.js';
 import { barChart, esc, lineChart, type Series } from './svg.js';
 import { MACHINE_KEY } from './machine.js';
 import { ratioTableKey, ratioTables } from './pivot.js';
-import { isFullData, methodName, prunes, settingName, summarize, summaryTable, type MethodSummary } from './summarize.js';
+import {
+  isFullData,
+  methodName,
+  prunes,
+  settingName,
+  summarize,
+  summaryTable,
+  type MethodSummary,
+} from './summarize.js';
 import { SPREAD_KEY, spreadTable } from './spread.js';
 import { PAIRED_KEY, pairedSection } from './paired-table.js';
 
@@ -13,7 +21,10 @@ const SPREAD_HEADING = '## How often each sample was selected';
 const PAIRED_HEADING = '## Paired differences over seeds (95% confidence intervals)';
 
 /** The report's plots as SVG strings, keyed by id. */
-export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): { id: string; caption: string; svg: string }[] {
+export function plots(
+  ms: MethodSummary[],
+  { adjustForMachine = false } = {},
+): { id: string; caption: string; svg: string }[] {
   const settings = [...new Set(ms.map(settingName))];
   const tag = (m: MethodSummary) => (settings.length > 1 ? `${m.label} (${settingName(m)})` : m.label);
   const out: { id: string; caption: string; svg: string }[] = [];
@@ -23,10 +34,17 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
     id: 'accuracy-vs-cost',
     caption: `Test accuracy against training cost (seconds of training, data loading, selection and scoring; evaluation excluded${adjustForMachine ? "; at the full-data run's machine speed" : ''}). Error bars: standard deviation over seeds.`,
     svg: lineChart(
-      { id: 'accuracy-vs-cost', title: 'Accuracy vs. training cost', xLabel: adjustForMachine ? 'training cost (s, adjusted for machine speed)' : 'training cost (s)', yLabel: 'test accuracy (%)' },
+      {
+        id: 'accuracy-vs-cost',
+        title: 'Accuracy vs. training cost',
+        xLabel: adjustForMachine ? 'training cost (s, adjusted for machine speed)' : 'training cost (s)',
+        yLabel: 'test accuracy (%)',
+      },
       ms.flatMap((m) => {
         const x = cost(m);
-        return x === undefined ? [] : [{ name: tag(m), line: false, points: [{ x, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std }] }];
+        return x === undefined
+          ? []
+          : [{ name: tag(m), line: false, points: [{ x, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std }] }];
       }),
     ),
   });
@@ -46,21 +64,42 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
       const hi = Math.max(0.1, ...ratios);
       ratioSeries.push({ name, dashed: true, points: [lo, hi].map((x) => ({ x, y: 100 * first.accuracy.mean })) });
     } else {
-      ratioSeries.push({ name, points: group.map((m) => ({ x: m.pruneRatio, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std })) });
+      ratioSeries.push({
+        name,
+        points: group.map((m) => ({ x: m.pruneRatio, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std })),
+      });
     }
   }
   out.push({
     id: 'accuracy-vs-ratio',
-    caption: 'Test accuracy against prune ratio (share of the data left out per epoch; InfoBatch is placed at its r, though it prunes only below-mean samples and trains more than 1 − r), mean ± sample standard deviation (n − 1) over seeds; dashed: full data.',
-    svg: lineChart({ id: 'accuracy-vs-ratio', title: 'Accuracy vs. prune ratio', xLabel: 'prune ratio', yLabel: 'test accuracy (%)' }, ratioSeries),
+    caption:
+      'Test accuracy against prune ratio (share of the data left out per epoch; InfoBatch is placed at its r, though it prunes only below-mean samples and trains more than 1 − r), mean ± sample standard deviation (n − 1) over seeds; dashed: full data.',
+    svg: lineChart(
+      {
+        id: 'accuracy-vs-ratio',
+        title: 'Accuracy vs. prune ratio',
+        xLabel: 'prune ratio',
+        yLabel: 'test accuracy (%)',
+      },
+      ratioSeries,
+    ),
   });
 
   out.push({
     id: 'accuracy-per-epoch',
     caption: 'Test accuracy after each epoch (mean over seeds).',
     svg: lineChart(
-      { id: 'accuracy-per-epoch', title: 'Accuracy per epoch', xLabel: 'epoch', integerX: true, yLabel: 'test accuracy (%)' },
-      ms.map((m) => ({ name: tag(m), points: m.accuracyPerEpoch.flatMap((a, e) => (a === null ? [] : [{ x: e + 1, y: 100 * a }])) })),
+      {
+        id: 'accuracy-per-epoch',
+        title: 'Accuracy per epoch',
+        xLabel: 'epoch',
+        integerX: true,
+        yLabel: 'test accuracy (%)',
+      },
+      ms.map((m) => ({
+        name: tag(m),
+        points: m.accuracyPerEpoch.flatMap((a, e) => (a === null ? [] : [{ x: e + 1, y: 100 * a }])),
+      })),
     ),
   });
 
@@ -68,19 +107,33 @@ export function plots(ms: MethodSummary[], { adjustForMachine = false } = {}): {
   const maxEpochs = Math.max(0, ...pruned.map((m) => m.epochs));
   out.push({
     id: 'selection-histogram',
-    caption: '"Sometimes" samples: the share of training samples selected in exactly e epochs. Uniform random selection gives a binomial; score-based policies concentrate on samples that stay hard.',
+    caption:
+      '"Sometimes" samples: the share of training samples selected in exactly e epochs. Uniform random selection gives a binomial; score-based policies concentrate on samples that stay hard.',
     svg: barChart(
-      { id: 'selection-histogram', title: 'How often each sample was trained on', xLabel: 'epochs selected', yLabel: 'share of samples (%)' },
+      {
+        id: 'selection-histogram',
+        title: 'How often each sample was trained on',
+        xLabel: 'epochs selected',
+        yLabel: 'share of samples (%)',
+      },
       Array.from({ length: maxEpochs + 1 }, (_, e) => String(e)),
-      pruned.map((m) => ({ name: tag(m), values: Array.from({ length: maxEpochs + 1 }, (_, e) => 100 * (m.selectionHistogram[e] ?? 0)) })),
+      pruned.map((m) => ({
+        name: tag(m),
+        values: Array.from({ length: maxEpochs + 1 }, (_, e) => 100 * (m.selectionHistogram[e] ?? 0)),
+      })),
     ),
   });
   out.push({
     id: 'selection-flips',
     caption:
-      'Share of samples whose membership in the selected subset changed at least once between consecutive epochs, beside the share that would flip by chance (each epoch a uniformly random subset of the same size: 1 − Π f − Π (1 − f) over the epochs\' trained shares f). Uniform random selection flips exactly at chance; a policy above it re-selects more, below it keeps a steadier core.',
+      "Share of samples whose membership in the selected subset changed at least once between consecutive epochs, beside the share that would flip by chance (each epoch a uniformly random subset of the same size: 1 − Π f − Π (1 − f) over the epochs' trained shares f). Uniform random selection flips exactly at chance; a policy above it re-selects more, below it keeps a steadier core.",
     svg: barChart(
-      { id: 'selection-flips', title: 'Samples whose selection flips', xLabel: 'method', yLabel: 'samples that flipped (%)' },
+      {
+        id: 'selection-flips',
+        title: 'Samples whose selection flips',
+        xLabel: 'method',
+        yLabel: 'samples that flipped (%)',
+      },
       pruned.map((m) => tag(m)),
       [
         { name: 'flipped at least once', values: pruned.map((m) => 100 * m.flippedShare) },
@@ -97,7 +150,12 @@ function htmlTable(markdown: string): string {
   const rows = markdown
     .split('\n')
     .filter((_, i) => i !== 1)
-    .map((l) => l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim().replace(/\\\|/g, '|')));
+    .map((l) =>
+      l
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim().replace(/\\\|/g, '|')),
+    );
   return `<table><thead><tr>${rows[0]!.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .slice(1)
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
@@ -111,14 +169,21 @@ function htmlTable(markdown: string): string {
 export function writeReport(
   runs: RunSummary[],
   dir: string,
-  { title = 'dp report', adjustForMachine = false, onWarning }: { title?: string; adjustForMachine?: boolean; onWarning?: (message: string) => void } = {},
+  {
+    title = 'dp report',
+    adjustForMachine = false,
+    onWarning,
+  }: { title?: string; adjustForMachine?: boolean; onWarning?: (message: string) => void } = {},
 ): { markdown: string; html: string; summaries: MethodSummary[]; table: string } {
   mkdirSync(dir, { recursive: true });
   const ms = summarize(runs, onWarning ? { onWarning } : {});
   const table = summaryTable(ms, { adjustForMachine });
   const figs = plots(ms, { adjustForMachine });
   // Worth a second view only when some method was run at more than one ratio.
-  const byRatio = new Set(ms.filter((m) => !isFullData(m)).map((m) => m.pruneRatio)).size > 1 ? ratioTables(ms, { adjustForMachine }) : [];
+  const byRatio =
+    new Set(ms.filter((m) => !isFullData(m)).map((m) => m.pruneRatio)).size > 1
+      ? ratioTables(ms, { adjustForMachine })
+      : [];
   const spread = spreadTable(ms);
   const paired = pairedSection(ms);
   const md = [
@@ -136,14 +201,24 @@ export function writeReport(
     paired.resolution,
     '',
     ...paired.tables.flatMap((t) => [`**${t.title}**`, '', t.table, '']),
-    ...(byRatio.length ? ['## By prune ratio', '', ratioTableKey(adjustForMachine), '', ...byRatio.flatMap((t) => [`**${t.title}**`, '', t.table, ''])] : []),
+    ...(byRatio.length
+      ? [
+          '## By prune ratio',
+          '',
+          ratioTableKey(adjustForMachine),
+          '',
+          ...byRatio.flatMap((t) => [`**${t.title}**`, '', t.table, '']),
+        ]
+      : []),
     ...(spread ? [SPREAD_HEADING, '', SPREAD_KEY, '', spread, ''] : []),
     '## Plots',
     '',
     ...figs.map((f) => `- **${f.id}**: ${f.caption}`),
     '',
   ].join('\n');
-  const htmlRatio = byRatio.length ? `<h2>By prune ratio</h2>\n<p>${esc(ratioTableKey(adjustForMachine))}</p>\n${byRatio.map((t) => `<h3>${esc(t.title)}</h3>\n${htmlTable(t.table)}`).join('\n')}` : '';
+  const htmlRatio = byRatio.length
+    ? `<h2>By prune ratio</h2>\n<p>${esc(ratioTableKey(adjustForMachine))}</p>\n${byRatio.map((t) => `<h3>${esc(t.title)}</h3>\n${htmlTable(t.table)}`).join('\n')}`
+    : '';
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>

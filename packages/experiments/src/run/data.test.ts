@@ -5,7 +5,13 @@ import { subset } from './data.js';
 function dataset(labels: number[]): ImageDataset {
   const n = labels.length;
   // One 1x1x1 pixel per sample holding its index, so a subset shows which samples it took.
-  return { size: n, shape: [1, 1, 1], numClasses: 3, images: Uint8Array.from(labels.map((_, i) => i)), labels: Uint8Array.from(labels) } as unknown as ImageDataset;
+  return {
+    size: n,
+    shape: [1, 1, 1],
+    numClasses: 3,
+    images: Uint8Array.from(labels.map((_, i) => i)),
+    labels: Uint8Array.from(labels),
+  } as unknown as ImageDataset;
 }
 
 describe('subset (--train-subset / --test-subset)', () => {
@@ -25,13 +31,19 @@ describe('subset (--train-subset / --test-subset)', () => {
     expect(subset(d, 0)).toBe(d);
     expect(subset(d, 6)).toBe(d);
     // More than the split holds is refused, not silently the whole split (the run config would record n).
-    expect(() => subset(d, 7)).toThrow(/a subset of 7 samples is larger than .* \(6 samples\); fix: use at most 6, or 0 for the whole split/);
+    expect(() => subset(d, 7)).toThrow(
+      /a subset of 7 samples is larger than .* \(6 samples\); fix: use at most 6, or 0 for the whole split/,
+    );
   });
 
   it('subsets CIFAR-100 fineLabels and coarseLabels with the samples, so they stay aligned with labels and images', () => {
     const fine = [5, 7, 5, 9, 7, 9];
     const coarse = [1, 2, 1, 3, 2, 3];
-    const d = { ...dataset([0, 1, 0, 2, 1, 2]), fineLabels: Uint8Array.from(fine), coarseLabels: Uint8Array.from(coarse) } as unknown as Cifar100Dataset;
+    const d = {
+      ...dataset([0, 1, 0, 2, 1, 2]),
+      fineLabels: Uint8Array.from(fine),
+      coarseLabels: Uint8Array.from(coarse),
+    } as unknown as Cifar100Dataset;
     const s = subset(d, 4) as Cifar100Dataset;
     const ids = [...s.images]; // the pixel is the sample index
     expect(ids).toEqual([0, 1, 3, 2]);

@@ -1,4 +1,12 @@
-import { loadDataset, splitValidation, validationSplit, type Cifar100Dataset, type DatasetPair, type ImageDataset, type CommonLoadOptions } from '@dp/data';
+import {
+  loadDataset,
+  splitValidation,
+  validationSplit,
+  type Cifar100Dataset,
+  type DatasetPair,
+  type ImageDataset,
+  type CommonLoadOptions,
+} from '@dp/data';
 import { ExperimentError } from '../errors.js';
 import type { RunConfig } from '../config/config.js';
 
@@ -9,7 +17,12 @@ export interface LoadCallbacks {
 }
 
 /** loadDataset, image folders resized / cropped as the run config asks; progress and warnings go to the callbacks. */
-export async function loadData(name: string, dataDir: string | undefined, size: { resize?: number; crop?: number } = {}, callbacks: LoadCallbacks = {}): Promise<DatasetPair> {
+export async function loadData(
+  name: string,
+  dataDir: string | undefined,
+  size: { resize?: number; crop?: number } = {},
+  callbacks: LoadCallbacks = {},
+): Promise<DatasetPair> {
   return loadDataset(name, {
     dataDir,
     ...(size.resize ? { resize: size.resize } : {}),
@@ -22,7 +35,9 @@ export async function loadData(name: string, dataDir: string | undefined, size: 
 /** Refuse a subset larger than the split (it would silently be the whole split, while the config records n). */
 export function checkSubsetSize(d: ImageDataset, n: number): void {
   if (n > d.size) {
-    throw new ExperimentError(`a subset of ${n} samples is larger than ${d.name}/${d.split} (${d.size} samples); fix: use at most ${d.size}, or 0 for the whole split`);
+    throw new ExperimentError(
+      `a subset of ${n} samples is larger than ${d.name}/${d.split} (${d.size} samples); fix: use at most ${d.size}, or 0 for the whole split`,
+    );
   }
 }
 
@@ -85,10 +100,16 @@ function splitWhat(d: ImageDataset, cfg: Pick<RunConfig, 'trainSubset'>): string
  * training subset minus N validation samples (a seeded, stratified split, @dp/data splitValidation, seeded by the
  * run's seed) and those N samples instead of the test set.
  */
-export function runSplits(pair: DatasetPair, cfg: Pick<RunConfig, 'trainSubset' | 'testSubset' | 'valSplit' | 'seed'>): { train: ImageDataset; evaluation: ImageDataset; evaluatedOn: EvaluatedOn } {
+export function runSplits(
+  pair: DatasetPair,
+  cfg: Pick<RunConfig, 'trainSubset' | 'testSubset' | 'valSplit' | 'seed'>,
+): { train: ImageDataset; evaluation: ImageDataset; evaluatedOn: EvaluatedOn } {
   const train = subset(pair.train, cfg.trainSubset);
   if (!cfg.valSplit) return { train, evaluation: subset(pair.test, cfg.testSubset), evaluatedOn: 'test' };
-  const split = validationSplit(train, cfg.valSplit, cfg.seed, { field: '--val-split', what: splitWhat(pair.train, cfg) });
+  const split = validationSplit(train, cfg.valSplit, cfg.seed, {
+    field: '--val-split',
+    what: splitWhat(pair.train, cfg),
+  });
   return { train: split.train, evaluation: split.validation, evaluatedOn: 'validation' };
 }
 
@@ -96,5 +117,9 @@ export function runSplits(pair: DatasetPair, cfg: Pick<RunConfig, 'trainSubset' 
 export function checkValSplit(d: ImageDataset, cfg: Pick<RunConfig, 'trainSubset' | 'valSplit' | 'seed'>): void {
   if (!cfg.valSplit) return;
   const train = subset(d, cfg.trainSubset);
-  splitValidation(train.labels, train.numClasses, cfg.valSplit, cfg.seed, { field: '--val-split', what: splitWhat(d, cfg), classNames: train.classNames });
+  splitValidation(train.labels, train.numClasses, cfg.valSplit, cfg.seed, {
+    field: '--val-split',
+    what: splitWhat(d, cfg),
+    classNames: train.classNames,
+  });
 }

@@ -27,7 +27,11 @@ export function environmentRecord(backend: BackendInfo): Record<string, unknown>
 /** The git revision of dp's own checkout (not the caller's working directory, which may be another repository or none). */
 export function gitRevision(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(fileURLToPath(import.meta.url)), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: dirname(fileURLToPath(import.meta.url)),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }

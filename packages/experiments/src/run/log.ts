@@ -39,7 +39,15 @@ export function compactLog(text: string, lastEpoch: number, reports: readonly Ep
   // Epochs missing from the log, from the checkpoint's reports (one per epoch, in order).
   const byEpoch = new Map<number, EpochReport>();
   for (const r of reports) {
-    if (r !== null && typeof r === 'object' && Number.isInteger(r.epoch) && r.epoch >= 0 && r.epoch <= lastEpoch && !lastIndex.has(r.epoch)) byEpoch.set(r.epoch, r);
+    if (
+      r !== null &&
+      typeof r === 'object' &&
+      Number.isInteger(r.epoch) &&
+      r.epoch >= 0 &&
+      r.epoch <= lastEpoch &&
+      !lastIndex.has(r.epoch)
+    )
+      byEpoch.set(r.epoch, r);
   }
   const missing = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
   // Each goes where it was trained: before the first kept record of a later epoch, or, after the last one, right
@@ -50,7 +58,8 @@ export function compactLog(text: string, lastEpoch: number, reports: readonly Ep
   const out: LogRecord[] = [];
   let m = 0;
   const restore = (before: number) => {
-    while (m < missing.length && missing[m]!.epoch < before) out.push({ type: 'epoch', restored: true, ...missing[m++]! });
+    while (m < missing.length && missing[m]!.epoch < before)
+      out.push({ type: 'epoch', restored: true, ...missing[m++]! });
   };
   if (anchor < 0) restore(Number.POSITIVE_INFINITY);
   records.forEach((r, i) => {
@@ -71,7 +80,11 @@ export interface ScalarWriter {
 }
 
 /** `evaluatedOn`: the tag of the evaluation scalars, 'validation' for a run evaluated on a validation split (--val-split). */
-export function writeEpochScalars(writer: ScalarWriter, r: EpochReport, evaluatedOn: 'test' | 'validation' = 'test'): void {
+export function writeEpochScalars(
+  writer: ScalarWriter,
+  r: EpochReport,
+  evaluatedOn: 'test' | 'validation' = 'test',
+): void {
   const step = r.epoch + 1;
   writer.scalar('train/loss', r.trainLoss, step);
   writer.scalar('train/accuracy', r.trainAccuracy, step);

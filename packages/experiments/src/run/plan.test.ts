@@ -20,9 +20,17 @@ describe('sweep plans (dp compare, dp bench)', () => {
   });
 
   it('checks policy option values before anything trains', () => {
-    expect(planRun({ policy: 'ucb', pruneRatio: 0.5, policyOptions: { c: 2 } }, DEFAULTS).policyOptions).toEqual({ c: 2 });
-    expect(() => planRun({ policy: 'ucb', pruneRatio: 0.5, policyOptions: { c: -1 } }, DEFAULTS)).toThrow("policy 'ucb': c = -1 is invalid");
-    expect(() => planRun({ policy: 'epsilon-greedy', pruneRatio: 0.5, policyOptions: { epsilon: 2 } }, DEFAULTS)).toThrow("policy 'epsilon-greedy': epsilon = 2 is invalid");
-    expect(() => planRun({ policy: 'random', pruneRatio: 0.5, seed: 5_000_000_000 }, DEFAULTS)).toThrow(/seed = 5000000000 is invalid/);
+    expect(planRun({ policy: 'ucb', pruneRatio: 0.5, policyOptions: { c: 2 } }, DEFAULTS).policyOptions).toEqual({
+      c: 2,
+    });
+    expect(() => planRun({ policy: 'ucb', pruneRatio: 0.5, policyOptions: { c: -1 } }, DEFAULTS)).toThrow(
+      "policy 'ucb': c = -1 is invalid",
+    );
+    expect(() =>
+      planRun({ policy: 'epsilon-greedy', pruneRatio: 0.5, policyOptions: { epsilon: 2 } }, DEFAULTS),
+    ).toThrow("policy 'epsilon-greedy': epsilon = 2 is invalid");
+    expect(() => planRun({ policy: 'random', pruneRatio: 0.5, seed: 5_000_000_000 }, DEFAULTS)).toThrow(
+      /seed = 5000000000 is invalid/,
+    );
   });
 });

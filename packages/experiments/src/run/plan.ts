@@ -29,7 +29,10 @@ export { isBaseline };
 
 /** A --policies item: a registered policy or equal-steps (unknown names are refused with the known ones). */
 export function checkMethod(name: string): string {
-  if (!knownMethod(name)) throw new ExperimentError(`policy = ${JSON.stringify(name)} is invalid: expected one of ${methodNames().join(', ')}; fix: use one of those names in --policies`);
+  if (!knownMethod(name))
+    throw new ExperimentError(
+      `policy = ${JSON.stringify(name)} is invalid: expected one of ${methodNames().join(', ')}; fix: use one of those names in --policies`,
+    );
   return name;
 }
 
@@ -38,7 +41,10 @@ export function checkMethod(name: string): string {
  * (they are the references every method is compared with), every other policy the schedule options and its own. So
  * `--policies epsilon-greedy,ucb --policy-option epsilon=0.2` sets ε for ε-greedy alone.
  */
-export function optionsFor(policy: string, options: Record<string, number | string | boolean>): Record<string, number | string | boolean> {
+export function optionsFor(
+  policy: string,
+  options: Record<string, number | string | boolean>,
+): Record<string, number | string | boolean> {
   if (isBaseline(policy)) return {};
   const ok = accepted(policy);
   return Object.fromEntries(Object.entries(options).filter(([k]) => ok.includes(k)));
@@ -49,9 +55,15 @@ export function checkSweepOptions(policies: string[], options: Record<string, un
   const pruning = policies.filter((p) => !isBaseline(p));
   for (const key of Object.keys(options)) {
     if (pruning.some((p) => accepted(p).includes(key))) continue;
-    const baselines = policies.some((p) => roleOf(p) === 'matched-steps') ? 'full data and equal-steps, which take' : 'full data, which takes';
-    const takes = pruning.length ? pruning.map((p) => `${p}: ${accepted(p).join(', ')}`).join('; ') : `none: the sweep has only ${baselines} no options`;
-    throw new ExperimentError(`--policy-option ${key}=${String(options[key])}: no policy in this sweep takes '${key}' (${takes}); fix: drop it or add a policy that takes it`);
+    const baselines = policies.some((p) => roleOf(p) === 'matched-steps')
+      ? 'full data and equal-steps, which take'
+      : 'full data, which takes';
+    const takes = pruning.length
+      ? pruning.map((p) => `${p}: ${accepted(p).join(', ')}`).join('; ')
+      : `none: the sweep has only ${baselines} no options`;
+    throw new ExperimentError(
+      `--policy-option ${key}=${String(options[key])}: no policy in this sweep takes '${key}' (${takes}); fix: drop it or add a policy that takes it`,
+    );
   }
 }
 
@@ -63,7 +75,14 @@ export function planRun(raw: Record<string, unknown>, base: RunConfig): RunConfi
   const cfg = validateRunConfig(raw, base);
   if (!consumesScoreFile(cfg.policy)) {
     try {
-      createPruner({ ...cfg.policyOptions, policy: cfg.policy, datasetSize: 1000, pruneRatio: cfg.pruneRatio, totalEpochs: cfg.epochs, seed: cfg.seed });
+      createPruner({
+        ...cfg.policyOptions,
+        policy: cfg.policy,
+        datasetSize: 1000,
+        pruneRatio: cfg.pruneRatio,
+        totalEpochs: cfg.epochs,
+        seed: cfg.seed,
+      });
     } catch (e) {
       if (e instanceof PrunerError) throw prunerError(cfg.policy, e);
       throw e;

@@ -37,11 +37,19 @@ export function validateRunSummary(raw: unknown, where: string, fix?: string): R
     fix ??
     `the line is damaged: replace it with the run's own result.json${runDir ? ` (${runDir}/result.json)` : ''} on one line, or delete it (dp bench then trains that run again)`;
   const bad = (field: string, value: unknown, allowed: string) => damaged(where, field, value, allowed, howToFix);
-  if (!isObj(raw)) throw new ExperimentError(`${where}: ${showValue(raw)} is not a run summary: expected a JSON object written by dp bench (is this a dp bench results file?); fix: ${howToFix}`);
+  if (!isObj(raw))
+    throw new ExperimentError(
+      `${where}: ${showValue(raw)} is not a run summary: expected a JSON object written by dp bench (is this a dp bench results file?); fix: ${howToFix}`,
+    );
   const r = raw;
   // The config first: the other checks need its epochs.
   if (!isObj(r.config)) throw bad('config', r.config, 'the run config object');
-  if (typeof r.config.policy === 'string' && roleOf(r.config.policy) === 'matched-steps') throw bad('config.policy', r.config.policy, 'a trained policy (an equal-steps run is recorded as policy "full" with equalSteps set)');
+  if (typeof r.config.policy === 'string' && roleOf(r.config.policy) === 'matched-steps')
+    throw bad(
+      'config.policy',
+      r.config.policy,
+      'a trained policy (an equal-steps run is recorded as policy "full" with equalSteps set)',
+    );
   let cfg: RunConfig;
   try {
     cfg = validateRunConfig(r.config);
@@ -50,7 +58,12 @@ export function validateRunSummary(raw: unknown, where: string, fix?: string): R
     throw new ExperimentError(`${where}: config: ${e.message.replace(/; fix: .*$/s, '')}; fix: ${howToFix}`);
   }
   const key = fingerprint(cfg);
-  if (typeof r.key !== 'string' || r.key !== key) throw bad('key', r.key, `the fingerprint of the line's config (${key.length > 60 ? `${key.slice(0, 57)}...` : key})`);
+  if (typeof r.key !== 'string' || r.key !== key)
+    throw bad(
+      'key',
+      r.key,
+      `the fingerprint of the line's config (${key.length > 60 ? `${key.slice(0, 57)}...` : key})`,
+    );
   if (typeof r.runDir !== 'string') throw bad('runDir', r.runDir, 'the run directory (a string)');
   const fraction = (field: string, v: unknown, optional = false) => {
     if (optional && v === undefined) return;
@@ -65,7 +78,8 @@ export function validateRunSummary(raw: unknown, where: string, fix?: string): R
   };
   fraction('finalAccuracy', r.finalAccuracy);
   fraction('finalTop5', r.finalTop5, true);
-  if (r.evaluatedOn !== undefined && r.evaluatedOn !== 'test' && r.evaluatedOn !== 'validation') throw bad('evaluatedOn', r.evaluatedOn, '"test" or "validation"');
+  if (r.evaluatedOn !== undefined && r.evaluatedOn !== 'test' && r.evaluatedOn !== 'validation')
+    throw bad('evaluatedOn', r.evaluatedOn, '"test" or "validation"');
   if (r.evaluationSamples !== undefined) count('evaluationSamples', r.evaluationSamples, 1);
   seconds('trainingSeconds', r.trainingSeconds);
   seconds('scoringSeconds', r.scoringSeconds);
@@ -73,11 +87,13 @@ export function validateRunSummary(raw: unknown, where: string, fix?: string): R
   count('samplesTrained', r.samplesTrained);
   fraction('trainedFraction', r.trainedFraction);
   // One record per epoch of the run, in order.
-  if (!Array.isArray(r.epochs) || r.epochs.length !== cfg.epochs) throw bad('epochs', r.epochs, `a list of ${cfg.epochs} epoch records (config.epochs = ${cfg.epochs})`);
+  if (!Array.isArray(r.epochs) || r.epochs.length !== cfg.epochs)
+    throw bad('epochs', r.epochs, `a list of ${cfg.epochs} epoch records (config.epochs = ${cfg.epochs})`);
   let samples = 0;
   r.epochs.forEach((e: unknown, i) => {
     const f = `epochs[${i}]`;
-    if (!isObj(e)) throw bad(f, e, 'an epoch record { epoch, samples, trainLoss, trainAccuracy, trainingSeconds, selectionHash }');
+    if (!isObj(e))
+      throw bad(f, e, 'an epoch record { epoch, samples, trainLoss, trainAccuracy, trainingSeconds, selectionHash }');
     if (e.epoch !== i) throw bad(`${f}.epoch`, e.epoch, `${i} (the records are one per epoch, in order)`);
     count(`${f}.samples`, e.samples);
     samples += e.samples as number;
@@ -85,17 +101,26 @@ export function validateRunSummary(raw: unknown, where: string, fix?: string): R
     fraction(`${f}.trainAccuracy`, e.trainAccuracy);
     fraction(`${f}.testAccuracy`, e.testAccuracy, true);
     seconds(`${f}.trainingSeconds`, e.trainingSeconds);
-    if (typeof e.selectionHash !== 'string') throw bad(`${f}.selectionHash`, e.selectionHash, 'the selection hash (a string)');
+    if (typeof e.selectionHash !== 'string')
+      throw bad(`${f}.selectionHash`, e.selectionHash, 'the selection hash (a string)');
   });
-  if (samples !== r.samplesTrained) throw bad('samplesTrained', r.samplesTrained, `the sum of the epochs' samples (${samples})`);
+  if (samples !== r.samplesTrained)
+    throw bad('samplesTrained', r.samplesTrained, `the sum of the epochs' samples (${samples})`);
   if (!isObj(r.selection)) throw bad('selection', r.selection, 'an object { flippedShare, histogram }');
   fraction('selection.flippedShare', r.selection.flippedShare);
   const hist = r.selection.histogram;
-  if (!Array.isArray(hist) || hist.length !== cfg.epochs + 1) throw bad('selection.histogram', hist, `a list of ${cfg.epochs + 1} counts (samples selected in 0..${cfg.epochs} epochs)`);
+  if (!Array.isArray(hist) || hist.length !== cfg.epochs + 1)
+    throw bad(
+      'selection.histogram',
+      hist,
+      `a list of ${cfg.epochs + 1} counts (samples selected in 0..${cfg.epochs} epochs)`,
+    );
   hist.forEach((v: unknown, i) => count(`selection.histogram[${i}]`, v));
   if (typeof r.backend !== 'string') throw bad('backend', r.backend, 'the backend name (a string)');
-  if (r.cpus !== undefined && !(Array.isArray(r.cpus) && r.cpus.every((c) => typeof c === 'string'))) throw bad('cpus', r.cpus, 'a list of CPU descriptions (strings)');
-  if (typeof r.finishedAt !== 'string' || !Number.isFinite(Date.parse(r.finishedAt))) throw bad('finishedAt', r.finishedAt, 'an ISO date-time');
+  if (r.cpus !== undefined && !(Array.isArray(r.cpus) && r.cpus.every((c) => typeof c === 'string')))
+    throw bad('cpus', r.cpus, 'a list of CPU descriptions (strings)');
+  if (typeof r.finishedAt !== 'string' || !Number.isFinite(Date.parse(r.finishedAt)))
+    throw bad('finishedAt', r.finishedAt, 'an ISO date-time');
   return r as unknown as RunSummary;
 }
 

@@ -36,7 +36,11 @@ export function startRecord(runDir: string): StartRecord | undefined {
 
 /** The distinct CPUs of the run's start and resume records, in order of first use. */
 export function runCpus(runDir: string): string[] {
-  return [...new Set(startRecords(runDir).flatMap((r) => (typeof r.environment?.cpu === 'string' ? [r.environment.cpu] : [])))];
+  return [
+    ...new Set(
+      startRecords(runDir).flatMap((r) => (typeof r.environment?.cpu === 'string' ? [r.environment.cpu] : [])),
+    ),
+  ];
 }
 
 /** Refuse a run directory made with another config (its config.json), naming the fields that differ. */
@@ -45,7 +49,9 @@ export function checkSameConfig(runDir: string, cfg: RunConfig): void {
   if (!existsSync(configPath)) return;
   const previous = readConfigFile(configPath) as unknown as RunConfig;
   if (fingerprint(previous) !== fingerprint(cfg)) {
-    const diff = (Object.keys(cfg) as (keyof RunConfig)[]).filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(cfg[k]));
+    const diff = (Object.keys(cfg) as (keyof RunConfig)[]).filter(
+      (k) => JSON.stringify(previous[k]) !== JSON.stringify(cfg[k]),
+    );
     throw new ExperimentError(
       `run directory ${runDir} was created with another config (${diff.map((k) => `${k}: ${JSON.stringify(previous[k])} there vs ${JSON.stringify(cfg[k])} now`).join(', ')}); ` +
         'fix: resume with the same options, or choose a new --out directory',
@@ -62,7 +68,9 @@ export function guardRunDir(runDir: string, cfg: RunConfig, resume: boolean): Ru
   if (!existsSync(join(runDir, 'config.json'))) return undefined;
   checkSameConfig(runDir, cfg);
   if (!resume && readCheckpoint(runDir)) {
-    throw new ExperimentError(`run directory ${runDir} already holds a run; fix: pass --resume to continue it, or choose a new --out directory`);
+    throw new ExperimentError(
+      `run directory ${runDir} already holds a run; fix: pass --resume to continue it, or choose a new --out directory`,
+    );
   }
   const resultPath = join(runDir, 'result.json');
   if (!resume || !existsSync(resultPath)) return undefined;
@@ -81,11 +89,24 @@ export function guardRunDir(runDir: string, cfg: RunConfig, resume: boolean): Ru
  * from another folder, or the same folder's files changed since. A run that predates fingerprints gets a warning
  * when the folder differs.
  */
-export function checkResumedData(runDir: string, source: string, dataId: { labels: string; pixels: string }, onWarning: (m: string) => void): void {
+export function checkResumedData(
+  runDir: string,
+  source: string,
+  dataId: { labels: string; pixels: string },
+  onWarning: (m: string) => void,
+): void {
   const first = startRecord(runDir);
   const was = first?.data?.source;
-  if (first?.data?.pixels !== undefined && (first.data.pixels !== dataId.pixels || first.data.labels !== dataId.labels)) {
-    const what = [first.data.labels !== dataId.labels ? 'labels' : '', first.data.pixels !== dataId.pixels ? 'pixels' : ''].filter(Boolean).join(' and ');
+  if (
+    first?.data?.pixels !== undefined &&
+    (first.data.pixels !== dataId.pixels || first.data.labels !== dataId.labels)
+  ) {
+    const what = [
+      first.data.labels !== dataId.labels ? 'labels' : '',
+      first.data.pixels !== dataId.pixels ? 'pixels' : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     if (was && resolve(was) === resolve(source)) {
       throw new ExperimentError(
         `run directory ${runDir} started on the data in ${was}, and the files there have changed since (their ${what} differ from the run's record); ` +
@@ -98,7 +119,9 @@ export function checkResumedData(runDir: string, source: string, dataId: { label
     );
   }
   if (first?.data?.pixels === undefined && was && resolve(was) !== resolve(source)) {
-    onWarning(`run directory ${runDir} started on data from ${was}; this resume loaded ${source} (the run predates data fingerprints, so they cannot be compared)`);
+    onWarning(
+      `run directory ${runDir} started on data from ${was}; this resume loaded ${source} (the run predates data fingerprints, so they cannot be compared)`,
+    );
   }
 }
 
@@ -110,7 +133,9 @@ export function resumeDataDir(runDir: string, dataDir: string | undefined): stri
   if (dataDir !== undefined) return dataDir;
   const recorded = startRecord(runDir)?.data?.source;
   if (recorded !== undefined && !existsSync(recorded)) {
-    throw new ExperimentError(`run directory ${runDir} started on data from ${recorded}, which no longer exists; fix: restore it there, or resume with --data-dir DIR pointing at the same data (it is checked against the run's record)`);
+    throw new ExperimentError(
+      `run directory ${runDir} started on data from ${recorded}, which no longer exists; fix: restore it there, or resume with --data-dir DIR pointing at the same data (it is checked against the run's record)`,
+    );
   }
   return recorded;
 }

@@ -83,20 +83,37 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
   const { result, signal } = await trainRun(cfg, opts, prepared, writer);
   const summary = runSummary(cfg, opts, prepared, result);
   writeJsonAtomic(join(opts.runDir, 'result.json'), summary);
-  runLog(opts.runDir)({ type: 'end', finalAccuracy: summary.finalAccuracy, trainingSeconds: summary.trainingSeconds, samplesTrained: summary.samplesTrained });
+  runLog(opts.runDir)({
+    type: 'end',
+    finalAccuracy: summary.finalAccuracy,
+    trainingSeconds: summary.trainingSeconds,
+    samplesTrained: summary.samplesTrained,
+  });
   cb.onFinish?.(summary, { alreadyFinished: false });
   // Ctrl-C during the last epoch's evaluation: the run was let finish; stop here rather than go on to the next run.
-  if (signal) throw new ExperimentError(`interrupted (${signal}) as the run finished: its result is in ${join(opts.runDir, 'result.json')}; fix: dp bench / dp compare: rerun the same command to go on`, 130);
+  if (signal)
+    throw new ExperimentError(
+      `interrupted (${signal}) as the run finished: its result is in ${join(opts.runDir, 'result.json')}; fix: dp bench / dp compare: rerun the same command to go on`,
+      130,
+    );
   return summary;
 }
 
 /** Appends one timed record to the run's log.jsonl. */
 function runLog(runDir: string): (record: Record<string, unknown>) => void {
-  return (record) => appendFileExplained(join(runDir, 'log.jsonl'), `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+  return (record) =>
+    appendFileExplained(
+      join(runDir, 'log.jsonl'),
+      `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`,
+    );
 }
 
 /** A static method's score file, checked against the training set; its scoring seconds are charged to the run. */
-async function readStaticScores(cfg: RunConfig, trainSet: ImageDataset, onWarning: (m: string) => void): Promise<{ scores?: Float32Array; seconds: number }> {
+async function readStaticScores(
+  cfg: RunConfig,
+  trainSet: ImageDataset,
+  onWarning: (m: string) => void,
+): Promise<{ scores?: Float32Array; seconds: number }> {
   if (!cfg.scoreFile) return { seconds: 0 };
   try {
     // Labels and pixels: two image folders with the same class counts share name, size and labels.
@@ -142,7 +159,10 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
   const model = buildRunModel(cfg, trainSet);
   // The training data's identity, recorded at the start and checked on resume: a resume must not silently continue
   // on another copy of the dataset (another --data-dir, a changed folder).
-  const dataId = { labels: datasetFingerprint(trainSet.labels, trainSet.size, cfg.dataset), pixels: pixelFingerprint(trainSet.images, trainSet.size) };
+  const dataId = {
+    labels: datasetFingerprint(trainSet.labels, trainSet.size, cfg.dataset),
+    pixels: pixelFingerprint(trainSet.images, trainSet.size),
+  };
   let resumed: ReturnType<typeof readCheckpoint>;
   try {
     resumed = opts.resume ? readCheckpoint(opts.runDir) : undefined;
@@ -154,7 +174,17 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
     model.dispose();
     throw e;
   }
-  return { trainSet, testSet, evaluatedOn, source: pair.source, pruner, model, scoringSeconds: staticScores.seconds, dataId, resumed };
+  return {
+    trainSet,
+    testSet,
+    evaluatedOn,
+    source: pair.source,
+    pruner,
+    model,
+    scoringSeconds: staticScores.seconds,
+    dataId,
+    resumed,
+  };
 }
 
 /**
@@ -162,17 +192,25 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
  * (each epoch once; a run started again without a checkpoint keeps its other records but none of its epochs);
  * the start or resume record; TensorBoard written again from the checkpoint's epochs. Returns the scalar writer.
  */
-function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ReturnType<NonNullable<BackendInfo['node']>['summaryFileWriter']> | undefined {
+function openRunDir(
+  cfg: RunConfig,
+  opts: RunOptions,
+  p: Prepared,
+): ReturnType<NonNullable<BackendInfo['node']>['summaryFileWriter']> | undefined {
   const { runDir, backend } = opts;
   mkdirSync(runDir, { recursive: true });
   const configPath = join(runDir, 'config.json');
   const configText = `${JSON.stringify(cfg, null, 2)}\n`;
-  if (!existsSync(configPath) || readFileSync(configPath, 'utf8') !== configText) writeFileAtomic(configPath, configText);
+  if (!existsSync(configPath) || readFileSync(configPath, 'utf8') !== configText)
+    writeFileAtomic(configPath, configText);
   const keptEpochs = p.resumed ? ((p.resumed.extra as { reports?: EpochReport[] } | null)?.reports ?? []) : undefined;
   const logPath = join(runDir, 'log.jsonl');
   // (A log.jsonl that is not a regular file, such as a link to a device, is appended to but never read back.)
   if (existsSync(logPath) && statSync(logPath).isFile()) {
-    writeFileAtomic(logPath, compactLog(readFileSync(logPath, 'utf8'), p.resumed ? p.resumed.epoch : -1, keptEpochs ?? []));
+    writeFileAtomic(
+      logPath,
+      compactLog(readFileSync(logPath, 'utf8'), p.resumed ? p.resumed.epoch : -1, keptEpochs ?? []),
+    );
     // Event files are append-only: they are written again from the checkpoint's epochs instead.
     rmSync(join(runDir, 'tensorboard'), { recursive: true, force: true });
   }
@@ -183,7 +221,15 @@ function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ReturnType<N
     config: cfg,
     environment: environmentRecord(backend),
     git: gitRevision(),
-    data: { source: p.source, train: trainSet.size, [evaluatedOn]: testSet.size, evaluatedOn, shape: trainSet.shape, classes: trainSet.numClasses, ...p.dataId },
+    data: {
+      source: p.source,
+      train: trainSet.size,
+      [evaluatedOn]: testSet.size,
+      evaluatedOn,
+      shape: trainSet.shape,
+      classes: trainSet.numClasses,
+      ...p.dataId,
+    },
   });
   const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
   if (writer && keptEpochs) {
@@ -198,7 +244,12 @@ function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ReturnType<N
  * (an epoch about to be checkpointed finishes its evaluation first) and says where it can continue (exit code 130);
  * a trainer error names the last good checkpoint.
  */
-async function trainRun(cfg: RunConfig, opts: RunOptions, p: Prepared, writer: ReturnType<typeof openRunDir>): Promise<{ result: TrainResult; signal: string | undefined }> {
+async function trainRun(
+  cfg: RunConfig,
+  opts: RunOptions,
+  p: Prepared,
+  writer: ReturnType<typeof openRunDir>,
+): Promise<{ result: TrainResult; signal: string | undefined }> {
   const { runDir } = opts;
   const cb = opts.callbacks ?? {};
   const log = runLog(runDir);
@@ -237,18 +288,31 @@ async function trainRun(cfg: RunConfig, opts: RunOptions, p: Prepared, writer: R
             writer.flush();
           }
           firstEpoch ??= r.epoch;
-          const etaSeconds = runEta((performance.now() - started) / 1000, r.epoch + 1 - firstEpoch, r.epoch + 1, cfg.epochs);
+          const etaSeconds = runEta(
+            (performance.now() - started) / 1000,
+            r.epoch + 1 - firstEpoch,
+            r.epoch + 1,
+            cfg.epochs,
+          );
           cb.onEpoch?.(r, { evaluatedOn: p.evaluatedOn, etaSeconds });
           // Interrupted during this epoch's evaluation, which was left to finish: stop now that it is checkpointed
           // (the last epoch instead finishes the run, below).
-          if (watch.signal() && r.epoch < cfg.epochs - 1) throw new Interrupted(r.epoch, r.steps, r.steps, 'end of epoch');
+          if (watch.signal() && r.epoch < cfg.epochs - 1)
+            throw new Interrupted(r.epoch, r.steps, r.steps, 'end of epoch');
         },
       },
     });
     return { result, signal: watch.signal() };
   } catch (e) {
     if (e instanceof Interrupted) {
-      log({ type: 'interrupted', signal: watch.signal(), epoch: e.epoch, step: e.step, steps: e.steps, during: e.where });
+      log({
+        type: 'interrupted',
+        signal: watch.signal(),
+        epoch: e.epoch,
+        step: e.step,
+        steps: e.steps,
+        during: e.where,
+      });
       throw interruptedError(e, watch.signal(), runDir, cfg.epochs);
     }
     if (e instanceof TrainError) {
@@ -257,7 +321,9 @@ async function trainRun(cfg: RunConfig, opts: RunOptions, p: Prepared, writer: R
       // The last good checkpoint goes with the problem, before the trainer's fix.
       const [problem, fix] = e.message.split(/; fix: (.*)$/s);
       const where = kept ? ` (last good checkpoint: epoch ${kept.epoch + 1} in ${runDir})` : '';
-      throw new ExperimentError(`${problem}${where}; fix: ${fix ?? (kept ? `resume with \`dp train --resume ${runDir}\` once the cause is fixed` : 'run the same command again once the cause is fixed')}`);
+      throw new ExperimentError(
+        `${problem}${where}; fix: ${fix ?? (kept ? `resume with \`dp train --resume ${runDir}\` once the cause is fixed` : 'run the same command again once the cause is fixed')}`,
+      );
     }
     throw e;
   } finally {

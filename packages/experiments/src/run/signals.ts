@@ -49,7 +49,12 @@ export class SignalWatch {
 }
 
 /** The error of a run stopped by a signal: where it stopped and how to continue (exit code 130). */
-export function interruptedError(e: Interrupted, signal: string | undefined, runDir: string, epochs: number): ExperimentError {
+export function interruptedError(
+  e: Interrupted,
+  signal: string | undefined,
+  runDir: string,
+  epochs: number,
+): ExperimentError {
   const kept = readCheckpoint(runDir);
   const where = {
     training: `in epoch ${e.epoch + 1}/${epochs}, step ${e.step}/${e.steps}`,

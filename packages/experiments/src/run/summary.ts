@@ -23,7 +23,15 @@ export interface RunSummary {
   samplesTrained: number;
   /** Samples trained / (epochs * N): the fraction of full-data work actually done. */
   trainedFraction: number;
-  epochs: { epoch: number; samples: number; trainLoss: number; trainAccuracy: number; testAccuracy?: number; trainingSeconds: number; selectionHash: string }[];
+  epochs: {
+    epoch: number;
+    samples: number;
+    trainLoss: number;
+    trainAccuracy: number;
+    testAccuracy?: number;
+    trainingSeconds: number;
+    selectionHash: string;
+  }[];
   selection: { flippedShare: number; histogram: number[] };
   backend: string;
   /**

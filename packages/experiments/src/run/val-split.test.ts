@@ -7,10 +7,28 @@ import type { RunSummary } from './summary.js';
 
 function split(name: string, labels: number[]): ImageDataset {
   // One 1x1x1 pixel per sample holding its index, so a split shows which samples it took.
-  return { name: 'toy', split: name, size: labels.length, shape: [1, 1, 1], numClasses: 3, classNames: ['a', 'b', 'c'], images: Uint8Array.from(labels.map((_, i) => i)), labels: Uint8Array.from(labels), mean: [0.5], std: [0.2] };
+  return {
+    name: 'toy',
+    split: name,
+    size: labels.length,
+    shape: [1, 1, 1],
+    numClasses: 3,
+    classNames: ['a', 'b', 'c'],
+    images: Uint8Array.from(labels.map((_, i) => i)),
+    labels: Uint8Array.from(labels),
+    mean: [0.5],
+    std: [0.2],
+  };
 }
 
-const pair: DatasetPair = { train: split('train', Array.from({ length: 30 }, (_, i) => i % 3)), test: split('test', [0, 1, 2, 0, 1, 2]), source: '/toy' };
+const pair: DatasetPair = {
+  train: split(
+    'train',
+    Array.from({ length: 30 }, (_, i) => i % 3),
+  ),
+  test: split('test', [0, 1, 2, 0, 1, 2]),
+  source: '/toy',
+};
 
 describe('valSplit in the run config', () => {
   it('is off by default and left out of the fingerprint then, so every earlier run keeps its key; set, it is fingerprinted', () => {
@@ -19,11 +37,15 @@ describe('valSplit in the run config', () => {
     expect(fingerprint(base)).not.toContain('valSplit');
     expect(fingerprint(validateRunConfig({ valSplit: 0 }))).toBe(fingerprint(base));
     expect(fingerprint(validateRunConfig({ valSplit: 5000 }))).toContain('["valSplit",5000]');
-    expect(fingerprint(validateRunConfig({ valSplit: 5000 }))).not.toBe(fingerprint(validateRunConfig({ valSplit: 4000 })));
+    expect(fingerprint(validateRunConfig({ valSplit: 5000 }))).not.toBe(
+      fingerprint(validateRunConfig({ valSplit: 4000 })),
+    );
   });
 
   it.each([-1, 1.5, '100', null])('refuses valSplit = %j with the allowed range and a fix', (v) => {
-    expect(() => validateRunConfig({ valSplit: v })).toThrow(/^valSplit = .* is invalid: expected an integer >= 0 \(.*\); fix: e\.g\. --val-split 5000, or 0 to evaluate on the test set$/);
+    expect(() => validateRunConfig({ valSplit: v })).toThrow(
+      /^valSplit = .* is invalid: expected an integer >= 0 \(.*\); fix: e\.g\. --val-split 5000, or 0 to evaluate on the test set$/,
+    );
   });
 });
 
@@ -47,8 +69,14 @@ describe('runSplits', () => {
     expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect([...s.evaluation.labels].sort()).toEqual([0, 0, 1, 1, 2, 2]);
     // Deterministic per seed; another seed, another split.
-    expect([...runSplits(pair, { trainSubset: 12, testSubset: 0, valSplit: 6, seed: 1 }).evaluation.images]).toEqual([...s.evaluation.images]);
-    const others = new Set([2, 3, 4, 5].map((seed) => JSON.stringify([...runSplits(pair, { trainSubset: 12, testSubset: 0, valSplit: 6, seed }).evaluation.images])));
+    expect([...runSplits(pair, { trainSubset: 12, testSubset: 0, valSplit: 6, seed: 1 }).evaluation.images]).toEqual([
+      ...s.evaluation.images,
+    ]);
+    const others = new Set(
+      [2, 3, 4, 5].map((seed) =>
+        JSON.stringify([...runSplits(pair, { trainSubset: 12, testSubset: 0, valSplit: 6, seed }).evaluation.images]),
+      ),
+    );
     expect(others.size).toBeGreaterThan(1);
   });
 
@@ -56,7 +84,9 @@ describe('runSplits', () => {
     expect(() => checkValSplit(pair.train, { trainSubset: 6, valSplit: 4, seed: 0 })).toThrow(
       /^--val-split 4 leaves a class with no training sample: toy\/train \(--train-subset 6\) has 6 samples in 3 classes, so it allows only 3 .*; fix: use --val-split 3, or 0 for no validation split$/,
     );
-    expect(() => checkValSplit(pair.train, { trainSubset: 0, valSplit: 30, seed: 0 })).toThrow(/^--val-split 30 is not smaller than the set .*: toy\/train has 30 samples in 3 classes, so it allows 3 to 27 /);
+    expect(() => checkValSplit(pair.train, { trainSubset: 0, valSplit: 30, seed: 0 })).toThrow(
+      /^--val-split 30 is not smaller than the set .*: toy\/train has 30 samples in 3 classes, so it allows 3 to 27 /,
+    );
     expect(() => checkValSplit(pair.train, { trainSubset: 0, valSplit: 0, seed: 0 })).not.toThrow();
   });
 });

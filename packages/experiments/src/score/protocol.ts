@@ -2,7 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { batches, type ImageDataset } from '@dp/data';
 import { createPruner } from '@dp/policies';
-import { averageScores, DEFAULT_SCORE_DEFAULTS, datasetFingerprint, getScore, pixelFingerprint, scoreNames, ScoreError, type Score, type ScoreTracker } from '@dp/scores';
+import {
+  averageScores,
+  DEFAULT_SCORE_DEFAULTS,
+  datasetFingerprint,
+  getScore,
+  pixelFingerprint,
+  scoreNames,
+  ScoreError,
+  type Score,
+  type ScoreTracker,
+} from '@dp/scores';
 import { writeScoreFile } from '@dp/scores/node';
 import { inferenceForward, InputConverter, train, type EpochReport } from '@dp/trainer';
 import type { BackendInfo } from '../backend.js';
@@ -20,7 +30,15 @@ import { num } from '../num.js';
  */
 
 /** Run flags that mean nothing to scoring (its runs train on all the data and do not evaluate or checkpoint). */
-export const NOT_SCORING_FLAGS = ['policy', 'prune-ratio', 'policy-option', 'score-file', 'test-subset', 'eval-every', 'checkpoint-every'] as const;
+export const NOT_SCORING_FLAGS = [
+  'policy',
+  'prune-ratio',
+  'policy-option',
+  'score-file',
+  'test-subset',
+  'eval-every',
+  'checkpoint-every',
+] as const;
 
 /** Scores whose inputs all come from the training steps are updated during training; the others need a scoring pass. */
 export function trainingTime(score: Score): boolean {
@@ -29,11 +47,16 @@ export function trainingTime(score: Score): boolean {
 
 /** The score `name`, refused with the known ones (and the plug-in hint when none was loaded). */
 export function scoreMethod(name: unknown, pluginsLoaded: boolean): Score {
-  if (typeof name !== 'string') throw new ExperimentError(`--method is required: one of ${scoreNames().join(', ')}; fix: e.g. dp score --method ${scoreNames()[0]}`);
+  if (typeof name !== 'string')
+    throw new ExperimentError(
+      `--method is required: one of ${scoreNames().join(', ')}; fix: e.g. dp score --method ${scoreNames()[0]}`,
+    );
   try {
     return getScore(name);
   } catch {
-    throw new ExperimentError(`unknown --method '${name}'; fix: use one of ${scoreNames().join(', ')}${pluginsLoaded ? '' : ' (or load a plug-in with --score PACKAGE)'}`);
+    throw new ExperimentError(
+      `unknown --method '${name}'; fix: use one of ${scoreNames().join(', ')}${pluginsLoaded ? '' : ' (or load a plug-in with --score PACKAGE)'}`,
+    );
   }
 }
 
@@ -43,13 +66,19 @@ export function scoringProtocol(score: Score, values: Record<string, unknown>): 
   const v = values as Record<string, string | undefined>;
   const epochs = num(v, 'epochs', defaults.epochs, { min: 0, integer: true });
   const runs = num(v, 'runs', defaults.runs, { min: 1, integer: true });
-  if (trainingTime(score) && epochs === 0) throw new ExperimentError(`--epochs 0 is invalid for --method ${score.name}: it is computed from training steps; fix: --epochs 1 or more`);
+  if (trainingTime(score) && epochs === 0)
+    throw new ExperimentError(
+      `--epochs 0 is invalid for --method ${score.name}: it is computed from training steps; fix: --epochs 1 or more`,
+    );
   return { epochs, runs };
 }
 
 /** The default score file: scores/<dataset>[-n<subset>][-v<split>-s<seed>]-<method>-<model>-e<K>-r<R>.dpscore. */
 export function defaultScoreFile(base: RunConfig, score: Score, epochs: number, runs: number): string {
-  return join('scores', `${base.dataset}${base.trainSubset ? `-n${base.trainSubset}` : ''}${base.valSplit ? `-v${base.valSplit}-s${base.seed}` : ''}-${score.name}-${base.model}-e${epochs}-r${runs}.dpscore`);
+  return join(
+    'scores',
+    `${base.dataset}${base.trainSubset ? `-n${base.trainSubset}` : ''}${base.valSplit ? `-v${base.valSplit}-s${base.seed}` : ''}-${score.name}-${base.model}-e${epochs}-r${runs}.dpscore`,
+  );
 }
 
 /** What a scoring reports as it goes (the library prints nothing). */
@@ -66,13 +95,27 @@ export interface ScoringCallbacks {
 }
 
 /** One scoring run: train `epochs` epochs of full data by the run recipe, then score every sample. */
-async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: ImageDataset, backend: BackendInfo, run: number, cb: ScoringCallbacks): Promise<Float32Array> {
+async function scoreOneRun(
+  score: Score,
+  cfg: RunConfig,
+  epochs: number,
+  data: ImageDataset,
+  backend: BackendInfo,
+  run: number,
+  cb: ScoringCallbacks,
+): Promise<Float32Array> {
   const { tf } = backend;
   const tracker: ScoreTracker = score.create(data.size);
   const model = buildRunModel(cfg, data);
   try {
     if (epochs > 0) {
-      const pruner = createPruner({ policy: fullDataMethod(), datasetSize: data.size, pruneRatio: 0, totalEpochs: epochs, seed: cfg.seed });
+      const pruner = createPruner({
+        policy: fullDataMethod(),
+        datasetSize: data.size,
+        pruneRatio: 0,
+        totalEpochs: epochs,
+        seed: cfg.seed,
+      });
       await train({
         model,
         train: data,
@@ -81,7 +124,17 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
         augment: resolveAugment(cfg),
         seed: cfg.seed,
         hooks: {
-          onStep: trainingTime(score) ? (s) => tracker.update({ ids: s.ids, labels: s.labels, losses: s.losses, correct: s.correct.map((c) => (c > 0.5 ? 1 : 0)), numClasses: data.numClasses, epoch: s.epoch }) : undefined,
+          onStep: trainingTime(score)
+            ? (s) =>
+                tracker.update({
+                  ids: s.ids,
+                  labels: s.labels,
+                  losses: s.losses,
+                  correct: s.correct.map((c) => (c > 0.5 ? 1 : 0)),
+                  numClasses: data.numClasses,
+                  epoch: s.epoch,
+                })
+            : undefined,
           onBatch: (p) => cb.onTrainBatch?.(run, p),
           onEpoch: (r) => cb.onEpoch?.(run, r),
         },
@@ -102,13 +155,28 @@ async function scoreOneRun(score: Score, cfg: RunConfig, epochs: number, data: I
           const x = converter.toTensor(b.images, data.shape);
           try {
             if (score.inputs.includes('gradNorms')) {
-              tracker.update({ ids: b.ids, labels: b.labels, gradNorms: tfjsScores.perSampleGradNorms(model, x, b.labels) });
+              tracker.update({
+                ids: b.ids,
+                labels: b.labels,
+                gradNorms: tfjsScores.perSampleGradNorms(model, x, b.labels),
+              });
             } else if (score.inputs.includes('featureSqNorms')) {
               const l = tfjsScores.lastLayerInputs(model, x);
-              tracker.update({ ids: b.ids, labels: b.labels, logits: l.logits, numClasses: l.numClasses, featureSqNorms: l.featureSqNorms });
+              tracker.update({
+                ids: b.ids,
+                labels: b.labels,
+                logits: l.logits,
+                numClasses: l.numClasses,
+                featureSqNorms: l.featureSqNorms,
+              });
             } else {
               const logits = tf.tidy(() => net!.forward(x));
-              tracker.update({ ids: b.ids, labels: b.labels, logits: logits.dataSync() as Float32Array, numClasses: data.numClasses });
+              tracker.update({
+                ids: b.ids,
+                labels: b.labels,
+                logits: logits.dataSync() as Float32Array,
+                numClasses: data.numClasses,
+              });
               logits.dispose();
             }
           } finally {
@@ -168,7 +236,12 @@ export async function scoreDataset(
       labelSmoothing: base.labelSmoothing,
       augment: resolveAugment(base),
     },
-    dataset: { name: base.dataset, size: data.size, fingerprint: datasetFingerprint(data.labels, data.size, base.dataset), pixels: pixelFingerprint(data.images, data.size) },
+    dataset: {
+      name: base.dataset,
+      size: data.size,
+      fingerprint: datasetFingerprint(data.labels, data.size, base.dataset),
+      pixels: pixelFingerprint(data.images, data.size),
+    },
     seconds,
   };
   try {

@@ -26,9 +26,19 @@ export interface SweepSpec {
  * One planned run of a sweep over `base`: the method's share of the sweep's policy options, the score file if it
  * reads one, checked before anything loads (planRun).
  */
-function sweepRun(base: RunConfig, policy: string, pruneRatio: number, seed: number, scoreFile: string | undefined, more: Partial<RunConfig> = {}): RunConfig {
+function sweepRun(
+  base: RunConfig,
+  policy: string,
+  pruneRatio: number,
+  seed: number,
+  scoreFile: string | undefined,
+  more: Partial<RunConfig> = {},
+): RunConfig {
   const file = consumesScoreFile(policy) && scoreFile !== undefined ? { scoreFile } : {};
-  return planRun({ ...more, seed, policy, pruneRatio, policyOptions: optionsFor(policy, base.policyOptions), ...file }, base);
+  return planRun(
+    { ...more, seed, policy, pruneRatio, policyOptions: optionsFor(policy, base.policyOptions), ...file },
+    base,
+  );
 }
 
 /**
@@ -42,12 +52,16 @@ export function planSweep(spec: SweepSpec, base: RunConfig): RunConfig[] {
     for (const model of spec.models)
       for (const seed of spec.seeds)
         for (const policy of spec.policies)
-          for (const pruneRatio of roleOf(policy) === 'full-data' ? [0] : spec.ratios) plan.push(sweepRun(base, policy, pruneRatio, seed, spec.scoreFile, { dataset, model }));
+          for (const pruneRatio of roleOf(policy) === 'full-data' ? [0] : spec.ratios)
+            plan.push(sweepRun(base, policy, pruneRatio, seed, spec.scoreFile, { dataset, model }));
   const planned = new Map<string, RunConfig>();
   for (const c of plan) {
     const k = fingerprint(c);
     const other = planned.get(k);
-    if (other) throw new ExperimentError(`the sweep plans the same run twice (${runName(c)}: ${describeMethod(other)} and ${describeMethod(c)}, seed ${c.seed}); fix: give each policy, ratio, seed, dataset and model once`);
+    if (other)
+      throw new ExperimentError(
+        `the sweep plans the same run twice (${runName(c)}: ${describeMethod(other)} and ${describeMethod(c)}, seed ${c.seed}); fix: give each policy, ratio, seed, dataset and model once`,
+      );
     planned.set(k, c);
   }
   return plan;
@@ -59,6 +73,8 @@ export function planComparison(spec: Omit<SweepSpec, 'datasets' | 'models'>, bas
   checkSweepOptions(policies, base.policyOptions);
   return spec.seeds.flatMap((seed) => [
     sweepRun(base, fullDataMethod(), 0, seed, spec.scoreFile),
-    ...policies.flatMap((policy) => spec.ratios.map((pruneRatio) => sweepRun(base, policy, pruneRatio, seed, spec.scoreFile))),
+    ...policies.flatMap((policy) =>
+      spec.ratios.map((pruneRatio) => sweepRun(base, policy, pruneRatio, seed, spec.scoreFile)),
+    ),
   ]);
 }

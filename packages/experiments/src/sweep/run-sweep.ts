@@ -26,7 +26,12 @@ export interface SweepStatus {
 }
 
 /** The status of `plan` against its results file and runs directory; `onPartial` hears of lines cut short by a kill. */
-export function sweepStatus(plan: RunConfig[], resultsPath: string, runsDir: string, onPartial?: (where: string) => void): SweepStatus {
+export function sweepStatus(
+  plan: RunConfig[],
+  resultsPath: string,
+  runsDir: string,
+  onPartial?: (where: string) => void,
+): SweepStatus {
   const done = readResultsFile(resultsPath, onPartial);
   const todo = plan.filter((c) => !done.has(fingerprint(c)));
   const finished = [...done.values()];
@@ -37,7 +42,16 @@ export function sweepStatus(plan: RunConfig[], resultsPath: string, runsDir: str
       return 0; // an unreadable checkpoint: the run reports it when it starts
     }
   };
-  return { plan, resultsPath, runsDir, done, todo, finished, epochsDone, etaSeconds: todo.length ? sweepEta(todo, finished, epochsDone) : 0 };
+  return {
+    plan,
+    resultsPath,
+    runsDir,
+    done,
+    todo,
+    finished,
+    epochsDone,
+    etaSeconds: todo.length ? sweepEta(todo, finished, epochsDone) : 0,
+  };
 }
 
 /** What a sweep reports as it goes, for the caller to show (the library prints nothing). */
@@ -47,7 +61,13 @@ export interface SweepCallbacks extends LoadCallbacks {
   /** A run not started: it would not end before the deadline. */
   onSkipped?(p: { index: number; total: number; name: string; needSeconds: number; leftSeconds: number }): void;
   /** A run finished and was appended to the results file; `etaSeconds` prices the runs left. */
-  onRunDone?(p: { index: number; total: number; summary: RunSummary; elapsedSeconds: number; etaSeconds: number }): void;
+  onRunDone?(p: {
+    index: number;
+    total: number;
+    summary: RunSummary;
+    elapsedSeconds: number;
+    etaSeconds: number;
+  }): void;
 }
 
 export interface SweepOptions {
@@ -76,7 +96,13 @@ export async function runSweep(status: SweepStatus, opts: SweepOptions): Promise
       const need = sweepEta([cfg], finished, epochsDone);
       if (!fitsBefore(need, Date.now(), opts.until)) {
         skipped++;
-        cb.onSkipped?.({ index: i, total: todo.length, name, needSeconds: need, leftSeconds: (opts.until - Date.now()) / 1000 });
+        cb.onSkipped?.({
+          index: i,
+          total: todo.length,
+          name,
+          needSeconds: need,
+          leftSeconds: (opts.until - Date.now()) / 1000,
+        });
         continue;
       }
     }
@@ -86,10 +112,23 @@ export async function runSweep(status: SweepStatus, opts: SweepOptions): Promise
       cache.set(dataKey, await loadData(cfg.dataset, opts.dataDir, cfg, cb));
     }
     const callbacks = cb.run?.(cfg, i, todo.length, name) ?? {};
-    const summary = await executeRun(cfg, { runDir: join(status.runsDir, name), resume: true, backend: opts.backend, data: cache.get(dataKey)!, signals: opts.signals ?? false, callbacks });
+    const summary = await executeRun(cfg, {
+      runDir: join(status.runsDir, name),
+      resume: true,
+      backend: opts.backend,
+      data: cache.get(dataKey)!,
+      signals: opts.signals ?? false,
+      callbacks,
+    });
     appendResult(status.resultsPath, summary);
     finished.push(summary);
-    cb.onRunDone?.({ index: i, total: todo.length, summary, elapsedSeconds: (performance.now() - started) / 1000, etaSeconds: sweepEta(todo.slice(i + 1), finished, epochsDone) });
+    cb.onRunDone?.({
+      index: i,
+      total: todo.length,
+      summary,
+      elapsedSeconds: (performance.now() - started) / 1000,
+      etaSeconds: sweepEta(todo.slice(i + 1), finished, epochsDone),
+    });
   }
   return { skipped };
 }

@@ -4,7 +4,13 @@ import { DEFAULTS, type RunConfig } from '../config/config.js';
 import type { RunSummary } from '../run/summary.js';
 
 describe('the sweep ETA', () => {
-  const cfg = (policy: string, pruneRatio: number, policyOptions = {}): RunConfig => ({ ...DEFAULTS, epochs: 10, policy, pruneRatio, policyOptions });
+  const cfg = (policy: string, pruneRatio: number, policyOptions = {}): RunConfig => ({
+    ...DEFAULTS,
+    epochs: 10,
+    policy,
+    pruneRatio,
+    policyOptions,
+  });
   const done = (c: RunConfig, trainedFraction: number) => ({ config: c, trainedFraction }) as unknown as RunSummary;
 
   it('weights a run by epochs × the share of the data it will train', () => {
@@ -12,7 +18,11 @@ describe('the sweep ETA', () => {
     expect(expectedWork(cfg('ucb', 0.7), [])).toBeCloseTo(3);
     // InfoBatch chooses its own share: 1 - ratio until a finished run of the same setting measured it.
     expect(expectedWork(cfg('infobatch', 0.7), [])).toBeCloseTo(3);
-    const measured = [done(cfg('infobatch', 0.7), 0.6), done(cfg('infobatch', 0.7), 0.7), done(cfg('infobatch', 0.5), 0.75)];
+    const measured = [
+      done(cfg('infobatch', 0.7), 0.6),
+      done(cfg('infobatch', 0.7), 0.7),
+      done(cfg('infobatch', 0.5), 0.75),
+    ];
     expect(expectedWork(cfg('infobatch', 0.7), measured)).toBeCloseTo(6.5);
     // Options that change the share (annealing) are another setting.
     expect(expectedWork(cfg('infobatch', 0.7, { annealEpochs: 2 }), measured)).toBeCloseTo(3);
@@ -22,12 +32,29 @@ describe('the sweep ETA', () => {
     // For a fixed-size policy that is 1 − r again.
     expect(expectedWork(cfg('ucb', 0.5), [done(cfg('ucb', 0.7), 0.3)])).toBeCloseTo(5);
     // The equal-steps baseline of 10 epochs at 0.7 is full data for 3 epochs: 3 epochs of work.
-    expect(expectedWork({ ...cfg('full', 0), epochs: 3, equalSteps: { epochs: 10, pruneRatio: 0.7 } }, [done(cfg('full', 0), 1)])).toBeCloseTo(3);
+    expect(
+      expectedWork({ ...cfg('full', 0), epochs: 3, equalSteps: { epochs: 10, pruneRatio: 0.7 } }, [
+        done(cfg('full', 0), 1),
+      ]),
+    ).toBeCloseTo(3);
   });
 
   it("prices the runs left at the finished runs' own recorded seconds (training per unit of work, evaluation per pass)", () => {
-    const run = (c: RunConfig, trainedFraction: number, trainingSeconds: number, evalSeconds: number, scoringSeconds = 0) =>
-      ({ config: c, trainedFraction, trainingSeconds, evalSeconds, scoringSeconds, epochs: Array.from({ length: c.epochs }, (_, e) => ({ epoch: e, testAccuracy: 0.5 })) }) as unknown as RunSummary;
+    const run = (
+      c: RunConfig,
+      trainedFraction: number,
+      trainingSeconds: number,
+      evalSeconds: number,
+      scoringSeconds = 0,
+    ) =>
+      ({
+        config: c,
+        trainedFraction,
+        trainingSeconds,
+        evalSeconds,
+        scoringSeconds,
+        epochs: Array.from({ length: c.epochs }, (_, e) => ({ epoch: e, testAccuracy: 0.5 })),
+      }) as unknown as RunSummary;
     // A full-data run (10 units of work in 90 s, 10 evaluations in 10 s) that this process may only have resumed
     // for its last epoch, and a static run whose 500 s of charged scoring were spent elsewhere (3 units in 30 s,
     // 10 evaluations in 10 s): 120 s / 13 units of training, 1 s per evaluation.
@@ -39,8 +66,15 @@ describe('the sweep ETA', () => {
     expect(sweepEta([{ ...cfg('ucb', 0.7), evalEvery: 4 }], finished)).toBeCloseTo(3 * perUnit + 3);
     // Another setup (dataset, subset, batch size...) goes by its own finished runs; one without any by every finished run.
     const cifar = { ...cfg('full', 0), dataset: 'cifar10' };
-    expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], [...finished, run(cifar, 1, 400, 20)])).toBeCloseTo(120 + 20);
-    expect(sweepEta([{ ...cfg('ucb', 0.7), batchSize: 256 }], [...finished, run({ ...cfg('full', 0), batchSize: 256 }, 1, 50, 10)])).toBeCloseTo(15 + 10);
+    expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], [...finished, run(cifar, 1, 400, 20)])).toBeCloseTo(
+      120 + 20,
+    );
+    expect(
+      sweepEta(
+        [{ ...cfg('ucb', 0.7), batchSize: 256 }],
+        [...finished, run({ ...cfg('full', 0), batchSize: 256 }, 1, 50, 10)],
+      ),
+    ).toBeCloseTo(15 + 10);
     expect(sweepEta([{ ...cfg('ucb', 0.7), dataset: 'cifar10' }], finished)).toBeCloseTo(3 * perUnit + 10);
     expect(sweepEta([cfg('ucb', 0.7)], [])).toBe(0);
     expect(sweepEta([], finished)).toBe(0);

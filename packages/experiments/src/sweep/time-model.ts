@@ -25,7 +25,11 @@ function evaluatedEpochs(cfg: RunConfig, from = 0): number {
  * `epochsDone`: epochs a run left already has (from its checkpoint), which it will not train again. Falls back to
  * every finished run when none has this setup; 0 when none has finished.
  */
-export function sweepEta(left: RunConfig[], finished: RunSummary[], epochsDone: (cfg: RunConfig) => number = () => 0): number {
+export function sweepEta(
+  left: RunConfig[],
+  finished: RunSummary[],
+  epochsDone: (cfg: RunConfig) => number = () => 0,
+): number {
   const rates = (runs: RunSummary[]) => {
     let train = 0;
     let work = 0;
@@ -47,7 +51,9 @@ export function sweepEta(left: RunConfig[], finished: RunSummary[], epochsDone: 
     const setup = finished.filter((r) => sameSetup(r.config, cfg));
     const rate = rates(setup.filter((r) => now.has(r))) ?? rates(latestStretch(setup)) ?? overall;
     const from = Math.min(Math.max(0, epochsDone(cfg)), cfg.epochs);
-    eta += rate.train * expectedWork(cfg, finished) * ((cfg.epochs - from) / cfg.epochs) + rate.eval * evaluatedEpochs(cfg, from);
+    eta +=
+      rate.train * expectedWork(cfg, finished) * ((cfg.epochs - from) / cfg.epochs) +
+      rate.eval * evaluatedEpochs(cfg, from);
   }
   return eta;
 }
@@ -85,7 +91,10 @@ export function latestStretch(runs: RunSummary[]): RunSummary[] {
  */
 export function expectedWork(cfg: RunConfig, finished: RunSummary[]): number {
   const kin = finished.filter(
-    (r) => r.config.dataset === cfg.dataset && r.config.policy === cfg.policy && JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),
+    (r) =>
+      r.config.dataset === cfg.dataset &&
+      r.config.policy === cfg.policy &&
+      JSON.stringify(r.config.policyOptions ?? {}) === JSON.stringify(cfg.policyOptions ?? {}),
   );
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const same = kin.filter((r) => r.config.pruneRatio === cfg.pruneRatio);
@@ -93,7 +102,9 @@ export function expectedWork(cfg: RunConfig, finished: RunSummary[]): number {
   const share = same.length
     ? mean(same.map((r) => r.trainedFraction))
     : others.length
-      ? 1 - cfg.pruneRatio * Math.min(1, Math.max(0, mean(others.map((r) => (1 - r.trainedFraction) / r.config.pruneRatio))))
+      ? 1 -
+        cfg.pruneRatio *
+          Math.min(1, Math.max(0, mean(others.map((r) => (1 - r.trainedFraction) / r.config.pruneRatio))))
       : 1 - cfg.pruneRatio;
   return cfg.epochs * Math.max(share, 0.01);
 }

@@ -21,15 +21,32 @@ describe('parseUntil', () => {
   });
 
   it('refuses anything else, naming the source, the value and the accepted forms', () => {
-    for (const bad of ['1', 'May 5', '24:00', '12:60', '2026-11-22', '2026-13-01T00:00', '2026-02-29T10:00', '2026-11-31T17:30', '2026-11-22T24:00', '2026-11-22T17:60Z', 'tomorrow', '']) {
+    for (const bad of [
+      '1',
+      'May 5',
+      '24:00',
+      '12:60',
+      '2026-11-22',
+      '2026-13-01T00:00',
+      '2026-02-29T10:00',
+      '2026-11-31T17:30',
+      '2026-11-22T24:00',
+      '2026-11-22T17:60Z',
+      'tomorrow',
+      '',
+    ]) {
       expect(() => parseUntil(bad, now), bad).toThrow(ExperimentError);
     }
-    expect(() => parseUntil('5pm', now, 'DP_BENCH_UNTIL')).toThrow(/^DP_BENCH_UNTIL '5pm' is not a time; fix: HH:MM .* ISO date-time/);
+    expect(() => parseUntil('5pm', now, 'DP_BENCH_UNTIL')).toThrow(
+      /^DP_BENCH_UNTIL '5pm' is not a time; fix: HH:MM .* ISO date-time/,
+    );
     expect(parseUntil('2028-02-29T10:00Z', now)).toBe(Date.UTC(2028, 1, 29, 10)); // a leap day is a day
   });
 
   it('refuses a time of day in DP_BENCH_UNTIL, which a later dp bench of the same script would read as tomorrow', () => {
-    expect(() => parseUntil('17:30', now, 'DP_BENCH_UNTIL')).toThrow(/^DP_BENCH_UNTIL '17:30' is a time of day, .*; fix: an ISO date-time/);
+    expect(() => parseUntil('17:30', now, 'DP_BENCH_UNTIL')).toThrow(
+      /^DP_BENCH_UNTIL '17:30' is a time of day, .*; fix: an ISO date-time/,
+    );
     expect(parseUntil('2026-11-22T17:30', now, 'DP_BENCH_UNTIL')).toBe(new Date(2026, 10, 22, 17, 30).getTime());
   });
 });

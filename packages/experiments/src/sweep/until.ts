@@ -28,10 +28,18 @@ export function parseUntil(value: string, now: Date = new Date(), source = '--un
   // the next day): insist on the ISO shape and on fields in range first.
   const iso = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(v);
   if (iso) {
-    const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(iso[i] ?? 0)) as [number, number, number, number, number, number];
+    const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(iso[i] ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
     const t = Date.parse(v);
-    if (mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h <= 23 && mi <= 59 && sec <= 59 && Number.isFinite(t)) return t;
+    if (mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h <= 23 && mi <= 59 && sec <= 59 && Number.isFinite(t))
+      return t;
   }
   throw untilError(value, source);
 }

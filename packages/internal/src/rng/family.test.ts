@@ -34,7 +34,13 @@ describe('the RNG family', () => {
     expect(g.nextUint32()).toBe(splitmix32(5));
     fc.assert(
       fc.property(fc.integer(), (x) => {
-        for (const v of [mix32(x), splitmix32(x), deriveSeed(x, 1), new Mulberry32(x).nextUint32(), new Xoshiro128(x).nextUint32()]) {
+        for (const v of [
+          mix32(x),
+          splitmix32(x),
+          deriveSeed(x, 1),
+          new Mulberry32(x).nextUint32(),
+          new Xoshiro128(x).nextUint32(),
+        ]) {
           expect(Number.isInteger(v) && v >= 0 && v < 2 ** 32).toBe(true);
         }
       }),

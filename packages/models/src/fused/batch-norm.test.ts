@@ -53,7 +53,10 @@ describe('fusedBatchNormTrain (FusedBatchNormV3 / FusedBatchNormGradV3)', () => 
         tf.dispose([r.mean, r.variance]);
         return r.y;
       })([x, gamma, beta], dy);
-      const gradsRef = tf.grads((a, g, b) => referenceTrain(a!, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5).y)([x, gamma, beta], dy);
+      const gradsRef = tf.grads((a, g, b) => referenceTrain(a!, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5).y)(
+        [x, gamma, beta],
+        dy,
+      );
       for (let i = 0; i < 3; i++) expect(maxRelErr(gradsFused[i]!, gradsRef[i]!)).toBeLessThan(1e-4);
     });
   });
@@ -110,8 +113,10 @@ describe('fusedBatchNormInfer', () => {
       const { x, gamma, beta, dy } = inputs([8, 4, 4, 6], 5);
       const mean = tf.randomNormal([6], 0, 1, 'float32', 9) as tf.Tensor1D;
       const variance = tf.randomUniform([6], 0.2, 3, 'float32', 10) as tf.Tensor1D;
-      const ref = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5);
-      const fused = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => fusedBatchNormInfer(a, g as tf.Tensor1D, b as tf.Tensor1D, mean, variance, 1e-5);
+      const ref = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5);
+      const fused = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        fusedBatchNormInfer(a, g as tf.Tensor1D, b as tf.Tensor1D, mean, variance, 1e-5);
       expect(maxRelErr(fused(x, gamma, beta), ref(x, gamma, beta))).toBeLessThan(TOL);
       const gf = tf.grads((a, g, b) => fused(a!, g!, b!))([x, gamma, beta], dy);
       const gr = tf.grads((a, g, b) => ref(a!, g!, b!))([x, gamma, beta], dy);
@@ -126,7 +131,19 @@ describe('fusedRelu (Relu / ReluGrad)', () => {
       const x = tf.tensor([-2, -0, 0, 1e-30, 3, -1e-30, 5], [7]);
       const dy = tf.tensor([1, 2, 3, 4, 5, 6, 7], [7]);
       expect(Array.from(fusedRelu(x).dataSync())).toEqual(Array.from(tf.relu(x).dataSync()));
-      expect(Array.from(tf.grad((a) => fusedRelu(a))(x, dy).dataSync())).toEqual(Array.from(tf.grad((a) => tf.relu(a))(x, dy).dataSync()));
+      expect(
+        Array.from(
+          tf
+            .grad((a) => fusedRelu(a))(x, dy)
+            .dataSync(),
+        ),
+      ).toEqual(
+        Array.from(
+          tf
+            .grad((a) => tf.relu(a))(x, dy)
+            .dataSync(),
+        ),
+      );
       const big = tf.randomNormal([8, 5, 5, 4], 0, 1, 'float32', 1);
       const dBig = tf.randomNormal([8, 5, 5, 4], 0, 1, 'float32', 2);
       expect(maxRelErr(tf.grad((a) => fusedRelu(a))(big, dBig), tf.grad((a) => tf.relu(a))(big, dBig))).toBe(0);
@@ -138,10 +155,16 @@ describe('boundary errors', () => {
   it('names the field, the value and the allowed range', () => {
     tf.tidy(() => {
       const { x, gamma, beta } = inputs([4, 2, 2, 3], 1);
-      expect(() => fusedBatchNormTrain(x, gamma, beta, 0)).toThrow(/epsilon = 0 is invalid: expected a finite number > 0/);
-      expect(() => fusedBatchNormTrain(x, tf.ones([4]) as tf.Tensor1D, beta, 1e-3)).toThrow(/gamma.shape = \[4\] is invalid: expected \[3\]/);
+      expect(() => fusedBatchNormTrain(x, gamma, beta, 0)).toThrow(
+        /epsilon = 0 is invalid: expected a finite number > 0/,
+      );
+      expect(() => fusedBatchNormTrain(x, tf.ones([4]) as tf.Tensor1D, beta, 1e-3)).toThrow(
+        /gamma.shape = \[4\] is invalid: expected \[3\]/,
+      );
       expect(() => fusedBatchNormTrain(tf.zeros([2, 2, 2, 2, 3]), gamma, beta, 1e-3)).toThrow(/x.rank = 5 is invalid/);
-      expect(() => fusedBatchNormTrain(tf.zeros([4, 3], 'int32'), gamma, beta, 1e-3)).toThrow(/x.dtype = 'int32' is invalid: expected 'float32'/);
+      expect(() => fusedBatchNormTrain(tf.zeros([4, 3], 'int32'), gamma, beta, 1e-3)).toThrow(
+        /x.dtype = 'int32' is invalid: expected 'float32'/,
+      );
     });
   });
 

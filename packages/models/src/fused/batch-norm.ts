@@ -30,20 +30,30 @@ function as4d(x: tf.Tensor, op: string): tf.Tensor4D {
   if (s.length === 4) return x as tf.Tensor4D;
   if (s.length === 3) return tf.reshape(x, [s[0]!, 1, s[1]!, s[2]!]);
   if (s.length === 2) return tf.reshape(x, [s[0]!, 1, 1, s[1]!]);
-  throw new ModelError(`${op}: x.rank = ${s.length} is invalid: expected 2, 3 or 4 (channels last)`, 'pass x of rank 2, 3 or 4, channels last');
+  throw new ModelError(
+    `${op}: x.rank = ${s.length} is invalid: expected 2, 3 or 4 (channels last)`,
+    'pass x of rank 2, 3 or 4, channels last',
+  );
 }
 
 function checkChannels(op: string, x: tf.Tensor, params: Record<string, tf.Tensor>): void {
   const c = x.shape[x.rank - 1]!;
   for (const [field, p] of Object.entries(params)) {
     if (p.rank !== 1 || p.shape[0] !== c) {
-      throw new ModelError(`${op}: ${field}.shape = [${p.shape.join(', ')}] is invalid: expected [${c}] (the channels of x)`, `pass ${field} with one value per channel of x (${c})`);
+      throw new ModelError(
+        `${op}: ${field}.shape = [${p.shape.join(', ')}] is invalid: expected [${c}] (the channels of x)`,
+        `pass ${field} with one value per channel of x (${c})`,
+      );
     }
   }
 }
 
 function checkEpsilon(op: string, epsilon: number): void {
-  if (!(Number.isFinite(epsilon) && epsilon > 0)) throw new ModelError(`${op}: epsilon = ${epsilon} is invalid: expected a finite number > 0`, 'pass a finite epsilon > 0 (e.g. 1e-3)');
+  if (!(Number.isFinite(epsilon) && epsilon > 0))
+    throw new ModelError(
+      `${op}: epsilon = ${epsilon} is invalid: expected a finite number > 0`,
+      'pass a finite epsilon > 0 (e.g. 1e-3)',
+    );
 }
 
 /**
@@ -51,14 +61,25 @@ function checkEpsilon(op: string, epsilon: number): void {
  * differentiable w.r.t. x, gamma and beta. `mean` and `variance` are kept tensors (tf.keep: an enclosing
  * tf.tidy does not free them): the caller disposes them.
  */
-export function fusedBatchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): FusedBatchNormTrainResult {
+export function fusedBatchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+): FusedBatchNormTrainResult {
   const op = 'fusedBatchNormTrain';
   const backend = nativeBackend();
   requireFloat32(op, { x, gamma, beta });
   checkChannels(op, x, { gamma, beta });
   checkEpsilon(op, epsilon);
   const a = attrs(backend);
-  const common = [a.float32Type('T'), a.float32Type('U'), a.float('epsilon', epsilon), a.string('data_format', 'NHWC'), a.bool('is_training', true)];
+  const common = [
+    a.float32Type('T'),
+    a.float32Type('U'),
+    a.float('epsilon', epsilon),
+    a.string('data_format', 'NHWC'),
+    a.bool('is_training', true),
+  ];
   const forwardAttrs = [...common, a.float('exponential_avg_factor', 1)];
   const x4 = as4d(x, op);
   const n = x4.shape[0] * x4.shape[1] * x4.shape[2];
@@ -91,9 +112,17 @@ export function fusedBatchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.T
 }
 
 /** The gradient of FusedBatchNormV3 w.r.t. x, gamma and beta: one FusedBatchNormGradV3 over the saved tensors. */
-function fusedGrad(backend: ReturnType<typeof nativeBackend>, common: Parameters<ReturnType<typeof nativeBackend>['executeMultipleOutputs']>[1]) {
+function fusedGrad(
+  backend: ReturnType<typeof nativeBackend>,
+  common: Parameters<ReturnType<typeof nativeBackend>['executeMultipleOutputs']>[1],
+) {
   return (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
-    const [dx, dGamma, dBeta, r4, r5] = backend.executeMultipleOutputs('FusedBatchNormGradV3', common, [dy as tf.Tensor, ...saved], 5);
+    const [dx, dGamma, dBeta, r4, r5] = backend.executeMultipleOutputs(
+      'FusedBatchNormGradV3',
+      common,
+      [dy as tf.Tensor, ...saved],
+      5,
+    );
     r4!.dispose();
     r5!.dispose();
     return [dx!, dGamma!, dBeta!];
@@ -118,7 +147,13 @@ export function fusedBatchNormInfer(
   checkChannels(op, x, { gamma, beta, mean, variance });
   checkEpsilon(op, epsilon);
   const a = attrs(backend);
-  const common = [a.float32Type('T'), a.float32Type('U'), a.float('epsilon', epsilon), a.string('data_format', 'NHWC'), a.bool('is_training', false)];
+  const common = [
+    a.float32Type('T'),
+    a.float32Type('U'),
+    a.float('epsilon', epsilon),
+    a.string('data_format', 'NHWC'),
+    a.bool('is_training', false),
+  ];
   const forwardAttrs = [...common, a.float('exponential_avg_factor', 1)];
   const x4 = as4d(x, op);
   const bn = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

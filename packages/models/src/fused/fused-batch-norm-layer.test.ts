@@ -13,10 +13,19 @@ type Kind = 'reference' | 'fused';
 function smallNet(kind: Kind, seed: number, inputShape: [number, number, number]): tfl.LayersModel {
   let s = seed;
   const bn = (name: string) =>
-    kind === 'fused' ? fusedBatchNormalization({ name, momentum: 0.9, epsilon: 1e-5 }) : tfl.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-5 });
+    kind === 'fused'
+      ? fusedBatchNormalization({ name, momentum: 0.9, epsilon: 1e-5 })
+      : tfl.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-5 });
   const relu = (name: string) => (kind === 'fused' ? fusedReLU({ name }) : tfl.layers.reLU({ name }));
   const conv = (name: string, filters: number) =>
-    tfl.layers.conv2d({ name, filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tfl.initializers.heNormal({ seed: s++ }) });
+    tfl.layers.conv2d({
+      name,
+      filters,
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tfl.initializers.heNormal({ seed: s++ }),
+    });
   return tfl.sequential({
     layers: [
       tfl.layers.inputLayer({ inputShape }),
@@ -42,9 +51,15 @@ describe('FusedBatchNormalization layer', () => {
   it('has the weights and config of tf.layers.batchNormalization, and round-trips through JSON', () => {
     const ref = smallNet('reference', 1, [8, 8, 3]);
     const fused = smallNet('fused', 1, [8, 8, 3]);
-    const names = (m: tfl.LayersModel) => m.weights.map((w) => `${w.originalName} [${w.shape.join(',')}] ${w.trainable}`);
+    const names = (m: tfl.LayersModel) =>
+      m.weights.map((w) => `${w.originalName} [${w.shape.join(',')}] ${w.trainable}`);
     expect(names(fused)).toEqual(names(ref));
-    expect(names(fused).filter((n) => n.startsWith('bn1/'))).toEqual(['bn1/gamma [8] true', 'bn1/beta [8] true', 'bn1/moving_mean [8] false', 'bn1/moving_variance [8] false']);
+    expect(names(fused).filter((n) => n.startsWith('bn1/'))).toEqual([
+      'bn1/gamma [8] true',
+      'bn1/beta [8] true',
+      'bn1/moving_mean [8] false',
+      'bn1/moving_variance [8] false',
+    ]);
     const cfgRef = ref.getLayer('bn1').getConfig();
     const cfgFused = fused.getLayer('bn1').getConfig();
     expect(cfgFused).toEqual(cfgRef);
@@ -66,19 +81,35 @@ describe('FusedBatchNormalization layer', () => {
     const fused = smallNet('fused', 7, [12, 12, 3]);
     fused.setWeights(ref.getWeights()); // same start (they already agree by seed; this makes it explicit)
     const x = tf.randomNormal([16, 12, 12, 3], 0.3, 1.7, 'float32', 3);
-    const y = tf.oneHot(tf.tensor1d([...Array(16).keys()].map((i) => i % 10), 'int32'), 10);
-    const lossOf = (m: tfl.LayersModel) => () => tf.losses.softmaxCrossEntropy(y, m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+    const y = tf.oneHot(
+      tf.tensor1d(
+        [...Array(16).keys()].map((i) => i % 10),
+        'int32',
+      ),
+      10,
+    );
+    const lossOf = (m: tfl.LayersModel) => () =>
+      tf.losses.softmaxCrossEntropy(y, m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
 
     for (let call = 0; call < 3; call++) {
-      const g1 = tf.variableGrads(lossOf(ref), ref.trainableWeights.map((w) => w.read() as tf.Variable));
-      const g2 = tf.variableGrads(lossOf(fused), fused.trainableWeights.map((w) => w.read() as tf.Variable));
+      const g1 = tf.variableGrads(
+        lossOf(ref),
+        ref.trainableWeights.map((w) => w.read() as tf.Variable),
+      );
+      const g2 = tf.variableGrads(
+        lossOf(fused),
+        fused.trainableWeights.map((w) => w.read() as tf.Variable),
+      );
       expect(Math.abs(g1.value.dataSync()[0]! - g2.value.dataSync()[0]!)).toBeLessThan(1e-5);
       const k1 = Object.keys(g1.grads);
       expect(k1.length).toBe(ref.trainableWeights.length);
       ref.trainableWeights.forEach((w, i) => {
         const a = g1.grads[(w.read() as tf.Variable).name]!;
         const b = g2.grads[(fused.trainableWeights[i]!.read() as tf.Variable).name]!;
-        const scale = Math.max(1e-3, tf.tidy(() => tf.max(tf.abs(a)).dataSync()[0]!));
+        const scale = Math.max(
+          1e-3,
+          tf.tidy(() => tf.max(tf.abs(a)).dataSync()[0]!),
+        );
         expect(maxAbsDiff(a, b) / scale, `gradient of ${w.originalName}`).toBeLessThan(1e-4);
       });
       tf.dispose([g1.value, g2.value, ...Object.values(g1.grads), ...Object.values(g2.grads)]);

@@ -33,7 +33,8 @@ type LayerCtor = new (args?: FusedBatchNormalizationArgs) => tfl.layers.Layer;
 
 function referenceBatchNormalizationClass(): LayerCtor {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap['BatchNormalization'];
-  if (!entry) throw new Error('tfjs-layers has not registered BatchNormalization: import @tensorflow/tfjs-layers first');
+  if (!entry)
+    throw new Error('tfjs-layers has not registered BatchNormalization: import @tensorflow/tfjs-layers first');
   return entry[0] as unknown as LayerCtor;
 }
 
@@ -57,7 +58,14 @@ export class FusedBatchNormalization extends ReferenceBatchNormalization {
       const gamma = (s.gamma ? s.gamma.read() : tf.ones([c])) as tf.Tensor1D;
       const beta = (s.beta ? s.beta.read() : tf.zeros([c])) as tf.Tensor1D;
       if (!training) {
-        return fusedBatchNormInfer(input, gamma, beta, s.movingMean.read() as tf.Tensor1D, s.movingVariance.read() as tf.Tensor1D, s.epsilon);
+        return fusedBatchNormInfer(
+          input,
+          gamma,
+          beta,
+          s.movingMean.read() as tf.Tensor1D,
+          s.movingVariance.read() as tf.Tensor1D,
+          s.epsilon,
+        );
       }
       const { y, mean, variance } = fusedBatchNormTrain(input, gamma, beta, s.epsilon);
       updateMovingAverage(s.movingMean, mean, s.momentum);
@@ -79,7 +87,9 @@ function updateMovingAverage(variable: tfl.LayerVariable, value: tf.Tensor, mome
 
 // The inherited static fromConfig (tfjs-layers' Layer.fromConfig) is there at run time; the cast only restores
 // the typing that the untyped registry lookup lost.
-tf.serialization.registerClass(FusedBatchNormalization as unknown as tf.serialization.SerializableConstructor<tfl.layers.Layer>);
+tf.serialization.registerClass(
+  FusedBatchNormalization as unknown as tf.serialization.SerializableConstructor<tfl.layers.Layer>,
+);
 
 /** Factory in the style of tf.layers.batchNormalization. */
 export function fusedBatchNormalization(args?: FusedBatchNormalizationArgs): FusedBatchNormalization {

@@ -56,6 +56,10 @@ export function attrs(backend: NativeBackend) {
 /** Throw a ModelError unless every tensor is float32 (the fused kernels are registered for float32 here). */
 export function requireFloat32(op: string, tensors: Record<string, tf.Tensor>): void {
   for (const [field, t] of Object.entries(tensors)) {
-    if (t.dtype !== 'float32') throw new ModelError(`${op}: ${field}.dtype = '${t.dtype}' is invalid: expected 'float32'`, `cast ${field} to float32 (tf.cast(${field}, 'float32'))`);
+    if (t.dtype !== 'float32')
+      throw new ModelError(
+        `${op}: ${field}.dtype = '${t.dtype}' is invalid: expected 'float32'`,
+        `cast ${field} to float32 (tf.cast(${field}, 'float32'))`,
+      );
   }
 }

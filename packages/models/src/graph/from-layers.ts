@@ -34,14 +34,21 @@ const T: Attr = { type: DT_FLOAT };
 
 function pair(v: unknown, field: string, layer: string): [number, number] {
   const a = Array.isArray(v) ? v : [v, v];
-  if (a.length !== 2 || !a.every((x) => Number.isInteger(x))) throw new ModelError(`layer '${layer}': ${field} = ${JSON.stringify(v)} is not supported: expected an integer or a pair`, REFERENCE_FIX);
+  if (a.length !== 2 || !a.every((x) => Number.isInteger(x)))
+    throw new ModelError(
+      `layer '${layer}': ${field} = ${JSON.stringify(v)} is not supported: expected an integer or a pair`,
+      REFERENCE_FIX,
+    );
   return [a[0] as number, a[1] as number];
 }
 
 /** The model's single input and output, and its layers in topological order. */
 export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new ModelError(`inference graph: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; supported: exactly one of each`, REFERENCE_FIX);
+    throw new ModelError(
+      `inference graph: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; supported: exactly one of each`,
+      REFERENCE_FIX,
+    );
   }
   const nodes: NodeSpec[] = [];
   const names = new Set<string>();
@@ -66,11 +73,18 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     return add(base, 'Const', [], { dtype: T, value: { tensor: { dtype: DT_FLOAT, shape: [...t.shape], values } } });
   };
   const constI = (base: string, shape: number[], values: number[]) =>
-    add(base, 'Const', [], { dtype: { type: DT_INT32 }, value: { tensor: { dtype: DT_INT32, shape, values: Int32Array.from(values) } } });
+    add(base, 'Const', [], {
+      dtype: { type: DT_INT32 },
+      value: { tensor: { dtype: DT_INT32, shape, values: Int32Array.from(values) } },
+    });
 
   const inputSym = model.inputs[0]!;
   const inputShape = inputSym.shape.slice(1).map((d) => {
-    if (d == null) throw new ModelError('inference graph: the input shape must be fully known (except the batch size)', REFERENCE_FIX);
+    if (d == null)
+      throw new ModelError(
+        'inference graph: the input shape must be fully known (except the batch size)',
+        REFERENCE_FIX,
+      );
     return d;
   });
   const input = add('input', 'Placeholder', [], { dtype: T, shape: { shape: [-1, ...inputShape] } });
@@ -80,7 +94,10 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     if (act === 'linear' || act == null) return x;
     if (act === 'relu') return add(`${base}/relu`, 'Relu', [x], { T });
     if (act === 'softmax') return add(`${base}/softmax`, 'Softmax', [x], { T });
-    throw new ModelError(`layer '${layer}': activation '${String(act)}' is not supported by the inference graph`, REFERENCE_FIX);
+    throw new ModelError(
+      `layer '${layer}': activation '${String(act)}' is not supported by the inference graph`,
+      REFERENCE_FIX,
+    );
   };
   const weight = (layer: tfl.layers.Layer, suffix: string): tf.Tensor | null => {
     const w = layer.weights.find((v) => v.originalName.endsWith(`/${suffix}`) || v.name.endsWith(`/${suffix}`));
@@ -91,12 +108,19 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     const cls = layer.getClassName();
     if (cls === 'InputLayer') continue;
     if (layer.inboundNodes.length !== 1) {
-      throw new ModelError(`inference graph: layer '${layer.name}' is applied ${layer.inboundNodes.length} times; supported: once`, REFERENCE_FIX);
+      throw new ModelError(
+        `inference graph: layer '${layer.name}' is applied ${layer.inboundNodes.length} times; supported: once`,
+        REFERENCE_FIX,
+      );
     }
     const ins = (Array.isArray(layer.input) ? layer.input : [layer.input]) as tfl.SymbolicTensor[];
     const x = ins.map((s) => {
       const n = tensorName.get(s.id);
-      if (n === undefined) throw new ModelError(`inference graph: the input of layer '${layer.name}' is not produced by an earlier layer`, REFERENCE_FIX);
+      if (n === undefined)
+        throw new ModelError(
+          `inference graph: the input of layer '${layer.name}' is not produced by an earlier layer`,
+          REFERENCE_FIX,
+        );
       return n;
     });
     const cfg = layer.getConfig() as Config;
@@ -105,27 +129,52 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     let out: string;
     switch (cls) {
       case 'Conv2D': {
-        if (cfg['dataFormat'] !== 'channelsLast') throw new ModelError(`layer '${base}': dataFormat '${String(cfg['dataFormat'])}' is not supported: channelsLast only`, REFERENCE_FIX);
+        if (cfg['dataFormat'] !== 'channelsLast')
+          throw new ModelError(
+            `layer '${base}': dataFormat '${String(cfg['dataFormat'])}' is not supported: channelsLast only`,
+            REFERENCE_FIX,
+          );
         const [sh, sw] = pair(cfg['strides'], 'strides', base);
         const [dh, dw] = pair(cfg['dilationRate'], 'dilationRate', base);
         const padding = String(cfg['padding']).toUpperCase();
-        if (padding !== 'SAME' && padding !== 'VALID') throw new ModelError(`layer '${base}': padding '${String(cfg['padding'])}' is not supported`, REFERENCE_FIX);
+        if (padding !== 'SAME' && padding !== 'VALID')
+          throw new ModelError(`layer '${base}': padding '${String(cfg['padding'])}' is not supported`, REFERENCE_FIX);
         const k = constF(`${base}/kernel`, weight(layer, 'kernel')!);
-        out = add(base, 'Conv2D', [x0, k], { T, strides: { ints: [1, sh, sw, 1] }, padding: { s: padding }, data_format: { s: 'NHWC' }, dilations: { ints: [1, dh, dw, 1] }, use_cudnn_on_gpu: { b: true } });
-        if (cfg['useBias']) out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], { T, data_format: { s: 'NHWC' } });
+        out = add(base, 'Conv2D', [x0, k], {
+          T,
+          strides: { ints: [1, sh, sw, 1] },
+          padding: { s: padding },
+          data_format: { s: 'NHWC' },
+          dilations: { ints: [1, dh, dw, 1] },
+          use_cudnn_on_gpu: { b: true },
+        });
+        if (cfg['useBias'])
+          out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], {
+            T,
+            data_format: { s: 'NHWC' },
+          });
         out = activation(base, out, cfg['activation'], base);
         break;
       }
       case 'ZeroPadding2D': {
         const p = cfg['padding'] as [[number, number], [number, number]];
-        out = add(base, 'Pad', [x0, constI(`${base}/paddings`, [4, 2], [0, 0, p[0][0], p[0][1], p[1][0], p[1][1], 0, 0])], { T, Tpaddings: { type: DT_INT32 } });
+        out = add(
+          base,
+          'Pad',
+          [x0, constI(`${base}/paddings`, [4, 2], [0, 0, p[0][0], p[0][1], p[1][0], p[1][1], 0, 0])],
+          { T, Tpaddings: { type: DT_INT32 } },
+        );
         break;
       }
       case 'BatchNormalization':
       case 'FusedBatchNormalization': {
         const rank = ins[0]!.rank;
         const axis = (cfg['axis'] as number) < 0 ? (cfg['axis'] as number) + rank : (cfg['axis'] as number);
-        if (axis !== rank - 1 || rank !== 4) throw new ModelError(`layer '${base}': batch norm over axis ${String(cfg['axis'])} of a rank-${rank} input is not supported: channels last of rank 4 only`, REFERENCE_FIX);
+        if (axis !== rank - 1 || rank !== 4)
+          throw new ModelError(
+            `layer '${base}': batch norm over axis ${String(cfg['axis'])} of a rank-${rank} input is not supported: channels last of rank 4 only`,
+            REFERENCE_FIX,
+          );
         const c = ins[0]!.shape[axis]!;
         const ones = { shape: [c], values: new Float32Array(c).fill(1) };
         const zeros = { shape: [c], values: new Float32Array(c) };
@@ -134,13 +183,22 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
         const mean = constF(`${base}/moving_mean`, weight(layer, 'moving_mean')!);
         const variance = constF(`${base}/moving_variance`, weight(layer, 'moving_variance')!);
         out = add(base, 'FusedBatchNormV3', [x0, gamma, beta, mean, variance], {
-          T, U: T, epsilon: { f: cfg['epsilon'] as number }, exponential_avg_factor: { f: 1 }, data_format: { s: 'NHWC' }, is_training: { b: false },
+          T,
+          U: T,
+          epsilon: { f: cfg['epsilon'] as number },
+          exponential_avg_factor: { f: 1 },
+          data_format: { s: 'NHWC' },
+          is_training: { b: false },
         });
         break;
       }
       case 'ReLU':
       case 'FusedReLU':
-        if (cfg['maxValue'] != null) throw new ModelError(`layer '${base}': ReLU with maxValue is not supported by the inference graph`, REFERENCE_FIX);
+        if (cfg['maxValue'] != null)
+          throw new ModelError(
+            `layer '${base}': ReLU with maxValue is not supported by the inference graph`,
+            REFERENCE_FIX,
+          );
         out = add(base, 'Relu', [x0], { T });
         break;
       case 'Activation':
@@ -148,27 +206,50 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
         break;
       case 'Add':
         out = x[0]!;
-        for (let i = 1; i < x.length; i++) out = add(i === x.length - 1 ? base : `${base}/${i}`, 'AddV2', [out, x[i]!], { T });
+        for (let i = 1; i < x.length; i++)
+          out = add(i === x.length - 1 ? base : `${base}/${i}`, 'AddV2', [out, x[i]!], { T });
         break;
       case 'PadShortcut': {
         const stride = cfg['stride'] as number;
         out = x0;
-        if (stride > 1) out = add(`${base}/subsample`, 'MaxPool', [out], { T, ksize: { ints: [1, 1, 1, 1] }, strides: { ints: [1, stride, stride, 1] }, padding: { s: 'VALID' }, data_format: { s: 'NHWC' } });
+        if (stride > 1)
+          out = add(`${base}/subsample`, 'MaxPool', [out], {
+            T,
+            ksize: { ints: [1, 1, 1, 1] },
+            strides: { ints: [1, stride, stride, 1] },
+            padding: { s: 'VALID' },
+            data_format: { s: 'NHWC' },
+          });
         const extra = (cfg['outChannels'] as number) - ins[0]!.shape[3]!;
         if (extra > 0) {
           const before = extra >> 1;
-          out = add(base, 'Pad', [out, constI(`${base}/paddings`, [4, 2], [0, 0, 0, 0, 0, 0, before, extra - before])], { T, Tpaddings: { type: DT_INT32 } });
+          out = add(
+            base,
+            'Pad',
+            [out, constI(`${base}/paddings`, [4, 2], [0, 0, 0, 0, 0, 0, before, extra - before])],
+            { T, Tpaddings: { type: DT_INT32 } },
+          );
         }
         break;
       }
       case 'MaxPooling2D': {
         const [ph, pw] = pair(cfg['poolSize'], 'poolSize', base);
         const [sh, sw] = pair(cfg['strides'] ?? cfg['poolSize'], 'strides', base);
-        out = add(base, 'MaxPool', [x0], { T, ksize: { ints: [1, ph, pw, 1] }, strides: { ints: [1, sh, sw, 1] }, padding: { s: String(cfg['padding']).toUpperCase() }, data_format: { s: 'NHWC' } });
+        out = add(base, 'MaxPool', [x0], {
+          T,
+          ksize: { ints: [1, ph, pw, 1] },
+          strides: { ints: [1, sh, sw, 1] },
+          padding: { s: String(cfg['padding']).toUpperCase() },
+          data_format: { s: 'NHWC' },
+        });
         break;
       }
       case 'GlobalAveragePooling2D':
-        out = add(base, 'Mean', [x0, constI(`${base}/axes`, [2], [1, 2])], { T, Tidx: { type: DT_INT32 }, keep_dims: { b: false } });
+        out = add(base, 'Mean', [x0, constI(`${base}/axes`, [2], [1, 2])], {
+          T,
+          Tidx: { type: DT_INT32 },
+          keep_dims: { b: false },
+        });
         break;
       case 'Flatten': {
         const size = ins[0]!.shape.slice(1).reduce<number>((a, b) => a * (b ?? Number.NaN), 1);
@@ -176,9 +257,21 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
         break;
       }
       case 'Dense': {
-        if (ins[0]!.rank !== 2) throw new ModelError(`layer '${base}': Dense on a rank-${ins[0]!.rank} input is not supported: rank 2 only`, REFERENCE_FIX);
-        out = add(base, 'MatMul', [x0, constF(`${base}/kernel`, weight(layer, 'kernel')!)], { T, transpose_a: { b: false }, transpose_b: { b: false } });
-        if (cfg['useBias']) out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], { T, data_format: { s: 'NHWC' } });
+        if (ins[0]!.rank !== 2)
+          throw new ModelError(
+            `layer '${base}': Dense on a rank-${ins[0]!.rank} input is not supported: rank 2 only`,
+            REFERENCE_FIX,
+          );
+        out = add(base, 'MatMul', [x0, constF(`${base}/kernel`, weight(layer, 'kernel')!)], {
+          T,
+          transpose_a: { b: false },
+          transpose_b: { b: false },
+        });
+        if (cfg['useBias'])
+          out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], {
+            T,
+            data_format: { s: 'NHWC' },
+          });
         out = activation(base, out, cfg['activation'], base);
         break;
       }
@@ -192,7 +285,8 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
   }
   const outSym = model.outputs[0]!;
   const output = tensorName.get(outSym.id);
-  if (output === undefined) throw new ModelError('inference graph: the model output is not produced by any layer', REFERENCE_FIX);
+  if (output === undefined)
+    throw new ModelError('inference graph: the model output is not produced by any layer', REFERENCE_FIX);
   // A named Identity gives the output a stable name whatever its last op is.
   const final = add('output', 'Identity', [output], { T });
   return { nodes, input, output: final, inputShape, outputShape: outSym.shape.slice(1).map((d) => d ?? -1) };

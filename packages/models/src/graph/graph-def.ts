@@ -44,7 +44,8 @@ function shapeProto(dims: readonly number[]): Uint8Array {
 
 function tensorProto(t: ConstTensor): Uint8Array {
   const n = t.shape.reduce((a, b) => a * b, 1);
-  if (n !== t.values.length) throw new RangeError(`tensor: shape [${t.shape.join(', ')}] holds ${n} values, got ${t.values.length}`);
+  if (n !== t.values.length)
+    throw new RangeError(`tensor: shape [${t.shape.join(', ')}] holds ${n} values, got ${t.values.length}`);
   // tensor_content is the raw little-endian bytes (every platform tfjs-node runs on is little-endian).
   const content = new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength).slice();
   return new ProtoWriter().intAlways(1, t.dtype).bytes(2, shapeProto(t.shape)).bytes(4, content).finish();

@@ -26,7 +26,11 @@ const cases: [string, ModelOptions, number[]][] = [
   ['cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 1 }, [28, 28, 1]],
   ['resnet20', { inputShape: [32, 32, 3], numClasses: 10, seed: 2 }, [32, 32, 3]],
   ['resnet18', { inputShape: [32, 32, 3], numClasses: 100, seed: 3, stem: 'cifar' }, [32, 32, 3]],
-  ['resnet50', { inputShape: [64, 64, 3], numClasses: 10, seed: 4, stem: 'imagenet', widthMultiplier: 0.25 } as ModelOptions, [64, 64, 3]],
+  [
+    'resnet50',
+    { inputShape: [64, 64, 3], numClasses: 10, seed: 4, stem: 'imagenet', widthMultiplier: 0.25 } as ModelOptions,
+    [64, 64, 3],
+  ],
 ];
 
 describe('compileInference: the whole network as one native TensorFlow graph', () => {
@@ -34,24 +38,28 @@ describe('compileInference: the whole network as one native TensorFlow graph', (
   afterAll(() => live.forEach((m) => m.dispose()));
 
   for (const kind of ['fused', 'reference'] as BatchNormKind[]) {
-    it.each(cases)(`%s (${kind} batch norm) gives the logits of model.apply(training: false) within float32 tolerance`, async (name, opts, shape) => {
-      const model = buildModel(name, { ...opts, batchNorm: kind });
-      live.push(model);
-      perturbBatchNorms(model, 10);
-      const compiled = await compileInference(model);
-      live.push(compiled);
-      for (const n of [1, 7]) {
-        const x = tf.randomNormal([n, ...shape], 0, 1, 'float32', 5 + n);
-        const want = model.apply(x, { training: false }) as tf.Tensor;
-        const got = compiled.predict(x);
-        expect(got.shape).toEqual(want.shape);
-        const scale = tf.max(tf.abs(want)).dataSync()[0]!;
-        const err = tf.max(tf.abs(tf.sub(want, got))).dataSync()[0]!;
-        expect(scale).toBeGreaterThan(0.1);
-        expect(err).toBeLessThan(1e-4 * Math.max(1, scale));
-        tf.dispose([x, want, got]);
-      }
-    }, 120_000);
+    it.each(cases)(
+      `%s (${kind} batch norm) gives the logits of model.apply(training: false) within float32 tolerance`,
+      async (name, opts, shape) => {
+        const model = buildModel(name, { ...opts, batchNorm: kind });
+        live.push(model);
+        perturbBatchNorms(model, 10);
+        const compiled = await compileInference(model);
+        live.push(compiled);
+        for (const n of [1, 7]) {
+          const x = tf.randomNormal([n, ...shape], 0, 1, 'float32', 5 + n);
+          const want = model.apply(x, { training: false }) as tf.Tensor;
+          const got = compiled.predict(x);
+          expect(got.shape).toEqual(want.shape);
+          const scale = tf.max(tf.abs(want)).dataSync()[0]!;
+          const err = tf.max(tf.abs(tf.sub(want, got))).dataSync()[0]!;
+          expect(scale).toBeGreaterThan(0.1);
+          expect(err).toBeLessThan(1e-4 * Math.max(1, scale));
+          tf.dispose([x, want, got]);
+        }
+      },
+      120_000,
+    );
   }
 
   it('keeps the weights of compile time: after a weight change the old session differs and a new one matches', async () => {
@@ -86,7 +94,10 @@ describe('compileInference: the whole network as one native TensorFlow graph', (
 
   it('names an unsupported layer, a wrong input and use after dispose', async () => {
     const input = tfl.input({ shape: [8] });
-    const odd = tfl.model({ inputs: input, outputs: tfl.layers.layerNormalization({ name: 'ln' }).apply(input) as tfl.SymbolicTensor });
+    const odd = tfl.model({
+      inputs: input,
+      outputs: tfl.layers.layerNormalization({ name: 'ln' }).apply(input) as tfl.SymbolicTensor,
+    });
     live.push(odd);
     expect(() => inferenceGraph(odd)).toThrow(ModelError);
     expect(() => inferenceGraph(odd)).toThrow(/layer 'ln' \(LayerNormalization\) is not supported/);

@@ -32,7 +32,11 @@ export interface CompiledInference {
 
 function sessionBackend(): SessionBackend {
   const backend = tf.backend() as unknown as Partial<SessionBackend>;
-  if (tf.getBackend() !== 'tensorflow' || typeof backend.loadSavedModelMetaGraph !== 'function' || typeof backend.runSavedModel !== 'function') {
+  if (
+    tf.getBackend() !== 'tensorflow' ||
+    typeof backend.loadSavedModelMetaGraph !== 'function' ||
+    typeof backend.runSavedModel !== 'function'
+  ) {
     throw new ModelError(
       `compiled inference needs the native TensorFlow backend of @tensorflow/tfjs-node, but the active backend is '${tf.getBackend()}'`,
       "import '@tensorflow/tfjs-node', or evaluate with model.predict (inference = 'reference')",
@@ -49,7 +53,11 @@ export async function compileInference(model: tfl.LayersModel): Promise<Compiled
     inputs: { x: { name: `${graph.input}:0`, dtype: DT_FLOAT, shape: [-1, ...graph.inputShape] } },
     outputs: { y: { name: `${graph.output}:0`, dtype: DT_FLOAT, shape: [-1, ...graph.outputShape] } },
   });
-  const [{ mkdtemp, writeFile, rm }, { tmpdir }, { join }] = await Promise.all([import('node:fs/promises'), import('node:os'), import('node:path')]);
+  const [{ mkdtemp, writeFile, rm }, { tmpdir }, { join }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:os'),
+    import('node:path'),
+  ]);
   const dir = await mkdtemp(join(tmpdir(), 'dp-inference-'));
   let id: number;
   try {
@@ -66,9 +74,16 @@ export async function compileInference(model: tfl.LayersModel): Promise<Compiled
   return {
     nodeCount: graph.nodes.length,
     predict(x: tf.Tensor): tf.Tensor {
-      if (!live) throw new ModelError('compiled inference: predict() after dispose()', 'compile the model again with compileInference(model)');
+      if (!live)
+        throw new ModelError(
+          'compiled inference: predict() after dispose()',
+          'compile the model again with compileInference(model)',
+        );
       if (x.dtype !== 'float32' || x.shape.slice(1).join(',') !== want) {
-        throw new ModelError(`compiled inference: x is ${x.dtype} [${x.shape.join(', ')}]: expected float32 [n, ${want}]`, `pass a float32 batch of shape [n, ${want}]`);
+        throw new ModelError(
+          `compiled inference: x is ${x.dtype} [${x.shape.join(', ')}]: expected float32 [n, ${want}]`,
+          `pass a float32 batch of shape [n, ${want}]`,
+        );
       }
       return backend.runSavedModel(id, [x], inputInfo, outputs)[0]!;
     },

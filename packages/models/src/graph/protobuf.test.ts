@@ -4,7 +4,7 @@ import { ProtoWriter } from './protobuf.js';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('ProtoWriter: the protobuf wire format', () => {
-  it('writes varints as in the protobuf encoding guide (150 -> 96 01) and negatives as 10-byte two\'s complement', () => {
+  it("writes varints as in the protobuf encoding guide (150 -> 96 01) and negatives as 10-byte two's complement", () => {
     expect(hex(new ProtoWriter().int(1, 150).finish())).toBe('089601');
     expect(hex(new ProtoWriter().varint(300).finish())).toBe('ac02');
     expect(hex(new ProtoWriter().varint(-1).finish())).toBe('ffffffffffffffffff01');

@@ -21,7 +21,15 @@ describe('epsilon-greedy', () => {
   it('chooses at least ceil((1-ε)k) of the top scores, k in all', () => {
     for (const epsilon of [0, 0.1, 0.37, 0.5, 1]) {
       for (const seed of [1, 2, 3]) {
-        const p = createPruner({ policy: 'epsilon-greedy', datasetSize: N, pruneRatio: 0.6, totalEpochs: 3, seed, warmupEpochs: 1, epsilon });
+        const p = createPruner({
+          policy: 'epsilon-greedy',
+          datasetSize: N,
+          pruneRatio: 0.6,
+          totalEpochs: 3,
+          seed,
+          warmupEpochs: 1,
+          epsilon,
+        });
         trainEpoch(p, 0, (id) => fakeLoss(seed, id, 0)); // full-data warm-up: every sample observed, distinct scores
         const chosen = new Set(p.select(1).indices);
         const k = 80;
@@ -40,7 +48,15 @@ describe('epsilon-greedy', () => {
     const g = 75;
     let greedy: Set<number> | undefined;
     for (let seed = 0; seed < runs; seed++) {
-      const p = createPruner({ policy: 'epsilon-greedy', datasetSize: N, pruneRatio: 0.5, totalEpochs: 2, seed, warmupEpochs: 1, epsilon: 0.25 });
+      const p = createPruner({
+        policy: 'epsilon-greedy',
+        datasetSize: N,
+        pruneRatio: 0.5,
+        totalEpochs: 2,
+        seed,
+        warmupEpochs: 1,
+        epsilon: 0.25,
+      });
       trainEpoch(p, 0, (id) => id); // score = id: the greedy set is ids 125..199
       greedy ??= new Set(topIds(p.scores()!, g));
       for (const id of p.select(1).indices) counts[id]++;
@@ -53,7 +69,15 @@ describe('epsilon-greedy', () => {
   });
 
   it('scores are the EMA of the observed losses; never-observed samples are chosen first', () => {
-    const p = createPruner({ policy: 'epsilon-greedy', datasetSize: N, pruneRatio: 0.5, totalEpochs: 3, seed: 5, decay: 0.5, epsilon: 0 });
+    const p = createPruner({
+      policy: 'epsilon-greedy',
+      datasetSize: N,
+      pruneRatio: 0.5,
+      totalEpochs: 3,
+      seed: 5,
+      decay: 0.5,
+      epsilon: 0,
+    });
     const first = trainEpoch(p, 0, () => 100); // huge losses on the first half...
     const second = new Set(p.select(1).indices); // ...still lose to the never-observed half
     for (const id of first.indices) expect(second.has(id)).toBe(false);
@@ -64,12 +88,26 @@ describe('epsilon-greedy', () => {
 
   it("the default schedule 'constant' is bit for bit the policy before schedules: selections, state and fingerprint", () => {
     // Digests recorded with the code before `epsilonSchedule` existed (session 9).
-    expect(runDigest({ policy: 'epsilon-greedy', datasetSize: 500, pruneRatio: 0.7, totalEpochs: 6, seed: 11, warmupEpochs: 1 }, (id, e) => fakeLoss(5, id, e))).toBe(
-      'f32:5044:84181e3274a4304f',
-    );
     expect(
-      runDigest({ policy: 'epsilon-greedy', datasetSize: 333, pruneRatio: 0.4, totalEpochs: 5, seed: -2, epsilon: 0.37, decay: 0.5, interval: 2, epsilonSchedule: 'constant' }, (id, e) =>
-        fakeLoss(6, id, e) ** 2,
+      runDigest(
+        { policy: 'epsilon-greedy', datasetSize: 500, pruneRatio: 0.7, totalEpochs: 6, seed: 11, warmupEpochs: 1 },
+        (id, e) => fakeLoss(5, id, e),
+      ),
+    ).toBe('f32:5044:84181e3274a4304f');
+    expect(
+      runDigest(
+        {
+          policy: 'epsilon-greedy',
+          datasetSize: 333,
+          pruneRatio: 0.4,
+          totalEpochs: 5,
+          seed: -2,
+          epsilon: 0.37,
+          decay: 0.5,
+          interval: 2,
+          epsilonSchedule: 'constant',
+        },
+        (id, e) => fakeLoss(6, id, e) ** 2,
       ),
     ).toBe('f32:4171:def68a21721e07ba');
     const p = createPruner({ policy: 'epsilon-greedy', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1 });
@@ -78,15 +116,28 @@ describe('epsilon-greedy', () => {
   });
 
   describe('ε schedules', () => {
-    const opts = (epsilonSchedule: 'linear' | 'exponential', epsilonFinal = 0.01) => ({ epsilon: 0.1, epsilonSchedule, epsilonFinal });
+    const opts = (epsilonSchedule: 'linear' | 'exponential', epsilonFinal = 0.01) => ({
+      epsilon: 0.1,
+      epsilonSchedule,
+      epsilonFinal,
+    });
 
     it('decay from ε at epoch 0 to ε_final at the last epoch: linear halfway at the middle, exponential at the geometric mean', () => {
       // 11 epochs: 0 .. 10, the middle is epoch 5.
-      expect([0, 5, 10].map((e) => scheduledEpsilon(opts('linear'), e, 11))).toEqual([0.1, expect.closeTo(0.055, 15), 0.01]);
-      expect([0, 5, 10].map((e) => scheduledEpsilon(opts('exponential'), e, 11))).toEqual([0.1, expect.closeTo(Math.sqrt(0.1 * 0.01), 15), 0.01]);
-      expect(scheduledEpsilon(opts('exponential'), 1, 11)).toBeCloseTo(0.1 * 0.01 ** 0.1 / 0.1 ** 0.1, 15); // ratio 10^-0.1 per epoch
+      expect([0, 5, 10].map((e) => scheduledEpsilon(opts('linear'), e, 11))).toEqual([
+        0.1,
+        expect.closeTo(0.055, 15),
+        0.01,
+      ]);
+      expect([0, 5, 10].map((e) => scheduledEpsilon(opts('exponential'), e, 11))).toEqual([
+        0.1,
+        expect.closeTo(Math.sqrt(0.1 * 0.01), 15),
+        0.01,
+      ]);
+      expect(scheduledEpsilon(opts('exponential'), 1, 11)).toBeCloseTo((0.1 * 0.01 ** 0.1) / 0.1 ** 0.1, 15); // ratio 10^-0.1 per epoch
       for (let e = 1; e <= 10; e++) {
-        for (const kind of ['linear', 'exponential'] as const) expect(scheduledEpsilon(opts(kind), e, 11)).toBeLessThan(scheduledEpsilon(opts(kind), e - 1, 11));
+        for (const kind of ['linear', 'exponential'] as const)
+          expect(scheduledEpsilon(opts(kind), e, 11)).toBeLessThan(scheduledEpsilon(opts(kind), e - 1, 11));
       }
       expect(scheduledEpsilon({ epsilon: 0.3, epsilonSchedule: 'constant' }, 7, 11)).toBe(0.3);
       expect(scheduledEpsilon(opts('linear'), 0, 1)).toBe(0.1); // a one-epoch run: epoch 0 is the start
@@ -100,10 +151,18 @@ describe('epsilon-greedy', () => {
         [5, 0.055, 5],
         [10, 0.01, 1],
       ] as const) {
-        const config = { policy: 'epsilon-greedy', datasetSize: N, pruneRatio: 0.5, totalEpochs: 11, seed: 3, warmupEpochs: epoch };
+        const config = {
+          policy: 'epsilon-greedy',
+          datasetSize: N,
+          pruneRatio: 0.5,
+          totalEpochs: 11,
+          seed: 3,
+          warmupEpochs: epoch,
+        };
         const scheduled = createPruner({ ...config, epsilonSchedule: 'linear', epsilonFinal: 0.01 });
         const constant = createPruner({ ...config, epsilon });
-        for (let e = 0; e < epoch; e++) for (const p of [scheduled, constant]) trainEpoch(p, e, (id, ep) => fakeLoss(8, id, ep));
+        for (let e = 0; e < epoch; e++)
+          for (const p of [scheduled, constant]) trainEpoch(p, e, (id, ep) => fakeLoss(8, id, ep));
         const chosen = scheduled.select(epoch).indices;
         expect(chosen).toEqual(constant.select(epoch).indices);
         if (epoch > 0) {
@@ -115,15 +174,30 @@ describe('epsilon-greedy', () => {
     });
 
     it('ends at ε / 10 unless set; the state keeps the same shape, the fingerprint names the schedule', () => {
-      const base = { policy: 'epsilon-greedy', datasetSize: 50, pruneRatio: 0.5, totalEpochs: 4, seed: 2, epsilon: 0.2 };
+      const base = {
+        policy: 'epsilon-greedy',
+        datasetSize: 50,
+        pruneRatio: 0.5,
+        totalEpochs: 4,
+        seed: 2,
+        epsilon: 0.2,
+      };
       const p = createPruner({ ...base, epsilonSchedule: 'exponential' });
       expect(p.options).toEqual({ epsilon: 0.2, decay: 0.9, epsilonSchedule: 'exponential', epsilonFinal: 0.02 });
-      expect(JSON.parse(p.state().fingerprint).options).toEqual({ epsilon: 0.2, decay: 0.9, epsilonSchedule: 'exponential', epsilonFinal: 0.02 });
+      expect(JSON.parse(p.state().fingerprint).options).toEqual({
+        epsilon: 0.2,
+        decay: 0.9,
+        epsilonSchedule: 'exponential',
+        epsilonFinal: 0.02,
+      });
       for (let e = 0; e < 2; e++) trainEpoch(p, e, (id, ep) => fakeLoss(1, id, ep));
       const state = JSON.parse(JSON.stringify(p.state()));
       expect(Object.keys(state.policy)).toEqual(['mean']);
       const q = createPruner({ ...base, epsilonSchedule: 'exponential' }, state);
-      for (let e = 2; e < 4; e++) expect(trainEpoch(q, e, (id, ep) => fakeLoss(1, id, ep))).toEqual(trainEpoch(p, e, (id, ep) => fakeLoss(1, id, ep)));
+      for (let e = 2; e < 4; e++)
+        expect(trainEpoch(q, e, (id, ep) => fakeLoss(1, id, ep))).toEqual(
+          trainEpoch(p, e, (id, ep) => fakeLoss(1, id, ep)),
+        );
       expect(() => createPruner(base, state)).toThrow(/state.fingerprint/); // another schedule: refused
       // The parsed options configure the same pruner again (what a resumed trainer does).
       expect(createPruner({ ...base, ...p.options }).options).toEqual(p.options);
@@ -135,10 +209,19 @@ describe('epsilon-greedy', () => {
         expect(() => createPruner({ ...base, ...extra })).toThrow(PrunerError);
         expect(() => createPruner({ ...base, ...extra })).toThrow(message);
       };
-      bad({ epsilonSchedule: 'cosine' }, `epsilonSchedule = "cosine" is invalid: expected one of 'constant', 'linear', 'exponential'`);
-      bad({ epsilonSchedule: 'linear', epsilonFinal: 0.2 }, 'epsilonFinal = 0.2 is invalid: expected a number in [0, 0.1]');
+      bad(
+        { epsilonSchedule: 'cosine' },
+        `epsilonSchedule = "cosine" is invalid: expected one of 'constant', 'linear', 'exponential'`,
+      );
+      bad(
+        { epsilonSchedule: 'linear', epsilonFinal: 0.2 },
+        'epsilonFinal = 0.2 is invalid: expected a number in [0, 0.1]',
+      );
       bad({ epsilonSchedule: 'linear', epsilonFinal: -0.01 }, /epsilonFinal = -0.01/);
-      bad({ epsilonSchedule: 'exponential', epsilonFinal: 0 }, 'epsilonFinal = 0 is invalid: expected a number in (0, 0.1]');
+      bad(
+        { epsilonSchedule: 'exponential', epsilonFinal: 0 },
+        'epsilonFinal = 0 is invalid: expected a number in (0, 0.1]',
+      );
       bad({ epsilonFinal: 0.01 }, /epsilonFinal = 0.01 is invalid: expected no value with epsilonSchedule 'constant'/);
       bad({ epsilonSchedule: 'linear', epsilonFinal: '0.01' }, /epsilonFinal = "0.01"/);
       // Allowed edge cases: linear to 0, and ε = 0 (nothing to decay) with either schedule.
@@ -149,7 +232,9 @@ describe('epsilon-greedy', () => {
 
   it('rejects ε outside [0, 1] and decay outside [0, 1)', () => {
     const base = { policy: 'epsilon-greedy', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1 };
-    expect(() => createPruner({ ...base, epsilon: 1.5 })).toThrow('epsilon = 1.5 is invalid: expected a number in [0, 1]');
+    expect(() => createPruner({ ...base, epsilon: 1.5 })).toThrow(
+      'epsilon = 1.5 is invalid: expected a number in [0, 1]',
+    );
     expect(() => createPruner({ ...base, epsilon: -0.1 })).toThrow(/epsilon = -0.1/);
     expect(() => createPruner({ ...base, decay: 1 })).toThrow('decay = 1 is invalid: expected a number in [0, 1)');
   });

@@ -26,11 +26,16 @@ export type EpsilonSchedule = 'constant' | 'linear' | 'exponential';
  * one-epoch run), 'linear' gives (1 - f) · ε + f · ε_final and 'exponential' ε^(1 - f) · ε_final^f (the same ratio
  * every epoch), so ε at epoch 0 and ε_final at the last epoch exactly; 'constant' gives ε.
  */
-export function scheduledEpsilon(options: Pick<EpsilonGreedyOptions, 'epsilon' | 'epsilonSchedule' | 'epsilonFinal'>, epoch: number, totalEpochs: number): number {
+export function scheduledEpsilon(
+  options: Pick<EpsilonGreedyOptions, 'epsilon' | 'epsilonSchedule' | 'epsilonFinal'>,
+  epoch: number,
+  totalEpochs: number,
+): number {
   const { epsilon, epsilonSchedule, epsilonFinal } = options;
   if (epsilonSchedule === 'constant' || epsilonFinal === undefined) return epsilon;
   const f = totalEpochs > 1 ? Math.min(epoch / (totalEpochs - 1), 1) : 0;
-  const e = epsilonSchedule === 'linear' ? (1 - f) * epsilon + f * epsilonFinal : epsilon ** (1 - f) * epsilonFinal ** f;
+  const e =
+    epsilonSchedule === 'linear' ? (1 - f) * epsilon + f * epsilonFinal : epsilon ** (1 - f) * epsilonFinal ** f;
   return Math.min(Math.max(e, epsilonFinal), epsilon); // rounding never leaves [ε_final, ε]
 }
 
@@ -54,21 +59,34 @@ export const epsilonGreedy: Policy<EpsilonGreedyOptions> = {
   parseOptions: (raw) => {
     const epsilon = checkNumber('epsilon', orDefault(raw.epsilon, 0.1), 0, 1);
     const decay = parseDecay(raw);
-    const epsilonSchedule = parseChoice('epsilonSchedule', raw.epsilonSchedule, ['constant', 'linear', 'exponential'] as const, 'constant');
+    const epsilonSchedule = parseChoice(
+      'epsilonSchedule',
+      raw.epsilonSchedule,
+      ['constant', 'linear', 'exponential'] as const,
+      'constant',
+    );
     if (epsilonSchedule === 'constant') {
       if (raw.epsilonFinal !== undefined) {
-        throw new PrunerError('epsilonFinal', raw.epsilonFinal, "no value with epsilonSchedule 'constant' (set epsilonSchedule to 'linear' or 'exponential')");
+        throw new PrunerError(
+          'epsilonFinal',
+          raw.epsilonFinal,
+          "no value with epsilonSchedule 'constant' (set epsilonSchedule to 'linear' or 'exponential')",
+        );
       }
       return { epsilon, decay, epsilonSchedule };
     }
     // An exponential decay cannot reach 0 (unless it starts there).
     const open = epsilonSchedule === 'exponential' && epsilon > 0;
-    const epsilonFinal = checkNumber('epsilonFinal', orDefault(raw.epsilonFinal, epsilon / 10), 0, epsilon, { minOpen: open });
+    const epsilonFinal = checkNumber('epsilonFinal', orDefault(raw.epsilonFinal, epsilon / 10), 0, epsilon, {
+      minOpen: open,
+    });
     return { epsilon, decay, epsilonSchedule, epsilonFinal };
   },
   // 'constant' describes itself as before the schedule existed, so its fingerprint (and saved states) are unchanged.
   describeOptions: ({ epsilon, decay, epsilonSchedule, epsilonFinal }): Json =>
-    epsilonSchedule === 'constant' ? { epsilon, decay } : { epsilon, decay, epsilonSchedule, epsilonFinal: epsilonFinal! },
+    epsilonSchedule === 'constant'
+      ? { epsilon, decay }
+      : { epsilon, decay, epsilonSchedule, epsilonFinal: epsilonFinal! },
   create(ctx, options) {
     const { decay } = options;
     const n = ctx.datasetSize;

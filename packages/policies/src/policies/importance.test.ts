@@ -16,7 +16,13 @@ function runHash(config: PrunerConfig, loss: (id: number, epoch: number) => numb
 }
 
 /** runHash of the cases of the pinning test below, recorded with the code before the speed-up. */
-const PINNED = ['f32:5000:67ed882841419b37', 'f32:5444:d01ea8a6eef868b2', 'f32:2400:5d7dc7f62590fbee', 'f32:900:9ac5a9069841d88b', 'f32:1244:6eca8f6f8d660668'];
+const PINNED = [
+  'f32:5000:67ed882841419b37',
+  'f32:5444:d01ea8a6eef868b2',
+  'f32:2400:5d7dc7f62590fbee',
+  'f32:900:9ac5a9069841d88b',
+  'f32:1244:6eca8f6f8d660668',
+];
 
 describe('importance', () => {
   it('favours high-loss samples and weights them 1/p: the weighted loss is unbiased', () => {
@@ -29,7 +35,15 @@ describe('importance', () => {
     let maxWeight = 0;
     const runs = 400;
     for (let seed = 0; seed < runs; seed++) {
-      const p = createPruner({ policy: 'importance', datasetSize: n, pruneRatio: 0.8, totalEpochs: 2, seed, warmupEpochs: 1, mix: 0.5 });
+      const p = createPruner({
+        policy: 'importance',
+        datasetSize: n,
+        pruneRatio: 0.8,
+        totalEpochs: 2,
+        seed,
+        warmupEpochs: 1,
+        mix: 0.5,
+      });
       trainEpoch(p, 0, (id) => loss(id)); // full-data warm-up: every loss observed once
       const sel = p.select(1);
       expect(sel.indices.length).toBe(40);
@@ -49,7 +63,16 @@ describe('importance', () => {
   });
 
   it('keeps finite weights and Σp = k at the extremes: the smallest mix, a huge c, one dominant sample', () => {
-    const p = createPruner({ policy: 'importance', datasetSize: 3, pruneRatio: 0.34, totalEpochs: 3, seed: 1, warmupEpochs: 1, mix: 0.001, c: 1e308 });
+    const p = createPruner({
+      policy: 'importance',
+      datasetSize: 3,
+      pruneRatio: 0.34,
+      totalEpochs: 3,
+      seed: 1,
+      warmupEpochs: 1,
+      mix: 0.001,
+      c: 1e308,
+    });
     trainEpoch(p, 0, (id) => (id === 0 ? 1 : 0));
     trainEpoch(p, 1, (id) => (id === 0 ? 100 : 0)); // variance: c·std overflows float64
     const sel = p.select(2);
@@ -72,11 +95,17 @@ describe('importance', () => {
       // Defaults, every sample observed in a full-data warm-up, then re-selection every epoch.
       [{ ...base, datasetSize: 1000, pruneRatio: 0.7, warmupEpochs: 1 }, (id, e) => fakeLoss(1, id, e)],
       // Not a multiple of the 64-id block; a small mix and a large c with heavy outliers: several capping rounds.
-      [{ ...base, datasetSize: 777, pruneRatio: 0.5, warmupEpochs: 1, mix: 0.02, c: 3, decay: 0.5 }, (id, e) => (id % 50 === 0 ? 40 : 0) + fakeLoss(2, id, e)],
+      [
+        { ...base, datasetSize: 777, pruneRatio: 0.5, warmupEpochs: 1, mix: 0.02, c: 3, decay: 0.5 },
+        (id, e) => (id % 50 === 0 ? 40 : 0) + fakeLoss(2, id, e),
+      ],
       // No warm-up: never-observed samples take the highest observed score; interval 2.
       [{ ...base, datasetSize: 500, pruneRatio: 0.6, interval: 2, seed: -3 }, (id, e) => fakeLoss(3, id, e) ** 3],
       // Negative (custom) losses count as 0; the smallest mix; c = 0.
-      [{ ...base, datasetSize: 300, pruneRatio: 0.9, warmupEpochs: 1, mix: 0.001, c: 0, decay: 0 }, (id, e) => fakeLoss(4, id, e) - 2],
+      [
+        { ...base, datasetSize: 300, pruneRatio: 0.9, warmupEpochs: 1, mix: 0.001, c: 0, decay: 0 },
+        (id, e) => fakeLoss(4, id, e) - 2,
+      ],
       // Ties and all-equal scores.
       [{ ...base, datasetSize: 129, pruneRatio: 0.3, warmupEpochs: 2, mix: 0.3 }, (id) => id % 3],
     ];

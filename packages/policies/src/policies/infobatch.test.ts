@@ -35,7 +35,9 @@ describe('infobatch', () => {
     for (let seed = 0; seed < 5; seed++) {
       expect(observed(seed, 0).select(1).kept).toBe(N);
       const top = observed(seed, 1 - 2 ** -33).select(1);
-      expect(new Set(top.indices)).toEqual(new Set(Array.from({ length: N }, (_, id) => id).filter((id) => losses[id]! >= mean)));
+      expect(new Set(top.indices)).toEqual(
+        new Set(Array.from({ length: N }, (_, id) => id).filter((id) => losses[id]! >= mean)),
+      );
     }
   });
 
@@ -67,7 +69,16 @@ describe('infobatch', () => {
 
   it('uses all data with weight 1 from epoch ceil(δ E) on (the last 1 - δ of training)', () => {
     const p = observed(1, 0.5, { delta: 0.75 });
-    expect([0, 1, 2, 3, 4, 5, 6, 7].map((e) => p.isFullDataEpoch(e))).toEqual([false, false, false, false, false, false, true, true]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((e) => p.isFullDataEpoch(e))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
     for (const e of [6, 7]) {
       const sel = p.select(e);
       expect(sel.kept).toBe(N);
@@ -78,7 +89,14 @@ describe('infobatch', () => {
     expect(d.isFullDataEpoch(7)).toBe(true);
     // δ E that is an integer only up to float64 rounding (0.28 * 25 = 7.000000000000001) still starts at that epoch.
     expect(0.28 * 25).toBeGreaterThan(7);
-    const e = createPruner({ policy: 'infobatch', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 25, seed: 1, delta: 0.28 });
+    const e = createPruner({
+      policy: 'infobatch',
+      datasetSize: 10,
+      pruneRatio: 0.5,
+      totalEpochs: 25,
+      seed: 1,
+      delta: 0.28,
+    });
     expect(e.isFullDataEpoch(6)).toBe(false);
     expect(e.isFullDataEpoch(7)).toBe(true);
   });
@@ -98,7 +116,10 @@ describe('infobatch', () => {
     const config = { policy: 'infobatch', datasetSize: n, pruneRatio: 0.5, totalEpochs: 6, seed: 2, interval: 2 };
     const p = createPruner(config);
     const all = Uint32Array.from({ length: n }, (_, i) => i);
-    p.observe(all, Float32Array.from(all, (i) => fakeLoss(5, i, 0)));
+    p.observe(
+      all,
+      Float32Array.from(all, (i) => fakeLoss(5, i, 0)),
+    );
     const first = p.select(1);
     expect(first.kept).toBeLessThan(n);
     const q = createPruner(config, JSON.parse(JSON.stringify(p.state())));
@@ -110,12 +131,19 @@ describe('infobatch', () => {
   });
 
   it('rejects δ outside (0, 1]', () => {
-    expect(() => createPruner({ policy: 'infobatch', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1, delta: 0 })).toThrow(
-      'delta = 0 is invalid: expected a number in (0, 1]',
-    );
+    expect(() =>
+      createPruner({ policy: 'infobatch', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1, delta: 0 }),
+    ).toThrow('delta = 0 is invalid: expected a number in (0, 1]');
     // null is not "left out": it is rejected, not replaced by the default.
-    expect(() => createPruner({ policy: 'infobatch', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1, delta: null as unknown as number })).toThrow(
-      'delta = null is invalid: expected a number in (0, 1]',
-    );
+    expect(() =>
+      createPruner({
+        policy: 'infobatch',
+        datasetSize: 10,
+        pruneRatio: 0.5,
+        totalEpochs: 2,
+        seed: 1,
+        delta: null as unknown as number,
+      }),
+    ).toThrow('delta = null is invalid: expected a number in (0, 1]');
   });
 });

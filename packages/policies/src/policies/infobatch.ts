@@ -25,7 +25,8 @@ export interface InfoBatchOptions {
  */
 export const infobatch: Policy<InfoBatchOptions> = {
   name: 'infobatch',
-  summary: 'drop a random share r of below-mean-loss samples, rescale the rest by 1/(1-r); full data at the end (Qin et al.)',
+  summary:
+    'drop a random share r of below-mean-loss samples, rescale the rest by 1/(1-r); full data at the end (Qin et al.)',
   optionNames: ['delta'],
   consumes: 'losses',
   defaults: { delta: 0.875 },

@@ -59,7 +59,8 @@ function logChoose(a: number, b: number): number {
  */
 function keepProbability(n: number, p: number, k: number, j: number): number {
   let s = 0;
-  for (let h = 0; h <= k - 1; h++) s += Math.exp(logChoose(j - 1, h) + logChoose(n - j, p - 1 - h) - logChoose(n - 1, p - 1));
+  for (let h = 0; h <= k - 1; h++)
+    s += Math.exp(logChoose(j - 1, h) + logChoose(n - j, p - 1 - h) - logChoose(n - 1, p - 1));
   return (p / n) * s;
 }
 
@@ -156,7 +157,8 @@ describe('orderdp', () => {
       expect(ctx.keep / 800).toBe(share);
       const last = Float32Array.from({ length: n }, (_, id) => fakeLoss(17, id, 0));
       inst.observe([...Array(n).keys()], last);
-      for (let seed = 0; seed < 5; seed++) expectTopOfPool(inst.choose(0, new Rng(seed)).indices, ctx.keep, referencePool(n, 800, new Rng(seed)), last, 3);
+      for (let seed = 0; seed < 5; seed++)
+        expectTopOfPool(inst.choose(0, new Rng(seed)).indices, ctx.keep, referencePool(n, 800, new Rng(seed)), last, 3);
     }
   });
 
@@ -164,14 +166,20 @@ describe('orderdp', () => {
     const n = 200;
     const loss = (id: number) => fakeLoss(11, id, 0);
     const greedy = instance(n, 0.6, { poolRatio: 1 }).inst;
-    greedy.observe([...Array(n).keys()], Array.from({ length: n }, (_, id) => loss(id)));
+    greedy.observe(
+      [...Array(n).keys()],
+      Array.from({ length: n }, (_, id) => loss(id)),
+    );
     const top = [...Array(n).keys()].sort((a, b) => loss(b) - loss(a)).slice(0, 80);
     expect([...greedy.choose(0, new Rng(5)).indices].sort((a, b) => a - b)).toEqual(top.sort((a, b) => a - b));
 
     for (const raw of [{}, { poolRatio: 0.9 }]) {
       const { inst, ctx } = instance(n, 0.1, raw); // k = 180 > floor(0.8 * 200): default pool raised to k
       expect(ctx.keep).toBe(180);
-      inst.observe([...Array(n).keys()], Array.from({ length: n }, (_, id) => loss(id)));
+      inst.observe(
+        [...Array(n).keys()],
+        Array.from({ length: n }, (_, id) => loss(id)),
+      );
       const pool = new Uint32Array(180);
       sampleSubset(null, 0, n, 180, new Rng(9), pool, 0);
       expect([...inst.choose(0, new Rng(9)).indices].sort((a, b) => a - b)).toEqual([...pool].sort((a, b) => a - b));
@@ -201,9 +209,15 @@ describe('orderdp', () => {
     });
     expect(mixed).toBe(true);
     // Before any loss, every sample scores 3: the first epoch is a uniform k-subset of the pool, varying with the seed.
-    const first = (seed: number) => [...createPruner({ policy: 'orderdp', datasetSize: 100, pruneRatio: 0.5, totalEpochs: 2, seed }).select(0).indices].sort();
+    const first = (seed: number) =>
+      [
+        ...createPruner({ policy: 'orderdp', datasetSize: 100, pruneRatio: 0.5, totalEpochs: 2, seed }).select(0)
+          .indices,
+      ].sort();
     expect(first(1)).not.toEqual(first(2));
-    expect(createPruner({ policy: 'orderdp', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 1, seed: 1 }).scores()).toEqual(new Float32Array(10).fill(Number.NaN));
+    expect(
+      createPruner({ policy: 'orderdp', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 1, seed: 1 }).scores(),
+    ).toEqual(new Float32Array(10).fill(Number.NaN));
   });
 
   it('refreshes only the trained samples: a score is the last observed loss, others keep theirs', () => {
@@ -242,7 +256,14 @@ describe('orderdp', () => {
   });
 
   it('a state restored through JSON gives the same next selections (never-trained NaN included)', () => {
-    const config: PrunerConfig = { policy: 'orderdp', datasetSize: 500, pruneRatio: 0.7, totalEpochs: 8, seed: 12, poolRatio: 0.6 };
+    const config: PrunerConfig = {
+      policy: 'orderdp',
+      datasetSize: 500,
+      pruneRatio: 0.7,
+      totalEpochs: 8,
+      seed: 12,
+      poolRatio: 0.6,
+    };
     const loss = (id: number, ep: number) => fakeLoss(8, id, ep);
     const a = createPruner(config);
     for (let e = 0; e < 3; e++) trainEpoch(a, e, loss);
@@ -296,7 +317,12 @@ describe('orderdp', () => {
     // Through the pruner: a saved state with a wrong-length loss array is refused before anything is restored.
     const p = createPruner({ policy: 'orderdp', datasetSize: 8, pruneRatio: 0.5, totalEpochs: 2, seed: 1 });
     const saved = p.state();
-    expect(() => createPruner({ policy: 'orderdp', datasetSize: 8, pruneRatio: 0.5, totalEpochs: 2, seed: 1 }, { ...saved, policy: { loss: other.loss } })).toThrow(PrunerError);
+    expect(() =>
+      createPruner(
+        { policy: 'orderdp', datasetSize: 8, pruneRatio: 0.5, totalEpochs: 2, seed: 1 },
+        { ...saved, policy: { loss: other.loss } },
+      ),
+    ).toThrow(PrunerError);
   });
 
   it('rejects bad options with a PrunerError naming the field, and leaves the options object alone', () => {
@@ -330,7 +356,9 @@ describe('orderdp', () => {
       expect((err as PrunerError).field).toBe(field);
       expect(config).toEqual(copy);
     }
-    expect(() => createPruner({ ...base, poolRatio: 0.3 })).toThrow('poolRatio = 0.3 is invalid: expected a number in (0, 1] whose pool floor(poolRatio * 100) holds the k = 50 kept samples (poolRatio >= 0.5)');
+    expect(() => createPruner({ ...base, poolRatio: 0.3 })).toThrow(
+      'poolRatio = 0.3 is invalid: expected a number in (0, 1] whose pool floor(poolRatio * 100) holds the k = 50 kept samples (poolRatio >= 0.5)',
+    );
     // The boundary itself is fine (P = k: a uniform random subset), as are 0.29 * 100 style products.
     expect(createPruner({ ...base, poolRatio: 0.5 }).options).toEqual({ poolRatio: 0.5, initialScore: 3 });
     expect(createPruner({ ...base, pruneRatio: 0.71, poolRatio: 0.29 }).options.poolRatio).toBe(0.29);

@@ -60,7 +60,12 @@ export const orderdp: Policy<OrderDpOptions> = {
         );
       }
     }
-    const initialScore = checkNumber('initialScore', orDefault(raw.initialScore, DEFAULT_INITIAL_SCORE), -MAX_LOSS, MAX_LOSS);
+    const initialScore = checkNumber(
+      'initialScore',
+      orDefault(raw.initialScore, DEFAULT_INITIAL_SCORE),
+      -MAX_LOSS,
+      MAX_LOSS,
+    );
     return { poolRatio, initialScore };
   },
   create(ctx, { poolRatio, initialScore }) {
@@ -104,7 +109,12 @@ export const orderdp: Policy<OrderDpOptions> = {
       load(state) {
         const s = stateObject('orderdp', state, ['loss']);
         for (const key of Object.keys(s)) {
-          if (key !== 'loss') throw new PrunerError(`state.policy.${key}`, s[key], "no such field in the 'orderdp' policy's state (fields: loss)");
+          if (key !== 'loss')
+            throw new PrunerError(
+              `state.policy.${key}`,
+              s[key],
+              "no such field in the 'orderdp' policy's state (fields: loss)",
+            );
         }
         const loaded = loadScores('state.policy.loss', s.loss!, n);
         last = loaded;

@@ -5,7 +5,14 @@ import { rampKeep } from './ramp.js';
 
 describe('ramp', () => {
   it('trains exactly round(k·E) samples over the run, growing linearly from f(1 − a) to f(1 + a)', () => {
-    const p = createPruner({ policy: 'ramp', datasetSize: 50_000, pruneRatio: 0.5, totalEpochs: 80, seed: 1, ramp: 0.5 });
+    const p = createPruner({
+      policy: 'ramp',
+      datasetSize: 50_000,
+      pruneRatio: 0.5,
+      totalEpochs: 80,
+      seed: 1,
+      ramp: 0.5,
+    });
     const sizes = Array.from({ length: 80 }, (_, e) => p.select(e).kept);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(25_000 * 80);
     expect(sizes[0]).toBe(12_500); // N·f(1 − a)
@@ -15,22 +22,28 @@ describe('ramp', () => {
 
   it('the total is round(k·E) and every epoch keeps 1..N, for any valid slope (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0.01, max: 0.95, noNaN: true }), fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, r, epochs, t) => {
-        const keep = Math.max(1, n - Math.floor(r * n));
-        const a = t * Math.min(1, (n - keep) / keep);
-        const ctx = { datasetSize: n, keep, totalEpochs: epochs };
-        let total = 0;
-        for (let e = 0; e < epochs; e++) {
-          const k = rampKeep(e, ctx, a);
-          expect(k).toBeGreaterThanOrEqual(1);
-          expect(k).toBeLessThanOrEqual(n);
-          total += k;
-        }
-        // The rounded cumulative volumes telescope to k·E exactly; only epochs whose volume is under one sample
-        // (clipped up to 1) add to it.
-        if (n * (keep / n) * (1 - a) >= 1) expect(total).toBe(keep * epochs);
-        else expect(total).toBeGreaterThanOrEqual(keep * epochs);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.double({ min: 0.01, max: 0.95, noNaN: true }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (n, r, epochs, t) => {
+          const keep = Math.max(1, n - Math.floor(r * n));
+          const a = t * Math.min(1, (n - keep) / keep);
+          const ctx = { datasetSize: n, keep, totalEpochs: epochs };
+          let total = 0;
+          for (let e = 0; e < epochs; e++) {
+            const k = rampKeep(e, ctx, a);
+            expect(k).toBeGreaterThanOrEqual(1);
+            expect(k).toBeLessThanOrEqual(n);
+            total += k;
+          }
+          // The rounded cumulative volumes telescope to k·E exactly; only epochs whose volume is under one sample
+          // (clipped up to 1) add to it.
+          if (n * (keep / n) * (1 - a) >= 1) expect(total).toBe(keep * epochs);
+          else expect(total).toBeGreaterThanOrEqual(keep * epochs);
+        },
+      ),
     );
   });
 
@@ -59,7 +72,9 @@ describe('ramp', () => {
   it('refuses a slope that would need more than all the data at the last epoch, naming the range', () => {
     const base = { policy: 'ramp', datasetSize: 100, totalEpochs: 10, seed: 1 };
     expect(() => createPruner({ ...base, pruneRatio: 0.2, ramp: 0.5 })).toThrow(PrunerError);
-    expect(() => createPruner({ ...base, pruneRatio: 0.2, ramp: 0.5 })).toThrow(/ramp = 0.5 is invalid: expected a number in \[0, 0.2500\] at pruneRatio 0.2/);
+    expect(() => createPruner({ ...base, pruneRatio: 0.2, ramp: 0.5 })).toThrow(
+      /ramp = 0.5 is invalid: expected a number in \[0, 0.2500\] at pruneRatio 0.2/,
+    );
     expect(() => createPruner({ ...base, pruneRatio: 0.5, ramp: -0.1 })).toThrow(/ramp = -0.1 is invalid/);
     expect(() => createPruner({ ...base, pruneRatio: 0.5, ramp: Number.NaN })).toThrow(/ramp = NaN is invalid/);
     // The default adapts to low ratios (0.5 where it fits, else the largest valid slope).

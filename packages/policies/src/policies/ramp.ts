@@ -21,11 +21,16 @@ function keptBefore(e: number, f: number, a: number, epochs: number): number {
 }
 
 /** Samples kept at `epoch`: differences of the rounded cumulative volume, so the run's total is round(k·E). */
-export function rampKeep(epoch: number, ctx: Pick<PolicyContext, 'datasetSize' | 'keep' | 'totalEpochs'>, a: number): number {
+export function rampKeep(
+  epoch: number,
+  ctx: Pick<PolicyContext, 'datasetSize' | 'keep' | 'totalEpochs'>,
+  a: number,
+): number {
   const n = ctx.datasetSize;
   const f = ctx.keep / n;
   const e = Math.min(Math.max(epoch, 0), ctx.totalEpochs - 1);
-  const k = Math.round(n * keptBefore(e + 1, f, a, ctx.totalEpochs)) - Math.round(n * keptBefore(e, f, a, ctx.totalEpochs));
+  const k =
+    Math.round(n * keptBefore(e + 1, f, a, ctx.totalEpochs)) - Math.round(n * keptBefore(e, f, a, ctx.totalEpochs));
   return Math.min(n, Math.max(1, k));
 }
 
@@ -47,7 +52,11 @@ export const ramp: Policy<RampOptions> = {
     const max = Math.min(1, (ctx.datasetSize - ctx.keep) / ctx.keep); // (1 − f)/f, f = k/N, without rounding f first
     const a = checkNumber('ramp', orDefault(raw.ramp, Math.min(0.5, max)), 0, 1);
     if (a > max + 1e-12) {
-      throw new PrunerError('ramp', a, `a number in [0, ${max.toPrecision(4)}] at pruneRatio ${ctx.pruneRatio} (the last epoch would need more than all the data)`);
+      throw new PrunerError(
+        'ramp',
+        a,
+        `a number in [0, ${max.toPrecision(4)}] at pruneRatio ${ctx.pruneRatio} (the last epoch would need more than all the data)`,
+      );
     }
     return { ramp: a };
   },

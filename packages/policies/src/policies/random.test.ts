@@ -19,7 +19,10 @@ describe('random', () => {
     const b = createPruner(config);
     for (let e = 0; e < 3; e++) {
       const sel = a.select(e);
-      a.observe(sel.indices, Float32Array.from(sel.indices, (id) => id));
+      a.observe(
+        sel.indices,
+        Float32Array.from(sel.indices, (id) => id),
+      );
       expect(b.select(e)).toEqual(sel);
     }
   });

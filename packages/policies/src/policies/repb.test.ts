@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createPruner, getPolicy, keepCount, PrunerError, Rng, type Json, type PolicyConfig, type PrunerConfig } from '../index.js';
+import {
+  createPruner,
+  getPolicy,
+  keepCount,
+  PrunerError,
+  Rng,
+  type Json,
+  type PolicyConfig,
+  type PrunerConfig,
+} from '../index.js';
 import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 
 type Batch = { ids: number[]; losses: number[] };
@@ -32,7 +41,7 @@ function referencePool(n: number, w: number, batches: Batch[]): Set<number> {
 function randomBatches(n: number, seed: number): Batch[] {
   const rng = new Rng(seed);
   const batches: Batch[] = [];
-  for (let total = 0; total < n; ) {
+  for (let total = 0; total < n;) {
     const size = rng.int(10);
     const ids = Array.from({ length: size }, () => rng.int(n));
     batches.push({ ids, losses: ids.map((id) => Math.round(fakeLoss(seed, id, batches.length) * 4) / 4 + 0.1) });
@@ -41,7 +50,14 @@ function randomBatches(n: number, seed: number): Batch[] {
   return batches;
 }
 
-const config = (n: number, pruneRatio: number, extra: Partial<PolicyConfig<'repb'>> = {}): PolicyConfig<'repb'> => ({ policy: 'repb', datasetSize: n, pruneRatio, totalEpochs: 8, seed: 1, ...extra });
+const config = (n: number, pruneRatio: number, extra: Partial<PolicyConfig<'repb'>> = {}): PolicyConfig<'repb'> => ({
+  policy: 'repb',
+  datasetSize: n,
+  pruneRatio,
+  totalEpochs: 8,
+  seed: 1,
+  ...extra,
+});
 
 const dropped = (n: number, kept: ArrayLike<number>) => {
   const k = new Set(Array.from(kept));
@@ -166,7 +182,9 @@ describe('repb: cumulative temporal reweighting', () => {
       [1, 3, 100],
     ] as const) {
       const n = 30;
-      const p = createPruner(config(n, 0.6, { totalEpochs: 14, warmupEpochs, interval, annealEpochs: 1, maxWeight, seed: 9 }));
+      const p = createPruner(
+        config(n, 0.6, { totalEpochs: 14, warmupEpochs, interval, annealEpochs: 1, maxWeight, seed: 9 }),
+      );
       const trained = new Array<number>(n).fill(0);
       let current = new Map<number, number>();
       const seen = new Set<number>();
@@ -176,7 +194,9 @@ describe('repb: cumulative temporal reweighting', () => {
           expect(sel.weights.every((w) => w === 1)).toBe(true);
         } else {
           if ((e - warmupEpochs) % interval === 0) {
-            current = new Map(Array.from(sel.indices, (id) => [id, Math.fround(Math.min((e + 1) / (trained[id]! + 1), maxWeight))]));
+            current = new Map(
+              Array.from(sel.indices, (id) => [id, Math.fround(Math.min((e + 1) / (trained[id]! + 1), maxWeight))]),
+            );
           }
           sel.indices.forEach((id, j) => {
             expect(sel.weights[j]).toBe(current.get(id));
@@ -234,7 +254,10 @@ describe('repb: determinism and state', () => {
           expect(p.state()).toEqual(saved);
         }
         const ids = sel.indices.subarray(s, s + 5);
-        p.observe(ids, Float32Array.from(ids, (id) => loss(id, e)));
+        p.observe(
+          ids,
+          Float32Array.from(ids, (id) => loss(id, e)),
+        );
       }
     }
     out.push(p.state());

@@ -49,7 +49,8 @@ const WINDOW_KEYS = ['batches', 'size', 'ids', 'losses'] as const;
  */
 export const repb: Policy<RepbOptions> = {
   name: 'repb',
-  summary: 'drop samples below their local-window mean loss or left out last time (uniformly, exactly d), weight epochs / times selected (Zhou et al.)',
+  summary:
+    'drop samples below their local-window mean loss or left out last time (uniformly, exactly d), weight epochs / times selected (Zhou et al.)',
   optionNames: ['window', 'maxWeight'],
   consumes: 'losses',
   defaults: { window: 1, maxWeight: 10 },
@@ -180,10 +181,16 @@ export const repb: Policy<RepbOptions> = {
         const s = exactObject('state.policy', state, STATE_KEYS);
         const ep = checkInt('state.policy.epochs', s.epochs, 0, 2 ** 32 - 1);
         const lastIn = s.last === null ? -1 : checkInt('state.policy.last', s.last, 0, ctx.totalEpochs - 1);
-        if (lastIn < 0 && ep !== 0) throw new PrunerError('state.policy.epochs', ep, '0 while state.policy.last is null (no re-selection yet)');
+        if (lastIn < 0 && ep !== 0)
+          throw new PrunerError('state.policy.epochs', ep, '0 while state.policy.last is null (no re-selection yet)');
         const cnt = decodeUint32('state.policy.counts', s.counts, n);
         for (let i = 0; i < n; i++) {
-          if (cnt[i]! > ep) throw new PrunerError(`state.policy.counts[${i}]`, cnt[i], `an integer in [0, ${ep}] (at most state.policy.epochs)`);
+          if (cnt[i]! > ep)
+            throw new PrunerError(
+              `state.policy.counts[${i}]`,
+              cnt[i],
+              `an integer in [0, ${ep}] (at most state.policy.epochs)`,
+            );
         }
         const fl = new Uint8Array(decodeUint32('state.policy.flags', s.flags, words).buffer);
         const selectable = lastIn >= 0 ? SELECTED : 0;
@@ -191,19 +198,33 @@ export const repb: Policy<RepbOptions> = {
           const b = fl[i]!;
           const ok = i < n ? (b & ~(OUTCOME | selectable)) === 0 && (b & OUTCOME) !== OUTCOME : b === 0;
           if (!ok) {
-            const allowed = i >= n ? '0 (padding)' : lastIn >= 0 ? 'a flag byte in {0, 1, 2, 4, 5, 6}' : 'a flag byte in {0, 1, 2} (no re-selection yet)';
+            const allowed =
+              i >= n
+                ? '0 (padding)'
+                : lastIn >= 0
+                  ? 'a flag byte in {0, 1, 2, 4, 5, 6}'
+                  : 'a flag byte in {0, 1, 2} (no re-selection yet)';
             throw new PrunerError(`state.policy.flags[${i}]`, b, allowed);
           }
         }
         const w = exactObject('state.policy.window', s.window!, WINDOW_KEYS);
         const batches = checkInt('state.policy.window.batches', w.batches, 0, window - 1);
-        const size = batches === 0 ? checkInt('state.policy.window.size', w.size, 0, 0) : checkInt('state.policy.window.size', w.size, batches, 2 ** 32 - 1);
+        const size =
+          batches === 0
+            ? checkInt('state.policy.window.size', w.size, 0, 0)
+            : checkInt('state.policy.window.size', w.size, batches, 2 ** 32 - 1);
         const ids = decodeUint32('state.policy.window.ids', w.ids, size);
         const losses = decodeFloat32('state.policy.window.losses', w.losses, size);
         for (let j = 0; j < size; j++) {
-          if (ids[j]! >= n) throw new PrunerError(`state.policy.window.ids[${j}]`, ids[j], `an integer in [0, ${n - 1}]`);
+          if (ids[j]! >= n)
+            throw new PrunerError(`state.policy.window.ids[${j}]`, ids[j], `an integer in [0, ${n - 1}]`);
           const x = losses[j]!;
-          if (!(x <= MAX_LOSS && x >= -MAX_LOSS)) throw new PrunerError(`state.policy.window.losses[${j}]`, x, `a finite number in [-${MAX_LOSS}, ${MAX_LOSS}]`);
+          if (!(x <= MAX_LOSS && x >= -MAX_LOSS))
+            throw new PrunerError(
+              `state.policy.window.losses[${j}]`,
+              x,
+              `a finite number in [-${MAX_LOSS}, ${MAX_LOSS}]`,
+            );
         }
         epochs = ep;
         last = lastIn;
@@ -220,8 +241,17 @@ export const repb: Policy<RepbOptions> = {
 
 /** The saved state must be a plain object with exactly these keys (a missing or unknown key throws). */
 function exactObject(field: string, value: Json, keys: readonly string[]): Record<string, Json> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PrunerError(field, value, `an object with ${keys.join(', ')} (the 'repb' policy's state)`);
-  for (const key of keys) if (!(key in value)) throw new PrunerError(`${field}.${key}`, undefined, `present (the 'repb' policy's state has ${keys.join(', ')})`);
-  for (const key of Object.keys(value)) if (!keys.includes(key)) throw new PrunerError(`${field}.${key}`, value[key], `no such field (the 'repb' policy's state has ${keys.join(', ')})`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new PrunerError(field, value, `an object with ${keys.join(', ')} (the 'repb' policy's state)`);
+  for (const key of keys)
+    if (!(key in value))
+      throw new PrunerError(`${field}.${key}`, undefined, `present (the 'repb' policy's state has ${keys.join(', ')})`);
+  for (const key of Object.keys(value))
+    if (!keys.includes(key))
+      throw new PrunerError(
+        `${field}.${key}`,
+        value[key],
+        `no such field (the 'repb' policy's state has ${keys.join(', ')})`,
+      );
   return value;
 }

@@ -26,7 +26,16 @@ const loss4 = (id: number) => [0.1, 1, 3, 8][cluster(id)]! * (1 + 0.05 * (fakeLo
 const ALL4 = Uint32Array.from({ length: N4 }, (_, i) => i);
 
 function fourClusters(pruneRatio: number, extra: Record<string, unknown> = {}, totalEpochs = 12) {
-  const p = createPruner({ policy: 'seta', datasetSize: N4, pruneRatio, totalEpochs, seed: 5, groups: 4, windowScale: 0.5, ...extra });
+  const p = createPruner({
+    policy: 'seta',
+    datasetSize: N4,
+    pruneRatio,
+    totalEpochs,
+    seed: 5,
+    groups: 4,
+    windowScale: 0.5,
+    ...extra,
+  });
   p.observe(ALL4, Float32Array.from(ALL4, loss4));
   return p;
 }
@@ -36,7 +45,12 @@ describe('seta', () => {
   it('rounds the window like Python (half to even) and slides it by iteration mod (k - w + 1)', () => {
     expect([0.5, 1.5, 2.5, 3.5, 4.5, 5 * 0.9, 10 * 0.6].map(roundHalfEven)).toEqual([0, 2, 2, 4, 4, 4, 6]);
     // The official CIFAR setting (5 groups, window_scale 0.9): a window of 4 groups alternating between 2 positions.
-    expect([1, 2, 3, 4].map((i) => slidingWindow(5, i, 0.9))).toEqual([[1, 5], [0, 4], [1, 5], [0, 4]]);
+    expect([1, 2, 3, 4].map((i) => slidingWindow(5, i, 0.9))).toEqual([
+      [1, 5],
+      [0, 4],
+      [1, 5],
+      [0, 4],
+    ]);
     // Defaults (10 groups, 0.5): 5 groups, starts 1, 2, 3, 4, 5, 0, 1, ...
     expect([1, 2, 5, 6, 7].map((i) => slidingWindow(10, i, 0.5)[0])).toEqual([1, 2, 5, 0, 1]);
   });
@@ -75,7 +89,8 @@ describe('seta', () => {
       let best = Infinity;
       for (const s of splits) {
         const l: number[] = [];
-        for (let t = 0; t < g; t++) for (let j = s[t]!; j < s[t + 1]!; j++) for (let c = 0; c < counts[j]!; c++) l.push(t);
+        for (let t = 0; t < g; t++)
+          for (let j = s[t]!; j < s[t + 1]!; j++) for (let c = 0; c < counts[j]!; c++) l.push(t);
         best = Math.min(best, sse(points, l));
       }
       expect(sse(points, labels)).toBeCloseTo(best, 9);
@@ -87,7 +102,9 @@ describe('seta', () => {
     for (let trial = 0; trial < 60; trial++) {
       const n = 2 + rng.int(9);
       const k = 1 + rng.int(4);
-      const values = Float32Array.from({ length: n }, () => (rng.int(6) === 0 ? Number.NaN : rng.nextFloat() * (rng.int(2) ? 10 : 1)));
+      const values = Float32Array.from({ length: n }, () =>
+        rng.int(6) === 0 ? Number.NaN : rng.nextFloat() * (rng.int(2) ? 10 : 1),
+      );
       const labels = kmeansLabels(values, k, 3);
       const eff = Array.from(values, (v) => (Number.isNaN(v) ? 3 : v));
       const order = [...eff.keys()].sort((a, b) => eff[a]! - eff[b]!);
@@ -112,7 +129,8 @@ describe('seta', () => {
           if (cost < best.cost - 1e-9) best = { cost, labels: full };
           return;
         }
-        for (let e = start + 1; e <= uniq.length - (g - 1 - t); e++) rec(e, t + 1, [...l, ...new Array(e - start).fill(t)]);
+        for (let e = start + 1; e <= uniq.length - (g - 1 - t); e++)
+          rec(e, t + 1, [...l, ...new Array(e - start).fill(t)]);
       };
       rec(0, 0, []);
       expect(order.map((i) => labels[i]!)).toEqual(byValue(best.labels));
@@ -156,46 +174,75 @@ describe('seta', () => {
 
   it('clusters never-observed samples at initialScore', () => {
     // Observed: 200 at ~0.1 and 200 at ~8; 200 never observed count as 3 (the middle group).
-    const p = createPruner({ policy: 'seta', datasetSize: 600, pruneRatio: 0.9, totalEpochs: 10, seed: 2, groups: 3, windowScale: 1 / 3 });
+    const p = createPruner({
+      policy: 'seta',
+      datasetSize: 600,
+      pruneRatio: 0.9,
+      totalEpochs: 10,
+      seed: 2,
+      groups: 3,
+      windowScale: 1 / 3,
+    });
     const seen = Uint32Array.from({ length: 400 }, (_, i) => (i < 200 ? i : i + 200));
-    p.observe(seen, Float32Array.from(seen, (id) => (id < 200 ? 0.1 : 8)));
+    p.observe(
+      seen,
+      Float32Array.from(seen, (id) => (id < 200 ? 0.1 : 8)),
+    );
     expect(Number.isNaN(p.scores()![250]!)).toBe(true);
     p.select(0);
     const middle = p.select(1).indices; // window start 1 of 3 groups: the unobserved ones
     expect(middle.length).toBeGreaterThan(0);
     expect([...middle].every((id) => id >= 200 && id < 400)).toBe(true);
     // initialScore -1 makes them the easiest group: window start 1 is then the ~0.1 group.
-    const q = createPruner({ policy: 'seta', datasetSize: 600, pruneRatio: 0.9, totalEpochs: 10, seed: 2, groups: 3, windowScale: 1 / 3, initialScore: -1 });
-    q.observe(seen, Float32Array.from(seen, (id) => (id < 200 ? 0.1 : 8)));
+    const q = createPruner({
+      policy: 'seta',
+      datasetSize: 600,
+      pruneRatio: 0.9,
+      totalEpochs: 10,
+      seed: 2,
+      groups: 3,
+      windowScale: 1 / 3,
+      initialScore: -1,
+    });
+    q.observe(
+      seen,
+      Float32Array.from(seen, (id) => (id < 200 ? 0.1 : 8)),
+    );
     q.select(0);
     expect([...q.select(1).indices].every((id) => id < 200)).toBe(true);
   });
 
-  it.each([0.3, 0.5, 0.7])('prunes pruneRatio = %s of the samples on average over a run (skewed, changing losses)', (r) => {
-    const n = 4000;
-    const epochs = 40;
-    const p = createPruner({ policy: 'seta', datasetSize: n, pruneRatio: r, totalEpochs: epochs, seed: 7 });
-    // Exponential-like losses that shrink over training, per sample and epoch.
-    const loss = (id: number, e: number) => -Math.log(1 - (fakeLoss(1, id, e) / 4) * 0.999) * (3 / (1 + e / 5));
-    p.observe(Uint32Array.from({ length: n }, (_, i) => i), Float32Array.from({ length: n }, (_, i) => loss(i, 0)));
-    const keep = n - Math.floor(r * n);
-    let total = 0;
-    const deviations: number[] = [];
-    for (let e = 0; e < epochs; e++) {
-      const sel = trainEpoch(p, e, loss);
-      // Exactly keep in the first and the tail (e >= floor(0.875 * 40) = 35) selections; keep in expectation in the
-      // windowed ones, where the subset's k-means boundaries may land away from the pilot's (over 8 seeds x 3 loss
-      // shapes: median deviation <= 1.4%, 90th percentile <= 6.3%, worst 55%).
-      if (e === 0 || e >= 35) expect(sel.kept).toBe(keep);
-      else deviations.push(Math.abs(sel.kept - keep) / keep);
-      total += sel.kept;
-    }
-    deviations.sort((a, b) => a - b);
-    expect(deviations[deviations.length >> 1]).toBeLessThan(0.03);
-    expect(deviations.reduce((a, b) => a + b) / deviations.length).toBeLessThan(0.05);
-    // The run's average trained share within 1 point of 1 - pruneRatio (8 seeds x 3 loss shapes: within 0.65 points).
-    expect(Math.abs(total / (n * epochs) - (1 - r))).toBeLessThan(0.01);
-  });
+  it.each([0.3, 0.5, 0.7])(
+    'prunes pruneRatio = %s of the samples on average over a run (skewed, changing losses)',
+    (r) => {
+      const n = 4000;
+      const epochs = 40;
+      const p = createPruner({ policy: 'seta', datasetSize: n, pruneRatio: r, totalEpochs: epochs, seed: 7 });
+      // Exponential-like losses that shrink over training, per sample and epoch.
+      const loss = (id: number, e: number) => -Math.log(1 - (fakeLoss(1, id, e) / 4) * 0.999) * (3 / (1 + e / 5));
+      p.observe(
+        Uint32Array.from({ length: n }, (_, i) => i),
+        Float32Array.from({ length: n }, (_, i) => loss(i, 0)),
+      );
+      const keep = n - Math.floor(r * n);
+      let total = 0;
+      const deviations: number[] = [];
+      for (let e = 0; e < epochs; e++) {
+        const sel = trainEpoch(p, e, loss);
+        // Exactly keep in the first and the tail (e >= floor(0.875 * 40) = 35) selections; keep in expectation in the
+        // windowed ones, where the subset's k-means boundaries may land away from the pilot's (over 8 seeds x 3 loss
+        // shapes: median deviation <= 1.4%, 90th percentile <= 6.3%, worst 55%).
+        if (e === 0 || e >= 35) expect(sel.kept).toBe(keep);
+        else deviations.push(Math.abs(sel.kept - keep) / keep);
+        total += sel.kept;
+      }
+      deviations.sort((a, b) => a - b);
+      expect(deviations[deviations.length >> 1]).toBeLessThan(0.03);
+      expect(deviations.reduce((a, b) => a + b) / deviations.length).toBeLessThan(0.05);
+      // The run's average trained share within 1 point of 1 - pruneRatio (8 seeds x 3 loss shapes: within 0.65 points).
+      expect(Math.abs(total / (n * epochs) - (1 - r))).toBeLessThan(0.01);
+    },
+  );
 
   it('anneals partially: from epoch floor(δ E) a uniform random keep-subset over all groups, not full data', () => {
     const p = fourClusters(0.8, { delta: 0.75 }, 8); // floor(0.75 * 8) = 6
@@ -219,7 +266,10 @@ describe('seta', () => {
     const bins = new Array(10).fill(0);
     for (let seed = 0; seed < 300; seed++) {
       const t = createPruner({ policy: 'seta', datasetSize: 100, pruneRatio: 0.7, totalEpochs: 2, seed, delta: 0.5 });
-      t.observe(Uint32Array.from({ length: 100 }, (_, i) => i), Float32Array.from({ length: 100 }, (_, i) => i));
+      t.observe(
+        Uint32Array.from({ length: 100 }, (_, i) => i),
+        Float32Array.from({ length: 100 }, (_, i) => i),
+      );
       for (const id of t.select(1).indices) bins[Math.floor(id / 10)]++;
     }
     const chi2 = bins.reduce((s, c) => s + (c - 900) ** 2 / 900, 0);
@@ -227,7 +277,15 @@ describe('seta', () => {
   });
 
   it('is deterministic and restores mid-run (window position included) with identical selections', () => {
-    const config: PrunerConfig = { policy: 'seta', datasetSize: 3000, pruneRatio: 0.6, totalEpochs: 10, seed: 9, groups: 5, windowScale: 0.9 };
+    const config: PrunerConfig = {
+      policy: 'seta',
+      datasetSize: 3000,
+      pruneRatio: 0.6,
+      totalEpochs: 10,
+      seed: 9,
+      groups: 5,
+      windowScale: 0.9,
+    };
     const loss = (id: number, e: number) => fakeLoss(4, id, e) ** 2;
     const a = createPruner(config);
     const b = createPruner(config);
@@ -280,7 +338,10 @@ describe('seta', () => {
       [{ groups: 101 }, 'groups = 101 is invalid'],
       [{ windowScale: 0 }, 'windowScale = 0 is invalid: expected a number in (0, 1]'],
       [{ windowScale: 1.2 }, 'windowScale = 1.2 is invalid'],
-      [{ windowScale: 0.05 }, 'windowScale = 0.05 is invalid: expected a number in (0, 1] with round(groups * windowScale) >= 1'], // round(0.5) = 0
+      [
+        { windowScale: 0.05 },
+        'windowScale = 0.05 is invalid: expected a number in (0, 1] with round(groups * windowScale) >= 1',
+      ], // round(0.5) = 0
       [{ windowScale: Number.NaN }, 'windowScale = NaN is invalid'],
       [{ delta: 0 }, 'delta = 0 is invalid: expected a number in (0, 1]'],
       [{ delta: 1.01 }, 'delta = 1.01 is invalid'],
@@ -292,6 +353,11 @@ describe('seta', () => {
       expect(() => createPruner({ ...base, ...extra } as PrunerConfig)).toThrow(PrunerError);
       expect(() => createPruner({ ...base, ...extra } as PrunerConfig)).toThrow(message);
     }
-    expect(createPruner({ ...base, windowScale: 0.051 }).options).toEqual({ groups: 10, windowScale: 0.051, delta: 0.875, initialScore: 3 });
+    expect(createPruner({ ...base, windowScale: 0.051 }).options).toEqual({
+      groups: 10,
+      windowScale: 0.051,
+      delta: 0.875,
+      initialScore: 3,
+    });
   });
 });

@@ -187,7 +187,15 @@ function scoreRange(last: Float32Array, ids: Uint32Array, m: number): ScoreRange
  * of `subset` and the others to its back (branch-free two-stream writes); the range of ALL n scores is written to
  * `range` on the way. Returns the number marked. A top-level function for V8's sake (see compactToBins).
  */
-function markSubset(last: Float32Array, n: number, bound: number, rng: Rng, block: Uint32Array, subset: Uint32Array, range: ScoreRange): number {
+function markSubset(
+  last: Float32Array,
+  n: number,
+  bound: number,
+  rng: Rng,
+  block: Uint32Array,
+  subset: Uint32Array,
+  range: ScoreRange,
+): number {
   const draws = new Int32Array(block.buffer, block.byteOffset, block.length);
   let a = 0;
   let z = n - 1;
@@ -240,7 +248,17 @@ function compactToBins(ids: Uint32Array, bins: Uint16Array, m: number, binLo: nu
 }
 
 /** The histogram pass of groupScores when every score is observed and >= +0: bin = (bits - bits(lo)) >>> shift. */
-function binObserved(last: Float32Array, bits: Uint32Array, ids: Uint32Array, m: number, base: number, shift: number, counts: Uint32Array, sums: Float64Array, bins: Uint16Array): void {
+function binObserved(
+  last: Float32Array,
+  bits: Uint32Array,
+  ids: Uint32Array,
+  m: number,
+  base: number,
+  shift: number,
+  counts: Uint32Array,
+  sums: Float64Array,
+  bins: Uint16Array,
+): void {
   for (let j = 0; j < m; j++) {
     const id = ids[j]!;
     const b = (bits[id]! - base) >>> shift;
@@ -251,7 +269,18 @@ function binObserved(last: Float32Array, bits: Uint32Array, ids: Uint32Array, m:
 }
 
 /** The general histogram pass of groupScores: sortable keys, never-observed scores (NaN) counted at initValue. */
-function binAny(last: Float32Array, bits: Uint32Array, ids: Uint32Array, m: number, minKey: number, initValue: number, shift: number, counts: Uint32Array, sums: Float64Array, bins: Uint16Array): void {
+function binAny(
+  last: Float32Array,
+  bits: Uint32Array,
+  ids: Uint32Array,
+  m: number,
+  minKey: number,
+  initValue: number,
+  shift: number,
+  counts: Uint32Array,
+  sums: Float64Array,
+  bins: Uint16Array,
+): void {
   const initKey = keyOf(initValue);
   for (let j = 0; j < m; j++) {
     const id = ids[j]!;
@@ -315,7 +344,18 @@ export function kmeansLabels(values: Float32Array, k: number, initialScore = 3):
   const bins = new Uint16Array(n);
   const ids = Uint32Array.from({ length: n }, (_, i) => i);
   const range = scoreRange(v, ids, n);
-  const { sizes, edges } = groupScores(v, new Uint32Array(v.buffer), ids, n, range, Math.fround(initialScore) + 0, k, new Uint32Array(BINS), new Float64Array(BINS), bins);
+  const { sizes, edges } = groupScores(
+    v,
+    new Uint32Array(v.buffer),
+    ids,
+    n,
+    range,
+    Math.fround(initialScore) + 0,
+    k,
+    new Uint32Array(BINS),
+    new Float64Array(BINS),
+    bins,
+  );
   const labels = new Int32Array(n);
   for (let j = 0; j < n; j++) {
     let t = 0;
@@ -347,7 +387,8 @@ export function kmeansLabels(values: Float32Array, k: number, initialScore = 3):
  */
 export const seta: Policy<SetaOptions> = {
   name: 'seta',
-  summary: 'random pruning, then a window sliding easy -> hard over k-means loss groups; random subset at the end (Zhou et al.)',
+  summary:
+    'random pruning, then a window sliding easy -> hard over k-means loss groups; random subset at the end (Zhou et al.)',
   optionNames: ['groups', 'windowScale', 'delta', 'initialScore'],
   consumes: 'losses',
   defaults: { groups: 10, windowScale: 0.5, delta: 0.875, initialScore: 3 },
@@ -355,7 +396,11 @@ export const seta: Policy<SetaOptions> = {
     const groups = checkInt('groups', orDefault(raw.groups, 10), 1, MAX_GROUPS);
     const windowScale = checkNumber('windowScale', orDefault(raw.windowScale, 0.5), 0, 1, { minOpen: true });
     if (roundHalfEven(groups * windowScale) < 1) {
-      throw new PrunerError('windowScale', windowScale, `a number in (0, 1] with round(groups * windowScale) >= 1 (groups = ${groups}: > ${0.5 / groups})`);
+      throw new PrunerError(
+        'windowScale',
+        windowScale,
+        `a number in (0, 1] with round(groups * windowScale) >= 1 (groups = ${groups}: > ${0.5 / groups})`,
+      );
     }
     const delta = checkNumber('delta', orDefault(raw.delta, 0.875), 0, 1, { minOpen: true });
     const initialScore = checkNumber('initialScore', orDefault(raw.initialScore, 3), -MAX_LOSS, MAX_LOSS);
@@ -408,12 +453,24 @@ export const seta: Policy<SetaOptions> = {
       } else {
         uniformIds(pilotIds, pm, n, rng);
       }
-      const pilot = groupScores(last, bits, pilotIds, pm, scoreRange(last, pilotIds, pm), initValue, k, counts, sums, binOf);
+      const pilot = groupScores(
+        last,
+        bits,
+        pilotIds,
+        pm,
+        scoreRange(last, pilotIds, pm),
+        initValue,
+        k,
+        counts,
+        sums,
+        binOf,
+      );
       const g = pilot.sizes.length;
       let [lo, hi] = slidingWindow(g, i, windowScale);
       let inWindow = 0;
       for (let t = lo; t < hi; t++) inWindow += pilot.sizes[t]!;
-      while (inWindow * n < keep * pm && (hi < g || lo > 0)) inWindow += hi < g ? pilot.sizes[hi++]! : pilot.sizes[--lo]!;
+      while (inWindow * n < keep * pm && (hi < g || lo > 0))
+        inWindow += hi < g ? pilot.sizes[hi++]! : pilot.sizes[--lo]!;
       // Random pruning, calibrated: E[R ∩ window] = m * inWindow / pm = keep.
       const m = Math.min(n, Math.max(1, Math.round((keep * pm) / inWindow)));
       const range = randomSubset(m, rng);
@@ -455,7 +512,12 @@ export const seta: Policy<SetaOptions> = {
       load(state) {
         const s = stateObject('seta', state, ['loss', 'iteration']);
         const extra = Object.keys(s).find((key) => key !== 'loss' && key !== 'iteration');
-        if (extra !== undefined) throw new PrunerError(`state.policy.${extra}`, s[extra], "no such field (the 'seta' state has loss, iteration)");
+        if (extra !== undefined)
+          throw new PrunerError(
+            `state.policy.${extra}`,
+            s[extra],
+            "no such field (the 'seta' state has loss, iteration)",
+          );
         const it = checkInt('state.policy.iteration', s.iteration, 0);
         const loss = loadScores('state.policy.loss', s.loss!, n);
         for (let j = 0; j < n; j++) if (loss[j] === 0) loss[j] = 0; // -0 -> +0

@@ -12,12 +12,21 @@ export function stateObject(policy: string, state: Json, keys: readonly string[]
 }
 
 /** Decode a per-sample float array; every entry must be finite (or NaN = unobserved when `nanAllowed`) and >= min. */
-export function loadScores(field: string, value: Json, n: number, { nanAllowed = true, min = -Infinity } = {}): Float32Array {
+export function loadScores(
+  field: string,
+  value: Json,
+  n: number,
+  { nanAllowed = true, min = -Infinity } = {},
+): Float32Array {
   const a = decodeFloat32(field, value, n);
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     if (x !== x ? !nanAllowed : !(x >= min && x < Infinity)) {
-      throw new PrunerError(`${field}[${i}]`, x, `a finite number${min > -Infinity ? ` >= ${min}` : ''}${nanAllowed ? ' or NaN (unobserved)' : ''}`);
+      throw new PrunerError(
+        `${field}[${i}]`,
+        x,
+        `a finite number${min > -Infinity ? ` >= ${min}` : ''}${nanAllowed ? ' or NaN (unobserved)' : ''}`,
+      );
     }
   }
   return a;
@@ -41,7 +50,12 @@ export function loadMeanVariance(policy: string, state: Json, n: number): LossEm
   const data = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
     // A never-observed sample (mean NaN) has variance 0, as the EMA leaves it: anything else is an edited state.
-    if (mean[i] !== mean[i] && variance[i] !== 0) throw new PrunerError(`state.policy.mean[${i}]`, mean[i], `a finite number (the sample has variance ${variance[i]}, so it was observed)`);
+    if (mean[i] !== mean[i] && variance[i] !== 0)
+      throw new PrunerError(
+        `state.policy.mean[${i}]`,
+        mean[i],
+        `a finite number (the sample has variance ${variance[i]}, so it was observed)`,
+      );
     data[2 * i] = mean[i]!;
     data[2 * i + 1] = variance[i]!;
   }

@@ -32,7 +32,8 @@ export const staticPolicy: Policy<StaticOptions> = {
     const given = raw.scores;
     const allowed = `a Float32Array (or array of numbers) of ${n} finite scores, one per sample`;
     if (given === undefined) throw new PrunerError('scores', given, `${allowed} (required by the 'static' policy)`);
-    if (!(Array.isArray(given) || (ArrayBuffer.isView(given) && !(given instanceof DataView)))) throw new PrunerError('scores', given, allowed);
+    if (!(Array.isArray(given) || (ArrayBuffer.isView(given) && !(given instanceof DataView))))
+      throw new PrunerError('scores', given, allowed);
     const list = given as ArrayLike<unknown>;
     if (list.length !== n) throw new PrunerError('scores.length', list.length, `${n} (datasetSize)`);
     const scores = new Float32Array(n);

@@ -36,7 +36,16 @@ describe('ucb', () => {
   it('keeps exactly the k highest mean + c * std scores', () => {
     const n = 300;
     const batches: [number[], number[]][] = [];
-    const p = createPruner({ policy: 'ucb', datasetSize: n, pruneRatio: 0.7, totalEpochs: 6, seed: 3, warmupEpochs: 3, c: 1.5, decay: 0.7 });
+    const p = createPruner({
+      policy: 'ucb',
+      datasetSize: n,
+      pruneRatio: 0.7,
+      totalEpochs: 6,
+      seed: 3,
+      warmupEpochs: 3,
+      c: 1.5,
+      decay: 0.7,
+    });
     for (let e = 0; e < 3; e++) {
       const sel = p.select(e);
       const ids = [...sel.indices];
@@ -53,7 +62,16 @@ describe('ucb', () => {
   it('c trades the mean for the spread: c = 0 picks steady high losses, large c picks noisy ones', () => {
     // ids 0..49: loss always 1.0; ids 50..99: alternating 1.4 / 0.4, ending on 0.4 (lower mean, high variance).
     const pick = (c: number) => {
-      const p = createPruner({ policy: 'ucb', datasetSize: 100, pruneRatio: 0.5, totalEpochs: 11, seed: 1, warmupEpochs: 10, c, decay: 0.5 });
+      const p = createPruner({
+        policy: 'ucb',
+        datasetSize: 100,
+        pruneRatio: 0.5,
+        totalEpochs: 11,
+        seed: 1,
+        warmupEpochs: 10,
+        c,
+        decay: 0.5,
+      });
       for (let e = 0; e < 10; e++) trainEpoch(p, e, (id, ep) => (id < 50 ? 1 : ep % 2 ? 0.4 : 1.4));
       return [...p.select(10).indices].sort((a, b) => a - b);
     };
@@ -62,7 +80,10 @@ describe('ucb', () => {
   });
 
   it('ranks never-observed samples first and breaks their ties by seed', () => {
-    const sel = (seed: number) => [...createPruner({ policy: 'ucb', datasetSize: 100, pruneRatio: 0.5, totalEpochs: 2, seed }).select(0).indices].sort();
+    const sel = (seed: number) =>
+      [
+        ...createPruner({ policy: 'ucb', datasetSize: 100, pruneRatio: 0.5, totalEpochs: 2, seed }).select(0).indices,
+      ].sort();
     expect(sel(1)).not.toEqual(sel(2));
     const p = createPruner({ policy: 'ucb', datasetSize: 100, pruneRatio: 0.5, totalEpochs: 2, seed: 1 });
     const first = new Set(trainEpoch(p, 0, () => 50).indices);
@@ -71,10 +92,28 @@ describe('ucb', () => {
 
   it("bonus 'std' (the default) is bit for bit the policy before the option: selections, state and fingerprint", () => {
     // Digests recorded with the code before `bonus` existed (session 9).
-    expect(runDigest({ policy: 'ucb', datasetSize: 500, pruneRatio: 0.7, totalEpochs: 6, seed: 11, warmupEpochs: 1 }, (id, e) => fakeLoss(5, id, e))).toBe('f32:7707:8031f61f6b205fb5');
-    expect(runDigest({ policy: 'ucb', datasetSize: 333, pruneRatio: 0.4, totalEpochs: 5, seed: -2, c: 2.5, decay: 0.5, interval: 2, bonus: 'std' }, (id, e) => fakeLoss(6, id, e) ** 2)).toBe(
-      'f32:5943:f33dec0e349a603d',
-    );
+    expect(
+      runDigest(
+        { policy: 'ucb', datasetSize: 500, pruneRatio: 0.7, totalEpochs: 6, seed: 11, warmupEpochs: 1 },
+        (id, e) => fakeLoss(5, id, e),
+      ),
+    ).toBe('f32:7707:8031f61f6b205fb5');
+    expect(
+      runDigest(
+        {
+          policy: 'ucb',
+          datasetSize: 333,
+          pruneRatio: 0.4,
+          totalEpochs: 5,
+          seed: -2,
+          c: 2.5,
+          decay: 0.5,
+          interval: 2,
+          bonus: 'std',
+        },
+        (id, e) => fakeLoss(6, id, e) ** 2,
+      ),
+    ).toBe('f32:5943:f33dec0e349a603d');
     const p = createPruner({ policy: 'ucb', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1 });
     expect(p.options).toEqual({ c: 1, decay: 0.9, bonus: 'std' });
     expect(JSON.parse(p.state().fingerprint).options).toEqual({ c: 1, decay: 0.9 });
@@ -142,7 +181,10 @@ describe('ucb', () => {
       expect(JSON.parse(state.fingerprint).options).toEqual({ c: 1, decay: 0.9, bonus: 'count' });
       const b = createPruner(config, state);
       expect(b.scores()).toEqual(a.scores());
-      for (let e = 3; e < 6; e++) expect(trainEpoch(b, e, (id, ep) => fakeLoss(2, id, ep))).toEqual(trainEpoch(a, e, (id, ep) => fakeLoss(2, id, ep)));
+      for (let e = 3; e < 6; e++)
+        expect(trainEpoch(b, e, (id, ep) => fakeLoss(2, id, ep))).toEqual(
+          trainEpoch(a, e, (id, ep) => fakeLoss(2, id, ep)),
+        );
       expect(a.bytesPerSample).toBe(16);
       // A 'std' state cannot restore a 'count' pruner (nor the reverse): the fingerprints differ.
       expect(() => createPruner({ ...config, bonus: 'std' }, state)).toThrow(/state.fingerprint/);
@@ -164,7 +206,10 @@ describe('ucb', () => {
       bad({ mean: good.mean, variance: good.variance }, /state.policy = .*mean, variance, count/);
       bad({ ...good, count: counts([1, 2, 0]) }, /state.policy.count.length = 3/);
       bad({ ...good, count: counts([1, 0, 0, 0]) }, /state.policy.count\[1\] = 0 is invalid: expected an integer >= 1/);
-      bad({ ...good, count: counts([1, 2, 5, 0]) }, /state.policy.count\[2\] = 5 is invalid: expected 0 \(the sample was never observed/);
+      bad(
+        { ...good, count: counts([1, 2, 5, 0]) },
+        /state.policy.count\[2\] = 5 is invalid: expected 0 \(the sample was never observed/,
+      );
       inst.load({ ...good, count: counts([7, 2, 0, 0]) });
       expect((inst.state() as Record<string, string>).count).toBe(counts([7, 2, 0, 0]));
     });
@@ -173,13 +218,15 @@ describe('ucb', () => {
   it('rejects a bonus other than std or count, naming it', () => {
     const base = { policy: 'ucb', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1 };
     expect(() => createPruner({ ...base, bonus: 'ucb1' })).toThrow(PrunerError);
-    expect(() => createPruner({ ...base, bonus: 'ucb1' })).toThrow(`bonus = "ucb1" is invalid: expected one of 'std', 'count'`);
+    expect(() => createPruner({ ...base, bonus: 'ucb1' })).toThrow(
+      `bonus = "ucb1" is invalid: expected one of 'std', 'count'`,
+    );
     expect(() => createPruner({ ...base, bonus: null })).toThrow(/bonus = null/);
   });
 
   it('rejects c < 0', () => {
-    expect(() => createPruner({ policy: 'ucb', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1, c: -1 })).toThrow(
-      'c = -1 is invalid: expected a number in [0, inf)',
-    );
+    expect(() =>
+      createPruner({ policy: 'ucb', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 1, c: -1 }),
+    ).toThrow('c = -1 is invalid: expected a number in [0, inf)');
   });
 });

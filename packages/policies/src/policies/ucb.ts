@@ -66,7 +66,8 @@ export const ucb: Policy<UcbOptions> = {
       return lt;
     };
     /** The count score; NaN (first) for a never-observed sample, whose mean is NaN. */
-    const countScore = (mean: number, count: number, lt: number) => mean + (count < BONUS_TABLE ? table[count]! : c * Math.sqrt(lt / count));
+    const countScore = (mean: number, count: number, lt: number) =>
+      mean + (count < BONUS_TABLE ? table[count]! : c * Math.sqrt(lt / count));
     const score = (out: Float32Array) => {
       const { data } = ema; // mean, variance interleaved
       if (byCount) {
@@ -96,7 +97,10 @@ export const ucb: Policy<UcbOptions> = {
         observed += ids.length;
       },
       scores: () => score(new Float32Array(n)),
-      state: () => (byCount ? { ...(meanVarianceState(ema) as Record<string, Json>), count: encodeTyped(counts) } : meanVarianceState(ema)),
+      state: () =>
+        byCount
+          ? { ...(meanVarianceState(ema) as Record<string, Json>), count: encodeTyped(counts) }
+          : meanVarianceState(ema),
       load(state) {
         if (!byCount) {
           ema = loadMeanVariance('ucb', state, n);
@@ -110,7 +114,13 @@ export const ucb: Policy<UcbOptions> = {
           const m = loaded.data[2 * i]!;
           const k = loadedCounts[i]!;
           if (m === m ? k === 0 : k !== 0) {
-            throw new PrunerError(`state.policy.count[${i}]`, k, m === m ? 'an integer >= 1 (the sample has a mean, so it was observed)' : '0 (the sample was never observed: its mean is NaN)');
+            throw new PrunerError(
+              `state.policy.count[${i}]`,
+              k,
+              m === m
+                ? 'an integer >= 1 (the sample has a mean, so it was observed)'
+                : '0 (the sample was never observed: its mean is NaN)',
+            );
           }
           total += k;
         }

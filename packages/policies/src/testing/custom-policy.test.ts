@@ -15,7 +15,9 @@ const highLoss: Policy<Record<string, never>> = {
     return {
       bytesPerSample: 4,
       choose: () => {
-        const ids = Array.from({ length: ctx.datasetSize }, (_, i) => i).sort((a, b) => (last[a] === last[b] ? a - b : last[b]! > last[a]! ? 1 : -1));
+        const ids = Array.from({ length: ctx.datasetSize }, (_, i) => i).sort((a, b) =>
+          last[a] === last[b] ? a - b : last[b]! > last[a]! ? 1 : -1,
+        );
         return { indices: Uint32Array.from(ids.slice(0, ctx.keep)) };
       },
       observe: (ids, losses) => {

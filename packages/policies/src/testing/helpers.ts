@@ -13,7 +13,10 @@ export function trainEpoch(p: Pruner, epoch: number, loss: (id: number, epoch: n
   const sel = p.select(epoch);
   for (let s = 0; s < sel.indices.length; s += 7) {
     const ids = sel.indices.subarray(s, s + 7);
-    p.observe(ids, Float32Array.from(ids, (id) => loss(id, epoch)));
+    p.observe(
+      ids,
+      Float32Array.from(ids, (id) => loss(id, epoch)),
+    );
   }
   return sel;
 }

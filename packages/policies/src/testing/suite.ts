@@ -35,7 +35,11 @@ async function loadFastCheck(): Promise<Fc> {
     const mod = (await import('fast-check')) as Fc & { default?: Fc };
     return mod.default ?? mod;
   } catch (e) {
-    throw new DpError('@dp/policies/testing needs fast-check, an optional peer dependency, and it could not be loaded', 'npm install --save-dev fast-check', { cause: e });
+    throw new DpError(
+      '@dp/policies/testing needs fast-check, an optional peer dependency, and it could not be loaded',
+      'npm install --save-dev fast-check',
+      { cause: e },
+    );
   }
 }
 
@@ -46,7 +50,11 @@ interface Case {
 }
 
 /** Run configs of `policy`: every schedule option and the policy's own options, on small datasets. */
-function configs(fc: Fc, policy: string, options: NonNullable<PolicySuiteOptions['options']>): FastCheck.Arbitrary<Case> {
+function configs(
+  fc: Fc,
+  policy: string,
+  options: NonNullable<PolicySuiteOptions['options']>,
+): FastCheck.Arbitrary<Case> {
   return fc
     .record({
       datasetSize: fc.integer({ min: 1, max: 120 }),
@@ -63,7 +71,17 @@ function configs(fc: Fc, policy: string, options: NonNullable<PolicySuiteOptions
       const annealEpochs = Math.min(c.anneal, c.totalEpochs);
       const keep = keepCount(c.pruneRatio, c.datasetSize);
       return options(fc, c.datasetSize, keep, c.salt).map((extra) => ({
-        config: { policy, datasetSize: c.datasetSize, pruneRatio: c.pruneRatio, totalEpochs: c.totalEpochs, seed: c.seed, interval: c.interval, warmupEpochs, annealEpochs, ...extra } as PrunerConfig,
+        config: {
+          policy,
+          datasetSize: c.datasetSize,
+          pruneRatio: c.pruneRatio,
+          totalEpochs: c.totalEpochs,
+          seed: c.seed,
+          interval: c.interval,
+          warmupEpochs,
+          annealEpochs,
+          ...extra,
+        } as PrunerConfig,
         salt: c.salt,
         keep,
       }));
@@ -74,7 +92,11 @@ function configs(fc: Fc, policy: string, options: NonNullable<PolicySuiteOptions
  * Define the property suite for `policy` (registered here if it is a Policy object not registered yet) with the test
  * framework's describe/it/expect. Each property runs `numRuns` random configs through createPruner.
  */
-export function runPolicySuite(policy: Policy<any> | string, { describe, it, expect }: TestApi, suite: PolicySuiteOptions = {}): void {
+export function runPolicySuite(
+  policy: Policy<any> | string,
+  { describe, it, expect }: TestApi,
+  suite: PolicySuiteOptions = {},
+): void {
   const name = typeof policy === 'string' ? policy : policy.name;
   if (typeof policy !== 'string') registerPolicy(policy);
   const options = suite.options ?? ((fc: Fc) => fc.constant({}));
@@ -114,7 +136,9 @@ export function runPolicySuite(policy: Policy<any> | string, { describe, it, exp
         const a = createPruner(config);
         const b = createPruner(config);
         for (let e = 0; e < config.totalEpochs; e++) {
-          expect(trainEpoch(a, e, (id, ep) => fakeLoss(salt, id, ep))).toEqual(trainEpoch(b, e, (id, ep) => fakeLoss(salt, id, ep)));
+          expect(trainEpoch(a, e, (id, ep) => fakeLoss(salt, id, ep))).toEqual(
+            trainEpoch(b, e, (id, ep) => fakeLoss(salt, id, ep)),
+          );
         }
         expect(a.state()).toEqual(b.state());
       }),
@@ -133,34 +157,41 @@ export function runPolicySuite(policy: Policy<any> | string, { describe, it, exp
       }),
     );
 
-    property('shards: equal lengths; padding repeats exactly the first entries, dropLast drops exactly the last', (fc) =>
-      fc.property(configs(fc, name, options), fc.integer({ min: 1, max: 6 }), fc.boolean(), ({ config, salt }, worldSize, dropLast) => {
-        const p = createPruner(config);
-        for (let e = 0; e < config.totalEpochs; e++) {
-          const whole = p.select(e);
-          const n = whole.kept;
-          const shards = Array.from({ length: worldSize }, (_, rank) => p.select(e, { rank, worldSize, dropLast }));
-          const per = dropLast ? Math.floor(n / worldSize) : Math.ceil(n / worldSize);
-          const count = new Map<number, number>();
-          for (const s of shards) {
-            expect(s.indices.length).toBe(per);
-            expect(s.kept).toBe(n);
-            for (const id of s.indices) count.set(id, (count.get(id) ?? 0) + 1);
-          }
-          // Expected multiplicity of each id: entry j of the epoch list is used floor/ceil times by the rule.
-          const expected = new Map<number, number>();
-          for (let j = 0; j < per * worldSize; j++) {
-            const id = whole.indices[j % n]!;
-            expected.set(id, (expected.get(id) ?? 0) + 1);
-          }
-          expect(count).toEqual(expected);
-          expect(count.size).toBe(dropLast ? n - (n % worldSize) : n);
-          // Weights travel with their ids.
-          const weightOf = new Map([...whole.indices].map((id, j) => [id, whole.weights[j]!]));
-          for (const s of shards) expect([...s.weights]).toEqual([...s.indices].map((id) => weightOf.get(id)));
-          trainEpoch(p, e, (id, ep) => fakeLoss(salt, id, ep));
-        }
-      }),
+    property(
+      'shards: equal lengths; padding repeats exactly the first entries, dropLast drops exactly the last',
+      (fc) =>
+        fc.property(
+          configs(fc, name, options),
+          fc.integer({ min: 1, max: 6 }),
+          fc.boolean(),
+          ({ config, salt }, worldSize, dropLast) => {
+            const p = createPruner(config);
+            for (let e = 0; e < config.totalEpochs; e++) {
+              const whole = p.select(e);
+              const n = whole.kept;
+              const shards = Array.from({ length: worldSize }, (_, rank) => p.select(e, { rank, worldSize, dropLast }));
+              const per = dropLast ? Math.floor(n / worldSize) : Math.ceil(n / worldSize);
+              const count = new Map<number, number>();
+              for (const s of shards) {
+                expect(s.indices.length).toBe(per);
+                expect(s.kept).toBe(n);
+                for (const id of s.indices) count.set(id, (count.get(id) ?? 0) + 1);
+              }
+              // Expected multiplicity of each id: entry j of the epoch list is used floor/ceil times by the rule.
+              const expected = new Map<number, number>();
+              for (let j = 0; j < per * worldSize; j++) {
+                const id = whole.indices[j % n]!;
+                expected.set(id, (expected.get(id) ?? 0) + 1);
+              }
+              expect(count).toEqual(expected);
+              expect(count.size).toBe(dropLast ? n - (n % worldSize) : n);
+              // Weights travel with their ids.
+              const weightOf = new Map([...whole.indices].map((id, j) => [id, whole.weights[j]!]));
+              for (const s of shards) expect([...s.weights]).toEqual([...s.indices].map((id) => weightOf.get(id)));
+              trainEpoch(p, e, (id, ep) => fakeLoss(salt, id, ep));
+            }
+          },
+        ),
     );
 
     property('a rejected observe() leaves the state unchanged', (fc) =>

@@ -8,10 +8,16 @@ import { EmaTracker } from './loss-ema.js';
  */
 export const batchLoss: Score = {
   name: 'batch-loss',
-  summary: "EMA of the mean loss of the batches a sample was in (for model.fit users)",
+  summary: 'EMA of the mean loss of the batches a sample was in (for model.fit users)',
   inputs: ['batchLoss'],
   optionNames: EMA_OPTION_NAMES,
   create(datasetSize, options) {
-    return new EmaTracker('batch-loss', ['batchLoss'], datasetSize, parseEmaOptions('batch-loss', options), (b) => b.batchLoss!);
+    return new EmaTracker(
+      'batch-loss',
+      ['batchLoss'],
+      datasetSize,
+      parseEmaOptions('batch-loss', options),
+      (b) => b.batchLoss!,
+    );
   },
 };

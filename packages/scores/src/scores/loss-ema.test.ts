@@ -23,6 +23,8 @@ describe('loss-ema', () => {
     expect(() => lossEma.create(1, { decay: 1 })).toThrow(/decay = 1 is invalid: expected a finite number in \[0, 1\)/);
     expect(() => lossEma.create(1, { stdWeight: -1 })).toThrow(/stdWeight = -1 is invalid/);
     expect(() => lossEma.create(1, { stdWeight: null })).toThrow(/stdWeight = null is invalid/); // null is not "left out"
-    expect(() => lossEma.create(1, { beta: 0.9 })).toThrow(/option 'beta' = 0.9 is not an option of score 'loss-ema'; fix: remove it \(options of 'loss-ema': decay, stdWeight\)/);
+    expect(() => lossEma.create(1, { beta: 0.9 })).toThrow(
+      /option 'beta' = 0.9 is not an option of score 'loss-ema'; fix: remove it \(options of 'loss-ema': decay, stdWeight\)/,
+    );
   });
 });

@@ -39,8 +39,10 @@ export class EmaTracker extends ArrayTracker {
     for (let i = 0; i < a.length; i += 2) {
       const m = a[i]!;
       const v = a[i + 1]!;
-      if (m === Infinity || m === -Infinity) return `array 'ema' holds mean ${m} for sample ${i / 2}: expected a finite number or NaN (never observed)`;
-      if (!(v >= 0 && v < Infinity)) return `array 'ema' holds variance ${v} for sample ${i / 2}: expected a finite number >= 0`;
+      if (m === Infinity || m === -Infinity)
+        return `array 'ema' holds mean ${m} for sample ${i / 2}: expected a finite number or NaN (never observed)`;
+      if (!(v >= 0 && v < Infinity))
+        return `array 'ema' holds variance ${v} for sample ${i / 2}: expected a finite number >= 0`;
     }
     return undefined;
   }
@@ -73,6 +75,12 @@ export const lossEma: Score = {
   inputs: ['losses'],
   optionNames: EMA_OPTION_NAMES,
   create(datasetSize, options) {
-    return new EmaTracker('loss-ema', ['losses'], datasetSize, parseEmaOptions('loss-ema', options), (b, i) => b.losses![i]!);
+    return new EmaTracker(
+      'loss-ema',
+      ['losses'],
+      datasetSize,
+      parseEmaOptions('loss-ema', options),
+      (b, i) => b.losses![i]!,
+    );
   },
 };

@@ -7,12 +7,14 @@ describe('loadFastCheck', () => {
     expect(typeof loadFastCheck().assert).toBe('function');
   });
 
-  it('names the missing peer and the install command instead of Node\'s bare error', () => {
+  it("names the missing peer and the install command instead of Node's bare error", () => {
     const missing = () => {
       throw Object.assign(new Error("Cannot find module 'fast-check'"), { code: 'MODULE_NOT_FOUND' });
     };
     expect(() => loadFastCheck(missing)).toThrow(ScoreError);
-    expect(() => loadFastCheck(missing)).toThrow(/@dp\/scores\/testing needs fast-check.*; fix: npm install --save-dev fast-check@\^4\.3\.0/);
+    expect(() => loadFastCheck(missing)).toThrow(
+      /@dp\/scores\/testing needs fast-check.*; fix: npm install --save-dev fast-check@\^4\.3\.0/,
+    );
   });
 
   it('rethrows any other failure unchanged', () => {

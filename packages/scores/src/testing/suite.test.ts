@@ -8,7 +8,11 @@ import { runScoreSuite } from './suite.js';
 /** Run the shared suite over `score` with a collecting test API; returns the names of the checks that failed. */
 function failures(score: Score): string[] {
   const tests: [string, () => void | Promise<void>][] = [];
-  runScoreSuite(score, { describe: (_n, fn) => fn(), it: (n, fn) => void tests.push([n, fn]), expect }, { numRuns: 30 });
+  runScoreSuite(
+    score,
+    { describe: (_n, fn) => fn(), it: (n, fn) => void tests.push([n, fn]), expect },
+    { numRuns: 30 },
+  );
   const failed: string[] = [];
   for (const [name, fn] of tests) {
     try {
@@ -47,17 +51,35 @@ class HalfWayTracker extends LastValueTracker {
 
 describe('runScoreSuite catches broken scores', () => {
   it('non-finite values', () => {
-    const s: Score = { ...base, name: 'nan-values', create: (n, o) => (readOptions('nan-values', [], o), new LastValueTracker('nan-values', ['losses'], n, {}, () => NaN)) };
+    const s: Score = {
+      ...base,
+      name: 'nan-values',
+      create: (n, o) => (
+        readOptions('nan-values', [], o),
+        new LastValueTracker('nan-values', ['losses'], n, {}, () => NaN)
+      ),
+    };
     expect(failures(s)).toContain('gives one finite value per sample and counts every update');
   });
 
   it('dependence on the order of rows', () => {
-    const s: Score = { ...base, name: 'row-index', create: (n, o) => (readOptions('row-index', [], o), new RowIndexTracker(n)) };
+    const s: Score = {
+      ...base,
+      name: 'row-index',
+      create: (n, o) => (readOptions('row-index', [], o), new RowIndexTracker(n)),
+    };
     expect(failures(s)).toContain('does not depend on the order of rows within a batch');
   });
 
   it('state changed by a refused batch', () => {
-    const s: Score = { ...base, name: 'half-way', create: (n, o) => (readOptions('half-way', [], o), new HalfWayTracker('half-way', ['losses'], n, {}, (b, i) => b.losses![i]!)) };
+    const s: Score = {
+      ...base,
+      name: 'half-way',
+      create: (n, o) => (
+        readOptions('half-way', [], o),
+        new HalfWayTracker('half-way', ['losses'], n, {}, (b, i) => b.losses![i]!)
+      ),
+    };
     expect(failures(s)).toContain('refuses bad input with one ScoreError and changes nothing');
   });
 
@@ -78,7 +100,14 @@ describe('runScoreSuite catches broken scores', () => {
   });
 
   it('passes a correct score', () => {
-    const s: Score = { ...base, name: 'fine', create: (n, o) => (readOptions('fine', [], o), new LastValueTracker('fine', ['losses'], n, {}, (b, i) => b.losses![i]!)) };
+    const s: Score = {
+      ...base,
+      name: 'fine',
+      create: (n, o) => (
+        readOptions('fine', [], o),
+        new LastValueTracker('fine', ['losses'], n, {}, (b, i) => b.losses![i]!)
+      ),
+    };
     expect(failures(s)).toEqual([]);
     expect(new ScoreError('p', 'f').message).toBe('p; fix: f');
   });
@@ -91,7 +120,15 @@ describe('runScoreSuite catches broken scores', () => {
       for (let j = 0; j < b.numClasses; j++) m = Math.max(m, b.logits![i * b.numClasses + j]!);
       return m;
     };
-    const s: Score = { ...base, name: 'max-logit', inputs: ['logits'], create: (n, o) => (readOptions('max-logit', [], o), new LastValueTracker('max-logit', ['logits'], n, {}, maxLogit)) };
+    const s: Score = {
+      ...base,
+      name: 'max-logit',
+      inputs: ['logits'],
+      create: (n, o) => (
+        readOptions('max-logit', [], o),
+        new LastValueTracker('max-logit', ['logits'], n, {}, maxLogit)
+      ),
+    };
     expect(failures(s)).toEqual([]);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((x) => !x)).toBe(true);

@@ -37,32 +37,52 @@ function batchArb(datasetSize: number, k: number, inputs: readonly ScoreInput[])
     .chain((ids) => {
       const n = ids.length;
       const f = (min: number, max: number, len: number) =>
-        fc.array(fc.float({ min: Math.fround(min), max: Math.fround(max), noNaN: true }), { minLength: len, maxLength: len }).map((a) => Float32Array.from(a));
-      return fc.record({
-        ids: fc.constant(Uint32Array.from(ids)),
-        numClasses: fc.constant(k),
-        logits: f(-30, 30, n * k),
-        labels: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }).map((a) => Int32Array.from(a)),
-        losses: need.has('losses') ? f(0, 50, n) : fc.constant(undefined),
-        batchLoss: need.has('batchLoss') ? fc.float({ min: 0, max: 50, noNaN: true }) : fc.constant(undefined),
-        correct: need.has('correct') ? fc.array(fc.integer({ min: 0, max: 1 }), { minLength: n, maxLength: n }).map((a) => Uint8Array.from(a)) : fc.constant(undefined),
-        gradNorms: need.has('gradNorms') ? f(0, 1e3, n) : fc.constant(undefined),
-        featureSqNorms: need.has('featureSqNorms') ? f(0, 1e4, n) : fc.constant(undefined),
-      }).map((b) => {
-        // A score that declares neither labels nor an input derivable from them gets none: it must work without.
-        const out: ScoreBatch = { ids: b.ids, numClasses: b.numClasses, logits: b.logits, ...(withLabels ? { labels: b.labels } : {}) };
-        for (const key of ['losses', 'batchLoss', 'correct', 'gradNorms', 'featureSqNorms'] as const) {
-          if (b[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = b[key];
-        }
-        return out;
-      });
+        fc
+          .array(fc.float({ min: Math.fround(min), max: Math.fround(max), noNaN: true }), {
+            minLength: len,
+            maxLength: len,
+          })
+          .map((a) => Float32Array.from(a));
+      return fc
+        .record({
+          ids: fc.constant(Uint32Array.from(ids)),
+          numClasses: fc.constant(k),
+          logits: f(-30, 30, n * k),
+          labels: fc
+            .array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n })
+            .map((a) => Int32Array.from(a)),
+          losses: need.has('losses') ? f(0, 50, n) : fc.constant(undefined),
+          batchLoss: need.has('batchLoss') ? fc.float({ min: 0, max: 50, noNaN: true }) : fc.constant(undefined),
+          correct: need.has('correct')
+            ? fc.array(fc.integer({ min: 0, max: 1 }), { minLength: n, maxLength: n }).map((a) => Uint8Array.from(a))
+            : fc.constant(undefined),
+          gradNorms: need.has('gradNorms') ? f(0, 1e3, n) : fc.constant(undefined),
+          featureSqNorms: need.has('featureSqNorms') ? f(0, 1e4, n) : fc.constant(undefined),
+        })
+        .map((b) => {
+          // A score that declares neither labels nor an input derivable from them gets none: it must work without.
+          const out: ScoreBatch = {
+            ids: b.ids,
+            numClasses: b.numClasses,
+            logits: b.logits,
+            ...(withLabels ? { labels: b.labels } : {}),
+          };
+          for (const key of ['losses', 'batchLoss', 'correct', 'gradNorms', 'featureSqNorms'] as const) {
+            if (b[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = b[key];
+          }
+          return out;
+        });
     });
 }
 
 function runArb(datasetSize: number, inputs: readonly ScoreInput[]): FastCheck.Arbitrary<Generated> {
-  return fc.integer({ min: 2, max: 6 }).chain((k) =>
-    fc.array(batchArb(datasetSize, k, inputs), { minLength: 1, maxLength: 8 }).map((batches) => ({ numClasses: k, batches })),
-  );
+  return fc
+    .integer({ min: 2, max: 6 })
+    .chain((k) =>
+      fc
+        .array(batchArb(datasetSize, k, inputs), { minLength: 1, maxLength: 8 })
+        .map((batches) => ({ numClasses: k, batches })),
+    );
 }
 
 /** The same batch with its rows permuted by `order` (a permutation of 0..n-1). */
@@ -104,7 +124,10 @@ function spoilers(inputs: readonly ScoreInput[], datasetSize: number): [string, 
     out.push(['missing logits', (b) => ({ ...b, logits: undefined })]);
   }
   if (need.has('labels')) {
-    out.push(['a label out of range', (b) => ({ ...b, labels: Int32Array.from([...list(b.labels!).slice(0, -1), b.numClasses!]) })]);
+    out.push([
+      'a label out of range',
+      (b) => ({ ...b, labels: Int32Array.from([...list(b.labels!).slice(0, -1), b.numClasses!]) }),
+    ]);
     out.push(['a negative label', (b) => ({ ...b, labels: Int32Array.from([...list(b.labels!).slice(0, -1), -1]) })]);
   }
   if (need.has('losses')) {
@@ -113,7 +136,11 @@ function spoilers(inputs: readonly ScoreInput[], datasetSize: number): [string, 
     out.push(['too few losses', (b) => ({ ...b, losses: Float32Array.from(list(b.losses!).slice(1)) })]);
   }
   if (need.has('batchLoss')) out.push(['a NaN batch loss', (b) => ({ ...b, batchLoss: NaN })]);
-  if (need.has('correct')) out.push(['a correct flag of 2', (b) => ({ ...b, correct: Uint8Array.from([...list(b.correct!).slice(0, -1), 2]) })]);
+  if (need.has('correct'))
+    out.push([
+      'a correct flag of 2',
+      (b) => ({ ...b, correct: Uint8Array.from([...list(b.correct!).slice(0, -1), 2]) }),
+    ]);
   for (const key of ['gradNorms', 'featureSqNorms'] as const) {
     if (need.has(key)) {
       out.push([`a NaN in ${key}`, (b) => ({ ...b, [key]: lastNaN(b[key]!, NaN) })]);
@@ -228,12 +255,25 @@ export function runScoreSuite(score: Score, { describe, it, expect }: TestApi, o
     if (options.rowOrderInvariant ?? true) {
       it('does not depend on the order of rows within a batch', () => {
         const arb = runArb(N, score.inputs).chain((g) =>
-          fc.tuple(fc.constant(g), fc.tuple(...g.batches.map((b) => fc.shuffledSubarray(list(b.ids).map((_, i) => i), { minLength: b.ids.length })))),
+          fc.tuple(
+            fc.constant(g),
+            fc.tuple(
+              ...g.batches.map((b) =>
+                fc.shuffledSubarray(
+                  list(b.ids).map((_, i) => i),
+                  { minLength: b.ids.length },
+                ),
+              ),
+            ),
+          ),
         );
         fc.assert(
           fc.property(arb, ([{ batches }, orders]) => {
             const a = feed(create(), batches);
-            const b = feed(create(), batches.map((x, i) => permuteRows(x, orders[i]!)));
+            const b = feed(
+              create(),
+              batches.map((x, i) => permuteRows(x, orders[i]!)),
+            );
             expect(list(b.values())).toEqual(list(a.values()));
           }),
           params,

@@ -23,7 +23,12 @@ export interface TensorBatch {
 export function scoreBatchFromTensors(t: TensorBatch): ScoreBatch {
   const out: ScoreBatch = { ids: t.ids };
   if (t.logits) {
-    if (t.logits.rank !== 2) throw new ScoreError(`logits has shape [${t.logits.shape.join(', ')}], expected [n, numClasses]`, 'pass the [batch, classes] logits tensor', 'logits');
+    if (t.logits.rank !== 2)
+      throw new ScoreError(
+        `logits has shape [${t.logits.shape.join(', ')}], expected [n, numClasses]`,
+        'pass the [batch, classes] logits tensor',
+        'logits',
+      );
     out.logits = t.logits.dataSync() as Float32Array;
     out.numClasses = t.logits.shape[1]!;
   }

@@ -92,12 +92,16 @@ describe.skipIf(!present)(`scores from a real training run (Fashion-MNIST, first
         const x = tf.tensor4d(px, [n, 28, 28, 1]);
         const y = tf.oneHot(tf.tensor1d(yb, 'int32'), 10);
         let kept: tf.Tensor[] = [];
-        const cost = opt.minimize(() => {
-          const [h, z] = twoHead.apply(x, { training: true }) as tf.Tensor[];
-          const losses = tf.losses.softmaxCrossEntropy(y, z!, undefined, 0, tf.Reduction.NONE);
-          kept = [tf.keep(h!), tf.keep(z!), tf.keep(losses)];
-          return tf.mean(losses) as tf.Scalar;
-        }, true, vars);
+        const cost = opt.minimize(
+          () => {
+            const [h, z] = twoHead.apply(x, { training: true }) as tf.Tensor[];
+            const losses = tf.losses.softmaxCrossEntropy(y, z!, undefined, 0, tf.Reduction.NONE);
+            kept = [tf.keep(h!), tf.keep(z!), tf.keep(losses)];
+            return tf.mean(losses) as tf.Scalar;
+          },
+          true,
+          vars,
+        );
         const [h, z, losses] = kept;
         const batch = scoreBatchFromTensors({ ids, logits: z!, labels: yb, losses: losses!, features: h!, epoch });
         for (const name of names) {
@@ -125,7 +129,9 @@ describe.skipIf(!present)(`scores from a real training run (Fashion-MNIST, first
     }
     // EL2N of samples misclassified in the last epoch is far above that of the correctly classified ones.
     const el2n = trackers.el2n!.values();
-    let wrong = 0, wrongSum = 0, rightSum = 0;
+    let wrong = 0,
+      wrongSum = 0,
+      rightSum = 0;
     for (let i = 0; i < N; i++) {
       if (wrongLastEpoch[i]) {
         wrong++;
@@ -152,10 +158,27 @@ describe.skipIf(!present)(`scores from a real training run (Fashion-MNIST, first
     try {
       const fingerprint = datasetFingerprint(labels, N, 'fashion-mnist/train[0:2048]');
       const path = join(dir, 'el2n.dpscore');
-      await writeScoreFile(path, { method: 'el2n', protocol: { epochs, runs: 1, model: 'cnn-small', seeds: [1] }, dataset: { name: 'fashion-mnist/train[0:2048]', size: N, fingerprint }, seconds: 1 }, el2n);
-      expect(Array.from((await readScoreFile(path, { expectSize: N, expectFingerprint: fingerprint })).scores)).toEqual(Array.from(el2n));
-      const shifted = datasetFingerprint(Int32Array.from(readIdx('train-labels-idx1-ubyte.gz', N + 1).subarray(1)), N, 'fashion-mnist/train[0:2048]');
-      await expect(readScoreFile(path, { expectSize: N, expectFingerprint: shifted })).rejects.toThrow(/computed on another dataset/);
+      await writeScoreFile(
+        path,
+        {
+          method: 'el2n',
+          protocol: { epochs, runs: 1, model: 'cnn-small', seeds: [1] },
+          dataset: { name: 'fashion-mnist/train[0:2048]', size: N, fingerprint },
+          seconds: 1,
+        },
+        el2n,
+      );
+      expect(Array.from((await readScoreFile(path, { expectSize: N, expectFingerprint: fingerprint })).scores)).toEqual(
+        Array.from(el2n),
+      );
+      const shifted = datasetFingerprint(
+        Int32Array.from(readIdx('train-labels-idx1-ubyte.gz', N + 1).subarray(1)),
+        N,
+        'fashion-mnist/train[0:2048]',
+      );
+      await expect(readScoreFile(path, { expectSize: N, expectFingerprint: shifted })).rejects.toThrow(
+        /computed on another dataset/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
       model.dispose();

@@ -12,11 +12,30 @@ function tinyModel(): tfl.LayersModel {
   const init = () => tfl.initializers.glorotNormal({ seed: s++ });
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3, activation: 'tanh', kernelInitializer: init(), biasInitializer: tfl.initializers.randomNormal({ seed: s++, stddev: 0.3 }) }),
-      tfl.layers.batchNormalization({ gammaInitializer: tfl.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: s++ }), betaInitializer: tfl.initializers.randomNormal({ seed: s++, stddev: 0.2 }) }),
+      tfl.layers.conv2d({
+        inputShape: [4, 4, 1],
+        filters: 2,
+        kernelSize: 3,
+        activation: 'tanh',
+        kernelInitializer: init(),
+        biasInitializer: tfl.initializers.randomNormal({ seed: s++, stddev: 0.3 }),
+      }),
+      tfl.layers.batchNormalization({
+        gammaInitializer: tfl.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: s++ }),
+        betaInitializer: tfl.initializers.randomNormal({ seed: s++, stddev: 0.2 }),
+      }),
       tfl.layers.flatten(),
-      tfl.layers.dense({ units: 4, activation: 'tanh', kernelInitializer: init(), biasInitializer: tfl.initializers.randomNormal({ seed: s++, stddev: 0.3 }) }),
-      tfl.layers.dense({ units: 3, kernelInitializer: init(), biasInitializer: tfl.initializers.randomNormal({ seed: s++, stddev: 0.3 }) }),
+      tfl.layers.dense({
+        units: 4,
+        activation: 'tanh',
+        kernelInitializer: init(),
+        biasInitializer: tfl.initializers.randomNormal({ seed: s++, stddev: 0.3 }),
+      }),
+      tfl.layers.dense({
+        units: 3,
+        kernelInitializer: init(),
+        biasInitializer: tfl.initializers.randomNormal({ seed: s++, stddev: 0.3 }),
+      }),
     ],
   });
 }
@@ -90,7 +109,10 @@ describe('perSampleGradNorms (exact GraNd)', () => {
     const x = tf.randomNormal([3, 4, 4, 1], 2, 3, 'float32', 13);
     const labels = Int32Array.from([2, 0, 1]);
     const stats = () => bn.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
-    expect(bn.nonTrainableWeights.map((w) => w.name)).toEqual([expect.stringMatching(/moving_mean/), expect.stringMatching(/moving_variance/)]);
+    expect(bn.nonTrainableWeights.map((w) => w.name)).toEqual([
+      expect.stringMatching(/moving_mean/),
+      expect.stringMatching(/moving_variance/),
+    ]);
     const before = bn.getWeights().map((w) => Array.from(w.dataSync()));
     const movingBefore = stats();
     const tensors = tf.memory().numTensors;
@@ -107,7 +129,9 @@ describe('perSampleGradNorms (exact GraNd)', () => {
   it('refuses labels that do not fit the model output', () => {
     const x = tf.zeros([2, 4, 4, 1]);
     expect(() => perSampleGradNorms(model, x, [0, 3])).toThrow(ScoreError);
-    expect(() => perSampleGradNorms(model, x, [0, 3])).toThrow(/labels\[1\] = 3 is invalid: expected an integer in \[0, 2\]/);
+    expect(() => perSampleGradNorms(model, x, [0, 3])).toThrow(
+      /labels\[1\] = 3 is invalid: expected an integer in \[0, 2\]/,
+    );
     expect(() => perSampleGradNorms(model, x, [0])).toThrow(/labels has length 1 but x has 2 rows/);
     x.dispose();
   });

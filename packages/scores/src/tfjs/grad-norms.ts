@@ -20,12 +20,22 @@ export interface GradNormOptions {
  * Returns a Float32Array of length x.shape[0]; weights are not changed, trainable or not (the batch-norm moving
  * statistics a training-mode pass updates are restored afterwards).
  */
-export function perSampleGradNorms(model: LayersModel, x: tf.Tensor, labels: ArrayLike<number>, options: GradNormOptions = {}): Float32Array {
+export function perSampleGradNorms(
+  model: LayersModel,
+  x: tf.Tensor,
+  labels: ArrayLike<number>,
+  options: GradNormOptions = {},
+): Float32Array {
   const n = x.shape[0] ?? 0;
   const k = outputClasses(model);
   checkLabels(labels, n, k);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  if (vars.length === 0) throw new ScoreError('the model has no trainable weights', 'pass a model with trainable weights (GraNd is a gradient norm)', 'model');
+  if (vars.length === 0)
+    throw new ScoreError(
+      'the model has no trainable weights',
+      'pass a model with trainable weights (GraNd is a gradient norm)',
+      'model',
+    );
   const training = options.training ?? false;
   const squares: tf.Scalar[] = [];
   try {
@@ -62,7 +72,11 @@ export function outputClasses(model: LayersModel): number {
   const shape = model.outputs[0]?.shape;
   const k = shape?.[shape.length - 1];
   if (model.outputs.length !== 1 || !shape || shape.length !== 2 || typeof k !== 'number' || k < 2) {
-    throw new ScoreError(`the model's output shape ${JSON.stringify(model.outputs.map((o) => o.shape))} is not [batch, classes]`, 'pass a classifier with one logits output of shape [batch, numClasses >= 2]', 'model');
+    throw new ScoreError(
+      `the model's output shape ${JSON.stringify(model.outputs.map((o) => o.shape))} is not [batch, classes]`,
+      'pass a classifier with one logits output of shape [batch, numClasses >= 2]',
+      'model',
+    );
   }
   return k;
 }

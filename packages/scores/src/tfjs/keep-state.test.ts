@@ -6,7 +6,9 @@ import { keepingNonTrainableWeights } from './keep-state.js';
 
 describe('keepingNonTrainableWeights', () => {
   it('puts the batch-norm moving statistics back after a training-mode pass, also when it throws, and disposes its copies', () => {
-    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2 }), tfl.layers.batchNormalization()] });
+    const model = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [3], units: 2 }), tfl.layers.batchNormalization()],
+    });
     const x = tf.randomNormal([4, 3], 5, 2, 'float32', 1);
     const stats = () => model.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
     const before = stats();

@@ -44,7 +44,7 @@ describe('grand-last-layer with tfjs', () => {
     model.dispose();
   });
 
-  it('withPenultimate shares the weights: its logits are the model\'s', () => {
+  it("withPenultimate shares the weights: its logits are the model's", () => {
     const model = buildModel('cnn-small', { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
     const two = withPenultimate(model);
     expect(withPenultimate(model)).toBe(two);
@@ -91,9 +91,13 @@ describe('grand-last-layer with tfjs', () => {
   });
 
   it('refuses models whose last layer is not a linear dense layer with bias', () => {
-    const softmax = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
+    const softmax = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [3], units: 2, activation: 'softmax' })],
+    });
     expect(() => withPenultimate(softmax)).toThrow(ScoreError);
-    expect(() => withPenultimate(softmax)).toThrow(/has activation 'softmax', not 'linear'; fix: make the model output logits/);
+    expect(() => withPenultimate(softmax)).toThrow(
+      /has activation 'softmax', not 'linear'; fix: make the model output logits/,
+    );
     const noBias = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2, useBias: false })] });
     expect(() => withPenultimate(noBias)).toThrow(/has no bias/);
   });
@@ -101,17 +105,32 @@ describe('grand-last-layer with tfjs', () => {
 
 describe('scoreBatchFromTensors', () => {
   it('reads what the training step computed into a ScoreBatch', () => {
-    const logits = tf.tensor2d([[0, Math.log(3)], [2, 0]]);
+    const logits = tf.tensor2d([
+      [0, Math.log(3)],
+      [2, 0],
+    ]);
     const labels = tf.tensor1d([1, 0], 'int32');
     const losses = tf.tensor1d([0.5, 0.25]);
-    const features = tf.tensor2d([[1, 1], [3, 0]]);
-    const b = scoreBatchFromTensors({ ids: Uint32Array.from([4, 2]), logits, labels, losses, features, batchLoss: 0.375 });
+    const features = tf.tensor2d([
+      [1, 1],
+      [3, 0],
+    ]);
+    const b = scoreBatchFromTensors({
+      ids: Uint32Array.from([4, 2]),
+      logits,
+      labels,
+      losses,
+      features,
+      batchLoss: 0.375,
+    });
     expect(b.numClasses).toBe(2);
     expect(Array.from(b.labels!)).toEqual([1, 0]);
     expect(Array.from(b.losses!)).toEqual([0.5, 0.25]);
     expect(Array.from(b.featureSqNorms!)).toEqual([2, 9]);
     expect(b.batchLoss).toBe(0.375);
-    expect(() => scoreBatchFromTensors({ ids: Uint32Array.from([0]), logits: losses })).toThrow(/logits has shape \[2\], expected \[n, numClasses\]/);
+    expect(() => scoreBatchFromTensors({ ids: Uint32Array.from([0]), logits: losses })).toThrow(
+      /logits has shape \[2\], expected \[n, numClasses\]/,
+    );
     tf.dispose([logits, labels, losses, features]);
   });
 });

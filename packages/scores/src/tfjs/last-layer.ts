@@ -15,17 +15,34 @@ export function withPenultimate(model: tfl.LayersModel): tfl.LayersModel {
   if (hit) return hit;
   const last = model.layers[model.layers.length - 1];
   if (!last || last.getClassName() !== 'Dense') {
-    throw new ScoreError(`the model's last layer is ${last ? last.getClassName() : 'missing'}, not Dense`, 'grand-last-layer needs a final dense layer producing logits; use the exact grand score instead', 'model');
+    throw new ScoreError(
+      `the model's last layer is ${last ? last.getClassName() : 'missing'}, not Dense`,
+      'grand-last-layer needs a final dense layer producing logits; use the exact grand score instead',
+      'model',
+    );
   }
   const cfg = last.getConfig() as { activation?: string; useBias?: boolean };
   if (cfg.activation !== 'linear') {
-    throw new ScoreError(`the model's last dense layer has activation '${String(cfg.activation)}', not 'linear'`, 'make the model output logits (softmax belongs to the loss)', 'model');
+    throw new ScoreError(
+      `the model's last dense layer has activation '${String(cfg.activation)}', not 'linear'`,
+      'make the model output logits (softmax belongs to the loss)',
+      'model',
+    );
   }
   if (cfg.useBias === false) {
-    throw new ScoreError("the model's last dense layer has no bias: the closed form ‖p − y‖²(‖h‖² + 1) assumes one", 'add a bias to the final layer, or use the exact grand score', 'model');
+    throw new ScoreError(
+      "the model's last dense layer has no bias: the closed form ‖p − y‖²(‖h‖² + 1) assumes one",
+      'add a bias to the final layer, or use the exact grand score',
+      'model',
+    );
   }
   const h = last.input;
-  if (Array.isArray(h)) throw new ScoreError('the final dense layer has several inputs', 'use a model whose final layer has one input', 'model');
+  if (Array.isArray(h))
+    throw new ScoreError(
+      'the final dense layer has several inputs',
+      'use a model whose final layer has one input',
+      'model',
+    );
   const out = tfl.model({ inputs: model.inputs, outputs: [h, model.outputs[0]!] });
   cache.set(model, out);
   return out;
@@ -53,9 +70,16 @@ export interface LastLayerInputs {
  * `withPenultimate(model)` in the training step instead. The model is not changed: in training mode the batch-norm
  * moving statistics the pass updates are restored afterwards.
  */
-export function lastLayerInputs(model: tfl.LayersModel, x: tf.Tensor, options: { training?: boolean } = {}): LastLayerInputs {
+export function lastLayerInputs(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  options: { training?: boolean } = {},
+): LastLayerInputs {
   const two = withPenultimate(model);
-  const [h, z] = keepingNonTrainableWeights(model, () => two.apply(x, { training: options.training ?? false }) as tf.Tensor[]);
+  const [h, z] = keepingNonTrainableWeights(
+    model,
+    () => two.apply(x, { training: options.training ?? false }) as tf.Tensor[],
+  );
   try {
     const numClasses = z!.shape[1]!;
     return { logits: z!.dataSync() as Float32Array, numClasses, featureSqNorms: featureSqNorms(h!) };
