@@ -2,8 +2,8 @@
 # Issue 23, the CIFAR-10 campaign: the same protocol as results/cifar10-resnet20.sh (CIFAR-10 (JPEG), resnet20, 80 epochs,
 # crop + flip, SGD lr 0.1 Nesterov, cosine with 2% warm-up, weight decay 5e-4, batch 128), more seeds, into the same
 # results file so seed 0's runs count. Per seed: uniform random @ 0.5 and 0.7, full data, then InfoBatch at the ratio
-# that trains about 50% of the data (r = 0.7: 51.9% on seed 0). The runs of new methods (equal-steps baseline, the
-# screening sweep's winner, our candidate) are appended below as their code lands.
+# that trains about 50% of the data (r = 0.7: 51.9% on seed 0); then, for seeds 0-2, the screening sweep's leader (RePB)
+# and the equal-steps baseline (full data for ceil((1 - r) E) epochs). Our candidate is appended below when it lands.
 # Resumable (finished runs are lines in the results file; an interrupted run resumes from its checkpoint under
 # $RUNS). From the repository root after `npm run setup`:
 #   bash results/cifar10-campaign.sh
@@ -22,12 +22,24 @@ SEEDS=${SEEDS:-1,2}
 DATA=(--dataset cifar10-jpeg --data-dir "${DP_DATA_DIR:-../shared/datasets}" --model resnet20)
 TRAIN=(--lr 0.1 --schedule cosine --warmup 0.02 --weight-decay 5e-4 --batch-size 128)
 COMMON=("${DATA[@]}" "${TRAIN[@]}" --epochs 80)
-bench() { dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" "$@"; }
+bench() { dp bench ${DRY:+--dry-run} --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" "$@"; }
 
-# Shortest first within a seed, so that a session that ends mid-run still finishes one (the run directories are not
-# kept between sessions unless $RUNS lies outside the re-cloned working tree).
-for seed in ${SEEDS//,/ }; do
-  bench --seeds "$seed" --policies random --ratios 0.5,0.7
-  bench --seeds "$seed" --policies full
-  bench --seeds "$seed" --policies infobatch --ratios 0.7
-done
+# PARTS chooses which groups run (default: all, in this order), so that two processes can share the work without
+# ever running the same run: e.g. PARTS=baselines in one and PARTS=published in another.
+#   baselines: uniform random @ 0.5 / 0.7, full data, InfoBatch r = 0.7 (seeds 1, 2; seed 0 is in the file already)
+#   published: the screening's leader RePB (results/screening-fmnist.jsonl, issue 22) @ 0.5 / 0.7 and the
+#              equal-steps baseline @ 0.5 / 0.7, seeds 0, 1, 2
+PARTS=${PARTS:-baselines,published}
+if [[ ",$PARTS," == *,baselines,* ]]; then
+  for seed in ${SEEDS//,/ }; do
+    bench --seeds "$seed" --policies random --ratios 0.5,0.7
+    bench --seeds "$seed" --policies full
+    bench --seeds "$seed" --policies infobatch --ratios 0.7
+  done
+fi
+if [[ ",$PARTS," == *,published,* ]]; then
+  for seed in ${NEW_SEEDS:-0 1 2}; do
+    bench --seeds "$seed" --policies repb,equal-steps --ratios 0.5
+    bench --seeds "$seed" --policies repb,equal-steps --ratios 0.7
+  done
+fi
