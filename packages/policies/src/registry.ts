@@ -92,5 +92,18 @@ export function policyNames(): string[] {
   return registry.names();
 }
 
-for (const p of [full, random, epsilonGreedy, ucb, importance, infobatch, staticPolicy, orderdp, repb, seta, ramp, reweightedPool])
+for (const p of [
+  full,
+  random,
+  epsilonGreedy,
+  ucb,
+  importance,
+  infobatch,
+  staticPolicy,
+  orderdp,
+  repb,
+  seta,
+  ramp,
+  reweightedPool,
+])
   registerPolicy(p);

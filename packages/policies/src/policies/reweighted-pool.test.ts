@@ -6,11 +6,11 @@ import {
   PrunerError,
   reweightedPoolKeep,
   Rng,
-  tailEpochs,
+  reweightedPoolTail,
   type Json,
   type PolicyConfig,
 } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing/helpers.js';
+import { fakeLoss, stateEditor, trainEpoch } from '../testing/helpers.js';
 
 const config = (
   n: number,
@@ -34,12 +34,12 @@ const ctxOf = (n: number, pruneRatio: number, totalEpochs: number) => ({
 describe('reweighted-pool: data volume', () => {
   it('spends tailBudget of the budget k E on full-data epochs at the end: T = floor(tailBudget k E / N)', () => {
     // The screening protocol (20 epochs) and the CIFAR-10 campaign's (80 epochs), N = 55,000 / 45,000.
-    expect(tailEpochs(ctxOf(55000, 0.5, 20), 0.25)).toBe(2); // 2.5 -> 2
-    expect(tailEpochs(ctxOf(55000, 0.7, 20), 0.25)).toBe(1); // 1.5 -> 1
-    expect(tailEpochs(ctxOf(45000, 0.5, 80), 0.25)).toBe(10); // InfoBatch's last 12.5%
-    expect(tailEpochs(ctxOf(45000, 0.7, 80), 0.25)).toBe(6);
-    expect(tailEpochs(ctxOf(45000, 0.5, 80), 0)).toBe(0);
-    expect(tailEpochs(ctxOf(10, 0, 8), 0.99)).toBe(7); // < E always
+    expect(reweightedPoolTail(ctxOf(55000, 0.5, 20), 0.25)).toBe(2); // 2.5 -> 2
+    expect(reweightedPoolTail(ctxOf(55000, 0.7, 20), 0.25)).toBe(1); // 1.5 -> 1
+    expect(reweightedPoolTail(ctxOf(45000, 0.5, 80), 0.25)).toBe(10); // InfoBatch's last 12.5%
+    expect(reweightedPoolTail(ctxOf(45000, 0.7, 80), 0.25)).toBe(6);
+    expect(reweightedPoolTail(ctxOf(45000, 0.5, 80), 0)).toBe(0);
+    expect(reweightedPoolTail(ctxOf(10, 0, 8), 0.99)).toBe(7); // < E always
     const p = createPruner(config(100, 0.5, { totalEpochs: 20 }));
     expect([...Array(20).keys()].filter((e) => p.isFullDataEpoch(e))).toEqual([18, 19]);
   });
@@ -53,7 +53,7 @@ describe('reweighted-pool: data volume', () => {
     [37, 0.9, 5, 0.9],
   ])('N %i at %f, %i epochs, tailBudget %f: the run trains exactly k E samples', (n, r, epochs, tailBudget) => {
     const ctx = ctxOf(n, r, epochs);
-    const t = tailEpochs(ctx, tailBudget);
+    const t = reweightedPoolTail(ctx, tailBudget);
     let total = n * t;
     const kept: number[] = [];
     for (let e = 0; e < epochs - t; e++) kept.push(reweightedPoolKeep(e, ctx, tailBudget));
@@ -72,7 +72,7 @@ describe('reweighted-pool: data volume', () => {
     for (let e = 0; e < 10; e++) {
       const sel = trainEpoch(p, e, (id, ep) => fakeLoss(3, id, ep));
       total += sel.kept;
-      if (e >= 10 - tailEpochs(ctx, 0.25)) {
+      if (e >= 10 - reweightedPoolTail(ctx, 0.25)) {
         expect(sel.kept).toBe(n);
         expect(sel.weights.every((w) => w === 1)).toBe(true);
       } else expect(sel.kept).toBe(reweightedPoolKeep(e, ctx, 0.25));
@@ -224,12 +224,7 @@ describe('reweighted-pool: options and state', () => {
     const good = inst.state() as Record<string, any>;
     expect(good.last).toBe(1);
     const before = JSON.stringify(good);
-    const b64 = (a: Uint32Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-    const edit = (f: (s: Record<string, any>) => void): Json => {
-      const s = JSON.parse(before);
-      f(s);
-      return s;
-    };
+    const { edit, b64 } = stateEditor(before);
     const k = sel.length;
     const bad: Json[] = [
       null,

@@ -1,4 +1,4 @@
-import { decodeUint32, encodeTyped } from '../codec.js';
+import { decodeDistinctIds, decodeUint32, encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from '../errors.js';
 import { sampleSubset } from '../select.js';
@@ -30,7 +30,7 @@ const STATE_KEYS = ['loss', 'counts', 'last', 'subset'] as const;
 type Ctx = Pick<PolicyContext, 'datasetSize' | 'keep' | 'totalEpochs'>;
 
 /** T: the full-data epochs at the end of the run, floor(tailBudget * k * E / N) (< E since tailBudget < 1). */
-export function tailEpochs(ctx: Ctx, tailBudget: number): number {
+export function reweightedPoolTail(ctx: Ctx, tailBudget: number): number {
   return Math.floor(floorOf(tailBudget, ctx.keep * ctx.totalEpochs) / ctx.datasetSize);
 }
 
@@ -41,7 +41,7 @@ export function tailEpochs(ctx: Ctx, tailBudget: number): number {
  */
 export function reweightedPoolKeep(epoch: number, ctx: Ctx, tailBudget: number): number {
   const n = ctx.datasetSize;
-  const t = tailEpochs(ctx, tailBudget);
+  const t = reweightedPoolTail(ctx, tailBudget);
   const m = ctx.totalEpochs - t;
   const r = ctx.keep * ctx.totalEpochs - n * t;
   const e = Math.min(Math.max(epoch, 0), m - 1);
@@ -51,7 +51,7 @@ export function reweightedPoolKeep(epoch: number, ctx: Ctx, tailBudget: number):
 
 /** The largest keep of a pruned epoch: ceil(R / M) (see reweightedPoolKeep). */
 function maxKeep(ctx: Ctx, tailBudget: number): number {
-  const t = tailEpochs(ctx, tailBudget);
+  const t = reweightedPoolTail(ctx, tailBudget);
   const m = ctx.totalEpochs - t;
   return Math.min(ctx.datasetSize, Math.max(1, Math.ceil((ctx.keep * ctx.totalEpochs - ctx.datasetSize * t) / m)));
 }
@@ -103,7 +103,7 @@ export const reweightedPool: Policy<ReweightedPoolOptions> = {
     }
     return { poolRatio, maxWeight, tailBudget };
   },
-  isFullDataEpoch: (epoch, ctx, { tailBudget }) => epoch >= ctx.totalEpochs - tailEpochs(ctx, tailBudget),
+  isFullDataEpoch: (epoch, ctx, { tailBudget }) => epoch >= ctx.totalEpochs - reweightedPoolTail(ctx, tailBudget),
   create(ctx, { poolRatio, maxWeight, tailBudget }) {
     const n = ctx.datasetSize;
     const p = Math.min(n, Math.max(maxKeep(ctx, tailBudget), floorOf(poolRatio, n)));
@@ -185,14 +185,7 @@ export const reweightedPool: Policy<ReweightedPoolOptions> = {
               `an integer in [0, ${ep}] (at most the ${ep} epochs before the last selection, state.policy.last)`,
             );
         const size = lastIn < 0 ? 0 : reweightedPoolKeep(lastIn, ctx, tailBudget);
-        const sub = decodeUint32('state.policy.subset', s.subset, size);
-        const seen = new Uint8Array(n);
-        for (let j = 0; j < size; j++) {
-          const id = sub[j]!;
-          if (id >= n || seen[id])
-            throw new PrunerError(`state.policy.subset[${j}]`, id, `distinct integers in [0, ${n - 1}]`);
-          seen[id] = 1;
-        }
+        const sub = decodeDistinctIds('state.policy.subset', s.subset, size, n);
         last = loss;
         counts = cnt;
         lastEpoch = lastIn;
