@@ -22,6 +22,18 @@ export function decodeUint32(field: string, s: unknown, length: number): Uint32A
   return new Uint32Array(decodeBytes(field, s, length));
 }
 
+/** decodeUint32, then check the ids are distinct integers < n (a subset of [0, n)); throws naming field[i]. */
+export function decodeDistinctIds(field: string, s: unknown, length: number, n: number): Uint32Array {
+  const ids = decodeUint32(field, s, length);
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < length; i++) {
+    const id = ids[i]!;
+    if (id >= n || seen[id]) throw new PrunerError(`${field}[${i}]`, id, `distinct integers in [0, ${n - 1}]`);
+    seen[id] = 1;
+  }
+  return ids;
+}
+
 function decodeBytes(field: string, s: unknown, length: number): ArrayBuffer {
   const allowed = `a base64 string of ${length} 4-byte values (written by Pruner.state())`;
   if (typeof s !== 'string') throw new PrunerError(field, s, allowed);

@@ -37,6 +37,7 @@ describe('built-in policies: checked at compile time', () => {
     createPruner({ policy: 'seta', ...common, groups: 5, windowScale: 0.5, delta: 0.875, initialScore: 3 });
     createPruner({ policy: 'repb', ...common, window: 2, maxWeight: 10 });
     createPruner({ policy: 'ramp', ...common, ramp: 0.5 });
+    createPruner({ policy: 'reweighted-pool', ...common, poolRatio: 0.8, maxWeight: 10, tailBudget: 0.25 });
     new Pruner({ policy: 'ucb', ...common, c: 1 });
     const ok: PrunerConfig = { policy: 'ucb', ...common, c: 1 };
     createPruner(ok);

@@ -8,6 +8,7 @@ import type { OrderDpOptions } from './policies/orderdp.js';
 import type { RampOptions } from './policies/ramp.js';
 import type { RandomOptions } from './policies/random.js';
 import type { RepbOptions } from './policies/repb.js';
+import type { ReweightedPoolOptions } from './policies/reweighted-pool.js';
 import type { SetaOptions } from './policies/seta.js';
 import type { StaticOptions } from './policies/static.js';
 import type { UcbOptions } from './policies/ucb.js';
@@ -44,6 +45,7 @@ export interface BuiltinPolicyOptions {
   seta: SetaOptions;
   repb: RepbOptions;
   ramp: RampOptions;
+  'reweighted-pool': ReweightedPoolOptions;
 }
 
 /** The name of a built-in policy. */

@@ -46,4 +46,6 @@ export type { RepbOptions } from './policies/repb.js';
 export type { SetaOptions } from './policies/seta.js';
 export type { RampOptions } from './policies/ramp.js';
 export { rampKeep } from './policies/ramp.js';
+export type { ReweightedPoolOptions } from './policies/reweighted-pool.js';
+export { reweightedPoolKeep, reweightedPoolTail } from './policies/reweighted-pool.js';
 export { inclusionProbabilities, systematicSample } from './pps.js';

@@ -36,6 +36,13 @@ const OPTIONS: Record<string, Extra> = {
       mix: fc.double({ min: 0.01, max: 1, noNaN: true }),
     }),
   infobatch: () => fc.record({ delta: fc.double({ min: 0.05, max: 1, noNaN: true }) }),
+  // The pool must hold the largest per-epoch keep, which depends on the tail: an explicit poolRatio of 1, or none.
+  'reweighted-pool': () =>
+    fc.record({
+      poolRatio: fc.option(fc.constant(1), { nil: undefined }),
+      maxWeight: fc.double({ min: 1, max: 20, noNaN: true }),
+      tailBudget: fc.double({ min: 0, max: 0.9, noNaN: true }),
+    }),
   repb: () =>
     fc.record({ window: fc.integer({ min: 1, max: 4 }), maxWeight: fc.double({ min: 1, max: 20, noNaN: true }) }),
   orderdp: (n, keep) =>
@@ -70,7 +77,7 @@ for (const policy of policyNames()) {
     { describe, it, expect },
     {
       options: (_fc, n, keep, salt) => OPTIONS[policy]!(n, keep, salt),
-      variableSize: ['infobatch', 'seta', 'ramp'].includes(policy),
+      variableSize: ['infobatch', 'seta', 'ramp', 'reweighted-pool'].includes(policy),
     },
   );
 }

@@ -110,7 +110,7 @@ describe('bad input throws one PrunerError naming field, value and allowed value
     rejects(
       () => createPruner({ ...ok, policy: 'nope' } as CustomPrunerConfig),
       'policy',
-      'policy = "nope" is invalid: expected one of full, random, epsilon-greedy, ucb, importance, infobatch, static, orderdp, repb, seta, ramp',
+      'policy = "nope" is invalid: expected one of full, random, epsilon-greedy, ucb, importance, infobatch, static, orderdp, repb, seta, ramp, reweighted-pool',
     );
     rejects(
       () => createPruner({ ...ok, pruneRatio: 1 }),

@@ -1,4 +1,4 @@
-import { decodeFloat32, decodeUint32, encodeTyped } from './codec.js';
+import { decodeDistinctIds, decodeFloat32, encodeTyped } from './codec.js';
 import { COMMON_OPTION_DEFAULTS } from './common-options.js';
 import { keepCount } from './count.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from './errors.js';
@@ -261,14 +261,7 @@ export class Pruner {
         );
       }
       const count = checkInt('state.current.count', c.count, 1, n);
-      const indices = decodeUint32('state.current.indices', c.indices, count);
-      const seen = new Uint8Array(n);
-      for (let i = 0; i < count; i++) {
-        const id = indices[i]!;
-        if (id >= n || seen[id])
-          throw new PrunerError(`state.current.indices[${i}]`, id, `distinct integers in [0, ${n - 1}]`);
-        seen[id] = 1;
-      }
+      const indices = decodeDistinctIds('state.current.indices', c.indices, count, n);
       let weights: Float32Array | undefined;
       if (c.weights !== null) {
         weights = decodeFloat32('state.current.weights', c.weights, count);

@@ -9,6 +9,7 @@ import { orderdp } from './policies/orderdp.js';
 import { ramp } from './policies/ramp.js';
 import { random } from './policies/random.js';
 import { repb } from './policies/repb.js';
+import { reweightedPool } from './policies/reweighted-pool.js';
 import { seta } from './policies/seta.js';
 import { staticPolicy } from './policies/static.js';
 import { ucb } from './policies/ucb.js';
@@ -91,5 +92,18 @@ export function policyNames(): string[] {
   return registry.names();
 }
 
-for (const p of [full, random, epsilonGreedy, ucb, importance, infobatch, staticPolicy, orderdp, repb, seta, ramp])
+for (const p of [
+  full,
+  random,
+  epsilonGreedy,
+  ucb,
+  importance,
+  infobatch,
+  staticPolicy,
+  orderdp,
+  repb,
+  seta,
+  ramp,
+  reweightedPool,
+])
   registerPolicy(p);

@@ -83,6 +83,11 @@ function variants(n: number): [string, Record<string, unknown>][] {
         [policy, { policy }],
         [`${policy} count`, { policy, bonus: 'count' }],
       ];
+    if (policy === 'reweighted-pool')
+      return [
+        [policy, { policy }],
+        [`${policy} whole pool`, { policy, poolRatio: 1 }],
+      ];
     if (policy === 'epsilon-greedy')
       return [
         [policy, { policy }],
@@ -193,6 +198,20 @@ const PINNED: Record<string, Record<string, string[]>> = {
       '657:2f0628a1d95b0747',
       '743:af2ffe9ea3f2ab13',
     ],
+    'reweighted-pool': [
+      '657:6304dd7b58e86b01',
+      '657:d6a7908ebd70a7f4',
+      '657:6fe5f3d1b6b71f11',
+      '658:9c7fc00ef0a68d9a',
+      '657:78d8de08cf985906',
+    ],
+    'reweighted-pool whole pool': [
+      '657:8dd933fecd26ca72',
+      '657:9447182a41ad3708',
+      '657:b5bd60bb6d0b2c68',
+      '658:183c3d852ce3a3c2',
+      '657:82c1bb6eaf98d3f5',
+    ],
   },
   'N 20,011 at 0.7, one warm-up epoch': {
     full: [
@@ -293,6 +312,20 @@ const PINNED: Record<string, Record<string, string[]>> = {
       '5575:25ae3084e41af614',
       '6433:7deaadfb4dc0ff72',
     ],
+    'reweighted-pool': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:132ad5a1b134ec95',
+      '6004:02afb67046afeed8',
+      '6004:77a6d79893b31a16',
+      '6004:b0391a7919a926be',
+    ],
+    'reweighted-pool whole pool': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:a56d7cf2b4cc3fdc',
+      '6004:3b1d3f8d360c5f5d',
+      '6004:3524c67abccd50f6',
+      '6004:1d26f6d51a2c5518',
+    ],
   },
   'N 600,000 at 0.1 (bucketed shuffle)': {
     full: ['600000:927a19d28534baac', '600000:7af2dfed290d57dd', '600000:4e244dc27f2026e1', '600000:5c72a25b54fdf203'],
@@ -354,6 +387,18 @@ const PINNED: Record<string, Record<string, string[]>> = {
     repb: ['540000:9fa1aa8468693e62', '540000:9386f7ae1357f941', '540000:b68ce9b4c814bf7b', '540000:4056143feab998b7'],
     seta: ['540000:f9d393d9ba02869e', '537301:03fa4ec0ac5a43e6', '540000:a3ff8970de4904f0', '540000:502d733c2a721504'],
     ramp: ['480000:11bb23f4409c238b', '497143:02e2f7b9a468d9f6', '514286:04ca3a9886864336', '531428:dad76808a938d585'],
+    'reweighted-pool': [
+      '531429:1d6a0e801fee3c6f',
+      '531428:ff1beea5db4cb34d',
+      '531429:95164a101de88b89',
+      '531428:10b77cc4fd3b13ab',
+    ],
+    'reweighted-pool whole pool': [
+      '531429:168e70d7ecbf70a2',
+      '531428:3e5472f3ef4f31b3',
+      '531429:21563faaecbce517',
+      '531428:1670ebe204d82624',
+    ],
   },
 };
 

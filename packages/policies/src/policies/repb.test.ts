@@ -9,7 +9,7 @@ import {
   type PolicyConfig,
   type PrunerConfig,
 } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing/helpers.js';
+import { fakeLoss, stateEditor, trainEpoch } from '../testing/helpers.js';
 
 type Batch = { ids: number[]; losses: number[] };
 
@@ -301,12 +301,7 @@ describe('repb: validation', () => {
     const good = inst.state() as Record<string, any>;
     expect(good.window.batches).toBe(2);
     const before = JSON.stringify(good);
-    const b64 = (a: Uint32Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-    const edit = (f: (s: Record<string, any>) => void): Json => {
-      const s = JSON.parse(before);
-      f(s);
-      return s;
-    };
+    const { edit, b64 } = stateEditor(before);
     const bad: Json[] = [
       null,
       [],
