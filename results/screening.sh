@@ -7,8 +7,8 @@
 # at both ratios (10 and 6), the same steps as the pruned runs. It decides which methods the CIFAR-10 campaign (issue 23) confirms.
 # Methods: full data, the equal-steps baseline (full data for ceil((1 - r) E) epochs), uniform random, InfoBatch
 # (nominal ratio r: it trains more than 1 - r), OrderDP, SeTa, RePB, UCB with the EMA-std bonus (the paper's) and the
-# count bonus (UCB1), epsilon-greedy with constant and linearly decaying epsilon, importance, and our candidate `ramp` (uniform random with
-# a linearly growing data volume, slopes 0.5 and 0.9). Defaults as in each
+# count bonus (UCB1), epsilon-greedy with constant and linearly decaying epsilon, importance, and our candidates: `ramp` (uniform random with
+# a linearly growing data volume, slopes 0.5 and 0.9) and `reweighted-pool` (with and without its full-data tail). Defaults as in each
 # method card. Resumable (finished runs are lines of the results file). From the repository root after `npm run setup`:
 #   bash results/screening.sh
 set -euo pipefail
@@ -28,5 +28,10 @@ for seed in ${SEEDS:-0 1 2}; do
   bench --seeds "$seed" --policies epsilon-greedy --ratios 0.5,0.7 --policy-option epsilonSchedule=linear
   bench --seeds "$seed" --policies ramp --ratios 0.5,0.7
   bench --seeds "$seed" --policies ramp --ratios 0.5,0.7 --policy-option ramp=0.9
+done
+# Our second candidate, reweighted-pool (session 15), and the same without its full-data tail (what the tail adds).
+for seed in ${SEEDS:-0 1 2}; do
+  bench --seeds "$seed" --policies reweighted-pool --ratios 0.5,0.7
+  bench --seeds "$seed" --policies reweighted-pool --ratios 0.5,0.7 --policy-option tailBudget=0
 done
 dp report "$R" --out results/screening-fmnist --title 'Screening · Fashion-MNIST · cnn-small · 20 epochs · validation split 5,000' --adjust-machine-speed
