@@ -30,6 +30,7 @@ export {
   type FlagSpec,
 } from './config/flags.js';
 export { EQUAL_STEPS, describeMethod, equalStepsEpochs, methodTag, type EqualStepsOf } from './config/equal-steps.js';
+export { AUTO_POLICY, RECOMMENDED_PRUNE_RATIO, autoPolicyNote, resolveAuto } from './config/auto-policy.js';
 export {
   consumesScoreFile,
   fullDataMethod,
@@ -37,7 +38,9 @@ export {
   knownMethod,
   methodInfo,
   methodNames,
+  recommendedMethod,
   roleOf,
+  uniformMethod,
   type MethodInfo,
   type MethodRole,
 } from './config/methods.js';
@@ -69,13 +72,13 @@ export { executeRun, type RunCallbacks, type RunOptions } from './run/run.js';
 export type { RunSummary } from './run/summary.js';
 
 export { list, ratioItem, seedItem } from './sweep/lists.js';
+export { DEFAULT_SWEEP_METHODS, planComparison, planSweep, type SweepSpec } from './sweep/plan.js';
 export {
+  COMPARE_DEFAULTS,
   DEFAULT_COMPARE_METHODS,
-  DEFAULT_SWEEP_METHODS,
-  planComparison,
-  planSweep,
-  type SweepSpec,
-} from './sweep/plan.js';
+  DEFAULT_COMPARE_RATIOS,
+  DEFAULT_COMPARE_SEEDS,
+} from './sweep/main-job.js';
 export { appendResult, endsMidLine, readResultsFile, runName } from './sweep/results-file.js';
 export { runSweep, sweepStatus, type SweepCallbacks, type SweepOptions, type SweepStatus } from './sweep/run-sweep.js';
 export { STRETCH_GAP_MINUTES, expectedWork, latestStretch, sweepEta } from './sweep/time-model.js';

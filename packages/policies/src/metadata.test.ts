@@ -41,6 +41,17 @@ describe('policy metadata', () => {
     for (const p of all) expect(['losses', 'score-file', 'nothing'], p.name).toContain(p.consumes);
   });
 
+  it('recommends exactly one built-in, a pruning policy (neither the baseline nor the uniform reference), saying why', () => {
+    const recommended = policyNames()
+      .map(getPolicy)
+      .filter((p) => p.recommended !== undefined);
+    expect(recommended).toHaveLength(1);
+    const [p] = recommended;
+    expect(p!.baseline || p!.reference).toBeFalsy();
+    expect(p!.recommended).toMatch(/\S{3}/);
+    expect(p!.recommended).not.toMatch(/\n/);
+  });
+
   it('the baseline trains every sample in every epoch', () => {
     const name = policyNames().find((n) => getPolicy(n).baseline)!;
     const pruner = createPruner({ policy: name, datasetSize: 50, pruneRatio: 0, totalEpochs: 3, seed: 1 });

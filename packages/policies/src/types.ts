@@ -90,10 +90,12 @@ export interface Policy<Options = Record<string, unknown>> {
    * Metadata an application reads instead of the name (default: none of these):
    * `baseline: true` trains every sample every epoch and is the reference speed-ups and accuracy changes are
    * measured against (pruneRatio is 0 for it); `reference: true` is the uniform-random reference a pruning method is
-   * also compared with at its ratio.
+   * also compared with at its ratio; `recommended` (set on exactly one built-in) marks the policy users get by
+   * default (`dp train --policy auto`, `dp compare`), as one line saying why (the evidence is in its method card).
    */
   readonly baseline?: boolean;
   readonly reference?: boolean;
+  readonly recommended?: string;
   /** What its selection reads (default 'losses'). */
   readonly consumes?: PolicyInput;
   /**

@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import {
   checkMethod,
   checkOutputPath,
+  COMPARE_DEFAULTS,
   configFromFlags,
   DEFAULT_COMPARE_METHODS,
-  DEFAULTS,
+  DEFAULT_COMPARE_RATIOS,
+  DEFAULT_COMPARE_SEEDS,
   EQUAL_STEPS,
   executeRun,
   formatDuration,
@@ -15,6 +17,7 @@ import {
   methodTag,
   planComparison,
   ratioItem,
+  recommendedMethod,
   rejectRunFlags,
   RUN_FLAGS,
   runFlagsHelp,
@@ -33,24 +36,30 @@ export const compare: Command = {
 
 The main job: trains the same model with full data and with dynamic pruning policies (same epochs and seed), then
 prints a table of test accuracy, training cost, speed-up and accuracy change, and writes an HTML + Markdown report.
-With no options: ${DEFAULTS.model} on ${DEFAULTS.dataset}, ${[fullDataMethod(), ...DEFAULT_COMPARE_METHODS].join(', ')} at 50% pruning, ${DEFAULTS.epochs} epochs.
+With no options (about 5 minutes on 2 cores): ${COMPARE_DEFAULTS.model} on a ${COMPARE_DEFAULTS.trainSubset}-sample subset of
+${COMPARE_DEFAULTS.dataset} for ${COMPARE_DEFAULTS.epochs} epochs, ${[fullDataMethod(), ...DEFAULT_COMPARE_METHODS].join(', ')} at prune ratio ${DEFAULT_COMPARE_RATIOS.join(', ')}
+(${recommendedMethod()} is the recommended policy, what \`dp train --policy auto\` trains; its method card has the evidence).
+Full data's test accuracy levels off over the last epochs there. Every run option below overrides this protocol
+(--train-subset 0 for all the data).
 
-  --policies A,B,...      policies to compare with full data (default ${DEFAULT_COMPARE_METHODS.join(',')});
+  --policies A,B,...      policies to compare with full data (default ${DEFAULT_COMPARE_METHODS.join(',')}; auto = the
+                          recommended policy);
                           '${EQUAL_STEPS}' is the baseline every pruned run should also beat: full data for
                           ⌈(1 − r)·E⌉ of the E epochs (the same optimizer steps as a run pruned at r), with the
                           learning-rate schedule laid on that shorter run, at each ratio r
-  --ratios R1,R2,...      prune ratios for every pruning policy (default 0.5)
-  --seeds S1,S2,...       seeds (default 0)
+  --ratios R1,R2,...      prune ratios for every pruning policy (default ${DEFAULT_COMPARE_RATIOS.join(',')})
+  --seeds S1,S2,...       seeds (default ${DEFAULT_COMPARE_SEEDS.join(',')})
   --out DIR               where runs and the report go (default runs/compare-<time>)
   --resume DIR            continue an interrupted comparison (finished runs are kept, partial ones resume);
                           repeat the original options, the plan is not stored
 
-${runFlagsHelp(['policy', 'prune-ratio'])}`,
+${runFlagsHelp(['policy', 'prune-ratio'], COMPARE_DEFAULTS)}`,
   examples: [
-    'dp compare',
+    'dp compare   # the main job: full data, equal-steps, random, the recommended policy; about 5 minutes on 2 cores',
+    'dp compare --seeds 0,1,2   # the same with paired differences and 95% intervals (3x the time)',
     'dp compare --policies random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7 --epochs 6',
     'dp compare --policies equal-steps,random,infobatch --ratios 0.5,0.7 --seeds 0,1,2',
-    'dp compare --dataset cifar10 --model resnet20 --epochs 30 --seeds 0,1,2',
+    'dp compare --dataset cifar10 --model resnet20 --train-subset 0 --epochs 30 --seeds 0,1,2   # all the data',
   ],
   flags: {
     ...RUN_FLAGS,
@@ -63,12 +72,12 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
   async run(values) {
     rejectRunFlags(values, ['policy', 'prune-ratio'], 'compare', 'it takes lists, --policies and --ratios');
     const policies = list(values.policies, 'policies', [...DEFAULT_COMPARE_METHODS], checkMethod);
-    const ratios = list(values.ratios, 'ratios', [0.5], ratioItem('ratios'));
-    const seeds = list(values.seeds, 'seeds', [0], seedItem);
+    const ratios = list(values.ratios, 'ratios', [...DEFAULT_COMPARE_RATIOS], ratioItem('ratios'));
+    const seeds = list(values.seeds, 'seeds', [...DEFAULT_COMPARE_SEEDS], seedItem);
     // As in dp bench: the score file belongs to the runs that read one, the policy options to the policies that take
     // them, and the whole plan is checked before any data loads or any run trains.
     const { 'score-file': scoreFile, ...rest } = values;
-    const base = configFromFlags(rest);
+    const base = configFromFlags(rest, COMPARE_DEFAULTS);
     const plan = planComparison(
       { policies, ratios, seeds, scoreFile: typeof scoreFile === 'string' ? scoreFile : undefined },
       base,
@@ -90,7 +99,7 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
       onWarning: warn,
     });
     process.stdout.write(
-      `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs · ${plan.length} runs (full + ${shown.join(', ')} @ ${ratios.join(', ')}; seeds ${seeds.join(', ')}) · backend ${backend.backend}\n` +
+      `dp compare: ${base.dataset}${base.trainSubset ? ` (${base.trainSubset}-sample training subset)` : ''} · ${base.model} · ${base.epochs} epochs · ${plan.length} runs (full + ${shown.join(', ')} @ ${ratios.join(', ')}; seeds ${seeds.join(', ')}) · backend ${backend.backend}\n` +
         `output: ${outDir}\n`,
     );
     const started = performance.now();

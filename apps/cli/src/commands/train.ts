@@ -40,6 +40,7 @@ ${runFlagsHelp()}`,
   examples: [
     'dp train --dataset fashion-mnist --model cnn-small --epochs 3',
     'dp train --policy random --prune-ratio 0.5 --epochs 6 --seed 1',
+    'dp train --policy auto --epochs 6   # the recommended policy at its ratio (it says which, and why)',
     'dp train --policy equal-steps --prune-ratio 0.5 --epochs 6 --seed 1   # full data, 3 epochs: the same steps',
     'dp train --policy ucb --policy-option c=2 --val-split 5000   # choose c on 5,000 held-out training samples, not on the test set',
     'dp train --config run.json --out runs/my-run',
@@ -62,7 +63,7 @@ ${runFlagsHelp()}`,
         );
       base = validateRunConfig(readConfigFile(path));
     }
-    const cfg = configFromFlags(values, base);
+    const cfg = configFromFlags(values, base, (note) => process.stdout.write(`${note}\n`));
     // The policy options and, on resume, the run's own config are checked before any data loads or TensorFlow starts.
     planRun({}, cfg);
     if (resumeDir) checkSameConfig(resumeDir, cfg);

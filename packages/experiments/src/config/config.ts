@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { getScore, scoreNames } from '@dp/scores';
 import { ExperimentError } from '../errors.js';
+import { resolveAuto } from './auto-policy.js';
 import { EQUAL_STEPS, equalStepsEpochs, type EqualStepsOf } from './equal-steps.js';
 import { checkValue, FIELD, FIELDS, showValue, type FieldSpec, type RunConfig } from './fields.js';
 import { consumesScoreFile, fullDataMethod, methodNames, roleOf } from './methods.js';
@@ -63,6 +64,7 @@ export function validateRunConfig(raw: Record<string, unknown>, base: RunConfig 
     out[key] = value;
   }
   const cfg = out as unknown as RunConfig;
+  cfg.policy = resolveAuto(cfg.policy);
   if (cfg.policy === EQUAL_STEPS) resolveEqualSteps(cfg);
   if (cfg.equalSteps) checkEqualSteps(cfg, cfg.equalSteps);
   const role = roleOf(cfg.policy);

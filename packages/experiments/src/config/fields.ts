@@ -3,7 +3,8 @@ import { modelEntries, modelNames } from '@dp/models';
 import { SCHEDULES, type ScheduleName } from '@dp/trainer';
 import { ExperimentError } from '../errors.js';
 import { EQUAL_STEPS, type EqualStepsOf } from './equal-steps.js';
-import { fullDataMethod, methodNames } from './methods.js';
+import { AUTO_POLICY, RECOMMENDED_PRUNE_RATIO } from './auto-policy.js';
+import { fullDataMethod, methodNames, recommendedMethod } from './methods.js';
 
 /** Everything that defines a training run. Validated at the boundary; fingerprinted for resume and bench. */
 export interface RunConfig {
@@ -193,7 +194,7 @@ export const FIELDS: readonly FieldSpec[] = [
     default: 0,
     range: { min: 0, max: 1, maxOpen: true },
     flag: { name: 'warmup', arg: 'X' },
-    help: () => 'fraction of training in linear LR warm-up (default 0)',
+    help: () => 'fraction of training in linear LR warm-up (default {default})',
     fingerprint: 'always',
     sameSetup: false,
   },
@@ -211,11 +212,12 @@ export const FIELDS: readonly FieldSpec[] = [
     name: 'policy',
     type: 'choice',
     default: fullDataMethod(),
-    choices: methodNames,
+    choices: () => [...methodNames(), AUTO_POLICY],
     flag: { name: 'policy', arg: 'NAME' },
     help: () =>
-      `${methodNames().join(' | ')} (default {default});` +
+      `${methodNames().join(' | ')} | ${AUTO_POLICY} (default {default});` +
       more(
+        `${AUTO_POLICY} is the recommended policy, now ${recommendedMethod()} (at ${RECOMMENDED_PRUNE_RATIO} unless --prune-ratio);`,
         `${EQUAL_STEPS} is the baseline of budgeted training: full data for ⌈(1 − r)·E⌉ epochs, the`,
         'optimizer steps of a run pruned at r, with the LR schedule laid on that shorter run',
         `(--policy ${EQUAL_STEPS} --prune-ratio 0.5 --epochs 80 trains 40 epochs of all the data)`,
@@ -271,7 +273,7 @@ export const FIELDS: readonly FieldSpec[] = [
     default: 0,
     range: { min: 0, max: INT_MAX },
     flag: { name: 'train-subset', arg: 'N' },
-    help: () => 'train on a class-balanced subset of N training samples (quick experiments)',
+    help: () => 'train on a class-balanced subset of N training samples (default {default}; 0 = all)',
     fingerprint: 'always',
     sameSetup: true,
   },

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExperimentError } from '../errors.js';
 import { num } from '../num.js';
+import { AUTO_POLICY, autoPolicyNote, RECOMMENDED_PRUNE_RATIO } from './auto-policy.js';
 import { DEFAULTS, readConfigFile, validateRunConfig, type RunConfig } from './config.js';
 import { methodTag } from './equal-steps.js';
 import { FIELDS } from './fields.js';
@@ -54,29 +55,33 @@ export const RUN_FLAGS: FlagSpec = {
 const helpLine = (flag: string, arg: string, text: string) =>
   `  ${`--${flag}${arg ? ` ${arg}` : ''}`.padEnd(24)}${text}`;
 
-/** The run options' help, from the field table (defaults filled in), with the flags that set no field in place. */
-function runFlagsText(): string {
+/**
+ * The run options' help, from the field table with the defaults of `defaults` filled in (a command's own, such as
+ * dp compare's protocol), with the flags that set no field in place.
+ */
+function runFlagsText(defaults: RunConfig): string {
   const lines: string[] = [
     'Run options (or put the same fields, camelCased, in a JSON file given with --config; flags win):',
   ];
   const extras = (after: keyof RunConfig) =>
     EXTRA_FLAGS.filter((x) => x.after === after).map((x) => helpLine(x.name, x.arg, x.help));
   for (const f of FIELDS) {
-    if (f.flag) lines.push(helpLine(f.flag.name, f.flag.arg, f.help().replaceAll('{default}', String(f.default))));
+    if (f.flag)
+      lines.push(helpLine(f.flag.name, f.flag.arg, f.help().replaceAll('{default}', String(defaults[f.name]))));
     lines.push(...extras(f.name));
   }
   return `${lines.join('\n')}\n`;
 }
 
 /**
- * The run options' help text. `omit` drops flags a command does not take (it rejects them with `rejectRunFlags`)
- * or documents itself; a flag's continuation lines go with it.
+ * The run options' help text, with the defaults of `defaults`. `omit` drops flags a command does not take (it rejects
+ * them with `rejectRunFlags`) or documents itself; a flag's continuation lines go with it.
  */
-export function runFlagsHelp(omit: readonly string[] = []): string {
-  if (!omit.length) return runFlagsText();
+export function runFlagsHelp(omit: readonly string[] = [], defaults: RunConfig = DEFAULTS): string {
+  if (!omit.length) return runFlagsText(defaults);
   const drop = new Set(omit.map((f) => `--${f}`));
   let keep = true;
-  return runFlagsText()
+  return runFlagsText(defaults)
     .split('\n')
     .filter((line) => {
       const flag = /^ {2}(--[\w-]+)/.exec(line)?.[1];
@@ -107,8 +112,15 @@ function parseValue(v: string): number | string | boolean {
   return v.trim() !== '' && Number.isFinite(n) ? n : v;
 }
 
-/** Build a validated RunConfig from --config, then flags (flags win), over `base`. */
-export function configFromFlags(values: Record<string, unknown>, base: RunConfig = DEFAULTS): RunConfig {
+/**
+ * Build a validated RunConfig from --config, then flags (flags win), over `base`. `onAuto` hears, once, which policy
+ * `--policy auto` (or "policy": "auto" in the file) resolved to and why.
+ */
+export function configFromFlags(
+  values: Record<string, unknown>,
+  base: RunConfig = DEFAULTS,
+  onAuto?: (note: string) => void,
+): RunConfig {
   const fromFile = typeof values.config === 'string' ? readConfigFile(values.config) : {};
   const v = values as Record<string, string | boolean | string[] | undefined>;
   const flags: Record<string, unknown> = {};
@@ -152,6 +164,8 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
     flags.policyOptions = po;
   }
   const merged = { ...fromFile, ...flags };
+  const auto = merged.policy === AUTO_POLICY;
+  if (auto && merged.pruneRatio === undefined && base.pruneRatio === 0) merged.pruneRatio = RECOMMENDED_PRUNE_RATIO;
   // A pruning policy without an explicit ratio prunes half the data.
   if (
     merged.policy !== undefined &&
@@ -160,7 +174,9 @@ export function configFromFlags(values: Record<string, unknown>, base: RunConfig
     base.pruneRatio === 0
   )
     merged.pruneRatio = 0.5;
-  return validateRunConfig(merged, base);
+  const cfg = validateRunConfig(merged, base);
+  if (auto) onAuto?.(autoPolicyNote(cfg));
+  return cfg;
 }
 
 /** Default run directory: runs/<dataset>-<model>-<policy>[-r<ratio>]-s<seed>-<timestamp>. */

@@ -88,6 +88,32 @@ export function fullDataMethod(): string {
   return name;
 }
 
+/** The registered policy whose metadata sets `flag` (the first in registration order), or undefined. */
+function policyWith(flag: 'reference' | 'recommended'): string | undefined {
+  return policyNames().find((n) => {
+    const v = getPolicy(n)[flag];
+    return v !== undefined && v !== false;
+  });
+}
+
+/** The registered uniform-random reference (the one that declares `reference: true`). */
+export function uniformMethod(): string {
+  const name = policyWith('reference');
+  if (!name) throw new Error('no registered policy declares reference: true (the uniform-random reference)');
+  return name;
+}
+
+/**
+ * The recommended policy: the one built-in whose metadata says why it is `recommended` (`dp train --policy auto`, the
+ * default of `dp compare`; its method card holds the evidence). The lead moves the recommendation by moving that one
+ * metadata line from one policy to another.
+ */
+export function recommendedMethod(): string {
+  const name = policyWith('recommended');
+  if (!name) throw new Error('no registered policy declares `recommended` (the policy users get by default)');
+  return name;
+}
+
 /** Whether the method reads a score file (--score-file). */
 export function consumesScoreFile(name: string): boolean {
   return knownMethod(name)?.consumes === 'score-file';

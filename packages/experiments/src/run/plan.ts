@@ -1,5 +1,6 @@
 import { createPruner, PrunerError } from '@dp/policies';
 import { ExperimentError } from '../errors.js';
+import { AUTO_POLICY, resolveAuto } from '../config/auto-policy.js';
 import { validateRunConfig, type RunConfig } from '../config/config.js';
 import { consumesScoreFile, isBaseline, knownMethod, methodInfo, methodNames, roleOf } from '../config/methods.js';
 
@@ -27,13 +28,17 @@ export function prunerError(policy: string, e: PrunerError): ExperimentError {
 
 export { isBaseline };
 
-/** A --policies item: a registered policy or equal-steps (unknown names are refused with the known ones). */
+/**
+ * A --policies item: a registered policy, equal-steps, or auto for the recommended policy (resolved to its name);
+ * unknown names are refused with the known ones.
+ */
 export function checkMethod(name: string): string {
-  if (!knownMethod(name))
+  const method = resolveAuto(name);
+  if (!knownMethod(method))
     throw new ExperimentError(
-      `policy = ${JSON.stringify(name)} is invalid: expected one of ${methodNames().join(', ')}; fix: use one of those names in --policies`,
+      `policy = ${JSON.stringify(name)} is invalid: expected one of ${[...methodNames(), AUTO_POLICY].join(', ')}; fix: use one of those names in --policies`,
     );
-  return name;
+  return method;
 }
 
 /**

@@ -8,9 +8,6 @@ import { runName } from './results-file.js';
 /** The methods a sweep (dp bench) runs when none are given. */
 export const DEFAULT_SWEEP_METHODS: readonly string[] = ['full', 'random', 'ucb'];
 
-/** The methods a comparison (dp compare) runs beside full data when none are given: the equal-steps baseline and two policies. */
-export const DEFAULT_COMPARE_METHODS: readonly string[] = ['equal-steps', 'random', 'ucb'];
-
 /** A sweep: every dataset × model × seed × method × ratio (the full-data method once per seed, at ratio 0). */
 export interface SweepSpec {
   datasets: readonly string[];
