@@ -19,6 +19,8 @@ export interface LaunchOptions {
   port?: number;
   /** The workers' environment besides TF_CONFIG (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Each worker once started: its rank, process id and gRPC address. */
+  onStart?(rank: number, pid: number, address: string): void;
   /** Each line a worker writes, with its rank. */
   onLine(rank: number, stream: 'stdout' | 'stderr', line: string): void;
   /** After the first worker fails, how long the others may take to stop on their own (default 30 s). */
@@ -123,6 +125,7 @@ export async function launchLocal(o: LaunchOptions): Promise<LaunchResult> {
         });
         children.push(child);
         alive.add(rank);
+        if (child.pid !== undefined) o.onStart?.(rank, child.pid, `${HOST}:${ports[rank]}`);
         lines(child.stdout!, (l) => o.onLine(rank, 'stdout', l));
         lines(child.stderr!, (l) => o.onLine(rank, 'stderr', l));
         const settle = (code: number | null, signal: NodeJS.Signals | null): void => {

@@ -42,6 +42,10 @@ TF_CONFIG set instead (see the README's multi-machine section).
       ...(port !== undefined ? { port } : {}),
       command,
       args,
+      onStart: (rank, pid, address) =>
+        process.stderr.write(
+          `[${String(rank).padStart(width)}] dp launch: worker ${rank} of ${workers}: pid ${pid}, gRPC at ${address}\n`,
+        ),
       onLine: (rank, stream, line) =>
         (stream === 'stdout' ? process.stdout : process.stderr).write(`[${String(rank).padStart(width)}] ${line}\n`),
     });
