@@ -6,6 +6,8 @@
  */
 import { DpError, invalidProblem, isDpErrorNamed } from '@dp/internal/error';
 
+export { DpError, isDpError, type DpErrorDetails } from '@dp/internal/error';
+
 export class DistributedError extends DpError {
   override readonly name = 'DistributedError';
   /** TensorFlow's status code name when the failure came from TensorFlow ('TF_UNAVAILABLE', ...). */
