@@ -60,7 +60,7 @@ describe('dp', () => {
     const typo = dp('trian');
     expect(typo.code).toBe(2);
     expect(typo.stderr).toEqual([
-      "dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, bench, score, report, doctor, setup-backend (dp --help)",
+      "dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, launch, bench, score, report, doctor, setup-backend (dp --help)",
     ]);
     expect(dp('xyzzy').stderr[0]).not.toMatch(/did you mean/);
     expect(dp('constructor').stderr[0]).toMatch(/^dp: error: unknown command 'constructor'/);
@@ -94,6 +94,9 @@ describe('dp', () => {
     expect(r.stdout).toMatch(/^backend\s+tensorflow$/m);
     expect(r.stdout).toMatch(/^TensorFlow\s+2\.\d+/m);
     expect(r.stdout).toMatch(/^inference\s+compiled TensorFlow graph, checked/m);
+    expect(r.stdout).toMatch(
+      /^distributed\s+(addon loads \(TensorFlow 2\.\d+.* collectives\)|unavailable \(one-process training is unaffected\): .*fix: )/m,
+    );
     expect(r.code).toBe(0);
   });
 

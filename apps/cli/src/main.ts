@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeFsError, ExperimentError } from '@dp/experiments';
+import { isDpError } from '@dp/trainer';
 import { parse } from './args.js';
 import { commandHelp, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -91,6 +92,8 @@ const BUILTIN = new Set([
  * a package (or a new error class) needs no change here.
  */
 function isUserError(e: unknown): e is Error & { exitCode?: number } {
+  // Every dp package's errors carry the DpError brand (some also a TensorFlow status `code`, e.g. DistributedError).
+  if (isDpError(e)) return true;
   return (
     e instanceof Error &&
     !BUILTIN.has(e.name) &&

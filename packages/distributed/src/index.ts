@@ -12,6 +12,15 @@ export {
 export { encodeServerDef, encodeConfigProto } from './server-def.js';
 export { resolveJoinOptions, type JoinOptions, type ResolvedJoinOptions } from './options.js';
 export { loadNative, nativeStatus, ADDON_PATH } from './native.js';
-export { DistributedError } from './errors.js';
+export { DistributedError, DpError, isDpError, type DpErrorDetails } from './errors.js';
 export { GradientAverager, type Reducer } from './average-gradients.js';
 export { fusedLayout, packArrays, unpackArrays, type FusedLayout, type NamedArray } from './fused-buffer.js';
+export { joinFromEnvironment } from './join-environment.js';
+export {
+  freePorts,
+  launchLocal,
+  localTfConfig,
+  type LaunchOptions,
+  type LaunchResult,
+  type WorkerExit,
+} from './launch.js';

@@ -28,6 +28,7 @@ const PACKAGES: Record<string, string> = {
   models: "new m.ModelError('unknown model', 'use cnn-small')",
   scores: "new m.ScoreError('bad score', 'use loss', 'score')",
   trainer: "new m.TrainError('diverged', 'lower the learning rate')",
+  distributed: "new m.DistributedError('worker 1 is down', 'restart every worker')",
 };
 
 let project: string;

@@ -5,6 +5,7 @@ quietTensorFlowLogs();
 export { quietTensorFlowLogs };
 export { buildModel, modelEntries, modelNames, registerModel, unregisterModel } from './registry.js';
 export { cnnSmall } from './cnn-small.js';
+export { mlp } from './mlp.js';
 export { cifarResNet, resNet } from './resnet.js';
 export { CIFAR_RESNET_DEPTHS, RESNET_DEPTHS } from './resnet-entries.js';
 export {

@@ -1,5 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { cnnSmallEntry } from './cnn-small.js';
+import { mlpEntry } from './mlp.js';
 import { Registry } from '@dp/internal/registry';
 import { ModelError } from './errors.js';
 import { checkOptions } from './options.js';
@@ -42,4 +43,5 @@ export function buildModel(name: string, opts: ModelOptions): LayersModel {
 }
 
 registerModel(cnnSmallEntry);
+registerModel(mlpEntry);
 for (const entry of [...cifarResNetEntries, ...resNetEntries]) registerModel(entry);

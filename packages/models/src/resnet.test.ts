@@ -207,6 +207,7 @@ describe('bad input: one clear ModelError each', () => {
     );
     expect(modelNames()).toEqual([
       'cnn-small',
+      'mlp',
       'resnet20',
       'resnet32',
       'resnet44',

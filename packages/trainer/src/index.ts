@@ -33,3 +33,5 @@ export {
   writeFully,
 } from './durable.js';
 export type { FileContent, FileSystem, WriteFn, WriteOptions } from './durable.js';
+export { evaluateSharded, shardByPosition, workerBatchSize } from './data-parallel.js';
+export type { DataParallel } from './data-parallel.js';

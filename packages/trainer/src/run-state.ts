@@ -26,6 +26,8 @@ interface SavedExtra {
   reports: EpochReport[];
   selection: ReturnType<SelectionStats['state']>;
   caller?: unknown;
+  /** Workers of the run that wrote it (absent before data-parallel training: 1). */
+  worldSize?: number;
 }
 
 /**
@@ -38,12 +40,15 @@ export async function restoreRun(
   fresh: RunState,
   epochs: number,
   checkpoint: CheckpointOptions | undefined,
+  worldSize = 1,
+  /** Whether this process writes the run directory (data-parallel: rank 0 only). */
+  leader = true,
 ): Promise<RunState> {
   if (!checkpoint?.resume) return fresh;
   const saved = readCheckpoint(checkpoint.dir);
   if (!saved) return fresh;
   const pruner = checkResume(
-    { model, pruner: fresh.pruner, epochs, dir: checkpoint.dir, fingerprint: checkpoint.fingerprint },
+    { model, pruner: fresh.pruner, epochs, dir: checkpoint.dir, fingerprint: checkpoint.fingerprint, worldSize },
     saved,
   );
   restoreWeights(model, saved.weights);
@@ -61,7 +66,7 @@ export async function restoreRun(
     startEpoch: saved.epoch + 1,
   };
   checkpoint.restore?.(extra.caller ?? null);
-  removeStaleCheckpoint(checkpoint.dir);
+  if (leader) removeStaleCheckpoint(checkpoint.dir);
   return state;
 }
 
@@ -72,6 +77,7 @@ export async function saveRun(
   state: RunState,
   epoch: number,
   checkpoint: CheckpointOptions,
+  worldSize = 1,
 ): Promise<void> {
   const values = model.getWeights();
   const weights: NamedArray[] = model.weights.map((w, i) => ({
@@ -89,6 +95,7 @@ export async function saveRun(
     reports: state.reports,
     selection: state.selection.state(),
     caller: checkpoint.extra?.() ?? null,
+    ...(worldSize > 1 ? { worldSize } : {}),
   };
   const data: CheckpointData = {
     epoch,
@@ -118,6 +125,8 @@ export interface ResumeTarget {
   dir: string;
   /** The run's config fingerprint (CheckpointOptions.fingerprint). */
   fingerprint: string;
+  /** Data-parallel workers of the run about to resume (default 1): the checkpoint's must be the same. */
+  worldSize?: number;
 }
 
 /**
@@ -140,6 +149,19 @@ export function checkResume(target: ResumeTarget, saved: CheckpointData): Pruner
     throw new TrainError(
       `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run`,
       `delete ${dir}/checkpoint to restart the run`,
+    );
+  }
+  const savedWorkers = (saved.extra as { worldSize?: unknown } | null)?.worldSize ?? 1;
+  const workers = target.worldSize ?? 1;
+  if (savedWorkers !== workers) {
+    const launch = (n: unknown) =>
+      n === 1
+        ? '`dp train --resume` in one process'
+        : `\`dp launch --workers ${String(n)} -- dp train --resume ...\` (or a TF_CONFIG listing ${String(n)} workers)`;
+    throw new TrainError(
+      `the checkpoint in ${dir} was written by a run of ${String(savedWorkers)} worker${savedWorkers === 1 ? '' : 's'}; this run has ${workers} worker${workers === 1 ? '' : 's'}: a run resumes with the world size it started with`,
+      `resume with ${launch(savedWorkers)}, or start a new run directory`,
+      { field: 'worldSize', value: workers, allowed: String(savedWorkers) },
     );
   }
   checkWeights(target.model, saved.weights, dir);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { MAX_LOSS } from '@dp/policies';
+import { packTensors, unpackTensors } from './data-parallel.js';
 import { TrainError } from './errors.js';
 
 /** What one SGD step needs besides the batch: the model, its optimizer and the objective's settings. */
@@ -111,4 +112,51 @@ export function sumStep(
     );
   }
   return { loss, hits: hit };
+}
+
+/**
+ * A data-parallel worker's part of a step: the gradients of sum_i(w_i * loss_i) / globalCount over its batch (no
+ * weight decay: added once after the all-reduce, applyGradientSum), packed in `m.vars` order, and the per-sample
+ * losses and hits of that forward pass. Disposes the batch's tensors.
+ */
+export function gradientStep(
+  m: StepModel,
+  { x, labels, y, w }: BatchTensors,
+  globalCount: number,
+): StepResult & { gradients: Float32Array } {
+  let perSample: tf.Tensor1D | undefined;
+  let hits: tf.Tensor1D | undefined;
+  const { value, grads } = m.optimizer.computeGradients(() => {
+    const logits = m.model.apply(x, { training: true }) as tf.Tensor2D;
+    const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, m.labelSmoothing, tf.Reduction.NONE);
+    perSample = tf.keep(losses as tf.Tensor1D);
+    hits = tf.keep(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32') as tf.Tensor1D);
+    return tf.div(tf.sum(tf.mul(losses, w)), globalCount) as tf.Scalar;
+  }, m.vars);
+  const ordered = m.vars.map((v) => grads[v.name]!);
+  const gradients = packTensors(ordered);
+  const result = {
+    losses: perSample!.dataSync() as Float32Array,
+    hits: hits!.dataSync() as Float32Array,
+    gradients,
+  };
+  tf.dispose([x, labels, y, w, perSample!, hits!, value, ...ordered]);
+  return result;
+}
+
+/** Applies the all-reduced gradient sum (plus weight decay, once) at learning rate `lr`: the update of sgdStep. */
+export function applyGradientSum(m: StepModel, sum: Float32Array, lr: number): void {
+  m.optimizer.setLearningRate(lr);
+  const grads = unpackTensors(sum, m.vars);
+  const extra: tf.Tensor[] = [];
+  const named = m.vars.map((v, i) => {
+    let g = grads[i]!;
+    if (m.weightDecay > 0 && m.decayed.includes(v)) {
+      g = tf.add(g, tf.mul(v, m.weightDecay));
+      extra.push(g);
+    }
+    return { name: v.name, tensor: g };
+  });
+  m.optimizer.applyGradients(named);
+  tf.dispose([...grads, ...extra]);
 }

@@ -6,7 +6,18 @@ import { TrainError } from './errors.js';
 import { describeCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
 import { restoreRun, saveRun, type RunState } from './run-state.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
-import { batchTensors, sgdStep, sumStep, type StepModel } from './step.js';
+import { applyGradientSum, batchTensors, gradientStep, sgdStep, sumStep, type StepModel } from './step.js';
+import {
+  averageNonTrainable,
+  checkSameStart,
+  evaluateSharded,
+  packSamples,
+  shardByPosition,
+  unpackSamples,
+  workerBatchSize,
+  type DataParallel,
+  type GlobalSamples,
+} from './data-parallel.js';
 import { evaluate, resolveInference, type EvalResult, type InferenceKind } from './evaluate.js';
 import { InputConverter } from './input.js';
 import { checkSchedule, learningRate, SCHEDULES, type ScheduleConfig } from './schedule.js';
@@ -123,6 +134,12 @@ export interface TrainArgs {
   seed?: number;
   /** Batches prepared ahead in a worker thread while the model trains (default 2; 0 = on the main thread). */
   prefetch?: number;
+  /**
+   * Data-parallel training over a joined cluster (@dp/distributed's `joinCluster`): `options.batchSize` is the
+   * global batch, each worker trains batchSize / worldSize of it per step (data-parallel.ts). Every worker calls
+   * train() with the same arguments; rank 0 alone writes checkpoints.
+   */
+  parallel?: DataParallel;
 }
 
 function checkOptions(o: TrainOptions): void {
@@ -159,13 +176,16 @@ function checkOptions(o: TrainOptions): void {
 export async function train(args: TrainArgs): Promise<TrainResult> {
   const { model, train: data, options, hooks, checkpoint } = args;
   checkArgs(args);
+  const parallel = args.parallel && args.parallel.worldSize > 1 ? args.parallel : undefined;
   const optimizer = tf.train.momentum(options.schedule.lr, options.momentum ?? 0.9, options.nesterov ?? false);
   const fresh: RunState = { pruner: args.pruner, reports: [], selection: new SelectionStats(data.size), startEpoch: 0 };
-  const state = await restoreRun(model, optimizer, fresh, options.epochs, checkpoint);
+  const leader = !parallel || parallel.rank === 0;
+  const state = await restoreRun(model, optimizer, fresh, options.epochs, checkpoint, parallel?.worldSize ?? 1, leader);
+  if (parallel) await checkSameStart(parallel, state.startEpoch, checkpoint?.dir);
   warnIfOneDnnOff(hooks?.onWarning ?? console.warn);
   // Batches are gathered, augmented and normalised in a worker thread, ahead of the training step.
   const loader = await createBatchLoader(data, {
-    batchSize: options.batchSize,
+    batchSize: workerBatchSize(options.batchSize, parallel),
     augment: args.augment ?? 'none',
     seed: args.seed ?? 0,
     prefetch: args.prefetch ?? 2,
@@ -180,10 +200,10 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
       labelSmoothing: options.labelSmoothing ?? 0,
     };
     for (let epoch = state.startEpoch; epoch < options.epochs; epoch++) {
-      const report = await trainEpoch(args, step, loader, state, epoch);
+      const report = await trainEpoch(args, step, loader, state, epoch, parallel);
       state.reports.push(report);
-      if (checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === options.epochs - 1))
-        await saveRun(model, optimizer, state, epoch, checkpoint);
+      if (leader && checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === options.epochs - 1))
+        await saveRun(model, optimizer, state, epoch, checkpoint, parallel?.worldSize ?? 1);
       hooks?.onEpoch?.(report);
     }
   } finally {
@@ -203,8 +223,9 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
 }
 
 /** Every argument of train() that can be checked before anything is touched (TrainErrors with a fix). */
-function checkArgs({ train: data, pruner, options, checkpoint }: TrainArgs): void {
+function checkArgs({ train: data, pruner, options, checkpoint, parallel }: TrainArgs): void {
   checkOptions(options);
+  workerBatchSize(options.batchSize, parallel);
   if (checkpoint && (!Number.isInteger(checkpoint.every) || checkpoint.every < 1)) {
     throw new TrainError(
       `checkpoint.every = ${String(checkpoint.every)} is invalid: expected an integer >= 1`,
@@ -226,13 +247,18 @@ function checkArgs({ train: data, pruner, options, checkpoint }: TrainArgs): voi
   resolveInference(options.inference ?? 'auto'); // validate now, not at the first evaluation
 }
 
-/** One epoch: select, train the selection batch by batch (the pruner observing every step), evaluate; its report. */
+/**
+ * One epoch: select, train the selection batch by batch (the pruner observing every step), evaluate; its report.
+ * Data-parallel (`parallel`), this worker trains its positions of the selection (data-parallel.ts) and every step
+ * all-gathers the samples and all-reduces the gradients: the report is the same on every worker.
+ */
 async function trainEpoch(
-  { train: data, test, options, hooks }: TrainArgs,
+  { train: data, test, options, hooks, model }: TrainArgs,
   step: StepModel,
   loader: BatchLoader,
   state: RunState,
   epoch: number,
+  parallel: DataParallel | undefined,
 ): Promise<EpochReport> {
   const { epochs, batchSize } = options;
   const costs: Costs = { train: 0, data: 0, select: 0, score: 0, eval: 0 };
@@ -241,45 +267,53 @@ async function trainEpoch(
   state.selection.record(indices);
   costs.select += (performance.now() - t) / 1000;
   const steps = batchCount(indices.length, batchSize);
+  const mine = parallel ? shardByPosition(indices, weights, parallel.rank, parallel.worldSize) : { indices, weights };
   let lossSum = 0;
   let correctSum = 0;
   let seen = 0;
   let lr = 0;
-  let k = 0;
-  const iter = loader.epoch(indices, weights, epoch)[Symbol.iterator]();
-  for (;;) {
+  const iter = loader.epoch(mine.indices, mine.weights, epoch)[Symbol.iterator]();
+  for (let k = 0; k < steps; k++) {
     t = performance.now();
     const next = iter.next();
-    if (next.done) break;
-    const batch = next.value;
-    const tensors = batchTensors(batch, data.numClasses);
+    // Data-parallel, a worker's shard may run out one step before the others: it still takes part in the step.
+    const batch = next.done ? undefined : next.value;
+    const tensors = batch ? batchTensors(batch, data.numClasses) : undefined;
     costs.data += (performance.now() - t) / 1000;
 
-    t = performance.now();
     // Progress is measured in epochs (fraction of an epoch done), so schedules do not depend on step counts.
     lr = learningRate(options.schedule, (epoch + k / steps) / epochs);
-    const result = sgdStep(step, tensors, lr);
-    costs.train += (performance.now() - t) / 1000;
-    const sums = sumStep(result, { epoch, step: k, lr });
+    let s: GlobalSamples;
+    if (parallel) {
+      const count = Math.min(batchSize, indices.length - k * batchSize);
+      s = await parallelStep(step, parallel, tensors, batch, count, loader.batchSize, lr, costs);
+    } else {
+      t = performance.now();
+      const result = sgdStep(step, tensors!, lr);
+      costs.train += (performance.now() - t) / 1000;
+      s = { ids: batch!.ids, labels: batch!.labels, losses: result.losses, hits: result.hits };
+    }
+    const sums = sumStep(s, { epoch, step: k, lr });
 
     t = performance.now();
-    state.pruner.observe(batch.ids, result.losses);
+    state.pruner.observe(s.ids, s.losses);
     costs.score += (performance.now() - t) / 1000;
     // The caller's hook is in no cost bucket (its own work, e.g. score trackers, is not the method's cost).
-    hooks?.onStep?.({ epoch, ids: batch.ids, labels: batch.labels, losses: result.losses, correct: result.hits });
+    hooks?.onStep?.({ epoch, ids: s.ids, labels: s.labels, losses: s.losses, correct: s.hits });
     lossSum += sums.loss;
     correctSum += sums.hits;
-    seen += batch.ids.length;
-    k++;
-    hooks?.onBatch?.({ epoch, step: k, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
+    seen += s.ids.length;
+    hooks?.onBatch?.({ epoch, step: k + 1, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
     // The batch loop is otherwise synchronous for a whole epoch: yield once per batch so signal handlers
     // (Ctrl-C), timers and I/O callbacks run between batches, not only at the epoch's end (~µs per batch).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  // Batch-norm moving statistics were updated by each worker from its own batches: their mean, everywhere.
+  if (parallel) await averageNonTrainable(model.nonTrainableWeights, parallel);
   const evalEvery = options.evalEvery ?? 1;
   const testResult =
     test && ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1)
-      ? await evaluateEpoch(step.model, data, test, options, hooks, epoch)
+      ? await evaluateEpoch(step.model, data, test, options, hooks, epoch, parallel)
       : undefined;
   if (testResult) costs.eval += testResult.seconds;
   return {
@@ -296,6 +330,35 @@ async function trainEpoch(
   };
 }
 
+/**
+ * One data-parallel step: this worker's gradients (zeros when its shard has run out), the step's samples
+ * all-gathered (costs.score: what the pruner needs) and the gradients summed (costs.train), then the update.
+ */
+async function parallelStep(
+  step: StepModel,
+  parallel: DataParallel,
+  tensors: ReturnType<typeof batchTensors> | undefined,
+  batch: { ids: Uint32Array; labels: Int32Array } | undefined,
+  count: number,
+  perWorker: number,
+  lr: number,
+  costs: Costs,
+): Promise<GlobalSamples> {
+  let t = performance.now();
+  const local = tensors ? gradientStep(step, tensors, count) : undefined;
+  const gradients = local?.gradients ?? new Float32Array(step.vars.reduce((n, v) => n + v.size, 0));
+  const mine =
+    local && batch ? { ids: batch.ids, labels: batch.labels, losses: local.losses, hits: local.hits } : undefined;
+  costs.train += (performance.now() - t) / 1000;
+  t = performance.now();
+  const gathered = await parallel.allGather(packSamples(mine, perWorker));
+  costs.score += (performance.now() - t) / 1000;
+  t = performance.now();
+  applyGradientSum(step, await parallel.allReduce(gradients), lr);
+  costs.train += (performance.now() - t) / 1000;
+  return unpackSamples(gathered, perWorker, parallel.worldSize, count);
+}
+
 /** The epoch's evaluation on the test split (normalised with the training set's statistics). */
 function evaluateEpoch(
   model: LayersModel,
@@ -304,15 +367,17 @@ function evaluateEpoch(
   options: TrainOptions,
   hooks: TrainHooks | undefined,
   epoch: number,
+  parallel: DataParallel | undefined,
 ): Promise<EvalResult> {
-  return evaluate(model, test, {
+  const evalOptions = {
     inference: options.inference ?? 'auto',
     ...(hooks?.onWarning ? { onWarning: hooks.onWarning } : {}),
     ...(hooks?.onEvalBatch
       ? { onBatch: (done: number, total: number) => hooks.onEvalBatch!({ epoch, done, total }) }
       : {}),
     converter: new InputConverter({ ...test, mean: data.mean, std: data.std }),
-  });
+  };
+  return parallel ? evaluateSharded(model, test, evalOptions, parallel) : evaluate(model, test, evalOptions);
 }
 
 /** The run's totals: every cost bucket, the training seconds and the samples trained, summed over the epochs. */

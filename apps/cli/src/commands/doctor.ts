@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { DataError, FASHION_MNIST, locateIdx } from '@dp/data';
+import { nativeStatus } from '@dp/distributed';
 import { describeCpu, oneDnnSafe, oneDnnState, type CpuInfo, type OneDnnState } from '@dp/trainer';
 import { loadBackend, setupCommand } from '@dp/experiments';
 import type { Command } from '../command.js';
@@ -62,6 +63,7 @@ async function checkSetup(values: Record<string, string | boolean | undefined>):
         : 'tfjs-layers forward pass (compiled graphs need the native backend)',
     ],
     ['fashion-mnist', fmnist ?? 'not found (apt-get install dataset-fashion-mnist, or it downloads on first use)'],
+    ['distributed', distributedLine()],
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
   if (info.backend !== 'tensorflow') {
@@ -72,6 +74,14 @@ async function checkSetup(values: Record<string, string | boolean | undefined>):
   }
   process.stdout.write('\nOK: training runs on the native TensorFlow backend.\n');
   return 0;
+}
+
+/** Whether @dp/distributed's native addon loads (multi-worker training: dp launch, TF_CONFIG), and why not. */
+function distributedLine(): string {
+  const s = nativeStatus();
+  return s.ok
+    ? `addon loads (TensorFlow ${s.tensorflow} collectives): dp launch and TF_CONFIG workers available`
+    : `unavailable (one-process training is unaffected): ${s.reason}`;
 }
 
 /** Compile and run a small model as one native graph: the path evaluation and scoring take by default. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { joinFromEnvironment } from '@dp/distributed';
 import { readCheckpoint, type CheckpointData } from '@dp/trainer';
 import {
   checkOutputPath,
@@ -35,6 +36,10 @@ directory: config.json, log.jsonl, tensorboard/, checkpoint/, result.json.
 
   --out DIR               run directory (default runs/<dataset>-<model>-<policy>-...-<time>)
   --resume DIR            continue the run in DIR from its last checkpoint (same config; killed runs included)
+
+With TF_CONFIG set (TensorFlow's cluster convention; \`dp launch\` sets it), the process joins that cluster and trains
+data-parallel: --batch-size is the global batch (a multiple of the number of workers), worker 0 writes the run
+directory, every worker must be given the same options and run directory.
 
 ${runFlagsHelp()}`,
   examples: [
@@ -91,12 +96,25 @@ ${runFlagsHelp()}`,
         ` · ${cfg.epochs} epochs · backend ${backend.backend}${backend.tensorflowVersion ? ` (TensorFlow ${backend.tensorflowVersion})` : ''}\n` +
         `run directory: ${runDir}${resumeNote(checkpoint, cfg.epochs, Boolean(resumeDir))}\n`,
     );
+    // TF_CONFIG set: join the cluster (every worker started) before training; null trains in this process alone.
+    const parallel = await joinFromEnvironment();
+    if (parallel) process.stdout.write(`worker ${parallel.rank} of ${parallel.worldSize} joined the cluster\n`);
     const printer = runPrinter(cfg);
     try {
-      await executeRun(cfg, { runDir, resume: Boolean(resumeDir), backend, data, signals: true, callbacks: printer });
+      await executeRun(cfg, {
+        runDir,
+        resume: Boolean(resumeDir),
+        backend,
+        data,
+        signals: true,
+        callbacks: printer,
+        ...(parallel ? { parallel } : {}),
+      });
     } finally {
       printer.close();
     }
+    // Every worker leaves together: a peer may still need this one's data for the last collective.
+    await parallel?.close();
     return 0;
   },
 };

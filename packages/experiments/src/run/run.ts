@@ -4,7 +4,15 @@ import type { DatasetPair, ImageDataset } from '@dp/data';
 import { createPruner, PrunerError, type Pruner } from '@dp/policies';
 import { datasetFingerprint, pixelFingerprint, ScoreError } from '@dp/scores';
 import { readScoreFile } from '@dp/scores/node';
-import { checkResume, readCheckpoint, train, TrainError, type EpochReport, type TrainResult } from '@dp/trainer';
+import {
+  checkResume,
+  readCheckpoint,
+  train,
+  TrainError,
+  type DataParallel,
+  type EpochReport,
+  type TrainResult,
+} from '@dp/trainer';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { BackendInfo } from '../backend.js';
 import { fingerprint, resolveAugment, type RunConfig } from '../config/config.js';
@@ -49,7 +57,16 @@ export interface RunOptions {
   /** Stop at the next batch on SIGINT / SIGTERM, keeping the last checkpoint (default false: the caller's business). */
   signals?: boolean;
   callbacks?: RunCallbacks;
+  /**
+   * Data-parallel training over a joined cluster (@dp/distributed `joinCluster`): every worker runs executeRun with
+   * the same config and run directory; rank 0 alone writes it (config, log, TensorBoard, checkpoints, result.json),
+   * the others read it on resume. `cfg.batchSize` is the global batch.
+   */
+  parallel?: DataParallel;
 }
+
+/** Whether this process writes the run directory: a one-process run, or rank 0 of a data-parallel one. */
+const isLeader = (opts: RunOptions): boolean => !opts.parallel || opts.parallel.rank === 0;
 
 /** What a run trains with, checked whole before its directory changes. */
 interface Prepared {
@@ -79,16 +96,18 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     return done;
   }
   const prepared = await prepareRun(cfg, opts);
-  const writer = openRunDir(cfg, opts, prepared);
+  const writer = isLeader(opts) ? openRunDir(cfg, opts, prepared) : undefined;
   const { result, signal } = await trainRun(cfg, opts, prepared, writer);
   const summary = runSummary(cfg, opts, prepared, result);
-  writeJsonAtomic(join(opts.runDir, 'result.json'), summary);
-  runLog(opts.runDir)({
-    type: 'end',
-    finalAccuracy: summary.finalAccuracy,
-    trainingSeconds: summary.trainingSeconds,
-    samplesTrained: summary.samplesTrained,
-  });
+  if (isLeader(opts)) {
+    writeJsonAtomic(join(opts.runDir, 'result.json'), summary);
+    runLog(opts.runDir)({
+      type: 'end',
+      finalAccuracy: summary.finalAccuracy,
+      trainingSeconds: summary.trainingSeconds,
+      samplesTrained: summary.samplesTrained,
+    });
+  }
   cb.onFinish?.(summary, { alreadyFinished: false });
   // Ctrl-C during the last epoch's evaluation: the run was let finish; stop here rather than go on to the next run.
   if (signal)
@@ -168,7 +187,11 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
     resumed = opts.resume ? readCheckpoint(opts.runDir) : undefined;
     if (resumed) {
       checkResumedData(opts.runDir, pair.source, dataId, onWarning);
-      checkResume({ model, pruner, epochs: cfg.epochs, dir: opts.runDir, fingerprint: fingerprint(cfg) }, resumed);
+      const worldSize = opts.parallel?.worldSize ?? 1;
+      checkResume(
+        { model, pruner, epochs: cfg.epochs, dir: opts.runDir, fingerprint: fingerprint(cfg), worldSize },
+        resumed,
+      );
     }
   } catch (e) {
     model.dispose();
@@ -219,6 +242,7 @@ function openRunDir(
     type: p.resumed ? 'resume' : 'start',
     ...(p.resumed ? { fromEpoch: p.resumed.epoch + 1 } : {}),
     config: cfg,
+    ...(opts.parallel && opts.parallel.worldSize > 1 ? { workers: opts.parallel.worldSize } : {}),
     environment: environmentRecord(backend),
     git: gitRevision(),
     data: {
@@ -252,7 +276,7 @@ async function trainRun(
 ): Promise<{ result: TrainResult; signal: string | undefined }> {
   const { runDir } = opts;
   const cb = opts.callbacks ?? {};
-  const log = runLog(runDir);
+  const log = isLeader(opts) ? runLog(runDir) : () => {};
   const watch = new SignalWatch(opts.signals ?? false);
   const started = performance.now();
   let firstEpoch: number | undefined;
@@ -267,6 +291,7 @@ async function trainRun(
       checkpoint: { dir: runDir, every: cfg.checkpointEvery, fingerprint: fingerprint(cfg), resume: opts.resume },
       augment: resolveAugment(cfg),
       seed: cfg.seed,
+      ...(opts.parallel ? { parallel: opts.parallel } : {}),
       hooks: {
         onWarning: (m) => cb.onWarning?.(m),
         onBatch: (b) => {
@@ -315,6 +340,8 @@ async function trainRun(
       });
       throw interruptedError(e, watch.signal(), runDir, cfg.epochs);
     }
+    // A data-parallel worker down (@dp/distributed's DistributedError, recognised by name): logged, then reported as is.
+    if ((e as Error | undefined)?.name === 'DistributedError') log({ type: 'error', message: (e as Error).message });
     if (e instanceof TrainError) {
       const kept = readCheckpoint(runDir);
       log({ type: 'error', message: e.message });
