@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { createPruner, PrunerError, type PrunerConfig } from '../index.js';
 import { Rng } from '../rng.js';
 import { fakeLoss, trainEpoch } from '../testing/helpers.js';
-import { kmeans1d, kmeansLabels, roundHalfEven, seta, slidingWindow } from './seta.js';
+import {
+  groupScores,
+  groupSubsetById,
+  kmeans1d,
+  kmeansLabels,
+  roundHalfEven,
+  scoreRange,
+  seta,
+  slidingWindow,
+} from './seta.js';
 
 /** Within-group sum of squares of a labelling. */
 function sse(values: ArrayLike<number>, labels: ArrayLike<number>): number {
@@ -360,4 +369,54 @@ describe('seta', () => {
       initialScore: 3,
     });
   });
+});
+
+describe('seta: the id-order histogram of a random-order subset', () => {
+  // groupSubsetById must give exactly groupScores' groups (sizes, edges) and bins, for any order of the subset.
+  const cases: [string, (rng: Rng, i: number) => number][] = [
+    ['observed losses >= 0', (rng) => -Math.log(1 - rng.nextFloat() * 0.999)],
+    [
+      'unseen, negative and tied scores',
+      (rng, i) => (i % 7 === 0 ? Number.NaN : i % 5 === 0 ? 1.5 : rng.nextFloat() * 8 - 3),
+    ],
+    ['huge and tiny magnitudes', (rng, i) => (i % 3 === 0 ? 3e38 * rng.nextFloat() : 1e-40 * rng.nextFloat())],
+  ];
+  for (const [name, score] of cases) {
+    it(name, () => {
+      const n = 20000;
+      const rng = new Rng(7);
+      const last = new Float32Array(n);
+      for (let i = 0; i < n; i++) last[i] = score(rng, i) + 0;
+      const bits = new Uint32Array(last.buffer);
+      const all = Uint32Array.from({ length: n }, (_, i) => i);
+      const range = scoreRange(last, all, n); // of all n scores, as markSubset gives it
+      const ids = rng.shuffle(all.slice()).subarray(0, 12345);
+      const m = ids.length;
+      const countsA = new Uint32Array(4096);
+      const sumsA = new Float64Array(4096);
+      const bins = new Uint16Array(n);
+      const a = groupScores(last, bits, ids, m, range, 3, 10, countsA, sumsA, bins);
+      const countsB = new Uint32Array(4096);
+      const sumsB = new Float64Array(4096);
+      const binById = new Uint16Array(n);
+      const b = groupSubsetById(
+        last,
+        bits,
+        ids,
+        m,
+        n,
+        range,
+        3,
+        10,
+        countsB,
+        sumsB,
+        binById,
+        new Int32Array(n / 32 + 1),
+      );
+      expect(b).toEqual(a);
+      expect(sumsB).toEqual(sumsA);
+      expect(countsB).toEqual(countsA);
+      expect(Uint16Array.from(ids, (id) => binById[id]!)).toEqual(bins.subarray(0, m));
+    });
+  }
 });

@@ -25,6 +25,8 @@ const BINS = 1 << BIN_BITS;
 const MAX_GROUPS = 100;
 /** Samples of the pilot k-means that calibrates the random-prune share (all of them when N is at most this). */
 const PILOT = 65536;
+/** Largest subset groupSubsetById may histogram in id order (its float64 bin sums are exact up to 2^28 terms). */
+const ID_ORDER_MAX = 2 ** 28;
 
 /** Python's round() for x >= 0: to the nearest integer, halves to even (round(4.5) = 4). */
 export function roundHalfEven(x: number): number {
@@ -100,7 +102,7 @@ export function kmeans1d(counts: ArrayLike<number>, sums: ArrayLike<number>, b: 
 }
 
 /** A grouping of some samples: group sizes easy -> hard and, for k-means groupings, their histogram-bin edges. */
-interface Grouping {
+export interface Grouping {
   sizes: Float64Array;
   /** edges[t] = first bin of group t, edges[g] = the number of bins; null when the groups are random chunks. */
   edges: Int32Array | null;
@@ -161,13 +163,13 @@ function keyOf(x: number): number {
 }
 
 /** Smallest and largest score and the number of never-observed ones (NaN) among ids[0, m). */
-interface ScoreRange {
+export interface ScoreRange {
   lo: number;
   hi: number;
   unseen: number;
 }
 
-function scoreRange(last: Float32Array, ids: Uint32Array, m: number): ScoreRange {
+export function scoreRange(last: Float32Array, ids: Uint32Array, m: number): ScoreRange {
   // NaN fails both comparisons and is counted instead.
   let lo = Infinity;
   let hi = -Infinity;
@@ -301,7 +303,7 @@ function binAny(
  * bin = (key - minKey) >>> shift with the smallest shift that fits; counts and exact float64 sums per bin; then
  * kmeans1d over the non-empty bins.
  */
-function groupScores(
+export function groupScores(
   last: Float32Array,
   bits: Uint32Array,
   ids: Uint32Array,
@@ -313,6 +315,24 @@ function groupScores(
   sums: Float64Array,
   bins: Uint16Array,
 ): Grouping {
+  const { lo, minKey, shift, nb, observed } = histogramLayout(range, initValue, counts, sums);
+  if (observed) {
+    // All observed and >= +0 (observe and load store -0 as +0): key - minKey = bits - bits(lo).
+    f32[0] = lo;
+    binObserved(last, bits, ids, m, u32[0]!, shift, counts, sums, bins);
+  } else {
+    binAny(last, bits, ids, m, minKey, initValue, shift, counts, sums, bins);
+  }
+  return groupHistogram(counts, sums, nb, m, k);
+}
+
+/** The histogram's bins for scores in `range` (widened to initValue if some are unseen); zeroes counts and sums. */
+function histogramLayout(
+  range: ScoreRange,
+  initValue: number,
+  counts: Uint32Array,
+  sums: Float64Array,
+): { lo: number; minKey: number; shift: number; nb: number; observed: boolean } {
   let { lo, hi } = range;
   if (range.unseen > 0) {
     lo = Math.min(lo, initValue);
@@ -324,14 +344,100 @@ function groupScores(
   const nb = Math.floor(width / 2 ** shift) + 1;
   counts.fill(0, 0, nb);
   sums.fill(0, 0, nb);
-  if (range.unseen === 0 && lo >= 0) {
-    // All observed and >= +0 (observe and load store -0 as +0): key - minKey = bits - bits(lo).
-    f32[0] = lo;
-    binObserved(last, bits, ids, m, u32[0]!, shift, counts, sums, bins);
-  } else {
-    binAny(last, bits, ids, m, minKey, initValue, shift, counts, sums, bins);
-  }
+  return { lo, minKey, shift, nb, observed: range.unseen === 0 && lo >= 0 };
+}
+
+/**
+ * groupScores for a subset of distinct ids in random order (ids[0, m), m <= ID_ORDER_MAX), with the same result but
+ * no random access to the scores: a bitmap of the members (`member`, ceil(n / 32) words, L2-resident), then one
+ * sequential pass over all n ids histograms the members and writes every id's bin to binById. Counts do not depend
+ * on the order, and neither do the sums: the scores of one bin are float32s within 2^20 consecutive keys (at most
+ * two adjacent binades of one sign, or subnormals), so all are integer multiples of the smallest one's ulp q and
+ * below 2^25 q in size; any partial sum of m <= 2^28 of them is then exact in float64, whatever the order. Random
+ * reads into 4-byte scores of 10^6 samples are ~10x slower than this at N ~ 10^6 (seta's random pruning leaves
+ * its subset in random order whenever it marked too many).
+ */
+export function groupSubsetById(
+  last: Float32Array,
+  bits: Uint32Array,
+  ids: Uint32Array,
+  m: number,
+  n: number,
+  range: ScoreRange,
+  initValue: number,
+  k: number,
+  counts: Uint32Array,
+  sums: Float64Array,
+  binById: Uint16Array,
+  member: Int32Array,
+): Grouping {
+  markMembers(ids, m, member);
+  const { lo, minKey, shift, nb, observed } = histogramLayout(range, initValue, counts, sums);
+  f32[0] = lo;
+  const base = observed ? u32[0]! : 0;
+  binMembers(last, bits, n, member, observed, base, minKey, initValue, shift, counts, sums, binById);
   return groupHistogram(counts, sums, nb, m, k);
+}
+
+/** member := the bitmap of ids[0, m). */
+function markMembers(ids: Uint32Array, m: number, member: Int32Array): void {
+  member.fill(0);
+  for (let j = 0; j < m; j++) {
+    const id = ids[j]!;
+    member[id >>> 5]! |= 1 << (id & 31);
+  }
+}
+
+/**
+ * The histogram pass of groupSubsetById: every id's bin to binById (as binObserved when `observed`, else binAny),
+ * the members' counts and scores added to counts and sums (a non-member adds 0 and ±0: exact no-ops), branch-free.
+ */
+function binMembers(
+  last: Float32Array,
+  bits: Uint32Array,
+  n: number,
+  member: Int32Array,
+  observed: boolean,
+  base: number,
+  minKey: number,
+  initValue: number,
+  shift: number,
+  counts: Uint32Array,
+  sums: Float64Array,
+  binById: Uint16Array,
+): void {
+  if (observed) {
+    for (let id = 0; id < n; id++) {
+      const inSubset = (member[id >>> 5]! >>> (id & 31)) & 1;
+      const b = (bits[id]! - base) >>> shift;
+      counts[b]! += inSubset;
+      sums[b]! += inSubset * last[id]!;
+      binById[id] = b;
+    }
+    return;
+  }
+  const initKey = keyOf(initValue);
+  for (let id = 0; id < n; id++) {
+    const inSubset = (member[id >>> 5]! >>> (id & 31)) & 1;
+    const x = last[id]!;
+    const seen = x === x;
+    const b = ((seen ? floatBitsToKey(bits[id]!) >>> 0 : initKey) - minKey) >>> shift;
+    counts[b]! += inSubset;
+    sums[b]! += inSubset * (seen ? x : initValue);
+    binById[id] = b;
+  }
+}
+
+/** compactToBins with the bins looked up by id (groupSubsetById's binById). */
+function compactToBinsById(ids: Uint32Array, binById: Uint16Array, m: number, binLo: number, binHi: number): number {
+  let c = 0;
+  for (let j = 0; j < m; j++) {
+    const id = ids[j]!;
+    ids[c] = id;
+    const d = binById[id]! - binLo;
+    c += +(d >= 0) & +(d < binHi - binLo);
+  }
+  return c;
 }
 
 /**
@@ -383,7 +489,8 @@ export function kmeansLabels(values: Float32Array, k: number, initialScore = 3):
  *   is calibrated per selection so that the run's average pruned share is pruneRatio; Selection.kept reports the
  *   real count. k-means: the exact optimum of the 1-D objective on a histogram of at most 4,096 bins over the
  *   sortable float keys (kmeans1d): deterministic, no initialisation to seed. Weight 1 (as the official code).
- * Memory: last loss 4 B + subset scratch 4 B + bin scratch 2 B per sample, + the pilot's ids (4 B each, <= 65,536).
+ * Memory: last loss 4 B + subset scratch 4 B + bin scratch 2 B + a subset bitmap 1 bit per sample, + the pilot's ids
+ * (4 B each, <= 65,536).
  */
 export const seta: Policy<SetaOptions> = {
   name: 'seta',
@@ -420,6 +527,7 @@ export const seta: Policy<SetaOptions> = {
     const subset = new Uint32Array(n); // the random subset (scratch)
     const block = new Uint32Array(4096);
     const pilotScratch = new Uint32Array(Math.min(n, PILOT)); // the pilot's ids (scratch)
+    const member = new Int32Array(Math.ceil(n / 32)); // the random subset as a bitmap (scratch, groupSubsetById)
 
     /**
      * The random pruning: a uniformly random m-subset of [0, N) into subset[0, m), as sampleSubset (select.ts) but
@@ -428,13 +536,14 @@ export const seta: Policy<SetaOptions> = {
      * two-stream writes); then a uniformly random m of the marked, or all of them and a uniformly random few of the
      * others, are moved to the front (partial Fisher-Yates): exactly uniform over all m-subsets.
      */
-    const randomSubset = (m: number, rng: Rng): ScoreRange => {
+    const randomSubset = (m: number, rng: Rng): { range: ScoreRange; randomOrder: boolean } => {
       // Marked iff draw < floor(m / N * 2^32) (in [1, 2^32]), compared in int32 (rng.ts signedBelow).
       const range: ScoreRange = { lo: Infinity, hi: -Infinity, unseen: 0 };
       const a = markSubset(last, n, signedBelow(Math.floor((m / n) * 4294967296)), rng, block, subset, range);
       if (a > m) rng.partialShuffle(subset, 0, a, m);
       else if (a < m) rng.partialShuffle(subset, a, n, m - a);
-      return range;
+      // a > m: the m kept are a random permutation of the marked; else the marked in id order and a few others.
+      return { range, randomOrder: a > m };
     };
 
     const randomKeep = (rng: Rng) => {
@@ -473,9 +582,13 @@ export const seta: Policy<SetaOptions> = {
         inWindow += hi < g ? pilot.sizes[hi++]! : pilot.sizes[--lo]!;
       // Random pruning, calibrated: E[R ∩ window] = m * inWindow / pm = keep.
       const m = Math.min(n, Math.max(1, Math.round((keep * pm) / inWindow)));
-      const range = randomSubset(m, rng);
-      // k-means of the subset's scores, then its window groups.
-      const sub = groupScores(last, bits, subset, m, range, initValue, k, counts, sums, binOf);
+      const { range, randomOrder } = randomSubset(m, rng);
+      // k-means of the subset's scores (in id order when the subset is in random order: same groups, faster),
+      // then its window groups.
+      const byId = randomOrder && m <= ID_ORDER_MAX;
+      const sub = byId
+        ? groupSubsetById(last, bits, subset, m, n, range, initValue, k, counts, sums, binOf, member)
+        : groupScores(last, bits, subset, m, range, initValue, k, counts, sums, binOf);
       const gs = sub.sizes.length;
       if (gs !== g) {
         // Fewer distinct scores in the subset than groups (tiny N): the same window, scaled to its groups.
@@ -491,14 +604,18 @@ export const seta: Policy<SetaOptions> = {
         indices = new Uint32Array(c);
         sampleSubset(subset, 0, m, c, rng, indices, 0);
       } else {
-        indices = subset.slice(0, compactToBins(subset, binOf, m, sub.edges[lo]!, sub.edges[hi]!));
+        const [binLo, binHi] = [sub.edges[lo]!, sub.edges[hi]!];
+        const c = byId
+          ? compactToBinsById(subset, binOf, m, binLo, binHi)
+          : compactToBins(subset, binOf, m, binLo, binHi);
+        indices = subset.slice(0, c);
       }
       // An empty window (possible only for tiny N): one random sample, as seta.py.
       return { indices: indices.length > 0 ? indices : Uint32Array.of(rng.int(n)) };
     };
 
     return {
-      bytesPerSample: 10 + (4 * pilotScratch.length) / n,
+      bytesPerSample: 10 + (4 * pilotScratch.length + 4 * member.length) / n,
       choose(epoch, rng) {
         if (epoch >= windowEnd) return randomKeep(rng);
         const i = iteration++;
