@@ -14,10 +14,11 @@ import { runEta } from '../format.js';
 import { appendFileExplained, writeFileAtomic, writeJsonAtomic } from '../fs.js';
 import { loadData, runSplits, type EvaluatedOn } from './data.js';
 import { environmentRecord, gitRevision } from './environment.js';
-import { compactLog, writeEpochScalars } from './log.js';
+import { compactLog, writeEpochScalars, type ScalarWriter } from './log.js';
 import { prunerError } from './plan.js';
 import { checkResumedData, guardRunDir, runCpus } from './run-dir.js';
 import { Interrupted, interruptedError, SignalWatch } from './signals.js';
+import { tensorboardWriter } from './tensorboard.js';
 import type { RunSummary } from './summary.js';
 
 export type { RunSummary } from './summary.js';
@@ -192,11 +193,7 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
  * (each epoch once; a run started again without a checkpoint keeps its other records but none of its epochs);
  * the start or resume record; TensorBoard written again from the checkpoint's epochs. Returns the scalar writer.
  */
-function openRunDir(
-  cfg: RunConfig,
-  opts: RunOptions,
-  p: Prepared,
-): ReturnType<NonNullable<BackendInfo['node']>['summaryFileWriter']> | undefined {
+function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ScalarWriter | undefined {
   const { runDir, backend } = opts;
   mkdirSync(runDir, { recursive: true });
   const configPath = join(runDir, 'config.json');
@@ -231,7 +228,8 @@ function openRunDir(
       ...p.dataId,
     },
   });
-  const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
+  const node = backend.node;
+  const writer = node ? tensorboardWriter((d) => node.summaryFileWriter(d), join(runDir, 'tensorboard')) : undefined;
   if (writer && keptEpochs) {
     for (const r of keptEpochs) writeEpochScalars(writer, r, evaluatedOn);
     writer.flush();
