@@ -41,6 +41,8 @@ export {
   type MethodInfo,
   type MethodRole,
 } from './config/methods.js';
+export { diagnose, type Diagnosis } from './doctor/diagnose.js';
+export { exampleMethods, exampleScores, scoreDefaultsText } from './config/examples.js';
 export { buildRunModel, trainingOptions } from './config/recipe.js';
 
 export {

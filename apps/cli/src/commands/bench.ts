@@ -6,6 +6,7 @@ import {
   DEFAULT_SWEEP_METHODS,
   describeMethod,
   EQUAL_STEPS,
+  exampleMethods,
   ExperimentError,
   fingerprint,
   formatDeadline,
@@ -27,6 +28,8 @@ import {
 import type { Command } from '../command.js';
 import { loadPrinter, runPrinter } from '../printers.js';
 import { warn } from '../warn.js';
+
+const ex = exampleMethods();
 
 export const bench: Command = {
   name: 'bench',
@@ -58,11 +61,11 @@ Summarise with \`dp report FILE\`.
 
 ${runFlagsHelp(['policy', 'prune-ratio'])}`,
   examples: [
-    'dp bench --results results/sweep.jsonl --policies full,random,ucb --ratios 0.5,0.7 --seeds 0,1,2',
-    'dp bench --results results/fmnist.jsonl --policies full,random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7,0.8 --seeds 0,1,2',
+    `dp bench --results results/sweep.jsonl --policies ${[ex.full, ex.uniform, ex.scored[0]].join(',')} --ratios 0.5,0.7 --seeds 0,1,2`,
+    `dp bench --results results/fmnist.jsonl --policies ${[ex.full, ex.uniform, ...ex.scored.slice(0, 3)].join(',')} --ratios 0.3,0.5,0.7,0.8 --seeds 0,1,2`,
     'dp bench --results results/fmnist.jsonl --dry-run',
-    'dp bench --results results/cifar.jsonl --policies random,ucb --ratios 0.5 --until 17:30',
-    'dp bench --results results/cifar.jsonl --policies equal-steps --ratios 0.5,0.7 --seeds 0,1,2',
+    `dp bench --results results/cifar.jsonl --policies ${[ex.uniform, ex.scored[0]].join(',')} --ratios 0.5 --until 17:30`,
+    `dp bench --results results/cifar.jsonl --policies ${ex.equalSteps} --ratios 0.5,0.7 --seeds 0,1,2`,
   ],
   flags: {
     ...RUN_FLAGS,

@@ -26,6 +26,8 @@ import type { Command } from '../command.js';
 import { loadPrinter, runPrinter } from '../printers.js';
 import { warn } from '../warn.js';
 
+const ex = exampleMethods();
+
 export const compare: Command = {
   name: 'compare',
   summary: 'full data vs. dynamic pruning, side by side, with a report',
@@ -48,8 +50,8 @@ With no options: ${DEFAULTS.model} on ${DEFAULTS.dataset}, ${[fullDataMethod(), 
 ${runFlagsHelp(['policy', 'prune-ratio'])}`,
   examples: [
     'dp compare',
-    'dp compare --policies random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7 --epochs 6',
-    'dp compare --policies equal-steps,random,infobatch --ratios 0.5,0.7 --seeds 0,1,2',
+    `dp compare --policies ${[ex.uniform, ...ex.scored.slice(0, 3)].join(',')} --ratios 0.3,0.5,0.7 --epochs 6`,
+    `dp compare --policies ${[ex.equalSteps, ex.uniform, ex.scored[0]].join(',')} --ratios 0.5,0.7 --seeds 0,1,2`,
     'dp compare --dataset cifar10 --model resnet20 --epochs 30 --seeds 0,1,2',
   ],
   flags: {

@@ -3,6 +3,7 @@ import { modelEntries, modelNames } from '@dp/models';
 import { SCHEDULES, type ScheduleName } from '@dp/trainer';
 import { ExperimentError } from '../errors.js';
 import { EQUAL_STEPS, type EqualStepsOf } from './equal-steps.js';
+import { exampleMethods } from './examples.js';
 import { fullDataMethod, methodNames } from './methods.js';
 
 /** Everything that defines a training run. Validated at the boundary; fingerprinted for resume and bench. */
@@ -252,7 +253,7 @@ export const FIELDS: readonly FieldSpec[] = [
     },
     flag: { name: 'policy-option', arg: 'K=V' },
     help: () =>
-      'a policy option, repeatable (e.g. --policy-option epsilon=0.2); in a sweep (compare,' +
+      `a policy option, repeatable (e.g. --policy-option ${exampleMethods().option.name}=${exampleMethods().option.value}); in a sweep (compare,` +
       more('bench) each policy takes the ones it knows and full data none'),
     fingerprint: 'always',
     sameSetup: false,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetPair, ImageDataset } from '@dp/data';
 import { createPruner, PrunerError, type Pruner } from '@dp/policies';
@@ -196,6 +196,11 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
 function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ScalarWriter | undefined {
   const { runDir, backend } = opts;
   mkdirSync(runDir, { recursive: true });
+  // A crash between a checkpoint write's final renames leaves the last good checkpoint as checkpoint.previous (the
+  // trainer reads it from there): the resume puts it back, so no run directory keeps it forever (issue 27, group 8).
+  const previous = join(runDir, 'checkpoint.previous');
+  if (p.resumed && existsSync(previous) && !existsSync(join(runDir, 'checkpoint')))
+    renameSync(previous, join(runDir, 'checkpoint'));
   const configPath = join(runDir, 'config.json');
   const configText = `${JSON.stringify(cfg, null, 2)}\n`;
   if (!existsSync(configPath) || readFileSync(configPath, 'utf8') !== configText)
