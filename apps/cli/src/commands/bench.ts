@@ -4,11 +4,9 @@ import {
   checkOutputPath,
   configFromFlags,
   DEFAULT_SWEEP_METHODS,
-  describeMethod,
   EQUAL_STEPS,
   exampleMethods,
   ExperimentError,
-  fingerprint,
   formatDeadline,
   formatDuration,
   fullDataMethod,
@@ -23,7 +21,7 @@ import {
   runSweep,
   seedItem,
   sweepStatus,
-  type RunConfig,
+  sweepStatusText,
 } from '@dp/experiments';
 import type { Command } from '../command.js';
 import { loadPrinter, runPrinter } from '../printers.js';
@@ -107,22 +105,10 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
       warn(`${where} is not valid JSON (an interrupted write?); that run will be redone`),
     );
     const { todo } = status;
-    process.stdout.write(
-      `dp bench: ${plan.length} run${plan.length === 1 ? '' : 's'} in the sweep, ${plan.length - todo.length} already in ${resultsPath}, ${todo.length} to run` +
-        (status.etaSeconds > 0
-          ? ` (about ${formatDuration(status.etaSeconds)} at the latest finished runs' speed)`
-          : '') +
-        (until !== undefined ? ` · runs must end by ${deadline} (${untilSource})` : '') +
-        '\n',
-    );
-    if (values['dry-run']) {
-      const method = (c: RunConfig) => (c.equalSteps ? describeMethod(c) : `${c.policy} ${c.pruneRatio}`);
-      for (const c of plan)
-        process.stdout.write(
-          `  ${status.done.has(fingerprint(c)) ? 'done' : 'todo'}  ${c.dataset} ${c.model} ${method(c)} seed ${c.seed}\n`,
-        );
-      return 0;
-    }
+    const runsBy = until !== undefined ? `runs must end by ${deadline} (${untilSource})` : '';
+    const text = sweepStatusText(status, { list: Boolean(values['dry-run']), deadline: runsBy });
+    process.stdout.write(`dp bench: ${text}\n`);
+    if (values['dry-run']) return 0;
     if (!todo.length) return 0;
     const backend = await loadBackend({
       gpu: Boolean(values.gpu),

@@ -18,6 +18,7 @@ import {
   scoreDataset,
   scoreDefaultsText,
   scoreMethod,
+  ScoreLog,
   scoringProtocol,
   trainingTime,
   validateRunConfig,
@@ -25,7 +26,6 @@ import {
 import type { Command } from '../command.js';
 import { loadPrinter } from '../printers.js';
 import { ProgressBar } from '../progress.js';
-import { ScoreLog } from '../score-log.js';
 import { warn } from '../warn.js';
 
 export const score: Command = {
@@ -95,7 +95,14 @@ ${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}`,
     process.stdout.write(
       `dp score: ${method.name} on ${base.dataset} (${data.size} samples) · ${base.model} · ${epochs} epochs x ${runs} runs · backend ${backend.backend}\n`,
     );
-    const log = new ScoreLog(runs, epochs, !trainingTime(method), performance.now());
+    const log = new ScoreLog(
+      runs,
+      epochs,
+      !trainingTime(method),
+      performance.now(),
+      (l) => process.stdout.write(l),
+      Boolean(process.stdout.isTTY) && !process.env.CI,
+    );
     const label = (run: number) => `run ${run + 1}/${runs}`;
     let bar: ProgressBar | undefined;
     try {
