@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dp() { node apps/cli/bin/dp.mjs "$@"; }
 R=results/policy-defaults.jsonl
-COMMON=(--results "$R" --runs-dir runs/bench-defaults --dataset fashion-mnist --model cnn-small --epochs 8 --eval-every 8)
+COMMON=(--results "$R" --runs-dir runs/bench-defaults --dataset fashion-mnist --model cnn-small --epochs 8 --eval-every 8
+  --warmup 0) # no LR warm-up, explicitly: these runs were made when 0 was the default (0.05 since 2026-12-06)
 
 for seed in 0 1 2; do
   dp bench "${COMMON[@]}" --seeds "$seed" --policies full,random,epsilon-greedy,ucb,infobatch --ratios 0.7

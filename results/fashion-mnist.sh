@@ -11,7 +11,8 @@ MODEL=${1:?usage: bash results/fashion-mnist.sh cnn-small|resnet20}
 dp() { node apps/cli/bin/dp.mjs "$@"; }
 R=results/fashion-mnist-$MODEL.jsonl
 RUNS=runs/bench-fmnist-$MODEL
-DATA=(--dataset fashion-mnist --model "$MODEL")
+# No LR warm-up, explicitly: these runs were made when 0 was the default (the default is 0.05 since 2026-12-06).
+DATA=(--dataset fashion-mnist --model "$MODEL" --warmup 0)
 COMMON=("${DATA[@]}" --epochs 3)
 RATIOS=0.3,0.5,0.7,0.8
 EL2N=results/scores/fashion-mnist-el2n-$MODEL-e2-r2.dpscore

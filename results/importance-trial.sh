@@ -9,7 +9,8 @@
 #   bash results/importance-trial.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TRIAL=(--results results/importance-trial.jsonl --runs-dir runs/bench-importance --dataset fashion-mnist --model cnn-small --epochs 8 --eval-every 8 --ratios 0.7)
+TRIAL=(--results results/importance-trial.jsonl --runs-dir runs/bench-importance --dataset fashion-mnist --model cnn-small --epochs 8 --eval-every 8 --ratios 0.7
+  --warmup 0) # no LR warm-up, explicitly: these runs were made when 0 was the default (0.05 since 2026-12-06)
 for seed in 0 1 2; do
   node apps/cli/bin/dp.mjs bench "${TRIAL[@]}" --seeds "$seed" --policies importance --policy-option mix=0.5
   node apps/cli/bin/dp.mjs bench "${TRIAL[@]}" --seeds "$seed" --policies importance --policy-option mix=0.2

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 dp() { node apps/cli/bin/dp.mjs "$@"; }
 R=results/policy-defaults.jsonl
 COMMON=(--results "$R" --runs-dir runs/bench-defaults --dataset fashion-mnist --model cnn-small --epochs 8
-  --eval-every 8 --ratios 0.7)
+  --eval-every 8 --ratios 0.7 --warmup 0) # no LR warm-up, explicitly: made when 0 was the default (0.05 since 2026-12-06)
 run() { local seed=$1 policy=$2; shift 2; dp bench "${COMMON[@]}" --seeds "$seed" --policies "$policy" "$@"; }
 
 for seed in 0 1; do

@@ -59,4 +59,19 @@ describe('the command table', () => {
       for (const n of names) expect(text, `${file} names '${n}'`).not.toMatch(new RegExp(`['"\`]${n}['"\`]`));
     }
   });
+
+  it('names no policy or score in help texts and examples either: they come from registry metadata', () => {
+    const names = [...new Set([...policyNames(), ...scoreNames(), ...methodNames()])];
+    const word = (n: string) => n.replace(/[-]/g, '\\-');
+    for (const file of sources(src)) {
+      const text = readFileSync(file, 'utf8');
+      for (const n of names) {
+        // As a flag's value (--policy NAME, --policies A,NAME, --method NAME) or as a word of the prose.
+        const asValue = new RegExp(`--(policy|policies|method)[ =]([\\w-]+,)*${word(n)}(?![\\w-])`);
+        expect(text, `${file} names '${n}' as a flag value`).not.toMatch(asValue);
+      }
+      for (const n of ['ucb', 'epsilon-greedy', 'infobatch', 'el2n', 'forgetting', 'grand'])
+        expect(text.toLowerCase(), `${file} names '${n}'`).not.toMatch(new RegExp(`(?<![\\w-])${n}(?![\\w-])`));
+    }
+  });
 });

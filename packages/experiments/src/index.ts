@@ -44,6 +44,10 @@ export {
   type MethodInfo,
   type MethodRole,
 } from './config/methods.js';
+export { diagnose, type Diagnosis } from './doctor/diagnose.js';
+export { ScoreLog } from './score/score-log.js';
+export { sweepStatusText } from './sweep/status-text.js';
+export { exampleMethods, exampleScores, scoreDefaultsText } from './config/examples.js';
 export { buildRunModel, trainingOptions } from './config/recipe.js';
 
 export {

@@ -4,10 +4,9 @@ import {
   checkOutputPath,
   configFromFlags,
   DEFAULT_SWEEP_METHODS,
-  describeMethod,
   EQUAL_STEPS,
+  exampleMethods,
   ExperimentError,
-  fingerprint,
   formatDeadline,
   formatDuration,
   fullDataMethod,
@@ -22,11 +21,13 @@ import {
   runSweep,
   seedItem,
   sweepStatus,
-  type RunConfig,
+  sweepStatusText,
 } from '@dp/experiments';
 import type { Command } from '../command.js';
 import { loadPrinter, runPrinter } from '../printers.js';
 import { warn } from '../warn.js';
+
+const ex = exampleMethods();
 
 export const bench: Command = {
   name: 'bench',
@@ -58,11 +59,11 @@ Summarise with \`dp report FILE\`.
 
 ${runFlagsHelp(['policy', 'prune-ratio'])}`,
   examples: [
-    'dp bench --results results/sweep.jsonl --policies full,random,ucb --ratios 0.5,0.7 --seeds 0,1,2',
-    'dp bench --results results/fmnist.jsonl --policies full,random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7,0.8 --seeds 0,1,2',
+    `dp bench --results results/sweep.jsonl --policies ${[ex.full, ex.uniform, ex.scored[0]].join(',')} --ratios 0.5,0.7 --seeds 0,1,2`,
+    `dp bench --results results/fmnist.jsonl --policies ${[ex.full, ex.uniform, ...ex.scored.slice(0, 3)].join(',')} --ratios 0.3,0.5,0.7,0.8 --seeds 0,1,2`,
     'dp bench --results results/fmnist.jsonl --dry-run',
-    'dp bench --results results/cifar.jsonl --policies random,ucb --ratios 0.5 --until 17:30',
-    'dp bench --results results/cifar.jsonl --policies equal-steps --ratios 0.5,0.7 --seeds 0,1,2',
+    `dp bench --results results/cifar.jsonl --policies ${[ex.uniform, ex.scored[0]].join(',')} --ratios 0.5 --until 17:30`,
+    `dp bench --results results/cifar.jsonl --policies ${ex.equalSteps} --ratios 0.5,0.7 --seeds 0,1,2`,
   ],
   flags: {
     ...RUN_FLAGS,
@@ -104,22 +105,10 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
       warn(`${where} is not valid JSON (an interrupted write?); that run will be redone`),
     );
     const { todo } = status;
-    process.stdout.write(
-      `dp bench: ${plan.length} run${plan.length === 1 ? '' : 's'} in the sweep, ${plan.length - todo.length} already in ${resultsPath}, ${todo.length} to run` +
-        (status.etaSeconds > 0
-          ? ` (about ${formatDuration(status.etaSeconds)} at the latest finished runs' speed)`
-          : '') +
-        (until !== undefined ? ` · runs must end by ${deadline} (${untilSource})` : '') +
-        '\n',
-    );
-    if (values['dry-run']) {
-      const method = (c: RunConfig) => (c.equalSteps ? describeMethod(c) : `${c.policy} ${c.pruneRatio}`);
-      for (const c of plan)
-        process.stdout.write(
-          `  ${status.done.has(fingerprint(c)) ? 'done' : 'todo'}  ${c.dataset} ${c.model} ${method(c)} seed ${c.seed}\n`,
-        );
-      return 0;
-    }
+    const runsBy = until !== undefined ? `runs must end by ${deadline} (${untilSource})` : '';
+    const text = sweepStatusText(status, { list: Boolean(values['dry-run']), deadline: runsBy });
+    process.stdout.write(`dp bench: ${text}\n`);
+    if (values['dry-run']) return 0;
     if (!todo.length) return 0;
     const backend = await loadBackend({
       gpu: Boolean(values.gpu),

@@ -29,6 +29,8 @@ import type { Command } from '../command.js';
 import { loadPrinter, runPrinter } from '../printers.js';
 import { warn } from '../warn.js';
 
+const ex = exampleMethods();
+
 export const compare: Command = {
   name: 'compare',
   summary: 'full data vs. dynamic pruning, side by side, with a report',
@@ -57,8 +59,8 @@ ${runFlagsHelp(['policy', 'prune-ratio'], COMPARE_DEFAULTS)}`,
   examples: [
     'dp compare   # the main job: full data, equal-steps, random, the recommended policy; about 5 minutes on 2 cores',
     'dp compare --seeds 0,1,2   # the same with paired differences and 95% intervals (3x the time)',
-    'dp compare --policies random,ucb,epsilon-greedy,infobatch --ratios 0.3,0.5,0.7 --epochs 6',
-    'dp compare --policies equal-steps,random,infobatch --ratios 0.5,0.7 --seeds 0,1,2',
+    `dp compare --policies ${[ex.uniform, ...ex.scored.slice(0, 3)].join(',')} --ratios 0.3,0.5,0.7 --epochs 6`,
+    `dp compare --policies ${[ex.equalSteps, ex.uniform, ex.scored[0]].join(',')} --ratios 0.5,0.7 --seeds 0,1,2`,
     'dp compare --dataset cifar10 --model resnet20 --train-subset 0 --epochs 30 --seeds 0,1,2   # all the data',
   ],
   flags: {

@@ -4,6 +4,8 @@ import {
   checkValSplit,
   configFromFlags,
   defaultScoreFile,
+  exampleMethods,
+  exampleScores,
   ExperimentError,
   formatDuration,
   loadBackend,
@@ -14,7 +16,9 @@ import {
   runFlagsHelp,
   runSplits,
   scoreDataset,
+  scoreDefaultsText,
   scoreMethod,
+  ScoreLog,
   scoringProtocol,
   trainingTime,
   validateRunConfig,
@@ -22,18 +26,17 @@ import {
 import type { Command } from '../command.js';
 import { loadPrinter } from '../printers.js';
 import { ProgressBar } from '../progress.js';
-import { ScoreLog } from '../score-log.js';
 import { warn } from '../warn.js';
 
 export const score: Command = {
   name: 'score',
-  summary: 'static scores (EL2N, GraNd, forgetting, ...) with their cost',
+  summary: 'static per-sample scores, with their cost',
   help: () => `Usage: dp score --method NAME [--epochs K] [--runs R] [--out FILE] [run options]
 
 Static scoring, with its cost counted: trains R short runs of K epochs on full data (seeds seed, seed+1, ...),
 scores every training sample, averages the runs and writes a score file (float32 scores + a JSON header with the
 method, protocol, dataset fingerprints of labels and pixels, and the wall-clock seconds spent). \`dp train --policy
-static --score-file FILE\` trains on the top-scored subset and charges those seconds to the method's training cost.
+${exampleMethods().scoreFile} --score-file FILE\` trains on the top-scored subset and charges those seconds to the method's training cost.
 With --val-split N it scores the training part of the split \`dp train --val-split N\` with the same --seed trains on.
 
   --method NAME           ${scoreNames().join(' | ')}, or a score registered by --score
@@ -42,15 +45,14 @@ With --val-split N it scores the training part of the split \`dp train --val-spl
   --runs R                independent runs averaged
   --out FILE              score file (default scores/<dataset>-<method>-<model>-e<K>-r<R>.dpscore)
 
-Protocols: the papers score EL2N at epoch 20 and GraNd at initialisation, averaged over 10 runs. The defaults here
-are smaller so that scoring stays cheap on a laptop: el2n 2 epochs x 2 runs, grand (exact per-sample gradients,
-slow) 0 x 1, grand-last-layer 0 x 2, forgetting 3 x 1 (counted from the training steps themselves). Set
---epochs/--runs for the published protocol.
+Protocols: the papers train longer before scoring (e.g. 20 epochs) and average more runs (e.g. 10). The defaults
+here (epochs x runs; 0 epochs = at initialisation) are smaller so that scoring stays cheap on a laptop:
+${scoreDefaultsText()}. Set --epochs/--runs for the published protocol.
 
 ${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}`,
   examples: [
-    'dp score --method el2n',
-    'dp score --method forgetting --epochs 3 --out scores/fmnist-forgetting.dpscore',
+    `dp score --method ${exampleScores()[0]}`,
+    `dp score --method ${exampleScores()[1]} --epochs 3 --out scores/fmnist-${exampleScores()[1]}.dpscore`,
     'dp score --score @dp/score-margin --method margin --epochs 2',
   ],
   flags: {
@@ -93,7 +95,14 @@ ${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}`,
     process.stdout.write(
       `dp score: ${method.name} on ${base.dataset} (${data.size} samples) · ${base.model} · ${epochs} epochs x ${runs} runs · backend ${backend.backend}\n`,
     );
-    const log = new ScoreLog(runs, epochs, !trainingTime(method), performance.now());
+    const log = new ScoreLog(
+      runs,
+      epochs,
+      !trainingTime(method),
+      performance.now(),
+      (l) => process.stdout.write(l),
+      Boolean(process.stdout.isTTY) && !process.env.CI,
+    );
     const label = (run: number) => `run ${run + 1}/${runs}`;
     let bar: ProgressBar | undefined;
     try {

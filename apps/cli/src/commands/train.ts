@@ -10,6 +10,7 @@ import {
   configFromFlags,
   defaultRunDir,
   describeMethod,
+  exampleMethods,
   executeRun,
   ExperimentError,
   loadBackend,
@@ -25,6 +26,8 @@ import {
 import type { Command } from '../command.js';
 import { loadPrinter, runPrinter } from '../printers.js';
 import { warn } from '../warn.js';
+
+const ex = exampleMethods();
 
 export const train: Command = {
   name: 'train',
@@ -44,10 +47,10 @@ directory, every worker must be given the same options and run directory.
 ${runFlagsHelp()}`,
   examples: [
     'dp train --dataset fashion-mnist --model cnn-small --epochs 3',
-    'dp train --policy random --prune-ratio 0.5 --epochs 6 --seed 1',
+    `dp train --policy ${ex.uniform} --prune-ratio 0.5 --epochs 6 --seed 1`,
     'dp train --policy auto --epochs 6   # the recommended policy at its ratio (it says which, and why)',
-    'dp train --policy equal-steps --prune-ratio 0.5 --epochs 6 --seed 1   # full data, 3 epochs: the same steps',
-    'dp train --policy ucb --policy-option c=2 --val-split 5000   # choose c on 5,000 held-out training samples, not on the test set',
+    `dp train --policy ${ex.equalSteps} --prune-ratio 0.5 --epochs 6 --seed 1   # full data, 3 epochs: the same steps`,
+    `dp train --policy ${ex.scored[0]} --policy-option ${ex.option.name}=${ex.option.value} --val-split 5000   # choose ${ex.option.name} on 5,000 held-out training samples, not on the test set`,
     'dp train --config run.json --out runs/my-run',
     'dp train --resume runs/my-run',
   ],

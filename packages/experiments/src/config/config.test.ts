@@ -62,6 +62,15 @@ describe('run config', () => {
     expect(fingerprint(resized)).toContain('["resize",72]');
   });
 
+  it('warms the learning rate up over 5% of training by default; every results script names its warm-up', () => {
+    expect(DEFAULTS.warmup).toBe(0.05);
+    expect(fingerprint(validateRunConfig({ warmup: 0 }))).not.toBe(fingerprint(DEFAULTS));
+    // A script that relied on an earlier default would plan its finished runs again under a new one (other keys).
+    const scripts = readdirSync(results).filter((f) => f.endsWith('.sh') && f !== 'run-all.sh');
+    expect(scripts.length).toBeGreaterThan(5);
+    for (const f of scripts) expect([f, /--warmup \d/.test(readFileSync(join(results, f), 'utf8'))]).toEqual([f, true]);
+  });
+
   it('resizes and crops image folders only, and only to a crop that fits', () => {
     expect(() => validateRunConfig({ resize: 32 })).toThrow(
       'resize = 32 conflicts with dataset = "fashion-mnist": only image folders (imagefolder, cifar10-jpeg) are resized or cropped; fix: drop --resize',

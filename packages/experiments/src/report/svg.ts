@@ -8,6 +8,8 @@ export interface Series {
   /** Draw lines between points (default true). */
   line?: boolean;
   dashed?: boolean;
+  /** Its look, when the caller keeps one per method across charts (default: the i-th series' seriesStyle). */
+  style?: { color: string; hollow: boolean };
 }
 
 export interface ChartOptions {
@@ -103,10 +105,14 @@ function frame(o: ChartOptions, xs: number[], ys: number[], legendNames: string[
   parts.push(
     `<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(o.yLabel)}</text>`,
   );
-  const legend = (names: string[], dashed: boolean[] = []) =>
+  const legend = (
+    names: string[],
+    dashed: boolean[] = [],
+    styles: ({ color: string; hollow: boolean } | undefined)[] = [],
+  ) =>
     names.forEach((n, i) => {
       const y = m.t + 8 + i * 18;
-      const { color: c, hollow } = seriesStyle(i);
+      const { color: c, hollow } = styles[i] ?? seriesStyle(i);
       parts.push(
         `<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="3"${dashed[i] ? ' stroke-dasharray="5 3"' : ''}/>`,
       );
@@ -132,7 +138,7 @@ export function lineChart(o: ChartOptions, series: Series[]): string {
     series.map((s) => s.name),
   );
   series.forEach((s, i) => {
-    const { color: c, hollow } = seriesStyle(i);
+    const { color: c, hollow } = s.style ?? seriesStyle(i);
     const sorted = [...s.points].sort((a, b) => a.x - b.x);
     if ((s.line ?? true) && sorted.length > 1) {
       f.parts.push(
@@ -152,12 +158,17 @@ export function lineChart(o: ChartOptions, series: Series[]): string {
   f.legend(
     series.map((s) => s.name),
     series.map((s) => Boolean(s.dashed)),
+    series.map((s) => s.style),
   );
   return f.close();
 }
 
 /** Grouped bar chart: one group per category, one bar per series. */
-export function barChart(o: ChartOptions, categories: string[], series: { name: string; values: number[] }[]): string {
+export function barChart(
+  o: ChartOptions,
+  categories: string[],
+  series: { name: string; values: number[]; style?: Series['style'] }[],
+): string {
   if (!categories.length || !series.length) return emptyChart(o);
   const ys = [0, ...series.flatMap((s) => s.values)];
   const f = frame(
@@ -170,7 +181,7 @@ export function barChart(o: ChartOptions, categories: string[], series: { name: 
   const groupWidth = f.sx(1) - f.sx(0);
   const bw = (groupWidth * 0.8) / series.length;
   series.forEach((s, i) => {
-    const { color: c, hollow } = seriesStyle(i);
+    const { color: c, hollow } = s.style ?? seriesStyle(i);
     s.values.forEach((v, k) => {
       const x = f.sx(k) - groupWidth * 0.4 + i * bw;
       const y = f.sy(Math.max(v, 0));
@@ -179,7 +190,11 @@ export function barChart(o: ChartOptions, categories: string[], series: { name: 
       );
     });
   });
-  f.legend(series.map((s) => s.name));
+  f.legend(
+    series.map((s) => s.name),
+    [],
+    series.map((s) => s.style),
+  );
   return f.close();
 }
 

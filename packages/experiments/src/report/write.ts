@@ -4,6 +4,7 @@ import type { RunSummary } from '../run/summary.js';
 import { writeFileAtomic } from '../fs.js';
 import { barChart, esc, lineChart, type Series } from './svg.js';
 import { MACHINE_KEY } from './machine.js';
+import { methodStyles } from './styles.js';
 import { ratioTableKey, ratioTables } from './pivot.js';
 import {
   isFullData,
@@ -27,83 +28,98 @@ export function plots(
 ): { id: string; caption: string; svg: string }[] {
   const settings = [...new Set(ms.map(settingName))];
   const tag = (m: MethodSummary) => (settings.length > 1 ? `${m.label} (${settingName(m)})` : m.label);
+  const style = methodStyles(ms);
   const out: { id: string; caption: string; svg: string }[] = [];
+  // A plot is drawn only where it can show something: a comparison needs two points, a ratio axis two ratios, a
+  // curve two epochs, the selection plots a method that prunes; error bars need two seeds (one seed draws none).
+  const bars = ms.some((m) => m.seeds.length > 1)
+    ? 'Error bars: standard deviation over seeds.'
+    : 'One seed per method, so no error bars (run more seeds for them).';
 
   const cost = (m: MethodSummary) => (adjustForMachine ? m.adjustedCost?.mean : m.cost.mean);
-  out.push({
-    id: 'accuracy-vs-cost',
-    caption: `Test accuracy against training cost (seconds of training, data loading, selection and scoring; evaluation excluded${adjustForMachine ? "; at the full-data run's machine speed" : ''}). Error bars: standard deviation over seeds.`,
-    svg: lineChart(
-      {
-        id: 'accuracy-vs-cost',
-        title: 'Accuracy vs. training cost',
-        xLabel: adjustForMachine ? 'training cost (s, adjusted for machine speed)' : 'training cost (s)',
-        yLabel: 'test accuracy (%)',
-      },
-      ms.flatMap((m) => {
-        const x = cost(m);
-        return x === undefined
-          ? []
-          : [{ name: tag(m), line: false, points: [{ x, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std }] }];
-      }),
-    ),
-  });
+  const costed = ms.filter((m) => cost(m) !== undefined);
+  if (costed.length > 1)
+    out.push({
+      id: 'accuracy-vs-cost',
+      caption: `Test accuracy against training cost (seconds of training, data loading, selection and scoring; evaluation excluded${adjustForMachine ? "; at the full-data run's machine speed" : ''}). ${bars}`,
+      svg: lineChart(
+        {
+          id: 'accuracy-vs-cost',
+          title: 'Accuracy vs. training cost',
+          xLabel: adjustForMachine ? 'training cost (s, adjusted for machine speed)' : 'training cost (s)',
+          yLabel: 'test accuracy (%)',
+        },
+        costed.map((m) => ({
+          name: tag(m),
+          line: false,
+          style: style(m, true),
+          points: [{ x: cost(m)!, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std }],
+        })),
+      ),
+    });
 
   const byPolicy = new Map<string, MethodSummary[]>();
   for (const m of ms) {
     const key = JSON.stringify([methodName(m), settingName(m)]);
     byPolicy.set(key, [...(byPolicy.get(key) ?? []), m]);
   }
-  const ratios = ms.filter((m) => !isFullData(m)).map((m) => m.pruneRatio);
+  const ratios = [...new Set(ms.filter((m) => !isFullData(m)).map((m) => m.pruneRatio))];
   const ratioSeries: Series[] = [];
   for (const group of byPolicy.values()) {
     const first = group[0]!;
     const name = settings.length > 1 ? `${methodName(first)} (${settingName(first)})` : methodName(first);
     if (isFullData(first)) {
-      const lo = Math.min(0, ...ratios);
-      const hi = Math.max(0.1, ...ratios);
-      ratioSeries.push({ name, dashed: true, points: [lo, hi].map((x) => ({ x, y: 100 * first.accuracy.mean })) });
+      // Full data across the ratios the methods were run at (it has no ratio of its own).
+      const [lo, hi] = [Math.min(...ratios), Math.max(...ratios)];
+      const points = [lo, hi].map((x) => ({ x, y: 100 * first.accuracy.mean }));
+      ratioSeries.push({ name, dashed: true, style: style(first), points });
     } else {
       ratioSeries.push({
         name,
+        style: style(first),
         points: group.map((m) => ({ x: m.pruneRatio, y: 100 * m.accuracy.mean, err: 100 * m.accuracy.std })),
       });
     }
   }
-  out.push({
-    id: 'accuracy-vs-ratio',
-    caption:
-      'Test accuracy against prune ratio (share of the data left out per epoch; InfoBatch is placed at its r, though it prunes only below-mean samples and trains more than 1 − r), mean ± sample standard deviation (n − 1) over seeds; dashed: full data.',
-    svg: lineChart(
-      {
-        id: 'accuracy-vs-ratio',
-        title: 'Accuracy vs. prune ratio',
-        xLabel: 'prune ratio',
-        yLabel: 'test accuracy (%)',
-      },
-      ratioSeries,
-    ),
-  });
+  if (ratios.length > 1)
+    out.push({
+      id: 'accuracy-vs-ratio',
+      caption:
+        'Test accuracy against prune ratio (share of the data left out per epoch; InfoBatch is placed at its r, though it prunes only below-mean samples and trains more than 1 − r), mean ± sample standard deviation (n − 1) over seeds; dashed: full data.',
+      svg: lineChart(
+        {
+          id: 'accuracy-vs-ratio',
+          title: 'Accuracy vs. prune ratio',
+          xLabel: 'prune ratio',
+          yLabel: 'test accuracy (%)',
+        },
+        ratioSeries,
+      ),
+    });
 
-  out.push({
-    id: 'accuracy-per-epoch',
-    caption: 'Test accuracy after each epoch (mean over seeds).',
-    svg: lineChart(
-      {
-        id: 'accuracy-per-epoch',
-        title: 'Accuracy per epoch',
-        xLabel: 'epoch',
-        integerX: true,
-        yLabel: 'test accuracy (%)',
-      },
-      ms.map((m) => ({
-        name: tag(m),
-        points: m.accuracyPerEpoch.flatMap((a, e) => (a === null ? [] : [{ x: e + 1, y: 100 * a }])),
-      })),
-    ),
-  });
+  const curves = ms.map((m) => ({
+    name: tag(m),
+    style: style(m, true),
+    points: m.accuracyPerEpoch.flatMap((a, e) => (a === null ? [] : [{ x: e + 1, y: 100 * a }])),
+  }));
+  if (curves.some((c) => c.points.length > 1))
+    out.push({
+      id: 'accuracy-per-epoch',
+      caption: 'Test accuracy after each epoch (mean over seeds).',
+      svg: lineChart(
+        {
+          id: 'accuracy-per-epoch',
+          title: 'Accuracy per epoch',
+          xLabel: 'epoch',
+          integerX: true,
+          yLabel: 'test accuracy (%)',
+        },
+        curves,
+      ),
+    });
 
   const pruned = ms.filter(prunes);
+  if (!pruned.length) return out;
   const maxEpochs = Math.max(0, ...pruned.map((m) => m.epochs));
   out.push({
     id: 'selection-histogram',
@@ -119,6 +135,7 @@ export function plots(
       Array.from({ length: maxEpochs + 1 }, (_, e) => String(e)),
       pruned.map((m) => ({
         name: tag(m),
+        style: style(m, true),
         values: Array.from({ length: maxEpochs + 1 }, (_, e) => 100 * (m.selectionHistogram[e] ?? 0)),
       })),
     ),
@@ -136,8 +153,17 @@ export function plots(
       },
       pruned.map((m) => tag(m)),
       [
-        { name: 'flipped at least once', values: pruned.map((m) => 100 * m.flippedShare) },
-        { name: 'by chance (same subset sizes)', values: pruned.map((m) => 100 * m.flipChance) },
+        // Greys: these series are not methods, so they take none of the methods' colours.
+        {
+          name: 'flipped at least once',
+          style: { color: '#444', hollow: false },
+          values: pruned.map((m) => 100 * m.flippedShare),
+        },
+        {
+          name: 'by chance (same subset sizes)',
+          style: { color: '#aaa', hollow: false },
+          values: pruned.map((m) => 100 * m.flipChance),
+        },
       ],
     ),
   });

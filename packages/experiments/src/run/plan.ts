@@ -23,7 +23,9 @@ export function prunerError(policy: string, e: PrunerError): ExperimentError {
         : e.allowed.startsWith('no such option')
           ? `drop --policy-option ${field} (or the policyOptions field of the --config file)`
           : `give --policy-option ${field}=VALUE with a value in the range above, or leave it out for its default (packages/policies/docs/${policy}.md)`;
-  return new ExperimentError(`policy '${policy}': ${e.problem}; fix: ${fix}`);
+  // @dp/policies lists every createPruner field as an option; of those, --policy-option sets only the policy's own.
+  const problem = e.problem.replace(/\(options: [^)]*\)/, `(its options: ${accepted(policy).join(', ')})`);
+  return new ExperimentError(`policy '${policy}': ${problem}; fix: ${fix}`);
 }
 
 export { isBaseline };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetPair, ImageDataset } from '@dp/data';
 import { createPruner, PrunerError, type Pruner } from '@dp/policies';
@@ -22,10 +22,11 @@ import { runEta } from '../format.js';
 import { appendFileExplained, writeFileAtomic, writeJsonAtomic } from '../fs.js';
 import { loadData, runSplits, type EvaluatedOn } from './data.js';
 import { environmentRecord, gitRevision } from './environment.js';
-import { compactLog, writeEpochScalars } from './log.js';
+import { compactLog, writeEpochScalars, type ScalarWriter } from './log.js';
 import { prunerError } from './plan.js';
 import { checkResumedData, guardRunDir, runCpus } from './run-dir.js';
 import { Interrupted, interruptedError, SignalWatch } from './signals.js';
+import { tensorboardWriter } from './tensorboard.js';
 import type { RunSummary } from './summary.js';
 
 export type { RunSummary } from './summary.js';
@@ -215,13 +216,14 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
  * (each epoch once; a run started again without a checkpoint keeps its other records but none of its epochs);
  * the start or resume record; TensorBoard written again from the checkpoint's epochs. Returns the scalar writer.
  */
-function openRunDir(
-  cfg: RunConfig,
-  opts: RunOptions,
-  p: Prepared,
-): ReturnType<NonNullable<BackendInfo['node']>['summaryFileWriter']> | undefined {
+function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ScalarWriter | undefined {
   const { runDir, backend } = opts;
   mkdirSync(runDir, { recursive: true });
+  // A crash between a checkpoint write's final renames leaves the last good checkpoint as checkpoint.previous (the
+  // trainer reads it from there): the resume puts it back, so no run directory keeps it forever (issue 27, group 8).
+  const previous = join(runDir, 'checkpoint.previous');
+  if (p.resumed && existsSync(previous) && !existsSync(join(runDir, 'checkpoint')))
+    renameSync(previous, join(runDir, 'checkpoint'));
   const configPath = join(runDir, 'config.json');
   const configText = `${JSON.stringify(cfg, null, 2)}\n`;
   if (!existsSync(configPath) || readFileSync(configPath, 'utf8') !== configText)
@@ -255,7 +257,8 @@ function openRunDir(
       ...p.dataId,
     },
   });
-  const writer = backend.node?.summaryFileWriter(join(runDir, 'tensorboard'));
+  const node = backend.node;
+  const writer = node ? tensorboardWriter((d) => node.summaryFileWriter(d), join(runDir, 'tensorboard')) : undefined;
   if (writer && keptEpochs) {
     for (const r of keptEpochs) writeEpochScalars(writer, r, evaluatedOn);
     writer.flush();

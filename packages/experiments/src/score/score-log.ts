@@ -1,4 +1,4 @@
-import { formatDuration } from '@dp/experiments';
+import { formatDuration } from '../format.js';
 
 /**
  * One line on stdout per finished training epoch and scoring pass, with the time it took and an ETA for the whole
@@ -18,8 +18,10 @@ export class ScoreLog {
     epochs: number,
     pass: boolean,
     started: number,
-    private readonly out: (line: string) => void = (l) => process.stdout.write(l),
-    private readonly tty = Boolean(process.stdout.isTTY) && !process.env.CI,
+    /** Where each line goes (the library prints nothing itself). */
+    private readonly out: (line: string) => void,
+    /** Whether a progress bar shows each pass's batches (then passProgress is silent). */
+    private readonly tty = false,
   ) {
     this.left = { epoch: runs * epochs, pass: pass ? runs : 0 };
     this.last = started;
