@@ -8,6 +8,7 @@ import {
   DEFAULT_COMPARE_RATIOS,
   DEFAULT_COMPARE_SEEDS,
   EQUAL_STEPS,
+  exampleMethods,
   executeRun,
   formatDuration,
   fullDataMethod,
