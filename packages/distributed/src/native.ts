@@ -36,8 +36,9 @@ export const ADDON_PATH = resolve(
   'Release',
   'dp_collective.node',
 );
-const BUILD_FIX =
-  'run `npm run setup` (it builds the addon), or `node packages/distributed/scripts/build.mjs` for its own error';
+/** The script that builds the addon: packages/distributed/scripts in the repository, the installed package's otherwise. */
+const BUILD_SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'build.mjs');
+const BUILD_FIX = `build it with \`node ${BUILD_SCRIPT}\` once the native backend is set up (\`npx dp setup-backend\`)`;
 
 let cached: NativeCollective | undefined;
 
