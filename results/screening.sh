@@ -38,4 +38,10 @@ done
 for seed in ${EXTRA_SEEDS:-3 4}; do
   bench --seeds "$seed" --policies full,equal-steps,random,repb,seta,infobatch,reweighted-pool --ratios 0.5
 done
+# Two more seeds of the leaders at 70% (session 16): at 0.7 three seeds resolve only about 1 point, and reweighted-pool
+# without its tail led there on three seeds.
+for seed in ${EXTRA_SEEDS_07:-3 4}; do
+  bench --seeds "$seed" --policies equal-steps,random,repb,seta,orderdp,infobatch --ratios 0.7
+  bench --seeds "$seed" --policies reweighted-pool --ratios 0.7 --policy-option tailBudget=0
+done
 dp report "$R" --out results/screening-fmnist --title 'Screening · Fashion-MNIST · cnn-small · 20 epochs · validation split 5,000' --adjust-machine-speed
