@@ -151,6 +151,7 @@ function thresholdPass(
   blocks: Uint32Array,
   start: number,
   out: Uint32Array,
+  weights: Float32Array | null,
 ): number {
   let threshold = start;
   let acc = 0;
@@ -164,6 +165,7 @@ function thresholdPass(
       acc += p;
       const take = +(acc > threshold);
       out[count] = id;
+      if (weights !== null) weights[count] = k / (n * p);
       count += take;
       threshold += take;
     }
@@ -192,6 +194,7 @@ function crossingsPass(
   blocks: Uint32Array,
   start: number,
   out: Uint32Array,
+  weights: Float32Array | null,
 ): number {
   let acc = 0;
   let count = 0;
@@ -204,6 +207,7 @@ function crossingsPass(
       acc += p;
       const crossed = Math.max(Math.ceil(acc - start) | 0, 0);
       out[count] = id;
+      if (weights !== null) weights[count] = k / (n * p);
       if (crossed - count > 1) return -1;
       count = crossed;
     }
@@ -234,9 +238,8 @@ export function systematicSample(p: Float64Array, n: number, k: number, rng: Rng
 /**
  * systematicSample on the output of cappedShares, without validation: the probability of item i is 1 where
  * q[i] < 0 and q[i] · scale elsewhere (scale 1 and q = p for plain probabilities in [0, 1]). With `weights`, chosen
- * item j also gets weights[j] = k / (n · p) (the inverse-probability weight, importance.ts), computed after the pass
- * for the chosen items only. `blocks` is scratch of at least ceil(n / 64) entries. Same draws, same choice as
- * systematicSample.
+ * item j also gets weights[j] = k / (n · p) (the inverse-probability weight, importance.ts), computed as it is
+ * chosen. `blocks` is scratch of at least ceil(n / 64) entries. Same draws, same choice as systematicSample.
  */
 export function samplePps(
   q: Float64Array,
@@ -252,15 +255,12 @@ export function samplePps(
   for (let b = 0; b < nb; b++) blocks[b] = b;
   rng.shuffle(blocks, nb);
   const start = rng.nextFloat();
-  let count = k < CLOSED_FORM_MAX ? crossingsPass(q, scale, n, k, nb, blocks, start, out) : -1;
-  if (count < 0) count = thresholdPass(q, scale, n, k, nb, blocks, start, out);
-  const prob = (id: number) => (q[id]! < 0 ? 1 : q[id]! * scale);
-  // The weights of the chosen only (the passes above write every item's id but keep only the taken ones): the same p
-  // as the pass computed, so the same k / (n · p); reading q in list order (runs of 64 consecutive ids) stays cheap.
-  if (weights !== null) for (let j = 0; j < count; j++) weights[j] = k / (n * prob(out[j]!));
+  let count = k < CLOSED_FORM_MAX ? crossingsPass(q, scale, n, k, nb, blocks, start, out, weights) : -1;
+  if (count < 0) count = thresholdPass(q, scale, n, k, nb, blocks, start, out, weights);
   if (count === k) return;
   // Σp rounded below k can leave the last place empty (probability about k − Σp, ~1e-8 at n = 10^6): it goes to an
   // unchosen item drawn in proportion to p (uniformly if all their p are 0).
+  const prob = (id: number) => (q[id]! < 0 ? 1 : q[id]! * scale);
   const chosen = new Uint8Array(n);
   for (let j = 0; j < count; j++) chosen[out[j]!] = 1;
   while (count < k) {
