@@ -2,9 +2,10 @@
 // quickselect of policies.bench.mjs, so that machine load hits both alike; every call also checks that both builds
 // return identical selections (ids and weights). CPU time (process.cpuUsage) per call.
 //   mkdir -p /tmp/dp-old && git archive <rev> packages/policies/src | tar -x -C /tmp/dp-old
+//   ln -s "$(git rev-parse --show-toplevel)/node_modules" /tmp/dp-old/node_modules   (so that @dp/internal resolves)
 //   npx esbuild /tmp/dp-old/packages/policies/src/index.ts --bundle --platform=node --format=esm --target=es2022 --outfile=/tmp/dp-old/index.js
 //   node bench/ab.bench.mjs /tmp/dp-old/index.js [--reps 21] [--policies ucb,seta]
-// (the second build defaults to this package's dist).
+// (the second build defaults to this package's dist: `npx turbo run build --filter=@dp/policies` first).
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -6,16 +6,16 @@
  */
 import { mix32 } from '@dp/internal/rng/mix32';
 import { Xoshiro128, type Xoshiro128State } from '@dp/internal/rng/xoshiro128';
+import { bounded } from './bounded.js';
 import { checkInt, PrunerError } from './errors.js';
+import { partialFisherYates } from './fisher-yates.js';
 
 export { mix32 } from '@dp/internal/rng/mix32';
+export { bounded } from './bounded.js';
 
 export type RngState = Xoshiro128State;
 
 const TWO_32 = 4294967296;
-const INV_32 = 1 / TWO_32;
-/** Bounded ints use Lemire's multiply-shift (exact in float64 while n * 2^32 <= 2^53). */
-const LEMIRE_MAX = 2 ** 21;
 
 export class Rng extends Xoshiro128 {
   constructor(seed: number | RngState) {
@@ -66,20 +66,7 @@ export class Rng extends Xoshiro128 {
     count: number,
     b: { [i: number]: number } | null = null,
   ): void {
-    const block = new Uint32Array(Math.min(BLOCK, Math.max(count, 1)));
-    const stopAt = start + count;
-    for (let i0 = start; i0 < stopAt; i0 += block.length) {
-      this.fill(block);
-      const m = Math.min(block.length, stopAt - i0);
-      // Each block's swap targets first (the draws of item i and any rejection redraws in the same order as one
-      // loop), then its swaps: the swap loop's random reads no longer wait on the generator, so more of them are
-      // in flight at once (~25% faster at 4 x 10^5 ids). Same draws, same swaps, same result.
-      for (let q = 0; q < m; q++) {
-        const i = i0 + q;
-        block[q] = i + bounded(block[q]!, end - i, this);
-      }
-      swapTo(a, b, block, i0, m);
-    }
+    partialFisherYates(this, a, b, start, end, count);
   }
 
   /**
@@ -125,55 +112,6 @@ export class Rng extends Xoshiro128 {
       }
     }
   }
-}
-
-const BLOCK = 4096;
-
-/** Fisher-Yates swaps a[i0 + q] <-> a[targets[q]] for q in [0, m), in order (the same swaps on `b` when given). */
-function swapTo(
-  a: { [i: number]: number },
-  b: { [i: number]: number } | null,
-  targets: Uint32Array,
-  i0: number,
-  m: number,
-): void {
-  for (let q = 0; q < m; q++) {
-    const i = i0 + q;
-    const j = targets[q]!;
-    const t = a[i]!;
-    a[i] = a[j]!;
-    a[j] = t;
-    if (b !== null) {
-      const u = b[i]!;
-      b[i] = b[j]!;
-      b[j] = u;
-    }
-  }
-}
-
-/**
- * Map the uniform uint32 `x` to a uniform integer in [0, n), n >= 1, drawing more from `rng` only when rejected.
- * n <= 2^21: Lemire (2019), "Fast random integer generation in an interval" (x * n < 2^53 is exact in float64);
- * larger n: classic modulo rejection.
- */
-export function bounded(x: number, n: number, rng: Rng): number {
-  if (n <= LEMIRE_MAX) {
-    let m = x * n;
-    let hi = Math.floor(m * INV_32);
-    let low = m - hi * TWO_32;
-    if (low < n) {
-      const threshold = (TWO_32 - n) % n;
-      while (low < threshold) {
-        m = rng.nextUint32() * n;
-        hi = Math.floor(m * INV_32);
-        low = m - hi * TWO_32;
-      }
-    }
-    return hi;
-  }
-  const limit = TWO_32 - (TWO_32 % n);
-  while (x >= limit) x = rng.nextUint32();
-  return x % n;
 }
 
 /** The sign bit as an int32: `(x ^ SIGN)` maps uint32 order onto int32 order. */
