@@ -9,7 +9,8 @@
 //
 // Training step = forward + backward + SGD (momentum 0.9, Nesterov) update, batch 128 of 32x32x3, loss read back.
 // Eval step = forward pass without gradients (tfjs: training=false; torch: eval() + no_grad), logits read back.
-// 'compiled' = the fused network as one native TensorFlow graph (@dp/models compileInference), eval only.
+// 'compiled' = the fused network as one native TensorFlow graph (@dp/models compileInference for eval,
+// compileTrainStep for training: forward, backward and the momentum update in one session call).
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -129,8 +130,7 @@ for (let rep = 0; rep < reps; rep++) {
   for (const model of models) {
     for (const mode of modes) {
       // Rotate the order every repetition so no implementation always runs first (or right after another).
-      // 'compiled' (one native graph) exists for inference only.
-      const modeImpls = impls.filter((i) => !(i === 'compiled' && mode === 'train'));
+      const modeImpls = impls;
       const order = modeImpls.map((_, i) => modeImpls[(i + rep) % modeImpls.length]);
       for (const impl of order) {
         const msg = {

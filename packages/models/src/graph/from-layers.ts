@@ -12,10 +12,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError } from '../errors.js';
-import { DT_FLOAT, DT_INT32, type Attr, type NodeSpec } from './graph-def.js';
+import { DT_INT32, type NodeSpec } from './graph-def.js';
+import { GraphBuilder, T } from './builder.js';
+import { convAttrs, findWeight, layerInputs, modelInput, pair } from './layer-walk.js';
 
 /** The fix of every model the inference graph cannot express: evaluate it the reference way. */
 const REFERENCE_FIX = "evaluate this model with inference = 'reference' (model.predict)";
+const WHAT = 'inference graph';
 
 export interface InferenceGraph {
   nodes: NodeSpec[];
@@ -30,64 +33,17 @@ export interface InferenceGraph {
 }
 
 type Config = Record<string, unknown>;
-const T: Attr = { type: DT_FLOAT };
-
-function pair(v: unknown, field: string, layer: string): [number, number] {
-  const a = Array.isArray(v) ? v : [v, v];
-  if (a.length !== 2 || !a.every((x) => Number.isInteger(x)))
-    throw new ModelError(
-      `layer '${layer}': ${field} = ${JSON.stringify(v)} is not supported: expected an integer or a pair`,
-      REFERENCE_FIX,
-    );
-  return [a[0] as number, a[1] as number];
-}
 
 /** The model's single input and output, and its layers in topological order. */
 export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new ModelError(
-      `inference graph: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; supported: exactly one of each`,
-      REFERENCE_FIX,
-    );
-  }
-  const nodes: NodeSpec[] = [];
-  const names = new Set<string>();
+  const { input: inputSym, shape: inputShape } = modelInput(model, WHAT, REFERENCE_FIX);
+  const g = new GraphBuilder();
+  const add = g.add.bind(g);
+  const constF = g.constF.bind(g);
+  const constI = g.constI.bind(g);
   const tensorName = new Map<number, string>(); // SymbolicTensor id -> graph tensor name
-  const unique = (base: string) => {
-    let name = base.replace(/[^A-Za-z0-9_.\-/]/g, '_').replace(/^[^A-Za-z0-9.]/, 'n');
-    if (names.has(name)) {
-      let i = 1;
-      while (names.has(`${name}_${i}`)) i++;
-      name = `${name}_${i}`;
-    }
-    names.add(name);
-    return name;
-  };
-  const add = (base: string, op: string, inputs: string[], attrs: Record<string, Attr> = {}): string => {
-    const name = unique(base);
-    nodes.push({ name, op, inputs, attrs });
-    return name;
-  };
-  const constF = (base: string, t: tf.Tensor | { shape: number[]; values: Float32Array }) => {
-    const values = 'dataSync' in t ? new Float32Array(t.dataSync()) : t.values;
-    return add(base, 'Const', [], { dtype: T, value: { tensor: { dtype: DT_FLOAT, shape: [...t.shape], values } } });
-  };
-  const constI = (base: string, shape: number[], values: number[]) =>
-    add(base, 'Const', [], {
-      dtype: { type: DT_INT32 },
-      value: { tensor: { dtype: DT_INT32, shape, values: Int32Array.from(values) } },
-    });
 
-  const inputSym = model.inputs[0]!;
-  const inputShape = inputSym.shape.slice(1).map((d) => {
-    if (d == null)
-      throw new ModelError(
-        'inference graph: the input shape must be fully known (except the batch size)',
-        REFERENCE_FIX,
-      );
-    return d;
-  });
-  const input = add('input', 'Placeholder', [], { dtype: T, shape: { shape: [-1, ...inputShape] } });
+  const input = g.placeholder('input', [-1, ...inputShape]);
   tensorName.set(inputSym.id, input);
 
   const activation = (base: string, x: string, act: unknown, layer: string): string => {
@@ -99,55 +55,21 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
       REFERENCE_FIX,
     );
   };
-  const weight = (layer: tfl.layers.Layer, suffix: string): tf.Tensor | null => {
-    const w = layer.weights.find((v) => v.originalName.endsWith(`/${suffix}`) || v.name.endsWith(`/${suffix}`));
-    return w ? w.read() : null;
-  };
+  const weight = (layer: tfl.layers.Layer, suffix: string): tf.Tensor | null =>
+    findWeight(layer, suffix)?.read() ?? null;
 
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     if (cls === 'InputLayer') continue;
-    if (layer.inboundNodes.length !== 1) {
-      throw new ModelError(
-        `inference graph: layer '${layer.name}' is applied ${layer.inboundNodes.length} times; supported: once`,
-        REFERENCE_FIX,
-      );
-    }
-    const ins = (Array.isArray(layer.input) ? layer.input : [layer.input]) as tfl.SymbolicTensor[];
-    const x = ins.map((s) => {
-      const n = tensorName.get(s.id);
-      if (n === undefined)
-        throw new ModelError(
-          `inference graph: the input of layer '${layer.name}' is not produced by an earlier layer`,
-          REFERENCE_FIX,
-        );
-      return n;
-    });
+    const { ins, names: x } = layerInputs(layer, tensorName, WHAT, REFERENCE_FIX);
     const cfg = layer.getConfig() as Config;
     const base = layer.name;
     const x0 = x[0]!;
     let out: string;
     switch (cls) {
       case 'Conv2D': {
-        if (cfg['dataFormat'] !== 'channelsLast')
-          throw new ModelError(
-            `layer '${base}': dataFormat '${String(cfg['dataFormat'])}' is not supported: channelsLast only`,
-            REFERENCE_FIX,
-          );
-        const [sh, sw] = pair(cfg['strides'], 'strides', base);
-        const [dh, dw] = pair(cfg['dilationRate'], 'dilationRate', base);
-        const padding = String(cfg['padding']).toUpperCase();
-        if (padding !== 'SAME' && padding !== 'VALID')
-          throw new ModelError(`layer '${base}': padding '${String(cfg['padding'])}' is not supported`, REFERENCE_FIX);
         const k = constF(`${base}/kernel`, weight(layer, 'kernel')!);
-        out = add(base, 'Conv2D', [x0, k], {
-          T,
-          strides: { ints: [1, sh, sw, 1] },
-          padding: { s: padding },
-          data_format: { s: 'NHWC' },
-          dilations: { ints: [1, dh, dw, 1] },
-          use_cudnn_on_gpu: { b: true },
-        });
+        out = add(base, 'Conv2D', [x0, k], convAttrs(cfg, base, REFERENCE_FIX));
         if (cfg['useBias'])
           out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], {
             T,
@@ -233,8 +155,8 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
         break;
       }
       case 'MaxPooling2D': {
-        const [ph, pw] = pair(cfg['poolSize'], 'poolSize', base);
-        const [sh, sw] = pair(cfg['strides'] ?? cfg['poolSize'], 'strides', base);
+        const [ph, pw] = pair(cfg['poolSize'], 'poolSize', base, REFERENCE_FIX);
+        const [sh, sw] = pair(cfg['strides'] ?? cfg['poolSize'], 'strides', base, REFERENCE_FIX);
         out = add(base, 'MaxPool', [x0], {
           T,
           ksize: { ints: [1, ph, pw, 1] },
@@ -289,5 +211,5 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     throw new ModelError('inference graph: the model output is not produced by any layer', REFERENCE_FIX);
   // A named Identity gives the output a stable name whatever its last op is.
   const final = add('output', 'Identity', [output], { T });
-  return { nodes, input, output: final, inputShape, outputShape: outSym.shape.slice(1).map((d) => d ?? -1) };
+  return { nodes: g.nodes, input, output: final, inputShape, outputShape: outSym.shape.slice(1).map((d) => d ?? -1) };
 }

@@ -11,15 +11,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError } from '../errors.js';
-import { encodeSavedModel, DT_FLOAT } from './graph-def.js';
+import { DT_FLOAT } from './graph-def.js';
+import { loadSession, sessionBackend } from './session.js';
 import { inferenceGraph } from './from-layers.js';
-
-/** The part of tfjs-node's NodeJSKernelBackend that runs SavedModels. */
-interface SessionBackend {
-  loadSavedModelMetaGraph(path: string, tags: string): number;
-  runSavedModel(id: number, inputs: tf.Tensor[], inputInfos: { name: string }[], outputs: string[]): tf.Tensor[];
-  deleteSavedModel(id: number): void;
-}
 
 export interface CompiledInference {
   /** Logits (the model's output) for a float32 batch [n, ...inputShape]; the caller disposes the result. */
@@ -30,43 +24,17 @@ export interface CompiledInference {
   readonly nodeCount: number;
 }
 
-function sessionBackend(): SessionBackend {
-  const backend = tf.backend() as unknown as Partial<SessionBackend>;
-  if (
-    tf.getBackend() !== 'tensorflow' ||
-    typeof backend.loadSavedModelMetaGraph !== 'function' ||
-    typeof backend.runSavedModel !== 'function'
-  ) {
-    throw new ModelError(
-      `compiled inference needs the native TensorFlow backend of @tensorflow/tfjs-node, but the active backend is '${tf.getBackend()}'`,
-      "import '@tensorflow/tfjs-node', or evaluate with model.predict (inference = 'reference')",
-    );
-  }
-  return backend as SessionBackend;
-}
-
 /** Compile `model` (its current weights) into a native TensorFlow session. */
 export async function compileInference(model: tfl.LayersModel): Promise<CompiledInference> {
-  const backend = sessionBackend();
+  const backend = sessionBackend(
+    'compiled inference',
+    "import '@tensorflow/tfjs-node', or evaluate with model.predict (inference = 'reference')",
+  );
   const graph = inferenceGraph(model);
-  const bytes = encodeSavedModel(graph.nodes, {
+  const id = await loadSession(backend, graph.nodes, {
     inputs: { x: { name: `${graph.input}:0`, dtype: DT_FLOAT, shape: [-1, ...graph.inputShape] } },
     outputs: { y: { name: `${graph.output}:0`, dtype: DT_FLOAT, shape: [-1, ...graph.outputShape] } },
   });
-  const [{ mkdtemp, writeFile, rm }, { tmpdir }, { join }] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:os'),
-    import('node:path'),
-  ]);
-  const dir = await mkdtemp(join(tmpdir(), 'dp-inference-'));
-  let id: number;
-  try {
-    await writeFile(join(dir, 'saved_model.pb'), bytes);
-    id = backend.loadSavedModelMetaGraph(dir, 'serve');
-  } finally {
-    // TensorFlow has read the graph into the session; the folder is no longer needed.
-    await rm(dir, { recursive: true, force: true });
-  }
   const inputInfo = [{ name: `${graph.input}:0` }];
   const outputs = [`${graph.output}:0`];
   const want = graph.inputShape.join(',');
