@@ -10,7 +10,7 @@ const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', CI: '1' };
 const dp = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env });
 
 describe('dp bench', () => {
-  it('appends one line per finished run and skips finished runs when restarted', () => {
+  it('appends one line per finished run and skips finished runs when restarted [27:K.bench-line-kill]', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-bench-'));
     const results = join(dir, 'results.jsonl');
     const sweep = [

@@ -56,7 +56,7 @@ const killAfter = (args: string[], ms: number) =>
   });
 
 describe('randomized kills', () => {
-  it('a run killed with SIGKILL at several random moments resumes to exactly the uninterrupted run', async () => {
+  it('a run killed with SIGKILL at several random moments resumes to exactly the uninterrupted run [27:K.sigkill-random]', async () => {
     const raw = process.env.DP_KILL_SEED;
     const seed = raw === 'random' ? Date.now() % 2 ** 31 : raw ? Number(raw) : 20261206;
     const rng = new Rng(seed);

@@ -111,7 +111,7 @@ const tensorboardSteps = (dir: string): Record<string, number[]> => {
 };
 
 describe('kill and resume', () => {
-  it('a run killed with SIGKILL mid-epoch resumes to exactly the selections of an uninterrupted run', async () => {
+  it('a run killed with SIGKILL mid-epoch resumes to exactly the selections of an uninterrupted run [27:K.sigkill-mid-epoch]', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-resume-'));
     const a = join(root, 'uninterrupted');
     const b = join(root, 'killed');
@@ -183,7 +183,7 @@ describe('kill and resume', () => {
     expect(tensorboardSteps(join(a, 'tensorboard'))).toEqual(tb);
   });
 
-  it('Ctrl-C stops at the next batch with one line naming the checkpoint (exit 130); a finished run resumed is left alone', async () => {
+  it('Ctrl-C stops at the next batch with one line naming the checkpoint (exit 130); a finished run resumed is left alone [27:K.sigint-batch]', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-interrupt-'));
     const dir = join(root, 'run');
     const child = spawn(process.execPath, [bin, ...common, '--out', dir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -213,7 +213,7 @@ describe('kill and resume', () => {
     expect(readFileSync(join(dir, 'log.jsonl'), 'utf8')).toBe(logged);
   });
 
-  it("Ctrl-C during an epoch's test evaluation: a checkpointed epoch is kept (the pass finishes), any other stops inside the pass", async () => {
+  it("Ctrl-C during an epoch's test evaluation: a checkpointed epoch is kept (the pass finishes), any other stops inside the pass [27:K.sigint-eval]", async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-interrupt-eval-'));
     // One training step per epoch against 10,000 test images: after epoch 1's log line, nearly all of the next
     // epoch's time is its evaluation. The signal goes out once epoch 1 is logged; a signal that lands in the

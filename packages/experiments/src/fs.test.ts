@@ -38,7 +38,7 @@ describe('output paths', () => {
     expect(describeFsError(new Error('plain'))).toBeUndefined();
   });
 
-  it('names a read-only file system (EROFS) and missing permission before any work, and an empty path', () => {
+  it('names a read-only file system (EROFS) and missing permission before any work, and an empty path [27:7.read-only-fs] [27:7.out-empty]', () => {
     const fail = (code: string) => () => {
       throw Object.assign(new Error(`${code}: ...`), { code });
     };
@@ -56,7 +56,7 @@ describe('output paths', () => {
     );
   });
 
-  it('gives every file-system error its path and a fix of its own (ENOSPC, EROFS, EIO)', () => {
+  it('gives every file-system error its path and a fix of its own (ENOSPC, EROFS, EIO) [27:7.enospc-path]', () => {
     const err = (code: string, syscall: string, path?: string) =>
       Object.assign(new Error(`${code}: some words, ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
     expect(describeFsError(err('EROFS', 'open', '/mnt/ro/log.jsonl'))).toBe(
@@ -70,7 +70,7 @@ describe('output paths', () => {
     );
   });
 
-  it('a full disk (ENOSPC, /dev/full) names the file appended to', () => {
+  it('a full disk (ENOSPC, /dev/full) names the file appended to [27:1.log] [27:7.enospc-path]', () => {
     const d = mkdtempSync(join(tmpdir(), 'dp-fs-full-'));
     // Appends: Node's own error for a failed write has no path; this one has.
     symlinkSync('/dev/full', join(d, 'log.jsonl'));

@@ -7,7 +7,15 @@ export { appendFileExplained, checkOutputPath, describeFsError, writeFileAtomic,
 export { formatDuration, runEta } from './format.js';
 export { num } from './num.js';
 
-export { FIELD, FIELDS, allowedText, type FieldSpec, type Range } from './config/fields.js';
+export {
+  FIELD,
+  FIELDS,
+  allowedText,
+  ONECYCLE_WARMUP_DEFAULT,
+  WARMUP_DEFAULT,
+  type FieldSpec,
+  type Range,
+} from './config/fields.js';
 export {
   DEFAULTS,
   IMAGE_FOLDER_DATASETS,

@@ -25,7 +25,7 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir).sort()).toEqual(['a', 'b', 'c']);
   });
 
-  it('continues short writes to the last byte', () => {
+  it('continues short writes to the last byte [27:1.atomic-helpers]', () => {
     const dir = freshDir();
     const data = Uint8Array.from({ length: 1000 }, (_, i) => i % 256);
     writeFileAtomic(join(dir, 'f'), data, {
@@ -35,7 +35,7 @@ describe('writeFileAtomic', () => {
   });
 
   it.each(FAULTS)(
-    'a %s fault at any call leaves the previous file intact, no temporary file, and one FileWriteError naming the path',
+    'a %s fault at any call leaves the previous file intact, no temporary file, and one FileWriteError naming the path [27:1.atomic-helpers] [27:1.config] [27:8.config-tmp-after-enospc]',
     (fault) => {
       const dir = freshDir();
       const path = join(dir, 'state.json');

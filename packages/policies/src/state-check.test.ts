@@ -50,27 +50,30 @@ function withFloat(b64: string, i: number, v: number): string {
 }
 
 describe('saved states are refused, naming the field, when edited', () => {
-  it.each(policyNames())('%s: unknown fields at the top, in current and in the policy state', (policy) => {
-    const config = configOf(policy);
-    const { state } = trained(policy);
-    expect(refusal(config, { ...state, extra: 1 }).field).toBe('state.extra');
-    if (state.current)
-      expect(refusal(config, { ...state, current: { ...state.current, bogus: true } }).field).toBe(
-        'state.current.bogus',
-      );
-    if (state.policy !== null && typeof state.policy === 'object' && !Array.isArray(state.policy)) {
-      expect(refusal(config, { ...state, policy: { ...state.policy, bogus: 1 } }).field).toBe('state.policy.bogus');
-      const [first] = Object.keys(state.policy);
-      const { [first!]: _dropped, ...fewer } = state.policy;
-      expect(refusal(config, { ...state, policy: fewer }).field).toBe(`state.policy.${first}`);
-    }
-    // The untouched state still loads and continues identically.
-    const again = createPruner(config as never, state);
-    expect(Array.from(again.select(3).indices)).toEqual(Array.from(trained(policy).pruner.select(3).indices));
-  });
+  it.each(policyNames())(
+    '%s: unknown fields at the top, in current and in the policy state [27:6.pruner-state-unknown-fields]',
+    (policy) => {
+      const config = configOf(policy);
+      const { state } = trained(policy);
+      expect(refusal(config, { ...state, extra: 1 }).field).toBe('state.extra');
+      if (state.current)
+        expect(refusal(config, { ...state, current: { ...state.current, bogus: true } }).field).toBe(
+          'state.current.bogus',
+        );
+      if (state.policy !== null && typeof state.policy === 'object' && !Array.isArray(state.policy)) {
+        expect(refusal(config, { ...state, policy: { ...state.policy, bogus: 1 } }).field).toBe('state.policy.bogus');
+        const [first] = Object.keys(state.policy);
+        const { [first!]: _dropped, ...fewer } = state.policy;
+        expect(refusal(config, { ...state, policy: fewer }).field).toBe(`state.policy.${first}`);
+      }
+      // The untouched state still loads and continues identically.
+      const again = createPruner(config as never, state);
+      expect(Array.from(again.select(3).indices)).toEqual(Array.from(trained(policy).pruner.select(3).indices));
+    },
+  );
 
   it.each(['ucb', 'importance', 'epsilon-greedy', 'infobatch', 'orderdp', 'seta'])(
-    '%s: statistics for more samples than the losses observed',
+    '%s: statistics for more samples than the losses observed [27:6.pruner-state-changed-values]',
     (policy) => {
       const config = configOf(policy);
       const { state } = trained(policy);
@@ -82,7 +85,7 @@ describe('saved states are refused, naming the field, when edited', () => {
     },
   );
 
-  it("ucb: a NaN injected into an observed sample's mean (its variance says it was observed)", () => {
+  it("ucb: a NaN injected into an observed sample's mean (its variance says it was observed) [27:6.pruner-state-nan]", () => {
     // Two full-data epochs: every sample observed twice, with different losses, so its variance is > 0.
     const config = { ...configOf('ucb'), warmupEpochs: 2 };
     const { state } = trained('ucb', config);
@@ -104,7 +107,7 @@ describe('saved states are refused, naming the field, when edited', () => {
     ).toBe('state.policy.variance[0]');
   });
 
-  it('a selection saved at an epoch that is not a re-selection epoch', () => {
+  it('a selection saved at an epoch that is not a re-selection epoch [27:6.pruner-state-changed-values]', () => {
     const config = { ...configOf('random'), interval: 2 };
     const { state } = trained('random', config);
     expect(state.current?.epoch).toBe(2);
@@ -115,7 +118,7 @@ describe('saved states are refused, naming the field, when edited', () => {
 });
 
 describe('select() and registerPolicy() refuse what they would silently ignore or crash on later', () => {
-  it('select refuses an unknown shard option (a misspelt dropLast would be ignored)', () => {
+  it('select refuses an unknown shard option (a misspelt dropLast would be ignored) [27:6.select-unknown-options]', () => {
     const p = createPruner({ policy: 'random', datasetSize: 10, pruneRatio: 0.5, totalEpochs: 2, seed: 0 });
     expect(() => p.select(0, { rank: 0, worldSize: 2, droplast: true } as never)).toThrow(
       /^shard\.droplast = true is invalid: expected no such field \(shard has rank, worldSize, dropLast\); fix: .+$/,
@@ -151,8 +154,11 @@ describe('select() and registerPolicy() refuse what they would silently ignore o
       /^policy\.describeOptions = 1 is invalid: expected a function, or left out/,
     ],
     ['name', { name: '' }, /^policy\.name = "" is invalid: expected a non-empty string; fix: .+$/],
-  ])('registerPolicy refuses a policy with a bad %s', (_member, change, message) => {
-    expect(() => registerPolicy({ ...valid, name: 'x', ...change } as never)).toThrow(message);
-    expect(policyNames()).not.toContain('x');
-  });
+  ])(
+    'registerPolicy refuses a policy with a bad %s [27:6.register-policy-no-parse-options]',
+    (_member, change, message) => {
+      expect(() => registerPolicy({ ...valid, name: 'x', ...change } as never)).toThrow(message);
+      expect(policyNames()).not.toContain('x');
+    },
+  );
 });

@@ -26,40 +26,43 @@ function data(epoch: number): CheckpointData {
 }
 
 describe('checkpoint writes under injected faults', () => {
-  it.each(FAULTS)('%s at every call: one TrainError, a loadable checkpoint, no temporary folder', (fault) => {
-    let injected = 0;
-    for (const call of ['open', 'write', 'fsync', 'rename'] as const) {
-      for (let at = 0; ; at++) {
-        const dir = mkdtempSync(join(root, `${fault}-${call}-${at}-`));
-        writeCheckpoint(dir, data(1));
-        const fs = faultyFileSystem(call, at, fault);
-        let error: unknown;
-        try {
-          writeCheckpoint(dir, data(2), { fs });
-        } catch (e) {
-          error = e;
+  it.each(FAULTS)(
+    '%s at every call: one TrainError, a loadable checkpoint, no temporary folder [27:1.checkpoint-short-write] [27:1.checkpoint-full-disk]',
+    (fault) => {
+      let injected = 0;
+      for (const call of ['open', 'write', 'fsync', 'rename'] as const) {
+        for (let at = 0; ; at++) {
+          const dir = mkdtempSync(join(root, `${fault}-${call}-${at}-`));
+          writeCheckpoint(dir, data(1));
+          const fs = faultyFileSystem(call, at, fault);
+          let error: unknown;
+          try {
+            writeCheckpoint(dir, data(2), { fs });
+          } catch (e) {
+            error = e;
+          }
+          if (!fs.injected()) {
+            expect(error).toBeUndefined();
+            break;
+          }
+          injected++;
+          const where = `${fault} at ${call} #${at}`;
+          expect(error, where).toBeInstanceOf(TrainError);
+          expect((error as TrainError).message, where).toMatch(
+            /^could not write the checkpoint for epoch 3 in .*; fix: .+/,
+          );
+          const back = readCheckpoint(dir)!;
+          // Faults before the new checkpoint is complete (every write) keep the previous one; a later fault (the
+          // directory's fsync after the renames) may leave the new one in place, complete.
+          if (call === 'write') expect(back.epoch, where).toBe(1);
+          expect([...back.weights[0]!.values], where).toEqual([...data(back.epoch).weights[0]!.values]);
+          expect(
+            readdirSync(dir).filter((f) => f.startsWith('checkpoint.tmp-')),
+            where,
+          ).toEqual([]);
         }
-        if (!fs.injected()) {
-          expect(error).toBeUndefined();
-          break;
-        }
-        injected++;
-        const where = `${fault} at ${call} #${at}`;
-        expect(error, where).toBeInstanceOf(TrainError);
-        expect((error as TrainError).message, where).toMatch(
-          /^could not write the checkpoint for epoch 3 in .*; fix: .+/,
-        );
-        const back = readCheckpoint(dir)!;
-        // Faults before the new checkpoint is complete (every write) keep the previous one; a later fault (the
-        // directory's fsync after the renames) may leave the new one in place, complete.
-        if (call === 'write') expect(back.epoch, where).toBe(1);
-        expect([...back.weights[0]!.values], where).toEqual([...data(back.epoch).weights[0]!.values]);
-        expect(
-          readdirSync(dir).filter((f) => f.startsWith('checkpoint.tmp-')),
-          where,
-        ).toEqual([]);
       }
-    }
-    expect(injected).toBeGreaterThan(6);
-  });
+      expect(injected).toBeGreaterThan(6);
+    },
+  );
 });

@@ -34,7 +34,7 @@ describe('checkpoints', () => {
     expect(readdirSync(dir).sort()).toEqual(['checkpoint']);
   });
 
-  it('a full disk while writing leaves the previous checkpoint intact and no temporary files', () => {
+  it('a full disk while writing leaves the previous checkpoint intact and no temporary files [27:1.checkpoint-full-disk]', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
     writeCheckpoint(dir, data(1));
     let calls = 0;
@@ -50,7 +50,7 @@ describe('checkpoints', () => {
     expect(readdirSync(dir)).toEqual(['checkpoint']);
   });
 
-  it('uses the previous checkpoint if a crash came between the final renames', async () => {
+  it('uses the previous checkpoint if a crash came between the final renames [27:8.checkpoint-previous-kept]', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
     writeCheckpoint(dir, data(3));
     const { renameSync } = await import('node:fs');
@@ -59,7 +59,7 @@ describe('checkpoints', () => {
     expect(readCheckpoint(dir)!.epoch).toBe(3);
   });
 
-  it("keeps the only loadable checkpoint through a second crash between renames, and clears crashed writers' folders", async () => {
+  it("keeps the only loadable checkpoint through a second crash between renames, and clears crashed writers' folders [27:8.checkpoint-previous-kept]", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
     writeCheckpoint(dir, data(3));
     const { mkdirSync, renameSync } = await import('node:fs');
@@ -88,7 +88,7 @@ describe('checkpoints', () => {
     );
   });
 
-  it('writes all bytes through short writes, and reports a write that makes no progress as a full disk', () => {
+  it('writes all bytes through short writes, and reports a write that makes no progress as a full disk [27:1.checkpoint-short-write]', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
     // At most 3 bytes per call: the checkpoint still comes out whole.
     writeCheckpoint(dir, data(1), { write: (fd, d) => writeSync(fd, d.subarray(0, 3)) });
@@ -108,7 +108,7 @@ describe('checkpoints', () => {
     expect(readdirSync(dir)).toEqual(['checkpoint']);
   });
 
-  it('refuses a damaged checkpoint: a flipped tensor byte, an edited manifest field, a missing tensor file', () => {
+  it('refuses a damaged checkpoint: a flipped tensor byte, an edited manifest field, a missing tensor file [27:2.flipped-weight-byte] [27:2.manifest-fields-vs-run] [27:7.tensors-bin-missing]', () => {
     const fresh = () => {
       const dir = mkdtempSync(join(tmpdir(), 'dp-ckpt-'));
       writeCheckpoint(dir, data(1));

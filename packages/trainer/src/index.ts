@@ -1,5 +1,5 @@
 export { train } from './trainer.js';
-export { checkResume } from './run-state.js';
+export { checkCheckpointFits, checkResume } from './run-state.js';
 export type { ResumeTarget } from './run-state.js';
 export type {
   BatchProgress,

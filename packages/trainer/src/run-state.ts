@@ -114,6 +114,31 @@ function restoreWeights(model: LayersModel, saved: NamedArray[]): void {
   tf.dispose(tensors);
 }
 
+/**
+ * Whether the checkpoint `saved` belongs to the run: written with the same config fingerprint, at an epoch within the
+ * run, with one record per epoch done. Needs no model, pruner or TensorFlow, so a command can check it before it
+ * prints or loads anything (checkResume checks it again with the rest).
+ */
+export function checkCheckpointFits(
+  target: Pick<ResumeTarget, 'dir' | 'epochs' | 'fingerprint'>,
+  saved: CheckpointData,
+): void {
+  const { dir, epochs } = target;
+  if (saved.fingerprint !== target.fingerprint) {
+    throw new TrainError(
+      `the checkpoint in ${dir} was written by a run with another config`,
+      `resume with the same options, or start a new run directory`,
+    );
+  }
+  const savedReports = (saved.extra as { reports?: unknown } | null)?.reports;
+  if (saved.epoch >= epochs || !Array.isArray(savedReports) || savedReports.length !== saved.epoch + 1) {
+    throw new TrainError(
+      `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run`,
+      `delete ${dir}/checkpoint to restart the run`,
+    );
+  }
+}
+
 /** What checkResume needs to know of the run about to resume. */
 export interface ResumeTarget {
   model: LayersModel;
@@ -137,20 +162,8 @@ export interface ResumeTarget {
  * resume must change nothing there). Returns the pruner restored from the checkpoint.
  */
 export function checkResume(target: ResumeTarget, saved: CheckpointData): Pruner {
-  const { dir, epochs } = target;
-  if (saved.fingerprint !== target.fingerprint) {
-    throw new TrainError(
-      `the checkpoint in ${dir} was written by a run with another config`,
-      `resume with the same options, or start a new run directory`,
-    );
-  }
-  const savedReports = (saved.extra as { reports?: unknown } | null)?.reports;
-  if (saved.epoch >= epochs || !Array.isArray(savedReports) || savedReports.length !== saved.epoch + 1) {
-    throw new TrainError(
-      `the checkpoint in ${dir} says epoch ${saved.epoch + 1} of ${epochs} with ${Array.isArray(savedReports) ? savedReports.length : 'no'} epoch records: it does not belong to this run`,
-      `delete ${dir}/checkpoint to restart the run`,
-    );
-  }
+  const { dir } = target;
+  checkCheckpointFits(target, saved);
   const savedWorkers = (saved.extra as { worldSize?: unknown } | null)?.worldSize ?? 1;
   const workers = target.worldSize ?? 1;
   if (savedWorkers !== workers) {

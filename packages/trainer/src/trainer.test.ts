@@ -150,7 +150,7 @@ describe('train (real cnn-small on a Fashion-MNIST slice)', () => {
     for (const m of [first.model, other.model]) m.dispose();
   });
 
-  it('checkResume refuses another architecture naming the first tensor that differs, and touches nothing', async () => {
+  it('checkResume refuses another architecture naming the first tensor that differs, and touches nothing [27:7.tensor-count-message]', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-trainer-'));
     const tiny = slice(full, 300);
     const pruner = createPruner({ policy: 'random', datasetSize: 300, pruneRatio: 0.5, totalEpochs: 2, seed: 1 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { joinFromEnvironment } from '@dp/distributed';
-import { readCheckpoint, type CheckpointData } from '@dp/trainer';
+import { checkCheckpointFits, readCheckpoint, type CheckpointData } from '@dp/trainer';
 import {
   checkOutputPath,
   checkSameConfig,
@@ -13,6 +13,7 @@ import {
   exampleMethods,
   executeRun,
   ExperimentError,
+  fingerprint,
   loadBackend,
   loadData,
   planRun,
@@ -77,8 +78,10 @@ ${runFlagsHelp()}`,
     if (resumeDir) checkSameConfig(resumeDir, cfg);
     const runDir = resumeDir ?? (typeof values.out === 'string' ? values.out : defaultRunDir(cfg));
     checkOutputPath(runDir, 'dir', resumeDir ? '--resume' : '--out');
-    // A damaged checkpoint is refused here, before TensorFlow starts.
+    // A damaged checkpoint, or one of another run (its config, an epoch beyond the run), is refused here, before
+    // anything is printed or TensorFlow starts.
     const checkpoint = resumeDir ? readCheckpoint(resumeDir) : undefined;
+    if (checkpoint) checkCheckpointFits({ dir: runDir, epochs: cfg.epochs, fingerprint: fingerprint(cfg) }, checkpoint);
     const given = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
     const dataDir = resumeDir ? resumeDataDir(resumeDir, given) : given;
     // Data first: its errors are the most common and need no TensorFlow start-up to report.

@@ -4,6 +4,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, fingerprint, validateRunConfig, type RunConfig } from './config.js';
+import { FIELDS } from './fields.js';
+import { configFromFlags, runFlagsHelp } from './flags.js';
+
+/** The first 8 hex digits of the SHA-256 of config keys, as main computed them before the schedule-dependent warm-up. */
+const KEYS_BEFORE: Record<string, string> = { cosine: 'ed498736', step: '594d5625' };
+const key8 = (cfg: RunConfig) => createHash('sha256').update(fingerprint(cfg)).digest('hex').slice(0, 8);
 
 const results = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'results');
 
@@ -62,13 +68,43 @@ describe('run config', () => {
     expect(fingerprint(resized)).toContain('["resize",72]');
   });
 
-  it('warms the learning rate up over 5% of training by default; every results script names its warm-up', () => {
+  it('warms the learning rate up over 5% of training by default; every results script names its warm-up [27:9.warmup-default]', () => {
     expect(DEFAULTS.warmup).toBe(0.05);
     expect(fingerprint(validateRunConfig({ warmup: 0 }))).not.toBe(fingerprint(DEFAULTS));
     // A script that relied on an earlier default would plan its finished runs again under a new one (other keys).
     const scripts = readdirSync(results).filter((f) => f.endsWith('.sh') && f !== 'run-all.sh');
     expect(scripts.length).toBeGreaterThan(5);
     for (const f of scripts) expect([f, /--warmup \d/.test(readFileSync(join(results, f), 'utf8'))]).toEqual([f, true]);
+  });
+
+  it("gives onecycle PyTorch's 30% rising phase unless --warmup is given, and every other schedule 5% [27:9.onecycle-warmup]", () => {
+    const onecycle = validateRunConfig({ schedule: 'onecycle' });
+    expect(onecycle.warmup).toBe(0.3);
+    for (const schedule of ['cosine', 'step', 'linear', 'constant'])
+      expect(validateRunConfig({ schedule }).warmup, schedule).toBe(0.05);
+    // An explicit value always wins, the default's value included, in either order of the fields.
+    expect(validateRunConfig({ schedule: 'onecycle', warmup: 0.05 }).warmup).toBe(0.05);
+    expect(validateRunConfig({ warmup: 0, schedule: 'onecycle' }).warmup).toBe(0);
+    expect(validateRunConfig({ schedule: 'cosine', warmup: 0.3 }).warmup).toBe(0.3);
+    // Over a base config: the base's own default follows a schedule changed on top of it; a value it was given stays.
+    expect(validateRunConfig({ schedule: 'cosine' }, onecycle).warmup).toBe(0.05);
+    expect(validateRunConfig({ schedule: 'onecycle' }, validateRunConfig({ warmup: 0.1 })).warmup).toBe(0.1);
+    expect(validateRunConfig({ epochs: 5 }, onecycle).warmup).toBe(0.3);
+    // Flags and a --config file the same way (--schedule from the file, no --warmup anywhere).
+    expect(configFromFlags({ schedule: 'onecycle' }).warmup).toBe(0.3);
+    expect(configFromFlags({ schedule: 'onecycle', warmup: '0.05' }).warmup).toBe(0.05);
+    // A config.json of an onecycle run made under the old default (0.05 written into it) keeps its warm-up and key.
+    const old = { ...DEFAULTS, schedule: 'onecycle', warmup: 0.05 };
+    expect(fingerprint(validateRunConfig(old))).toBe(fingerprint(old as RunConfig));
+    // The other schedules' keys are those of before the dependent default.
+    for (const [schedule, key] of Object.entries(KEYS_BEFORE)) expect(key8(validateRunConfig({ schedule }))).toBe(key);
+    // The help says both defaults.
+    expect(runFlagsHelp()).toMatch(
+      /--warmup X +fraction .*\(default 0\.05; 0 = none\); with\n +--schedule onecycle .*\(default 0\.3, /,
+    );
+    // Every dependent default agrees with the table's default on the table's defaults.
+    for (const f of FIELDS.filter((x) => x.dependentDefault))
+      expect(f.dependentDefault!(DEFAULTS), f.name).toBe(f.default);
   });
 
   it('resizes and crops image folders only, and only to a crop that fits', () => {

@@ -64,6 +64,7 @@ export function validateRunConfig(raw: Record<string, unknown>, base: RunConfig 
     out[key] = value;
   }
   const cfg = out as unknown as RunConfig;
+  applyDependentDefaults(cfg, raw, base);
   cfg.policy = resolveAuto(cfg.policy);
   if (cfg.policy === EQUAL_STEPS) resolveEqualSteps(cfg);
   if (cfg.equalSteps) checkEqualSteps(cfg, cfg.equalSteps);
@@ -96,6 +97,19 @@ export function validateRunConfig(raw: Record<string, unknown>, base: RunConfig 
     );
   }
   return cfg;
+}
+
+/**
+ * Fields whose default depends on other fields (the field table's `dependentDefault`) and that were not given: neither
+ * in `raw` nor in `base` (a base value equal to the base's own dependent default counts as not given), so they follow
+ * the config (warmup 0.3 for onecycle, 0.05 otherwise). A value given anywhere stays.
+ */
+function applyDependentDefaults(cfg: RunConfig, raw: Record<string, unknown>, base: RunConfig): void {
+  const out = cfg as unknown as Record<string, unknown>;
+  for (const f of FIELDS) {
+    if (!f.dependentDefault || raw[f.name] !== undefined || base[f.name] !== f.dependentDefault(base)) continue;
+    out[f.name] = f.dependentDefault(cfg);
+  }
 }
 
 /**

@@ -72,6 +72,12 @@ export interface FieldSpec<K extends keyof RunConfig = keyof RunConfig> {
   /** 'int' / 'number' with `range`; 'choice' of `choices()`; 'custom' checked by `check`. */
   type: 'int' | 'number' | 'string' | 'choice' | 'boolean' | 'custom';
   default: RunConfig[K];
+  /**
+   * A default that depends on the other fields (e.g. warmup on the schedule): the value a config gets when the field
+   * is not given and the base config's value is not one given either (it equals the base's own dependent default).
+   * An explicit value always wins. `default` is its value for the table's other defaults.
+   */
+  dependentDefault?: (cfg: RunConfig) => RunConfig[K];
   range?: Range;
   choices?: () => readonly string[];
   /** A check of its own ('custom', or a message of its own): throws through `bad(field, value, allowed)`. */
@@ -91,6 +97,9 @@ export interface FieldSpec<K extends keyof RunConfig = keyof RunConfig> {
 }
 
 const INT_MAX = Number.MAX_SAFE_INTEGER;
+/** The warm-up of every schedule but onecycle, and onecycle's rising phase (the warmup field's dependent default). */
+export const WARMUP_DEFAULT = 0.05;
+export const ONECYCLE_WARMUP_DEFAULT = 0.3;
 /** Continuation lines of a help text, indented to the help column. */
 const more = (...lines: string[]) => lines.map((l) => `\n${' '.repeat(26)}${l}`).join('');
 
@@ -194,10 +203,17 @@ export const FIELDS: readonly FieldSpec[] = [
     type: 'number',
     // 0.05 removes the loss spike of the first steps at lr 0.05 and gained +1.95 ± 0.75 points over 0 on Fashion-MNIST
     // (bench/warmup/results-2026-12-06.md); runs made before it was the default pass --warmup 0 (results/*.sh).
-    default: 0.05,
+    default: WARMUP_DEFAULT,
+    // onecycle's rising phase is the warm-up: 30% of training, as PyTorch's OneCycleLR (pct_start 0.3, Smith & Topin
+    // 2019), not the 5% linear warm-up of the other schedules.
+    dependentDefault: (cfg) => (cfg.schedule === 'onecycle' ? ONECYCLE_WARMUP_DEFAULT : WARMUP_DEFAULT),
     range: { min: 0, max: 1, maxOpen: true },
     flag: { name: 'warmup', arg: 'X' },
-    help: () => 'fraction of training in linear LR warm-up from 0 (default {default}; 0 = none)',
+    help: () =>
+      'fraction of training in linear LR warm-up from 0 (default {default}; 0 = none); with' +
+      more(
+        `--schedule onecycle the rising phase to the peak (default ${ONECYCLE_WARMUP_DEFAULT}, as PyTorch's OneCycleLR)`,
+      ),
     fingerprint: 'always',
     sameSetup: false,
   },

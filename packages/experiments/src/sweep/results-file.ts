@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fingerprint, type RunConfig } from '../config/config.js';
 import { methodTag } from '../config/equal-steps.js';
+import { appendFileExplained } from '../fs.js';
 import { parseResultsLine } from '../run/results-line.js';
 import type { RunSummary } from '../run/summary.js';
 
@@ -25,10 +26,13 @@ export function readResultsFile(path: string, onPartial: (where: string) => void
   return done;
 }
 
-/** Append one finished run to a results file. After an interrupted append the file ends mid-line: start a fresh line. */
+/**
+ * Append one finished run to a results file. After an interrupted append the file ends mid-line: start a fresh line.
+ * A failed append (a full disk) throws the file-system error with the path, for a one-line error naming the file.
+ */
 export function appendResult(path: string, summary: RunSummary): void {
   mkdirSync(dirname(path) || '.', { recursive: true });
-  appendFileSync(path, `${endsMidLine(path) ? '\n' : ''}${JSON.stringify(summary)}\n`);
+  appendFileExplained(path, `${endsMidLine(path) ? '\n' : ''}${JSON.stringify(summary)}\n`);
 }
 
 /** Whether a file exists and its last byte is not a newline. */
