@@ -3,11 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { policyNames } from '@dp/policies';
 import { scoreNames } from '@dp/scores';
-import { methodNames } from '@dp/experiments';
+import { closest, methodNames } from '@dp/experiments';
 import { describe, expect, it } from 'vitest';
 import { commandHelp } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import { closest } from './main.js';
 
 const src = dirname(fileURLToPath(import.meta.url));
 const sources = (dir: string): string[] =>
