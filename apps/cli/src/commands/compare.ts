@@ -43,8 +43,9 @@ prints a table of test accuracy, training cost, speed-up and accuracy change, an
 With no options (about 5 minutes on 2 cores): ${COMPARE_DEFAULTS.model} on a ${COMPARE_DEFAULTS.trainSubset}-sample subset of
 ${COMPARE_DEFAULTS.dataset} for ${COMPARE_DEFAULTS.epochs} epochs, ${[fullDataMethod(), ...DEFAULT_COMPARE_METHODS].join(', ')} at prune ratio ${DEFAULT_COMPARE_RATIOS.join(', ')}
 (${recommendedMethod()} is the recommended policy, what \`dp train --policy auto\` trains; its method card has the evidence).
-Full data's test accuracy levels off over the last epochs there. The protocol is the dataset's, where one was
-measured (${compareProtocolsText()}).
+Full data's test accuracy levels off over the last epochs there. The protocol is the dataset's own, where one was
+measured (a subset and epochs measured on one dataset say nothing about another):
+${compareProtocolsText()}
 Every run option below overrides it (--train-subset 0 for all the data); the defaults shown are ${COMPARE_DEFAULTS.dataset}'s.
 
   --policies A,B,...      policies to compare with full data (default ${DEFAULT_COMPARE_METHODS.join(',')}; auto = the

@@ -35,12 +35,12 @@ export function compareConfig(values: Record<string, unknown>): RunConfig {
   return configFromFlags(values, compareDefaults(configFromFlags(values).dataset));
 }
 
-/** The protocols in one sentence, for `dp compare --help`. */
+/** The protocols, a line each (two-space indent), and what a dataset without one starts from: for `dp compare --help`. */
 export function compareProtocolsText(): string {
   const describe = (cfg: RunConfig) =>
     `${cfg.trainSubset ? `a ${cfg.trainSubset}-sample subset` : 'all the data'}, ${cfg.epochs} epochs, warm-up ${cfg.warmup}`;
-  const each = [...COMPARE_PROTOCOLS.keys()].map((dataset) => `${dataset}: ${describe(compareDefaults(dataset))}`);
-  return `${each.join('; ')}; any other dataset has none and starts from dp train's defaults (${describe(DEFAULTS)})`;
+  const each = [...COMPARE_PROTOCOLS.keys()].map((dataset) => `  ${dataset}: ${describe(compareDefaults(dataset))}`);
+  return [...each, `  any other dataset: none, dp train's defaults (${describe(DEFAULTS)})`].join('\n');
 }
 
 /**
