@@ -3,11 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { policyNames } from '@dp/policies';
 import { scoreNames } from '@dp/scores';
-import { methodNames } from '@dp/experiments';
+import { closest, compareProtocolsText, methodNames } from '@dp/experiments';
 import { describe, expect, it } from 'vitest';
 import { commandHelp } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import { closest } from './main.js';
 
 const src = dirname(fileURLToPath(import.meta.url));
 const sources = (dir: string): string[] =>
@@ -43,6 +42,12 @@ describe('the command table', () => {
         COMMANDS.map((x) => x.name),
       ),
     ).toBeUndefined();
+  });
+
+  it("dp compare's help lists the protocol of each dataset, and that other datasets have none", () => {
+    const help = commandHelp(COMMANDS.find((c) => c.name === 'compare')!);
+    expect(help).toContain(`\n${compareProtocolsText()}\n`);
+    expect(help).toMatch(/^ {2}any other dataset: none/m);
   });
 
   it('has no command importing another command', () => {

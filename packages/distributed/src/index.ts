@@ -11,7 +11,7 @@ export {
 } from './cluster-spec.js';
 export { encodeServerDef, encodeConfigProto } from './server-def.js';
 export { resolveJoinOptions, type JoinOptions, type ResolvedJoinOptions } from './options.js';
-export { loadNative, nativeStatus, ADDON_PATH } from './native.js';
+export { loadNative, nativeStatus, distributedCheck, ADDON_PATH } from './native.js';
 export { DistributedError, DpError, isDpError, type DpErrorDetails } from './errors.js';
 export { GradientAverager, type Reducer } from './average-gradients.js';
 export { fusedLayout, packArrays, unpackArrays, type FusedLayout, type NamedArray } from './fused-buffer.js';
@@ -24,3 +24,4 @@ export {
   type LaunchResult,
   type WorkerExit,
 } from './launch.js';
+export { launchFailure, launchTarget, rankTag, type LaunchRequest, type LaunchSelf } from './launch-request.js';

@@ -1,7 +1,7 @@
 /** Loads the native addon (native/collective.cc) once, with an error naming the fix when it is missing or broken. */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DistributedError } from './errors.js';
 
@@ -27,17 +27,12 @@ export interface NativeCollective {
 /** An opaque TFE_Context with collective ops enabled. */
 export type NativeContext = { readonly __brand: 'TFE_Context' };
 
+/** The package's own folder (dist/.. here, src/.. under the tests): the addon and its build script are found from it. */
+const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where scripts/build.mjs puts the addon. */
-export const ADDON_PATH = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'native',
-  'build',
-  'Release',
-  'dp_collective.node',
-);
+export const ADDON_PATH = join(PACKAGE_DIR, 'native', 'build', 'Release', 'dp_collective.node');
 /** The script that builds the addon: packages/distributed/scripts in the repository, the installed package's otherwise. */
-const BUILD_SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'build.mjs');
+const BUILD_SCRIPT = join(PACKAGE_DIR, 'scripts', 'build.mjs');
 const BUILD_FIX = `build it with \`node ${BUILD_SCRIPT}\` once the native backend is set up (\`npx dp setup-backend\`)`;
 
 let cached: NativeCollective | undefined;
@@ -77,3 +72,17 @@ export function nativeStatus(): { ok: true; tensorflow: string } | { ok: false; 
     return { ok: false, reason: (e as Error).message };
   }
 }
+
+/**
+ * The addon's row in a setup diagnosis (@dp/experiments `diagnose({ checks })`, shown by `dp doctor`): whether
+ * multi-worker training is available here, and why not.
+ */
+export const distributedCheck = {
+  name: 'distributed',
+  check(): string {
+    const s = nativeStatus();
+    return s.ok
+      ? `addon loads (TensorFlow ${s.tensorflow} collectives): dp launch and TF_CONFIG workers available`
+      : `unavailable (one-process training is unaffected): ${s.reason}`;
+  },
+};

@@ -14,3 +14,8 @@ export function formatDuration(seconds: number): string {
 export function runEta(elapsedSeconds: number, doneHere: number, done: number, total: number): number | undefined {
   return doneHere > 0 ? (elapsedSeconds / doneHere) * Math.max(0, total - done) : undefined;
 }
+
+/** A time as it goes in a default folder name: 20261121-101500 (UTC). */
+export function fileStamp(date: Date = new Date()): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+}

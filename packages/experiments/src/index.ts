@@ -4,7 +4,10 @@
 export { ExperimentError } from './errors.js';
 export { loadBackend, setupCommand, type BackendInfo, type BackendOptions, type TfNodeApi } from './backend.js';
 export { appendFileExplained, checkOutputPath, describeFsError, writeFileAtomic, writeJsonAtomic } from './fs.js';
-export { formatDuration, runEta } from './format.js';
+export { fileStamp, formatDuration, runEta } from './format.js';
+export { closest } from './command-line/closest.js';
+export { flagString, parseFlags, type ParsedFlags } from './command-line/parse-flags.js';
+export { errorLine, explainError, isUserError } from './command-line/user-error.js';
 export { num } from './num.js';
 
 export {
@@ -31,6 +34,7 @@ export {
 } from './config/config.js';
 export {
   RUN_FLAGS,
+  backendFlags,
   configFromFlags,
   defaultRunDir,
   rejectRunFlags,
@@ -52,7 +56,7 @@ export {
   type MethodInfo,
   type MethodRole,
 } from './config/methods.js';
-export { diagnose, type Diagnosis } from './doctor/diagnose.js';
+export { diagnose, type Diagnosis, type DiagnosisCheck } from './doctor/diagnose.js';
 export { ScoreLog } from './score/score-log.js';
 export { sweepStatusText } from './sweep/status-text.js';
 export { exampleMethods, exampleScores, scoreDefaultsText } from './config/examples.js';
@@ -81,12 +85,17 @@ export {
   type StartRecord,
 } from './run/run-dir.js';
 export { executeRun, type RunCallbacks, type RunOptions } from './run/run.js';
+export { resumeNote, trainTarget, type TrainTarget } from './run/train-target.js';
 export type { RunSummary } from './run/summary.js';
 
 export { list, ratioItem, seedItem } from './sweep/lists.js';
 export { DEFAULT_SWEEP_METHODS, planComparison, planSweep, type SweepSpec } from './sweep/plan.js';
 export {
   COMPARE_DEFAULTS,
+  COMPARE_PROTOCOLS,
+  compareConfig,
+  compareDefaults,
+  compareProtocolsText,
   DEFAULT_COMPARE_METHODS,
   DEFAULT_COMPARE_RATIOS,
   DEFAULT_COMPARE_SEEDS,
@@ -94,11 +103,13 @@ export {
 export { appendResult, endsMidLine, readResultsFile, runName } from './sweep/results-file.js';
 export { runSweep, sweepStatus, type SweepCallbacks, type SweepOptions, type SweepStatus } from './sweep/run-sweep.js';
 export { STRETCH_GAP_MINUTES, expectedWork, latestStretch, sweepEta } from './sweep/time-model.js';
-export { fitsBefore, formatDeadline, parseUntil } from './sweep/until.js';
+export { fitsBefore, formatDeadline, parseUntil, sweepDeadline } from './sweep/until.js';
+export { comparisonDir, comparisonRunName, runComparison, type ComparisonOptions } from './sweep/run-comparison.js';
 
 export {
   NOT_SCORING_FLAGS,
   defaultScoreFile,
+  loadScorePlugins,
   scoreDataset,
   scoreMethod,
   scoringProtocol,

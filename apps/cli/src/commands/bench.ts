@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  backendFlags,
   checkMethod,
   checkOutputPath,
   configFromFlags,
@@ -7,12 +8,11 @@ import {
   EQUAL_STEPS,
   exampleMethods,
   ExperimentError,
-  formatDeadline,
+  flagString,
   formatDuration,
   fullDataMethod,
   list,
   loadBackend,
-  parseUntil,
   planSweep,
   ratioItem,
   rejectRunFlags,
@@ -20,6 +20,7 @@ import {
   runFlagsHelp,
   runSweep,
   seedItem,
+  sweepDeadline,
   sweepStatus,
   sweepStatusText,
 } from '@dp/experiments';
@@ -93,10 +94,7 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
     const seeds = list(values.seeds, 'seeds', [0], seedItem);
     const datasets = list(values.datasets, 'datasets', [base.dataset], String);
     const models = list(values.models, 'models', [base.model], String);
-    const untilSource = typeof values.until === 'string' ? '--until' : 'DP_BENCH_UNTIL';
-    const untilText = typeof values.until === 'string' ? values.until : process.env.DP_BENCH_UNTIL || undefined;
-    const until = untilText === undefined ? undefined : parseUntil(untilText, new Date(), untilSource);
-    const deadline = until === undefined ? '' : formatDeadline(until);
+    const deadline = sweepDeadline(flagString(values, 'until'));
     const plan = planSweep(
       { datasets, models, seeds, policies, ratios, scoreFile: typeof scoreFile === 'string' ? scoreFile : undefined },
       base,
@@ -105,23 +103,18 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
       warn(`${where} is not valid JSON (an interrupted write?); that run will be redone`),
     );
     const { todo } = status;
-    const runsBy = until !== undefined ? `runs must end by ${deadline} (${untilSource})` : '';
+    const runsBy = deadline ? `runs must end by ${deadline.text} (${deadline.source})` : '';
     const text = sweepStatusText(status, { list: Boolean(values['dry-run']), deadline: runsBy });
     process.stdout.write(`dp bench: ${text}\n`);
     if (values['dry-run']) return 0;
     if (!todo.length) return 0;
-    const backend = await loadBackend({
-      gpu: Boolean(values.gpu),
-      allowCpu: Boolean(values['allow-cpu']),
-      onWarning: warn,
-    });
-    const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+    const backend = await loadBackend({ ...backendFlags(values), onWarning: warn });
     let printer: ReturnType<typeof runPrinter> | undefined;
     try {
       const { skipped } = await runSweep(status, {
         backend,
-        dataDir,
-        until,
+        dataDir: flagString(values, 'data-dir'),
+        until: deadline?.until,
         signals: true,
         callbacks: {
           ...loadPrinter(base.dataset),
@@ -129,7 +122,7 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
           onSkipped: (p) =>
             process.stdout.write(
               `bench: [${p.index + 1}/${p.total}] ${p.name} not started: it needs about ${formatDuration(p.needSeconds)} at the latest finished runs' speed, ` +
-                `${p.leftSeconds > 0 ? `${formatDuration(p.leftSeconds)} left before ${deadline}` : `the time is up (${deadline})`}\n`,
+                `${p.leftSeconds > 0 ? `${formatDuration(p.leftSeconds)} left before ${deadline!.text}` : `the time is up (${deadline!.text})`}\n`,
             ),
           onRunDone: (p) =>
             process.stdout.write(
@@ -139,7 +132,7 @@ ${runFlagsHelp(['policy', 'prune-ratio'])}`,
       });
       if (skipped)
         process.stdout.write(
-          `bench: ${skipped} run${skipped === 1 ? '' : 's'} not started before ${deadline}; run the same command again to do ${skipped === 1 ? 'it' : 'them'}\n`,
+          `bench: ${skipped} run${skipped === 1 ? '' : 's'} not started before ${deadline!.text}; run the same command again to do ${skipped === 1 ? 'it' : 'them'}\n`,
         );
     } finally {
       printer?.close();

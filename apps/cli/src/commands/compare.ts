@@ -1,30 +1,31 @@
-import { join } from 'node:path';
 import {
+  backendFlags,
   checkMethod,
   checkOutputPath,
   COMPARE_DEFAULTS,
-  configFromFlags,
+  compareConfig,
+  compareProtocolsText,
+  comparisonDir,
   DEFAULT_COMPARE_METHODS,
   DEFAULT_COMPARE_RATIOS,
   DEFAULT_COMPARE_SEEDS,
   EQUAL_STEPS,
   exampleMethods,
-  executeRun,
+  flagString,
   formatDuration,
   fullDataMethod,
   list,
   loadBackend,
   loadData,
-  methodTag,
   planComparison,
   ratioItem,
   recommendedMethod,
   rejectRunFlags,
   RUN_FLAGS,
+  runComparison,
   runFlagsHelp,
   seedItem,
   writeReport,
-  type RunSummary,
 } from '@dp/experiments';
 import type { Command } from '../command.js';
 import { loadPrinter, runPrinter } from '../printers.js';
@@ -42,8 +43,10 @@ prints a table of test accuracy, training cost, speed-up and accuracy change, an
 With no options (about 5 minutes on 2 cores): ${COMPARE_DEFAULTS.model} on a ${COMPARE_DEFAULTS.trainSubset}-sample subset of
 ${COMPARE_DEFAULTS.dataset} for ${COMPARE_DEFAULTS.epochs} epochs, ${[fullDataMethod(), ...DEFAULT_COMPARE_METHODS].join(', ')} at prune ratio ${DEFAULT_COMPARE_RATIOS.join(', ')}
 (${recommendedMethod()} is the recommended policy, what \`dp train --policy auto\` trains; its method card has the evidence).
-Full data's test accuracy levels off over the last epochs there. Every run option below overrides this protocol
-(--train-subset 0 for all the data).
+Full data's test accuracy levels off over the last epochs there. The protocol is the dataset's own, where one was
+measured (a subset and epochs measured on one dataset say nothing about another):
+${compareProtocolsText()}
+Every run option below overrides it (--train-subset 0 for all the data); the defaults shown are ${COMPARE_DEFAULTS.dataset}'s.
 
   --policies A,B,...      policies to compare with full data (default ${DEFAULT_COMPARE_METHODS.join(',')}; auto = the
                           recommended policy);
@@ -62,7 +65,7 @@ ${runFlagsHelp(['policy', 'prune-ratio'], COMPARE_DEFAULTS)}`,
     'dp compare --seeds 0,1,2   # the same with paired differences and 95% intervals (3x the time)',
     `dp compare --policies ${[ex.uniform, ...ex.scored.slice(0, 3)].join(',')} --ratios 0.3,0.5,0.7 --epochs 6`,
     `dp compare --policies ${[ex.equalSteps, ex.uniform, ex.scored[0]].join(',')} --ratios 0.5,0.7 --seeds 0,1,2`,
-    'dp compare --dataset cifar10 --model resnet20 --train-subset 0 --epochs 30 --seeds 0,1,2   # all the data',
+    'dp compare --dataset cifar10 --model resnet20 --epochs 30 --seeds 0,1,2   # no protocol for cifar10: all its data',
   ],
   flags: {
     ...RUN_FLAGS,
@@ -80,50 +83,33 @@ ${runFlagsHelp(['policy', 'prune-ratio'], COMPARE_DEFAULTS)}`,
     // As in dp bench: the score file belongs to the runs that read one, the policy options to the policies that take
     // them, and the whole plan is checked before any data loads or any run trains.
     const { 'score-file': scoreFile, ...rest } = values;
-    const base = configFromFlags(rest, COMPARE_DEFAULTS);
+    const base = compareConfig(rest);
     const plan = planComparison(
       { policies, ratios, seeds, scoreFile: typeof scoreFile === 'string' ? scoreFile : undefined },
       base,
     );
     const shown = policies.filter((p) => p !== fullDataMethod());
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-    const outDir =
-      typeof values.resume === 'string'
-        ? values.resume
-        : typeof values.out === 'string'
-          ? values.out
-          : join('runs', `compare-${stamp}`);
+    const outDir = comparisonDir(values);
     checkOutputPath(outDir, 'dir', typeof values.resume === 'string' ? '--resume' : '--out');
-    const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-    const data = await loadData(base.dataset, dataDir, base, loadPrinter(base.dataset));
-    const backend = await loadBackend({
-      gpu: Boolean(values.gpu),
-      allowCpu: Boolean(values['allow-cpu']),
-      onWarning: warn,
-    });
+    const data = await loadData(base.dataset, flagString(values, 'data-dir'), base, loadPrinter(base.dataset));
+    const backend = await loadBackend({ ...backendFlags(values), onWarning: warn });
     process.stdout.write(
       `dp compare: ${base.dataset}${base.trainSubset ? ` (${base.trainSubset}-sample training subset)` : ''} · ${base.model} · ${base.epochs} epochs · ${plan.length} runs (full + ${shown.join(', ')} @ ${ratios.join(', ')}; seeds ${seeds.join(', ')}) · backend ${backend.backend}\n` +
         `output: ${outDir}\n`,
     );
     const started = performance.now();
-    const results: RunSummary[] = [];
-    for (const [i, cfg] of plan.entries()) {
-      const name = `${methodTag(cfg)}-s${cfg.seed}`;
-      const printer = runPrinter(cfg, `[${i + 1}/${plan.length}] ${name}`);
-      try {
-        results.push(
-          await executeRun(cfg, {
-            runDir: join(outDir, name),
-            resume: true,
-            backend,
-            data,
-            signals: true,
-            callbacks: printer,
-          }),
-        );
-      } finally {
-        printer.close();
-      }
+    let printer: ReturnType<typeof runPrinter> | undefined;
+    let results;
+    try {
+      results = await runComparison(plan, {
+        outDir,
+        backend,
+        data,
+        signals: true,
+        run: (cfg, i, total, name) => (printer = runPrinter(cfg, `[${i + 1}/${total}] ${name}`)),
+      });
+    } finally {
+      printer?.close();
     }
     const { markdown, html, table } = writeReport(results, outDir, {
       title: `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs`,

@@ -1,5 +1,5 @@
-import { nativeStatus } from '@dp/distributed';
-import { diagnose } from '@dp/experiments';
+import { distributedCheck } from '@dp/distributed';
+import { diagnose, flagString } from '@dp/experiments';
 import type { Command } from '../command.js';
 
 export const doctor: Command = {
@@ -16,9 +16,8 @@ Exits 1 if training would fall back to the pure-JS cpu backend.
 };
 
 async function checkSetup(values: Record<string, string | boolean | undefined>): Promise<number> {
-  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-  const { rows, failure } = await diagnose({ gpu: Boolean(values.gpu), dataDir });
-  rows.push(['distributed', distributedLine()]);
+  const dataDir = flagString(values, 'data-dir');
+  const { rows, failure } = await diagnose({ gpu: Boolean(values.gpu), dataDir, checks: [distributedCheck] });
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)} ${v}\n`);
   if (failure) {
     process.stdout.write(`\nFAIL: ${failure.reason}.\n      fix: ${failure.fix}.\n`);
@@ -26,12 +25,4 @@ async function checkSetup(values: Record<string, string | boolean | undefined>):
   }
   process.stdout.write('\nOK: training runs on the native TensorFlow backend.\n');
   return 0;
-}
-
-/** Whether @dp/distributed's native addon loads (multi-worker training: dp launch, TF_CONFIG), and why not. */
-function distributedLine(): string {
-  const s = nativeStatus();
-  return s.ok
-    ? `addon loads (TensorFlow ${s.tensorflow} collectives): dp launch and TF_CONFIG workers available`
-    : `unavailable (one-process training is unaffected): ${s.reason}`;
 }

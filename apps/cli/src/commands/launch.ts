@@ -1,5 +1,4 @@
-import { launchLocal } from '@dp/distributed';
-import { ExperimentError } from '@dp/experiments';
+import { launchFailure, launchLocal, launchTarget, rankTag } from '@dp/distributed';
 import type { Command } from '../command.js';
 
 export const launch: Command = {
@@ -25,50 +24,24 @@ TF_CONFIG set instead (see the README's multi-machine section).
   flags: { workers: { type: 'string' }, port: { type: 'string' } },
   positionals: true,
   async run(values, positionals) {
-    const workers = integerFlag('workers', values.workers, true)!;
-    const port = integerFlag('port', values.port, false);
-    if (positionals.length === 0)
-      throw new ExperimentError(
-        'no command to launch; fix: give it after `--`, e.g. dp launch --workers 2 -- dp train --epochs 1',
-      );
-    // `dp ...` runs this very CLI, with the same Node.
-    const [command, args] =
-      positionals[0] === 'dp'
-        ? [process.execPath, [process.argv[1]!, ...positionals.slice(1)]]
-        : [positionals[0]!, positionals.slice(1)];
-    const width = String(workers - 1).length;
+    const target = launchTarget(
+      { workers: values.workers, port: values.port, command: positionals },
+      { node: process.execPath, script: process.argv[1]! },
+    );
+    const { workers } = target;
     const result = await launchLocal({
-      workers,
-      ...(port !== undefined ? { port } : {}),
-      command,
-      args,
+      ...target,
       onStart: (rank, pid, address) =>
         process.stderr.write(
-          `[${String(rank).padStart(width)}] dp launch: worker ${rank} of ${workers}: pid ${pid}, gRPC at ${address}\n`,
+          `${rankTag(rank, workers)}dp launch: worker ${rank} of ${workers}: pid ${pid}, gRPC at ${address}\n`,
         ),
       onLine: (rank, stream, line) =>
-        (stream === 'stdout' ? process.stdout : process.stderr).write(`[${String(rank).padStart(width)}] ${line}\n`),
+        (stream === 'stdout' ? process.stdout : process.stderr).write(`${rankTag(rank, workers)}${line}\n`),
     });
     if (result.interrupted)
       process.stderr.write(`dp launch: ${result.interrupted} forwarded to every worker; they have stopped\n`);
-    else if (result.failed) {
-      const f = result.failed;
-      const how = f.signal ? `was killed by ${f.signal}` : `exited with code ${f.code}`;
-      process.stderr.write(
-        `dp launch: error: worker ${f.rank} of ${workers} (pid ${f.pid}) ${how}, the first to fail; the others were stopped; fix: see its output above ([${f.rank}] lines), then resume every worker from the last checkpoint with the same --workers ${workers}\n`,
-      );
-    }
+    const failure = launchFailure(result, workers);
+    if (failure) process.stderr.write(`dp launch: error: ${failure.message}\n`);
     return result.code;
   },
 };
-
-function integerFlag(name: string, value: string | boolean | undefined, required: boolean): number | undefined {
-  if (value === undefined) {
-    if (required) throw new ExperimentError(`--${name} is required; fix: pass --${name} N, e.g. --${name} 2`);
-    return undefined;
-  }
-  const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n))
-    throw new ExperimentError(`--${name} ${String(value)} is invalid: expected an integer; fix: pass --${name} 2`);
-  return n;
-}

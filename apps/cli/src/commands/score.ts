@@ -1,15 +1,17 @@
-import { loadScorePlugin, scoreNames, ScoreError } from '@dp/scores';
+import { scoreNames } from '@dp/scores';
 import {
+  backendFlags,
   checkOutputPath,
   checkValSplit,
   configFromFlags,
   defaultScoreFile,
   exampleMethods,
   exampleScores,
-  ExperimentError,
+  flagString,
   formatDuration,
   loadBackend,
   loadData,
+  loadScorePlugins,
   NOT_SCORING_FLAGS,
   rejectRunFlags,
   RUN_FLAGS,
@@ -70,28 +72,18 @@ ${runFlagsHelp(['epochs', ...NOT_SCORING_FLAGS])}`,
       'scoring runs train on all the data and do not evaluate or checkpoint',
     );
     const plugins = values.score as unknown as string[] | undefined;
-    try {
-      for (const spec of plugins ?? []) await loadScorePlugin(spec, { importer: (s: string) => import(s) });
-    } catch (e) {
-      if (e instanceof ScoreError) throw new ExperimentError(e.message);
-      throw e;
-    }
+    await loadScorePlugins(plugins ?? [], (s) => import(s));
     const method = scoreMethod(values.method, Boolean(plugins));
     const { epochs, runs } = scoringProtocol(method, values);
     const { epochs: _e, ...rest } = values;
     const base = configFromFlags(rest, validateRunConfig({ epochs: Math.max(epochs, 1) }));
-    const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-    const pair = await loadData(base.dataset, dataDir, base, loadPrinter(base.dataset));
+    const pair = await loadData(base.dataset, flagString(values, 'data-dir'), base, loadPrinter(base.dataset));
     // With --val-split: the training part of the run's split (seeded by --seed), as `dp train --val-split` trains on.
     checkValSplit(pair.train, base);
     const { train: data } = runSplits(pair, base);
     const out = typeof values.out === 'string' ? values.out : defaultScoreFile(base, method, epochs, runs);
     checkOutputPath(out, 'file', '--out'); // before the scoring runs, not after them
-    const backend = await loadBackend({
-      gpu: Boolean(values.gpu),
-      allowCpu: Boolean(values['allow-cpu']),
-      onWarning: warn,
-    });
+    const backend = await loadBackend({ ...backendFlags(values), onWarning: warn });
     process.stdout.write(
       `dp score: ${method.name} on ${base.dataset} (${data.size} samples) · ${base.model} · ${epochs} epochs x ${runs} runs · backend ${backend.backend}\n`,
     );

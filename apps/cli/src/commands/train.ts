@@ -1,28 +1,17 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { joinFromEnvironment } from '@dp/distributed';
-import { checkCheckpointFits, readCheckpoint, type CheckpointData } from '@dp/trainer';
 import {
-  checkOutputPath,
-  checkSameConfig,
+  backendFlags,
   checkSubsetSize,
   checkValSplit,
-  configFromFlags,
-  defaultRunDir,
   describeMethod,
   exampleMethods,
   executeRun,
-  ExperimentError,
-  fingerprint,
   loadBackend,
   loadData,
-  planRun,
-  readConfigFile,
-  resumeDataDir,
+  resumeNote,
   RUN_FLAGS,
   runFlagsHelp,
-  validateRunConfig,
-  type RunConfig,
+  trainTarget,
 } from '@dp/experiments';
 import type { Command } from '../command.js';
 import { loadPrinter, runPrinter } from '../printers.js';
@@ -57,50 +46,22 @@ ${runFlagsHelp()}`,
   ],
   flags: { ...RUN_FLAGS, out: { type: 'string' }, resume: { type: 'string' } },
   async run(values) {
-    const resumeDir = typeof values.resume === 'string' ? values.resume : undefined;
-    if (resumeDir && values.out !== undefined && values.out !== resumeDir) {
-      throw new ExperimentError(
-        `--out ${String(values.out)} conflicts with --resume ${resumeDir}; fix: give only --resume (the run continues in its own directory)`,
-      );
-    }
-    let base: RunConfig | undefined;
-    if (resumeDir) {
-      const path = join(resumeDir, 'config.json');
-      if (!existsSync(path))
-        throw new ExperimentError(
-          `--resume ${resumeDir}: no run there (config.json missing); fix: give the directory a previous dp train wrote`,
-        );
-      base = validateRunConfig(readConfigFile(path));
-    }
-    const cfg = configFromFlags(values, base, (note) => process.stdout.write(`${note}\n`));
-    // The policy options and, on resume, the run's own config are checked before any data loads or TensorFlow starts.
-    planRun({}, cfg);
-    if (resumeDir) checkSameConfig(resumeDir, cfg);
-    const runDir = resumeDir ?? (typeof values.out === 'string' ? values.out : defaultRunDir(cfg));
-    checkOutputPath(runDir, 'dir', resumeDir ? '--resume' : '--out');
-    // A damaged checkpoint, or one of another run (its config, an epoch beyond the run), is refused here, before
-    // anything is printed or TensorFlow starts.
-    const checkpoint = resumeDir ? readCheckpoint(resumeDir) : undefined;
-    if (checkpoint) checkCheckpointFits({ dir: runDir, epochs: cfg.epochs, fingerprint: fingerprint(cfg) }, checkpoint);
-    const given = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-    const dataDir = resumeDir ? resumeDataDir(resumeDir, given) : given;
+    // Everything that can be refused from the flags and the run directory is, before any data loads or TensorFlow starts.
+    const target = trainTarget(values, (note) => process.stdout.write(`${note}\n`));
+    const { cfg, runDir } = target;
     // Data first: its errors are the most common and need no TensorFlow start-up to report.
-    const data = await loadData(cfg.dataset, dataDir, cfg, loadPrinter(cfg.dataset));
+    const data = await loadData(cfg.dataset, target.dataDir, cfg, loadPrinter(cfg.dataset));
     checkSubsetSize(data.train, cfg.trainSubset);
     checkSubsetSize(data.test, cfg.testSubset);
     checkValSplit(data.train, cfg);
-    const backend = await loadBackend({
-      gpu: Boolean(values.gpu),
-      allowCpu: Boolean(values['allow-cpu']),
-      onWarning: warn,
-    });
+    const backend = await loadBackend({ ...backendFlags(values), onWarning: warn });
     const sizes = cfg.valSplit
       ? `${(cfg.trainSubset || data.train.size) - cfg.valSplit} train / ${cfg.valSplit} validation`
       : `${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test`;
     process.stdout.write(
       `dp train: ${cfg.dataset} (${sizes}, from ${data.source}) · ${cfg.model} · policy ${describeMethod(cfg)}` +
         ` · ${cfg.epochs} epochs · backend ${backend.backend}${backend.tensorflowVersion ? ` (TensorFlow ${backend.tensorflowVersion})` : ''}\n` +
-        `run directory: ${runDir}${resumeNote(checkpoint, cfg.epochs, Boolean(resumeDir))}\n`,
+        `run directory: ${runDir}${resumeNote(target)}\n`,
     );
     // TF_CONFIG set: join the cluster (every worker started) before training; null trains in this process alone.
     const parallel = await joinFromEnvironment();
@@ -109,7 +70,7 @@ ${runFlagsHelp()}`,
     try {
       await executeRun(cfg, {
         runDir,
-        resume: Boolean(resumeDir),
+        resume: Boolean(target.resumeDir),
         backend,
         data,
         signals: true,
@@ -124,11 +85,3 @@ ${runFlagsHelp()}`,
     return 0;
   },
 };
-
-/** How `dp train` describes a resume on its first lines: from which checkpoint, or that none exists and what happens. */
-function resumeNote(checkpoint: CheckpointData | undefined, epochs: number, resuming: boolean): string {
-  if (!resuming) return '';
-  if (!checkpoint)
-    return ' (resuming: no checkpoint there yet, so the run starts again from epoch 1; its log keeps the earlier records, not their epochs)';
-  return ` (resuming from its checkpoint of epoch ${checkpoint.epoch + 1}/${epochs})`;
-}

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExperimentError } from '../errors.js';
 import { num } from '../num.js';
+import { fileStamp } from '../format.js';
 import { AUTO_POLICY, autoPolicyNote, RECOMMENDED_PRUNE_RATIO } from './auto-policy.js';
 import { DEFAULTS, readConfigFile, validateRunConfig, type RunConfig } from './config.js';
 import { methodTag } from './equal-steps.js';
@@ -181,9 +182,14 @@ export function configFromFlags(
 
 /** Default run directory: runs/<dataset>-<model>-<policy>[-r<ratio>]-s<seed>-<timestamp>. */
 export function defaultRunDir(cfg: RunConfig, root = 'runs'): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const stamp = fileStamp();
   const base = join(root, `${cfg.dataset}-${cfg.model}-${methodTag(cfg)}-s${cfg.seed}-${stamp}`);
   let dir = base;
   for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
   return dir;
+}
+
+/** The backend the run flags ask for: --gpu and --allow-cpu, as loadBackend's options. */
+export function backendFlags(values: Record<string, unknown>): { gpu: boolean; allowCpu: boolean } {
+  return { gpu: Boolean(values.gpu), allowCpu: Boolean(values['allow-cpu']) };
 }

@@ -12,11 +12,22 @@ export interface Diagnosis {
 }
 
 /**
+ * A row a package outside this one adds to the diagnosis (e.g. @dp/distributed's `distributedCheck`: whether its
+ * native addon loads), shown after the built-in rows. It reports; it does not fail the diagnosis.
+ */
+export interface DiagnosisCheck {
+  name: string;
+  check(): string | Promise<string>;
+}
+
+/**
  * Check where training would run: the backend and its TensorFlow, the CPU, oneDNN and thread settings, the batch-norm
  * and inference paths (a small model compiled and run as one native graph), and where the default dataset is found.
- * Prints nothing; `dp doctor` shows the rows.
+ * `checks` add rows of other packages. Prints nothing; `dp doctor` shows the rows.
  */
-export async function diagnose(options: { gpu?: boolean; dataDir?: string } = {}): Promise<Diagnosis> {
+export async function diagnose(
+  options: { gpu?: boolean; dataDir?: string; checks?: readonly DiagnosisCheck[] } = {},
+): Promise<Diagnosis> {
   const cpu = describeCpu();
   const onednn = oneDnnState(cpu);
   // No onWarning: the diagnosis reports the fallback itself.
@@ -62,6 +73,7 @@ export async function diagnose(options: { gpu?: boolean; dataDir?: string } = {}
     ],
     ['fashion-mnist', fmnist ?? 'not found (apt-get install dataset-fashion-mnist, or it downloads on first use)'],
   ];
+  for (const c of options.checks ?? []) rows.push([c.name, await c.check()]);
   if (info.backend !== 'tensorflow') {
     const gpu = info.package.endsWith('-gpu') || process.env.DP_TFJS === 'gpu' || Boolean(options.gpu);
     const reason = `training would run on the pure-JS '${info.backend}' backend (${info.nativeError ?? 'unknown reason'})`;

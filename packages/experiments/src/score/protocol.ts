@@ -7,6 +7,7 @@ import {
   DEFAULT_SCORE_DEFAULTS,
   datasetFingerprint,
   getScore,
+  loadScorePlugin,
   pixelFingerprint,
   scoreNames,
   ScoreError,
@@ -39,6 +40,23 @@ export const NOT_SCORING_FLAGS = [
   'eval-every',
   'checkpoint-every',
 ] as const;
+
+/**
+ * Load scoring plug-ins by package name (`dp score --score PACKAGE`), in order, before the method is chosen. `importer`
+ * imports a package from the application's place (its node_modules), as @dp/scores `loadScorePlugin` takes it; a
+ * plug-in refused is an ExperimentError with @dp/scores' reason and fix.
+ */
+export async function loadScorePlugins(
+  specs: readonly string[],
+  importer: (specifier: string) => Promise<unknown>,
+): Promise<void> {
+  try {
+    for (const spec of specs) await loadScorePlugin(spec, { importer });
+  } catch (e) {
+    if (e instanceof ScoreError) throw new ExperimentError(e.message);
+    throw e;
+  }
+}
 
 /** Scores whose inputs all come from the training steps are updated during training; the others need a scoring pass. */
 export function trainingTime(score: Score): boolean {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, validateRunConfig } from '../config/config.js';
 import { EQUAL_STEPS } from '../config/equal-steps.js';
@@ -6,6 +9,10 @@ import { fullDataMethod, recommendedMethod, uniformMethod } from '../config/meth
 import { RECOMMENDED_PRUNE_RATIO } from '../config/auto-policy.js';
 import {
   COMPARE_DEFAULTS,
+  COMPARE_PROTOCOLS,
+  compareConfig,
+  compareDefaults,
+  compareProtocolsText,
   DEFAULT_COMPARE_METHODS,
   DEFAULT_COMPARE_RATIOS,
   DEFAULT_COMPARE_SEEDS,
@@ -55,5 +62,35 @@ describe("the main job's protocol (dp compare with no options)", () => {
     expect(help).toContain(`--epochs N              (default ${COMPARE_DEFAULTS.epochs})`);
     expect(help).toContain(`(default ${COMPARE_DEFAULTS.trainSubset}; 0 = all)`);
     expect(runFlagsHelp()).toContain(`--epochs N              (default ${DEFAULTS.epochs})`);
+  });
+
+  it("is the dataset's own: a dataset without a measured protocol starts from the run defaults, not Fashion-MNIST's", () => {
+    expect([...COMPARE_PROTOCOLS.keys()]).toEqual([DEFAULTS.dataset]);
+    expect(compareConfig({})).toEqual(COMPARE_DEFAULTS);
+    expect(compareConfig({ dataset: 'fashion-mnist', epochs: '3' })).toEqual({ ...COMPARE_DEFAULTS, epochs: 3 });
+    // CIFAR-10 has no protocol: all its data, the run's default epochs (before: a 20,000-image subset for 12 epochs).
+    expect(compareDefaults('cifar10')).toEqual(DEFAULTS);
+    expect(compareConfig({ dataset: 'cifar10' })).toEqual({ ...DEFAULTS, dataset: 'cifar10' });
+    expect(compareConfig({ dataset: 'cifar10', epochs: '30', 'train-subset': '5000' })).toMatchObject({
+      dataset: 'cifar10',
+      epochs: 30,
+      trainSubset: 5000,
+    });
+    // The dataset may come from --config too; the protocol follows it, and the file's fields win over the protocol.
+    const dir = mkdtempSync(join(tmpdir(), 'dp-compare-'));
+    const file = (cfg: object) => {
+      const path = join(dir, `${Object.values(cfg).join('-')}.json`);
+      writeFileSync(path, JSON.stringify(cfg));
+      return path;
+    };
+    expect(compareConfig({ config: file({ dataset: 'mnist' }) })).toEqual({ ...DEFAULTS, dataset: 'mnist' });
+    expect(compareConfig({ config: file({ dataset: 'fashion-mnist', epochs: 4 }) })).toEqual({
+      ...COMPARE_DEFAULTS,
+      epochs: 4,
+    });
+    expect(compareProtocolsText().split('\n')).toEqual([
+      '  fashion-mnist: a 20000-sample subset, 12 epochs, warm-up 0.05',
+      `  any other dataset: none, dp train's defaults (all the data, ${DEFAULTS.epochs} epochs, warm-up ${DEFAULTS.warmup})`,
+    ]);
   });
 });

@@ -66,3 +66,19 @@ export function formatDeadline(ms: number): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}`;
 }
+
+/**
+ * A sweep's deadline from `--until` (`flag`), else $DP_BENCH_UNTIL in `env`: the time (epoch ms), where it came from,
+ * and the sentence a status line says of it; nothing when neither is set.
+ */
+export function sweepDeadline(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  now: Date = new Date(),
+): { until: number; source: string; text: string } | undefined {
+  const source = flag !== undefined ? '--until' : 'DP_BENCH_UNTIL';
+  const value = flag ?? (env.DP_BENCH_UNTIL || undefined);
+  if (value === undefined) return undefined;
+  const until = parseUntil(value, now, source);
+  return { until, source, text: formatDeadline(until) };
+}
