@@ -193,7 +193,7 @@ async function parent() {
   const record = {
     date: started.toISOString(),
     command: `node packages/distributed/bench/allreduce.mjs ${process.argv.slice(2).join(' ')}`.trim(),
-    cpu: { ...cpu, cpus: availableParallelism(), speedMHz: cpus()[0]?.speed },
+    cpu: { ...cpu, cpus: availableParallelism(), ...(cpus()[0]?.speed ? { speedMHz: cpus()[0].speed } : {}) },
     loadAverage: { start: loadStart, end: loadEnd },
     node: process.version,
     workers,
