@@ -149,3 +149,44 @@ describe('dp launch --workers 2 -- dp train (data-parallel on loopback)', () => 
     480_000,
   );
 });
+
+describe('dp launch: Ctrl-C is a collective decision', () => {
+  it.skipIf(!run)(
+    'SIGINT to the launcher mid-epoch: every worker stops after the same step (exit 130, no "is down"); resuming both reproduces the selections' +
+      reason,
+    async () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'dp-launch-int-'));
+      const dir = join(tmp, 'interrupted');
+      const reference = dp([...KILL, '--out', join(tmp, 'reference')]);
+      const launched = dp(['launch', '--workers', '2', '--', 'dp', ...KILL, '--out', dir]);
+      // Interrupt once epoch 1 is logged (its checkpoint is written first), early in epoch 2.
+      while (!(existsSync(join(dir, 'log.jsonl')) && logOf(dir).some((l) => l.type === 'epoch')))
+        await new Promise((r) => setTimeout(r, 100));
+      process.kill(launched.pid, 'SIGINT');
+      const stopped = await launched;
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stderr).toMatch(/dp launch: SIGINT forwarded to every worker; they have stopped/);
+      expect(stopped.stderr).not.toMatch(/is down/);
+      // Both workers stopped at the same point, agreed on who asked, and name the 2-worker resume.
+      const stops = [0, 1].map((r) => {
+        const m = new RegExp(
+          `^\\[${r}\\] dp: error: interrupted \\((?:SIGINT; )?(stop asked by workers? [\\d, ]+ of 2), agreed by every worker: all stop at this same point\\) (in epoch \\d/3, step \\d+/\\d+|at the end of epoch \\d/3); .*dp launch --workers 2 -- dp train --resume`,
+          'm',
+        ).exec(stopped.stderr);
+        expect(m, stopped.stderr).not.toBeNull();
+        return [m![1], m![2]];
+      });
+      expect(stops[1]).toEqual(stops[0]);
+      const last = logOf(dir).at(-1) as EpochLine & { workers?: number; askedBy?: number[] };
+      expect(last).toMatchObject({ type: 'interrupted', workers: 2 });
+      expect(last.askedBy!.length).toBeGreaterThan(0);
+      const resumed = await dp(['launch', '--workers', '2', '--', 'dp', 'train', '--resume', dir]);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const ref = await reference;
+      expect(ref.code, ref.stderr).toBe(0);
+      expect(hashes(dir)).toHaveLength(3);
+      expect(hashes(dir)).toEqual(hashes(join(tmp, 'reference')));
+    },
+    900_000,
+  );
+});

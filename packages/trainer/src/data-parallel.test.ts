@@ -1,91 +1,12 @@
 import '@tensorflow/tfjs-node';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadDataset, type ImageDataset } from '@dp/data';
-import { buildModel } from '@dp/models';
-import { createPruner } from '@dp/policies';
 import { describe, expect, it } from 'vitest';
-import { shardByPosition, unpackSamples, packSamples, type DataParallel } from './data-parallel.js';
-import { checkResume, readCheckpoint, train, TrainError, type TrainArgs, type TrainResult } from './index.js';
-
-function slice(d: ImageDataset, n: number): ImageDataset {
-  const bytes = d.shape[0] * d.shape[1] * d.shape[2];
-  return { ...d, size: n, images: d.images.subarray(0, n * bytes), labels: d.labels.subarray(0, n) };
-}
-
-/**
- * W members of an in-process cluster: each collective resolves once every member has called it (the same call
- * order on every member, as with @dp/distributed's Collective), so W train() calls can run side by side here.
- */
-function fakeCluster(worldSize: number): DataParallel[] {
-  const rounds: Array<{
-    inputs: Array<Float32Array | Float64Array | Int32Array>;
-    done: (v: unknown) => void;
-    result: Promise<unknown>;
-  }> = [];
-  const calls = new Array<number>(worldSize).fill(0);
-  const join = (
-    rank: number,
-    data: Float32Array | Float64Array | Int32Array,
-    combine: (xs: (typeof data)[]) => typeof data,
-  ) => {
-    const i = calls[rank]!++;
-    if (!rounds[i]) {
-      let done!: (v: unknown) => void;
-      const result = new Promise((r) => (done = r));
-      rounds[i] = { inputs: [], done, result };
-    }
-    const round = rounds[i]!;
-    round.inputs[rank] = data.slice();
-    if (round.inputs.filter(Boolean).length === worldSize) round.done(combine(round.inputs));
-    return round.result;
-  };
-  const sum = (xs: Array<Float32Array | Float64Array | Int32Array>) => {
-    const out = xs[0]!.slice();
-    for (const x of xs.slice(1)) for (let j = 0; j < out.length; j++) out[j]! += x[j]!;
-    return out;
-  };
-  const gather = (xs: Array<Float32Array | Float64Array | Int32Array>) => {
-    const out = new (xs[0]!.constructor as Float64ArrayConstructor)(xs[0]!.length * xs.length);
-    xs.forEach((x, r) => out.set(x, r * x.length));
-    return out;
-  };
-  return Array.from({ length: worldSize }, (_, rank) => ({
-    rank,
-    worldSize,
-    allReduce: (data) => join(rank, data, sum) as never,
-    allGather: (data) => join(rank, data, gather) as never,
-  }));
-}
-
-const { train: full, test: fullTest } = await loadDataset('fashion-mnist', { download: false, env: {} });
-// 961 = 15 batches of 64 and one of 1: in the last step worker 1 has nothing and still takes part.
-const small = slice(full, 961);
-const smallTest = slice(fullTest, 301);
-
-function runArgs(dir?: string): Omit<TrainArgs, 'parallel'> {
-  return {
-    model: buildModel('mlp', { inputShape: [28, 28, 1], numClasses: 10, seed: 4 }),
-    train: small,
-    test: smallTest,
-    pruner: createPruner({
-      policy: 'ucb',
-      datasetSize: 961,
-      pruneRatio: 0.3,
-      totalEpochs: 2,
-      seed: 5,
-      warmupEpochs: 0,
-    }),
-    options: { epochs: 2, batchSize: 64, schedule: { name: 'cosine', lr: 0.05 }, weightDecay: 5e-4 },
-    prefetch: 0,
-    ...(dir ? { checkpoint: { dir, every: 1, fingerprint: 'f' } } : {}),
-  };
-}
+import { sampleBlock, shardByPosition, unpackSamples, packSamples } from './data-parallel.js';
+import { fakeCluster, smallRun } from './fake-cluster.test-util.js';
+import { checkResume, readCheckpoint, train, TrainError, type TrainResult } from './index.js';
 
 describe('data-parallel train() (2 workers in one process, batch 64 = 2 x 32)', () => {
   it('reproduces one process with batch 64: selections, observed losses, weights and accuracy', async () => {
-    const single = runArgs();
+    const single = smallRun();
     const observedSingle: number[] = [];
     const lossesSingle: number[] = [];
     const losses0: number[] = [];
@@ -93,7 +14,7 @@ describe('data-parallel train() (2 workers in one process, batch 64 = 2 x 32)', 
       ...single,
       hooks: { onStep: (s) => (observedSingle.push(...s.ids), lossesSingle.push(...s.losses)) },
     });
-    const workers = [runArgs(mkdtempSync(join(tmpdir(), 'dp-par-'))), runArgs()];
+    const workers = [smallRun({ checkpoint: true }), smallRun()];
     const observed: number[][] = [[], []];
     const cluster = fakeCluster(2);
     const both: TrainResult[] = await Promise.all(
@@ -134,7 +55,7 @@ describe('data-parallel train() (2 workers in one process, batch 64 = 2 x 32)', 
   }, 120_000);
 
   it('refuses a batch size the workers do not divide, naming both', async () => {
-    const a = runArgs();
+    const a = smallRun();
     await expect(
       train({ ...a, options: { ...a.options, batchSize: 63 }, parallel: fakeCluster(2)[0]! }),
     ).rejects.toThrow(
@@ -170,8 +91,8 @@ describe('sharding by position', () => {
         per,
       );
     };
-    const all = new Float64Array(3 * 4 * per);
-    [0, 1, 2].forEach((r) => all.set(payload(r), r * 4 * per));
+    const all = new Float64Array(3 * sampleBlock(per).size);
+    [0, 1, 2].forEach((r) => all.set(payload(r), r * sampleBlock(per).size));
     const back = unpackSamples(all, per, 3, 2);
     expect(Array.from(back.ids)).toEqual([109, 110]);
     expect(Array.from(back.losses)).toEqual([54.5, 55]);

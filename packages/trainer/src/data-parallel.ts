@@ -77,9 +77,23 @@ export interface GlobalSamples {
 
 const FIELDS = 4;
 
-/** This worker's step samples as one all-gather payload of 4 × per entries (padded: the last batch may be short). */
-export function packSamples(s: GlobalSamples | undefined, per: number): Float64Array {
-  const out = new Float64Array(FIELDS * per).fill(-1);
+/**
+ * One worker's block in a step's all-gather: 4 × per values (ids, labels, losses, hits) and, last, its stop flag
+ * (stop-agreement.ts).
+ */
+export const sampleBlock = (per: number): { size: number; flagAt: number } => ({
+  size: FIELDS * per + 1,
+  flagAt: FIELDS * per,
+});
+
+/**
+ * This worker's step samples as one all-gather payload (sampleBlock; padded with -1: the last batch may be short),
+ * with `stopFlag` (1: this worker has been asked to stop).
+ */
+export function packSamples(s: GlobalSamples | undefined, per: number, stopFlag = 0): Float64Array {
+  const block = sampleBlock(per);
+  const out = new Float64Array(block.size).fill(-1);
+  out[block.flagAt] = stopFlag;
   if (!s) return out;
   const n = s.ids.length;
   for (let j = 0; j < n; j++) {
@@ -102,7 +116,7 @@ export function unpackSamples(all: Float64Array, per: number, worldSize: number,
     losses: new Float32Array(count),
     hits: new Float32Array(count),
   };
-  const block = FIELDS * per;
+  const block = sampleBlock(per).size;
   for (let t = 0; t < count; t++) {
     const base = (t % worldSize) * block + Math.floor(t / worldSize);
     out.ids[t] = all[base]!;

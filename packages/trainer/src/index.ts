@@ -6,6 +6,7 @@ export type {
   StepSamples,
   CheckpointOptions,
   Costs,
+  EpochInfo,
   EpochReport,
   TrainArgs,
   TrainHooks,

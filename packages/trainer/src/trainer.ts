@@ -12,12 +12,14 @@ import {
   checkSameStart,
   evaluateSharded,
   packSamples,
+  sampleBlock,
   shardByPosition,
   unpackSamples,
   workerBatchSize,
   type DataParallel,
   type GlobalSamples,
 } from './data-parallel.js';
+import { StopAgreement } from './stop-agreement.js';
 import { evaluate, resolveInference, type EvalResult, type InferenceKind } from './evaluate.js';
 import { InputConverter } from './input.js';
 import { checkSchedule, learningRate, SCHEDULES, type ScheduleConfig } from './schedule.js';
@@ -72,6 +74,18 @@ export interface BatchProgress {
   loss: number;
   accuracy: number;
   samples: number;
+  /**
+   * Data-parallel runs: the ranks of the workers that asked to stop (`TrainHooks.stopRequested`), from the step at
+   * which the first request reached the others on. The same on every worker at the same step: throwing from onBatch
+   * when it is set stops every worker after the same step. Absent otherwise (and in one-process runs).
+   */
+  stopping?: readonly number[];
+}
+
+/** What `onEpoch` learns besides the report. */
+export interface EpochInfo {
+  /** As `BatchProgress.stopping`, including requests agreed at this epoch's end (e.g. Ctrl-C during evaluation). */
+  stopping?: readonly number[];
 }
 
 /** What one training step computed per sample (for score trackers: no extra forward pass). */
@@ -89,9 +103,20 @@ export interface TrainHooks {
   /** After each step, with the numbers the step computed. */
   onStep?(s: StepSamples): void;
   onBatch?(p: BatchProgress): void;
-  /** During an epoch's test evaluation, after each batch (throwing stops training there, like from onBatch). */
+  /**
+   * During an epoch's test evaluation, after each batch (throwing stops training there, like from onBatch; not in a
+   * data-parallel run, whose workers evaluate their own shards and then meet in an all-reduce: stop from onEpoch).
+   */
   onEvalBatch?(p: { epoch: number; done: number; total: number }): void;
-  onEpoch?(r: EpochReport): void;
+  /** After each epoch (and its checkpoint, when one is due). Throwing stops training there. */
+  onEpoch?(r: EpochReport, info: EpochInfo): void;
+  /**
+   * Data-parallel runs: whether this worker has been asked to stop (e.g. Ctrl-C), read before each step's all-gather
+   * and at each epoch's end. The requests travel with those collectives (stop-agreement.ts), so every worker sees
+   * them at the same step, as `BatchProgress.stopping` / `EpochInfo.stopping`: stop there (by throwing from the
+   * hook), never on the local request alone, and every worker stops after the same step. Unused in one process.
+   */
+  stopRequested?(): boolean;
   /** A problem that does not stop training (e.g. evaluation fell back to the reference path); default console.warn. */
   onWarning?(message: string): void;
 }
@@ -180,6 +205,7 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
   const optimizer = tf.train.momentum(options.schedule.lr, options.momentum ?? 0.9, options.nesterov ?? false);
   const fresh: RunState = { pruner: args.pruner, reports: [], selection: new SelectionStats(data.size), startEpoch: 0 };
   const leader = !parallel || parallel.rank === 0;
+  const stop = new StopAgreement(parallel ? hooks?.stopRequested : undefined);
   const state = await restoreRun(model, optimizer, fresh, options.epochs, checkpoint, parallel?.worldSize ?? 1, leader);
   if (parallel) await checkSameStart(parallel, state.startEpoch, checkpoint?.dir);
   warnIfOneDnnOff(hooks?.onWarning ?? console.warn);
@@ -200,11 +226,11 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
       labelSmoothing: options.labelSmoothing ?? 0,
     };
     for (let epoch = state.startEpoch; epoch < options.epochs; epoch++) {
-      const report = await trainEpoch(args, step, loader, state, epoch, parallel);
+      const report = await trainEpoch(args, step, loader, state, epoch, parallel, stop);
       state.reports.push(report);
       if (leader && checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === options.epochs - 1))
         await saveRun(model, optimizer, state, epoch, checkpoint, parallel?.worldSize ?? 1);
-      hooks?.onEpoch?.(report);
+      hooks?.onEpoch?.(report, stop.stopping ? { stopping: stop.stopping } : {});
     }
   } finally {
     await loader.close();
@@ -259,6 +285,7 @@ async function trainEpoch(
   state: RunState,
   epoch: number,
   parallel: DataParallel | undefined,
+  stop: StopAgreement,
 ): Promise<EpochReport> {
   const { epochs, batchSize } = options;
   const costs: Costs = { train: 0, data: 0, select: 0, score: 0, eval: 0 };
@@ -286,7 +313,7 @@ async function trainEpoch(
     let s: GlobalSamples;
     if (parallel) {
       const count = Math.min(batchSize, indices.length - k * batchSize);
-      s = await parallelStep(step, parallel, tensors, batch, count, loader.batchSize, lr, costs);
+      s = await parallelStep(step, parallel, stop, tensors, batch, count, loader.batchSize, lr, costs);
     } else {
       t = performance.now();
       const result = sgdStep(step, tensors!, lr);
@@ -303,7 +330,8 @@ async function trainEpoch(
     lossSum += sums.loss;
     correctSum += sums.hits;
     seen += s.ids.length;
-    hooks?.onBatch?.({ epoch, step: k + 1, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen });
+    const progress = { epoch, step: k + 1, steps, loss: lossSum / seen, accuracy: correctSum / seen, samples: seen };
+    hooks?.onBatch?.(stop.stopping ? { ...progress, stopping: stop.stopping } : progress);
     // The batch loop is otherwise synchronous for a whole epoch: yield once per batch so signal handlers
     // (Ctrl-C), timers and I/O callbacks run between batches, not only at the epoch's end (~µs per batch).
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -316,6 +344,8 @@ async function trainEpoch(
       ? await evaluateEpoch(step.model, data, test, options, hooks, epoch, parallel)
       : undefined;
   if (testResult) costs.eval += testResult.seconds;
+  // A stop asked for since the epoch's last step (during evaluation, say): agreed here, before the checkpoint.
+  if (parallel) await stop.atEpochEnd(parallel);
   return {
     epoch,
     selectionHash: selectionHash(indices, weights),
@@ -332,11 +362,13 @@ async function trainEpoch(
 
 /**
  * One data-parallel step: this worker's gradients (zeros when its shard has run out), the step's samples
- * all-gathered (costs.score: what the pruner needs) and the gradients summed (costs.train), then the update.
+ * all-gathered with every worker's stop flag (costs.score: what the pruner needs) and the gradients summed
+ * (costs.train), then the update.
  */
 async function parallelStep(
   step: StepModel,
   parallel: DataParallel,
+  stop: StopAgreement,
   tensors: ReturnType<typeof batchTensors> | undefined,
   batch: { ids: Uint32Array; labels: Int32Array } | undefined,
   count: number,
@@ -351,7 +383,9 @@ async function parallelStep(
     local && batch ? { ids: batch.ids, labels: batch.labels, losses: local.losses, hits: local.hits } : undefined;
   costs.train += (performance.now() - t) / 1000;
   t = performance.now();
-  const gathered = await parallel.allGather(packSamples(mine, perWorker));
+  const gathered = await parallel.allGather(packSamples(mine, perWorker, stop.flag()));
+  const block = sampleBlock(perWorker);
+  stop.observe(gathered, block.size, block.flagAt, parallel.worldSize);
   costs.score += (performance.now() - t) / 1000;
   t = performance.now();
   applyGradientSum(step, await parallel.allReduce(gradients), lr);

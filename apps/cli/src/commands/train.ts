@@ -77,6 +77,11 @@ ${runFlagsHelp()}`,
         callbacks: printer,
         ...(parallel ? { parallel } : {}),
       });
+    } catch (e) {
+      // Data-parallel, an interrupt (exit code 130) is agreed by every worker, which all stop at the same point: they
+      // leave together, as after a finished run (any other failure ends the cluster: nobody waits for it).
+      if (parallel && e instanceof ExperimentError && e.exitCode === 130) await parallel.close().catch(() => {});
+      throw e;
     } finally {
       printer.close();
     }

@@ -25,7 +25,7 @@ import { environmentRecord, gitRevision } from './environment.js';
 import { compactLog, writeEpochScalars, type ScalarWriter } from './log.js';
 import { prunerError } from './plan.js';
 import { checkResumedData, guardRunDir, runCpus } from './run-dir.js';
-import { Interrupted, interruptedError, SignalWatch } from './signals.js';
+import { describeStop, Interrupted, interruptedError, SignalWatch, type StopReason } from './signals.js';
 import { tensorboardWriter } from './tensorboard.js';
 import type { RunSummary } from './summary.js';
 
@@ -281,6 +281,19 @@ async function trainRun(
   const cb = opts.callbacks ?? {};
   const log = isLeader(opts) ? runLog(runDir) : () => {};
   const watch = new SignalWatch(opts.signals ?? false);
+  // Data-parallel, a stop is decided together (the trainer's StopAgreement): each worker only reports its signal,
+  // and every worker stops where the agreement says, after the same step, never on its own signal alone.
+  const parallel = opts.parallel && opts.parallel.worldSize > 1 ? opts.parallel : undefined;
+  let askedBy: readonly number[] | undefined;
+  const stopNow = (agreed: readonly number[] | undefined): boolean => {
+    if (!parallel) return watch.signal() !== undefined;
+    askedBy ??= agreed;
+    return agreed !== undefined;
+  };
+  const reason = (): StopReason => ({
+    signal: watch.signal(),
+    ...(parallel && askedBy ? { parallel: { askedBy, worldSize: parallel.worldSize } } : {}),
+  });
   const started = performance.now();
   let firstEpoch: number | undefined;
   let epochSteps = 0;
@@ -296,20 +309,23 @@ async function trainRun(
       seed: cfg.seed,
       ...(opts.parallel ? { parallel: opts.parallel } : {}),
       hooks: {
+        ...(parallel ? { stopRequested: () => watch.signal() !== undefined } : {}),
         onWarning: (m) => cb.onWarning?.(m),
         onBatch: (b) => {
           epochSteps = b.steps;
-          if (watch.signal()) throw new Interrupted(b.epoch, b.step, b.steps);
+          if (stopNow(b.stopping)) throw new Interrupted(b.epoch, b.step, b.steps);
           cb.onBatch?.(b);
         },
         onEvalBatch: (b) => {
           // An epoch about to be checkpointed finishes its evaluation (seconds) rather than lose its training
-          // (minutes); onEpoch stops right after the checkpoint.
+          // (minutes); onEpoch stops right after the checkpoint. Data-parallel workers always finish their shard
+          // of the evaluation (they meet in its all-reduce) and stop at the epoch's end, together.
           const checkpointed = (b.epoch + 1) % cfg.checkpointEvery === 0 || b.epoch === cfg.epochs - 1;
-          if (watch.signal() && !checkpointed) throw new Interrupted(b.epoch, epochSteps, epochSteps, 'evaluation');
+          if (!parallel && watch.signal() && !checkpointed)
+            throw new Interrupted(b.epoch, epochSteps, epochSteps, 'evaluation');
           cb.onEvalBatch?.(b, p.evaluatedOn);
         },
-        onEpoch: (r: EpochReport) => {
+        onEpoch: (r: EpochReport, info) => {
           log({ type: 'epoch', ...r });
           if (writer) {
             writeEpochScalars(writer, r, p.evaluatedOn);
@@ -325,12 +341,13 @@ async function trainRun(
           cb.onEpoch?.(r, { evaluatedOn: p.evaluatedOn, etaSeconds });
           // Interrupted during this epoch's evaluation, which was left to finish: stop now that it is checkpointed
           // (the last epoch instead finishes the run, below).
-          if (watch.signal() && r.epoch < cfg.epochs - 1)
+          if (stopNow(info.stopping) && r.epoch < cfg.epochs - 1)
             throw new Interrupted(r.epoch, r.steps, r.steps, 'end of epoch');
         },
       },
     });
-    return { result, signal: watch.signal() };
+    const stopped = parallel ? askedBy !== undefined : watch.signal() !== undefined;
+    return { result, signal: stopped ? describeStop(reason()) : undefined };
   } catch (e) {
     if (e instanceof Interrupted) {
       log({
@@ -340,8 +357,9 @@ async function trainRun(
         step: e.step,
         steps: e.steps,
         during: e.where,
+        ...(parallel ? { workers: parallel.worldSize, askedBy } : {}),
       });
-      throw interruptedError(e, watch.signal(), runDir, cfg.epochs);
+      throw interruptedError(e, reason(), runDir, cfg.epochs);
     }
     // A data-parallel worker down (@dp/distributed's DistributedError, recognised by name): logged, then reported as is.
     if ((e as Error | undefined)?.name === 'DistributedError') log({ type: 'error', message: (e as Error).message });
