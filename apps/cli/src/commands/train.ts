@@ -6,6 +6,7 @@ import {
   describeMethod,
   exampleMethods,
   executeRun,
+  ExperimentError,
   loadBackend,
   loadData,
   resumeNote,
