@@ -55,7 +55,7 @@ export const repb: Policy<RepbOptions> = {
   consumes: 'losses',
   // The one recommended built-in (metadata.test.ts): the evidence and the limits are in docs/repb.md.
   recommended:
-    'the most accurate pruning policy of the Fashion-MNIST screening at 50% and 70% pruned (validation accuracy, 2 seeds)',
+    'the highest mean validation accuracy of the pruning policies in the Fashion-MNIST screening at 50% pruned (5 seeds: +0.12 points vs full data, 95% interval [-0.14, +0.37]), never resolved below full data at 50% or 70%',
   defaults: { window: 1, maxWeight: 10 },
   parseOptions: (raw) => ({
     window: checkInt('window', orDefault(raw.window, DEFAULT_WINDOW), 1),
