@@ -244,7 +244,7 @@ describe('kill and resume', () => {
       expect.objectContaining({ fromEpoch: kept.epoch + 1 }),
     ]);
     expect(records.filter((r) => r.type === 'epoch').map((r) => r.epoch)).toEqual([0, 1, 2, 3, 4]);
-  });
+  }, 600_000); // it may train the uninterrupted run too (whichever kill test runs first does)
 
   it('Ctrl-C stops at the next batch with one line naming the checkpoint (exit 130); a finished run resumed is left alone [27:K.sigint-batch]', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-interrupt-'));
