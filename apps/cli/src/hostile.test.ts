@@ -1014,7 +1014,7 @@ describe.skipIf(mounted.status !== 0)(
       } finally {
         spawnSync('umount', [small]);
       }
-    });
+    }, 600_000);
 
     it('a read-only file system is named as such before any work (not ENOENT) [27:7.read-only-fs]', () => {
       expect(spawnSync('mount', ['-o', 'remount,ro', mnt]).status).toBe(0);
