@@ -984,6 +984,38 @@ describe.skipIf(mounted.status !== 0)(
       expect(result(dir)).toEqual(result(whole));
     });
 
+    it('a disk full when the TensorBoard writer is created (was "Invalid TF_Status: 8" with a stack): one line with the folder, and the run resumes once there is space [27:3.tensorboard-writer]', () => {
+      // 8 KB (two pages) of its own: room for config.json and log.jsonl's start record, none for the events file.
+      const small = at('mnt-tb');
+      mkdirSync(small, { recursive: true });
+      expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', small]).status).toBe(0);
+      try {
+        const dir = join(small, 'run');
+        const tiny = ['--train-subset', '100', '--test-subset', '50', '--epochs', '1'];
+        const r = dp(['train', ...tiny, '--out', dir]);
+        expect(r.stderr).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^dp: error: cannot create the TensorBoard events in ${dir}/tensorboard: resource exhausted: the disk is full: .*; fix: free space on the file system of ${dir}/tensorboard \\(df -h\\), then resume the run with --resume$`,
+            ),
+          ),
+        ]);
+        expect(r.code).toBe(1);
+        expect(spawnSync('mount', ['-o', 'remount,size=4m', small]).status).toBe(0);
+        const resumed = dp(['train', '--resume', dir]);
+        expect(resumed.code, resumed.stderr.join('\n')).toBe(0);
+        expect(readdirSync(dir).sort()).toEqual([
+          'checkpoint',
+          'config.json',
+          'log.jsonl',
+          'result.json',
+          'tensorboard',
+        ]);
+      } finally {
+        spawnSync('umount', [small]);
+      }
+    }, 600_000);
+
     it('a read-only file system is named as such before any work (not ENOENT) [27:7.read-only-fs]', () => {
       expect(spawnSync('mount', ['-o', 'remount,ro', mnt]).status).toBe(0);
       const r = dp(['train', '--out', join(mnt, 'ro-run')]);

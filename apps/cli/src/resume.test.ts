@@ -13,6 +13,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCheckpoint } from '@dp/trainer';
 import { describe, expect, it } from 'vitest';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dp.mjs');
@@ -110,13 +111,22 @@ const tensorboardSteps = (dir: string): Record<string, number[]> => {
   return steps;
 };
 
+/** The uninterrupted run of `common` that the kill tests compare with: trained once, by the first test that asks. */
+let cleanRun: { dir: string; out: ReturnType<typeof run> } | undefined;
+const uninterruptedRun = () => {
+  if (!cleanRun) {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dp-uninterrupted-')), 'run');
+    cleanRun = { dir, out: run(...common, '--out', dir) };
+  }
+  expect(cleanRun.out.status, cleanRun.out.stderr).toBe(0);
+  return cleanRun;
+};
+
 describe('kill and resume', () => {
   it('a run killed with SIGKILL mid-epoch resumes to exactly the selections of an uninterrupted run [27:K.sigkill-mid-epoch]', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-resume-'));
-    const a = join(root, 'uninterrupted');
     const b = join(root, 'killed');
-    const uninterrupted = run(...common, '--out', a);
-    expect(uninterrupted.status).toBe(0);
+    const { dir: a, out: uninterrupted } = uninterruptedRun();
     // Each epoch line but the last says how long the run has left.
     const epochLines = uninterrupted.stdout.split('\n').filter((l) => /epoch \d\/5 · /.test(l));
     expect(epochLines.map((l) => / · run ETA \d+:\d\d$/.test(l))).toEqual([true, true, true, true, false]);
@@ -182,6 +192,59 @@ describe('kill and resume', () => {
     for (const tag of Object.keys(tb)) expect(tb[tag]).toEqual([1, 2, 3, 4, 5]);
     expect(tensorboardSteps(join(a, 'tensorboard'))).toEqual(tb);
   });
+
+  it('SIGTERM mid-epoch stops at the next batch with one line naming the checkpoint (exit 130); the checkpoint stays valid and the resume reproduces the uninterrupted run [27:K.sigterm-train]', async () => {
+    const b = join(mkdtempSync(join(tmpdir(), 'dp-sigterm-')), 'run');
+    const { dir: a } = uninterruptedRun();
+    const child = spawn(process.execPath, [bin, ...common, '--out', b], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (code, signal) => resolve([code, signal])),
+    );
+    // As a service manager or `kill` would stop it: one SIGTERM once the checkpoint after epoch 2 exists.
+    while (checkpointEpoch(b) < 1 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    // It exits by itself (not killed by the signal), with the interrupted code.
+    expect(await exited).toEqual([130, null]);
+    expect(stderr).not.toMatch(/^\s+at /m); // no stack trace
+    const lines = stderr.split('\n').filter((l) => l.startsWith('dp:'));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^dp: error: interrupted \(SIGTERM\) (in epoch \d\/5, step \d+\/\d+|at the end of epoch \d\/5 .*); the last checkpoint \(epoch \d\) is in .*; fix: continue with `dp train --resume .*`/,
+      ),
+    ]);
+    expect(stdout).not.toMatch(/final test accuracy/);
+    expect(existsSync(join(b, 'result.json'))).toBe(false);
+    // The checkpoint the message names is the one on disk, whole (manifest, checksums and layout verified), and
+    // nothing half-written or temporary is left beside it.
+    const kept = readCheckpoint(b)!;
+    expect(kept.epoch).toBe(checkpointEpoch(b));
+    expect(lines[0]).toContain(`the last checkpoint (epoch ${kept.epoch + 1}) is in ${b}`);
+    expect(readdirSync(b).sort()).toEqual(['checkpoint', 'config.json', 'log.jsonl', 'tensorboard']);
+    const log = () =>
+      readFileSync(join(b, 'log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; epoch?: number; signal?: string; fromEpoch?: number });
+    expect(log().at(-1)).toMatchObject({ type: 'interrupted', signal: 'SIGTERM' });
+
+    // Continued as the message says: the same selections, losses and accuracy as the uninterrupted run.
+    const resumed = run('train', '--resume', b);
+    expect(resumed.stderr.split('\n').filter((l) => l.startsWith('dp:'))).toEqual([]);
+    expect(resumed.status).toBe(0);
+    const [ra, rb] = [result(a), result(b)];
+    expect(rb.epochs.map((e) => [e.selectionHash, e.samples, e.trainLoss])).toEqual(
+      ra.epochs.map((e) => [e.selectionHash, e.samples, e.trainLoss]),
+    );
+    expect(rb.finalAccuracy).toBe(ra.finalAccuracy);
+    const records = log();
+    expect(records.filter((r) => r.type === 'resume')).toEqual([
+      expect.objectContaining({ fromEpoch: kept.epoch + 1 }),
+    ]);
+    expect(records.filter((r) => r.type === 'epoch').map((r) => r.epoch)).toEqual([0, 1, 2, 3, 4]);
+  }, 600_000); // it may train the uninterrupted run too (whichever kill test runs first does)
 
   it('Ctrl-C stops at the next batch with one line naming the checkpoint (exit 130); a finished run resumed is left alone [27:K.sigint-batch]', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-interrupt-'));

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAULTS, faultEveryCall } from '@dp/internal/faulty-fs';
 import { describe, expect, it } from 'vitest';
 import { appendFileExplained, checkOutputPath, describeFsError } from './fs.js';
 
@@ -83,8 +84,37 @@ describe('output paths', () => {
     expect(describeFsError(caught)).toMatch(
       new RegExp(`^cannot write ${join(d, 'log.jsonl')}: ENOSPC .*; fix: free space`),
     );
+    // Appends are whole or not at all (a short write then a full disk, ENOSPC, EROFS at each call): see the next test.
     // Atomic writes (a short write, ENOSPC, EROFS at every open / write / fsync / rename, the target left as it was and
     // no temporary file behind) are tested with an injected file system where the helper lives:
     // packages/internal/src/atomic-write.test.ts, and through the trainer's and scores' write paths.
   });
+
+  it.each(FAULTS)(
+    'a %s fault at any call of a log.jsonl append: one line naming the file, the log left as it was (no half record) [27:1.log]',
+    (fault) => {
+      const d = mkdtempSync(join(tmpdir(), 'dp-fs-append-'));
+      const log = join(d, 'log.jsonl');
+      const before = '{"type":"start"}\n';
+      const record = `${JSON.stringify({ type: 'epoch', epoch: 0, note: 'x'.repeat(500) })}\n`;
+      const faults = faultEveryCall(
+        fault,
+        ['open', 'write', 'fsync'],
+        (fs) => {
+          writeFileSync(log, before);
+          appendFileExplained(log, record, fs);
+        },
+        (caught, where) => {
+          const call = where.split(' ')[0]!;
+          expect(describeFsError(caught), where).toMatch(
+            new RegExp(`^cannot ${call} ${log}: ${fault === 'erofs' ? 'EROFS' : 'ENOSPC'} \\(.*\\); fix: `),
+          );
+          expect(readFileSync(log, 'utf8'), where).toBe(before);
+          expect(readdirSync(d)).toEqual(['log.jsonl']);
+        },
+        () => expect(readFileSync(log, 'utf8')).toBe(before + record),
+      );
+      expect(faults).toBe(3);
+    },
+  );
 });

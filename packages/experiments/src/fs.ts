@@ -1,6 +1,6 @@
-import { accessSync, appendFileSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { writeFileDurable } from '@dp/trainer';
+import { appendFileDurable, writeFileDurable, type FileSystem } from '@dp/trainer';
 import { ExperimentError } from './errors.js';
 
 /**
@@ -13,11 +13,13 @@ export function writeFileAtomic(path: string, text: string): void {
 }
 
 /**
- * Append to a file (log.jsonl, a results file). Node's errors for a failed write (ENOSPC, EIO, EDQUOT) carry no
- * path; this one's do, so the one-line error names the file.
+ * Append a record to a file (log.jsonl, a results file) whole or not at all (@dp/trainer's appendFileDurable: every
+ * byte written with its count checked and fsynced, the file cut back to its old size when the disk fills up
+ * mid-append). Node's errors for a failed write (ENOSPC, EIO, EDQUOT) carry no path; this one's do, so the one-line
+ * error names the file. `fs` replaces node:fs (fault-injection tests).
  */
-export function appendFileExplained(path: string, text: string): void {
-  explainPath(path, () => appendFileSync(path, text));
+export function appendFileExplained(path: string, text: string, fs?: FileSystem): void {
+  explainPath(path, () => appendFileDurable(path, text, fs));
 }
 
 /** Run `f`; a file-system error without a path (write and fsync errors have none) gets `path`. */

@@ -77,7 +77,7 @@ export function writeFully(fs: FileSystem, fd: number, data: Uint8Array, path: s
     if (!Number.isInteger(n) || n <= 0 || n > data.length - done) {
       const e = Object.assign(
         new Error(`ENOSPC: no space left on device, write '${path}' (${done} of ${data.length} bytes written)`),
-        { code: 'ENOSPC', path },
+        { code: 'ENOSPC', syscall: 'write', path },
       );
       throw writeFailure(path, e);
     }
@@ -85,19 +85,24 @@ export function writeFully(fs: FileSystem, fd: number, data: Uint8Array, path: s
   }
 }
 
-function chunks(data: FileContent): Iterable<Uint8Array> {
+/** The parts of `data` to write in order. */
+export function chunks(data: FileContent): Iterable<Uint8Array> {
   if (typeof data === 'string') return [new TextEncoder().encode(data)];
   return data instanceof Uint8Array ? [data] : data;
 }
 
-/** Create (truncate) `path`, write all of `data`, fsync, close. Throws a FileWriteError. */
-export function writeFileSynced(path: string, data: FileContent, { fs = nodeFileSystem }: WriteOptions = {}): void {
-  let fd: number;
+/** Open `path` for writing ('w': create or truncate; 'a': create or append); a failure is a FileWriteError. */
+export function openForWriting(fs: FileSystem, path: string, flags: 'w' | 'a'): number {
   try {
-    fd = fs.open(path, 'w');
+    return fs.open(path, flags);
   } catch (e) {
     throw writeFailure(path, e);
   }
+}
+
+/** Create (truncate) `path`, write all of `data`, fsync, close. Throws a FileWriteError. */
+export function writeFileSynced(path: string, data: FileContent, { fs = nodeFileSystem }: WriteOptions = {}): void {
+  const fd = openForWriting(fs, path, 'w');
   try {
     for (const chunk of chunks(data)) writeFully(fs, fd, chunk, path);
     fs.fsync(fd);

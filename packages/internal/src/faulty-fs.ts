@@ -20,7 +20,16 @@ type Call = keyof FileSystem;
 
 /** node:fs that counts its calls of each kind. */
 export function countingFileSystem(): { fs: FileSystem; calls: Record<Call, number> } {
-  const calls: Record<Call, number> = { open: 0, write: 0, fsync: 0, close: 0, rename: 0, unlink: 0 };
+  const calls: Record<Call, number> = {
+    open: 0,
+    write: 0,
+    fsync: 0,
+    size: 0,
+    truncate: 0,
+    close: 0,
+    rename: 0,
+    unlink: 0,
+  };
   const fs = Object.fromEntries(
     (Object.keys(calls) as Call[]).map((k) => [
       k,
@@ -68,4 +77,38 @@ export function faultyFileSystem(
     rename: (from, to) => (call === 'rename' && hit() ? fail('rename') : nodeFileSystem.rename(from, to)),
     injected: () => fired,
   };
+}
+
+/**
+ * Run `write` with `fault` injected at each call of each kind in `calls` in turn (0th, 1st, ... until a run gets no
+ * fault): `onFault(error, where)` checks each failure (`error` undefined if none was thrown), `onClean()` the run
+ * past the last call of a kind (an error there is rethrown). Returns how many faults fired.
+ */
+export function faultEveryCall(
+  fault: Fault,
+  calls: readonly ('write' | 'open' | 'fsync' | 'rename')[],
+  write: (fs: FileSystem) => void,
+  onFault: (error: unknown, where: string) => void,
+  onClean: () => void = () => {},
+): number {
+  let faults = 0;
+  for (const call of calls) {
+    for (let at = 0; ; at++) {
+      const fs = faultyFileSystem(call, at, fault);
+      let error: unknown;
+      try {
+        write(fs);
+      } catch (e) {
+        error = e;
+      }
+      if (!fs.injected()) {
+        if (error !== undefined) throw error;
+        onClean();
+        break;
+      }
+      faults++;
+      onFault(error, `${call} #${at}`);
+    }
+  }
+  return faults;
 }

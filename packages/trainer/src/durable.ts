@@ -4,6 +4,7 @@
  * New code should call `writeFileAtomic` (which throws a FileWriteError naming the path and a fix); these wrappers
  * throw the underlying errno error (code, path) as they always did.
  */
+import { appendFileSynced } from '@dp/internal/append-synced';
 import * as atomic from '@dp/internal/atomic-write';
 import type { FileSystem } from '@dp/internal/file-system';
 import { nodeFileSystem } from '@dp/internal/node-fs';
@@ -47,4 +48,12 @@ export function fsyncDir(dir: string): void {
 /** Replace `path` atomically and durably (atomic.writeFileAtomic), throwing the underlying errno error on failure. */
 export function writeFileDurable(path: string, data: Uint8Array | string, write?: WriteFn): void {
   unwrapped(() => atomic.writeFileAtomic(path, data, { fs: withWrite(write) }));
+}
+
+/**
+ * Append `data` to `path` whole or not at all (@dp/internal/append-synced: byte counts checked, fsynced, the file cut
+ * back to its old size on failure), throwing the underlying errno error on failure. `fs` replaces node:fs (tests).
+ */
+export function appendFileDurable(path: string, data: Uint8Array | string, fs?: FileSystem): void {
+  unwrapped(() => appendFileSynced(path, data, fs ? { fs } : {}));
 }

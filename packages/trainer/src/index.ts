@@ -25,6 +25,7 @@ export { SelectionStats, selectionHash } from './selection-stats.js';
 export { CPU_EXTENSIONS, describeCpu, formatCpu, oneDnnAdvice, oneDnnDefault, oneDnnSafe, oneDnnState } from './cpu.js';
 export type { CpuInfo, OneDnnState } from './cpu.js';
 export {
+  appendFileDurable,
   FileWriteError,
   fsyncDir,
   nodeFileSystem,

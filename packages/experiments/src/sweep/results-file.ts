@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { FileSystem } from '@dp/trainer';
 import { fingerprint, type RunConfig } from '../config/config.js';
 import { methodTag } from '../config/equal-steps.js';
 import { appendFileExplained } from '../fs.js';
@@ -27,12 +28,13 @@ export function readResultsFile(path: string, onPartial: (where: string) => void
 }
 
 /**
- * Append one finished run to a results file. After an interrupted append the file ends mid-line: start a fresh line.
- * A failed append (a full disk) throws the file-system error with the path, for a one-line error naming the file.
+ * Append one finished run to a results file, whole or not at all (a disk that fills up mid-append leaves the file as
+ * it was). After an append cut short by a kill the file ends mid-line: start a fresh line. A failed append throws the
+ * file-system error with the path, for a one-line error naming the file. `fs` replaces node:fs (tests).
  */
-export function appendResult(path: string, summary: RunSummary): void {
+export function appendResult(path: string, summary: RunSummary, fs?: FileSystem): void {
   mkdirSync(dirname(path) || '.', { recursive: true });
-  appendFileExplained(path, `${endsMidLine(path) ? '\n' : ''}${JSON.stringify(summary)}\n`);
+  appendFileExplained(path, `${endsMidLine(path) ? '\n' : ''}${JSON.stringify(summary)}\n`, fs);
 }
 
 /** Whether a file exists and its last byte is not a newline. */
