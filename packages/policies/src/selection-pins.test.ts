@@ -1,10 +1,13 @@
 // Every policy's selections pinned bit for bit (ids in order and weights, every epoch), at sizes that reach every
 // code path of the selection: small N (plain Fisher-Yates shuffle, tiny radix buckets), and N = 600,000 (the
 // bucketed shuffle of shuffle.ts, radix boundary buckets solved by selectSmall, many ties). Recorded before the
-// selection speed-up of session 14: a faster select() must not change a single selection.
+// selection speed-up of session 14: a faster select() must not change a single selection. PINNED holds selection
+// algorithm version 1 (runs resuming checkpoints written before versions existed select with it forever), PINNED_V2
+// the version new pruners select with (sampler.ts).
 import { describe, expect, it } from 'vitest';
 import { hashFloat32 } from './codec.js';
-import { createPruner, policyNames, type PrunerConfig } from './index.js';
+import { policyNames, type PrunerConfig, type SamplerVersion } from './index.js';
+import { createPrunerWithSampler } from './testing/helpers.js';
 import { mix32 } from './rng.js';
 
 /** A deterministic loss for (salt, id, epoch): continuous in [0, 4) for 3 ids in 4, 1/16-quantised (ties) for the rest. */
@@ -14,8 +17,8 @@ function loss(salt: number, id: number, epoch: number): number {
 }
 
 /** One run: per epoch, select, hash ids and weights, then observe every selected sample's loss in batches of 4,096. */
-function runHashes(config: PrunerConfig, epochs: number, salt: number): string[] {
-  const p = createPruner(config);
+function runHashes(config: PrunerConfig, epochs: number, salt: number, sampler: SamplerVersion): string[] {
+  const p = createPrunerWithSampler(config, sampler);
   const out: string[] = [];
   for (let e = 0; e < epochs; e++) {
     const sel = p.select(e);
@@ -97,7 +100,9 @@ function variants(n: number): [string, Record<string, unknown>][] {
   });
 }
 
-/** runHashes per case and policy variant; regenerate with PRINT_PINS=1 (only when a change of selections is intended). */
+/**
+ * runHashes per case and policy variant under version 1. Never regenerate these: resumed runs depend on them.
+ */
 const PINNED: Record<string, Record<string, string[]>> = {
   'N 1,000 at 0.3, no warm-up': {
     full: [
@@ -402,23 +407,34 @@ const PINNED: Record<string, Record<string, string[]>> = {
   },
 };
 
+/**
+ * runHashes under version 2; regenerate with PRINT_PINS=1 only when a change of version 2's selections is intended
+ * and no released version has written `sampler: 2` yet (otherwise add a version 3).
+ */
+const PINNED_V2: Record<string, Record<string, string[]>> = {};
+
 describe('selection pins', () => {
-  for (const c of CASES) {
-    it(`${c.name}: every policy's selections are bit for bit the recorded ones`, () => {
-      const got: Record<string, string[]> = {};
-      for (const [name, extra] of variants(c.n)) {
-        const config = {
-          datasetSize: c.n,
-          pruneRatio: c.pruneRatio,
-          totalEpochs: 8,
-          seed: c.seed,
-          warmupEpochs: c.warmupEpochs,
-          ...extra,
-        } as PrunerConfig;
-        got[name] = runHashes(config, c.epochs, c.n);
-      }
-      if (process.env.PRINT_PINS) console.log(JSON.stringify({ [c.name]: got }));
-      expect(got).toEqual(PINNED[c.name]);
-    }, 300_000);
+  for (const [sampler, pins] of [
+    [1, PINNED],
+    [2, PINNED_V2],
+  ] as const) {
+    for (const c of CASES) {
+      it(`sampler ${sampler}, ${c.name}: every policy's selections are bit for bit the recorded ones`, () => {
+        const got: Record<string, string[]> = {};
+        for (const [name, extra] of variants(c.n)) {
+          const config = {
+            datasetSize: c.n,
+            pruneRatio: c.pruneRatio,
+            totalEpochs: 8,
+            seed: c.seed,
+            warmupEpochs: c.warmupEpochs,
+            ...extra,
+          } as PrunerConfig;
+          got[name] = runHashes(config, c.epochs, c.n, sampler);
+        }
+        if (process.env.PRINT_PINS) console.log(JSON.stringify({ [`v${sampler} ${c.name}`]: got }));
+        expect(got).toEqual(pins[c.name]);
+      }, 300_000);
+    }
   }
 });
