@@ -408,18 +408,13 @@ const PINNED: Record<string, Record<string, string[]>> = {
 };
 
 /**
- * runHashes under version 2; regenerate with PRINT_PINS=1 only when a change of version 2's selections is intended
- * and no released version has written `sampler: 2` yet (otherwise add a version 3).
+ * runHashes under version 2: version 1's, except for the policies whose choices draw random subsets (sampleSubset);
+ * `full`, `static`, `ucb`, `importance`, `infobatch` and `reweighted-pool whole pool` (no pool to draw) select
+ * identically. Regenerate with PRINT_PINS=1 only when a change of version 2's selections is intended and no
+ * released version has written `sampler: 2` yet (otherwise add a version 3).
  */
-const PINNED_V2: Record<string, Record<string, string[]>> = {
+const V2_CHANGES: Record<string, Record<string, string[]>> = {
   'N 1,000 at 0.3, no warm-up': {
-    full: [
-      '1000:d5bc60581f0cbbe6',
-      '1000:5722140f724bc7c3',
-      '1000:eec613d2be3fb9e8',
-      '1000:83c47f6377cedcec',
-      '1000:8c010e38d5d4062f',
-    ],
     random: [
       '700:87e6189747220381',
       '700:7237226ba80ed1c7',
@@ -440,48 +435,6 @@ const PINNED_V2: Record<string, Record<string, string[]>> = {
       '700:06d597e2d09248a6',
       '700:ab36003240769a72',
       '700:ebbb64fbaf8f09b4',
-    ],
-    ucb: [
-      '700:df2a9ba00fe5d504',
-      '700:13f7f6ddc3093446',
-      '700:602a5bfb191a11a6',
-      '700:9a998b38d0a4d582',
-      '700:0fda9bc10b3c5fb2',
-    ],
-    'ucb count': [
-      '700:df2a9ba00fe5d504',
-      '700:13f7f6ddc3093446',
-      '700:0e876ef33528c0e3',
-      '700:ab1ac448d0fa399a',
-      '700:705bed7903b17196',
-    ],
-    importance: [
-      '700:890ccbf2159a027c',
-      '700:9f6c98a78ea76767',
-      '700:6036e1348fa1b806',
-      '700:108a0b3839576fb0',
-      '700:b45ff0aa54d00952',
-    ],
-    infobatch: [
-      '1000:d5bc60581f0cbbe6',
-      '858:ce078a5fbcf54323',
-      '865:761e575dfbcdce36',
-      '818:2d172bbaa846ccd7',
-      '823:8addaf34868c565b',
-    ],
-    static: [
-      '700:3f455a2792e43c2a',
-      '700:46438c4c85a19306',
-      '700:e54509859866417f',
-      '700:5187fcf8f233e230',
-      '700:e0392ffaff9d73e4',
-    ],
-    'static offset': [
-      '700:de6668c2156c8a62',
-      '700:af3ad1bbe47a2ea4',
-      '700:bb4636ac130eee23',
-      '700:709aa38b1ef8df45',
-      '700:d236314c5f37e14b',
     ],
     orderdp: [
       '700:3ba54924ed0c1f4e',
@@ -518,22 +471,8 @@ const PINNED_V2: Record<string, Record<string, string[]>> = {
       '658:5b6cadfbd11de159',
       '657:5d275e7ff5134ce3',
     ],
-    'reweighted-pool whole pool': [
-      '657:8dd933fecd26ca72',
-      '657:9447182a41ad3708',
-      '657:b5bd60bb6d0b2c68',
-      '658:183c3d852ce3a3c2',
-      '657:82c1bb6eaf98d3f5',
-    ],
   },
   'N 20,011 at 0.7, one warm-up epoch': {
-    full: [
-      '20011:c1f8dab6116b8a6f',
-      '20011:83a869a698c8e796',
-      '20011:c14c8d38c0594563',
-      '20011:6c4f8226bf59b7d8',
-      '20011:03f8352d5ac6c16c',
-    ],
     random: [
       '20011:c1f8dab6116b8a6f',
       '6004:07560c9a0ae70a80',
@@ -555,61 +494,12 @@ const PINNED_V2: Record<string, Record<string, string[]>> = {
       '6004:8c29bc7b58d9912a',
       '6004:84f8e54bdbc00403',
     ],
-    ucb: [
-      '20011:c1f8dab6116b8a6f',
-      '6004:a56d7cf2b4cc3fdc',
-      '6004:ee7f3351e9975bf1',
-      '6004:b5eaedaa1e8b09c6',
-      '6004:c76c510633432577',
-    ],
-    'ucb count': [
-      '20011:c1f8dab6116b8a6f',
-      '6004:a56d7cf2b4cc3fdc',
-      '6004:e0b3136005bad0ee',
-      '6004:7e56fdafee3cf1b6',
-      '6004:1192d0105ce8cd7d',
-    ],
-    importance: [
-      '20011:c1f8dab6116b8a6f',
-      '6004:520f2760e091acf6',
-      '6004:cd48f33a8408cc9c',
-      '6004:6e4238fa70d19e14',
-      '6004:3b044c3fe5901332',
-    ],
-    infobatch: [
-      '20011:c1f8dab6116b8a6f',
-      '12993:020b197f166070d4',
-      '12074:43ac93801f3579f8',
-      '11676:928b7e46a2a2e840',
-      '11282:79d49472d4da6344',
-    ],
-    static: [
-      '20011:c1f8dab6116b8a6f',
-      '6004:44be90d9c52737c8',
-      '6004:7ae101f087b27205',
-      '6004:efa579a87b20ccaf',
-      '6004:5159495f7c4679db',
-    ],
-    'static offset': [
-      '20011:c1f8dab6116b8a6f',
-      '6004:6ccc2c96e422def4',
-      '6004:96895218ad94f7b0',
-      '6004:397ca4649e0982ce',
-      '6004:766be017f6abbd83',
-    ],
     orderdp: [
       '20011:c1f8dab6116b8a6f',
       '6004:132ad5a1b134ec95',
       '6004:8d60e408865a851f',
       '6004:98e092fa76fa35ca',
       '6004:2af23b1c55b5405f',
-    ],
-    repb: [
-      '20011:c1f8dab6116b8a6f',
-      '6004:b14ec185ad4e8276',
-      '6004:bb2487b85692350f',
-      '6004:0fc89a8f4cc31174',
-      '6004:acf39339f162f642',
     ],
     seta: [
       '20011:c1f8dab6116b8a6f',
@@ -632,16 +522,8 @@ const PINNED_V2: Record<string, Record<string, string[]>> = {
       '6004:50656846382cf6a3',
       '6004:22b987794176bec2',
     ],
-    'reweighted-pool whole pool': [
-      '20011:c1f8dab6116b8a6f',
-      '6004:a56d7cf2b4cc3fdc',
-      '6004:3b1d3f8d360c5f5d',
-      '6004:3524c67abccd50f6',
-      '6004:1d26f6d51a2c5518',
-    ],
   },
   'N 600,000 at 0.1 (bucketed shuffle)': {
-    full: ['600000:927a19d28534baac', '600000:7af2dfed290d57dd', '600000:4e244dc27f2026e1', '600000:5c72a25b54fdf203'],
     random: [
       '540000:f9d393d9ba02869e',
       '540000:2cda8370868a8a30',
@@ -660,37 +542,6 @@ const PINNED_V2: Record<string, Record<string, string[]>> = {
       '540000:e773aabe03d8180f',
       '540000:6fd8d5a275552166',
     ],
-    ucb: ['540000:a3d29dd95a022463', '540000:ac73abf5c3482029', '540000:1f2187d1e3763ea3', '540000:e10112a8bdae0cde'],
-    'ucb count': [
-      '540000:a3d29dd95a022463',
-      '540000:ac73abf5c3482029',
-      '540000:e24422b4d2451f60',
-      '540000:0d1148f923c1fed6',
-    ],
-    importance: [
-      '540000:e8a3f68b340398d1',
-      '540000:6e9855f5d6b5dd77',
-      '540000:a9bafd8da82286ae',
-      '540000:da9536b901321277',
-    ],
-    infobatch: [
-      '600000:927a19d28534baac',
-      '570128:d61dd4c5a14acf5b',
-      '569466:017effdbf219e648',
-      '568961:da0a1df54d7825a2',
-    ],
-    static: [
-      '540000:e6a660320452afeb',
-      '540000:e527f4eb76a067dc',
-      '540000:d000fd376945feed',
-      '540000:59aea4c2c3afd273',
-    ],
-    'static offset': [
-      '540000:e919c6e3b3b6d89b',
-      '540000:159718cc7580e697',
-      '540000:fd533ef1bdb6118e',
-      '540000:1e4a29089d57055e',
-    ],
     orderdp: [
       '540000:f9d393d9ba02869e',
       '540000:2cda8370868a8a30',
@@ -706,14 +557,9 @@ const PINNED_V2: Record<string, Record<string, string[]>> = {
       '531429:95164a101de88b89',
       '531428:5df65b26833b6993',
     ],
-    'reweighted-pool whole pool': [
-      '531429:168e70d7ecbf70a2',
-      '531428:3e5472f3ef4f31b3',
-      '531429:21563faaecbce517',
-      '531428:1670ebe204d82624',
-    ],
   },
 };
+const PINNED_V2 = Object.fromEntries(CASES.map((c) => [c.name, { ...PINNED[c.name], ...V2_CHANGES[c.name] }]));
 
 describe('selection pins', () => {
   for (const [sampler, pins] of [
