@@ -69,8 +69,10 @@ describe('@dp/experiments from TypeScript', () => {
     const logged = readFileSync(join(runDir, 'log.jsonl'), 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; epoch?: number });
+      .map((l) => JSON.parse(l) as { type: string; epoch?: number; sampler?: number });
     expect(logged.filter((r) => r.type === 'epoch').map((r) => r.epoch)).toEqual([0, 1]);
+    // The start and resume records name the pruner's selection-algorithm version (a new run's: the latest).
+    expect(logged.filter((r) => r.type === 'start' || r.type === 'resume').map((r) => r.sampler)).toEqual([2, 2]);
     let again: boolean | undefined;
     const done = await executeRun(cfg, {
       runDir,

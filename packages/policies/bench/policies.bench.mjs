@@ -34,6 +34,9 @@ const only = process.argv.includes('--policies')
   ? process.argv[process.argv.indexOf('--policies') + 1].split(',')
   : null;
 const REPS = arg('reps', 15);
+// --sampler 1: time the selection-algorithm version 1 (what runs resuming checkpoints written before versions use);
+// default: the version new pruners select with.
+const SAMPLER = arg('sampler', 0);
 const PASSES = arg('passes', 5);
 const BATCH = 1024;
 const ratio = 0.7;
@@ -63,14 +66,13 @@ const rows = [];
 for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   const extra = policy === 'static' ? { scores: staticScores } : {};
   collectGarbage();
-  const pruner = createPruner({
-    policy,
-    datasetSize: N,
-    pruneRatio: ratio,
-    totalEpochs: 10 * REPS + 10,
-    seed: 1,
-    ...extra,
-  });
+  const config = { policy, datasetSize: N, pruneRatio: ratio, totalEpochs: 10 * REPS + 10, seed: 1, ...extra };
+  let pruner = createPruner(config);
+  if (SAMPLER) {
+    // A fresh pruner's state with the chosen version (version 1 writes no field), as a resumed checkpoint holds it.
+    const { sampler: _latest, ...state } = pruner.state();
+    pruner = createPruner(config, SAMPLER === 1 ? state : { ...state, sampler: SAMPLER });
+  }
   // observe: one untimed pass (JIT warm-up and every sample's first observation, as select() below is warmed up
   // too), then PASSES timed passes over all samples: the steady state of training.
   const pass = () => {
@@ -144,7 +146,7 @@ if (rows.length > 0) {
 }
 
 console.log(
-  `@dp/policies benchmark: N = ${N.toLocaleString('en')}, pruneRatio ${ratio}, ${REPS} selections, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()[0].toFixed(1)}`,
+  `@dp/policies benchmark: N = ${N.toLocaleString('en')}, pruneRatio ${ratio}, ${REPS} selections, sampler ${SAMPLER || 'latest'}, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()[0].toFixed(1)}`,
 );
 const cols = Object.keys(rows[0]);
 const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));

@@ -22,6 +22,8 @@ export type {
   Selection,
   ShardOptions,
 } from './types.js';
+export { LATEST_SAMPLER, SAMPLER_VERSIONS } from './sampler.js';
+export type { SamplerVersion } from './sampler.js';
 export { COMMON_OPTION_DEFAULTS } from './common-options.js';
 export { DpError, isDpError, PrunerError } from './errors.js';
 export { getPolicy, policyNames, registerPolicy, unregisterPolicy } from './registry.js';

@@ -2,7 +2,7 @@
 // generator below.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { policyNames } from './index.js';
+import { policyNames, SAMPLER_VERSIONS } from './index.js';
 import { fakeLoss, runPolicySuite } from './testing.js';
 
 type Extra = (n: number, keep: number, salt: number) => fc.Arbitrary<Record<string, unknown>>;
@@ -71,13 +71,17 @@ it('the suite covers every registered policy', () => {
   expect(Object.keys(OPTIONS).sort()).toEqual(policyNames().sort());
 });
 
+// Every policy under every selection-algorithm version: new runs (the latest) and runs resuming older checkpoints.
 for (const policy of policyNames()) {
-  runPolicySuite(
-    policy,
-    { describe, it, expect },
-    {
-      options: (_fc, n, keep, salt) => OPTIONS[policy]!(n, keep, salt),
-      variableSize: ['infobatch', 'seta', 'ramp', 'reweighted-pool'].includes(policy),
-    },
-  );
+  for (const sampler of SAMPLER_VERSIONS) {
+    runPolicySuite(
+      policy,
+      { describe, it, expect },
+      {
+        options: (_fc, n, keep, salt) => OPTIONS[policy]!(n, keep, salt),
+        variableSize: ['infobatch', 'seta', 'ramp', 'reweighted-pool'].includes(policy),
+        sampler,
+      },
+    );
+  }
 }

@@ -4,6 +4,7 @@ import { keepCount } from './count.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from './errors.js';
 import { getPolicy } from './registry.js';
 import { streamRng } from './rng.js';
+import { LATEST_SAMPLER, savedSampler, type SamplerVersion } from './sampler.js';
 import { shuffledCopy } from './shuffle.js';
 import { shardOf } from './shard.js';
 import type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
@@ -35,6 +36,11 @@ export interface PrunerState {
   /** Losses observed so far. */
   observed: number;
   policy: Json;
+  /**
+   * The selection-algorithm version (see sampler.ts): 2 in every state written now; absent in states written before
+   * versions existed, which resume with version 1, bit for bit.
+   */
+  sampler?: SamplerVersion;
   /** The subset chosen at the last re-selection, reused until the next one. */
   current: { epoch: number; count: number; indices: string; weights: string | null } | null;
 }
@@ -63,6 +69,8 @@ export class Pruner {
   private readonly ctx: PolicyContext;
   private readonly instance: PolicyInstance;
   private readonly fingerprint: string;
+  /** The selection-algorithm version: the latest for a new pruner, the saved state's for a restored one. */
+  readonly sampler: SamplerVersion;
   private observed = 0;
   private current: { epoch: number; choice: Choice } | null = null;
 
@@ -107,10 +115,20 @@ export class Pruner {
       }
       raw[key] = value;
     }
-    const ctx: PolicyContext = { datasetSize, pruneRatio, totalEpochs, seed, keep: keepCount(pruneRatio, datasetSize) };
+    // The version comes before the policy is built (its choose() depends on it); a bad one changes nothing.
+    const sampler = saved === undefined ? LATEST_SAMPLER : savedSampler(saved);
+    const ctx: PolicyContext = {
+      datasetSize,
+      pruneRatio,
+      totalEpochs,
+      seed,
+      keep: keepCount(pruneRatio, datasetSize),
+      sampler,
+    };
     const options = policy.parseOptions(raw, ctx) as Record<string, unknown>;
     this.policy = policy;
     this.ctx = ctx;
+    this.sampler = sampler;
     this.options = Object.freeze(options);
     this.config = Object.freeze({
       policy: policy.name,
@@ -214,6 +232,8 @@ export class Pruner {
       fingerprint: this.fingerprint,
       observed: this.observed,
       policy: this.instance.state(),
+      // Version 1 writes no field, so a resumed old run's checkpoints stay what they were.
+      ...(this.sampler === 1 ? {} : { sampler: this.sampler }),
       current: cur
         ? {
             epoch: cur.epoch,

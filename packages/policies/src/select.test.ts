@@ -1,60 +1,63 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from './rng.js';
+import { SAMPLER_VERSIONS } from './sampler.js';
 import { sampleSubset } from './select.js';
 import { shuffledCopy } from './shuffle.js';
 
-describe('sampleSubset', () => {
-  it('draws `count` distinct items of the range, also in place from a pool', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300 }), fc.nat(), fc.integer(), (n, c, seed) => {
-        const count = c % (n + 1);
-        const out = new Uint32Array(count);
-        sampleSubset(null, 0, n, count, new Rng(seed), out, 0);
-        expect(new Set(out).size).toBe(count);
-        expect(out.every((x) => x < n)).toBe(true);
-        const pool = Uint32Array.from({ length: n }, (_, i) => 1000 + i);
-        const start = Math.min(3, n);
-        const m = Math.min(count, n - start);
-        sampleSubset(pool, start, n, m, new Rng(seed), pool, start);
-        const drawn = pool.subarray(start, start + m);
-        expect(new Set(drawn).size).toBe(m);
-        expect(drawn.every((x) => x >= 1003 && x < 1000 + n)).toBe(true);
-        expect([...pool.subarray(0, start)]).toEqual([...Array(start).keys()].map((i) => 1000 + i));
-      }),
-    );
-  });
+for (const sampler of SAMPLER_VERSIONS) {
+  describe(`sampleSubset, sampler ${sampler}`, () => {
+    it('draws `count` distinct items of the range, also in place from a pool', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 300 }), fc.nat(), fc.integer(), (n, c, seed) => {
+          const count = c % (n + 1);
+          const out = new Uint32Array(count);
+          sampleSubset(null, 0, n, count, new Rng(seed), out, 0, undefined, sampler);
+          expect(new Set(out).size).toBe(count);
+          expect(out.every((x) => x < n)).toBe(true);
+          const pool = Uint32Array.from({ length: n }, (_, i) => 1000 + i);
+          const start = Math.min(3, n);
+          const m = Math.min(count, n - start);
+          sampleSubset(pool, start, n, m, new Rng(seed), pool, start, undefined, sampler);
+          const drawn = pool.subarray(start, start + m);
+          expect(new Set(drawn).size).toBe(m);
+          expect(drawn.every((x) => x >= 1003 && x < 1000 + n)).toBe(true);
+          expect([...pool.subarray(0, start)]).toEqual([...Array(start).keys()].map((i) => 1000 + i));
+        }),
+      );
+    });
 
-  it('makes every 2-subset of 6 items equally likely (chi-square over 15 subsets)', () => {
-    const counts = new Map<string, number>();
-    const rng = new Rng(2);
-    const out = new Uint32Array(2);
-    const trials = 15000;
-    for (let t = 0; t < trials; t++) {
-      sampleSubset(null, 0, 6, 2, rng, out, 0);
-      const key = [...out].sort().join();
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    expect(counts.size).toBe(15);
-    const chi2 = [...counts.values()].reduce((s, c) => s + (c - 1000) ** 2 / 1000, 0);
-    expect(chi2).toBeLessThan(36.1); // p = 0.001 at 14 degrees of freedom
-  });
+    it('makes every 2-subset of 6 items equally likely (chi-square over 15 subsets)', () => {
+      const counts = new Map<string, number>();
+      const rng = new Rng(2);
+      const out = new Uint32Array(2);
+      const trials = 15000;
+      for (let t = 0; t < trials; t++) {
+        sampleSubset(null, 0, 6, 2, rng, out, 0, undefined, sampler);
+        const key = [...out].sort().join();
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      expect(counts.size).toBe(15);
+      const chi2 = [...counts.values()].reduce((s, c) => s + (c - 1000) ** 2 / 1000, 0);
+      expect(chi2).toBeLessThan(36.1); // p = 0.001 at 14 degrees of freedom
+    });
 
-  it('includes every item of a large range with probability count/n', () => {
-    const n = 40;
-    const counts = new Array(n).fill(0);
-    const rng = new Rng(3);
-    const out = new Uint32Array(13);
-    const trials = 4000;
-    for (let t = 0; t < trials; t++) {
-      sampleSubset(null, 0, n, 13, rng, out, 0);
-      for (const id of out) counts[id]++;
-    }
-    const expected = (trials * 13) / n;
-    const chi2 = counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
-    expect(chi2).toBeLessThan(73.4); // p = 0.001 at 39 degrees of freedom
+    it('includes every item of a large range with probability count/n', () => {
+      const n = 40;
+      const counts = new Array(n).fill(0);
+      const rng = new Rng(3);
+      const out = new Uint32Array(13);
+      const trials = 4000;
+      for (let t = 0; t < trials; t++) {
+        sampleSubset(null, 0, n, 13, rng, out, 0, undefined, sampler);
+        for (const id of out) counts[id]++;
+      }
+      const expected = (trials * 13) / n;
+      const chi2 = counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
+      expect(chi2).toBeLessThan(73.4); // p = 0.001 at 39 degrees of freedom
+    });
   });
-});
+}
 
 describe('shuffledCopy', () => {
   it('returns a permutation with weights carried along, small (Fisher-Yates) and large (Rao-Sandelius)', () => {

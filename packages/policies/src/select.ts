@@ -1,4 +1,5 @@
 import { SIGN, signedBelow, type Rng } from './rng.js';
+import type { SamplerVersion } from './sampler.js';
 
 /** [0, 1, ..., n-1] as a Uint32Array (written into `out` when given). */
 export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint32Array {
@@ -14,10 +15,12 @@ export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint
  *
  * Method (O(m) for m = end - start, branch-free, sequential): mark every item independently with probability
  * about count/m (one uint32 draw per item against a threshold), partition marked items to the front and unmarked
- * to the back, then fix the count: keep a uniformly random `count` of the marked ones (partial Fisher-Yates) if
- * there are too many, or add a uniformly random few of the unmarked ones if too few (typically a few hundred
- * items either way). Every step treats the items symmetrically, so the result is exactly uniform over all
- * count-subsets whatever the marking probability is; the probability only sets how much fixing is needed.
+ * to the back, then fix the count: if there are too many, drop a uniformly random surplus of the marked ones
+ * (`sampler` 2: a partial Fisher-Yates of surplus steps, typically a few hundred) or, in version 1, keep a uniformly
+ * random `count` of them (a partial Fisher-Yates of `count` steps over all marked items: the same distribution, up to
+ * 2.5x the cost of the whole selection); if too few, add a uniformly random few of the unmarked ones (both versions).
+ * Every step treats the items symmetrically, so the result is exactly uniform over all count-subsets whatever the
+ * marking probability is; the probability only sets how much fixing is needed.
  */
 export function sampleSubset(
   pool: Uint32Array | null,
@@ -28,6 +31,7 @@ export function sampleSubset(
   out: Uint32Array,
   outStart: number,
   scratch?: Uint32Array,
+  sampler: SamplerVersion = 2,
 ): void {
   const m = end - start;
   if (count <= 0) return;
@@ -67,8 +71,29 @@ export function sampleSubset(
       }
     }
   }
-  // tmp[0, a) marked, tmp[a, m) unmarked.
-  if (a > count) rng.partialShuffle(tmp, 0, a, count);
-  else if (a < count) rng.partialShuffle(tmp, a, m, count - a);
+  fixMarkedCount(tmp, a, m, count, rng, sampler);
   out.set(tmp.subarray(0, count), outStart);
+}
+
+/**
+ * The count fix of sampleSubset: given `a` marked items in tmp[0, a) and unmarked ones in tmp[a, m), leave a uniformly
+ * random `count`-subset of the marked (a > count) or all marked and a uniformly random count - a of the unmarked
+ * (a < count) in tmp[0, count), in an unspecified order. Version 2 drops the surplus: a - count Fisher-Yates steps
+ * move it to tmp[0, a - count), then the kept items beyond tmp[0, count) move into its place; version 1 draws the
+ * `count` kept ones (count steps), in random order.
+ */
+export function fixMarkedCount(
+  tmp: Uint32Array,
+  a: number,
+  m: number,
+  count: number,
+  rng: Rng,
+  sampler: SamplerVersion,
+): void {
+  if (a > count && sampler !== 1) {
+    const surplus = a - count;
+    rng.partialShuffle(tmp, 0, a, surplus);
+    tmp.copyWithin(0, Math.max(count, surplus), a);
+  } else if (a > count) rng.partialShuffle(tmp, 0, a, count);
+  else if (a < count) rng.partialShuffle(tmp, a, m, count - a);
 }

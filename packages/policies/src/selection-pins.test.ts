@@ -1,10 +1,13 @@
 // Every policy's selections pinned bit for bit (ids in order and weights, every epoch), at sizes that reach every
 // code path of the selection: small N (plain Fisher-Yates shuffle, tiny radix buckets), and N = 600,000 (the
 // bucketed shuffle of shuffle.ts, radix boundary buckets solved by selectSmall, many ties). Recorded before the
-// selection speed-up of session 14: a faster select() must not change a single selection.
+// selection speed-up of session 14: a faster select() must not change a single selection. PINNED holds selection
+// algorithm version 1 (runs resuming checkpoints written before versions existed select with it forever), PINNED_V2
+// the version new pruners select with (sampler.ts).
 import { describe, expect, it } from 'vitest';
 import { hashFloat32 } from './codec.js';
-import { createPruner, policyNames, type PrunerConfig } from './index.js';
+import { policyNames, type PrunerConfig, type SamplerVersion } from './index.js';
+import { createPrunerWithSampler } from './testing/helpers.js';
 import { mix32 } from './rng.js';
 
 /** A deterministic loss for (salt, id, epoch): continuous in [0, 4) for 3 ids in 4, 1/16-quantised (ties) for the rest. */
@@ -14,8 +17,8 @@ function loss(salt: number, id: number, epoch: number): number {
 }
 
 /** One run: per epoch, select, hash ids and weights, then observe every selected sample's loss in batches of 4,096. */
-function runHashes(config: PrunerConfig, epochs: number, salt: number): string[] {
-  const p = createPruner(config);
+function runHashes(config: PrunerConfig, epochs: number, salt: number, sampler: SamplerVersion): string[] {
+  const p = createPrunerWithSampler(config, sampler);
   const out: string[] = [];
   for (let e = 0; e < epochs; e++) {
     const sel = p.select(e);
@@ -97,7 +100,9 @@ function variants(n: number): [string, Record<string, unknown>][] {
   });
 }
 
-/** runHashes per case and policy variant; regenerate with PRINT_PINS=1 (only when a change of selections is intended). */
+/**
+ * runHashes per case and policy variant under version 1. Never regenerate these: resumed runs depend on them.
+ */
 const PINNED: Record<string, Record<string, string[]>> = {
   'N 1,000 at 0.3, no warm-up': {
     full: [
@@ -402,23 +407,182 @@ const PINNED: Record<string, Record<string, string[]>> = {
   },
 };
 
+/**
+ * runHashes under version 2: version 1's, except for the policies whose choices draw random subsets (sampleSubset);
+ * `full`, `static`, `ucb`, `importance`, `infobatch` and `reweighted-pool whole pool` (no pool to draw) select
+ * identically. Regenerate with PRINT_PINS=1 only when a change of version 2's selections is intended and no
+ * released version has written `sampler: 2` yet (otherwise add a version 3).
+ */
+const V2_CHANGES: Record<string, Record<string, string[]>> = {
+  'N 1,000 at 0.3, no warm-up': {
+    random: [
+      '700:87e6189747220381',
+      '700:7237226ba80ed1c7',
+      '700:986ffbc7475e152f',
+      '700:d16f8bff5432924d',
+      '700:053a218c280377bf',
+    ],
+    'epsilon-greedy': [
+      '700:beaee5bd9ceb2841',
+      '700:d5ab242ef5721905',
+      '700:40d791ac8bd1e416',
+      '700:1b950ba5e6946b7d',
+      '700:f8ad6eb0d97eef4f',
+    ],
+    'epsilon-greedy linear': [
+      '700:beaee5bd9ceb2841',
+      '700:c57c2db324a5a008',
+      '700:06d597e2d09248a6',
+      '700:ab36003240769a72',
+      '700:ebbb64fbaf8f09b4',
+    ],
+    orderdp: [
+      '700:3ba54924ed0c1f4e',
+      '700:a5ee8f56a5999b0b',
+      '700:72e98052f3236dc6',
+      '700:59f269fa491390e4',
+      '700:3b3a6e4885ed5bca',
+    ],
+    repb: [
+      '700:0a909c5f07b0444f',
+      '700:4750da49abadedc8',
+      '700:db7be19b9dff7502',
+      '700:a1e2382f416bc7e1',
+      '700:b4875961bedee8eb',
+    ],
+    seta: [
+      '700:87e6189747220381',
+      '705:d7caf17f531d8a84',
+      '688:923522f5d8d640ca',
+      '700:1432bc84a21b5e8b',
+      '699:5422b9b17f35d5af',
+    ],
+    ramp: [
+      '400:7e233564589cff62',
+      '486:fb710b7bdee127de',
+      '571:d5b94fea8b9f2d24',
+      '657:89379369c03cf05a',
+      '743:3f44dc646fc081cc',
+    ],
+    'reweighted-pool': [
+      '657:6304dd7b58e86b01',
+      '657:cce8a13fa1929f2d',
+      '657:c7ad71a834b1c216',
+      '658:5b6cadfbd11de159',
+      '657:5d275e7ff5134ce3',
+    ],
+  },
+  'N 20,011 at 0.7, one warm-up epoch': {
+    random: [
+      '20011:c1f8dab6116b8a6f',
+      '6004:07560c9a0ae70a80',
+      '6004:95617e31f8ea91de',
+      '6004:088f0932923bc588',
+      '6004:fbd740adf93530c0',
+    ],
+    'epsilon-greedy': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:9c1e3d2985218e3f',
+      '6004:cafcef74ed3910ca',
+      '6004:18171de777f11754',
+      '6004:dffad9a0b9f41ec4',
+    ],
+    'epsilon-greedy linear': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:56856ce6a5e06545',
+      '6004:8ea11efeb459b648',
+      '6004:8c29bc7b58d9912a',
+      '6004:84f8e54bdbc00403',
+    ],
+    orderdp: [
+      '20011:c1f8dab6116b8a6f',
+      '6004:132ad5a1b134ec95',
+      '6004:8d60e408865a851f',
+      '6004:98e092fa76fa35ca',
+      '6004:2af23b1c55b5405f',
+    ],
+    seta: [
+      '20011:c1f8dab6116b8a6f',
+      '6004:07560c9a0ae70a80',
+      '6006:07988b830ce8e839',
+      '5824:dfcc846f91e971ca',
+      '6017:151c1f7dd72d1fc6',
+    ],
+    ramp: [
+      '20011:c1f8dab6116b8a6f',
+      '3860:adfd63add46694b0',
+      '4717:014fd9e3cfd2cd1b',
+      '5575:604d385c781d5bbc',
+      '6433:e0cb1a234e64dd43',
+    ],
+    'reweighted-pool': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:132ad5a1b134ec95',
+      '6004:8c55a7caafc88f48',
+      '6004:50656846382cf6a3',
+      '6004:22b987794176bec2',
+    ],
+  },
+  'N 600,000 at 0.1 (bucketed shuffle)': {
+    random: [
+      '540000:f9d393d9ba02869e',
+      '540000:2cda8370868a8a30',
+      '540000:278d6e98c4eac6c5',
+      '540000:e8c41b1413fdf15a',
+    ],
+    'epsilon-greedy': [
+      '540000:780c54dc0271d148',
+      '540000:a0005e4c42ad6325',
+      '540000:71790aa62bc92d3b',
+      '540000:749578138c858614',
+    ],
+    'epsilon-greedy linear': [
+      '540000:780c54dc0271d148',
+      '540000:54ab3341a3057a9d',
+      '540000:e773aabe03d8180f',
+      '540000:6fd8d5a275552166',
+    ],
+    orderdp: [
+      '540000:f9d393d9ba02869e',
+      '540000:2cda8370868a8a30',
+      '540000:278d6e98c4eac6c5',
+      '540000:e8c41b1413fdf15a',
+    ],
+    repb: ['540000:9fa1aa8468693e62', '540000:29233825af9b55cb', '540000:d1b479dcfeb70773', '540000:fbd52d54d8a52c39'],
+    seta: ['540000:f9d393d9ba02869e', '537305:50376b72e785f7ed', '540000:a3ff8970de4904f0', '540000:502d733c2a721504'],
+    ramp: ['480000:11bb23f4409c238b', '497143:d6258fcf99bae71f', '514286:04ca3a9886864336', '531428:576734dfdc9bcbab'],
+    'reweighted-pool': [
+      '531429:1d6a0e801fee3c6f',
+      '531428:ff1beea5db4cb34d',
+      '531429:95164a101de88b89',
+      '531428:5df65b26833b6993',
+    ],
+  },
+};
+const PINNED_V2 = Object.fromEntries(CASES.map((c) => [c.name, { ...PINNED[c.name], ...V2_CHANGES[c.name] }]));
+
 describe('selection pins', () => {
-  for (const c of CASES) {
-    it(`${c.name}: every policy's selections are bit for bit the recorded ones`, () => {
-      const got: Record<string, string[]> = {};
-      for (const [name, extra] of variants(c.n)) {
-        const config = {
-          datasetSize: c.n,
-          pruneRatio: c.pruneRatio,
-          totalEpochs: 8,
-          seed: c.seed,
-          warmupEpochs: c.warmupEpochs,
-          ...extra,
-        } as PrunerConfig;
-        got[name] = runHashes(config, c.epochs, c.n);
-      }
-      if (process.env.PRINT_PINS) console.log(JSON.stringify({ [c.name]: got }));
-      expect(got).toEqual(PINNED[c.name]);
-    }, 300_000);
+  for (const [sampler, pins] of [
+    [1, PINNED],
+    [2, PINNED_V2],
+  ] as const) {
+    for (const c of CASES) {
+      it(`sampler ${sampler}, ${c.name}: every policy's selections are bit for bit the recorded ones`, () => {
+        const got: Record<string, string[]> = {};
+        for (const [name, extra] of variants(c.n)) {
+          const config = {
+            datasetSize: c.n,
+            pruneRatio: c.pruneRatio,
+            totalEpochs: 8,
+            seed: c.seed,
+            warmupEpochs: c.warmupEpochs,
+            ...extra,
+          } as PrunerConfig;
+          got[name] = runHashes(config, c.epochs, c.n, sampler);
+        }
+        if (process.env.PRINT_PINS) console.log(JSON.stringify({ [`v${sampler} ${c.name}`]: got }));
+        expect(got).toEqual(pins[c.name]);
+      }, 300_000);
+    }
   }
 });

@@ -9,7 +9,7 @@ import type { Json } from './types.js';
 
 /** The fields of `Pruner.select`'s shard options, of a saved state and of its `current` selection. */
 export const SHARD_KEYS = ['rank', 'worldSize', 'dropLast'] as const;
-export const STATE_KEYS = ['version', 'fingerprint', 'observed', 'policy', 'current'] as const;
+export const STATE_KEYS = ['version', 'fingerprint', 'observed', 'policy', 'sampler', 'current'] as const;
 export const CURRENT_KEYS = ['epoch', 'count', 'indices', 'weights'] as const;
 
 /** Refuse an own field of `value` that is not in `keys`, naming it (`field.key`) and the known ones. */

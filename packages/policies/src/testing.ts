@@ -2,4 +2,4 @@
 // optional peer dependency, loaded when the suite runs), and the helpers it uses.
 export { runPolicySuite } from './testing/suite.js';
 export type { PolicySuiteOptions, TestApi } from './testing/suite.js';
-export { fakeLoss, trainEpoch } from './testing/helpers.js';
+export { createPrunerWithSampler, fakeLoss, trainEpoch } from './testing/helpers.js';

@@ -1,4 +1,5 @@
 import type { Rng } from './rng.js';
+import type { SamplerVersion } from './sampler.js';
 
 /** JSON-serialisable value (what `state()` returns). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -41,6 +42,11 @@ export interface PolicyContext {
   readonly keep: number;
   /** The run's seed. */
   readonly seed: number;
+  /**
+   * The selection-algorithm version to choose with (see sampler.ts; absent means the latest). A policy whose choices
+   * are random must keep making version 1's choices bit for bit under `sampler: 1` (runs resuming old checkpoints).
+   */
+  readonly sampler?: SamplerVersion;
 }
 
 /** A subset chosen by a policy: distinct ids in [0, N), in any deterministic order. */

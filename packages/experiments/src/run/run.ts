@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetPair, ImageDataset } from '@dp/data';
-import { createPruner, PrunerError, type Pruner } from '@dp/policies';
+import { createPruner, PrunerError, type Pruner, type SamplerVersion } from '@dp/policies';
 import { datasetFingerprint, pixelFingerprint, ScoreError } from '@dp/scores';
 import { readScoreFile } from '@dp/scores/node';
 import {
@@ -80,6 +80,8 @@ interface Prepared {
   scoringSeconds: number;
   dataId: { labels: string; pixels: string };
   resumed: ReturnType<typeof readCheckpoint>;
+  /** The selection-algorithm version the run selects with: the checkpoint's on resume, else the latest. */
+  sampler: SamplerVersion;
 }
 
 /**
@@ -184,15 +186,16 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
     pixels: pixelFingerprint(trainSet.images, trainSet.size),
   };
   let resumed: ReturnType<typeof readCheckpoint>;
+  let sampler = pruner.sampler;
   try {
     resumed = opts.resume ? readCheckpoint(opts.runDir) : undefined;
     if (resumed) {
       checkResumedData(opts.runDir, pair.source, dataId, onWarning);
       const worldSize = opts.parallel?.worldSize ?? 1;
-      checkResume(
+      sampler = checkResume(
         { model, pruner, epochs: cfg.epochs, dir: opts.runDir, fingerprint: fingerprint(cfg), worldSize },
         resumed,
-      );
+      ).sampler;
     }
   } catch (e) {
     model.dispose();
@@ -208,6 +211,7 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
     scoringSeconds: staticScores.seconds,
     dataId,
     resumed,
+    sampler,
   };
 }
 
@@ -244,6 +248,8 @@ function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ScalarWriter
     type: p.resumed ? 'resume' : 'start',
     ...(p.resumed ? { fromEpoch: p.resumed.epoch + 1 } : {}),
     config: cfg,
+    // The pruner's selection-algorithm version (@dp/policies sampler.ts): a resumed old run keeps its version 1.
+    sampler: p.sampler,
     ...(opts.parallel && opts.parallel.worldSize > 1 ? { workers: opts.parallel.worldSize } : {}),
     environment: environmentRecord(backend),
     git: gitRevision(),

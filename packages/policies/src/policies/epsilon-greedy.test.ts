@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { hashFloat32 } from '../codec.js';
 import { createPruner, PrunerError, type PrunerConfig } from '../index.js';
-import { fakeLoss, trainEpoch } from '../testing/helpers.js';
+import { createPrunerWithSampler, fakeLoss, trainEpoch } from '../testing/helpers.js';
 import { scheduledEpsilon } from './epsilon-greedy.js';
 
 /** Hash of every epoch's ids and of the final JSON state (fingerprint included) of a run trained on `loss`. */
 function runDigest(config: PrunerConfig, loss: (id: number, epoch: number) => number): string {
-  const p = createPruner(config);
+  // Digests recorded before selection-algorithm versions existed: version 1 (whose state has no `sampler` field).
+  const p = createPrunerWithSampler(config, 1);
   const words: number[] = [];
   for (let e = 0; e < config.totalEpochs; e++) words.push(...trainEpoch(p, e, loss).indices);
   for (const ch of JSON.stringify(p.state())) words.push(ch.charCodeAt(0));

@@ -1,3 +1,4 @@
+import { samplerOf } from '../sampler.js';
 import { encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { createLossEma, emaMeans, updateLossEma } from '../ema.js';
@@ -108,7 +109,7 @@ export const epsilonGreedy: Policy<EpsilonGreedyOptions> = {
         }
         partitionTop(bits, greedy, rng, order, n, true, hist);
         // The keys are no longer needed: their array is the sampling scratch.
-        sampleSubset(order, greedy, n, k - greedy, rng, order, greedy, bits);
+        sampleSubset(order, greedy, n, k - greedy, rng, order, greedy, bits, samplerOf(ctx));
         return { indices: order.slice(0, k) };
       },
       observe: (ids, losses) => updateLossEma(ema, ids, losses, decay),

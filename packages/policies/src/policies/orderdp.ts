@@ -1,3 +1,4 @@
+import { samplerOf } from '../sampler.js';
 import { encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { checkNumber, orDefault, PrunerError } from '../errors.js';
@@ -82,7 +83,7 @@ export const orderdp: Policy<OrderDpOptions> = {
       bytesPerSample: 4 + (4 * p + 4 * keys.length) / n, // last loss, pool ids, key (and sampling) scratch
       choose(_epoch, rng) {
         // 1. The pool: P distinct ids uniformly at random (all ids, in order, when P = N).
-        if (p < n) sampleSubset(null, 0, n, p, rng, pool, 0, keys);
+        if (p < n) sampleSubset(null, 0, n, p, rng, pool, 0, keys, samplerOf(ctx));
         else for (let i = 0; i < n; i++) pool[i] = i;
         // 2. P = k: the pool is the subset (the official code's top_q == random_len case).
         if (k >= p) return { indices: pool.slice(0, k) };

@@ -1,3 +1,4 @@
+import { samplerOf } from '../sampler.js';
 import { checkNumber, orDefault } from '../errors.js';
 import { PrunerError } from '../errors.js';
 import { sampleSubset } from '../select.js';
@@ -66,7 +67,7 @@ export const ramp: Policy<RampOptions> = {
       choose(epoch, rng) {
         const k = rampKeep(epoch, ctx, a);
         const indices = new Uint32Array(k);
-        sampleSubset(null, 0, ctx.datasetSize, k, rng, indices, 0);
+        sampleSubset(null, 0, ctx.datasetSize, k, rng, indices, 0, undefined, samplerOf(ctx));
         return { indices };
       },
       observe: () => {},

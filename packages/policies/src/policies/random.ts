@@ -1,4 +1,5 @@
 import type { Policy } from '../types.js';
+import { samplerOf } from '../sampler.js';
 import { sampleSubset } from '../select.js';
 import { checkNullState } from './state.js';
 
@@ -26,7 +27,7 @@ export const random: Policy<RandomOptions> = {
       bytesPerSample: 4,
       choose(_epoch, rng) {
         const indices = new Uint32Array(ctx.keep);
-        sampleSubset(null, 0, ctx.datasetSize, ctx.keep, rng, indices, 0, scratch);
+        sampleSubset(null, 0, ctx.datasetSize, ctx.keep, rng, indices, 0, scratch, samplerOf(ctx));
         return { indices };
       },
       observe: () => {},

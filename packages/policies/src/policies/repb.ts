@@ -1,3 +1,4 @@
+import { samplerOf } from '../sampler.js';
 import { decodeFloat32, decodeUint32, encodeTyped } from '../codec.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from '../errors.js';
 import { sampleSubset } from '../select.js';
@@ -130,9 +131,9 @@ export const repb: Policy<RepbOptions> = {
         const indices = new Uint32Array(k);
         if (a <= k) {
           indices.set(order.subarray(0, a));
-          sampleSubset(order, a, n, k - a, rng, indices, a, sampleScratch);
+          sampleSubset(order, a, n, k - a, rng, indices, a, sampleScratch, samplerOf(ctx));
         } else {
-          sampleSubset(order, 0, a, k, rng, indices, 0, sampleScratch);
+          sampleSubset(order, 0, a, k, rng, indices, 0, sampleScratch, samplerOf(ctx));
         }
         const weights = new Float32Array(k);
         const e = epochs + 1;

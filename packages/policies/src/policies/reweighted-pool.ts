@@ -1,3 +1,4 @@
+import { samplerOf } from '../sampler.js';
 import { decodeDistinctIds, decodeUint32, encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from '../errors.js';
@@ -130,7 +131,7 @@ export const reweightedPool: Policy<ReweightedPoolOptions> = {
         }
         const k = reweightedPoolKeep(epoch, ctx, tailBudget);
         // 2. The pool: P distinct ids uniformly at random (all ids, in order, when P = N).
-        if (p < n) sampleSubset(null, 0, n, p, rng, pool, 0, keys);
+        if (p < n) sampleSubset(null, 0, n, p, rng, pool, 0, keys, samplerOf(ctx));
         else for (let i = 0; i < n; i++) pool[i] = i;
         // 3. Priorities (NaN = never trained: the top key), then the k largest by radix select.
         const e = epoch;

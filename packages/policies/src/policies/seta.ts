@@ -1,8 +1,9 @@
+import { samplerOf } from '../sampler.js';
 import { encodeTyped } from '../codec.js';
 import { floorOf } from '../count.js';
 import { checkInt, checkNumber, orDefault, PrunerError } from '../errors.js';
 import { SIGN, signedBelow, type Rng } from '../rng.js';
-import { sampleSubset } from '../select.js';
+import { fixMarkedCount, sampleSubset } from '../select.js';
 import { floatBitsToKey } from '../top-k.js';
 import type { Policy } from '../types.js';
 import { MAX_LOSS } from '../validate.js';
@@ -516,6 +517,7 @@ export const seta: Policy<SetaOptions> = {
   create(ctx, { groups: k, windowScale, delta, initialScore }) {
     const n = ctx.datasetSize;
     const keep = ctx.keep;
+    const sampler = samplerOf(ctx);
     const windowEnd = floorOf(delta, ctx.totalEpochs);
     let last: Float32Array = new Float32Array(n).fill(Number.NaN);
     let bits = new Uint32Array(last.buffer);
@@ -540,15 +542,14 @@ export const seta: Policy<SetaOptions> = {
       // Marked iff draw < floor(m / N * 2^32) (in [1, 2^32]), compared in int32 (rng.ts signedBelow).
       const range: ScoreRange = { lo: Infinity, hi: -Infinity, unseen: 0 };
       const a = markSubset(last, n, signedBelow(Math.floor((m / n) * 4294967296)), rng, block, subset, range);
-      if (a > m) rng.partialShuffle(subset, 0, a, m);
-      else if (a < m) rng.partialShuffle(subset, a, n, m - a);
-      // a > m: the m kept are a random permutation of the marked; else the marked in id order and a few others.
-      return { range, randomOrder: a > m };
+      fixMarkedCount(subset, a, n, m, rng, sampler);
+      // Version 1 with a > m: the m kept are a random permutation of the marked; else mostly in id order.
+      return { range, randomOrder: a > m && sampler === 1 };
     };
 
     const randomKeep = (rng: Rng) => {
       const indices = new Uint32Array(keep);
-      sampleSubset(null, 0, n, keep, rng, indices, 0, subset); // the subset array is free here: scratch
+      sampleSubset(null, 0, n, keep, rng, indices, 0, subset, sampler); // the subset array is free here: scratch
       return { indices };
     };
 
@@ -602,7 +603,7 @@ export const seta: Policy<SetaOptions> = {
         let c = 0;
         for (let t = lo; t < hi; t++) c += sub.sizes[t]!;
         indices = new Uint32Array(c);
-        sampleSubset(subset, 0, m, c, rng, indices, 0);
+        sampleSubset(subset, 0, m, c, rng, indices, 0, undefined, sampler);
       } else {
         const [binLo, binHi] = [sub.edges[lo]!, sub.edges[hi]!];
         const c = byId

@@ -1,7 +1,10 @@
 // Helpers for testing policies: deterministic fake losses and a training-loop epoch (also in @dp/policies/testing).
 import { encodeTyped } from '../codec.js';
+import type { PrunerConfig } from '../config.js';
+import { createPruner } from '../create.js';
+import type { SamplerVersion } from '../sampler.js';
 import { mix32 } from '../rng.js';
-import type { Pruner } from '../pruner.js';
+import type { Pruner, PrunerState } from '../pruner.js';
 import type { Json, Selection } from '../types.js';
 
 /** A deterministic pseudo-random loss in [0, 4) for (salt, id, epoch). */
@@ -38,4 +41,14 @@ export function trainEpoch(p: Pruner, epoch: number, loss: (id: number, epoch: n
     );
   }
   return sel;
+}
+
+/**
+ * A new pruner for `config` that selects with the selection-algorithm version `sampler`: what a run resuming a
+ * checkpoint written by that version gets (a fresh pruner's state, with its `sampler` field as that version writes it).
+ */
+export function createPrunerWithSampler(config: PrunerConfig, sampler: SamplerVersion): Pruner {
+  const { sampler: _latest, ...state } = createPruner(config).state();
+  const saved: PrunerState = sampler === 1 ? state : { ...state, sampler };
+  return createPruner(config, saved);
 }

@@ -3,13 +3,15 @@
 import type * as FastCheck from 'fast-check';
 import type { TestApi } from '@dp/internal/test-api';
 import { DpError } from '@dp/internal/error';
-import { createPruner } from '../create.js';
+import { createPruner as createNewPruner } from '../create.js';
+import type { Pruner } from '../pruner.js';
 import { PrunerError } from '../errors.js';
 import { keepCount } from '../count.js';
 import type { PrunerConfig } from '../config.js';
 import { registerPolicy } from '../registry.js';
 import type { Policy } from '../types.js';
-import { fakeLoss, trainEpoch } from './helpers.js';
+import type { SamplerVersion } from '../sampler.js';
+import { createPrunerWithSampler, fakeLoss, trainEpoch } from './helpers.js';
 
 type Fc = typeof FastCheck;
 
@@ -23,6 +25,11 @@ export interface PolicySuiteOptions {
   options?: (fc: Fc, datasetSize: number, keep: number, salt: number) => FastCheck.Arbitrary<Record<string, unknown>>;
   /** Whether a pruned epoch may keep another number of samples than keepCount(pruneRatio, datasetSize) (default false). */
   variableSize?: boolean;
+  /**
+   * The selection-algorithm version the pruners under test select with (default: the latest, as a new pruner). Run the
+   * suite once per version to check that a run resuming an old checkpoint keeps every property.
+   */
+  sampler?: SamplerVersion;
   /** fast-check runs per property (default 40). */
   numRuns?: number;
   /** fast-check seed (default 20261206), so failures reproduce. */
@@ -107,7 +114,11 @@ export function runPolicySuite(
       fc.assert(body(fc), params);
     });
 
-  describe(`policy ${name}`, () => {
+  const sampler = suite.sampler;
+  const createPruner = (config: PrunerConfig): Pruner =>
+    sampler === undefined ? createNewPruner(config) : createPrunerWithSampler(config, sampler);
+
+  describe(`policy ${name}${sampler === undefined ? '' : `, sampler ${sampler}`}`, () => {
     property('selects distinct in-range ids with finite positive weights, of the defined size', (fc) =>
       fc.property(configs(fc, name, options), ({ config, salt, keep }) => {
         const p = createPruner(config);
@@ -150,7 +161,8 @@ export function runPolicySuite(
         const a = createPruner(config);
         const m = cut % (config.totalEpochs + 1);
         for (let e = 0; e < m; e++) trainEpoch(a, e, loss);
-        const b = createPruner(config, JSON.parse(JSON.stringify(a.state())));
+        const b = createNewPruner(config, JSON.parse(JSON.stringify(a.state())));
+        expect(b.sampler).toBe(a.sampler);
         expect(b.observedCount).toBe(a.observedCount);
         for (let e = m; e < config.totalEpochs; e++) expect(trainEpoch(b, e, loss)).toEqual(trainEpoch(a, e, loss));
         expect(JSON.stringify(b.state())).toBe(JSON.stringify(a.state()));
