@@ -131,6 +131,29 @@ describe('collectives across worker processes (TensorFlow collective ops over gR
     },
   );
 
+  it.skipIf(!run)(
+    'a worker that leaves during start-up (its peers still waiting to join): the others fail within seconds, naming it, not after startupTimeoutMs' +
+      reason,
+    async () => {
+      // Workers 0 and 1 of 3 wait in the start-up barrier for worker 2, which never starts; worker 1 then dies.
+      const addresses = (await freePorts(3)).map((p) => `127.0.0.1:${p}`);
+      const waiting = [0, 1].map((i) => startWorker(addresses, i, 'reduce-gather'));
+      await until(() => waiting.every((w) => w.lines.some((l) => l.event === 'joining')), 60_000, 'both joining');
+      // Long enough for worker 0's start-up watch to have seen worker 1's server up (checks every 500 ms).
+      await new Promise((r) => setTimeout(r, 3000));
+      const killedAt = Date.now();
+      waiting[1]!.proc.kill('SIGKILL');
+      expect(await waiting[0]!.exit).toBe(3);
+      const err = last(waiting[0]!)!;
+      expect(err.event).toBe('error');
+      expect(err.message).toContain(`worker 1 of 3 (/job:worker/replica:0/task:1 at ${addresses[1]}) is down`);
+      expect(err.message).toContain('start-up barrier');
+      expect(err.message).not.toContain('worker 2 of 3'); // never started: not "down"
+      expect(err.at - killedAt).toBeLessThan(15_000);
+    },
+    120_000,
+  );
+
   it.skipIf(!run)('a worker killed mid-run (SIGKILL): the others fail within seconds, naming it' + reason, async () => {
     const { addresses, workers } = await startCluster(3, 'kill');
     const victim = workers[2]!;
