@@ -57,6 +57,18 @@ export async function joinCluster(options: JoinOptions): Promise<Collective> {
   return member;
 }
 
+/** Every membership this process holds, joined or still joining: what abortCollectives() reaches. */
+const members = new Set<Collective>();
+
+/**
+ * Aborts the pending and later collectives of every membership in this process, including a joinCluster still
+ * waiting for its peers: for a process about to exit at once (Ctrl-C). Needed: a collective left pending holds a
+ * thread that process exit waits for, so the process would not end.
+ */
+export function abortCollectives(reason: string): void {
+  for (const m of members) m.abort(reason);
+}
+
 export class Collective {
   readonly cluster: ClusterSpec;
   readonly rank: number;
@@ -78,6 +90,7 @@ export class Collective {
     this.cluster = options.cluster;
     this.rank = options.cluster.rank;
     this.worldSize = options.cluster.worldSize;
+    members.add(this);
   }
 
   /** Element-wise sum (or mean, max, min) of `data` over all workers; every worker gets the same result. */

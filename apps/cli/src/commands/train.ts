@@ -1,4 +1,4 @@
-import { joinFromEnvironment } from '@dp/distributed';
+import { abortCollectives, joinFromEnvironment } from '@dp/distributed';
 import {
   backendFlags,
   checkSubsetSize,
@@ -53,7 +53,7 @@ ${runFlagsHelp()}`,
     const { runDir } = target;
     // Ctrl-C from here on: before training, a prompt stop that writes nothing; during training, a stop after the
     // current step (every worker together), and a second Ctrl-C stops at once (signals.ts).
-    const watch = new SignalWatch(true, { runDir });
+    const watch = new SignalWatch(true, { runDir, abort: abortCollectives });
     try {
       return await trainWatched(values, target, watch);
     } finally {

@@ -31,6 +31,11 @@ export interface SignalWatchOptions {
   say?: (line: string) => void;
   /** How the process ends after a signal that stops it at once (default process.exit). */
   exit?: (code: number) => void;
+  /**
+   * Called before such an exit, e.g. @dp/distributed's abortCollectives (a cluster join still pending, which
+   * `joined` cannot reach yet: a pending collective would keep the process from exiting).
+   */
+  abort?: (reason: string) => void;
 }
 
 /**
@@ -111,10 +116,12 @@ export class SignalWatch {
   }
 
   private stopAtOnce(message: string): void {
-    try {
-      this.cluster?.abort?.(message);
-    } catch {
-      // already aborted
+    for (const abort of [this.options.abort, this.cluster?.abort?.bind(this.cluster)]) {
+      try {
+        abort?.(message);
+      } catch {
+        // already aborted
+      }
     }
     this.say(`dp: error: ${message}`);
     this.exit(130);
