@@ -220,7 +220,7 @@ describe('dp launch: Ctrl-C is a collective decision', () => {
       expect(stopped.stderr).not.toMatch(/is down/);
       expect(existsSync(dir)).toBe(false);
     },
-    120_000,
+    300_000,
   );
 
   it.skipIf(!run)(
@@ -247,7 +247,7 @@ describe('dp launch: Ctrl-C is a collective decision', () => {
       );
       expect(existsSync(dir)).toBe(false);
     },
-    120_000,
+    300_000,
   );
 });
 
