@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nativeStatus } from '@dp/distributed';
+import { freePorts, nativeStatus } from '@dp/distributed';
 import { readCheckpoint } from '@dp/trainer';
 import { describe, expect, it } from 'vitest';
 
@@ -21,12 +21,22 @@ interface Done {
   stdout: string;
   stderr: string;
 }
-/** `dp args...` as a child process; `onStderr` sees its error output as it comes. */
-function dp(args: string[], onStderr?: (text: string) => void): Promise<Done> & { pid: number } {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+/** `dp args...` as a child process (`env` added to ours); `onStderr` / `onStdout` see its output as it comes. */
+function dp(
+  args: string[],
+  onStderr?: (text: string) => void,
+  env: Record<string, string> = {},
+  onStdout?: (text: string) => void,
+): Promise<Done> & { pid: number } {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2', ...env },
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    onStdout?.(stdout);
+  });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
     onStderr?.(stderr);
@@ -103,48 +113,31 @@ describe('dp launch --workers 2 -- dp train (data-parallel on loopback)', () => 
     'a worker SIGKILLed mid-epoch: the other stops naming it, dp launch exits non-zero; resuming both reproduces the selections' +
       reason,
     async () => {
-      const tmp = mkdtempSync(join(tmpdir(), 'dp-launch-kill-'));
-      const dir = join(tmp, 'killed');
-      const reference = dp([...KILL, '--out', join(tmp, 'reference')]);
-      let victim: number | undefined;
-      const launched = dp(['launch', '--workers', '2', '--', 'dp', ...KILL, '--out', dir], (err) => {
-        victim ??= Number(/^\[1\] dp launch: worker 1 of 2: pid (\d+)/m.exec(err)?.[1]) || undefined;
-      });
-      // Kill worker 1 once epoch 1 is logged (its checkpoint is written first), early in epoch 2.
-      let killedAt = 0;
-      while (!killedAt) {
-        await new Promise((r) => setTimeout(r, 100));
-        const logged = existsSync(join(dir, 'log.jsonl')) && logOf(dir).some((l) => l.type === 'epoch');
-        if (logged && victim) {
-          process.kill(victim, 'SIGKILL');
-          killedAt = performance.now();
-        }
-      }
-      const killed = await launched;
-      const seconds = (performance.now() - killedAt) / 1000;
-      expect(killed.code).not.toBe(0);
-      expect(killed.stderr).toMatch(
-        /^\[0\] dp: error: worker 1 of 2 \(\/job:worker\/replica:0\/task:1 at 127\.0\.0\.1:\d+\) is down/m,
+      await launchAndResume(
+        'dp-launch-kill-',
+        async ({ done, pids }) => {
+          process.kill(pids[1]!, 'SIGKILL');
+          const killedAt = performance.now();
+          const killed = await done;
+          const seconds = (performance.now() - killedAt) / 1000;
+          expect(killed.code).not.toBe(0);
+          expect(killed.stderr).toMatch(
+            /^\[0\] dp: error: worker 1 of 2 \(\/job:worker\/replica:0\/task:1 at 127\.0\.0\.1:\d+\) is down/m,
+          );
+          expect(killed.stderr).toMatch(
+            /dp launch: error: worker 1 of 2 \(pid \d+\) was killed by SIGKILL, the first to fail/,
+          );
+          expect(seconds).toBeLessThan(30);
+        },
+        // One process cannot resume a 2-worker run: refused, naming both sizes (before it changes the directory).
+        async (dir) => {
+          const alone = await dp(['train', '--resume', dir]);
+          expect(alone.code).not.toBe(0);
+          expect(alone.stderr).toMatch(
+            /written by a run of 2 workers; this run has 1 worker.*fix: resume with `dp launch --workers 2/,
+          );
+        },
       );
-      expect(killed.stderr).toMatch(
-        /dp launch: error: worker 1 of 2 \(pid \d+\) was killed by SIGKILL, the first to fail/,
-      );
-      expect(seconds).toBeLessThan(30);
-      expect(readCheckpoint(dir)?.epoch).toBe(0);
-      // One process cannot resume a 2-worker run: refused, naming both sizes (before it changes the directory).
-      const [alone, resumed] = await Promise.all([
-        dp(['train', '--resume', dir]),
-        dp(['launch', '--workers', '2', '--', 'dp', 'train', '--resume', dir]),
-      ]);
-      expect(alone.code).not.toBe(0);
-      expect(alone.stderr).toMatch(
-        /written by a run of 2 workers; this run has 1 worker.*fix: resume with `dp launch --workers 2/,
-      );
-      expect(resumed.code, resumed.stderr).toBe(0);
-      const ref = await reference;
-      expect(ref.code, ref.stderr).toBe(0);
-      expect(hashes(dir)).toHaveLength(3);
-      expect(hashes(dir)).toEqual(hashes(join(tmp, 'reference')));
     },
     480_000,
   );
@@ -155,38 +148,161 @@ describe('dp launch: Ctrl-C is a collective decision', () => {
     'SIGINT to the launcher mid-epoch: every worker stops after the same step (exit 130, no "is down"); resuming both reproduces the selections' +
       reason,
     async () => {
-      const tmp = mkdtempSync(join(tmpdir(), 'dp-launch-int-'));
-      const dir = join(tmp, 'interrupted');
-      const reference = dp([...KILL, '--out', join(tmp, 'reference')]);
-      const launched = dp(['launch', '--workers', '2', '--', 'dp', ...KILL, '--out', dir]);
-      // Interrupt once epoch 1 is logged (its checkpoint is written first), early in epoch 2.
-      while (!(existsSync(join(dir, 'log.jsonl')) && logOf(dir).some((l) => l.type === 'epoch')))
-        await new Promise((r) => setTimeout(r, 100));
-      process.kill(launched.pid, 'SIGINT');
-      const stopped = await launched;
-      expect(stopped.code, stopped.stderr).toBe(130);
-      expect(stopped.stderr).toMatch(/dp launch: SIGINT forwarded to every worker; they have stopped/);
-      expect(stopped.stderr).not.toMatch(/is down/);
-      // Both workers stopped at the same point, agreed on who asked, and name the 2-worker resume.
-      const stops = [0, 1].map((r) => {
-        const m = new RegExp(
-          `^\\[${r}\\] dp: error: interrupted \\((?:SIGINT; )?(stop asked by workers? [\\d, ]+ of 2), agreed by every worker: all stop at this same point\\) (in epoch \\d/3, step \\d+/\\d+|at the end of epoch \\d/3); .*dp launch --workers 2 -- dp train --resume`,
-          'm',
-        ).exec(stopped.stderr);
-        expect(m, stopped.stderr).not.toBeNull();
-        return [m![1], m![2]];
+      await launchAndResume('dp-launch-int-', async ({ done, dir }) => {
+        process.kill(done.pid, 'SIGINT');
+        const stopped = await done;
+        expect(stopped.code, stopped.stderr).toBe(130);
+        expect(stopped.stderr).toMatch(/dp launch: SIGINT forwarded to every worker; they have stopped/);
+        expect(stopped.stderr).not.toMatch(/is down/);
+        // Both workers stopped at the same point, agreed on who asked, and name the 2-worker resume.
+        const stops = [0, 1].map((r) => {
+          const m = new RegExp(
+            `^\\[${r}\\] dp: error: interrupted \\((?:SIGINT; )?(stop asked by workers? [\\d, ]+ of 2), agreed by every worker: all stop at this same point\\) (in epoch \\d/3, step \\d+/\\d+|at the end of epoch \\d/3); .*dp launch --workers 2 -- dp train --resume`,
+            'm',
+          ).exec(stopped.stderr);
+          expect(m, stopped.stderr).not.toBeNull();
+          return [m![1], m![2]];
+        });
+        expect(stops[1]).toEqual(stops[0]);
+        const last = logOf(dir).at(-1) as EpochLine & { workers?: number; askedBy?: number[] };
+        expect(last).toMatchObject({ type: 'interrupted', workers: 2 });
+        expect(last.askedBy!.length).toBeGreaterThan(0);
       });
-      expect(stops[1]).toEqual(stops[0]);
-      const last = logOf(dir).at(-1) as EpochLine & { workers?: number; askedBy?: number[] };
-      expect(last).toMatchObject({ type: 'interrupted', workers: 2 });
-      expect(last.askedBy!.length).toBeGreaterThan(0);
-      const resumed = await dp(['launch', '--workers', '2', '--', 'dp', 'train', '--resume', dir]);
-      expect(resumed.code, resumed.stderr).toBe(0);
-      const ref = await reference;
-      expect(ref.code, ref.stderr).toBe(0);
-      expect(hashes(dir)).toHaveLength(3);
-      expect(hashes(dir)).toEqual(hashes(join(tmp, 'reference')));
     },
     900_000,
   );
+
+  it.skipIf(!run)(
+    'a second SIGINT while a worker waits for a hung peer: it stops at once, the launcher kills the rest within its bound, exit 130; the last checkpoint is intact and resumes' +
+      reason,
+    async () => {
+      await launchAndResume('dp-launch-int2-', async ({ done, pids, dir, stderr }) => {
+        // Worker 0 hangs (frozen mid-epoch 2): the first Ctrl-C cannot be agreed, worker 1 waits in the step's
+        // all-gather (its health checks would call worker 0 down after about 12 s). The impatient second Ctrl-C
+        // must not wait for that.
+        process.kill(pids[0]!, 'SIGSTOP');
+        await new Promise((r) => setTimeout(r, 500));
+        process.kill(done.pid, 'SIGINT');
+        await until(() => /^\[1\] dp: SIGINT: stopping after the current step, with every worker/m.test(stderr()));
+        const second = performance.now();
+        process.kill(done.pid, 'SIGINT');
+        const stopped = await done;
+        const seconds = (performance.now() - second) / 1000;
+        expect(stopped.code, stopped.stderr).toBe(130);
+        expect(stopped.stderr).toMatch(/^dp launch: SIGINT again: every worker stops at once/m);
+        expect(stopped.stderr).toMatch(
+          /^\[1\] dp: error: interrupted again \(SIGINT\) \(worker 1 of 2\): stopped at once, without waiting for the other workers to agree; the last checkpoint \(epoch 1\) in .* is intact; fix: continue with `dp launch --workers 2 -- dp train --resume /m,
+        );
+        expect(stopped.stderr).not.toMatch(/is down/);
+        // The frozen worker was killed by the launcher's bound (10 s), not waited for.
+        expect(seconds).toBeLessThan(25);
+        expect(readCheckpoint(dir)?.epoch).toBe(0);
+      });
+    },
+    900_000,
+  );
+
+  it.skipIf(!run)(
+    'SIGINT before training starts: every worker exits promptly (exit 130) and no run directory is written' + reason,
+    async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'dp-launch-early-')), 'never');
+      const started: number[] = [];
+      const launched = dp(['launch', '--workers', '2', '--', 'dp', ...KILL, '--out', dir], (err) =>
+        started.push(...workerPids(err).filter((p) => !started.includes(p))),
+      );
+      // As soon as both workers are started: they are loading Node, the data or TensorFlow, or joining.
+      await until(() => started.length === 2, 20);
+      const at = performance.now();
+      process.kill(launched.pid, 'SIGINT');
+      const stopped = await launched;
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect((performance.now() - at) / 1000).toBeLessThan(20);
+      expect(stopped.stderr).not.toMatch(/is down/);
+      expect(existsSync(dir)).toBe(false);
+    },
+    300_000,
+  );
+
+  it.skipIf(!run)(
+    'SIGINT while a worker waits to join a peer that never comes: it exits at once (130), saying so, writing nothing' +
+      reason,
+    async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'dp-join-int-')), 'never');
+      const ports = await freePorts(2);
+      const TF_CONFIG = JSON.stringify({
+        cluster: { worker: ports.map((p) => `127.0.0.1:${p}`) },
+        task: { type: 'worker', index: 0 },
+      });
+      let out = '';
+      const alone = dp([...KILL, '--out', dir], undefined, { TF_CONFIG }, (o) => (out = o));
+      await until(() => /run directory: /.test(out));
+      await new Promise((r) => setTimeout(r, 1000));
+      const at = performance.now();
+      process.kill(alone.pid, 'SIGINT');
+      const stopped = await alone;
+      expect((performance.now() - at) / 1000).toBeLessThan(10);
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stderr).toMatch(
+        /^dp: error: interrupted \(SIGINT\) before training started, while joining the cluster \(waiting for every worker to start\): .* was not changed; fix: run the same command again$/m,
+      );
+      expect(existsSync(dir)).toBe(false);
+    },
+    300_000,
+  );
 });
+
+/** Waits until `ok()` holds, polling every `ms`. */
+async function until(ok: () => boolean, ms = 100): Promise<void> {
+  while (!ok()) await new Promise((r) => setTimeout(r, ms));
+}
+
+/** The worker pids dp launch has announced so far on its standard error, by rank. */
+function workerPids(stderr: string): number[] {
+  const pids: number[] = [];
+  for (const m of stderr.matchAll(/^\[(\d+)\] dp launch: worker \d+ of \d+: pid (\d+)/gm))
+    pids[Number(m[1])] = Number(m[2]);
+  return pids;
+}
+
+interface Launched {
+  done: Promise<Done> & { pid: number };
+  /** Worker pids by rank. */
+  pids: number[];
+  dir: string;
+  /** The launcher's standard error so far. */
+  stderr(): string;
+}
+
+/**
+ * The stop tests' shared set-up: a one-process reference run and a 2-worker launch of the same 3-epoch run; `stop`
+ * acts once epoch 1 is logged (its checkpoint written first), early in epoch 2, and awaits the launch. Then both
+ * workers resume from the checkpoint left (beside `alongside`, e.g. a refused resume), and the resumed run must make
+ * the uninterrupted run's selections.
+ */
+async function launchAndResume(
+  prefix: string,
+  stop: (launched: Launched) => Promise<void>,
+  alongside?: (dir: string) => Promise<void>,
+): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), prefix));
+  const dir = join(tmp, 'stopped');
+  const reference = dp([...KILL, '--out', join(tmp, 'reference')]);
+  let stderr = '';
+  const done = dp(['launch', '--workers', '2', '--', 'dp', ...KILL, '--out', dir], (err) => (stderr = err));
+  await until(
+    () =>
+      workerPids(stderr).length === 2 &&
+      existsSync(join(dir, 'log.jsonl')) &&
+      logOf(dir).some((l) => l.type === 'epoch'),
+  );
+  await stop({ done, pids: workerPids(stderr), dir, stderr: () => stderr });
+  const [resumed] = await Promise.all([
+    dp(['launch', '--workers', '2', '--', 'dp', 'train', '--resume', dir]),
+    alongside?.(dir),
+  ]);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  const ref = await reference;
+  expect(ref.code, ref.stderr).toBe(0);
+  expect(hashes(dir)).toHaveLength(3);
+  expect(hashes(dir)).toEqual(hashes(join(tmp, 'reference')));
+}

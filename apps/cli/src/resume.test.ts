@@ -256,7 +256,9 @@ describe('kill and resume', () => {
     while (checkpointEpoch(dir) < 0 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
+    // Said at once (what happens, and that a second Ctrl-C stops at once), then the one line naming the checkpoint.
     expect(stderr.split('\n').filter((l) => l.startsWith('dp:'))).toEqual([
+      'dp: SIGINT: stopping after the current step, keeping the last checkpoint; press Ctrl-C again to stop at once',
       expect.stringMatching(
         /^dp: error: interrupted \(SIGINT\) in epoch \d\/5, step \d+\/\d+; the last checkpoint \(epoch \d\) is in .*: continue with `dp train --resume /,
       ),

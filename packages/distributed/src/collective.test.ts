@@ -3,7 +3,7 @@
 // Skipped with the reason only where the addon is not built, and never in CI (CI=true): there it fails loudly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,13 @@ const until = async (cond: () => boolean, ms: number, what: string): Promise<voi
   }
 };
 const last = (w: Worker): Line | undefined => w.lines.at(-1);
+/** Whether something listens on loopback `port` now. */
+const accepts = (port: number): Promise<boolean> =>
+  new Promise((res) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), res(true)));
+    socket.once('error', () => res(false));
+  });
 
 describe('collectives across worker processes (TensorFlow collective ops over gRPC on loopback)', () => {
   it.skipIf(!run)('the addon is built and loads' + reason, () => {
@@ -129,6 +136,31 @@ describe('collectives across worker processes (TensorFlow collective ops over gR
         });
       });
     },
+  );
+
+  it.skipIf(!run)(
+    'a worker that leaves during start-up (its peers still waiting to join): the others fail within seconds, naming it, not after startupTimeoutMs' +
+      reason,
+    async () => {
+      // Workers 0 and 1 of 3 wait in the start-up barrier for worker 2, which never starts; worker 1 then dies.
+      const addresses = (await freePorts(3)).map((p) => `127.0.0.1:${p}`);
+      const waiting = [0, 1].map((i) => startWorker(addresses, i, 'reduce-gather'));
+      await until(() => waiting.every((w) => w.lines.some((l) => l.event === 'joining')), 120_000, 'both joining');
+      // Worker 1's gRPC server is up, then long enough for worker 0's start-up watch (checks every 500 ms) to see it.
+      const port = Number(addresses[1]!.split(':')[1]);
+      while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 3000));
+      const killedAt = Date.now();
+      waiting[1]!.proc.kill('SIGKILL');
+      expect(await waiting[0]!.exit).toBe(3);
+      const err = last(waiting[0]!)!;
+      expect(err.event).toBe('error');
+      expect(err.message).toContain(`worker 1 of 3 (/job:worker/replica:0/task:1 at ${addresses[1]}) is down`);
+      expect(err.message).toContain('start-up barrier');
+      expect(err.message).not.toContain('worker 2 of 3'); // never started: not "down"
+      expect(err.at - killedAt).toBeLessThan(15_000);
+    },
+    300_000,
   );
 
   it.skipIf(!run)('a worker killed mid-run (SIGKILL): the others fail within seconds, naming it' + reason, async () => {

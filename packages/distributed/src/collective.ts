@@ -20,6 +20,8 @@ const REDUCE_OPS: Record<ReduceOp, readonly [merge: string, final: string]> = {
 };
 type Gatherable = Float32Array | Int32Array | Float64Array;
 type Reducible = Float32Array | Float64Array | Int32Array;
+/** How a pending collective is watched: every peer health-checked, or at start-up only the peers seen up once. */
+type Watch = 'peers' | 'started peers';
 
 const TF_UNAVAILABLE = 14;
 const TF_CANCELLED = 1;
@@ -55,6 +57,18 @@ export async function joinCluster(options: JoinOptions): Promise<Collective> {
   return member;
 }
 
+/** Every membership this process holds, joined or still joining: what abortCollectives() reaches. */
+const members = new Set<Collective>();
+
+/**
+ * Aborts the pending and later collectives of every membership in this process, including a joinCluster still
+ * waiting for its peers: for a process about to exit at once (Ctrl-C). Needed: a collective left pending holds a
+ * thread that process exit waits for, so the process would not end.
+ */
+export function abortCollectives(reason: string): void {
+  for (const m of members) m.abort(reason);
+}
+
 export class Collective {
   readonly cluster: ClusterSpec;
   readonly rank: number;
@@ -76,6 +90,7 @@ export class Collective {
     this.cluster = options.cluster;
     this.rank = options.cluster.rank;
     this.worldSize = options.cluster.worldSize;
+    members.add(this);
   }
 
   /** Element-wise sum (or mean, max, min) of `data` over all workers; every worker gets the same result. */
@@ -129,6 +144,22 @@ export class Collective {
     });
   }
 
+  /**
+   * Fails this worker's pending and later collectives at once with `reason` (TensorFlow's are aborted): for a process
+   * about to exit without waiting for its peers (a second Ctrl-C). The peers find it down by their health checks.
+   */
+  abort(reason: string): void {
+    this.fail(
+      new DistributedError(
+        `${describe(this.cluster.self, this.worldSize)} aborted its collectives: ${reason}`,
+        'restart every worker with the same TF_CONFIG (training resumes from the last checkpoint)',
+        'collective',
+        'aborted',
+        'TF_CANCELLED',
+      ),
+    );
+  }
+
   /** @internal Start-up: every worker joined, each with the same cluster and its own rank. */
   async barrier(): Promise<void> {
     const mine = Int32Array.of(this.rank, this.worldSize, clusterFingerprint(this.cluster));
@@ -139,7 +170,7 @@ export class Collective {
       '',
       '',
       this.options.startupTimeoutMs,
-      false,
+      'started peers',
     )) as Int32Array;
     for (let r = 0; r < this.worldSize; r++) {
       const [rank, size, fingerprint] = [all[3 * r], all[3 * r + 1], all[3 * r + 2]];
@@ -167,7 +198,7 @@ export class Collective {
     merge: string,
     final: string,
     timeoutMs: number,
-    watch = true,
+    watch: Watch = 'peers',
   ): Promise<Gatherable> {
     const input = this.pending === 0 ? data : (data.slice() as Gatherable);
     return this.schedule(() => this.execute(what, input, gather, merge, final, timeoutMs, watch));
@@ -190,7 +221,7 @@ export class Collective {
     merge: string,
     final: string,
     timeoutMs: number,
-    watch: boolean,
+    watch: Watch,
   ): Promise<Gatherable> {
     if (this.closed)
       throw new DistributedError(
@@ -207,7 +238,7 @@ export class Collective {
       );
     const key = ++this.instanceKey;
     const label = `${what} #${key} (${input.length} ${input.constructor.name.replace('Array', '')} values)`;
-    const watchdog = watch ? this.watch(label) : null;
+    const watchdog = this.watch(label, watch === 'started peers');
     try {
       const device = this.cluster.self.device;
       const buffer = await this.native.collective(
@@ -230,15 +261,21 @@ export class Collective {
     }
   }
 
-  /** Health-checks every peer until stopped; aborts the pending collective when one is down. */
-  private watch(label: string): { stop(): void; found(): DistributedError | null } {
+  /**
+   * Health-checks every peer until stopped; aborts the pending collective when one is down. `startup`: the start-up
+   * barrier, where a peer not yet started fails its checks too: only a peer that answered once and then fails is
+   * down (a worker that left during start-up, e.g. on Ctrl-C), so the others stop within the health-check bound
+   * instead of waiting out startupTimeoutMs.
+   */
+  private watch(label: string, startup = false): { stop(): void; found(): DistributedError | null } {
     let stopped = false;
     let found: DistributedError | null = null;
+    const seen = new Set<number>();
     const loop = async (): Promise<void> => {
       while (!stopped) {
         await sleep(this.options.healthCheckIntervalMs);
         if (stopped) return;
-        const down = await this.downPeers(HEALTH_ATTEMPTS, () => stopped);
+        const down = await this.downPeers(HEALTH_ATTEMPTS, () => stopped, startup ? seen : undefined);
         if (down.length > 0 && !stopped) {
           found = this.peersDown(down, label);
           this.native.abort(this.ctx, TF_UNAVAILABLE, found.message);
@@ -257,19 +294,23 @@ export class Collective {
   private async downPeers(
     attempts: number,
     cancelled: () => boolean = () => false,
+    seen?: Set<number>,
   ): Promise<Array<{ task: TaskSpec; message: string }>> {
     const down: Array<{ task: TaskSpec; message: string }> = [];
     for (const task of this.cluster.tasks) {
       if (task.rank === this.rank) continue;
       let message: string | null = '';
-      for (let a = 0; a < attempts && message !== null; a++) {
+      // At start-up, a peer never seen up gets one check: it is either up now (seen) or not started yet.
+      const tries = seen && !seen.has(task.rank) ? 1 : attempts;
+      for (let a = 0; a < tries && message !== null; a++) {
         if (cancelled()) return [];
         message = await this.native.checkPeerHealth(this.ctx, task.name, this.options.healthCheckTimeoutMs).then(
           () => null,
           (e: Error) => e.message,
         );
       }
-      if (message !== null) down.push({ task, message });
+      if (message === null) seen?.add(task.rank);
+      else if (!seen || seen.has(task.rank)) down.push({ task, message });
     }
     return cancelled() ? [] : down;
   }

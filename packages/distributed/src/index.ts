@@ -1,4 +1,4 @@
-export { joinCluster, Collective, type ReduceOp } from './collective.js';
+export { abortCollectives, joinCluster, Collective, type ReduceOp } from './collective.js';
 export { parseTfConfig, readTfConfig, MAX_TASKS } from './tf-config.js';
 export {
   clusterSpec,

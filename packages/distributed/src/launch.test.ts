@@ -32,6 +32,38 @@ describe('launchLocal (dp launch)', () => {
     expect(result.exits.filter((e) => e.rank !== 1).map((e) => e.signal)).toEqual(['SIGTERM', 'SIGTERM']);
   }, 30_000);
 
+  it('a second signal to the launcher: forwarded, then workers still running after abortMs are killed (exit 130)', async () => {
+    // Workers that ignore SIGINT (stuck where they cannot act on it), after saying they are ready.
+    const stuck =
+      "process.on('SIGINT', () => console.log('SIGINT')); console.log('ready'); setTimeout(() => {}, 60000);";
+    const ready: number[] = [];
+    const got: string[] = [];
+    const signals: Array<[string, number]> = [];
+    const launched = launchLocal({
+      workers: 2,
+      command: process.execPath,
+      args: ['-e', stuck],
+      abortMs: 300,
+      onSignal: (signal, count) => signals.push([signal, count]),
+      onLine: (rank, _stream, line) => (line === 'ready' ? ready.push(rank) : got.push(`${rank} ${line}`)),
+    });
+    while (ready.length < 2) await new Promise((r) => setTimeout(r, 20));
+    // As a terminal's Ctrl-C would reach the launcher (its listeners, without signalling this test process).
+    process.emit('SIGINT', 'SIGINT');
+    while (got.length < 2) await new Promise((r) => setTimeout(r, 20));
+    process.emit('SIGINT', 'SIGINT');
+    const result = await launched;
+    expect(signals).toEqual([
+      ['SIGINT', 1],
+      ['SIGINT', 2],
+    ]);
+    // Both workers got the first (and usually the second, before they were killed).
+    expect(new Set(got.slice(0, 2))).toEqual(new Set(['0 SIGINT', '1 SIGINT']));
+    expect(result.code).toBe(130);
+    expect(result.interrupted).toBe('SIGINT');
+    expect(result.exits.map((e) => e.signal)).toEqual(['SIGKILL', 'SIGKILL']);
+  }, 30_000);
+
   it('exits 0 when every worker does', async () => {
     const result = await launchLocal({
       workers: 2,

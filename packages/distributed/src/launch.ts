@@ -2,7 +2,9 @@
  * Starting N workers of one command on this machine (loopback), each with its own TF_CONFIG: what `dp launch` does,
  * for trying data-parallel training on one machine. Their output comes back line by line with the rank; when one
  * exits non-zero, the others are given `graceMs` to fail on their own (they detect the dead peer and say so), then
- * are stopped; SIGINT / SIGTERM to the launcher are forwarded to every worker.
+ * are stopped; SIGINT / SIGTERM to the launcher are forwarded to every worker. The first asks them to stop together
+ * after the current step; a second asks them to stop at once, and any worker still running `abortMs` later is killed
+ * (a worker stuck where it cannot see the signal: the launch ends within a bound, whatever the workers do).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -25,6 +27,10 @@ export interface LaunchOptions {
   onLine(rank: number, stream: 'stdout' | 'stderr', line: string): void;
   /** After the first worker fails, how long the others may take to stop on their own (default 30 s). */
   graceMs?: number;
+  /** After a second signal to the launcher, how long the workers may take to stop before SIGKILL (default 10 s). */
+  abortMs?: number;
+  /** Each signal the launcher forwards, with its count (1: the first, 2: the second, ...). */
+  onSignal?(signal: NodeJS.Signals, count: number): void;
 }
 
 export interface WorkerExit {
@@ -108,9 +114,15 @@ export async function launchLocal(o: LaunchOptions): Promise<LaunchResult> {
       for (const r of alive) children[r]!.kill('SIGKILL');
     }, 5_000).unref();
   };
+  let signals = 0;
   const forward = (signal: NodeJS.Signals): void => {
     interrupted ??= signal;
+    o.onSignal?.(signal, ++signals);
     for (const r of alive) children[r]!.kill(signal);
+    if (signals === 2)
+      setTimeout(() => {
+        for (const r of alive) children[r]!.kill('SIGKILL');
+      }, o.abortMs ?? 10_000).unref();
   };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

@@ -7,6 +7,7 @@ const out = (o) => process.stdout.write(`${JSON.stringify({ ...o, at: Date.now()
 const cluster = readTfConfig();
 const t0 = Date.now();
 try {
+  out({ event: 'joining', rank: cluster?.rank });
   const c = await joinCluster({
     cluster,
     timeoutMs: Number(process.env.DP_TEST_TIMEOUT_MS ?? 60_000),

@@ -85,6 +85,7 @@ export {
   type StartRecord,
 } from './run/run-dir.js';
 export { executeRun, type RunCallbacks, type RunOptions } from './run/run.js';
+export { SignalWatch, type SignalWatchOptions, type WatchedCluster } from './run/signals.js';
 export { resumeNote, trainTarget, type TrainTarget } from './run/train-target.js';
 export type { RunSummary } from './run/summary.js';
 

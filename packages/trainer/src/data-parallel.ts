@@ -29,6 +29,11 @@ export interface DataParallel {
   allReduce<T extends Float32Array | Float64Array>(data: T, op?: 'sum'): Promise<T>;
   /** Every worker's array (all of equal length), concatenated in rank order. */
   allGather<T extends Int32Array | Float64Array>(data: T): Promise<T>;
+  /**
+   * Optional: fails this worker's pending and later collectives at once with `reason` (a process about to exit on a
+   * second Ctrl-C). Its peers find it down by their own health checks.
+   */
+  abort?(reason: string): void;
 }
 
 /** The sizes a data-parallel run needs, checked: the per-worker batch (B / W). */

@@ -11,7 +11,9 @@ that \`dp train\` trains data-parallel on this machine: --batch-size is the glob
 batch-size / N of it per step, gradients are averaged by TensorFlow's collective all-reduce, and worker 0 writes the
 run directory. Each output line is prefixed with its worker's rank. If a worker dies, the others stop with an error
 naming it and dp launch exits non-zero; resume all of them with the same N (\`dp launch --workers N -- dp train
---resume DIR\`). Ctrl-C / SIGTERM are forwarded to every worker. On several machines, start \`dp train\` on each with
+--resume DIR\`). Ctrl-C / SIGTERM are forwarded to every worker: the first stops them all after the same step,
+keeping the last checkpoint (before training starts, at once: nothing is written); a second stops them at once
+(any worker still running 10 s later is killed), the last checkpoint intact; exit code 130. On several machines, start \`dp train\` on each with
 TF_CONFIG set instead (see the README's multi-machine section).
 
   --workers N             number of workers (>= 1)
@@ -34,6 +36,12 @@ TF_CONFIG set instead (see the README's multi-machine section).
       onStart: (rank, pid, address) =>
         process.stderr.write(
           `${rankTag(rank, workers)}dp launch: worker ${rank} of ${workers}: pid ${pid}, gRPC at ${address}\n`,
+        ),
+      onSignal: (signal, count) =>
+        process.stderr.write(
+          count === 1
+            ? `dp launch: ${signal}: every worker stops after the current step, keeping the last checkpoint; press Ctrl-C again to stop at once\n`
+            : `dp launch: ${signal} again: every worker stops at once (killed if still running in 10 s); the last checkpoint stays intact\n`,
         ),
       onLine: (rank, stream, line) =>
         (stream === 'stdout' ? process.stdout : process.stderr).write(`${rankTag(rank, workers)}${line}\n`),

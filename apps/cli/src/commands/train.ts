@@ -1,4 +1,4 @@
-import { joinFromEnvironment } from '@dp/distributed';
+import { abortCollectives, joinFromEnvironment } from '@dp/distributed';
 import {
   backendFlags,
   checkSubsetSize,
@@ -12,6 +12,7 @@ import {
   resumeNote,
   RUN_FLAGS,
   runFlagsHelp,
+  SignalWatch,
   trainTarget,
 } from '@dp/experiments';
 import type { Command } from '../command.js';
@@ -49,45 +50,65 @@ ${runFlagsHelp()}`,
   async run(values) {
     // Everything that can be refused from the flags and the run directory is, before any data loads or TensorFlow starts.
     const target = trainTarget(values, (note) => process.stdout.write(`${note}\n`));
-    const { cfg, runDir } = target;
-    // Data first: its errors are the most common and need no TensorFlow start-up to report.
-    const data = await loadData(cfg.dataset, target.dataDir, cfg, loadPrinter(cfg.dataset));
-    checkSubsetSize(data.train, cfg.trainSubset);
-    checkSubsetSize(data.test, cfg.testSubset);
-    checkValSplit(data.train, cfg);
-    const backend = await loadBackend({ ...backendFlags(values), onWarning: warn });
-    const sizes = cfg.valSplit
-      ? `${(cfg.trainSubset || data.train.size) - cfg.valSplit} train / ${cfg.valSplit} validation`
-      : `${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test`;
-    process.stdout.write(
-      `dp train: ${cfg.dataset} (${sizes}, from ${data.source}) · ${cfg.model} · policy ${describeMethod(cfg)}` +
-        ` · ${cfg.epochs} epochs · backend ${backend.backend}${backend.tensorflowVersion ? ` (TensorFlow ${backend.tensorflowVersion})` : ''}\n` +
-        `run directory: ${runDir}${resumeNote(target)}\n`,
-    );
-    // TF_CONFIG set: join the cluster (every worker started) before training; null trains in this process alone.
-    const parallel = await joinFromEnvironment();
-    if (parallel) process.stdout.write(`worker ${parallel.rank} of ${parallel.worldSize} joined the cluster\n`);
-    const printer = runPrinter(cfg);
+    const { runDir } = target;
+    // Ctrl-C from here on: before training, a prompt stop that writes nothing; during training, a stop after the
+    // current step (every worker together), and a second Ctrl-C stops at once (signals.ts).
+    const watch = new SignalWatch(true, { runDir, abort: abortCollectives });
     try {
-      await executeRun(cfg, {
-        runDir,
-        resume: Boolean(target.resumeDir),
-        backend,
-        data,
-        signals: true,
-        callbacks: printer,
-        ...(parallel ? { parallel } : {}),
-      });
-    } catch (e) {
-      // Data-parallel, an interrupt (exit code 130) is agreed by every worker, which all stop at the same point: they
-      // leave together, as after a finished run (any other failure ends the cluster: nobody waits for it).
-      if (parallel && e instanceof ExperimentError && e.exitCode === 130) await parallel.close().catch(() => {});
-      throw e;
+      return await trainWatched(values, target, watch);
     } finally {
-      printer.close();
+      watch.stop();
     }
-    // Every worker leaves together: a peer may still need this one's data for the last collective.
-    await parallel?.close();
-    return 0;
   },
 };
+
+async function trainWatched(
+  values: Parameters<Command['run']>[0],
+  target: ReturnType<typeof trainTarget>,
+  watch: SignalWatch,
+): Promise<number> {
+  const { cfg, runDir } = target;
+  watch.during('loading the data');
+  // Data first: its errors are the most common and need no TensorFlow start-up to report.
+  const data = await loadData(cfg.dataset, target.dataDir, cfg, loadPrinter(cfg.dataset));
+  checkSubsetSize(data.train, cfg.trainSubset);
+  checkSubsetSize(data.test, cfg.testSubset);
+  checkValSplit(data.train, cfg);
+  watch.during('starting TensorFlow');
+  const backend = await loadBackend({ ...backendFlags(values), onWarning: warn });
+  const sizes = cfg.valSplit
+    ? `${(cfg.trainSubset || data.train.size) - cfg.valSplit} train / ${cfg.valSplit} validation`
+    : `${cfg.trainSubset || data.train.size} train / ${cfg.testSubset || data.test.size} test`;
+  process.stdout.write(
+    `dp train: ${cfg.dataset} (${sizes}, from ${data.source}) · ${cfg.model} · policy ${describeMethod(cfg)}` +
+      ` · ${cfg.epochs} epochs · backend ${backend.backend}${backend.tensorflowVersion ? ` (TensorFlow ${backend.tensorflowVersion})` : ''}\n` +
+      `run directory: ${runDir}${resumeNote(target)}\n`,
+  );
+  // TF_CONFIG set: join the cluster (every worker started) before training; null trains in this process alone.
+  watch.during('joining the cluster (waiting for every worker to start)');
+  const parallel = await joinFromEnvironment();
+  watch.joined(parallel ?? undefined);
+  if (parallel) process.stdout.write(`worker ${parallel.rank} of ${parallel.worldSize} joined the cluster\n`);
+  const printer = runPrinter(cfg);
+  try {
+    await executeRun(cfg, {
+      runDir,
+      resume: Boolean(target.resumeDir),
+      backend,
+      data,
+      signals: watch,
+      callbacks: printer,
+      ...(parallel ? { parallel } : {}),
+    });
+  } catch (e) {
+    // Data-parallel, an interrupt (exit code 130) is agreed by every worker, which all stop at the same point: they
+    // leave together, as after a finished run (any other failure ends the cluster: nobody waits for it).
+    if (parallel && e instanceof ExperimentError && e.exitCode === 130) await parallel.close().catch(() => {});
+    throw e;
+  } finally {
+    printer.close();
+  }
+  // Every worker leaves together: a peer may still need this one's data for the last collective.
+  await parallel?.close();
+  return 0;
+}

@@ -55,8 +55,12 @@ export interface RunOptions {
   dataDir?: string | undefined;
   /** Dataset already loaded (a sweep reuses it across runs). */
   data?: DatasetPair;
-  /** Stop at the next batch on SIGINT / SIGTERM, keeping the last checkpoint (default false: the caller's business). */
-  signals?: boolean;
+  /**
+   * Stop at the next batch on SIGINT / SIGTERM, keeping the last checkpoint; before training, or at a second signal,
+   * stop at once (signals.ts). Default false: the caller's business. A SignalWatch: the caller's, installed before
+   * the run's data loaded or its cluster joined (the caller stops it).
+   */
+  signals?: boolean | SignalWatch;
   callbacks?: RunCallbacks;
   /**
    * Data-parallel training over a joined cluster (@dp/distributed `joinCluster`): every worker runs executeRun with
@@ -98,9 +102,23 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     cb.onFinish?.(done, { alreadyFinished: true });
     return done;
   }
-  const prepared = await prepareRun(cfg, opts);
-  const writer = isLeader(opts) ? openRunDir(cfg, opts, prepared) : undefined;
-  const { result, signal } = await trainRun(cfg, opts, prepared, writer);
+  const owned =
+    opts.signals instanceof SignalWatch ? undefined : new SignalWatch(opts.signals ?? false, { runDir: opts.runDir });
+  const watch = owned ?? (opts.signals as SignalWatch);
+  let trained: { result: TrainResult; signal: string | undefined; prepared: Prepared };
+  try {
+    watch.during('preparing the run (data splits, policy, model, checkpoint checks)');
+    watch.joined(opts.parallel);
+    const prepared = await prepareRun(cfg, opts);
+    // Training starts here: a signal from now on stops gracefully, after the run directory is opened (in one
+    // synchronous block: no signal handler runs between the two).
+    watch.startTraining();
+    const writer = isLeader(opts) ? openRunDir(cfg, opts, prepared) : undefined;
+    trained = { ...(await trainRun(cfg, opts, prepared, writer, watch)), prepared };
+  } finally {
+    owned?.stop();
+  }
+  const { result, signal, prepared } = trained;
   const summary = runSummary(cfg, opts, prepared, result);
   if (isLeader(opts)) {
     writeJsonAtomic(join(opts.runDir, 'result.json'), summary);
@@ -282,11 +300,11 @@ async function trainRun(
   opts: RunOptions,
   p: Prepared,
   writer: ReturnType<typeof openRunDir>,
+  watch: SignalWatch,
 ): Promise<{ result: TrainResult; signal: string | undefined }> {
   const { runDir } = opts;
   const cb = opts.callbacks ?? {};
   const log = isLeader(opts) ? runLog(runDir) : () => {};
-  const watch = new SignalWatch(opts.signals ?? false);
   // Data-parallel, a stop is decided together (the trainer's StopAgreement): each worker only reports its signal,
   // and every worker stops where the agreement says, after the same step, never on its own signal alone.
   const parallel = opts.parallel && opts.parallel.worldSize > 1 ? opts.parallel : undefined;
@@ -381,7 +399,6 @@ async function trainRun(
     }
     throw e;
   } finally {
-    watch.stop();
     p.model.dispose();
   }
 }
