@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModel } from '@dp/models';
 import { createPruner, type PrunerConfig } from '@dp/policies';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fashionMnist, slice } from './fmnist.test-util.js';
 import { evaluate, TrainError, train, type TrainArgs, type TrainOptions } from './index.js';
 import type { TrainStepKind } from './train-step.js';
@@ -13,9 +13,11 @@ import type { TrainStepKind } from './train-step.js';
 // native graph (the default on tfjs-node) and the eager tfjs step (the reference path).
 
 const { train: full, test: fullTest } = await fashionMnist();
-const data = slice(full, 600);
-const test = slice(fullTest, 500);
+const data = slice(full, 400);
+const test = slice(fullTest, 400);
 const shape: [number, number, number] = [28, 28, 1];
+// Each test trains several short real runs: minutes on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 900_000 });
 
 /** A run's arguments: cnn-small, a loss-driven policy (UCB) so selections depend on every step's losses. */
 function runArgs(trainStep: TrainStepKind, extra: Partial<TrainOptions> = {}, pruner: Partial<PrunerConfig> = {}) {
@@ -23,7 +25,7 @@ function runArgs(trainStep: TrainStepKind, extra: Partial<TrainOptions> = {}, pr
     model: buildModel('cnn-small', { inputShape: shape, numClasses: 10, seed: 3 }),
     train: data,
     test,
-    pruner: createPruner({ policy: 'ucb', datasetSize: 600, pruneRatio: 0.3, totalEpochs: 3, seed: 5, ...pruner }),
+    pruner: createPruner({ policy: 'ucb', datasetSize: 400, pruneRatio: 0.3, totalEpochs: 3, seed: 5, ...pruner }),
     options: {
       epochs: 3,
       batchSize: 100,
@@ -38,8 +40,12 @@ function runArgs(trainStep: TrainStepKind, extra: Partial<TrainOptions> = {}, pr
 }
 const warnings: string[] = [];
 const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
-const maxDiff = (a: number[][], b: number[][]) =>
-  Math.max(...a.map((w, i) => Math.max(...w.map((v, j) => Math.abs(v - b[i]![j]!)))));
+/** The largest absolute difference between two models' weights (a loop: spreading 100k numbers overflows the stack). */
+function maxDiff(a: number[][], b: number[][]): number {
+  let m = 0;
+  a.forEach((w, i) => w.forEach((v, j) => (m = Math.max(m, Math.abs(v - b[i]![j]!)))));
+  return m;
+}
 
 /** Train `args` to the end, interrupted after epoch `stopAfter` (by a throwing onEpoch) and resumed with `resumeStep`. */
 async function interruptedRun(first: TrainStepKind, resumeStep: TrainStepKind, stopAfter = 0) {
@@ -76,14 +82,14 @@ describe('the training step (compiled graph vs eager tfjs ops)', () => {
     // The same selections every epoch: UCB ranks samples by the losses of every step, and the two steps' losses
     // differ only by float32 rounding (~1e-6 relative; graph-vs-eager numerics are checked to 1e-5 in @dp/models).
     expect(compiled.epochs.map((r) => r.selectionHash)).toEqual(eager.epochs.map((r) => r.selectionHash));
-    // 18 SGD steps amplify round-off a little, nothing more: a defect (a missing term of the objective, a wrong
+    // About 10 SGD steps amplify round-off a little, nothing more: a defect (a missing term of the objective, a wrong
     // update, stale batch-norm statistics) moves the training loss by > 1e-2 and weights by > 1e-2 (the weight decay
     // term alone, 5e-4 x kernel, moves them by ~1e-4 per step). Measured here: loss ~1e-6, weights ~1e-6.
     compiled.epochs.forEach((r, i) => {
       expect(Math.abs(r.trainLoss - eager.epochs[i]!.trainLoss)).toBeLessThan(1e-3);
       expect(Math.abs(r.test!.loss - eager.epochs[i]!.test!.loss)).toBeLessThan(1e-3);
-      // 500 test samples: at most 2 may change their class across a near-tie.
-      expect(Math.abs(r.test!.accuracy - eager.epochs[i]!.test!.accuracy)).toBeLessThanOrEqual(2 / 500);
+      // 400 test samples: at most 2 may change their class across a near-tie.
+      expect(Math.abs(r.test!.accuracy - eager.epochs[i]!.test!.accuracy)).toBeLessThanOrEqual(2 / 400);
     });
     expect(maxDiff(weightsOf(c.model), weightsOf(e.model))).toBeLessThan(1e-4);
     expect(compiled.final!.accuracy).toBeGreaterThan(0.5);
@@ -134,7 +140,7 @@ describe('the training step (compiled graph vs eager tfjs ops)', () => {
 
   it('resumes across the two steps (one state: weights, momentum, iterations), close to but not promised bit-identical', async () => {
     const a = runArgs('compiled');
-    const whole = await train(a);
+    await train(a);
     const wholeWeights = weightsOf(a.model);
     a.model.dispose();
     for (const [first, then] of [
@@ -154,7 +160,7 @@ describe('the training step (compiled graph vs eager tfjs ops)', () => {
     const counts: number[] = [];
     const result = await train({ ...a, hooks: { ...a.hooks, onStep: () => void counts.push(tf.memory().numTensors) } });
     expect(result.trainStep.kind).toBe('compiled');
-    expect(counts.length).toBeGreaterThan(3);
+    expect(counts.length).toBeGreaterThanOrEqual(3);
     expect(new Set(counts.slice(1)).size).toBe(1); // after the first step (momentum accumulators made), flat
     // The epoch's evaluation saw the trained model: evaluating it again now gives the same numbers.
     const again = await evaluate(a.model, test, { converter: undefined });
