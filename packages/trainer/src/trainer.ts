@@ -250,12 +250,18 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
       labelSmoothing: options.labelSmoothing ?? 0,
     };
     // Data-parallel: the eager gradient step of each worker, all-reduced (the compiled step updates in place).
+    const t0 = performance.now();
     runner = parallel ? undefined : await prepareTrainStep(step, options.trainStep ?? 'auto');
+    // Compiling the step is training cost (as building the inference graph is evaluation's): the first epoch's.
+    let compileSeconds = (performance.now() - t0) / 1000;
     used = runner?.used ?? { kind: 'eager' };
     if (used.reason) (hooks?.onWarning ?? console.warn)(`training with the eager step: ${used.reason}`);
     hooks?.onStart?.({ trainStep: used });
     for (let epoch = state.startEpoch; epoch < options.epochs; epoch++) {
       const report = await trainEpoch(args, step, runner, loader, state, epoch, parallel, stop);
+      report.costs.train += compileSeconds;
+      report.trainingSeconds += compileSeconds;
+      compileSeconds = 0;
       state.reports.push(report);
       if (leader && checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === options.epochs - 1))
         await saveRun(model, optimizer, state, epoch, checkpoint, parallel?.worldSize ?? 1);
