@@ -20,12 +20,19 @@ const shape: [number, number, number] = [28, 28, 1];
 vi.setConfig({ testTimeout: 900_000 });
 
 /** A run's arguments: cnn-small, a loss-driven policy (UCB) so selections depend on every step's losses. */
-function runArgs(trainStep: TrainStepKind, extra: Partial<TrainOptions> = {}, pruner: Partial<PrunerConfig> = {}) {
+function runArgs(trainStep: TrainStepKind, extra: Partial<TrainOptions> = {}, pruner: Record<string, unknown> = {}) {
   return {
     model: buildModel('cnn-small', { inputShape: shape, numClasses: 10, seed: 3 }),
     train: data,
     test,
-    pruner: createPruner({ policy: 'ucb', datasetSize: 400, pruneRatio: 0.3, totalEpochs: 3, seed: 5, ...pruner }),
+    pruner: createPruner({
+      policy: 'ucb',
+      datasetSize: 400,
+      pruneRatio: 0.3,
+      totalEpochs: 3,
+      seed: 5,
+      ...pruner,
+    } as PrunerConfig),
     options: {
       epochs: 3,
       batchSize: 100,
