@@ -52,9 +52,16 @@ describe('dp compare and its HTML report', () => {
       const log = readFileSync(join(out, name, 'log.jsonl'), 'utf8')
         .trim()
         .split('\n')
-        .map((l) => JSON.parse(l) as { type: string; git?: unknown; environment?: { backend: string } });
+        .map(
+          (l) =>
+            JSON.parse(l) as { type: string; git?: unknown; environment?: { backend: string }; trainStep?: unknown },
+        );
       expect(log.map((l) => l.type)).toEqual(['start', 'epoch', 'epoch', 'epoch', 'end']);
       expect(log[0]!.environment!.backend).toBe('tensorflow');
+      // The training step that ran (the default: compiled on tfjs-node), in the start record and the result.
+      expect(log[0]!.trainStep).toEqual({ kind: 'compiled' });
+      const summary = JSON.parse(readFileSync(join(out, name, 'result.json'), 'utf8')) as { trainSteps?: string[] };
+      expect(summary.trainSteps).toEqual(['compiled']);
     }
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('| random @ 0.7');

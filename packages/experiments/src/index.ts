@@ -80,6 +80,7 @@ export {
   guardRunDir,
   resumeDataDir,
   runCpus,
+  runTrainSteps,
   startRecord,
   startRecords,
   type StartRecord,
@@ -120,6 +121,7 @@ export {
 
 export { collectRuns, defaultReportDir, machineSpeedWarning } from './report/collect.js';
 export { cpuCounts, cpuNote } from './report/cpus.js';
+export { trainStepNote } from './report/train-steps.js';
 export {
   MACHINE_KEY,
   MACHINE_TOLERANCE,

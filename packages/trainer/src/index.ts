@@ -16,6 +16,8 @@ export type {
 export { evaluate, inferenceForward, resolveInference, INFERENCE_KINDS } from './evaluate.js';
 export type { EvalResult, EvaluateOptions, InferenceForward, InferenceKind } from './evaluate.js';
 export { InputConverter } from './input.js';
+export { TRAIN_STEP_KINDS } from './train-step.js';
+export type { TrainStepKind, TrainStepUsed } from './train-step.js';
 export { checkSchedule, learningRate, SCHEDULES } from './schedule.js';
 export type { ScheduleConfig, ScheduleName } from './schedule.js';
 export { DpError, isDpError, TrainError } from './errors.js';

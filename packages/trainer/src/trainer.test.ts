@@ -2,18 +2,13 @@ import * as tf from '@tensorflow/tfjs-node';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset, type ImageDataset } from '@dp/data';
 import { buildModel } from '@dp/models';
 import { createPruner, Pruner, type PrunerConfig, type PrunerState } from '@dp/policies';
 import { describe, expect, it } from 'vitest';
+import { fashionMnist, slice } from './fmnist.test-util.js';
 import { checkResume, readCheckpoint, TrainError, train } from './index.js';
 
-function slice(d: ImageDataset, n: number): ImageDataset {
-  const bytes = d.shape[0] * d.shape[1] * d.shape[2];
-  return { ...d, size: n, images: d.images.subarray(0, n * bytes), labels: d.labels.subarray(0, n) };
-}
-
-const { train: full, test: fullTest } = await loadDataset('fashion-mnist', { download: false, env: {} });
+const { train: full, test: fullTest } = await fashionMnist();
 const small = slice(full, 3000);
 const smallTest = slice(fullTest, 1000);
 

@@ -6,7 +6,15 @@ import { TrainError } from './errors.js';
 import { describeCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
 import { restoreRun, saveRun, type RunState } from './run-state.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
-import { applyGradientSum, batchTensors, gradientStep, sgdStep, sumStep, type StepModel } from './step.js';
+import { applyGradientSum, batchTensors, gradientStep, sumStep, type StepModel } from './step.js';
+import {
+  checkTrainStep,
+  badTrainStep,
+  prepareTrainStep,
+  type TrainStepKind,
+  type TrainStepRunner,
+  type TrainStepUsed,
+} from './train-step.js';
 import {
   averageNonTrainable,
   checkSameStart,
@@ -39,6 +47,12 @@ export interface TrainOptions {
   evalEvery?: number;
   /** How evaluation runs the network (default 'auto': a compiled native graph on tfjs-node; evaluate.ts). */
   inference?: InferenceKind;
+  /**
+   * Which implementation runs each training step (default 'auto': the compiled native graph when the backend, model
+   * and optimizer allow it, else the eager step; train-step.ts). A performance setting, like `inference`: the same
+   * update up to float32 rounding. Data-parallel runs always use the eager step ('compiled' is refused there).
+   */
+  trainStep?: TrainStepKind;
 }
 
 /** Seconds spent per activity; "training cost" is everything but `eval`. */
@@ -117,6 +131,8 @@ export interface TrainHooks {
    * hook), never on the local request alone, and every worker stops after the same step. Unused in one process.
    */
   stopRequested?(): boolean;
+  /** Once, before the first step (after a resume's restore): the training step this run uses (TrainResult.trainStep). */
+  onStart?(info: { trainStep: TrainStepUsed }): void;
   /** A problem that does not stop training (e.g. evaluation fell back to the reference path); default console.warn. */
   onWarning?(message: string): void;
 }
@@ -127,6 +143,8 @@ export interface TrainResult {
   selection: SelectionStats;
   final?: EvalResult;
   totals: Costs & { trainingSeconds: number; samples: number };
+  /** The training step this call trained with ('auto' resolved; in a resumed run, the part trained by this call). */
+  trainStep: TrainStepUsed;
 }
 
 export interface CheckpointOptions {
@@ -187,6 +205,7 @@ function checkOptions(o: TrainOptions): void {
   if (!(ls >= 0 && ls < 1)) throw bad('labelSmoothing', ls, 'a number in [0, 1)');
   const ee = o.evalEvery ?? 1;
   if (!Number.isInteger(ee) || ee < 1) throw bad('evalEvery', ee, 'an integer >= 1');
+  checkTrainStep(o.trainStep ?? 'auto');
 }
 
 /**
@@ -196,7 +215,10 @@ function checkOptions(o: TrainOptions): void {
  * of an epoch may be smaller than batchSize).
  *
  * The steps: check the arguments, restore the run from its checkpoint (when resuming), then per epoch select, train
- * the selection batch by batch (sgdStep, the pruner observing each step's losses), evaluate, report and checkpoint.
+ * the selection batch by batch (the pruner observing each step's losses), evaluate, report and checkpoint.
+ *
+ * One process trains with the step `options.trainStep` chooses (train-step.ts: compiled once, after the restore, when
+ * possible); data-parallel runs with the eager gradient step (gradientStep, all-reduce, applyGradientSum).
  */
 export async function train(args: TrainArgs): Promise<TrainResult> {
   const { model, train: data, options, hooks, checkpoint } = args;
@@ -216,6 +238,8 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
     seed: args.seed ?? 0,
     prefetch: args.prefetch ?? 2,
   });
+  let runner: TrainStepRunner | undefined;
+  let used: TrainStepUsed = { kind: 'eager' };
   try {
     const step: StepModel = {
       model,
@@ -225,8 +249,19 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
       weightDecay: options.weightDecay ?? 0,
       labelSmoothing: options.labelSmoothing ?? 0,
     };
+    // Data-parallel: the eager gradient step of each worker, all-reduced (the compiled step updates in place).
+    const t0 = performance.now();
+    runner = parallel ? undefined : await prepareTrainStep(step, options.trainStep ?? 'auto');
+    // Compiling the step is training cost (as building the inference graph is evaluation's): the first epoch's.
+    let compileSeconds = (performance.now() - t0) / 1000;
+    used = runner?.used ?? { kind: 'eager' };
+    if (used.reason) (hooks?.onWarning ?? console.warn)(`training with the eager step: ${used.reason}`);
+    hooks?.onStart?.({ trainStep: used });
     for (let epoch = state.startEpoch; epoch < options.epochs; epoch++) {
-      const report = await trainEpoch(args, step, loader, state, epoch, parallel, stop);
+      const report = await trainEpoch(args, step, runner, loader, state, epoch, parallel, stop);
+      report.costs.train += compileSeconds;
+      report.trainingSeconds += compileSeconds;
+      compileSeconds = 0;
       state.reports.push(report);
       if (leader && checkpoint && ((epoch + 1) % checkpoint.every === 0 || epoch === options.epochs - 1))
         await saveRun(model, optimizer, state, epoch, checkpoint, parallel?.worldSize ?? 1);
@@ -234,6 +269,7 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
     }
   } finally {
     await loader.close();
+    runner?.dispose();
     optimizer.dispose(); // also when training throws (divergence, a failed checkpoint write)
     // tfjs's MomentumOptimizer.dispose() skips SGDOptimizer's, which holds the learning-rate scalar `c`: one
     // tensor per train() call would leak.
@@ -245,6 +281,7 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
     selection: state.selection,
     ...(last ? { final: last } : {}),
     totals: totalsOf(state.reports),
+    trainStep: used,
   };
 }
 
@@ -271,16 +308,24 @@ function checkArgs({ train: data, pruner, options, checkpoint, parallel }: Train
     );
   }
   resolveInference(options.inference ?? 'auto'); // validate now, not at the first evaluation
+  if (options.trainStep === 'compiled' && parallel && parallel.worldSize > 1)
+    throw badTrainStep(
+      'compiled',
+      'trainStep = "compiled" is not possible in a data-parallel run: its workers all-reduce the gradients of the eager step',
+      "'auto' or 'eager' in a data-parallel run",
+      "use trainStep 'auto' or 'eager' (--train-step auto | eager)",
+    );
 }
 
 /**
  * One epoch: select, train the selection batch by batch (the pruner observing every step), evaluate; its report.
- * Data-parallel (`parallel`), this worker trains its positions of the selection (data-parallel.ts) and every step
+ * One process, `runner` trains each batch. Data-parallel (`parallel`), this worker trains its positions of the selection (data-parallel.ts) and every step
  * all-gathers the samples and all-reduces the gradients: the report is the same on every worker.
  */
 async function trainEpoch(
   { train: data, test, options, hooks, model }: TrainArgs,
   step: StepModel,
+  runner: TrainStepRunner | undefined,
   loader: BatchLoader,
   state: RunState,
   epoch: number,
@@ -316,7 +361,7 @@ async function trainEpoch(
       s = await parallelStep(step, parallel, stop, tensors, batch, count, loader.batchSize, lr, costs);
     } else {
       t = performance.now();
-      const result = sgdStep(step, tensors!, lr);
+      const result = runner!.run(tensors!, lr);
       costs.train += (performance.now() - t) / 1000;
       s = { ids: batch!.ids, labels: batch!.labels, losses: result.losses, hits: result.hits };
     }

@@ -2,6 +2,7 @@ import {
   checkOutputPath,
   collectRuns,
   cpuNote,
+  trainStepNote,
   defaultReportDir,
   ExperimentError,
   machineSpeedWarning,
@@ -64,6 +65,8 @@ full-data run's machine speed) and uses the adjusted costs in the ratio table an
     if (speeds) warn(speeds);
     const cpus = cpuNote(runs);
     if (cpus) warn(cpus);
+    const steps = trainStepNote(runs);
+    if (steps) warn(steps);
     process.stdout.write(`${table}\n\nreport: ${html}\n        ${markdown}\n`);
     return 0;
   },

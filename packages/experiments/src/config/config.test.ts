@@ -35,9 +35,12 @@ describe('run config', () => {
     expect(() => validateRunConfig({ batchSize: 0 })).toThrow(/; fix: set batchSize to .* \(flag --batch-size, /);
   });
 
-  it('leaves the inference path out of the fingerprint (it changes no trained number), but not the batch-norm kernels', () => {
+  it('leaves the inference path and the training step out of the fingerprint (they change no trained number), but not the batch-norm kernels', () => {
     const base = validateRunConfig({});
     expect(fingerprint(validateRunConfig({ inference: 'reference' }))).toBe(fingerprint(base));
+    expect(fingerprint(validateRunConfig({ trainStep: 'eager' }))).toBe(fingerprint(base));
+    expect(fingerprint(validateRunConfig({ trainStep: 'compiled' }))).toBe(fingerprint(base));
+    expect(DEFAULTS.trainStep).toBe('auto');
     expect(fingerprint(validateRunConfig({ batchNorm: 'reference' }))).not.toBe(fingerprint(base));
     expect(fingerprint(validateRunConfig({ epochs: 4 }))).not.toBe(fingerprint(base));
     expect(DEFAULTS.inference).toBe('auto');
@@ -123,6 +126,9 @@ describe('run config', () => {
   it('names an invalid inference kind and the allowed ones', () => {
     expect(() => validateRunConfig({ inference: 'graph' })).toThrow(
       'unknown inference "graph"; fix: use one of auto, compiled, reference',
+    );
+    expect(() => validateRunConfig({ trainStep: 'fast' })).toThrow(
+      'unknown trainStep "fast"; fix: use one of auto, compiled, eager',
     );
   });
 });

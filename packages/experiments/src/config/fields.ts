@@ -1,6 +1,6 @@
 import { datasetNames } from '@dp/data';
 import { modelEntries, modelNames } from '@dp/models';
-import { SCHEDULES, type ScheduleName } from '@dp/trainer';
+import { SCHEDULES, TRAIN_STEP_KINDS, type ScheduleName, type TrainStepKind } from '@dp/trainer';
 import { ExperimentError } from '../errors.js';
 import { EQUAL_STEPS, type EqualStepsOf } from './equal-steps.js';
 import { AUTO_POLICY, RECOMMENDED_PRUNE_RATIO } from './auto-policy.js';
@@ -42,6 +42,8 @@ export interface RunConfig {
   batchNorm: 'auto' | 'fused' | 'reference';
   /** Evaluation forward pass: 'auto' = one compiled native TensorFlow graph on tfjs-node, 'reference' = tfjs-layers. */
   inference: 'auto' | 'compiled' | 'reference';
+  /** Training step: 'auto' = one compiled native TensorFlow graph when possible (not data-parallel), 'eager' = tfjs ops. */
+  trainStep: TrainStepKind;
   /** Score file (from `dp score`) a policy that consumes one keeps the top-scored subset of; its scoring time is charged. */
   scoreFile: string;
   /** Image folders: scale every image so its shorter side has this many pixels, before caching (0 = as stored). */
@@ -385,6 +387,18 @@ export const FIELDS: readonly FieldSpec[] = [
     help: () =>
       'auto | compiled | reference (default auto: evaluation and scoring run the network as one' +
       more('compiled TensorFlow graph on the native backend, 1.5-4x faster; reference = tfjs-layers)'),
+    fingerprint: 'never',
+    sameSetup: false,
+  },
+  {
+    name: 'trainStep',
+    type: 'choice',
+    default: 'auto',
+    choices: () => TRAIN_STEP_KINDS,
+    flag: { name: 'train-step', arg: 'KIND' },
+    help: () =>
+      'auto | compiled | eager (default auto: each SGD step runs as one compiled TensorFlow graph on' +
+      more('the native backend, ~1.4x faster; eager = tfjs ops, and always in data-parallel runs)'),
     fingerprint: 'never',
     sameSetup: false,
   },

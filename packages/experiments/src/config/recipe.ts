@@ -27,5 +27,6 @@ export function trainingOptions(cfg: RunConfig, epochs = cfg.epochs): TrainOptio
     nesterov: cfg.nesterov,
     weightDecay: cfg.weightDecay,
     labelSmoothing: cfg.labelSmoothing,
+    trainStep: cfg.trainStep,
   };
 }

@@ -11,6 +11,8 @@ export interface StartRecord {
   type?: string;
   data?: { source?: string; labels?: string; pixels?: string };
   environment?: { cpu?: string };
+  /** The training step the trainer chose (absent in records written before 2026-12-07, and when it stopped first). */
+  trainStep?: { kind?: string };
 }
 
 /** The start and resume records of log.jsonl, in order (a partial last line is skipped). */
@@ -40,6 +42,13 @@ export function runCpus(runDir: string): string[] {
     ...new Set(
       startRecords(runDir).flatMap((r) => (typeof r.environment?.cpu === 'string' ? [r.environment.cpu] : [])),
     ),
+  ];
+}
+
+/** The distinct training steps ('compiled', 'eager') of the run's start and resume records, in order of first use. */
+export function runTrainSteps(runDir: string): string[] {
+  return [
+    ...new Set(startRecords(runDir).flatMap((r) => (typeof r.trainStep?.kind === 'string' ? [r.trainStep.kind] : []))),
   ];
 }
 

@@ -12,6 +12,7 @@ import {
   type DataParallel,
   type EpochReport,
   type TrainResult,
+  type TrainStepUsed,
 } from '@dp/trainer';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { BackendInfo } from '../backend.js';
@@ -24,7 +25,7 @@ import { loadData, runSplits, type EvaluatedOn } from './data.js';
 import { environmentRecord, gitRevision } from './environment.js';
 import { compactLog, writeEpochScalars, type ScalarWriter } from './log.js';
 import { prunerError } from './plan.js';
-import { checkResumedData, guardRunDir, runCpus } from './run-dir.js';
+import { checkResumedData, guardRunDir, runCpus, runTrainSteps } from './run-dir.js';
 import { describeStop, Interrupted, interruptedError, SignalWatch, type StopReason } from './signals.js';
 import { tensorboardWriter } from './tensorboard.js';
 import type { RunSummary } from './summary.js';
@@ -113,8 +114,8 @@ export async function executeRun(cfg: RunConfig, opts: RunOptions): Promise<RunS
     // Training starts here: a signal from now on stops gracefully, after the run directory is opened (in one
     // synchronous block: no signal handler runs between the two).
     watch.startTraining();
-    const writer = isLeader(opts) ? openRunDir(cfg, opts, prepared) : undefined;
-    trained = { ...(await trainRun(cfg, opts, prepared, writer, watch)), prepared };
+    const opened = isLeader(opts) ? openRunDir(cfg, opts, prepared) : undefined;
+    trained = { ...(await trainRun(cfg, opts, prepared, opened, watch)), prepared };
   } finally {
     owned?.stop();
   }
@@ -236,9 +237,14 @@ async function prepareRun(cfg: RunConfig, opts: RunOptions): Promise<Prepared> {
 /**
  * The run directory, now that every input is accepted: config.json; log.jsonl compacted to the checkpoint's epochs
  * (each epoch once; a run started again without a checkpoint keeps its other records but none of its epochs);
- * the start or resume record; TensorBoard written again from the checkpoint's epochs. Returns the scalar writer.
+ * TensorBoard written again from the checkpoint's epochs. Returns the scalar writer and the start or resume record,
+ * which trainRun logs once the trainer has chosen its training step (the record names it).
  */
-function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ScalarWriter | undefined {
+function openRunDir(
+  cfg: RunConfig,
+  opts: RunOptions,
+  p: Prepared,
+): { writer: ScalarWriter | undefined; start: Record<string, unknown> } {
   const { runDir, backend } = opts;
   mkdirSync(runDir, { recursive: true });
   // A crash between a checkpoint write's final renames leaves the last good checkpoint as checkpoint.previous (the
@@ -262,7 +268,7 @@ function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ScalarWriter
     rmSync(join(runDir, 'tensorboard'), { recursive: true, force: true });
   }
   const { trainSet, testSet, evaluatedOn } = p;
-  runLog(runDir)({
+  const start = {
     type: p.resumed ? 'resume' : 'start',
     ...(p.resumed ? { fromEpoch: p.resumed.epoch + 1 } : {}),
     config: cfg,
@@ -280,14 +286,14 @@ function openRunDir(cfg: RunConfig, opts: RunOptions, p: Prepared): ScalarWriter
       classes: trainSet.numClasses,
       ...p.dataId,
     },
-  });
+  };
   const node = backend.node;
   const writer = node ? tensorboardWriter((d) => node.summaryFileWriter(d), join(runDir, 'tensorboard')) : undefined;
   if (writer && keptEpochs) {
     for (const r of keptEpochs) writeEpochScalars(writer, r, evaluatedOn);
     writer.flush();
   }
-  return writer;
+  return { writer, start };
 }
 
 /**
@@ -299,12 +305,20 @@ async function trainRun(
   cfg: RunConfig,
   opts: RunOptions,
   p: Prepared,
-  writer: ReturnType<typeof openRunDir>,
+  opened: ReturnType<typeof openRunDir> | undefined,
   watch: SignalWatch,
 ): Promise<{ result: TrainResult; signal: string | undefined }> {
   const { runDir } = opts;
   const cb = opts.callbacks ?? {};
   const log = isLeader(opts) ? runLog(runDir) : () => {};
+  const writer = opened?.writer;
+  // The start / resume record, with the training step the trainer chose (or without, if it stopped before choosing).
+  let startLogged = false;
+  const logStart = (trainStep?: TrainStepUsed) => {
+    if (startLogged || !opened) return;
+    startLogged = true;
+    log({ ...opened.start, ...(trainStep ? { trainStep } : {}) });
+  };
   // Data-parallel, a stop is decided together (the trainer's StopAgreement): each worker only reports its signal,
   // and every worker stops where the agreement says, after the same step, never on its own signal alone.
   const parallel = opts.parallel && opts.parallel.worldSize > 1 ? opts.parallel : undefined;
@@ -335,6 +349,7 @@ async function trainRun(
       hooks: {
         ...(parallel ? { stopRequested: () => watch.signal() !== undefined } : {}),
         onWarning: (m) => cb.onWarning?.(m),
+        onStart: (info) => logStart(info.trainStep),
         onBatch: (b) => {
           epochSteps = b.steps;
           if (stopNow(b.stopping)) throw new Interrupted(b.epoch, b.step, b.steps);
@@ -373,6 +388,7 @@ async function trainRun(
     const stopped = parallel ? askedBy !== undefined : watch.signal() !== undefined;
     return { result, signal: stopped ? describeStop(reason()) : undefined };
   } catch (e) {
+    logStart();
     if (e instanceof Interrupted) {
       log({
         type: 'interrupted',
@@ -432,6 +448,7 @@ function runSummary(cfg: RunConfig, opts: RunOptions, p: Prepared, result: Train
     evaluationSamples: p.testSet.size,
     backend: opts.backend.backend,
     cpus: runCpus(opts.runDir),
+    trainSteps: runTrainSteps(opts.runDir),
     finishedAt: new Date().toISOString(),
   };
 }

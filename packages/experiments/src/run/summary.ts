@@ -39,5 +39,10 @@ export interface RunSummary {
    * and resume records; absent in results recorded before 2026-12-06.
    */
   cpus?: string[];
+  /**
+   * The training steps the run trained with ('compiled', 'eager'; two when resumed across them), from its start and
+   * resume records; absent in results recorded before 2026-12-07. A performance setting: not part of the run's key.
+   */
+  trainSteps?: string[];
   finishedAt: string;
 }
