@@ -193,7 +193,7 @@ describe('kill and resume', () => {
     expect(tensorboardSteps(join(a, 'tensorboard'))).toEqual(tb);
   });
 
-  it('SIGTERM mid-epoch stops at the next batch with one line naming the checkpoint (exit 130); the checkpoint stays valid and the resume reproduces the uninterrupted run [27:K.sigterm-train]', async () => {
+  it('SIGTERM mid-epoch stops at the next batch, announced, with one error line naming the checkpoint (exit 130); the checkpoint stays valid and the resume reproduces the uninterrupted run [27:K.sigterm-train]', async () => {
     const b = join(mkdtempSync(join(tmpdir(), 'dp-sigterm-')), 'run');
     const { dir: a } = uninterruptedRun();
     const child = spawn(process.execPath, [bin, ...common, '--out', b], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -211,6 +211,8 @@ describe('kill and resume', () => {
     expect(stderr).not.toMatch(/^\s+at /m); // no stack trace
     const lines = stderr.split('\n').filter((l) => l.startsWith('dp:'));
     expect(lines).toEqual([
+      // The announcement at the signal (the stop waits for the current step), then the one error line.
+      expect.stringMatching(/^dp: SIGTERM: stopping after the current step, keeping the last checkpoint; /),
       expect.stringMatching(
         /^dp: error: interrupted \(SIGTERM\) (in epoch \d\/5, step \d+\/\d+|at the end of epoch \d\/5 .*); the last checkpoint \(epoch \d\) is in .*; fix: continue with `dp train --resume .*`/,
       ),
@@ -221,7 +223,7 @@ describe('kill and resume', () => {
     // nothing half-written or temporary is left beside it.
     const kept = readCheckpoint(b)!;
     expect(kept.epoch).toBe(checkpointEpoch(b));
-    expect(lines[0]).toContain(`the last checkpoint (epoch ${kept.epoch + 1}) is in ${b}`);
+    expect(lines[1]).toContain(`the last checkpoint (epoch ${kept.epoch + 1}) is in ${b}`);
     expect(readdirSync(b).sort()).toEqual(['checkpoint', 'config.json', 'log.jsonl', 'tensorboard']);
     const log = () =>
       readFileSync(join(b, 'log.jsonl'), 'utf8')
@@ -246,7 +248,7 @@ describe('kill and resume', () => {
     expect(records.filter((r) => r.type === 'epoch').map((r) => r.epoch)).toEqual([0, 1, 2, 3, 4]);
   }, 600_000); // it may train the uninterrupted run too (whichever kill test runs first does)
 
-  it('Ctrl-C stops at the next batch with one line naming the checkpoint (exit 130); a finished run resumed is left alone [27:K.sigint-batch]', async () => {
+  it('Ctrl-C stops at the next batch, announced, with one error line naming the checkpoint (exit 130); a finished run resumed is left alone [27:K.sigint-batch]', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dp-interrupt-'));
     const dir = join(root, 'run');
     const child = spawn(process.execPath, [bin, ...common, '--out', dir], { env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -51,7 +51,7 @@ export function writeFileDurable(path: string, data: Uint8Array | string, write?
 }
 
 /**
- * Append `data` to `path` whole or not at all (@dp/internal/append-synced: byte counts checked, fsynced, the file cut
+ * Append `data` to `path` whole or not at all (the shared append-synced helper: byte counts checked, fsynced, the file cut
  * back to its old size on failure), throwing the underlying errno error on failure. `fs` replaces node:fs (tests).
  */
 export function appendFileDurable(path: string, data: Uint8Array | string, fs?: FileSystem): void {
