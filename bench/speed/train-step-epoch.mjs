@@ -19,7 +19,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const dataset = opt('dataset', 'cifar10-jpeg');
-const dataDir = opt('data-dir', '/work/shared/datasets');
+const dataDir = opt('data-dir', process.env.DP_DATA_DIR ?? '../shared/datasets');
 const modelName = opt('model', 'resnet20');
 const reps = Number(opt('reps', '3'));
 const batchSize = Number(opt('batch', '128'));
