@@ -78,17 +78,19 @@ export {
   checkResumedData,
   checkSameConfig,
   guardRunDir,
+  logSegments,
   resumeDataDir,
   runCpus,
   runTrainSteps,
   startRecord,
   startRecords,
+  type LogSegment,
   type StartRecord,
 } from './run/run-dir.js';
 export { executeRun, type RunCallbacks, type RunOptions } from './run/run.js';
 export { SignalWatch, type SignalWatchOptions, type WatchedCluster } from './run/signals.js';
 export { resumeNote, trainTarget, type TrainTarget } from './run/train-target.js';
-export type { RunSummary } from './run/summary.js';
+export { UNKNOWN_TRAIN_STEP, type RunSummary } from './run/summary.js';
 
 export { list, ratioItem, seedItem } from './sweep/lists.js';
 export { DEFAULT_SWEEP_METHODS, planComparison, planSweep, type SweepSpec } from './sweep/plan.js';

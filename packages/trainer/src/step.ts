@@ -25,23 +25,32 @@ export interface StepBatch {
   weights: Float32Array;
 }
 
-/** A batch's tensors: inputs, labels, one-hot targets and selection weights (sgdStep disposes them). */
+/** A batch's tensors: inputs, integer labels and selection weights (the step disposes them). */
 export interface BatchTensors {
   x: tf.Tensor4D;
   labels: tf.Tensor1D;
-  y: tf.Tensor2D;
   w: tf.Tensor1D;
 }
 
-/** The tensors of `batch` (the data side of a step: its cost is data preparation, not training). */
-export function batchTensors(batch: StepBatch, numClasses: number): BatchTensors {
+/** A batch's tensors with the one-hot targets the eager steps' tfjs loss takes (the compiled step does without). */
+export interface EagerBatchTensors extends BatchTensors {
+  y: tf.Tensor2D;
+}
+
+/**
+ * The tensors of `batch` (the data side of a step: its cost is data preparation, not training); with `numClasses`,
+ * also its one-hot targets, which only the eager steps (sgdStep, gradientStep) use.
+ */
+export function batchTensors(batch: StepBatch): BatchTensors;
+export function batchTensors(batch: StepBatch, numClasses: number): EagerBatchTensors;
+export function batchTensors(batch: StepBatch, numClasses?: number): BatchTensors | EagerBatchTensors {
   const labels = tf.tensor1d(batch.labels, 'int32');
-  return {
+  const tensors: BatchTensors = {
     x: tf.tensor4d(batch.x, batch.shape, 'float32'),
     labels,
-    y: tf.oneHot(labels, numClasses) as tf.Tensor2D,
     w: tf.tensor1d(batch.weights, 'float32'),
   };
+  return numClasses === undefined ? tensors : { ...tensors, y: tf.oneHot(labels, numClasses) as tf.Tensor2D };
 }
 
 /** The per-sample numbers of the training forward pass (no extra pass: what the pruner and score trackers observe). */
@@ -57,7 +66,7 @@ export interface StepResult {
  * decay term), minimised in place; returns the per-sample losses and hits of that same forward pass, and disposes the
  * batch's tensors.
  */
-export function sgdStep(m: StepModel, { x, labels, y, w }: BatchTensors, lr: number): StepResult {
+export function sgdStep(m: StepModel, { x, labels, y, w }: EagerBatchTensors, lr: number): StepResult {
   const n = labels.shape[0];
   m.optimizer.setLearningRate(lr);
   let perSample: tf.Tensor1D | undefined;
@@ -121,7 +130,7 @@ export function sumStep(
  */
 export function gradientStep(
   m: StepModel,
-  { x, labels, y, w }: BatchTensors,
+  { x, labels, y, w }: EagerBatchTensors,
   globalCount: number,
 ): StepResult & { gradients: Float32Array } {
   let perSample: tf.Tensor1D | undefined;

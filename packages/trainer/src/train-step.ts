@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { compileTrainStep, ModelError, type CompiledTrainStep } from '@dp/models';
 import { errorProblem } from '@dp/internal/error';
 import { TrainError } from './errors.js';
-import { sgdStep, type BatchTensors, type StepModel, type StepResult } from './step.js';
+import {
+  batchTensors,
+  sgdStep,
+  type BatchTensors,
+  type EagerBatchTensors,
+  type StepBatch,
+  type StepModel,
+  type StepResult,
+} from './step.js';
 
 /**
  * Which implementation runs a (one-process) training step: 'compiled' = @dp/models' compileTrainStep, the whole SGD
@@ -24,6 +32,8 @@ export interface TrainStepUsed {
 /** A training step ready to run: one SGD step at `lr` that disposes the batch's tensors. */
 export interface TrainStepRunner {
   used: TrainStepUsed;
+  /** The batch's tensors as this step takes them (one-hot targets for the eager step only). */
+  tensors(batch: StepBatch): BatchTensors;
   run(tensors: BatchTensors, lr: number): StepResult;
   dispose(): void;
 }
@@ -45,9 +55,11 @@ export function checkTrainStep(kind: unknown): TrainStepKind {
   return kind as TrainStepKind;
 }
 
-const eagerRunner = (m: StepModel, used: TrainStepUsed): TrainStepRunner => ({
+const eagerRunner = (m: StepModel, numClasses: number, used: TrainStepUsed): TrainStepRunner => ({
   used,
-  run: (tensors, lr) => sgdStep(m, tensors, lr),
+  tensors: (batch) => batchTensors(batch, numClasses),
+  // Its tensors come from tensors() above, so they carry the one-hot targets.
+  run: (tensors, lr) => sgdStep(m, tensors as EagerBatchTensors, lr),
   dispose: () => {},
 });
 
@@ -57,10 +69,14 @@ const eagerRunner = (m: StepModel, used: TrainStepUsed): TrainStepRunner => ({
  * the compile is refused (a ModelError: another backend, an unsupported layer or optimizer), with the reason;
  * 'compiled' refused is a TrainError. Data-parallel runs do not come here: they keep the eager gradient step.
  */
-export async function prepareTrainStep(m: StepModel, kind: TrainStepKind): Promise<TrainStepRunner> {
-  if (kind === 'eager') return eagerRunner(m, { kind: 'eager' });
+export async function prepareTrainStep(
+  m: StepModel,
+  kind: TrainStepKind,
+  numClasses: number,
+): Promise<TrainStepRunner> {
+  if (kind === 'eager') return eagerRunner(m, numClasses, { kind: 'eager' });
   if (kind === 'auto' && tf.getBackend() !== 'tensorflow')
-    return eagerRunner(m, {
+    return eagerRunner(m, numClasses, {
       kind: 'eager',
       reason: `the ${tf.getBackend()} backend (the compiled step needs tfjs-node)`,
     });
@@ -74,7 +90,7 @@ export async function prepareTrainStep(m: StepModel, kind: TrainStepKind): Promi
     });
   } catch (e) {
     if (!ModelError.isInstance(e)) throw e;
-    if (kind === 'auto') return eagerRunner(m, { kind: 'eager', reason: errorProblem(e) });
+    if (kind === 'auto') return eagerRunner(m, numClasses, { kind: 'eager', reason: errorProblem(e) });
     throw badTrainStep(
       kind,
       `trainStep = "compiled" is not possible here: ${errorProblem(e)}`,
@@ -84,11 +100,12 @@ export async function prepareTrainStep(m: StepModel, kind: TrainStepKind): Promi
   }
   return {
     used: { kind: 'compiled' },
-    run({ x, labels, y, w }, lr) {
+    tensors: (batch) => batchTensors(batch),
+    run({ x, labels, w }, lr) {
       try {
         return compiled.step(x, labels, w, lr);
       } finally {
-        tf.dispose([x, labels, y, w]);
+        tf.dispose([x, labels, w]);
       }
     },
     dispose: () => compiled.dispose(),

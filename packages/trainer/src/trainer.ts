@@ -6,7 +6,14 @@ import { TrainError } from './errors.js';
 import { describeCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
 import { restoreRun, saveRun, type RunState } from './run-state.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
-import { applyGradientSum, batchTensors, gradientStep, sumStep, type StepModel } from './step.js';
+import {
+  applyGradientSum,
+  batchTensors,
+  gradientStep,
+  sumStep,
+  type EagerBatchTensors,
+  type StepModel,
+} from './step.js';
 import {
   checkTrainStep,
   badTrainStep,
@@ -251,7 +258,7 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
     };
     // Data-parallel: the eager gradient step of each worker, all-reduced (the compiled step updates in place).
     const t0 = performance.now();
-    runner = parallel ? undefined : await prepareTrainStep(step, options.trainStep ?? 'auto');
+    runner = parallel ? undefined : await prepareTrainStep(step, options.trainStep ?? 'auto', data.numClasses);
     // Compiling the step is training cost (as building the inference graph is evaluation's): the first epoch's.
     let compileSeconds = (performance.now() - t0) / 1000;
     used = runner?.used ?? { kind: 'eager' };
@@ -350,7 +357,9 @@ async function trainEpoch(
     const next = iter.next();
     // Data-parallel, a worker's shard may run out one step before the others: it still takes part in the step.
     const batch = next.done ? undefined : next.value;
-    const tensors = batch ? batchTensors(batch, data.numClasses) : undefined;
+    // One-hot targets only where the step uses them: data-parallel's eager step, or the runner's if it is eager.
+    const eager = parallel && batch ? batchTensors(batch, data.numClasses) : undefined;
+    const tensors = !parallel && batch ? runner!.tensors(batch) : undefined;
     costs.data += (performance.now() - t) / 1000;
 
     // Progress is measured in epochs (fraction of an epoch done), so schedules do not depend on step counts.
@@ -358,7 +367,7 @@ async function trainEpoch(
     let s: GlobalSamples;
     if (parallel) {
       const count = Math.min(batchSize, indices.length - k * batchSize);
-      s = await parallelStep(step, parallel, stop, tensors, batch, count, loader.batchSize, lr, costs);
+      s = await parallelStep(step, parallel, stop, eager, batch, count, loader.batchSize, lr, costs);
     } else {
       t = performance.now();
       const result = runner!.run(tensors!, lr);
@@ -414,7 +423,7 @@ async function parallelStep(
   step: StepModel,
   parallel: DataParallel,
   stop: StopAgreement,
-  tensors: ReturnType<typeof batchTensors> | undefined,
+  tensors: EagerBatchTensors | undefined,
   batch: { ids: Uint32Array; labels: Int32Array } | undefined,
   count: number,
   perWorker: number,

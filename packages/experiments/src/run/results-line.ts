@@ -120,7 +120,7 @@ export function validateRunSummary(raw: unknown, where: string, fix?: string): R
   if (r.cpus !== undefined && !(Array.isArray(r.cpus) && r.cpus.every((c) => typeof c === 'string')))
     throw bad('cpus', r.cpus, 'a list of CPU descriptions (strings)');
   if (r.trainSteps !== undefined && !(Array.isArray(r.trainSteps) && r.trainSteps.every((c) => typeof c === 'string')))
-    throw bad('trainSteps', r.trainSteps, "a list of training steps ('compiled', 'eager')");
+    throw bad('trainSteps', r.trainSteps, "a list of training steps ('compiled', 'eager', 'unknown')");
   if (typeof r.finishedAt !== 'string' || !Number.isFinite(Date.parse(r.finishedAt)))
     throw bad('finishedAt', r.finishedAt, 'an ISO date-time');
   return r as unknown as RunSummary;

@@ -4,7 +4,7 @@ import { readCheckpoint } from '@dp/trainer';
 import { fingerprint, readConfigFile, type RunConfig } from '../config/config.js';
 import { ExperimentError } from '../errors.js';
 import { validateRunSummary } from './results-line.js';
-import type { RunSummary } from './summary.js';
+import { UNKNOWN_TRAIN_STEP, type RunSummary } from './summary.js';
 
 /** A start or resume record of log.jsonl, as far as the run directory checks read it. */
 export interface StartRecord {
@@ -15,15 +15,22 @@ export interface StartRecord {
   trainStep?: { kind?: string };
 }
 
-/** The start and resume records of log.jsonl, in order (a partial last line is skipped). */
-export function startRecords(runDir: string): StartRecord[] {
+/** A start or resume record of log.jsonl and how many epoch records follow it before the next one. */
+export interface LogSegment {
+  start: StartRecord;
+  epochs: number;
+}
+
+/** The start and resume records of log.jsonl, in order, each with its epoch count (a partial last line is skipped). */
+export function logSegments(runDir: string): LogSegment[] {
   const path = join(runDir, 'log.jsonl');
   if (!existsSync(path)) return [];
-  const out: StartRecord[] = [];
+  const out: LogSegment[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     try {
       const r = JSON.parse(line) as StartRecord;
-      if (r.type === 'start' || r.type === 'resume') out.push(r);
+      if (r.type === 'start' || r.type === 'resume') out.push({ start: r, epochs: 0 });
+      else if (r.type === 'epoch' && out.length > 0) out[out.length - 1]!.epochs++;
     } catch {
       // a partial last line
     }
@@ -31,25 +38,38 @@ export function startRecords(runDir: string): StartRecord[] {
   return out;
 }
 
+/** The start and resume records of log.jsonl, in order (a partial last line is skipped). */
+export function startRecords(runDir: string): StartRecord[] {
+  return logSegments(runDir).map((s) => s.start);
+}
+
 /** The run's first 'start' record in log.jsonl (what it was started on), or undefined. */
 export function startRecord(runDir: string): StartRecord | undefined {
   return startRecords(runDir).find((r) => r.type === 'start');
 }
 
-/** The distinct CPUs of the run's start and resume records, in order of first use. */
-export function runCpus(runDir: string): string[] {
-  return [
-    ...new Set(
-      startRecords(runDir).flatMap((r) => (typeof r.environment?.cpu === 'string' ? [r.environment.cpu] : [])),
-    ),
-  ];
+/** The distinct values `pick` reads off the run's log segments, in order of first use (undefined: none). */
+function distinctOfSegments(runDir: string, pick: (s: LogSegment) => string | undefined): string[] {
+  return [...new Set(logSegments(runDir).flatMap((s) => pick(s) ?? []))];
 }
 
-/** The distinct training steps ('compiled', 'eager') of the run's start and resume records, in order of first use. */
+/** The distinct CPUs of the run's start and resume records, in order of first use. */
+export function runCpus(runDir: string): string[] {
+  return distinctOfSegments(runDir, ({ start }) =>
+    typeof start.environment?.cpu === 'string' ? start.environment.cpu : undefined,
+  );
+}
+
+/**
+ * The distinct training steps ('compiled', 'eager') of the run's start and resume records, in order of first use.
+ * A record without its step that is followed by epochs (written before 2026-12-07) counts as 'unknown'; one
+ * followed by none (the run stopped before the trainer chose its step) trained nothing and counts for nothing.
+ */
 export function runTrainSteps(runDir: string): string[] {
-  return [
-    ...new Set(startRecords(runDir).flatMap((r) => (typeof r.trainStep?.kind === 'string' ? [r.trainStep.kind] : []))),
-  ];
+  return distinctOfSegments(runDir, ({ start, epochs }) => {
+    if (typeof start.trainStep?.kind === 'string') return start.trainStep.kind;
+    return epochs > 0 ? UNKNOWN_TRAIN_STEP : undefined;
+  });
 }
 
 /** Refuse a run directory made with another config (its config.json), naming the fields that differ. */

@@ -1,6 +1,9 @@
 import type { RunConfig } from '../config/config.js';
 import type { EvaluatedOn } from './data.js';
 
+/** What `trainSteps` says for epochs trained before log.jsonl recorded the step (2026-12-07). */
+export const UNKNOWN_TRAIN_STEP = 'unknown';
+
 /** What a finished run reports (result.json, one line of a bench results file). */
 export interface RunSummary {
   key: string;
@@ -41,7 +44,8 @@ export interface RunSummary {
   cpus?: string[];
   /**
    * The training steps the run trained with ('compiled', 'eager'; two when resumed across them), from its start and
-   * resume records; absent in results recorded before 2026-12-07. A performance setting: not part of the run's key.
+   * resume records; 'unknown' for epochs trained before the records named the step (2026-12-07), and absent in
+   * results recorded before that day. A performance setting: not part of the run's key.
    */
   trainSteps?: string[];
   finishedAt: string;

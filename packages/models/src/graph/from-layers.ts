@@ -14,7 +14,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError } from '../errors.js';
 import { DT_INT32, type NodeSpec } from './graph-def.js';
 import { GraphBuilder, T } from './builder.js';
-import { convAttrs, findWeight, layerInputs, modelInput, pair } from './layer-walk.js';
+import * as walk from './layer-walk.js';
 
 /** The fix of every model the inference graph cannot express: evaluate it the reference way. */
 const REFERENCE_FIX = "evaluate this model with inference = 'reference' (model.predict)";
@@ -36,7 +36,7 @@ type Config = Record<string, unknown>;
 
 /** The model's single input and output, and its layers in topological order. */
 export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
-  const { input: inputSym, shape: inputShape } = modelInput(model, WHAT, REFERENCE_FIX);
+  const { input: inputSym, shape: inputShape } = walk.modelInput(model, WHAT, REFERENCE_FIX);
   const g = new GraphBuilder();
   const add = g.add.bind(g);
   const constF = g.constF.bind(g);
@@ -56,12 +56,12 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     );
   };
   const weight = (layer: tfl.layers.Layer, suffix: string): tf.Tensor | null =>
-    findWeight(layer, suffix)?.read() ?? null;
+    walk.findWeight(layer, suffix)?.read() ?? null;
 
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     if (cls === 'InputLayer') continue;
-    const { ins, names: x } = layerInputs(layer, tensorName, WHAT, REFERENCE_FIX);
+    const { ins, names: x } = walk.layerInputs(layer, tensorName, WHAT, REFERENCE_FIX);
     const cfg = layer.getConfig() as Config;
     const base = layer.name;
     const x0 = x[0]!;
@@ -69,7 +69,7 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
     switch (cls) {
       case 'Conv2D': {
         const k = constF(`${base}/kernel`, weight(layer, 'kernel')!);
-        out = add(base, 'Conv2D', [x0, k], convAttrs(cfg, base, REFERENCE_FIX));
+        out = add(base, 'Conv2D', [x0, k], walk.convAttrs(cfg, base, REFERENCE_FIX));
         if (cfg['useBias'])
           out = add(`${base}/bias_add`, 'BiasAdd', [out, constF(`${base}/bias`, weight(layer, 'bias')!)], {
             T,
@@ -79,25 +79,15 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
         break;
       }
       case 'ZeroPadding2D': {
-        const p = cfg['padding'] as [[number, number], [number, number]];
-        out = add(
-          base,
-          'Pad',
-          [x0, constI(`${base}/paddings`, [4, 2], [0, 0, p[0][0], p[0][1], p[1][0], p[1][1], 0, 0])],
-          { T, Tpaddings: { type: DT_INT32 } },
-        );
+        out = add(base, 'Pad', [x0, constI(`${base}/paddings`, [4, 2], walk.zeroPaddings(cfg))], {
+          T,
+          Tpaddings: { type: DT_INT32 },
+        });
         break;
       }
       case 'BatchNormalization':
       case 'FusedBatchNormalization': {
-        const rank = ins[0]!.rank;
-        const axis = (cfg['axis'] as number) < 0 ? (cfg['axis'] as number) + rank : (cfg['axis'] as number);
-        if (axis !== rank - 1 || rank !== 4)
-          throw new ModelError(
-            `layer '${base}': batch norm over axis ${String(cfg['axis'])} of a rank-${rank} input is not supported: channels last of rank 4 only`,
-            REFERENCE_FIX,
-          );
-        const c = ins[0]!.shape[axis]!;
+        const c = walk.batchNormShape(cfg, ins[0]!, base, REFERENCE_FIX)[2];
         const ones = { shape: [c], values: new Float32Array(c).fill(1) };
         const zeros = { shape: [c], values: new Float32Array(c) };
         const gamma = constF(`${base}/gamma`, weight(layer, 'gamma') ?? ones);
@@ -116,11 +106,7 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
       }
       case 'ReLU':
       case 'FusedReLU':
-        if (cfg['maxValue'] != null)
-          throw new ModelError(
-            `layer '${base}': ReLU with maxValue is not supported by the inference graph`,
-            REFERENCE_FIX,
-          );
+        walk.checkPlainRelu(cfg, base, WHAT, REFERENCE_FIX);
         out = add(base, 'Relu', [x0], { T });
         break;
       case 'Activation':
@@ -132,38 +118,19 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
           out = add(i === x.length - 1 ? base : `${base}/${i}`, 'AddV2', [out, x[i]!], { T });
         break;
       case 'PadShortcut': {
-        const stride = cfg['stride'] as number;
+        const { stride, paddings } = walk.padShortcut(cfg, ins[0]!);
         out = x0;
         if (stride > 1)
-          out = add(`${base}/subsample`, 'MaxPool', [out], {
+          out = add(`${base}/subsample`, 'MaxPool', [out], walk.poolAttrs([1, 1], [stride, stride], 'VALID'));
+        if (paddings)
+          out = add(base, 'Pad', [out, constI(`${base}/paddings`, [4, 2], paddings)], {
             T,
-            ksize: { ints: [1, 1, 1, 1] },
-            strides: { ints: [1, stride, stride, 1] },
-            padding: { s: 'VALID' },
-            data_format: { s: 'NHWC' },
+            Tpaddings: { type: DT_INT32 },
           });
-        const extra = (cfg['outChannels'] as number) - ins[0]!.shape[3]!;
-        if (extra > 0) {
-          const before = extra >> 1;
-          out = add(
-            base,
-            'Pad',
-            [out, constI(`${base}/paddings`, [4, 2], [0, 0, 0, 0, 0, 0, before, extra - before])],
-            { T, Tpaddings: { type: DT_INT32 } },
-          );
-        }
         break;
       }
       case 'MaxPooling2D': {
-        const [ph, pw] = pair(cfg['poolSize'], 'poolSize', base, REFERENCE_FIX);
-        const [sh, sw] = pair(cfg['strides'] ?? cfg['poolSize'], 'strides', base, REFERENCE_FIX);
-        out = add(base, 'MaxPool', [x0], {
-          T,
-          ksize: { ints: [1, ph, pw, 1] },
-          strides: { ints: [1, sh, sw, 1] },
-          padding: { s: String(cfg['padding']).toUpperCase() },
-          data_format: { s: 'NHWC' },
-        });
+        out = add(base, 'MaxPool', [x0], walk.maxPoolingAttrs(cfg, base, REFERENCE_FIX));
         break;
       }
       case 'GlobalAveragePooling2D':
@@ -179,11 +146,7 @@ export function inferenceGraph(model: tfl.LayersModel): InferenceGraph {
         break;
       }
       case 'Dense': {
-        if (ins[0]!.rank !== 2)
-          throw new ModelError(
-            `layer '${base}': Dense on a rank-${ins[0]!.rank} input is not supported: rank 2 only`,
-            REFERENCE_FIX,
-          );
+        walk.checkDenseInput(ins[0]!, base, REFERENCE_FIX);
         out = add(base, 'MatMul', [x0, constF(`${base}/kernel`, weight(layer, 'kernel')!)], {
           T,
           transpose_a: { b: false },

@@ -91,3 +91,73 @@ export function convAttrs(cfg: Config, layer: string, fix: string): Record<strin
     use_cudnn_on_gpu: { b: true },
   };
 }
+
+/** TensorFlow's MaxPool (and MaxPoolGrad) attributes, channels last. */
+export function poolAttrs(ksize: [number, number], strides: [number, number], padding: string): Record<string, Attr> {
+  return {
+    T,
+    ksize: { ints: [1, ksize[0], ksize[1], 1] },
+    strides: { ints: [1, strides[0], strides[1], 1] },
+    padding: { s: padding },
+    data_format: { s: 'NHWC' },
+  };
+}
+
+/** The MaxPool attributes of a tfjs MaxPooling2D layer's config (strides default to the pool size). */
+export function maxPoolingAttrs(cfg: Config, layer: string, fix: string): Record<string, Attr> {
+  const k = pair(cfg['poolSize'], 'poolSize', layer, fix);
+  const s = pair(cfg['strides'] ?? cfg['poolSize'], 'strides', layer, fix);
+  return poolAttrs(k, s, String(cfg['padding']).toUpperCase());
+}
+
+/** A ZeroPadding2D layer's padding as the [4, 2] paddings of TensorFlow's Pad (NHWC: none on batch and channels). */
+export function zeroPaddings(cfg: Config): number[] {
+  const p = cfg['padding'] as [[number, number], [number, number]];
+  return [0, 0, p[0][0], p[0][1], p[1][0], p[1][1], 0, 0];
+}
+
+/**
+ * A PadShortcut (option-A shortcut) layer: the spatial subsampling stride, and the channel paddings of TensorFlow's
+ * Pad ([4, 2], the extra channels split as PadShortcut splits them: the smaller half first) or null when the output
+ * has no more channels than the input.
+ */
+export function padShortcut(cfg: Config, input: tfl.SymbolicTensor): { stride: number; paddings: number[] | null } {
+  const extra = (cfg['outChannels'] as number) - input.shape[3]!;
+  const before = extra >> 1;
+  return {
+    stride: cfg['stride'] as number,
+    paddings: extra > 0 ? [0, 0, 0, 0, 0, 0, before, extra - before] : null,
+  };
+}
+
+/**
+ * The [height, width, channels] of a batch norm's input; a ModelError unless the layer normalises the last axis of
+ * a rank-4 input (channels last), the only layout TensorFlow's FusedBatchNormV3 takes here.
+ */
+export function batchNormShape(
+  cfg: Config,
+  input: tfl.SymbolicTensor,
+  layer: string,
+  fix: string,
+): [number, number, number] {
+  const rank = input.rank;
+  const axis = (cfg['axis'] as number) < 0 ? (cfg['axis'] as number) + rank : (cfg['axis'] as number);
+  if (axis !== rank - 1 || rank !== 4)
+    throw new ModelError(
+      `layer '${layer}': batch norm over axis ${String(cfg['axis'])} of a rank-${rank} input is not supported: channels last of rank 4 only`,
+      fix,
+    );
+  return input.shape.slice(1) as [number, number, number];
+}
+
+/** A ModelError unless a Dense layer's input is rank 2 (batch, features): the graphs translate it to one MatMul. */
+export function checkDenseInput(input: tfl.SymbolicTensor, layer: string, fix: string): void {
+  if (input.rank !== 2)
+    throw new ModelError(`layer '${layer}': Dense on a rank-${input.rank} input is not supported: rank 2 only`, fix);
+}
+
+/** A ModelError for a ReLU layer with a maxValue (a clipped ReLU): the graphs have plain Relu only. */
+export function checkPlainRelu(cfg: Config, layer: string, what: string, fix: string): void {
+  if (cfg['maxValue'] != null)
+    throw new ModelError(`layer '${layer}': ReLU with maxValue is not supported by the ${what}`, fix);
+}

@@ -18,7 +18,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError } from '../errors.js';
 import { GraphBuilder, INT32, T } from './builder.js';
-import { convAttrs, findWeight, layerInputs, modelInput, pair } from './layer-walk.js';
+import * as walk from './layer-walk.js';
 import type { Attr, NodeSpec } from './graph-def.js';
 
 /** The fix of every model the training graph cannot express: train it with the eager step. */
@@ -68,7 +68,7 @@ type Sym = tfl.SymbolicTensor;
 
 /** The training-step graph of `model` (see the file comment). */
 export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions): TrainGraph {
-  const { input: inputSym, shape: inputShape } = modelInput(model, WHAT, EAGER_FIX);
+  const { input: inputSym, shape: inputShape } = walk.modelInput(model, WHAT, EAGER_FIX);
   const g = new GraphBuilder();
   const add = g.add.bind(g);
   const tensorName = new Map<number, string>(); // SymbolicTensor id -> graph tensor name
@@ -106,7 +106,7 @@ export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions
   const moving: GraphVariable[] = [];
   /** The placeholder of a trainable variable (its gradient is collected under this name). */
   const param = (layer: tfl.layers.Layer, suffix: string): string | undefined => {
-    const v = findWeight(layer, suffix);
+    const v = walk.findWeight(layer, suffix);
     if (!v) return undefined;
     if (!trainableSet.has(v))
       throw new ModelError(
@@ -121,7 +121,7 @@ export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions
     return params.get(v)!;
   };
   const movingStat = (layer: tfl.layers.Layer, suffix: string): { variable: tfl.LayerVariable; value: string } => {
-    const v = findWeight(layer, suffix)!;
+    const v = walk.findWeight(layer, suffix)!;
     return { variable: v, value: g.placeholder(`var/${v.name}`, v.shape as number[]) };
   };
 
@@ -169,27 +169,20 @@ export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions
     });
     return y;
   };
-  const poolAttrs = (k: [number, number], s: [number, number], padding: string): Record<string, Attr> => ({
-    T,
-    ksize: { ints: [1, k[0], k[1], 1] },
-    strides: { ints: [1, s[0], s[1], 1] },
-    padding: { s: padding },
-    data_format: { s: 'NHWC' },
-  });
 
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     if (cls === 'InputLayer') continue;
-    const { ins, names: xs } = layerInputs(layer, tensorName, WHAT, EAGER_FIX);
+    const { ins, names: xs } = walk.layerInputs(layer, tensorName, WHAT, EAGER_FIX);
     const cfg = layer.getConfig() as Config;
     const base = layer.name;
     const x0 = xs[0]!;
     let out: string;
     switch (cls) {
       case 'Conv2D': {
-        const kernelVar = findWeight(layer, 'kernel')!;
+        const kernelVar = walk.findWeight(layer, 'kernel')!;
         const k = param(layer, 'kernel')!;
-        const attrs = convAttrs(cfg, base, EAGER_FIX);
+        const attrs = walk.convAttrs(cfg, base, EAGER_FIX);
         const y = op(base, 'Conv2D', [x0, k], attrs);
         backward.push(() => {
           const dy = gradOf(y);
@@ -205,23 +198,15 @@ export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions
         break;
       }
       case 'ZeroPadding2D': {
-        const p = cfg['padding'] as [[number, number], [number, number]];
-        out = pad(base, x0, [0, 0, p[0][0], p[0][1], p[1][0], p[1][1], 0, 0]);
+        out = pad(base, x0, walk.zeroPaddings(cfg));
         break;
       }
       case 'BatchNormalization':
       case 'FusedBatchNormalization': {
-        const rank = ins[0]!.rank;
-        const axis = (cfg['axis'] as number) < 0 ? (cfg['axis'] as number) + rank : (cfg['axis'] as number);
-        if (axis !== rank - 1 || rank !== 4)
-          throw new ModelError(
-            `layer '${base}': batch norm over axis ${String(cfg['axis'])} of a rank-${rank} input is not supported: channels last of rank 4 only`,
-            EAGER_FIX,
-          );
-        const [h, w, c] = ins[0]!.shape.slice(1) as number[];
+        const [h, w, c] = walk.batchNormShape(cfg, ins[0]!, base, EAGER_FIX);
         const gamma =
-          param(layer, 'gamma') ?? g.constF(`${base}/ones`, { shape: [c!], values: new Float32Array(c!).fill(1) });
-        const beta = param(layer, 'beta') ?? g.constF(`${base}/zeros`, { shape: [c!], values: new Float32Array(c!) });
+          param(layer, 'gamma') ?? g.constF(`${base}/ones`, { shape: [c], values: new Float32Array(c).fill(1) });
+        const beta = param(layer, 'beta') ?? g.constF(`${base}/zeros`, { shape: [c], values: new Float32Array(c) });
         const empty = g.constF(`${base}/empty`, { shape: [0], values: new Float32Array(0) });
         const common: Record<string, Attr> = {
           T,
@@ -249,7 +234,7 @@ export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions
         });
         // tfjs-layers' update, op for op: moving - (moving - batch) * (1 - momentum), with the biased batch
         // variance (the kernel reports the unbiased one: x (m - 1) / m over m = n * h * w values, x 1 when m = 1).
-        const m = add(`${base}/count`, 'Mul', [batchF, g.scalarF(`${base}/hw`, h! * w!)], { T });
+        const m = add(`${base}/count`, 'Mul', [batchF, g.scalarF(`${base}/hw`, h * w)], { T });
         const one = g.scalarF(`${base}/one`, 1);
         const toBiased = add(
           `${base}/to_biased`,
@@ -278,8 +263,7 @@ export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions
       }
       case 'ReLU':
       case 'FusedReLU':
-        if (cfg['maxValue'] != null)
-          throw new ModelError(`layer '${base}': ReLU with maxValue is not supported by the training graph`, EAGER_FIX);
+        walk.checkPlainRelu(cfg, base, WHAT, EAGER_FIX);
         out = relu(base, x0);
         break;
       case 'Activation':
@@ -297,20 +281,14 @@ export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions
         break;
       }
       case 'PadShortcut': {
-        const stride = cfg['stride'] as number;
+        const { stride, paddings } = walk.padShortcut(cfg, ins[0]!);
         out = x0;
-        if (stride > 1) out = maxPool(`${base}/subsample`, out, poolAttrs([1, 1], [stride, stride], 'VALID'));
-        const extra = (cfg['outChannels'] as number) - ins[0]!.shape[3]!;
-        if (extra > 0) {
-          const before = extra >> 1;
-          out = pad(base, out, [0, 0, 0, 0, 0, 0, before, extra - before]);
-        }
+        if (stride > 1) out = maxPool(`${base}/subsample`, out, walk.poolAttrs([1, 1], [stride, stride], 'VALID'));
+        if (paddings) out = pad(base, out, paddings);
         break;
       }
       case 'MaxPooling2D': {
-        const k = pair(cfg['poolSize'], 'poolSize', base, EAGER_FIX);
-        const s = pair(cfg['strides'] ?? cfg['poolSize'], 'strides', base, EAGER_FIX);
-        out = maxPool(base, x0, poolAttrs(k, s, String(cfg['padding']).toUpperCase()));
+        out = maxPool(base, x0, walk.maxPoolingAttrs(cfg, base, EAGER_FIX));
         break;
       }
       case 'GlobalAveragePooling2D': {
@@ -350,11 +328,7 @@ export function trainingGraph(model: tfl.LayersModel, options: TrainGraphOptions
         break;
       }
       case 'Dense': {
-        if (ins[0]!.rank !== 2)
-          throw new ModelError(
-            `layer '${base}': Dense on a rank-${ins[0]!.rank} input is not supported: rank 2 only`,
-            EAGER_FIX,
-          );
+        walk.checkDenseInput(ins[0]!, base, EAGER_FIX);
         const k = param(layer, 'kernel')!;
         const y = op(base, 'MatMul', [x0, k], { T, transpose_a: { b: false }, transpose_b: { b: false } });
         backward.push(() => {
