@@ -49,12 +49,12 @@ What it measures (medians over the repetitions, with their range):
   methods  each policy's select seconds per epoch and observe seconds per sample at the protocol's N and epochs
 These are exactly a run's recorded training cost (training, data loading, selection, scoring); evaluation and
 checkpoint writes are not part of it and are not measured. The file records the CPU, the oneDNN state and the
-training step.
+training step: set TF_ENABLE_ONEDNN_OPTS and --train-step as the runs it will price had them.
 
 ${runFlagsHelp()}`,
   examples: [
     'dp probe-cost --dataset fashion-mnist --model cnn-small --epochs 20 --out results/fmnist-cost.json',
-    'TF_ENABLE_ONEDNN_OPTS=1 dp probe-cost --dataset cifar10-jpeg --model resnet20 --epochs 80 --batch-size 128 --out results/cifar10-resnet20-cost.json',
+    'dp probe-cost --dataset cifar10-jpeg --model resnet20 --epochs 80 --batch-size 128 --out results/cifar10-resnet20-cost.json   # oneDNN as the runs had it (TF_ENABLE_ONEDNN_OPTS)',
   ],
   flags: {
     ...RUN_FLAGS,

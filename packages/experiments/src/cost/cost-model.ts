@@ -6,7 +6,10 @@ import { ExperimentError } from '../errors.js';
 import type { RunSummary } from '../run/summary.js';
 import { FREE_METHOD, priceEpochs, type MethodPrice, type PriceConstants } from './price.js';
 
-/** A measured constant: the median over the probe's repetitions, and their lowest and highest values. */
+/**
+ * A measured constant: the median over the probe's repetitions (priced; at least 0), and their lowest and highest
+ * values as measured.
+ */
 export interface Measured {
   value: number;
   min: number;
@@ -65,9 +68,10 @@ export interface CostModel {
 }
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+/** A measured value: its median (what is priced) >= 0; its range as measured (a noisy small constant may dip below 0). */
 const isMeasured = (x: unknown): x is Measured => {
   const m = x as Measured | null;
-  return !!m && typeof m === 'object' && [m.value, m.min, m.max].every((v) => isNum(v) && v >= 0) && isNum(m.n);
+  return !!m && typeof m === 'object' && isNum(m.value) && m.value >= 0 && isNum(m.min) && isNum(m.max) && isNum(m.n);
 };
 
 /** Read and check a cost model file; bad input is an ExperimentError naming the file and what is wrong. */

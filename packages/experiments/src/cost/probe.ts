@@ -123,8 +123,8 @@ export async function probeCost(cfg: RunConfig, pair: DatasetPair, opts: ProbeOp
   const sample = measured(perSample);
   // Timing noise can make a small constant come out below 0: it is priced as 0 (the range keeps what was measured).
   const epoch = measured(perEpoch);
-  const firstRaw = secs[0]! - (epoch.value + sample.value * small);
-  const clamp = (m: typeof sample) => ({ ...m, value: Math.max(0, m.value), min: Math.max(0, m.min) });
+  const firstRaw = secs[0]! - (Math.max(0, epoch.value) + sample.value * small);
+  const clamp = (m: typeof sample) => ({ ...m, value: Math.max(0, m.value) });
   const methods = opts.methods ?? [];
   say(`timing ${methods.length} methods' selection and scoring at N = ${n}, ${cfg.epochs} epochs`);
   const costs = timePolicies(
