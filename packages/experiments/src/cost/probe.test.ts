@@ -76,7 +76,7 @@ describe('probeCost', () => {
     }
     expect(['compiled', 'eager']).toContain(model.machine.trainStep);
     expect(model.machine.cpu).toBeTruthy();
-  }, 120_000);
+  }, 300_000);
 
   it('writes a file that reads back as the same cost model', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'dp-probe-')), 'cost.json');
