@@ -45,5 +45,8 @@ for seed in ${SEEDS//,/ }; do
     dp bench --results "$R" --runs-dir "$RUNS" "${COMMON[@]}" --seeds "$seed" --policies importance --ratios "$ratio"
   done
 done
-# Raw costs and, beside them, costs at the full-data run's machine speed (the sweep spans sessions; dp report --help).
-dp report "$R" --out results/cifar10-resnet20 --title 'CIFAR-10 (JPEG) · resnet20' --adjust-machine-speed
+# Raw costs and, beside them, costs at the full-data run's machine speed (the sweep spans sessions; dp report --help),
+# and, once the quiet cost probe is committed (results/cifar10-cost-probe.sh), every run priced at one machine speed.
+COST=results/cifar10-resnet20-cost.json
+dp report "$R" --out results/cifar10-resnet20 --title 'CIFAR-10 (JPEG) · resnet20' --adjust-machine-speed \
+  $([ -f "$COST" ] && echo --cost-model "$COST")

@@ -8,14 +8,15 @@
 // @dp/experiments' own (the same summarize / pairedDifference as `dp report`): final accuracy mean ± sample std over
 // seeds, paired differences by seed with a 95% Student t interval (* when it excludes 0), the share of the data
 // really trained, and the speed-up against full data at the full-data runs' machine speed (dp report
-// --adjust-machine-speed's "adj. speed-up").
+// --adjust-machine-speed's "adj. speed-up"). A spec's `costModel` (a `dp probe-cost` JSON) adds the column
+// "speed-up (1 machine)" (dp report --cost-model's: every run priced at one machine speed) once that file exists.
 //
 //   node scripts/readme-tables.mjs           # rewrite the tables in place
 //   node scripts/readme-tables.mjs --check   # exit 1 if a table differs from what the results files give
 // (DP_README_TABLE_FILES=a.md,b.md: other Markdown files than README.md and results/README.md.)
 //
 // Needs the built packages (npm run build).
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +28,7 @@ if (unknown.length) {
   process.exit(2);
 }
 // Loaded after the arguments are checked: @dp/experiments brings the training stack with it (seconds to load).
-const { collectRuns, pairedDifference, summarize } = await import('@dp/experiments');
+const { collectRuns, pairedDifference, readCostModel, summarize } = await import('@dp/experiments');
 
 /** A row: the method (policy, ratio, options that differ from its defaults) and how the table names it. */
 const row = (policy, ratio, label, extra = {}) => ({ policy, ratio, label, options: {}, ...extra });
@@ -90,7 +91,9 @@ const SPECS = {
     results: 'results/cifar10-resnet20.jsonl',
     epochs: 80,
     accuracy: 'test acc (%)',
-    columns: ['seeds', 'data', 'acc', 'vsFull', 'vsEqualSteps', 'vsRandom', 'speedup', 'published'],
+    columns: ['seeds', 'data', 'acc', 'vsFull', 'vsEqualSteps', 'vsRandom', 'speedup', 'pricedSpeedup', 'published'],
+    // The quiet probe of this protocol (dp probe-cost): the pricedSpeedup column appears once it is committed.
+    costModel: 'results/cifar10-resnet20-cost.json',
     // published: the drop a paper reports for ResNet-18 on CIFAR-10 (full data 95.6%), one run per cell: random,
     // ε-greedy and UCB as later papers' tables give them (InfoBatch's Table 1, OrderDP's), InfoBatch its own Table 1,
     // RePB its own (95.4 / 94.9). Other model, epochs and data: only the drops compare.
@@ -125,6 +128,7 @@ const HEAD = {
   vsEqualSteps: 'Δ vs equal steps',
   vsRandom: 'Δ vs random',
   speedup: 'speed-up (adj.)',
+  pricedSpeedup: 'speed-up (1 machine)',
   published: 'published ResNet-18 Δ',
 };
 
@@ -153,19 +157,23 @@ function table(name) {
   const spec = SPECS[name];
   if (!spec) throw new Error(`no table spec named "${name}" (known: ${Object.keys(SPECS).join(', ')})`);
   // Filtered after summarize: an equal-steps run trains fewer epochs and stands for the E-epoch setting it matches.
-  const ms = summarize(collectRuns([join(root, spec.results)])).filter((m) => m.epochs === spec.epochs);
+  const costPath = spec.costModel && join(root, spec.costModel);
+  const costModel = costPath && existsSync(costPath) ? readCostModel(costPath) : undefined;
+  const columns = spec.columns.filter((c) => c !== 'pricedSpeedup' || costModel);
+  const runs = collectRuns([join(root, spec.results)]);
+  const ms = summarize(runs, costModel ? { costModel } : {}).filter((m) => m.epochs === spec.epochs);
   const find = (policy, ratio, options = {}) =>
     ms.find((m) => m.policy === policy && (policy === 'full' || m.pruneRatio === ratio) && sameOptions(m, options));
   const full = find('full', 0);
-  const head = ['method @ ratio', ...spec.columns.map((c) => (c === 'acc' ? spec.accuracy : HEAD[c]))];
+  const head = ['method @ ratio', ...columns.map((c) => (c === 'acc' ? spec.accuracy : HEAD[c]))];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---|').join('')}`];
   for (const r of spec.rows) {
     const variants = [r.options, ...(r.or ? [r.or] : [])].map((o) => find(r.policy, r.ratio, o));
     if (variants.some((m) => !m)) continue; // not run yet: the table grows as the campaign lands
-    const cells = variants.map((m) => rowCells(spec, r, m, full, find));
+    const cells = variants.map((m) => rowCells(columns, r, m, full, find));
     // Two variants side by side: 'a / b' per cell, once where both are the same share of data.
     const joined = cells[0].map((c, i) =>
-      spec.columns[i] === 'data' && cells.every((cs) => cs[i] === c) ? c : cells.map((cs) => cs[i]).join(' / '),
+      columns[i] === 'data' && cells.every((cs) => cs[i] === c) ? c : cells.map((cs) => cs[i]).join(' / '),
     );
     lines.push(`| ${r.label} | ${joined.join(' | ')} |`);
   }
@@ -173,9 +181,9 @@ function table(name) {
 }
 
 /** One method's cells, in the spec's column order. */
-function rowCells(spec, r, m, full, find) {
+function rowCells(columns, r, m, full, find) {
   const n = m.seeds.length;
-  return spec.columns.map((c) => {
+  return columns.map((c) => {
     switch (c) {
       case 'seeds':
         return String(n);
@@ -199,6 +207,8 @@ function rowCells(spec, r, m, full, find) {
         const s = m.adjustedSpeedup ?? m.speedup;
         return s === undefined ? '–' : `${s.toFixed(2)}×`;
       }
+      case 'pricedSpeedup':
+        return m.pricedSpeedup === undefined ? '–' : `${m.pricedSpeedup.toFixed(2)}×`;
       case 'published':
         return r.published ?? '–';
       default:

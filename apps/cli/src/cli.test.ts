@@ -60,7 +60,7 @@ describe('dp', () => {
     const typo = dp('trian');
     expect(typo.code).toBe(2);
     expect(typo.stderr).toEqual([
-      "dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, launch, bench, score, report, doctor, setup-backend (dp --help)",
+      "dp: error: unknown command 'trian'; fix: did you mean `dp train`? use one of compare, train, launch, bench, score, report, probe-cost, doctor, setup-backend (dp --help)",
     ]);
     expect(dp('xyzzy').stderr[0]).not.toMatch(/did you mean/);
     expect(dp('constructor').stderr[0]).toMatch(/^dp: error: unknown command 'constructor'/);

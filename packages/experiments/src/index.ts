@@ -162,3 +162,19 @@ export {
 } from './report/summarize.js';
 export { Z975, tQuantile975 } from './report/t-quantile.js';
 export { plots, writeReport } from './report/write.js';
+
+export {
+  checkCostModel,
+  costModelKey,
+  methodPrice,
+  priceConstants,
+  pricedRunCost,
+  readCostModel,
+  type CostModel,
+  type CostProtocol,
+  type Measured,
+  type MethodCost,
+} from './cost/cost-model.js';
+export { FREE_METHOD, priceEpochs, type MethodPrice, type PriceConstants } from './cost/price.js';
+export { methodSpecs, timePolicies, type MethodSpec, type PolicyProtocol } from './cost/policy-cost.js';
+export { probeCost, probeEpochSizes, type ProbeOptions } from './cost/probe.js';

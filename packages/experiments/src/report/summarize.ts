@@ -2,6 +2,7 @@ import type { RunSummary } from '../run/summary.js';
 import { DEFAULTS, NOT_FINGERPRINTED } from '../config/config.js';
 import { EQUAL_STEPS } from '../config/equal-steps.js';
 import { consumesScoreFile, roleOf } from '../config/methods.js';
+import { checkCostModel, pricedRunCost, type CostModel } from '../cost/cost-model.js';
 import { groupMachineSpeed, relativeMachineSpeed } from './machine.js';
 import { effectiveOptions } from './options.js';
 
@@ -41,6 +42,10 @@ export interface MethodSummary {
   adjustedCost?: { mean: number; std: number };
   /** Full-data adjusted cost / this adjusted cost. */
   adjustedSpeedup?: number;
+  /** Mean cost of the runs priced at one machine speed with a cost model (cost/cost-model.ts), when one is given. */
+  pricedCost?: number;
+  /** Full-data priced cost / this priced cost: the speed-up at one machine speed. */
+  pricedSpeedup?: number;
   /** Mean test accuracy per epoch (epochs without evaluation are null). */
   accuracyPerEpoch: (number | null)[];
   /** Fraction of samples selected in exactly e epochs, e = 0..epochs (mean over seeds). */
@@ -203,8 +208,16 @@ export function markdownTable(head: string[], cells: string[][]): string {
 /** Group runs by method and compute means, spreads, speed-ups and accuracy changes against full data. */
 export function summarize(
   given: RunSummary[],
-  { onWarning = () => {} }: { onWarning?: (message: string) => void } = {},
+  {
+    onWarning = () => {},
+    costModel,
+  }: {
+    onWarning?: (message: string) => void;
+    /** Price every run with this cost model (`pricedCost`, `pricedSpeedup`); runs of another protocol are refused. */
+    costModel?: CostModel;
+  } = {},
 ): MethodSummary[] {
+  if (costModel) checkCostModel(costModel, given);
   const runs = given.map(asMethodRun);
   // Runs of one method: same setting, policy, ratio, score file and effective options (an option spelled out at its
   // default value, e.g. epsilon=0.1, is the same method as the default). One run per seed: a repeat of a seed is
@@ -284,8 +297,19 @@ export function summarize(
   const withFull = out
     .map((m) => ({ m, full: out.find((f) => isFullData(f) && setting(f.runs[0]!) === setting(m.runs[0]!)) }))
     .sort((a, b) => Number(isFullData(b.m)) - Number(isFullData(a.m)));
+  const unpriced = new Set<string>();
+  if (costModel)
+    for (const m of out) {
+      const costs = m.runs.map((r) => pricedRunCost(costModel, r, m.policy, m.options, (p) => unpriced.add(p)));
+      m.pricedCost = costs.reduce((a, b) => a + b, 0) / costs.length;
+    }
+  if (unpriced.size)
+    onWarning(
+      `the cost model${costModel?.source ? ` ${costModel.source}` : ''} has no selection / scoring time for ${[...unpriced].join(', ')}: priced without it (policies cost well under 1% of a step); fix: dp probe-cost --policies ${[...unpriced].join(',')}`,
+    );
   for (const { m, full } of withFull) {
     if (!full) continue;
+    if (m.pricedCost !== undefined && full.pricedCost !== undefined) m.pricedSpeedup = full.pricedCost / m.pricedCost;
     m.speedup = full.cost.mean / m.cost.mean;
     m.accuracyChange = 100 * (m.accuracy.mean - full.accuracy.mean);
     const speeds = relativeMachineSpeed(m.runs, full.runs);
@@ -324,6 +348,8 @@ export function machineSpeedRange(ms: MethodSummary[]): [number, number] | undef
 export interface TableOptions {
   /** Add the machine-speed and adjusted speed-up columns (see machine.ts). */
   adjustForMachine?: boolean;
+  /** Add the "speed-up (1 machine)" column (the summaries' pricedSpeedup; cost/cost-model.ts). */
+  priced?: boolean;
 }
 
 /** The comparison of finished runs as a Markdown table (also readable as plain text in a terminal). */
@@ -332,7 +358,10 @@ export function comparisonTable(runs: RunSummary[], opts: TableOptions = {}): st
 }
 
 /** The comparison table of already summarised runs. */
-export function summaryTable(ms: MethodSummary[], { adjustForMachine = false }: TableOptions = {}): string {
+export function summaryTable(
+  ms: MethodSummary[],
+  { adjustForMachine = false, priced = false }: TableOptions = {},
+): string {
   const times = (x: number | undefined) => (x !== undefined ? `${x.toFixed(2)}×` : 'n/a');
   const rows = ms.map((m) => [
     m.label,
@@ -343,6 +372,7 @@ export function summaryTable(ms: MethodSummary[], { adjustForMachine = false }: 
     pm(m.cost, m.seeds.length, (x) => `${x.toFixed(1)} s`),
     times(m.speedup),
     ...(adjustForMachine ? [times(m.machineSpeed), times(m.adjustedSpeedup)] : []),
+    ...(priced ? [times(m.pricedSpeedup)] : []),
     m.accuracyChange !== undefined ? `${m.accuracyChange >= 0 ? '+' : ''}${m.accuracyChange.toFixed(2)} pp` : 'n/a',
     !prunes(m) ? '–' : `${pct(m.flippedShare)} (${(100 * m.flipChance).toFixed(0)}%)`,
   ]);
@@ -360,6 +390,7 @@ export function summaryTable(ms: MethodSummary[], { adjustForMachine = false }: 
     'training cost',
     'speed-up',
     ...(adjustForMachine ? ['machine', 'adj. speed-up'] : []),
+    ...(priced ? ['speed-up (1 machine)'] : []),
     'acc change',
     'flipped (chance)',
   ];

@@ -4,6 +4,7 @@ import type { RunSummary } from '../run/summary.js';
 import { writeFileAtomic } from '../fs.js';
 import { barChart, esc, lineChart, type Series } from './svg.js';
 import { MACHINE_KEY } from './machine.js';
+import { costModelKey, type CostModel } from '../cost/cost-model.js';
 import { methodStyles } from './styles.js';
 import { ratioTableKey, ratioTables } from './pivot.js';
 import {
@@ -199,11 +200,19 @@ export function writeReport(
     title = 'dp report',
     adjustForMachine = false,
     onWarning,
-  }: { title?: string; adjustForMachine?: boolean; onWarning?: (message: string) => void } = {},
+    costModel,
+  }: {
+    title?: string;
+    adjustForMachine?: boolean;
+    onWarning?: (message: string) => void;
+    /** Price every run at one machine speed with this cost model (a "speed-up (1 machine)" column). */
+    costModel?: CostModel;
+  } = {},
 ): { markdown: string; html: string; summaries: MethodSummary[]; table: string } {
+  const ms = summarize(runs, { ...(onWarning ? { onWarning } : {}), ...(costModel ? { costModel } : {}) });
   mkdirSync(dir, { recursive: true });
-  const ms = summarize(runs, onWarning ? { onWarning } : {});
-  const table = summaryTable(ms, { adjustForMachine });
+  const table = summaryTable(ms, { adjustForMachine, priced: costModel !== undefined });
+  const pricedKey = costModel ? costModelKey(costModel) : undefined;
   const figs = plots(ms, { adjustForMachine });
   // Worth a second view only when some method was run at more than one ratio.
   const byRatio =
@@ -220,6 +229,7 @@ export function writeReport(
     table,
     '',
     ...(adjustForMachine ? [MACHINE_KEY, ''] : []),
+    ...(pricedKey ? [pricedKey, ''] : []),
     PAIRED_HEADING,
     '',
     PAIRED_KEY,
@@ -255,7 +265,7 @@ figure{margin:1.5rem 0}figcaption{font-size:13px;color:#555;max-width:640px}svg{
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p>Generated from ${runs.length} run(s). Training cost = training + data loading + selection + scoring seconds (evaluation excluded); speed-up = full-data cost / method cost, both measured; ± = sample standard deviation over seeds (n − 1); acc change = method mean − full-data mean, each over all its seeds; flipped = share of samples whose selection changed between consecutive epochs (in brackets: by chance, for uniformly random subsets of the same sizes).</p>
-${htmlTable(table)}${adjustForMachine ? `\n<p>${esc(MACHINE_KEY)}</p>` : ''}
+${htmlTable(table)}${adjustForMachine ? `\n<p>${esc(MACHINE_KEY)}</p>` : ''}${pricedKey ? `\n<p>${esc(pricedKey)}</p>` : ''}
 <h2>${esc(PAIRED_HEADING.slice(3))}</h2>
 <p>${esc(PAIRED_KEY)}</p>
 <p>${esc(paired.resolution)}</p>
