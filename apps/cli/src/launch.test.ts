@@ -266,7 +266,7 @@ describe('dp train --startup-timeout S: how long a TF_CONFIG worker waits for th
       const dir = join(mkdtempSync(join(tmpdir(), 'dp-startup-')), 'never');
       const ports = await freePorts(2);
       const TF_CONFIG = localTfConfig(ports, 0);
-      // The test's own timeout (120 s) is far below the 300 s default: it passes only if the flag is applied.
+      // The test's own timeout (240 s) is below the 300 s default: it passes only if the flag is applied.
       const alone = await dp([...KILL, '--startup-timeout', '3', '--out', dir], undefined, { TF_CONFIG });
       expect(alone.code, alone.stderr).not.toBe(0);
       expect(alone.stderr).toMatch(
@@ -277,7 +277,7 @@ describe('dp train --startup-timeout S: how long a TF_CONFIG worker waits for th
       );
       expect(existsSync(dir)).toBe(false);
     },
-    120_000,
+    240_000,
   );
 });
 
