@@ -292,5 +292,29 @@ describe('the packed packages, outside the repository', () => {
       expect(r.status, r.stderr).toBe(0);
       expect(existsSync(file)).toBe(true);
     });
+
+    it("dp train keeps the plug-in's top-scored half (--policy static --score-file)", () => {
+      const out = join(dir, 'runs', 'static-entropy');
+      const r = dp(
+        'train',
+        '--policy',
+        'static',
+        '--score-file',
+        join(dir, 'entropy.dpscore'),
+        '--prune-ratio',
+        '0.5',
+        '--epochs',
+        '1',
+        '--train-subset',
+        '256',
+        '--test-subset',
+        '128',
+        '--out',
+        out,
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/policy static/);
+      expect(readFileSync(join(out, 'config.json'), 'utf8')).toContain('entropy.dpscore');
+    });
   });
 });
