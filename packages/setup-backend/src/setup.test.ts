@@ -17,7 +17,7 @@ describe('setupBackend', () => {
       summary: expect.stringMatching(/^@dp\/distributed addon (already )?built/),
     });
     expect(lines.at(-1)).toBe(r.distributed?.ok && r.distributed.summary);
-  });
+  }, 300_000); // two child processes load TensorFlow (the binding's probe, the addon's): slow on a loaded machine
 
   it("names the mirror tfjs-node's install script will use, in that script's order", () => {
     expect(mirrorOf({})).toBe('https://storage.googleapis.com/');
