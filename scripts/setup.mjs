@@ -12,12 +12,12 @@
 //   3. offline route: libtensorflow from the `tensorflow-cpu` wheel on the configured pip index
 //      (TF_C/TFE_C API in libtensorflow_cc.so.2), linked into tfjs-node's deps/ folder, binding built with node-gyp;
 //   4. otherwise a loud warning: training commands then refuse to run unless given --allow-cpu.
+// Then @dp/distributed's addon (multi-worker training), built by the same step against the same libtensorflow.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setupDistributed } from '../packages/distributed/scripts/build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -96,6 +96,15 @@ let nativeReady = false;
     const r = setupBackend({ from: root, gpu: GPU, log: (line) => say(line) });
     summary.push(['native backend', r.summary]);
     nativeReady = true;
+    // @dp/distributed's addon, built by setupBackend against the same libtensorflow (packages/distributed/scripts).
+    if (r.distributed?.ok) summary.push(['distributed', r.distributed.summary]);
+    else if (r.distributed) {
+      warn(r.distributed.error.message.split('\n'));
+      summary.push([
+        'distributed',
+        'addon NOT AVAILABLE (see warning above): multi-worker training will refuse to start',
+      ]);
+    }
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     warn([
@@ -107,7 +116,7 @@ let nativeReady = false;
   }
 }
 
-setupDistributed({ tfjsPkg, nativeReady, done, warn }); // @dp/distributed's addon, same libtensorflow
+if (!nativeReady) done('distributed', 'addon not built: no native TensorFlow backend to build it against');
 
 // ---------------------------------------------------------------- 3. Debian packages: dataset, report browser
 /** apt-get install on Debian/Ubuntu as root or with password-less sudo; returns false where that is not possible. */

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts, nativeStatus } from '@dp/distributed';
+import { freePorts, localTfConfig, nativeStatus } from '@dp/distributed';
 import { readCheckpoint } from '@dp/trainer';
 import { describe, expect, it } from 'vitest';
 
@@ -229,10 +229,7 @@ describe('dp launch: Ctrl-C is a collective decision', () => {
     async () => {
       const dir = join(mkdtempSync(join(tmpdir(), 'dp-join-int-')), 'never');
       const ports = await freePorts(2);
-      const TF_CONFIG = JSON.stringify({
-        cluster: { worker: ports.map((p) => `127.0.0.1:${p}`) },
-        task: { type: 'worker', index: 0 },
-      });
+      const TF_CONFIG = localTfConfig(ports, 0);
       let out = '';
       const alone = dp([...KILL, '--out', dir], undefined, { TF_CONFIG }, (o) => (out = o));
       await until(() => /run directory: /.test(out));
@@ -248,6 +245,39 @@ describe('dp launch: Ctrl-C is a collective decision', () => {
       expect(existsSync(dir)).toBe(false);
     },
     300_000,
+  );
+});
+
+describe('dp train --startup-timeout S: how long a TF_CONFIG worker waits for the others to start', () => {
+  it('a value that is not a number of seconds in [0.1, 86400] is refused before anything loads', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dp-startup-bad-')), 'never');
+    const r = await dp([...KILL, '--startup-timeout', '0', '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'dp: error: --startup-timeout = "0" is invalid: expected a number of seconds in [0.1, 86400]; fix: pass e.g. --startup-timeout 60 (default 300: how long joining the cluster waits for every worker to start)\n',
+    );
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it.skipIf(!run)(
+    'a peer that never starts: the worker stops after S seconds (not 5 minutes), naming it, writing nothing' + reason,
+    async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'dp-startup-')), 'never');
+      const ports = await freePorts(2);
+      const TF_CONFIG = localTfConfig(ports, 0);
+      // The test's own timeout (240 s) is below the 300 s default: it passes only if the flag is applied.
+      const alone = await dp([...KILL, '--startup-timeout', '3', '--out', dir], undefined, { TF_CONFIG });
+      expect(alone.code, alone.stderr).not.toBe(0);
+      expect(alone.stderr).toMatch(
+        new RegExp(
+          `^dp: error: .*worker 1 of 2 \\(/job:worker/replica:0/task:1 at 127\\.0\\.0\\.1:${ports[1]}\\) is down.*start-up barrier`,
+          'm',
+        ),
+      );
+      expect(existsSync(dir)).toBe(false);
+    },
+    240_000,
   );
 });
 

@@ -4,7 +4,9 @@
 // share one TensorFlow in a process. Idempotent: an addon newer than its sources that loads is kept.
 //
 //   node packages/distributed/scripts/build.mjs          build (or check) and print what was done; exit 1 on failure
-//   import { setupDistributed } from '.../build.mjs'     the set-up's step (scripts/setup.mjs)
+//   node .../build.mjs --tfjs-dir DIR                    against the tfjs-node installed in DIR (its deps/ folder)
+// The set-up runs it (@dp/setup-backend, after the tfjs-node binding works): `npm run setup` in the repository,
+// `npx dp setup-backend` in a project that installed the packages, where it ships in node_modules/@dp/distributed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,14 +21,19 @@ const BUILT_AGAINST = join(nativeDir, 'build', 'tensorflow-dir.txt');
 const SOURCES = ['collective.cc', 'binding.gyp'].map((f) => join(nativeDir, f));
 // The C API the addon calls; missing from a libtensorflow older than 2.4.
 const SYMBOLS = ['TFE_EnableCollectiveOps', 'TFE_CollectiveOpsCheckPeerHealth', 'TFE_AbortCollectiveOps'];
+// Installed from a tarball or the registry (node_modules/@dp/distributed): the set-up is `npx dp setup-backend`.
+const INSTALLED = pkgDir.split(/[\\/]/).includes('node_modules');
+const SETUP = INSTALLED ? 'npx dp setup-backend' : 'npm run setup';
+const REBUILD = INSTALLED ? SETUP : 'node packages/distributed/scripts/build.mjs';
 
-/** The tfjs-node deps/ folder: include/tensorflow/c and lib/libtensorflow*.so. */
-function tensorflowDir(tfjsPkg) {
-  let tfjsDir;
-  try {
-    tfjsDir = dirname(createRequire(join(pkgDir, 'package.json')).resolve(`${tfjsPkg}/package.json`));
-  } catch {
-    throw new Error(`${tfjsPkg} is not installed; fix: run \`npm run setup\``);
+/** The tfjs-node deps/ folder (include/tensorflow/c and lib/libtensorflow*.so) of `tfjsDir`, else of the one resolved. */
+function tensorflowDir(tfjsPkg, tfjsDir) {
+  if (!tfjsDir) {
+    try {
+      tfjsDir = dirname(createRequire(join(pkgDir, 'package.json')).resolve(`${tfjsPkg}/package.json`));
+    } catch {
+      throw new Error(`${tfjsPkg} is not installed; fix: run \`${SETUP}\``);
+    }
   }
   const dir = join(tfjsDir, 'deps');
   const header = join(dir, 'include', 'tensorflow', 'c', 'c_api_experimental.h');
@@ -34,14 +41,14 @@ function tensorflowDir(tfjsPkg) {
   for (const f of [header, lib]) {
     if (!existsSync(f))
       throw new Error(
-        `${f} does not exist (the tfjs-node binding has no libtensorflow to share); fix: run \`npm run setup\` so that it builds the native backend first`,
+        `${f} does not exist (the tfjs-node binding has no libtensorflow to share); fix: run \`${SETUP}\` so that it builds the native backend first`,
       );
   }
   const text = readFileSync(header, 'utf8');
   const missing = SYMBOLS.filter((s) => !text.includes(s));
   if (missing.length)
     throw new Error(
-      `${header} lacks ${missing.join(', ')} (libtensorflow too old for collective ops); fix: run \`npm run setup\` with the offline route (DP_TF_WHEEL=tensorflow-cpu==2.21.0)`,
+      `${header} lacks ${missing.join(', ')} (libtensorflow too old for collective ops, such as the 2.9.1 tfjs-node's install script downloads); fix: delete ${dir} and run \`${SETUP}${INSTALLED ? ' --offline' : ''}\` (the offline route: libtensorflow from the tensorflow-cpu==2.21.0 wheel)`,
     );
   return dir;
 }
@@ -106,14 +113,15 @@ const upToDate = (tfDir) =>
  * Builds the addon unless an up-to-date one loads. Returns what was done; throws an Error whose message ends with
  * the fix.
  */
-export function buildDistributedAddon({ tfjsPkg = '@tensorflow/tfjs-node', quiet = true } = {}) {
-  const tfDir = tensorflowDir(tfjsPkg);
+export function buildDistributedAddon({ tfjsPkg = '@tensorflow/tfjs-node', tfjsDir, quiet = true } = {}) {
+  const tfDir = tensorflowDir(tfjsPkg, tfjsDir);
   if (upToDate(tfDir) && !loadError()) return `already built (${ADDON})`;
   const [cmd, ...pre] = nodeGyp();
+  const nodedir = localNodedir();
   const r = spawnSync(cmd, [...pre, 'rebuild', '--directory', nativeDir], {
     encoding: 'utf8',
     stdio: quiet ? 'pipe' : 'inherit',
-    env: { ...process.env, ...localNodedir(), DP_TF_DIR: tfDir },
+    env: { ...process.env, ...nodedir, DP_TF_DIR: tfDir },
   });
   if (r.status !== 0) {
     const lines = `${r.stdout ?? ''}${r.stderr ?? ''}`
@@ -122,35 +130,23 @@ export function buildDistributedAddon({ tfjsPkg = '@tensorflow/tfjs-node', quiet
       .slice(0, 8)
       .join('\n');
     throw new Error(
-      `node-gyp could not build ${nativeDir}:\n${lines}\nfix: install a C++17 compiler, make and python3 (Debian: apt-get install build-essential python3), then run \`node packages/distributed/scripts/build.mjs\``,
+      `node-gyp could not build ${nativeDir}:\n${lines}\nfix: install a C++17 compiler, make and python3 (Debian: apt-get install build-essential python3)${process.env.npm_config_nodedir || nodedir.npm_config_nodedir ? '' : ` and Node.js ${process.version}'s headers (none beside this Node, so node-gyp downloads them from nodejs.org: give it access, or install them and set npm_config_nodedir)`}, then run \`${REBUILD}\``,
     );
   }
   const err = loadError();
   if (!err) writeFileSync(BUILT_AGAINST, tfDir);
   if (err)
     throw new Error(
-      `the addon built but does not load: ${err}; fix: run \`npm run setup\` again (libtensorflow in ${tfDir}/lib must export ${SYMBOLS.join(', ')})`,
+      `the addon built but does not load: ${err}; fix: run \`${SETUP}\` again (libtensorflow in ${tfDir}/lib must export ${SYMBOLS.join(', ')})`,
     );
   return `built against the libtensorflow in ${tfDir}`;
 }
 
-/** The set-up's step: report through its done/warn; never fails the set-up (multi-worker training needs it, nothing else). */
-export function setupDistributed({ tfjsPkg, nativeReady, done, warn }) {
-  if (!nativeReady) {
-    done('distributed', 'addon not built: no native TensorFlow backend to build it against');
-    return;
-  }
-  try {
-    done('distributed', `@dp/distributed addon ${buildDistributedAddon({ tfjsPkg })}`);
-  } catch (e) {
-    warn([`The @dp/distributed addon (multi-worker training) could not be built:`, ...e.message.split('\n')]);
-    done('distributed', 'addon NOT AVAILABLE (see warning above): multi-worker training will refuse to start');
-  }
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const at = process.argv.indexOf('--tfjs-dir');
+  const tfjsDir = at > 0 ? process.argv[at + 1] : undefined;
   try {
-    console.log(`[dp/distributed] addon ${buildDistributedAddon({ quiet: false })}`);
+    console.log(`[dp/distributed] addon ${buildDistributedAddon({ tfjsDir, quiet: !!tfjsDir })}`);
   } catch (e) {
     console.error(`[dp/distributed] error: ${e.message}`);
     process.exit(1);

@@ -16,6 +16,7 @@ export { DistributedError, DpError, isDpError, type DpErrorDetails } from './err
 export { GradientAverager, type Reducer } from './average-gradients.js';
 export { fusedLayout, packArrays, unpackArrays, type FusedLayout, type NamedArray } from './fused-buffer.js';
 export { joinFromEnvironment } from './join-environment.js';
+export { DEFAULT_STARTUP_TIMEOUT_S, startupTimeoutMs } from './startup-timeout.js';
 export {
   freePorts,
   launchLocal,

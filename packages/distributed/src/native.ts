@@ -33,7 +33,11 @@ const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ADDON_PATH = join(PACKAGE_DIR, 'native', 'build', 'Release', 'dp_collective.node');
 /** The script that builds the addon: packages/distributed/scripts in the repository, the installed package's otherwise. */
 const BUILD_SCRIPT = join(PACKAGE_DIR, 'scripts', 'build.mjs');
-const BUILD_FIX = `build it with \`node ${BUILD_SCRIPT}\` once the native backend is set up (\`npx dp setup-backend\`)`;
+/** Installed from a tarball or the registry (node_modules/@dp/distributed) rather than this repository. */
+const INSTALLED = PACKAGE_DIR.split(/[\\/]/).includes('node_modules');
+const BUILD_FIX = INSTALLED
+  ? 'run `npx dp setup-backend` (it builds this addon with node-gyp once the native backend works)'
+  : `run \`npm run setup\`, or build it alone with \`node ${BUILD_SCRIPT}\``;
 
 let cached: NativeCollective | undefined;
 

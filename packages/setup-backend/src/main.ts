@@ -7,12 +7,16 @@ export function usage(prog: string): string {
   return `Usage: ${prog} [--gpu] [--offline] [--wheel SPEC] [--cache-dir DIR] [--from DIR]
 
 Builds the native TensorFlow backend (@tensorflow/tfjs-node) of this project, for a project that installed it with
---ignore-scripts or whose install script failed offline. Idempotent: a second run checks and rebuilds nothing.
+--ignore-scripts or whose install script failed offline, then @dp/distributed's native addon (multi-worker training)
+where that package is installed. Idempotent: a second run checks and rebuilds nothing.
   1. already loading: nothing to do;
   2. tfjs-node's own install script (downloads libtensorflow 2.9.1 from Google storage, or from your mirror:
      TFJS_NODE_CDN_STORAGE, TFJS_NODE_BASE_URI or node_modules/@tensorflow/tfjs-node/scripts/custom-binary.json);
   3. offline route (CPU, Linux x64): libtensorflow from the ${DEFAULT_WHEEL} wheel on your pip index
      (cached in $DP_CACHE_DIR or ~/.cache/dp), binding built with node-gyp.
+Then, with @dp/distributed installed: its addon, built with node-gyp against the same libtensorflow and headers (the
+libtensorflow of step 3; Google's 2.9.1 of step 2 lacks the collective ops). Where it cannot be built, a warning
+names the fix; the exit status stays 0 (one-process training does not need it).
 
 Options:
   --gpu            build @tensorflow/tfjs-node-gpu instead (install script only; also DP_TFJS=gpu)
@@ -73,7 +77,7 @@ export function runSetupBackend(
   const cacheDir = str('cache-dir');
   const wheel = str('wheel');
   try {
-    setupBackend({
+    const r = setupBackend({
       gpu: values.gpu === true,
       offline: values.offline === true,
       ...(from !== undefined ? { from } : {}),
@@ -81,6 +85,8 @@ export function runSetupBackend(
       ...(wheel !== undefined ? { wheel } : {}),
       log: (line) => process.stdout.write(`[${prog}] ${line}\n`),
     });
+    // The native backend works; only multi-worker training is unavailable: a warning, exit 0.
+    if (r.distributed && !r.distributed.ok) process.stderr.write(`${prog}: warning: ${r.distributed.error.message}\n`);
     return 0;
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;

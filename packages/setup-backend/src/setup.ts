@@ -1,3 +1,4 @@
+import { buildDistributedAddon, type AddonOutcome } from './distributed-addon.js';
 import { SetupError } from './errors.js';
 import { errorLines, run } from './exec.js';
 import { locateTfjsNode, notInstalled, type TfjsNodeLocation } from './locate.js';
@@ -17,6 +18,11 @@ export interface SetupResult {
   native: NativeProbe;
   /** One line saying what was done, for the user. */
   summary: string;
+  /**
+   * @dp/distributed's native addon, built against the same libtensorflow (null: @dp/distributed is not installed
+   * where `from` resolves packages). A failure here does not fail the set-up: one-process training works without it.
+   */
+  distributed: AddonOutcome | null;
 }
 
 const NETWORK = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|ECONNRESET|getaddrinfo|EAI_AGAIN|socket hang up|network/i;
@@ -29,7 +35,8 @@ const NETWORK = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|ECONNRESET|getaddrinfo|EAI_AGA
  *   3. the offline route (CPU, Linux x64): libtensorflow from the pinned `tensorflow-cpu` wheel (pip, cached in
  *      `cacheDir`), staged into tfjs-node's deps/, binding built with node-gyp against the local Node headers.
  * Idempotent: a second call finds the backend loading and returns 'already-built'. Throws a SetupError with a fix
- * when no route works. Logs each step through `log`.
+ * when no route works. Logs each step through `log`. Then, where @dp/distributed is installed, builds its
+ * native addon against the same libtensorflow (`distributed` in the result: built, or the SetupError naming the fix).
  */
 export function setupBackend(options: SetupOptions = {}): SetupResult {
   const o = resolveOptions(options);
@@ -40,7 +47,9 @@ export function setupBackend(options: SetupOptions = {}): SetupResult {
   const result = (route: SetupRoute, native: NativeProbe, what: string): SetupResult => {
     const summary = `${what} (backend ${native.backend}, TensorFlow ${native.tensorflowVersion || 'unknown'})`;
     o.log(summary);
-    return { route, location, native, summary };
+    const distributed = buildDistributedAddon(o.from, location, o.env);
+    if (distributed?.ok) o.log(distributed.summary);
+    return { route, location, native, summary, distributed };
   };
 
   const before = probeNative(location.dir, location.project, o.env);

@@ -186,21 +186,68 @@ describe('the packed packages, outside the repository', () => {
       expect(t.stderr).toMatch(/fix: run `npx dp setup-backend`, or pass --allow-cpu/);
     });
 
-    it('dp setup-backend builds the native backend offline, and a second run rebuilds nothing', () => {
+    it('dp setup-backend builds the native backend and the @dp/distributed addon offline; a second run rebuilds nothing', () => {
       const r = dp('setup-backend');
       expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/its install script did not give a working binding/);
       expect(r.stdout).toMatch(/built against libtensorflow from tensorflow-cpu==/);
+      // The addon, with node-gyp, against the same libtensorflow: the one staged in this project's tfjs-node.
+      const tfjsDeps = join(dir, 'node_modules', '@tensorflow', 'tfjs-node', 'deps');
+      expect(r.stdout).toContain(`@dp/distributed addon built against the libtensorflow in ${tfjsDeps}`);
+      expect(r.stderr).not.toMatch(/warning/);
+      expect(
+        existsSync(join(dir, 'node_modules', '@dp', 'distributed', 'native', 'build', 'Release', 'dp_collective.node')),
+      ).toBe(true);
       const again = dp('setup-backend');
       expect(again.status).toBe(0);
       expect(again.stdout).toMatch(/already loads its native binding: nothing rebuilt/);
+      expect(again.stdout).toMatch(/@dp\/distributed addon already built/);
     });
 
-    it('dp doctor reports the native backend', () => {
+    it('dp doctor reports the native backend and the distributed addon', () => {
       const r = dp('doctor');
       expect(r.status, r.stdout).toBe(0);
       expect(r.stdout).toMatch(/^backend\s+tensorflow$/m);
+      expect(r.stdout).toMatch(/^distributed\s+addon loads \(TensorFlow [\d.]+ collectives\)/m);
       expect(r.stdout).toContain('OK: training runs on the native TensorFlow backend.');
+    });
+
+    it('dp launch --workers 2 -- dp train: two data-parallel workers on loopback', () => {
+      const out = join(dir, 'runs', 'dp2');
+      const r = dp(
+        'launch',
+        '--workers',
+        '2',
+        '--',
+        'dp',
+        'train',
+        '--model',
+        'mlp',
+        '--epochs',
+        '1',
+        '--train-subset',
+        '256',
+        '--test-subset',
+        '128',
+        '--batch-size',
+        '64',
+        '--startup-timeout',
+        '120',
+        '--out',
+        out,
+      );
+      expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/^\[0\] worker 0 of 2 joined the cluster$/m);
+      expect(r.stdout).toMatch(/^\[1\] worker 1 of 2 joined the cluster$/m);
+      const start = JSON.parse(readFileSync(join(out, 'log.jsonl'), 'utf8').split('\n')[0]!) as { workers?: number };
+      expect(start.workers).toBe(2);
+      expect(existsSync(join(out, 'result.json'))).toBe(true);
+    });
+
+    it('dp compare --help', () => {
+      const r = dp('compare', '--help');
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: dp compare/);
     });
 
     it('a tiny dp train', () => {
@@ -244,6 +291,30 @@ describe('the packed packages, outside the repository', () => {
       );
       expect(r.status, r.stderr).toBe(0);
       expect(existsSync(file)).toBe(true);
+    });
+
+    it("dp train keeps the plug-in's top-scored half (--policy static --score-file)", () => {
+      const out = join(dir, 'runs', 'static-entropy');
+      const r = dp(
+        'train',
+        '--policy',
+        'static',
+        '--score-file',
+        join(dir, 'entropy.dpscore'),
+        '--prune-ratio',
+        '0.5',
+        '--epochs',
+        '1',
+        '--train-subset',
+        '256',
+        '--test-subset',
+        '128',
+        '--out',
+        out,
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/policy static/);
+      expect(readFileSync(join(out, 'config.json'), 'utf8')).toContain('entropy.dpscore');
     });
   });
 });

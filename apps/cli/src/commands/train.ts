@@ -1,4 +1,4 @@
-import { abortCollectives, joinFromEnvironment } from '@dp/distributed';
+import { abortCollectives, DEFAULT_STARTUP_TIMEOUT_S, joinFromEnvironment, startupTimeoutMs } from '@dp/distributed';
 import {
   backendFlags,
   checkSubsetSize,
@@ -35,6 +35,8 @@ directory: config.json, log.jsonl, tensorboard/, checkpoint/, result.json.
 With TF_CONFIG set (TensorFlow's cluster convention; \`dp launch\` sets it), the process joins that cluster and trains
 data-parallel: --batch-size is the global batch (a multiple of the number of workers), worker 0 writes the run
 directory, every worker must be given the same options and run directory.
+  --startup-timeout S     with TF_CONFIG: how long to wait for every worker to start and join, in seconds (default
+                          ${DEFAULT_STARTUP_TIMEOUT_S}); a worker that has not joined by then is named in the error
 
 ${runFlagsHelp()}`,
   examples: [
@@ -46,16 +48,17 @@ ${runFlagsHelp()}`,
     'dp train --config run.json --out runs/my-run',
     'dp train --resume runs/my-run',
   ],
-  flags: { ...RUN_FLAGS, out: { type: 'string' }, resume: { type: 'string' } },
+  flags: { ...RUN_FLAGS, out: { type: 'string' }, resume: { type: 'string' }, 'startup-timeout': { type: 'string' } },
   async run(values) {
     // Everything that can be refused from the flags and the run directory is, before any data loads or TensorFlow starts.
+    const startup = startupTimeoutMs(values['startup-timeout']);
     const target = trainTarget(values, (note) => process.stdout.write(`${note}\n`));
     const { runDir } = target;
     // Ctrl-C from here on: before training, a prompt stop that writes nothing; during training, a stop after the
     // current step (every worker together), and a second Ctrl-C stops at once (signals.ts).
     const watch = new SignalWatch(true, { runDir, abort: abortCollectives });
     try {
-      return await trainWatched(values, target, watch);
+      return await trainWatched(values, target, watch, startup);
     } finally {
       watch.stop();
     }
@@ -66,6 +69,7 @@ async function trainWatched(
   values: Parameters<Command['run']>[0],
   target: ReturnType<typeof trainTarget>,
   watch: SignalWatch,
+  startup: number | undefined,
 ): Promise<number> {
   const { cfg, runDir } = target;
   watch.during('loading the data');
@@ -86,7 +90,7 @@ async function trainWatched(
   );
   // TF_CONFIG set: join the cluster (every worker started) before training; null trains in this process alone.
   watch.during('joining the cluster (waiting for every worker to start)');
-  const parallel = await joinFromEnvironment();
+  const parallel = await joinFromEnvironment(process.env, startup === undefined ? {} : { startupTimeoutMs: startup });
   watch.joined(parallel ?? undefined);
   if (parallel) process.stdout.write(`worker ${parallel.rank} of ${parallel.worldSize} joined the cluster\n`);
   const printer = runPrinter(cfg);
