@@ -72,7 +72,7 @@ describe('@dp/experiments from TypeScript', () => {
       .map((l) => JSON.parse(l) as { type: string; epoch?: number; sampler?: number });
     expect(logged.filter((r) => r.type === 'epoch').map((r) => r.epoch)).toEqual([0, 1]);
     // The start and resume records name the pruner's selection-algorithm version (a new run's: the latest).
-    expect(logged.filter((r) => r.type === 'start' || r.type === 'resume').map((r) => r.sampler)).toEqual([2, 2]);
+    expect(logged.filter((r) => r.type === 'start' || r.type === 'resume').map((r) => r.sampler)).toEqual([3, 3]);
     let again: boolean | undefined;
     const done = await executeRun(cfg, {
       runDir,

@@ -1,12 +1,13 @@
-// Selection-algorithm versions side by side: per policy, a version-1 pruner (a fresh state without `sampler`, as
-// every checkpoint written before versions holds it), a version-2 pruner and the reference top-k quickselect of
-// policies.bench.mjs, timed interleaved call by call in one process (CPU time, process.cpuUsage), so machine load hits
-// all three alike. Against the built dist (`npx turbo run build --filter=@dp/policies` first):
-//   node bench/sampler.bench.mjs [--reps 21] [--policies random,seta]
+// Selection-algorithm versions side by side: per policy, one pruner per version (version 1: a fresh state without
+// `sampler`, as every checkpoint written before versions holds it; 2 and 3: the state with that `sampler`) and the
+// reference top-k quickselect of policies.bench.mjs, timed interleaved call by call in one process (CPU time,
+// process.cpuUsage), so machine load hits all of them alike. Against the built dist
+// (`npx turbo run build --filter=@dp/policies` first):
+//   node bench/sampler.bench.mjs [--reps 21] [--policies random,seta] [--versions 2,3]
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createPruner, policyNames, Rng } from '../dist/index.js';
+import { createPruner, policyNames, Rng, SAMPLER_VERSIONS } from '../dist/index.js';
 import { benchData, floydRivest } from './common.mjs';
 
 setFlagsFromString('--expose-gc');
@@ -19,6 +20,7 @@ const N = 1_281_167;
 const ratio = 0.7;
 const REPS = Number(arg('reps', '21'));
 const only = arg('policies', null)?.split(',');
+const versions = arg('versions', SAMPLER_VERSIONS.join(',')).split(',').map(Number);
 const { losses, staticScores, ids } = benchData(Rng, N);
 const keep = N - Math.floor(ratio * N);
 const scratch = new Float32Array(N);
@@ -41,23 +43,23 @@ for (const policy of policyNames().filter((p) => !only || only.includes(p))) {
   collectGarbage();
   const config = { policy, datasetSize: N, pruneRatio: ratio, totalEpochs: 10 * REPS + 10, seed: 1 };
   if (policy === 'static') config.scores = staticScores;
-  const v2 = createPruner(config);
-  const { sampler: _latest, ...state } = v2.state();
-  const v1 = createPruner(config, state);
-  for (const p of [v1, v2])
+  const { sampler: _latest, ...state } = createPruner(config).state();
+  // Version 1 writes no field; the others name theirs.
+  const pruners = versions.map((v) => createPruner(config, v === 1 ? state : { ...state, sampler: v }));
+  for (const p of pruners)
     for (let s = 0; s < N; s += 1024) p.observe(ids.subarray(s, s + 1024), losses.subarray(s, s + 1024));
   for (let w = 0; w < 3; w++) {
-    v1.select(w);
-    v2.select(w);
+    for (const p of pruners) p.select(w);
     quickselectTop();
   }
-  const [t1, t2, tq] = [[], [], []];
+  const times = pruners.map(() => []);
+  const tq = [];
   for (let r = 1; r <= REPS; r++) {
-    t1.push(cpuMs(() => v1.select(r + 2)));
-    t2.push(cpuMs(() => v2.select(r + 2)));
+    pruners.forEach((p, i) => times[i].push(cpuMs(() => p.select(r + 2))));
     tq.push(cpuMs(quickselectTop));
   }
-  const [a, b, q] = [median(t1), median(t2), median(tq)];
+  const q = median(tq);
   const cell = (x) => `${x.toFixed(1).padStart(6)} (${(x / q).toFixed(2)})`;
-  console.log(`${policy.padEnd(16)} version 1 ${cell(a)}   version 2 ${cell(b)}   reference ${q.toFixed(1)}`);
+  const cells = versions.map((v, i) => `version ${v} ${cell(median(times[i]))}`).join('   ');
+  console.log(`${policy.padEnd(16)} ${cells}   reference ${q.toFixed(1)}`);
 }

@@ -5,6 +5,7 @@ import { checkInt, checkNumber, orDefault, PrunerError } from './errors.js';
 import { getPolicy } from './registry.js';
 import { streamRng } from './rng.js';
 import { LATEST_SAMPLER, savedSampler, type SamplerVersion } from './sampler.js';
+import { scatterShuffle } from './scatter-shuffle.js';
 import { shuffledCopy } from './shuffle.js';
 import { shardOf } from './shard.js';
 import type { Choice, Json, Policy, PolicyContext, PolicyInstance, Selection, ShardOptions } from './types.js';
@@ -37,8 +38,8 @@ export interface PrunerState {
   observed: number;
   policy: Json;
   /**
-   * The selection-algorithm version (see sampler.ts): 2 in every state written now; absent in states written before
-   * versions existed, which resume with version 1, bit for bit.
+   * The selection-algorithm version (see sampler.ts): 3 in every state written now (2 in states written by the
+   * release before); absent in states written before versions existed, which resume with version 1, bit for bit.
    */
   sampler?: SamplerVersion;
   /** The subset chosen at the last re-selection, reused until the next one. */
@@ -190,9 +191,11 @@ export class Pruner {
         throw new PrunerError('dropLast', shard.dropLast, 'true or false');
     }
     const rng = streamRng(seed, epoch, 1);
+    // The epoch-order shuffle of this pruner's selection-algorithm version (sampler.ts).
+    const shuffle = this.sampler >= 3 ? scatterShuffle : shuffledCopy;
     let shuffled: { indices: Uint32Array; weights: Float32Array | null };
     if (this.isFullDataEpoch(epoch)) {
-      shuffled = shuffledCopy(datasetSize, null, null, rng);
+      shuffled = shuffle(datasetSize, null, null, rng);
     } else {
       // The re-selection epoch this epoch belongs to: the end of warm-up, then every `interval` epochs.
       const selectionEpoch = epoch - ((epoch - warmupEpochs) % interval);
@@ -203,7 +206,7 @@ export class Pruner {
         };
       }
       const { choice } = this.current;
-      shuffled = shuffledCopy(choice.indices.length, choice.indices, choice.weights ?? null, rng);
+      shuffled = shuffle(choice.indices.length, choice.indices, choice.weights ?? null, rng);
       if (choice.flaggedWeight !== undefined) shuffled = unflag(shuffled.indices, choice.flaggedWeight);
     }
     const { indices } = shuffled;

@@ -11,15 +11,35 @@ function oldState(c: PrunerConfig = config): PrunerState {
 }
 
 describe('selection-algorithm version (sampler)', () => {
-  it('a new pruner selects with version 2 and writes it into its state, which restores as version 2', () => {
+  it('a new pruner selects with version 3 and writes it into its state, which restores as version 3', () => {
     const p = createPruner(config);
+    expect(p.sampler).toBe(3);
+    trainEpoch(p, 0, (id, e) => fakeLoss(1, id, e));
+    const state = JSON.parse(JSON.stringify(p.state()));
+    expect(state.sampler).toBe(3);
+    const q = createPruner(config, state);
+    expect(q.sampler).toBe(3);
+    expect(q.select(1)).toEqual(p.select(1));
+  });
+
+  it('a version-2 state (the release before) resumes with version 2 and keeps writing it', () => {
+    const p = createPrunerWithSampler(config, 2);
     expect(p.sampler).toBe(2);
     trainEpoch(p, 0, (id, e) => fakeLoss(1, id, e));
     const state = JSON.parse(JSON.stringify(p.state()));
     expect(state.sampler).toBe(2);
-    const q = createPruner(config, state);
-    expect(q.sampler).toBe(2);
-    expect(q.select(1)).toEqual(p.select(1));
+    expect(createPruner(config, state).select(1)).toEqual(p.select(1));
+  });
+
+  it('version 3 orders large full-data epochs differently from version 2, small ones identically', () => {
+    const big: PrunerConfig = { policy: 'full', datasetSize: 600_000, pruneRatio: 0, totalEpochs: 2, seed: 3 };
+    const [v2, v3] = [createPrunerWithSampler(big, 2).select(1), createPrunerWithSampler(big, 3).select(1)];
+    expect(v3.kept).toBe(v2.kept);
+    expect(v3.indices.every((x, i) => x === v2.indices[i])).toBe(false);
+    const [s2, s3] = [v2.indices.slice().sort(), v3.indices.slice().sort()];
+    expect(s3.every((x, i) => x === s2[i])).toBe(true);
+    const small: PrunerConfig = { ...config, policy: 'full' };
+    expect(createPrunerWithSampler(small, 3).select(2)).toEqual(createPrunerWithSampler(small, 2).select(2));
   });
 
   it('a state without the field (written before versions) resumes with version 1 and keeps writing no field', () => {
@@ -51,7 +71,7 @@ describe('selection-algorithm version (sampler)', () => {
   });
 
   it('an unknown version is one PrunerError naming state.sampler, the value and the versions allowed', () => {
-    for (const value of [0, 3, 2.5, '2', null, true]) {
+    for (const value of [0, 4, 2.5, '2', null, true]) {
       let error: unknown;
       try {
         createPruner(config, { ...oldState(), sampler: value } as unknown as PrunerState);
@@ -62,18 +82,18 @@ describe('selection-algorithm version (sampler)', () => {
       const e = error as PrunerError;
       expect(e.field).toBe('state.sampler');
       expect(e.value).toBe(value);
-      expect(e.allowed).toMatch(/one of 1, 2 \(absent means 1/);
+      expect(e.allowed).toMatch(/one of 1, 2, 3 \(absent means 1/);
       expect(e.fix).toMatch(/newer @dp\/policies/);
     }
   });
 
-  it('version 2 random selection: every sample is kept in a share of epochs within chi-square bounds of 1 - ratio', () => {
+  it('version 3 random selection: every sample is kept in a share of epochs within chi-square bounds of 1 - ratio', () => {
     // N = 60, k = 24, 3,000 epochs: each sample's count is Binomial(3000, 0.4), mean 1,200, sd 26.8. Seeded, so the
     // statistic is one fixed number; the bound is the 0.999 quantile (a uniform sampler fails it 1 seed in 1,000).
     const n = 60;
     const epochs = 3000;
     const p = createPruner({ policy: 'random', datasetSize: n, pruneRatio: 0.6, totalEpochs: epochs, seed: 11 });
-    expect(p.sampler).toBe(2);
+    expect(p.sampler).toBe(3);
     const counts = new Float64Array(n);
     const firstSlot = new Float64Array(n);
     for (let e = 0; e < epochs; e++) {

@@ -20,7 +20,9 @@ export function identity(n: number, out: Uint32Array = new Uint32Array(n)): Uint
  * random `count` of them (a partial Fisher-Yates of `count` steps over all marked items: the same distribution, up to
  * 2.5x the cost of the whole selection); if too few, add a uniformly random few of the unmarked ones (both versions).
  * Every step treats the items symmetrically, so the result is exactly uniform over all count-subsets whatever the
- * marking probability is; the probability only sets how much fixing is needed.
+ * marking probability is; the probability only sets how much fixing is needed. Version 3 skips the marking when
+ * count or m - count is at most a fifth of m (SPARSE): a partial Fisher-Yates of min(count, m - count) steps over a
+ * copy of the items (sampleByFisherYates), exactly uniform too, and up to 5x cheaper.
  */
 export function sampleSubset(
   pool: Uint32Array | null,
@@ -39,6 +41,11 @@ export function sampleSubset(
   if (count >= m) {
     for (let j = 0; j < m; j++) tmp[j] = pool ? pool[start + j]! : start + j;
     out.set(tmp.subarray(0, m), outStart);
+    return;
+  }
+  if (sampler >= 3 && (count <= m * SPARSE || m - count <= m * SPARSE)) {
+    sampleByFisherYates(pool, start, m, count, rng, tmp);
+    out.set(tmp.subarray(0, count), outStart);
     return;
   }
   // Marked iff draw < threshold (in [1, 2^32) here), compared in int32 (signedBelow).
@@ -73,6 +80,38 @@ export function sampleSubset(
   }
   fixMarkedCount(tmp, a, m, count, rng, sampler);
   out.set(tmp.subarray(0, count), outStart);
+}
+
+/**
+ * Version 3's cut-over: a count (or a complement m - count) of at most this share of the m items is drawn by
+ * sampleByFisherYates. At m = 1,281,167 the marking pass costs about 5.5 ms CPU whatever the count; the partial
+ * Fisher-Yates measured 0.2x of it for 4% of the items, 0.5x for 17%, 0.9x for 20% and 1.4x for 30% (interleaved, one
+ * process), its random swaps costing more the larger the share.
+ */
+const SPARSE = 0.2;
+
+/**
+ * sampleSubset for a count (or complement m - count) that is a small share of the m items (version 3): copy the items
+ * into tmp[0, m), then a partial Fisher-Yates of `count` steps leaves a uniformly random count-subset in tmp[0, count)
+ * (in random order); for a small complement, m - count steps move a uniformly random (m - count)-subset to the front
+ * and the rest, tmp[m - count, m), is a uniformly random count-subset, moved to tmp[0, count). Either way O(m) copying
+ * plus min(count, m - count) random swaps, instead of one draw per item.
+ */
+function sampleByFisherYates(
+  pool: Uint32Array | null,
+  start: number,
+  m: number,
+  count: number,
+  rng: Rng,
+  tmp: Uint32Array,
+): void {
+  if (pool === null) for (let j = 0; j < m; j++) tmp[j] = start + j;
+  else tmp.set(pool.subarray(start, start + m));
+  if (count <= m - count) rng.partialShuffle(tmp, 0, m, count);
+  else {
+    rng.partialShuffle(tmp, 0, m, m - count);
+    tmp.copyWithin(0, m - count, m);
+  }
 }
 
 /**

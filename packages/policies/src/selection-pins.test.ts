@@ -3,7 +3,7 @@
 // bucketed shuffle of shuffle.ts, radix boundary buckets solved by selectSmall, many ties). Recorded before the
 // selection speed-up of session 14: a faster select() must not change a single selection. PINNED holds selection
 // algorithm version 1 (runs resuming checkpoints written before versions existed select with it forever), PINNED_V2
-// the version new pruners select with (sampler.ts).
+// version 2 (states written in session 17), PINNED_V3 the version new pruners select with (sampler.ts).
 import { describe, expect, it } from 'vitest';
 import { hashFloat32 } from './codec.js';
 import { policyNames, type PrunerConfig, type SamplerVersion } from './index.js';
@@ -561,10 +561,154 @@ const V2_CHANGES: Record<string, Record<string, string[]>> = {
 };
 const PINNED_V2 = Object.fromEntries(CASES.map((c) => [c.name, { ...PINNED[c.name], ...V2_CHANGES[c.name] }]));
 
+/**
+ * Version 3's pins where they differ from version 2's: epoch lists of 2^19 ids or more are ordered differently
+ * (scatter-shuffle.ts: every policy of the N = 600,000 case), and subset draws whose count or complement is at most a
+ * fifth of the candidates are drawn differently (select.ts sampleByFisherYates: epsilon-greedy's explore part
+ * everywhere, and the pools or resamplings that are that small). Never regenerate these either.
+ */
+const V3_CHANGES: Record<string, Record<string, string[]>> = {
+  'N 1,000 at 0.3, no warm-up': {
+    'epsilon-greedy': [
+      '700:df2a9ba00fe5d504',
+      '700:8fc3ffc6eadbbf67',
+      '700:f8415d0ce5fe7d47',
+      '700:fdb6f7b3c88875f3',
+      '700:9ae39c2e0b99dd77',
+    ],
+    'epsilon-greedy linear': [
+      '700:df2a9ba00fe5d504',
+      '700:3f4661ef9a4517a2',
+      '700:362b6f6d4e830115',
+      '700:154e1f7a71d8a11d',
+      '700:e2478083a0b78c9c',
+    ],
+    orderdp: [
+      '700:78d8c05e9d19361e',
+      '700:7fb499adc9cdceb2',
+      '700:09e85d6d4298e742',
+      '700:046e9d0601f45de1',
+      '700:2ff28b6a88d35968',
+    ],
+    'reweighted-pool': [
+      '657:cced811b421b37ad',
+      '657:e5b5722ee362ce8f',
+      '657:6af95a57851f4aa4',
+      '658:7dec8c3e95ac2763',
+      '657:33297d8fd5d55c64',
+    ],
+  },
+  'N 20,011 at 0.7, one warm-up epoch': {
+    'epsilon-greedy': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:6ad2b9226ecc47b6',
+      '6004:ee58612390ea0c47',
+      '6004:77c258c63ac89023',
+      '6004:5b76323c1718bce5',
+    ],
+    'epsilon-greedy linear': [
+      '20011:c1f8dab6116b8a6f',
+      '6004:6c306a4e7b13db6a',
+      '6004:05c4b158614f28a8',
+      '6004:2add1041e0ab6864',
+      '6004:bd092aaf3aa6a899',
+    ],
+    repb: [
+      '20011:c1f8dab6116b8a6f',
+      '6004:b14ec185ad4e8276',
+      '6004:ec5634cd40927407',
+      '6004:3da5875746ca44eb',
+      '6004:3fed094c888eef9d',
+    ],
+    ramp: [
+      '20011:c1f8dab6116b8a6f',
+      '3860:fdc2954546b03914',
+      '4717:014fd9e3cfd2cd1b',
+      '5575:604d385c781d5bbc',
+      '6433:e0cb1a234e64dd43',
+    ],
+  },
+  'N 600,000 at 0.1 (bucketed shuffle)': {
+    full: ['600000:37d8b6c33cf9eed4', '600000:bc8949c163544e70', '600000:9811d1d0e61b32a1', '600000:ba3a41e64c99e418'],
+    random: [
+      '540000:de6ed1c06fe9dbd3',
+      '540000:3088ba93cbe68733',
+      '540000:a9367e7475e91c75',
+      '540000:1649930cc67ee7e3',
+    ],
+    'epsilon-greedy': [
+      '540000:0ad1c5a20aa313c0',
+      '540000:691d27be33686400',
+      '540000:86101cbeec5baacd',
+      '540000:dd9569138e60203f',
+    ],
+    'epsilon-greedy linear': [
+      '540000:0ad1c5a20aa313c0',
+      '540000:764af35b4a3f59a1',
+      '540000:01b0c880f071a8d4',
+      '540000:f223f197abcfc02c',
+    ],
+    ucb: ['540000:d56535f8ad203040', '540000:3d9fb7d457610633', '540000:55f5d72c9f610aa9', '540000:4313e3767463d53e'],
+    'ucb count': [
+      '540000:d56535f8ad203040',
+      '540000:3d9fb7d457610633',
+      '540000:ff2527eb9181b152',
+      '540000:64e925f05ffdd20a',
+    ],
+    importance: [
+      '540000:2c10673922530d6a',
+      '540000:45264a34164e2d19',
+      '540000:5df0f0033ba1639a',
+      '540000:f9af33b852f83d62',
+    ],
+    infobatch: [
+      '600000:37d8b6c33cf9eed4',
+      '570128:f811f66fa3fff3d4',
+      '569466:6828929335934ea7',
+      '568961:d34b71c73d12ec9c',
+    ],
+    static: [
+      '540000:ac857180b12cc491',
+      '540000:db4b20d37d3f8d87',
+      '540000:ab0b4e20b296ac0d',
+      '540000:f36b5a2dd1616a01',
+    ],
+    'static offset': [
+      '540000:16d20e71ff3f116c',
+      '540000:f75129ef45dfa23a',
+      '540000:137ce7810398ed61',
+      '540000:cd813646d8b15cef',
+    ],
+    orderdp: [
+      '540000:de6ed1c06fe9dbd3',
+      '540000:3088ba93cbe68733',
+      '540000:a9367e7475e91c75',
+      '540000:1649930cc67ee7e3',
+    ],
+    repb: ['540000:cffa970af68a67d7', '540000:d7232e6acd69929d', '540000:40b9e4026e68905d', '540000:097023291a68e975'],
+    seta: ['540000:de6ed1c06fe9dbd3', '540143:0cf6f6843ca1de2c', '540000:28a7d28706de1434', '540000:1ee5dbf3af13f8b6'],
+    ramp: ['480000:36476ab1b3e8df1d', '497143:e23fdca43bfc2420', '514286:72dad11aacf55d33', '531428:94fc2b72d2395bfb'],
+    'reweighted-pool': [
+      '531429:9fa2608bdd53c4c1',
+      '531428:b5543b0eb4d98766',
+      '531429:8b88c0d89348a195',
+      '531428:a5df0535e7282e3a',
+    ],
+    'reweighted-pool whole pool': [
+      '531429:6276ddd602bdc2d5',
+      '531428:c470c639432fc7cf',
+      '531429:48be4220008d7a72',
+      '531428:569795ff05ee2041',
+    ],
+  },
+};
+const PINNED_V3 = Object.fromEntries(CASES.map((c) => [c.name, { ...PINNED_V2[c.name], ...V3_CHANGES[c.name] }]));
+
 describe('selection pins', () => {
   for (const [sampler, pins] of [
     [1, PINNED],
     [2, PINNED_V2],
+    [3, PINNED_V3],
   ] as const) {
     for (const c of CASES) {
       it(`sampler ${sampler}, ${c.name}: every policy's selections are bit for bit the recorded ones`, () => {

@@ -5,6 +5,22 @@ const SMALL = 1 << 19;
 const BUCKET_BITS = 8;
 const BUCKETS = 1 << BUCKET_BITS;
 
+/** The small-input path of shuffledCopy and scatterShuffle (every version): copy, then a plain Fisher-Yates. */
+export function fisherYatesCopy(
+  n: number,
+  source: Uint32Array | null,
+  weights: Float32Array | null,
+  rng: Rng,
+): { indices: Uint32Array; weights: Float32Array | null } {
+  const out = new Uint32Array(n);
+  const outW = weights ? new Float32Array(n) : null;
+  if (source) out.set(source.subarray(0, n));
+  else for (let i = 0; i < n; i++) out[i] = i;
+  if (outW) outW.set(weights!.subarray(0, n));
+  rng.shufflePaired(out, outW);
+  return { indices: out, weights: outW };
+}
+
 /**
  * A uniformly shuffled copy of `source` (or of 0..n-1 when `source` is null), with `weights` permuted alongside.
  *
@@ -21,15 +37,9 @@ export function shuffledCopy(
   rng: Rng,
   small = SMALL,
 ): { indices: Uint32Array; weights: Float32Array | null } {
+  if (n < small) return fisherYatesCopy(n, source, weights, rng);
   const out = new Uint32Array(n);
   const outW = weights ? new Float32Array(n) : null;
-  if (n < small) {
-    if (source) out.set(source.subarray(0, n));
-    else for (let i = 0; i < n; i++) out[i] = i;
-    if (outW) outW.set(weights!.subarray(0, n));
-    rng.shufflePaired(out, outW);
-    return { indices: out, weights: outW };
-  }
   // 1. Labels: four 8-bit labels from every uint32 draw.
   const labels = new Uint8Array(n);
   const words = new Uint32Array(labels.buffer, 0, n >>> 2);

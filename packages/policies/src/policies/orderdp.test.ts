@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keepCount } from '../count.js';
 import { createPruner, PrunerError, type PrunerConfig } from '../index.js';
 import { Rng } from '../rng.js';
+import { LATEST_SAMPLER } from '../sampler.js';
 import { sampleSubset } from '../select.js';
 import { fakeLoss, trainEpoch } from '../testing/helpers.js';
 import type { Json, PolicyContext } from '../types.js';
@@ -20,11 +21,14 @@ function referencePoolSize(n: number, k: number, poolRatio: number | undefined):
   return poolRatio === undefined ? Math.max(k, Math.floor(0.8 * n + 1e-9)) : Math.floor(poolRatio * n + 1e-9);
 }
 
-/** Brute force: the pool is a uniform P-subset drawn first from the same rng (sampleSubset), or all ids when P = N. */
+/**
+ * Brute force: the pool is a uniform P-subset drawn first from the same rng (sampleSubset, under the version a bare
+ * instance selects with: the latest), or all ids when P = N.
+ */
 function referencePool(n: number, p: number, rng: Rng): Set<number> {
   if (p === n) return new Set(Array.from({ length: n }, (_, i) => i));
   const pool = new Uint32Array(p);
-  sampleSubset(null, 0, n, p, rng, pool, 0);
+  sampleSubset(null, 0, n, p, rng, pool, 0, undefined, LATEST_SAMPLER);
   return new Set(pool);
 }
 
@@ -181,7 +185,7 @@ describe('orderdp', () => {
         Array.from({ length: n }, (_, id) => loss(id)),
       );
       const pool = new Uint32Array(180);
-      sampleSubset(null, 0, n, 180, new Rng(9), pool, 0);
+      sampleSubset(null, 0, n, 180, new Rng(9), pool, 0, undefined, LATEST_SAMPLER);
       expect([...inst.choose(0, new Rng(9)).indices].sort((a, b) => a - b)).toEqual([...pool].sort((a, b) => a - b));
     }
   });
