@@ -91,7 +91,7 @@ const SPECS = {
     results: 'results/cifar10-resnet20.jsonl',
     epochs: 80,
     accuracy: 'test acc (%)',
-    columns: ['seeds', 'data', 'acc', 'vsFull', 'vsEqualSteps', 'vsRandom', 'speedup', 'pricedSpeedup', 'published'],
+    columns: ['seeds', 'data', 'acc', 'vsFull', 'vsEqualSteps', 'vsRandom', 'pricedSpeedup', 'published'],
     // The quiet probe of this protocol (dp probe-cost): the pricedSpeedup column appears once it is committed.
     costModel: 'results/cifar10-resnet20-cost.json',
     // published: the drop a paper reports for ResNet-18 on CIFAR-10 (full data 95.6%), one run per cell: random,
