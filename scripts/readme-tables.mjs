@@ -156,11 +156,11 @@ function sortKeys(o) {
 function table(name) {
   const spec = SPECS[name];
   if (!spec) throw new Error(`no table spec named "${name}" (known: ${Object.keys(SPECS).join(', ')})`);
-  // Filtered after summarize: an equal-steps run trains fewer epochs and stands for the E-epoch setting it matches.
   const costPath = spec.costModel && join(root, spec.costModel);
   const costModel = costPath && existsSync(costPath) ? readCostModel(costPath) : undefined;
   const columns = spec.columns.filter((c) => c !== 'pricedSpeedup' || costModel);
   const runs = collectRuns([join(root, spec.results)]);
+  // Filtered after summarize: an equal-steps run trains fewer epochs and stands for the E-epoch setting it matches.
   const ms = summarize(runs, costModel ? { costModel } : {}).filter((m) => m.epochs === spec.epochs);
   const find = (policy, ratio, options = {}) =>
     ms.find((m) => m.policy === policy && (policy === 'full' || m.pruneRatio === ratio) && sameOptions(m, options));
