@@ -27,6 +27,7 @@ describe('oneDnnDecision', () => {
       const d = oneDnnDecision(hidden, ['resnet20', 'resnet50']);
       expect(d).toEqual({ value: '0', reason: expect.stringMatching(/not tested there with oneDNN: resnet50 \(/) });
       expect(oneDnnDecision(hidden, undefined).reason).toMatch(/not known before TensorFlow loads/);
+      expect(oneDnnDecision(hidden, []).reason).toMatch(/trains no model/);
       expect(oneDnnDecision(hidden, ['resnet20', 'resnet20']).reason).toMatch(/but resnet20 ran there/);
       expect(d.reason).not.toContain('\n');
     });

@@ -22,8 +22,8 @@ export interface OneDnnDecision {
 export function oneDnnDecision(cpu: CpuInfo, models?: readonly string[]): OneDnnDecision {
   if (oneDnnSafe(cpu)) return { value: '1', reason: 'oneDNN is safe on this CPU (its cache sizes are visible)' };
   const hides = 'this CPU hides its cache sizes, where oneDNN crashes some layer shapes with SIGFPE';
-  if (!models || models.length === 0)
-    return { value: '0', reason: `${hides}, and the model is not known before TensorFlow loads` };
+  if (!models) return { value: '0', reason: `${hides}, and the model is not known before TensorFlow loads` };
+  if (models.length === 0) return { value: '0', reason: `${hides}, and this command trains no model` };
   const untested = [...new Set(models)].filter((m) => !ONEDNN_TESTED_MODELS.includes(m));
   if (untested.length > 0)
     return {
