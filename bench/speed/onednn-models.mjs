@@ -4,7 +4,8 @@
 // evaluation) in a child process with TF_ENABLE_ONEDNN_OPTS=1, recording the exit code / signal. Hosts that hide
 // their CPU cache sizes crash some layer shapes with SIGFPE (issue 28); this is the survey behind the allowlist.
 //
-//   node bench/speed/onednn-models.mjs [--dataset fashion-mnist] [--models resnet20,resnet50] [--onednn 1]
+//   node bench/speed/onednn-models.mjs [--dataset fashion-mnist] [--data-dir DIR] [--models resnet20,resnet50] [--onednn 1]
+// The last line is JSON ({ onednn, dataset, cachesVisible, results: [{ model, status, signal, seconds }] }).
 // Default input size: the dataset's (Fashion-MNIST 28x28x1; the ResNet-18/34/50 then take their CIFAR stem, the
 // only stem `dp train` picks below 65 px).
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ const opt = (name, dflt) => {
 const dp = fileURLToPath(new URL('../../apps/cli/bin/dp.mjs', import.meta.url));
 const dataset = opt('dataset', 'fashion-mnist');
 const onednn = opt('onednn', '1');
+const dataDir = opt('data-dir', undefined);
 const models = opt(
   'models',
   'cnn-small,mlp,resnet20,resnet32,resnet44,resnet56,resnet110,resnet18,resnet34,resnet50',
@@ -50,6 +52,7 @@ for (const model of models) {
       '10',
       '--out',
       join(out, 'run'),
+      ...(dataDir === undefined ? [] : ['--data-dir', dataDir]),
     ],
     { env: { ...process.env, TF_ENABLE_ONEDNN_OPTS: onednn }, encoding: 'utf8' },
   );
