@@ -4,8 +4,8 @@ import { describeCpu, oneDnnSafe, type CpuInfo } from './cpu.js';
  * Models whose training step and evaluation ran with TensorFlow 2.21's oneDNN on, on a Linux x86 host that hides
  * its CPU cache sizes (bench/speed/onednn-models.mjs, 2026-12-07, AMD EPYC VM, Fashion-MNIST 28x28: one epoch of a
  * 20-sample subset, compiled training step, then evaluation, so the CIFAR stem for ResNet-18). ResNet-50 is not here:
- * it dies with SIGFPE (its 1x1 convolution 512 -> 1024 channels on a 4x4 input). resnet110 and resnet34 were not
- * surveyed to the end (time); the ImageNet stem (inputs over 64 px) was not surveyed. Guard test:
+ * it dies with SIGFPE (its 1x1 convolution 512 -> 1024 channels on a 4x4 input). resnet34 was not surveyed to the end
+ * (time); the ImageNet stem (inputs over 64 px) was not surveyed. Guard test:
  * apps/cli/src/onednn-guard.test.ts.
  */
 export const ONEDNN_TESTED_MODELS: readonly string[] = [
@@ -15,6 +15,7 @@ export const ONEDNN_TESTED_MODELS: readonly string[] = [
   'resnet32',
   'resnet44',
   'resnet56',
+  'resnet110',
   'resnet18',
 ];
 
