@@ -47,6 +47,24 @@ describe('modelsOfCommand', () => {
     expect(modelsOfCommand(['doctor'], noFile)).toEqual([]);
     expect(modelsOfCommand([], noFile)).toEqual([]);
   });
+  it('names a ResNet-18/34/50 on an image folder apart: its stem is not known before the data loads', () => {
+    const files: Record<string, string> = {
+      'folder.json': JSON.stringify({ model: 'resnet18', dataset: 'imagefolder' }),
+      'sweep.json': JSON.stringify({ models: ['resnet20', 'resnet34'], datasets: ['cifar10-jpeg', 'imagefolder'] }),
+    };
+    const read = (p: string) => files[p] ?? noFile(p);
+    expect(modelsOfCommand(['train', '--dataset', 'imagefolder', '--model', 'resnet18'], read)).toEqual([
+      'resnet18 on imagefolder',
+    ]);
+    expect(modelsOfCommand(['train', '--dataset=imagefolder', '--model', 'resnet20'], read)).toEqual(['resnet20']);
+    expect(modelsOfCommand(['train', '--dataset', 'cifar10-jpeg', '--model', 'resnet50'], read)).toEqual(['resnet50']);
+    expect(modelsOfCommand(['train', '--config', 'folder.json'], read)).toEqual(['resnet18 on imagefolder']);
+    expect(modelsOfCommand(['bench', '--config', 'sweep.json'], read)).toEqual(['resnet20', 'resnet34 on imagefolder']);
+    expect(modelsOfCommand(['bench', '--datasets', 'mnist,imagefolder', '--models', 'resnet18,mlp'], read)).toEqual([
+      'resnet18 on imagefolder',
+      'mlp',
+    ]);
+  });
   it("keeps the default model equal to the run config's", () => {
     expect(FIELD.model.default).toBe(DEFAULT_MODEL);
   });

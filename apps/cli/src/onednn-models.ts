@@ -23,34 +23,65 @@ function flagValues(args: readonly string[], name: string): string[] {
   return out;
 }
 
-function modelsInJson(path: string, read: ReadText): string[] | undefined {
+/** The `model`/`models` and `dataset`/`datasets` of a JSON config file (throws when it does not read). */
+function configOf(path: string, read: ReadText): { models?: string[]; datasets: string[] } {
   const config: unknown = JSON.parse(read(path));
-  if (typeof config !== 'object' || config === null) return undefined;
-  const { model, models } = config as { model?: unknown; models?: unknown };
-  if (Array.isArray(models) && models.every((m) => typeof m === 'string')) return models as string[];
-  return typeof model === 'string' ? [model] : undefined;
+  if (typeof config !== 'object' || config === null) return { datasets: [] };
+  const { model, models, dataset, datasets } = config as Record<string, unknown>;
+  const strings = (list: unknown, one: unknown): string[] | undefined =>
+    Array.isArray(list) && list.every((m) => typeof m === 'string')
+      ? (list as string[])
+      : typeof one === 'string'
+        ? [one]
+        : undefined;
+  return { models: strings(models, model), datasets: strings(datasets, dataset) ?? [] };
 }
+
+/** The ResNets whose stem follows the input size (ImageNet stem above 64 px). */
+const STEMMED = ['resnet18', 'resnet34', 'resnet50'];
+
+/**
+ * Datasets whose image size is only known once the files are read: a ResNet-18/34/50 there may take the ImageNet
+ * stem, whose layer shapes oneDNN was not tested with on cache-hiding hosts.
+ */
+export const SIZE_UNKNOWN_DATASETS: readonly string[] = ['imagefolder'];
 
 /**
  * The models `argv` (without node and the script) will train: `--model X` / `--model=X`, `--models X,Y` (bench),
- * else the `model` of `--config FILE` or of `--resume DIR`'s config.json, else the default model. [] for a command
- * that trains nothing; undefined when it cannot tell (a config file that does not read): then oneDNN stays off on
- * hosts where it may crash.
+ * else the `model` of `--config FILE` or of `--resume DIR`'s config.json, else the default model. A ResNet-18/34/50
+ * on a dataset of unknown image size (`--dataset imagefolder`) is named `resnet18 on imagefolder`: its stem, and so
+ * its layer shapes, are not known before the data loads. [] for a command that trains nothing; undefined when it
+ * cannot tell (a config file that does not read): then oneDNN stays off on hosts where it may crash.
  */
 export function modelsOfCommand(argv: readonly string[], read: ReadText): string[] | undefined {
   const [command, ...args] = argv;
   if (command === undefined || !TRAINING_COMMANDS.includes(command)) return [];
-  const flags = [...flagValues(args, 'model'), ...flagValues(args, 'models').flatMap((v) => v.split(','))]
-    .map((m) => m.trim())
-    .filter((m) => m !== '');
-  if (flags.length > 0) return [...new Set(flags)];
+  const listed = (name: string): string[] =>
+    [...flagValues(args, name), ...flagValues(args, `${name}s`).flatMap((v) => v.split(','))]
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
   const config = flagValues(args, 'config').at(-1);
   const resume = flagValues(args, 'resume').at(-1);
+  let file: { models?: string[]; datasets: string[] } = { datasets: [] };
   try {
-    if (config !== undefined) return modelsInJson(config, read) ?? [DEFAULT_MODEL];
-    if (resume !== undefined) return modelsInJson(`${resume.replace(/\/+$/, '')}/config.json`, read);
+    if (config !== undefined) file = configOf(config, read);
+    else if (resume !== undefined) {
+      file = configOf(`${resume.replace(/\/+$/, '')}/config.json`, read);
+      if (file.models === undefined) return undefined;
+    }
   } catch {
     return undefined;
   }
-  return [DEFAULT_MODEL];
+  const flagged = listed('model');
+  const models = flagged.length > 0 ? flagged : (file.models ?? [DEFAULT_MODEL]);
+  const flaggedData = listed('dataset');
+  const datasets = flaggedData.length > 0 ? flaggedData : file.datasets;
+  const unknownSize = datasets.filter((d) => SIZE_UNKNOWN_DATASETS.includes(d));
+  return [
+    ...new Set(
+      models.flatMap((m) =>
+        STEMMED.includes(m) && unknownSize.length > 0 ? unknownSize.map((d) => `${m} on ${d}`) : [m],
+      ),
+    ),
+  ];
 }

@@ -3,10 +3,11 @@ import { describeCpu, oneDnnSafe, type CpuInfo } from './cpu.js';
 /**
  * Models whose training step and evaluation ran with TensorFlow 2.21's oneDNN on, on a Linux x86 host that hides
  * its CPU cache sizes (bench/speed/onednn-models.mjs, 2026-12-07, AMD EPYC VM, Fashion-MNIST 28x28: one epoch of a
- * 20-sample subset, compiled training step, then evaluation, so the CIFAR stem for ResNet-18). ResNet-50 is not here:
- * it dies with SIGFPE (its 1x1 convolution 512 -> 1024 channels on a 4x4 input). resnet34 was not surveyed to the end
- * (time); the ImageNet stem (inputs over 64 px) was not surveyed. Guard test:
- * apps/cli/src/onednn-guard.test.ts.
+ * 20-sample subset, compiled training step, then evaluation, so the CIFAR stem for ResNet-18/34). ResNet-50 is not
+ * here: it dies with SIGFPE (its 1x1 convolution 512 -> 1024 channels on a 4x4 input). Nor is any ResNet-18/34 on an
+ * image folder, whose images may take the ImageNet stem (not surveyed). The crash depends on layer shapes only, so
+ * the guard test (apps/cli/src/onednn-guard.test.ts) trains the models of ONEDNN_SHAPE_TWINS' right-hand side and
+ * checks that each left-hand model has exactly its twin's layer shapes.
  */
 export const ONEDNN_TESTED_MODELS: readonly string[] = [
   'cnn-small',
@@ -17,7 +18,20 @@ export const ONEDNN_TESTED_MODELS: readonly string[] = [
   'resnet56',
   'resnet110',
   'resnet18',
+  'resnet34',
 ];
+
+/**
+ * Tested models whose distinct layer shapes are exactly another tested model's (more blocks of the same widths and
+ * strides): the deeper CIFAR ResNets repeat resnet20's, ResNet-34 repeats ResNet-18's (both basic blocks).
+ */
+export const ONEDNN_SHAPE_TWINS: Readonly<Record<string, string>> = {
+  resnet32: 'resnet20',
+  resnet44: 'resnet20',
+  resnet56: 'resnet20',
+  resnet110: 'resnet20',
+  resnet34: 'resnet18',
+};
 
 /** dp's TF_ENABLE_ONEDNN_OPTS when the environment has none, and why (one line, for `dp doctor`). */
 export interface OneDnnDecision {
