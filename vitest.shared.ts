@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
-import { oneDnnDefault } from './packages/trainer/src/cpu.js';
+import { oneDnnDefault } from './packages/trainer/src/onednn-default.js';
 
 /** Settings every package's tests share: native TensorFlow tests are slow to start and heavy, hence the long timeouts. */
 export default defineProject({

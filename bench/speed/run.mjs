@@ -89,8 +89,9 @@ function worker(cmd, args, env) {
   };
 }
 
-// oneDNN on as `dp` runs it (bin/dp.mjs); TF_ENABLE_ONEDNN_OPTS=0 in the environment measures TensorFlow without it.
-const onednnEnv = process.env.TF_ENABLE_ONEDNN_OPTS ?? oneDnnDefault();
+// oneDNN as `dp` runs these models (bin/dp.mjs: on, on cache-hiding hosts only for tested models);
+// TF_ENABLE_ONEDNN_OPTS=0 in the environment measures TensorFlow without it.
+const onednnEnv = process.env.TF_ENABLE_ONEDNN_OPTS ?? oneDnnDefault(undefined, models);
 const tfEnv = {
   TF_CPP_MIN_LOG_LEVEL: '2',
   TF_NUM_INTRAOP_THREADS: tfIntra,

@@ -7,13 +7,19 @@ import { availableParallelism } from 'node:os';
 process.env.TF_NUM_INTRAOP_THREADS ??= String(availableParallelism());
 process.env.TF_NUM_INTEROP_THREADS ??= '1';
 // TensorFlow's oneDNN kernels: on (TensorFlow 2.21 turns them on by default only on CPUs with AVX512_VNNI / AVX_VNNI /
-// AMX; elsewhere training is 1.6-1.9x slower without them, bench/speed/README.md), except on hosts that hide their
-// cache sizes, where they crash some layer shapes (@dp/trainer oneDnnDefault). A value in the environment wins.
+// AMX; elsewhere training is 1.6-1.9x slower without them, bench/speed/README.md). On hosts that hide their cache
+// sizes, where they crash some layer shapes, only for the models tested there (@dp/trainer oneDnnDecision), read from
+// the arguments (--model, --models, --config, --resume). A value in the environment wins.
 if (process.env.TF_ENABLE_ONEDNN_OPTS === undefined) {
   // If @dp/trainer cannot load (an unbuilt checkout), leave the variable unset: TensorFlow's own default is the safe one
   // on hosts where forcing oneDNN on would crash, and the command that follows reports the missing build.
   const trainer = await import('@dp/trainer').catch(() => null);
-  if (trainer) process.env.TF_ENABLE_ONEDNN_OPTS = trainer.oneDnnDefault();
+  const argvModels = await import('../dist/onednn-models.js').catch(() => null);
+  if (trainer) {
+    const { readFileSync } = await import('node:fs');
+    const models = argvModels?.modelsOfCommand(process.argv.slice(2), (f) => readFileSync(f, 'utf8'));
+    process.env.TF_ENABLE_ONEDNN_OPTS = trainer.oneDnnDefault(undefined, models);
+  }
 }
 // A reader that stops early (`dp bench --dry-run | head`) closes stdout: stop quietly, as Unix tools do, rather than
 // with an EPIPE stack trace. Any other stdout error is real and is rethrown.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeCpu, formatCpu, oneDnnAdvice, oneDnnDefault, oneDnnSafe, oneDnnState } from './cpu.js';
+import { describeCpu, formatCpu, oneDnnAdvice, oneDnnSafe, oneDnnState } from './cpu.js';
+import { oneDnnDefault } from './onednn-default.js';
 
 // Abridged /proc/cpuinfo of the two host kinds this project runs on.
 const EPYC_AVX2 = 'vendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu sse sse2 avx fma avx2 bmi2\n';

@@ -72,14 +72,6 @@ export function oneDnnSafe(cpu: CpuInfo): boolean {
 }
 
 /**
- * The TF_ENABLE_ONEDNN_OPTS value `dp` uses when the environment has none: '1' (oneDNN on: up to 1.9x faster training
- * where TensorFlow would leave it off), or '0' where oneDNN is not safe (oneDnnSafe).
- */
-export function oneDnnDefault(cpu: CpuInfo = describeCpu()): '0' | '1' {
-  return oneDnnSafe(cpu) ? '1' : '0';
-}
-
-/**
  * Whether TensorFlow (2.21, Linux x86) runs with its oneDNN optimisations. TF_ENABLE_ONEDNN_OPTS decides when it
  * holds 0/1/true/false (any case); otherwise TensorFlow turns them on only on CPUs with AVX512_VNNI, AVX512_BF16,
  * AVX_VNNI or AMX (tensorflow/core/util/util.cc, IsMklEnabled / DefaultOneDnnPolicy). Read it after the variable is

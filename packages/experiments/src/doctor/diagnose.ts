@@ -1,6 +1,13 @@
 import { cpus } from 'node:os';
 import { DataError, FASHION_MNIST, locateIdx } from '@dp/data';
-import { describeCpu, oneDnnSafe, oneDnnState, type CpuInfo, type OneDnnState } from '@dp/trainer';
+import {
+  describeCpu,
+  ONEDNN_TESTED_MODELS,
+  oneDnnSafe,
+  oneDnnState,
+  type CpuInfo,
+  type OneDnnState,
+} from '@dp/trainer';
 import { loadBackend, setupCommand } from '../backend.js';
 
 /** What `diagnose` found: named rows to show, and whether training runs on the native backend (else why, and the fix). */
@@ -109,7 +116,7 @@ async function checkCompiledInference(): Promise<string> {
 /** oneDNN's state and why, with what changes it. */
 function oneDnnLine(cpu: CpuInfo, s: OneDnnState): string {
   if (!oneDnnSafe(cpu)) {
-    return `${s.enabled ? 'on' : 'off'} (this CPU hides its cache sizes, where oneDNN crashes some layer shapes with SIGFPE: dp leaves it off unless TF_ENABLE_ONEDNN_OPTS=1${s.source === 'env' ? `; TF_ENABLE_ONEDNN_OPTS=${s.env}` : ''})`;
+    return `${s.enabled ? 'on' : 'off'} (this CPU hides its cache sizes, where oneDNN crashes some layer shapes with SIGFPE: dp turns it on only for the models tested here, ${ONEDNN_TESTED_MODELS.join(', ')}, and only when it reads every model a command trains from its arguments; TF_ENABLE_ONEDNN_OPTS in the environment wins${s.source === 'env' ? `; TF_ENABLE_ONEDNN_OPTS=${s.env}` : ''})`;
   }
   if (s.source === 'env')
     return `${s.enabled ? 'on' : 'off'} (TF_ENABLE_ONEDNN_OPTS=${s.env}${s.enabled ? '' : '; unset it, or set 1, for up to 1.9x faster training'})`;
