@@ -28,7 +28,7 @@ if (unknown.length) {
   process.exit(2);
 }
 // Loaded after the arguments are checked: @dp/experiments brings the training stack with it (seconds to load).
-const { collectRuns, pairedDifference, readCostModel, summarize } = await import('@dp/experiments');
+const { collectRuns, formatDifference, pairedDifference, readCostModel, summarize } = await import('@dp/experiments');
 
 /** A row: the method (policy, ratio, options that differ from its defaults) and how the table names it. */
 const row = (policy, ratio, label, extra = {}) => ({ policy, ratio, label, options: {}, ...extra });
@@ -132,20 +132,11 @@ const HEAD = {
   published: 'published ResNet-18 Δ',
 };
 
-const minus = (s) => s.replace(/-/g, '−');
-const signed = (x) => minus(`${x >= 0 ? '+' : '-'}${Math.abs(x).toFixed(2)}`);
-
 /** A paired difference as '+0.12 [−0.14, +0.37]' (* when the interval excludes 0), with the pair count if partial. */
 function difference(a, b, seeds) {
   if (!b) return 'not run yet';
   const bySeed = (m) => new Map(m.runs.map((r) => [r.config.seed, r.finalAccuracy]));
-  const d = pairedDifference(bySeed(a), bySeed(b));
-  if (!d) return 'no common seed';
-  const n = d.seeds.length;
-  const pairs = n === seeds ? '' : ` (${n} ${n === 1 ? 'seed' : 'seeds'})`;
-  if (!d.interval) return `${signed(100 * d.mean)}${pairs}`;
-  const [lo, hi] = d.interval;
-  return `${signed(100 * d.mean)} [${signed(100 * lo)}, ${signed(100 * hi)}]${lo > 0 || hi < 0 ? '*' : ''}${pairs}`;
+  return formatDifference(pairedDifference(bySeed(a), bySeed(b)) ?? 'none', false, { seeds, unicodeMinus: true });
 }
 
 const sameOptions = (m, options) => JSON.stringify(sortKeys(m.options)) === JSON.stringify(sortKeys(options));
@@ -153,15 +144,26 @@ function sortKeys(o) {
   return Object.fromEntries(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
 }
 
+/** Each results file (with its cost model) is read and summarised once, however many tables show it. */
+const summaries = new Map();
+function summaryOf(results, costModelFile) {
+  const key = JSON.stringify([results, costModelFile ?? null]);
+  if (!summaries.has(key)) {
+    const costPath = costModelFile && join(root, costModelFile);
+    const costModel = costPath && existsSync(costPath) ? readCostModel(costPath) : undefined;
+    const methods = summarize(collectRuns([join(root, results)]), costModel ? { costModel } : {});
+    summaries.set(key, { costModel, methods });
+  }
+  return summaries.get(key);
+}
+
 function table(name) {
   const spec = SPECS[name];
   if (!spec) throw new Error(`no table spec named "${name}" (known: ${Object.keys(SPECS).join(', ')})`);
-  const costPath = spec.costModel && join(root, spec.costModel);
-  const costModel = costPath && existsSync(costPath) ? readCostModel(costPath) : undefined;
+  const { costModel, methods } = summaryOf(spec.results, spec.costModel);
   const columns = spec.columns.filter((c) => c !== 'pricedSpeedup' || costModel);
-  const runs = collectRuns([join(root, spec.results)]);
   // Filtered after summarize: an equal-steps run trains fewer epochs and stands for the E-epoch setting it matches.
-  const ms = summarize(runs, costModel ? { costModel } : {}).filter((m) => m.epochs === spec.epochs);
+  const ms = methods.filter((m) => m.epochs === spec.epochs);
   const find = (policy, ratio, options = {}) =>
     ms.find((m) => m.policy === policy && (policy === 'full' || m.pruneRatio === ratio) && sameOptions(m, options));
   const full = find('full', 0);

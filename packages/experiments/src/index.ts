@@ -137,6 +137,7 @@ export {
   PAIRED_KEY,
   TARGET_PP,
   formatDifference,
+  type DifferenceStyle,
   pairedResolution,
   pairedRows,
   pairedSection,

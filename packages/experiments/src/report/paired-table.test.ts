@@ -147,4 +147,22 @@ describe('the paired table', () => {
     expect(formatDifference(undefined, true)).toBe('–');
     expect(formatDifference(undefined, false)).toBe('not run');
   });
+
+  it("writes README tables' style: Unicode minus, the pair count only when fewer seeds paired", () => {
+    const three = {
+      seeds: [0, 1, 2],
+      mean: -0.0041,
+      sd: 0.002,
+      halfWidth: 0.0049,
+      interval: [-0.009, 0.0008] as [number, number],
+    };
+    const readme = { seeds: 3, unicodeMinus: true };
+    expect(formatDifference(three, false, readme)).toBe('\u22120.41 [\u22120.90, +0.08]');
+    expect(formatDifference({ ...three, seeds: [0, 1], interval: [-0.009, -0.001] }, false, readme)).toBe(
+      '\u22120.41 [\u22120.90, \u22120.10]* (2 seeds)',
+    );
+    expect(formatDifference({ seeds: [1], mean: 0.0012, sd: NaN }, false, readme)).toBe('+0.12 (1 seed)');
+    expect(formatDifference({ seeds: [1], mean: 0.0012, sd: NaN }, false, { seeds: 1 })).toBe('+0.12');
+    expect(formatDifference({ seeds: [1], mean: -0.0012, sd: NaN }, false)).toBe('-0.12 (1 pair: no CI)');
+  });
 });

@@ -61,16 +61,37 @@ export function pairedRows(ms: readonly MethodSummary[]): { title: string; rows:
   });
 }
 
-const signed = (x: number) => `${x >= 0 ? '+' : '-'}${Math.abs(x).toFixed(2)}`;
+/** How formatDifference writes a difference: `dp report`'s style by default. */
+export interface DifferenceStyle {
+  /**
+   * The seeds a complete comparison pairs: the pair count is written only when fewer paired, as ' (2 seeds)', and a
+   * difference without an interval gets no 'no CI' note (README tables). Default: the count always, as ' (3)'.
+   */
+  seeds?: number;
+  /** Minus signs as U+2212 (README tables). Default: ASCII hyphen-minus. */
+  unicodeMinus?: boolean;
+}
 
-/** A difference in percentage points: '-0.41 [-0.90, +0.08] (3)*' ('*': the interval excludes 0). */
-export function formatDifference(d: PairedDifference | 'none' | undefined, self: boolean): string {
+/**
+ * A difference in percentage points: '-0.41 [-0.90, +0.08] (3)*' ('*': the interval excludes 0); with
+ * `style.seeds` = 3 and `unicodeMinus`, '−0.41 [−0.90, +0.08]*' for three pairs and '−0.41 [−0.90, +0.08]* (2 seeds)'
+ * for two.
+ */
+export function formatDifference(
+  d: PairedDifference | 'none' | undefined,
+  self: boolean,
+  style: DifferenceStyle = {},
+): string {
   if (d === undefined) return self ? '–' : 'not run';
   if (d === 'none') return 'no common seed';
+  const signed = (x: number) => `${x >= 0 ? '+' : style.unicodeMinus ? '\u2212' : '-'}${Math.abs(100 * x).toFixed(2)}`;
   const n = d.seeds.length;
-  if (!d.interval) return `${signed(100 * d.mean)} (${n} pair: no CI)`;
+  const partial = style.seeds === undefined || n === style.seeds ? '' : ` (${n} ${n === 1 ? 'seed' : 'seeds'})`;
+  if (!d.interval) return `${signed(d.mean)}${style.seeds === undefined ? ` (${n} pair: no CI)` : partial}`;
   const [lo, hi] = d.interval;
-  return `${signed(100 * d.mean)} [${signed(100 * lo)}, ${signed(100 * hi)}] (${n})${lo > 0 || hi < 0 ? '*' : ''}`;
+  const star = lo > 0 || hi < 0 ? '*' : '';
+  const count = style.seeds === undefined ? ` (${n})` : '';
+  return `${signed(d.mean)} [${signed(lo)}, ${signed(hi)}]${count}${star}${partial}`;
 }
 
 /** The rows of one setting as a Markdown table. */
