@@ -95,6 +95,11 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
         /on \(TF_ENABLE_ONEDNN_OPTS=1\) on a CPU that hides/,
       );
       expect(oneDnnAdvice(hidden, oneDnnState(hidden, { TF_ENABLE_ONEDNN_OPTS: '0' }))).toBeUndefined();
+      const on = oneDnnState(hidden, { TF_ENABLE_ONEDNN_OPTS: '1' });
+      expect(oneDnnAdvice(hidden, on, { name: 'resnet20', tested: true })).toBeUndefined();
+      expect(oneDnnAdvice(hidden, on, { name: 'resnet50', tested: false })).toMatch(
+        /SIGFPE \(e\.g\. ResNet-50\); resnet50 was not tested with them there; fix: set TF_ENABLE_ONEDNN_OPTS=0/,
+      );
     });
   },
 );

@@ -102,11 +102,19 @@ export function formatCpu(cpu: CpuInfo, onednn?: OneDnnState): string {
 
 /**
  * The advice the trainer gives once when oneDNN is off on x86 (training runs 1.6-1.9x slower there), or undefined.
- * Not on other architectures, where TensorFlow's oneDNN build does not apply.
+ * Not on other architectures, where TensorFlow's oneDNN build does not apply. On hosts that hide their cache sizes,
+ * a warning when oneDNN is on, unless `model` (the model being trained, as oneDnnModel names it) was tested there
+ * (`tested`, from ONEDNN_TESTED_MODELS).
  */
-export function oneDnnAdvice(cpu: CpuInfo, state: OneDnnState): string | undefined {
+export function oneDnnAdvice(
+  cpu: CpuInfo,
+  state: OneDnnState,
+  model?: { name: string; tested: boolean },
+): string | undefined {
   if (state.enabled && !oneDnnSafe(cpu)) {
-    return `TensorFlow's oneDNN optimisations are on (${state.source === 'env' ? `TF_ENABLE_ONEDNN_OPTS=${state.env}` : "TensorFlow's default for this CPU"}) on a CPU that hides its cache sizes, where they crash some layer shapes with SIGFPE (e.g. ResNet-50); fix: set TF_ENABLE_ONEDNN_OPTS=0 if training dies with "Floating point exception"`;
+    if (model?.tested) return undefined;
+    const which = model ? `; ${model.name} was not tested with them there` : '';
+    return `TensorFlow's oneDNN optimisations are on (${state.source === 'env' ? `TF_ENABLE_ONEDNN_OPTS=${state.env}` : "TensorFlow's default for this CPU"}) on a CPU that hides its cache sizes, where they crash some layer shapes with SIGFPE (e.g. ResNet-50)${which}; fix: set TF_ENABLE_ONEDNN_OPTS=0 if training dies with "Floating point exception"`;
   }
   if (state.enabled || !['x64', 'ia32'].includes(process.arch) || !oneDnnSafe(cpu)) return undefined;
   const why =

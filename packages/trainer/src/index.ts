@@ -25,7 +25,13 @@ export { readCheckpoint, removeStaleCheckpoint, writeCheckpoint } from './checkp
 export type { CheckpointData, NamedArray, WriteHooks } from './checkpoint.js';
 export { SelectionStats, selectionHash } from './selection-stats.js';
 export { CPU_EXTENSIONS, describeCpu, formatCpu, oneDnnAdvice, oneDnnSafe, oneDnnState } from './cpu.js';
-export { ONEDNN_SHAPE_TWINS, ONEDNN_TESTED_MODELS, oneDnnDecision, oneDnnDefault } from './onednn-default.js';
+export {
+  ONEDNN_SHAPE_TWINS,
+  ONEDNN_TESTED_MODELS,
+  oneDnnDecision,
+  oneDnnModel,
+  oneDnnDefault,
+} from './onednn-default.js';
 export type { OneDnnDecision } from './onednn-default.js';
 export type { CpuInfo, OneDnnState } from './cpu.js';
 export {

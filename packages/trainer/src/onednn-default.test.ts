@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeCpu } from './cpu.js';
-import { ONEDNN_TESTED_MODELS, oneDnnDecision, oneDnnDefault } from './onednn-default.js';
+import { ONEDNN_TESTED_MODELS, oneDnnDecision, oneDnnDefault, oneDnnModel } from './onednn-default.js';
 
 const EPYC = 'vendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu sse sse2 avx fma avx2 bmi2\n';
 const visible = describeCpu(EPYC, true);
@@ -35,5 +35,25 @@ describe('oneDnnDecision', () => {
       expect(ONEDNN_TESTED_MODELS).not.toContain('resnet50');
       expect(oneDnnDefault(hidden, ['resnet50'])).toBe('0');
     });
+  });
+});
+
+describe('oneDnnModel', () => {
+  it('knows built models by their registry name, and a ResNet with the ImageNet stem as untested', async () => {
+    await import('@tensorflow/tfjs-node');
+    const { buildModel } = await import('@dp/models');
+    const build = (name: string, size: number, stem?: 'cifar' | 'imagenet') =>
+      buildModel(name, {
+        inputShape: [size, size, 3],
+        numClasses: 10,
+        seed: 0,
+        width: 0.125,
+        ...(stem ? { stem } : {}),
+      });
+    expect(oneDnnModel(build('resnet20', 32))).toEqual({ name: 'resnet20', tested: true });
+    expect(oneDnnModel(build('resnet18', 32))).toEqual({ name: 'resnet18', tested: true });
+    expect(oneDnnModel(build('resnet18', 96))).toEqual({ name: 'resnet18 (ImageNet stem)', tested: false });
+    expect(oneDnnModel(build('resnet18', 64, 'imagenet'))).toEqual({ name: 'resnet18 (ImageNet stem)', tested: false });
+    expect(oneDnnModel(build('resnet50', 32))).toEqual({ name: 'resnet50', tested: false });
   });
 });

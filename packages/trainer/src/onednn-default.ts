@@ -65,3 +65,20 @@ export function oneDnnDecision(cpu: CpuInfo, models?: readonly string[]): OneDnn
 export function oneDnnDefault(cpu: CpuInfo = describeCpu(), models?: readonly string[]): '0' | '1' {
   return oneDnnDecision(cpu, models).value;
 }
+
+/** The ResNets whose stem follows the input size; their ImageNet stem (a 3x3 max-pool named 'maxpool') is untested. */
+const STEMMED = ['resnet18', 'resnet34', 'resnet50'];
+
+/**
+ * The name oneDNN's allowlist knows a built model by, and whether it is in ONEDNN_TESTED_MODELS: @dp/models names
+ * its models by their registry name; a ResNet-18/34/50 with the ImageNet stem (a layer named 'maxpool') is
+ * `resnet18 (ImageNet stem)`, untested.
+ */
+export function oneDnnModel(model: { name: string; layers: readonly { name: string }[] }): {
+  name: string;
+  tested: boolean;
+} {
+  const imagenet = STEMMED.includes(model.name) && model.layers.some((l) => l.name === 'maxpool');
+  const name = imagenet ? `${model.name} (ImageNet stem)` : model.name;
+  return { name, tested: ONEDNN_TESTED_MODELS.includes(name) };
+}

@@ -4,6 +4,7 @@ import { batchCount, createBatchLoader, type AugmentSpec, type BatchLoader, type
 import type { Pruner } from '@dp/policies';
 import { TrainError } from './errors.js';
 import { describeCpu, oneDnnAdvice, oneDnnState } from './cpu.js';
+import { oneDnnModel } from './onednn-default.js';
 import { restoreRun, saveRun, type RunState } from './run-state.js';
 import { SelectionStats, selectionHash } from './selection-stats.js';
 import {
@@ -237,7 +238,7 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
   const stop = new StopAgreement(parallel ? hooks?.stopRequested : undefined);
   const state = await restoreRun(model, optimizer, fresh, options.epochs, checkpoint, parallel?.worldSize ?? 1, leader);
   if (parallel) await checkSameStart(parallel, state.startEpoch, checkpoint?.dir);
-  warnIfOneDnnOff(hooks?.onWarning ?? console.warn);
+  warnIfOneDnnOff(model, hooks?.onWarning ?? console.warn);
   // Batches are gathered, augmented and normalised in a worker thread, ahead of the training step.
   const loader = await createBatchLoader(data, {
     batchSize: workerBatchSize(options.batchSize, parallel),
@@ -480,11 +481,14 @@ function totalsOf(reports: EpochReport[]): TrainResult['totals'] {
 }
 
 let oneDnnChecked = false;
-/** Once per process, on the native backend: say so when TensorFlow's oneDNN optimisations are off (cpu.ts). */
-function warnIfOneDnnOff(onWarning: (message: string) => void): void {
+/**
+ * Once per process, on the native backend: say so when TensorFlow's oneDNN optimisations are off, or on for an
+ * untested model on a host where they may crash (cpu.ts).
+ */
+function warnIfOneDnnOff(model: LayersModel, onWarning: (message: string) => void): void {
   if (oneDnnChecked || tf.getBackend() !== 'tensorflow') return;
   oneDnnChecked = true;
   const cpu = describeCpu();
-  const advice = oneDnnAdvice(cpu, oneDnnState(cpu));
+  const advice = oneDnnAdvice(cpu, oneDnnState(cpu), oneDnnModel(model));
   if (advice) onWarning(advice);
 }
