@@ -170,11 +170,13 @@ export function pairedResolution(groups: readonly { rows: readonly PairedRow[] }
 
 /** The paired-statistics section: per setting a title and a Markdown table, and the sentence on what they resolve. */
 export function pairedSection(ms: readonly MethodSummary[]): {
+  groups: { title: string; rows: PairedRow[] }[];
   tables: { title: string; table: string }[];
   resolution: string;
 } {
   const groups = pairedRows(ms);
   return {
+    groups,
     tables: groups.map((g) => ({ title: g.title, table: pairedTable(g.rows) })),
     resolution: pairedResolution(groups),
   };

@@ -18,9 +18,12 @@ import {
 } from './summarize.js';
 import { SPREAD_KEY, spreadTable } from './spread.js';
 import { PAIRED_KEY, pairedSection } from './paired-table.js';
+import { stepBudgetNotes } from './step-budget.js';
 
 const SPREAD_HEADING = '## How often each sample was selected';
 const PAIRED_HEADING = '## Paired differences over seeds (95% confidence intervals)';
+/** Above the equal-steps notes (step-budget.ts). */
+const STEP_BUDGET_HEADING = '**What the equal-steps baseline says about each protocol.**';
 
 /** The report's plots as SVG strings, keyed by id. */
 export function plots(
@@ -221,6 +224,7 @@ export function writeReport(
       : [];
   const spread = spreadTable(ms);
   const paired = pairedSection(ms);
+  const budget = stepBudgetNotes(paired.groups);
   const md = [
     `# ${title}`,
     '',
@@ -236,6 +240,7 @@ export function writeReport(
     '',
     paired.resolution,
     '',
+    ...(budget.length ? [STEP_BUDGET_HEADING, '', ...budget.map((b) => `- ${b}`), ''] : []),
     ...paired.tables.flatMap((t) => [`**${t.title}**`, '', t.table, '']),
     ...(byRatio.length
       ? [
@@ -269,7 +274,7 @@ ${htmlTable(table)}${adjustForMachine ? `\n<p>${esc(MACHINE_KEY)}</p>` : ''}${pr
 <h2>${esc(PAIRED_HEADING.slice(3))}</h2>
 <p>${esc(PAIRED_KEY)}</p>
 <p>${esc(paired.resolution)}</p>
-${paired.tables.map((t) => `<h3>${esc(t.title)}</h3>\n${htmlTable(t.table)}`).join('\n')}
+${budget.length ? `<p><strong>${esc(STEP_BUDGET_HEADING.replace(/\*\*/g, ''))}</strong></p>\n<ul>${budget.map((b) => `<li>${esc(b)}</li>`).join('')}</ul>\n` : ''}${paired.tables.map((t) => `<h3>${esc(t.title)}</h3>\n${htmlTable(t.table)}`).join('\n')}
 ${htmlRatio}
 ${spread ? `<h2>${esc(SPREAD_HEADING.slice(3))}</h2>\n<p>${esc(SPREAD_KEY)}</p>\n${htmlTable(spread)}` : ''}
 ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}
