@@ -111,11 +111,12 @@ ${runFlagsHelp(['policy', 'prune-ratio'], COMPARE_DEFAULTS)}`,
     } finally {
       printer?.close();
     }
-    const { markdown, html, table } = writeReport(results, outDir, {
+    const { markdown, html, table, stepBudget } = writeReport(results, outDir, {
       title: `dp compare: ${base.dataset} · ${base.model} · ${base.epochs} epochs`,
       onWarning: warn,
     });
     process.stdout.write(`\n${table}\n`);
+    for (const note of stepBudget) process.stdout.write(`\n${note}\n`);
     process.stdout.write(
       `\nreport: ${html}\n        ${markdown}\nwall-clock ${formatDuration((performance.now() - started) / 1000)}\n`,
     );

@@ -194,7 +194,8 @@ function htmlTable(markdown: string): string {
 
 /**
  * Write report.md and a self-contained report.html (inline SVG and CSS, no scripts or external files) into `dir`;
- * returns their paths, the summaries and the comparison table (for the caller to print).
+ * returns their paths, the summaries, the comparison table and the step-budget notes (stepBudgetNotes), for the caller
+ * to print.
  */
 export function writeReport(
   runs: RunSummary[],
@@ -211,7 +212,7 @@ export function writeReport(
     /** Price every run at one machine speed with this cost model (a "speed-up (1 machine)" column). */
     costModel?: CostModel;
   } = {},
-): { markdown: string; html: string; summaries: MethodSummary[]; table: string } {
+): { markdown: string; html: string; summaries: MethodSummary[]; table: string; stepBudget: string[] } {
   const ms = summarize(runs, { ...(onWarning ? { onWarning } : {}), ...(costModel ? { costModel } : {}) });
   mkdirSync(dir, { recursive: true });
   const table = summaryTable(ms, { adjustForMachine, priced: costModel !== undefined });
@@ -284,5 +285,5 @@ ${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></f
   const htmlPath = join(dir, 'report.html');
   writeFileAtomic(mdPath, md);
   writeFileAtomic(htmlPath, html);
-  return { markdown: mdPath, html: htmlPath, summaries: ms, table };
+  return { markdown: mdPath, html: htmlPath, summaries: ms, table, stepBudget: budget };
 }
